@@ -1,0 +1,105 @@
+# fangkong - build, run and test.  `make run` and `make check` are all a new
+# machine needs: both install what is missing first (scripts/deps.sh).
+
+PKGS     := libmicrohttpd jansson sqlite3 libsodium
+CC       ?= cc
+MODE     ?= release
+BUILD    := build/$(MODE)
+WERROR   := $(if $(CI),-Werror,)
+CFLAGS_BASE := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
+               -Wformat=2 -Wno-format-nonliteral $(WERROR) -g -Isrc -I$(BUILD) -pthread
+ifeq ($(MODE),asan)
+  OPT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+else
+  OPT := -O2
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv  # libcsv ships no .pc file
+CFLAGS   := $(CFLAGS_BASE) $(OPT) $(PKG_CFLAGS)
+LDFLAGS  := $(OPT) -pthread
+LDLIBS    = $(PKG_LIBS)
+
+SRC      := $(wildcard src/*/*.c)
+OBJ      := $(SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/schema.o
+LIBOBJ   := $(filter-out $(BUILD)/main.o,$(OBJ))
+UNIT_SRC := $(wildcard tests/unit/*/*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+VENDOR   := web/vendor/echarts.min.js
+
+.PHONY: all deps run check test unit api e2e asan bench fuzz clean format
+all: $(BUILD)/fangkong $(VENDOR)
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/fangkong: $(BUILD)/main.o $(LIBOBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/main.o: src/main.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/schema.c: scripts/embed-schema.sh $(wildcard schema/*.sql)
+	@mkdir -p $(dir $@)
+	sh scripts/embed-schema.sh $@
+
+$(BUILD)/schema.o: $(BUILD)/schema.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+web/vendor/echarts.min.js: node_modules/.fk-stamp
+	@mkdir -p web/vendor
+	cp node_modules/echarts/dist/echarts.min.js $@
+
+node_modules/.fk-stamp: package.json
+	@sh scripts/deps.sh
+
+-include $(OBJ:.o=.d)
+
+# ---- running ----
+DEMO_DB ?= var/demo.db
+run: deps all
+	@if [ ! -f $(DEMO_DB) ]; then \
+		$(BUILD)/fangkong demo --db $(DEMO_DB) > var/demo-logins.txt.tmp && \
+		mv var/demo-logins.txt.tmp var/demo-logins.txt; fi
+	@cat var/demo-logins.txt
+	@echo
+	@echo "open http://127.0.0.1:8080/ and sign in with one of the logins above (Ctrl-C stops)"
+	$(BUILD)/fangkong serve --db $(DEMO_DB) --listen $${FK_LISTEN:-127.0.0.1:8080}
+
+# ---- tests ----
+unit: $(UNIT_BIN)
+	@sh scripts/run-unit.sh $(UNIT_BIN)
+
+api: all
+	FK_BIN=$(CURDIR)/$(BUILD)/fangkong node --test --test-concurrency=2 tests/api/
+
+e2e: all
+	FK_BIN=$(CURDIR)/$(BUILD)/fangkong node --test --test-concurrency=1 tests/e2e/
+
+asan:
+	$(MAKE) MODE=asan unit api
+
+check: deps
+	$(MAKE) all unit api e2e
+	$(MAKE) asan
+	@echo "make check: all suites passed"
+
+bench: deps all
+	sh bench/http.sh
+
+fuzz: deps
+	sh fuzz/run.sh
+
+clean:
+	rm -rf build web/vendor
+
+format:
+	clang-format -i src/*.c src/*/*.c src/*/*.h tests/unit/*/*.c

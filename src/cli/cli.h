@@ -1,0 +1,31 @@
+/* cli.h - the subcommands of the fangkong binary and what they share. */
+#ifndef FK_CLI_H
+#define FK_CLI_H
+
+#include "store/db.h"
+
+/* Each returns the process exit code: 0 ok, 1 failure, 2 usage error. */
+int cmd_serve(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_regions(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_routes(int argc, char **argv);
+
+/* The database path: --db, else $FK_DB, else var/fangkong.db. */
+const char *cli_db_path(const char *opt);
+
+/* Opens the database, creating or migrating it and its key file when
+ * create is set; otherwise it must exist and be at the newest schema.
+ * Returns 0 or -1 (reported on stderr). */
+int cli_open_db(const char *path, int create, fk_db **out);
+
+/* Reads one line (the password) from standard input, without its newline.
+ * Returns 0 or -1. */
+int cli_read_secret(char *buf, size_t n);
+
+/* True when argv holds -h or --help; prints usage. */
+int cli_wants_help(int argc, char **argv, const char *usage);
+
+#endif

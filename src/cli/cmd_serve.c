@@ -1,0 +1,118 @@
+/* cmd_serve.c - `fangkong serve`. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/account.h"
+#include "http/server.h"
+#include "util/log.h"
+
+static const char usage[] =
+	"usage: fangkong serve [--db PATH] [--listen HOST:PORT] [--web DIR] [--threads N]\n\n"
+	"Serves the JSON API under /api/v1/ and the web UI from DIR.\n\n"
+	"  --db PATH           database (env FK_DB; default var/fangkong.db)\n"
+	"  --listen HOST:PORT  address to listen on (env FK_LISTEN; default 127.0.0.1:8080;\n"
+	"                      IPv6 as [::1]:8080)\n"
+	"  --web DIR           static files (env FK_WEB; default web)\n"
+	"  --threads N         request threads (env FK_THREADS; default: cores)\n\n"
+	"Environment: FK_MAX_BODY (bytes, default 1048576), FK_SESSION_TTL (seconds, default 43200),\n"
+	"FK_LOGIN_MAX_FAILURES (default 5) and FK_LOGIN_WINDOW (seconds, default 900) for sign-in\n"
+	"throttling, FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log.\n"
+	"Stops on SIGINT or SIGTERM after finishing the requests in flight.\n";
+
+static long env_long(const char *name, long def, long min, long max)
+{
+	const char *v = getenv(name);
+	if (!v || !*v)
+		return def;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (*end || n < min || n > max) {
+		fk_log_err("%s=%s: expected a number from %ld to %ld; using %ld", name, v, min, max, def);
+		return def;
+	}
+	return n;
+}
+
+/* Splits HOST:PORT ([v6]:PORT).  Returns 0 or -1. */
+static int parse_listen(const char *s, char *host, size_t hn, int *port)
+{
+	const char *colon;
+	if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+		if (!end || end[1] != ':')
+			return -1;
+		snprintf(host, hn, "%.*s", (int)(end - s - 1), s + 1);
+		colon = end + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return -1;
+		snprintf(host, hn, "%.*s", (int)(colon - s), s);
+	}
+	char *e;
+	long p = strtol(colon + 1, &e, 10);
+	if (*e || p < 0 || p > 65535 || !host[0])
+		return -1;
+	*port = (int)p;
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv, usage))
+		return 0;
+	const char *db = NULL, *listen = getenv("FK_LISTEN"), *web = getenv("FK_WEB");
+	long threads = env_long("FK_THREADS", sysconf(_SC_NPROCESSORS_ONLN), 1, 64);
+	static const struct option opts[] = {
+		{ "db", required_argument, 0, 'd' },
+		{ "listen", required_argument, 0, 'l' },
+		{ "web", required_argument, 0, 'w' },
+		{ "threads", required_argument, 0, 't' },
+		{ 0 },
+	};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'l': listen = optarg; break;
+		case 'w': web = optarg; break;
+		case 't': threads = strtol(optarg, NULL, 10); break;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (optind < argc || threads < 1 || threads > 64) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	char host[128];
+	int port;
+	if (parse_listen(listen && *listen ? listen : "127.0.0.1:8080", host, sizeof(host), &port) < 0) {
+		fk_log_err("--listen %s: expected HOST:PORT", listen);
+		return 2;
+	}
+	fk_server_config cfg = {
+		.db_path = cli_db_path(db),
+		.host = host,
+		.port = port,
+		.web_dir = web && *web ? web : "web",
+		.threads = (int)threads,
+		.max_body = (size_t)env_long("FK_MAX_BODY", 1 << 20, 1024, 1L << 30),
+		.conn_timeout = 30,
+		.cookie_secure = env_long("FK_COOKIE_SECURE", 0, 0, 1) == 1,
+	};
+	fk_account_config.session_ttl = env_long("FK_SESSION_TTL", 12 * 3600, 60, 30L * 86400);
+	fk_account_config.max_failures = (int)env_long("FK_LOGIN_MAX_FAILURES", 5, 1, 1000);
+	fk_account_config.fail_window = env_long("FK_LOGIN_WINDOW", 900, 1, 86400);
+
+	/* Refuse to start on a missing or old database rather than fail later. */
+	fk_db *h;
+	if (cli_open_db(cfg.db_path, 0, &h) < 0)
+		return 1;
+	fk_db_close(h);
+	return fk_server_run(&cfg) < 0 ? 1 : 0;
+}

@@ -1,0 +1,117 @@
+/* common.c - what the subcommands share: the database, the key file,
+ * reading a password from standard input, help. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "store/migrate.h"
+#include "util/log.h"
+
+const char *cli_db_path(const char *opt)
+{
+	if (opt && *opt)
+		return opt;
+	const char *env = getenv("FK_DB");
+	return env && *env ? env : "var/fangkong.db";
+}
+
+/* Creates PATH.key (32 random bytes, mode 0600) when it does not exist: the
+ * key that encrypts personal data at rest.  Returns 0 or -1. */
+static int ensure_key_file(const char *db_path)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s.key", db_path);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST) {
+			struct stat sb;
+			if (stat(path, &sb) == 0 && (sb.st_mode & 077))
+				return fk_log_err("%s: key file must not be readable by others (chmod 600)", path);
+			return 0;
+		}
+		return fk_log_err("%s: %s", path, strerror(errno));
+	}
+	unsigned char key[32];
+	randombytes_buf(key, sizeof(key));
+	ssize_t w = write(fd, key, sizeof(key));
+	sodium_memzero(key, sizeof(key));
+	if (w != (ssize_t)sizeof(key) || fsync(fd) < 0) {
+		close(fd);
+		unlink(path);
+		return fk_log_err("%s: cannot write the key", path);
+	}
+	close(fd);
+	return 0;
+}
+
+/* Creates the directory holding path, one level, when missing. */
+static void ensure_parent_dir(const char *path)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	mkdir(dir, 0750);
+}
+
+int cli_open_db(const char *path, int create, fk_db **out)
+{
+	*out = NULL;
+	if (!create && access(path, F_OK) != 0)
+		return fk_log_err("%s: no such database (create it with 'fangkong init --db %s')", path, path);
+	if (create) {
+		ensure_parent_dir(path);
+		if (ensure_key_file(path) < 0)
+			return -1;
+	}
+	fk_db *db;
+	if (fk_db_open(&db, path, false) < 0)
+		return -1;
+	if (create) {
+		int applied = 0;
+		if (fk_migrate(db, &applied) < 0) {
+			fk_db_close(db);
+			return -1;
+		}
+		if (applied)
+			fk_log_info("%s: applied %d migration(s); schema version %d", path, applied,
+				    fk_schema_latest());
+	} else {
+		int v = fk_schema_version(db);
+		if (v != fk_schema_latest()) {
+			fk_db_close(db);
+			return fk_log_err("%s: schema version %d, this binary needs %d: run 'fangkong init --db %s'",
+					  path, v, fk_schema_latest(), path);
+		}
+	}
+	*out = db;
+	return 0;
+}
+
+int cli_read_secret(char *buf, size_t n)
+{
+	if (isatty(STDIN_FILENO))
+		fprintf(stderr, "password: ");
+	if (!fgets(buf, (int)n, stdin))
+		return fk_log_err("no password on standard input");
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 0;
+}
+
+int cli_wants_help(int argc, char **argv, const char *usage)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			return 1;
+		}
+	return 0;
+}

@@ -1,0 +1,59 @@
+/* perm.h - roles, permissions and region scope.
+ *
+ * The permission table (role → permissions) is the single place that says who
+ * may do what; the route table names one permission per endpoint.  Scope is a
+ * region-code prefix: a user sees the subtree under their home region, which
+ * in SQL is one range `code >= lo AND code < hi` (fk_scope_range).
+ */
+#ifndef FK_PERM_H
+#define FK_PERM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum fk_role {
+	FK_ROLE_NONE = 0,
+	FK_ROLE_ADMIN,
+	FK_ROLE_COMMANDER,
+	FK_ROLE_OFFICER,
+	FK_ROLE_GRIDWORKER,
+	FK_ROLE_DOCTOR,
+	FK_ROLE_OPERATOR,
+	FK_ROLE_COORDINATOR,
+	FK_ROLE_KEEPER,
+	FK_ROLE_AUDITOR,
+	FK_ROLE_VOLUNTEER,
+	FK_ROLE_COUNT
+} fk_role;
+
+/* Permissions, one bit each.  FK_PERM_PUBLIC needs no session at all. */
+typedef enum fk_perm {
+	FK_PERM_PUBLIC = 0,
+	FK_PERM_SESSION = 1u << 0,      /* any signed-in user */
+	FK_PERM_REGION_READ = 1u << 1,
+	FK_PERM_REGION_WRITE = 1u << 2, /* create grids */
+	FK_PERM_USER_READ = 1u << 3,
+	FK_PERM_USER_WRITE = 1u << 4,
+	FK_PERM_AUDIT_READ = 1u << 5,
+} fk_perm;
+
+/* Role by its name ("admin", …); FK_ROLE_NONE when unknown. */
+fk_role fk_role_parse(const char *name);
+const char *fk_role_name(fk_role r);
+/* Every role name, comma-separated (for error messages and help). */
+const char *fk_role_names(void);
+uint32_t fk_role_perms(fk_role r);
+bool fk_role_can(fk_role r, uint32_t perm);
+/* The name of one permission bit ("public" for FK_PERM_PUBLIC). */
+const char *fk_perm_name(uint32_t perm);
+/* Names of the permissions a role holds, for /api/v1/me; out must hold 16. */
+int fk_role_perm_names(fk_role r, const char **out, int max);
+
+/* True when code lies in the subtree of scope (prefix test; "" holds all). */
+bool fk_scope_contains(const char *scope, const char *code);
+/* The exclusive upper bound of the code range under scope, written to hi
+ * (at least strlen(scope) + 2 bytes): scope with its last character
+ * incremented, or "~" for the empty scope. */
+void fk_scope_upper(const char *scope, char *hi, int hilen);
+
+#endif

@@ -1,0 +1,55 @@
+/* h_region.c - the division tree and grids. */
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/fields.h"
+#include "core/region.h"
+#include "http/handlers.h"
+
+/* The country has code ""; in a path it is written "root". */
+static const char *code_param(fk_req *r)
+{
+	const char *c = fk_req_param(r, "code");
+	return c && strcmp(c, "root") == 0 ? "" : c;
+}
+
+int h_regions_search(fk_req *r)
+{
+	fk_page page;
+	if (fk_req_page(r, &page) < 0)
+		return -1;
+	return fk_req_reply(r, 200, fk_region_search(r->db, &r->actor, fk_req_query(r, "q"),
+						     fk_req_query(r, "within"), &page, &r->err));
+}
+
+int h_region_get(fk_req *r)
+{
+	return fk_req_reply(r, 200, fk_region_get(r->db, &r->actor, code_param(r), &r->err));
+}
+
+int h_region_children(fk_req *r)
+{
+	fk_page page;
+	if (fk_req_page(r, &page) < 0)
+		return -1;
+	return fk_req_reply(r, 200, fk_region_children(r->db, &r->actor, code_param(r), &page, &r->err));
+}
+
+static const fk_field grid_fields[] = {
+	{ "parent", FK_FT_STRING, true, 12, 12 },
+	{ "name", FK_FT_STRING, true, 1, 50 },
+	{ 0 },
+};
+
+static int create_job(fk_req *r)
+{
+	return fk_req_reply(r, 201, fk_region_create_grid(r->db, &r->actor, fk_json_str(r->json, "parent"),
+							  fk_json_str(r->json, "name"), &r->err));
+}
+
+int h_region_create(fk_req *r)
+{
+	if (fk_fields_check(r->json, grid_fields, &r->err) < 0)
+		return -1;
+	return fk_req_defer(r, create_job);
+}

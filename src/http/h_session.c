@@ -1,0 +1,112 @@
+/* h_session.c - sign in, sign out, who am I. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/account.h"
+#include "core/audit.h"
+#include "core/fields.h"
+#include "core/region.h"
+#include "http/handlers.h"
+
+static const fk_field login_fields[] = {
+	{ "username", FK_FT_STRING, true, 1, 64 },
+	{ "password", FK_FT_STRING, true, 1, 128 },
+	{ 0 },
+};
+
+typedef struct login_ctx {
+	fk_login login;
+	const char *username;
+} login_ctx;
+
+static json_t *user_json(fk_req *r, const fk_actor *a)
+{
+	fk_err e = { 0 };
+	json_t *scope = fk_region_get(r->db, a, a->region[0] ? a->region : "", &e);
+	return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)a->user_id, "username", a->username, "role",
+			 fk_role_name(a->role), "region", a->region, "region_name",
+			 scope ? json_string_value(json_object_get(scope, "name")) : "");
+}
+
+static int login_job(fk_req *r)
+{
+	login_ctx *c = r->ctx;
+	char token[FK_TOKEN_LEN + 1];
+	int64_t expires = 0;
+	if (fk_login_record(r->db, &c->login, c->username, r->addr, token, &expires) < 0)
+		return fk_req_fail(r, 500, "internal", NULL, "internal error");
+	if (c->login.result == FK_LOGIN_THROTTLED) {
+		fk_req_header(r, "Retry-After", fk_arena_printf(&r->arena, "%lld", (long long)c->login.retry_after));
+		fk_req_fail(r, 429, "throttled", NULL, "too many failed sign-ins; try again in %lld seconds",
+			    (long long)c->login.retry_after);
+		return 0; /* keep the audit entry */
+	}
+	if (c->login.result == FK_LOGIN_BAD) {
+		fk_req_fail(r, 401, "bad_credentials", NULL, "wrong username or password");
+		return 0; /* keep the failure and its audit entry */
+	}
+	fk_actor a = { .user_id = c->login.user.id, .username = c->username, .role = c->login.user.role,
+		       .region = c->login.user.region, .addr = r->addr };
+	fk_req_header(r, "Set-Cookie",
+		      fk_arena_printf(&r->arena, "fk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+				      token, (long long)fk_account_config.session_ttl,
+				      fk_cookie_secure ? "; Secure" : ""));
+	return fk_req_reply(r, 200, json_pack("{s:s, s:I, s:o}", "token", token, "expires_at", (json_int_t)expires,
+					      "user", user_json(r, &a)));
+}
+
+int h_session_create(fk_req *r)
+{
+	if (fk_fields_check(r->json, login_fields, &r->err) < 0)
+		return -1;
+	login_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
+	c->username = fk_arena_strdup(&r->arena, fk_json_str(r->json, "username"));
+	if (fk_login_check(r->db, c->username, fk_json_str(r->json, "password"), r->addr, &c->login) < 0)
+		return fk_req_fail(r, 503, "unavailable", NULL, "the database is unavailable");
+	r->ctx = c;
+	return fk_req_defer(r, login_job);
+}
+
+static int logout_job(fk_req *r)
+{
+	if (fk_session_end(r->db, &r->actor, r->token) < 0)
+		return fk_req_fail(r, 500, "internal", NULL, "internal error");
+	fk_req_header(r, "Set-Cookie", "fk_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	r->status = 204;
+	return 0;
+}
+
+int h_session_delete(fk_req *r)
+{
+	return fk_req_defer(r, logout_job);
+}
+
+int h_me(fk_req *r)
+{
+	const char *perms[32];
+	int n = fk_role_perm_names(r->actor.role, perms, 32);
+	json_t *pa = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(pa, json_string(perms[i]));
+	fk_err e = { 0 };
+	json_t *scope = fk_region_get(r->db, &r->actor, r->actor.region, &e);
+	if (!scope)
+		return fk_req_fail(r, 500, "internal", NULL, "your home region %s is missing", r->actor.region);
+	return fk_req_reply(r, 200, json_pack("{s:o, s:o, s:o}", "user", user_json(r, &r->actor), "permissions", pa,
+					      "scope", scope));
+}
+
+int h_roles(fk_req *r)
+{
+	json_t *items = json_array();
+	for (int role = 1; role < FK_ROLE_COUNT; role++) {
+		const char *perms[32];
+		int n = fk_role_perm_names((fk_role)role, perms, 32);
+		json_t *pa = json_array();
+		for (int i = 0; i < n; i++)
+			json_array_append_new(pa, json_string(perms[i]));
+		json_array_append_new(items, json_pack("{s:s, s:o}", "role", fk_role_name((fk_role)role),
+						       "permissions", pa));
+	}
+	return fk_req_reply(r, 200, json_pack("{s:o, s:n}", "items", items, "next"));
+}

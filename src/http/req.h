@@ -1,0 +1,88 @@
+/* req.h - one HTTP request as handlers see it.
+ *
+ * A handler reads its inputs (path parameters, query, parsed JSON body,
+ * the actor), calls one module function and leaves the answer in r->out
+ * (status in r->status, 200 by default), or returns -1 with r->err set.
+ * Writes go to the writer thread: the handler validates, then returns
+ * fk_req_defer(r, job); job runs on the writer connection inside the batch
+ * transaction and answers the same way.  All memory comes from r->arena.
+ * Handlers never see libmicrohttpd.
+ */
+#ifndef FK_REQ_H
+#define FK_REQ_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/actor.h"
+#include "core/rows.h"
+#include "http/router.h"
+#include "store/db.h"
+#include "store/writer.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/strbuf.h"
+
+#define FK_DEFER 1
+#define FK_MAX_HEADERS 8
+
+typedef struct fk_req {
+	fk_arena arena;
+	void *conn; /* the server's connection handle */
+	const char *method, *path;
+	char id[17];
+	struct timespec start;
+
+	fk_match match;
+	fk_strbuf body;
+	json_t *json; /* parsed body, when the route takes one */
+
+	bool authed, via_cookie;
+	fk_actor actor;
+	const char *token;
+	char addr[64];
+
+	fk_db *db; /* reader, or the writer connection inside a job */
+
+	int status;
+	json_t *out;
+	fk_err err;
+	const char *hdr_name[FK_MAX_HEADERS];
+	const char *hdr_value[FK_MAX_HEADERS];
+	int nhdr;
+
+	int (*job)(struct fk_req *r);
+	void *ctx; /* the handler's state for its job (arena memory) */
+	fk_write write;
+	int state; /* server-private */
+} fk_req;
+
+/* Add Secure to cookies (set by the server from its configuration). */
+extern int fk_cookie_secure;
+
+/* Path parameter by name ("code" for {code}); NULL when absent. */
+const char *fk_req_param(fk_req *r, const char *name);
+/* Query-string argument; NULL when absent. */
+const char *fk_req_query(fk_req *r, const char *name);
+/* Request header; NULL when absent. */
+const char *fk_req_header_in(fk_req *r, const char *name);
+/* Adds a response header (strings must outlive the request: arena or static). */
+void fk_req_header(fk_req *r, const char *name, const char *value);
+
+/* Reads ?limit= and ?after= into page.  Returns 0 or -1 with r->err set. */
+int fk_req_page(fk_req *r, fk_page *page);
+
+/* Records an error as the answer; returns -1. */
+int fk_req_fail(fk_req *r, int status, const char *code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Hands job to the writer; the handler returns what this returns. */
+int fk_req_defer(fk_req *r, int (*job)(fk_req *r));
+
+/* Takes ownership of v as the answer with status; returns 0 (or -1 with a
+ * 500 when v is NULL). */
+int fk_req_reply(fk_req *r, int status, json_t *v);
+
+#endif

@@ -1,0 +1,50 @@
+/* router.h - the route table type and its matcher.
+ *
+ * A route is (method, pattern, handler, permission, flags).  Patterns are
+ * literal segments and {name} captures, one segment each:
+ * "/api/v1/regions/{code}/children".  The table in routes.c is the index of
+ * the whole API.
+ */
+#ifndef FK_ROUTER_H
+#define FK_ROUTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fk_req;
+typedef int (*fk_handler)(struct fk_req *r);
+
+enum {
+	FK_ROUTE_BODY = 1u << 0, /* takes a JSON body */
+};
+
+typedef struct fk_route {
+	const char *method;
+	const char *pattern;
+	fk_handler handler;
+	uint32_t perm; /* fk_perm bits; FK_PERM_PUBLIC = no session needed */
+	unsigned flags;
+	const char *summary; /* one line, for `fangkong routes` and docs checks */
+} fk_route;
+
+#define FK_MAX_PARAMS 4
+
+typedef struct fk_match {
+	const fk_route *route;
+	int nparams;
+	const char *names[FK_MAX_PARAMS];  /* points into the pattern (up to '}') */
+	size_t name_lens[FK_MAX_PARAMS];
+	const char *values[FK_MAX_PARAMS]; /* points into the path */
+	size_t value_lens[FK_MAX_PARAMS];
+	char allow[128]; /* on 405: the methods the path accepts, "GET, POST" */
+} fk_match;
+
+/* Matches method and path against table (n entries).  Returns 200 with m
+ * filled, 404 when no pattern matches the path, or 405 when patterns match
+ * but not for this method (m->allow lists those that do).  HEAD matches GET. */
+int fk_route_match(const fk_route *table, size_t n, const char *method, const char *path, fk_match *m);
+
+extern const fk_route fk_routes[];
+extern const size_t fk_routes_count;
+
+#endif

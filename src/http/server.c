@@ -1,0 +1,544 @@
+/* server.c - libmicrohttpd glue: the access handler state machine, auth,
+ * limits, security headers, static files, request logs and shutdown.
+ *
+ * libmicrohttpd runs an epoll thread pool.  Per request the access handler
+ * is called once for the headers (we only allocate state: queueing a
+ * response here would cost keep-alive), once per body chunk, and once at
+ * the end, when the route runs.  A route that writes is suspended while the
+ * writer thread commits its batch and resumed to send the answer.  Each
+ * request thread reads through its own SQLite connection.
+ */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/account.h"
+#include "http/body.h"
+#include "http/req.h"
+#include "util/log.h"
+
+enum { ST_NEW, ST_BODY, ST_WAITING, ST_RESUMED, ST_SENT };
+
+static const fk_server_config *cfg;
+static fk_writer *writer;
+static atomic_int in_flight;
+int fk_cookie_secure;
+
+/* ---- per-thread reader connections ---- */
+
+static pthread_mutex_t readers_lock = PTHREAD_MUTEX_INITIALIZER;
+static fk_db *readers[256];
+static int nreaders;
+static _Thread_local fk_db *tl_reader;
+
+static fk_db *reader(void)
+{
+	if (tl_reader)
+		return tl_reader;
+	if (fk_db_open(&tl_reader, cfg->db_path, false) < 0)
+		return NULL;
+	pthread_mutex_lock(&readers_lock);
+	if (nreaders < (int)(sizeof(readers) / sizeof(readers[0])))
+		readers[nreaders++] = tl_reader;
+	pthread_mutex_unlock(&readers_lock);
+	return tl_reader;
+}
+
+/* ---- helpers handlers use ---- */
+
+const char *fk_req_param(fk_req *r, const char *name)
+{
+	size_t n = strlen(name);
+	for (int i = 0; i < r->match.nparams; i++)
+		if (r->match.name_lens[i] == n && memcmp(r->match.names[i], name, n) == 0)
+			return fk_arena_strndup(&r->arena, r->match.values[i], r->match.value_lens[i]);
+	return NULL;
+}
+
+const char *fk_req_query(fk_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *fk_req_header_in(fk_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+void fk_req_header(fk_req *r, const char *name, const char *value)
+{
+	if (r->nhdr < FK_MAX_HEADERS) {
+		r->hdr_name[r->nhdr] = name;
+		r->hdr_value[r->nhdr] = value;
+		r->nhdr++;
+	}
+}
+
+int fk_req_fail(fk_req *r, int status, const char *code, const char *field, const char *fmt, ...)
+{
+	r->err.status = status;
+	r->err.code = code;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->err.message, sizeof(r->err.message), fmt, ap);
+	va_end(ap);
+	snprintf(r->err.field, sizeof(r->err.field), "%s", field ? field : "");
+	return -1;
+}
+
+int fk_req_page(fk_req *r, fk_page *page)
+{
+	page->limit = FK_PAGE_DEFAULT;
+	page->after = NULL;
+	const char *l = fk_req_query(r, "limit"), *a = fk_req_query(r, "after");
+	if (l) {
+		char *end;
+		long v = strtol(l, &end, 10);
+		if (!*l || *end || v < 1 || v > FK_PAGE_MAX)
+			return fk_req_fail(r, 400, "invalid", "limit", "limit: a whole number from 1 to %d",
+					   FK_PAGE_MAX);
+		page->limit = (int)v;
+	}
+	if (a && *a) {
+		page->after = fk_cursor_decode(&r->arena, a);
+		if (!page->after)
+			return fk_req_fail(r, 400, "invalid", "after", "after: not a cursor from this list");
+	}
+	return 0;
+}
+
+int fk_req_reply(fk_req *r, int status, json_t *v)
+{
+	if (!v)
+		return r->err.status ? -1 : fk_req_fail(r, 500, "internal", NULL, "internal error");
+	r->status = status;
+	if (r->out)
+		json_decref(r->out);
+	r->out = v;
+	return 0;
+}
+
+/* ---- writes ---- */
+
+static int job_run(fk_db *db, void *arg)
+{
+	fk_req *r = arg;
+	r->db = db;
+	return r->job(r);
+}
+
+static void job_done(void *arg, int rc)
+{
+	fk_req *r = arg;
+	if (rc == FK_WRITE_LOST) {
+		json_decref(r->out);
+		r->out = NULL;
+		fk_req_fail(r, 503, "unavailable", NULL, "the change could not be saved; try again");
+	}
+	r->state = ST_RESUMED;
+	MHD_resume_connection(r->conn);
+}
+
+int fk_req_defer(fk_req *r, int (*job)(fk_req *r))
+{
+	r->job = job;
+	return FK_DEFER;
+}
+
+/* ---- responses ---- */
+
+static void add_common_headers(struct MHD_Response *resp, const fk_req *r)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+				"base-uri 'none'; form-action 'self'; object-src 'none'");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "X-Request-Id", r->id);
+}
+
+static enum MHD_Result send_json(fk_req *r)
+{
+	int status = r->status ? r->status : 200;
+	char *body;
+	size_t len;
+	if (r->err.status) {
+		status = r->err.status;
+		json_t *e = json_pack("{s:{s:s, s:s}}", "error", "code", r->err.code ? r->err.code : "error",
+				      "message", r->err.message);
+		if (r->err.field[0])
+			json_object_set_new(json_object_get(e, "error"), "field", json_string(r->err.field));
+		body = json_dumps(e, JSON_COMPACT);
+		json_decref(e);
+	} else if (r->out) {
+		body = json_dumps(r->out, JSON_COMPACT);
+	} else {
+		body = NULL;
+	}
+	len = body ? strlen(body) : 0;
+	struct MHD_Response *resp = body ? MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE)
+					 : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	if (body)
+		MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	add_common_headers(resp, r);
+	for (int i = 0; i < r->nhdr; i++)
+		MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
+	r->status = status;
+	r->state = ST_SENT;
+	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result fail_now(fk_req *r, int status, const char *code, const char *field, const char *fmt,
+				const char *arg)
+{
+	fk_req_fail(r, status, code, field, fmt, arg);
+	return send_json(r);
+}
+
+/* ---- static files ---- */
+
+static const char *content_type(const char *path)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{ ".html", "text/html; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },
+		{ ".mjs", "text/javascript; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" },
+		{ ".json", "application/json; charset=utf-8" },
+		{ ".svg", "image/svg+xml" },
+		{ ".png", "image/png" },
+		{ ".ico", "image/x-icon" },
+		{ ".woff2", "font/woff2" },
+		{ ".txt", "text/plain; charset=utf-8" },
+		{ ".webmanifest", "application/manifest+json" },
+	};
+	const char *dot = strrchr(path, '.');
+	for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(dot, types[i].ext) == 0)
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+static enum MHD_Result send_static(fk_req *r)
+{
+	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
+		fk_req_header(r, "Allow", "GET, HEAD");
+		return fail_now(r, 405, "method_not_allowed", NULL, "%s is not allowed here", r->method);
+	}
+	const char *p = r->path;
+	if (strcmp(p, "/") == 0)
+		p = "/index.html";
+	/* No parent references, hidden files or empty segments. */
+	if (strstr(p, "/.") || strstr(p, "//") || strlen(p) > 512)
+		return fail_now(r, 404, "not_found", NULL, "%s not found", "file");
+	char full[1024];
+	snprintf(full, sizeof(full), "%s%s", cfg->web_dir, p);
+	int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return fail_now(r, 404, "not_found", NULL, "%s not found", "file");
+	}
+	char *etag = fk_arena_printf(&r->arena, "\"%llx-%llx\"", (unsigned long long)sb.st_size,
+				     (unsigned long long)sb.st_mtime);
+	const char *inm = fk_req_header_in(r, "If-None-Match");
+	struct MHD_Response *resp;
+	int status = 200;
+	if (inm && strcmp(inm, etag) == 0) {
+		close(fd);
+		status = 304;
+		resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	} else {
+		resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
+		if (resp)
+			MHD_add_response_header(resp, "Content-Type", content_type(p));
+		else
+			close(fd);
+	}
+	if (!resp)
+		return MHD_NO;
+	/* Vendor libraries change only with a rebuild; our own files are
+	 * revalidated on every load so a deployment shows at once. */
+	MHD_add_response_header(resp, "Cache-Control",
+				strncmp(p, "/vendor/", 8) == 0 ? "public, max-age=86400" : "no-cache");
+	MHD_add_response_header(resp, "ETag", etag);
+	add_common_headers(resp, r);
+	r->status = status;
+	r->state = ST_SENT;
+	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* ---- authentication ---- */
+
+/* Finds the token (Authorization: Bearer, else the fk_session cookie) and
+ * resolves the session.  Returns 0, or -1 on a database error. */
+static int authenticate(fk_req *r)
+{
+	const char *auth = fk_req_header_in(r, "Authorization");
+	const char *tok = NULL;
+	if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+		tok = auth + 7;
+	} else {
+		tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "fk_session");
+		r->via_cookie = tok != NULL;
+	}
+	if (!tok)
+		return 0;
+	int64_t exp;
+	int rc = fk_session_lookup(r->db, tok, r->addr, &r->arena, &r->actor, &exp);
+	if (rc < 0)
+		return -1;
+	r->authed = rc == 1;
+	if (r->authed)
+		r->token = fk_arena_strdup(&r->arena, tok);
+	return 0;
+}
+
+static bool is_json_type(const char *ct)
+{
+	if (!ct)
+		return false;
+	size_t n = strlen("application/json");
+	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+static enum MHD_Result dispatch(fk_req *r)
+{
+	if (strncmp(r->path, "/api/", 5) != 0)
+		return send_static(r);
+	int m = fk_route_match(fk_routes, fk_routes_count, r->method, r->path, &r->match);
+	if (m == 404)
+		return fail_now(r, 404, "not_found", NULL, "no endpoint %s", r->path);
+	if (m == 405) {
+		fk_req_header(r, "Allow", fk_arena_strdup(&r->arena, r->match.allow));
+		return fail_now(r, 405, "method_not_allowed", NULL, "%s is not allowed here", r->method);
+	}
+	const fk_route *rt = r->match.route;
+	r->db = reader();
+	if (!r->db)
+		return fail_now(r, 503, "unavailable", NULL, "%s", "the database is unavailable");
+	if (authenticate(r) < 0)
+		return fail_now(r, 503, "unavailable", NULL, "%s", "the database is unavailable");
+	if (rt->perm != FK_PERM_PUBLIC) {
+		if (!r->authed)
+			return fail_now(r, 401, "unauthenticated", NULL, "%s", "sign in first");
+		if (!fk_role_can(r->actor.role, rt->perm))
+			return fail_now(r, 403, "forbidden", NULL, "your role (%s) may not do this",
+					fk_role_name(r->actor.role));
+	}
+	bool safe = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+	/* A cross-site form can send the cookie but not a custom header. */
+	if (!safe && r->via_cookie && r->authed && !fk_req_header_in(r, "X-Requested-With"))
+		return fail_now(r, 403, "csrf", NULL, "%s",
+				"requests signed in by cookie must carry the X-Requested-With header");
+	if (rt->flags & FK_ROUTE_BODY) {
+		if (!is_json_type(fk_req_header_in(r, "Content-Type")))
+			return fail_now(r, 415, "unsupported_media_type", NULL, "%s",
+					"send the body as Content-Type: application/json");
+		if (fk_body_parse(r->body.buf, r->body.len, &fk_body_defaults, &r->json, &r->err) < 0)
+			return send_json(r);
+	}
+	int rc = rt->handler(r);
+	if (rc == FK_DEFER) {
+		r->state = ST_WAITING;
+		r->write.run = job_run;
+		r->write.done = job_done;
+		r->write.arg = r;
+		MHD_suspend_connection(r->conn);
+		fk_writer_submit(writer, &r->write);
+		return MHD_YES;
+	}
+	if (rc < 0 && !r->err.status)
+		fk_req_fail(r, 500, "internal", NULL, "internal error");
+	return send_json(r);
+}
+
+/* ---- libmicrohttpd callbacks ---- */
+
+static void client_addr(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, n, "?");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+				 const char *version, const char *upload_data, size_t *upload_size,
+				 void **con_cls)
+{
+	(void)cls;
+	(void)version;
+	fk_req *r = *con_cls;
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return MHD_NO;
+		atomic_fetch_add(&in_flight, 1);
+		clock_gettime(CLOCK_MONOTONIC, &r->start);
+		r->conn = c;
+		r->method = method;
+		r->path = url;
+		fk_strbuf_init(&r->body);
+		unsigned char rid[8];
+		randombytes_buf(rid, sizeof(rid));
+		sodium_bin2hex(r->id, sizeof(r->id), rid, sizeof(rid));
+		client_addr(c, r->addr, sizeof(r->addr));
+		r->actor.addr = r->addr;
+		r->actor.username = "";
+		r->actor.region = "";
+		r->state = ST_BODY;
+		*con_cls = r;
+		return MHD_YES;
+	}
+	if (r->state == ST_RESUMED)
+		return send_json(r);
+	if (*upload_size) {
+		if (r->state == ST_BODY && r->body.len + *upload_size > cfg->max_body) {
+			/* Answer at once; the rest of the body is not read and the
+			 * connection closes after the answer. */
+			fk_strbuf_release(&r->body);
+			*upload_size = 0;
+			return fail_now(r, 413, "too_large", NULL, "the body is larger than %s bytes",
+					fk_arena_printf(&r->arena, "%zu", cfg->max_body));
+		}
+		if (r->state == ST_BODY)
+			fk_strbuf_add(&r->body, upload_data, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->state != ST_BODY)
+		return MHD_YES;
+	return dispatch(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	fk_req *r = *con_cls;
+	if (!r)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double ms = (double)(now.tv_sec - r->start.tv_sec) * 1e3 + (double)(now.tv_nsec - r->start.tv_nsec) / 1e6;
+	fk_log_info("%s %s %d %.1fms %s%s", r->method, r->path, r->status, ms, r->id,
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	json_decref(r->json);
+	json_decref(r->out);
+	fk_strbuf_release(&r->body);
+	fk_arena_release(&r->arena);
+	free(r);
+	*con_cls = NULL;
+	atomic_fetch_sub(&in_flight, 1);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char buf[512];
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	size_t n = strlen(buf);
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	fk_log_info("httpd: %s", buf);
+}
+
+int fk_server_run(const fk_server_config *c)
+{
+	cfg = c;
+	fk_cookie_secure = c->cookie_secure;
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	/* Every thread started from here inherits the mask; only sigwait
+	 * below receives the signals. */
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof(ss));
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	if (inet_pton(AF_INET, c->host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)c->port);
+	} else if (inet_pton(AF_INET6, c->host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)c->port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		return fk_log_err("serve: cannot listen on %s: not an IP address", c->host);
+	}
+	if (fk_writer_start(&writer, c->db_path) < 0)
+		return -1;
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, (uint16_t)c->port, NULL, NULL, on_access, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
+		NULL, MHD_OPTION_SOCK_ADDR, &ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)c->conn_timeout, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
+		MHD_OPTION_END);
+	if (!d) {
+		fk_writer_stop(writer);
+		return fk_log_err("serve: cannot listen on %s:%d: %s", c->host, c->port, strerror(errno));
+	}
+	/* With port 0 the kernel picks one; say which (test harnesses read it). */
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	int port = di && di->port ? di->port : c->port;
+	fprintf(stderr, "fangkong serving http://%s%s%s:%d/ (%d threads, database %s)\n",
+		strchr(c->host, ':') ? "[" : "", c->host, strchr(c->host, ':') ? "]" : "", port, c->threads,
+		c->db_path);
+
+	int sig = 0;
+	sigwait(&sigs, &sig);
+	fk_log_info("signal %d: no new connections; finishing %d request(s) in flight", sig,
+		    atomic_load(&in_flight));
+	MHD_quiesce_daemon(d);
+	for (int i = 0; i < 1000 && atomic_load(&in_flight) > 0; i++)
+		usleep(10000);
+	MHD_stop_daemon(d);
+	fk_writer_stop(writer);
+	pthread_mutex_lock(&readers_lock);
+	for (int i = 0; i < nreaders; i++)
+		fk_db_close(readers[i]);
+	nreaders = 0;
+	pthread_mutex_unlock(&readers_lock);
+	fk_log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,64 @@
+/* main.c - the fangkong binary: subcommand dispatch. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "util/log.h"
+#include "version.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int, char **);
+	const char *help;
+} commands[] = {
+	{ "serve", cmd_serve, "serve the JSON API and the web UI" },
+	{ "init", cmd_init, "create or migrate a database and its key file" },
+	{ "user", cmd_user, "add, list, change the password of, or disable users" },
+	{ "regions", cmd_regions, "import the national division tables" },
+	{ "demo", cmd_demo, "build the demonstration district (武汉市武昌区)" },
+	{ "audit", cmd_audit, "verify the audit log's hash chain" },
+	{ "routes", cmd_routes, "list the API's routes and their permissions" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: fangkong COMMAND [OPTIONS]\n\n"
+		   "fangkong is a platform for community-level epidemic prevention and control.\n\n"
+		   "commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "  %-9s %s\n\n"
+		   "Run 'fangkong COMMAND --help' for a command's options.\n"
+		   "Environment: FK_DB (database path), FK_LISTEN (HOST:PORT), FK_WEB (web directory),\n"
+		   "FK_THREADS, FK_QUIET=1 (no request log).\n",
+		"version", "print the version");
+}
+
+int main(int argc, char **argv)
+{
+	umask(077); /* databases, key files and logs hold personal data */
+	if (sodium_init() < 0) {
+		fprintf(stderr, "fangkong: libsodium could not start\n");
+		return 1;
+	}
+	const char *q = getenv("FK_QUIET");
+	fk_log_set_quiet(q && strcmp(q, "1") == 0);
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("fangkong %s\n", FK_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "fangkong: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

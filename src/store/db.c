@@ -1,0 +1,244 @@
+/* db.c - driver dispatch, parameter binding from a format string, and the
+ * $N → ?N rewriting shared by drivers that need it (see db.h). */
+#include "store/db_internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/log.h"
+
+int fk_db_open(fk_db **out, const char *target, bool readonly)
+{
+	/* Only SQLite is built today; a "postgresql://" target would pick the
+	 * PostgreSQL driver here. */
+	if (strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0)
+		return fk_log_err("db: PostgreSQL driver not built into this binary");
+	return fk_db_sqlite_driver.open(out, target, readonly);
+}
+
+void fk_db_close(fk_db *db)
+{
+	if (db)
+		db->drv->close(db);
+}
+
+int fk_db_exec(fk_db *db, const char *sql)
+{
+	return db->drv->exec(db, sql);
+}
+
+static int bind_va(fk_stmt *st, const char *fmt, va_list ap)
+{
+	const fk_db_driver *d = st->drv;
+	int rc = 0;
+	for (int i = 0; fmt && fmt[i] && rc == 0; i++) {
+		int idx = i + 1;
+		switch (fmt[i]) {
+		case 'i':
+			rc = d->bind_int64(st, idx, va_arg(ap, int64_t));
+			break;
+		case 'd':
+			rc = d->bind_double(st, idx, va_arg(ap, double));
+			break;
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			rc = s ? d->bind_text(st, idx, s, strlen(s)) : d->bind_null(st, idx);
+			break;
+		}
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			rc = d->bind_blob(st, idx, p, n);
+			break;
+		}
+		case 'n':
+			rc = d->bind_null(st, idx);
+			break;
+		default:
+			rc = fk_log_err("db: bad bind format '%c'", fmt[i]);
+		}
+	}
+	return rc;
+}
+
+static int query_va(fk_db *db, fk_stmt **out, const char *sql, const char *fmt, va_list ap)
+{
+	fk_stmt *st;
+	int rc = db->drv->prepare(db, sql, &st);
+	if (rc < 0)
+		return rc;
+	rc = bind_va(st, fmt, ap);
+	if (rc < 0) {
+		db->drv->reset(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+int fk_db_query(fk_db *db, fk_stmt **out, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = query_va(db, out, sql, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int fk_db_run(fk_db *db, const char *sql, const char *fmt, ...)
+{
+	fk_stmt *st;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = query_va(db, &st, sql, fmt, ap);
+	va_end(ap);
+	if (rc < 0)
+		return rc;
+	while ((rc = fk_stmt_step(st)) == FK_ROW)
+		;
+	fk_stmt_done(st);
+	return rc;
+}
+
+int fk_db_int64(fk_db *db, int64_t *out, const char *sql, const char *fmt, ...)
+{
+	fk_stmt *st;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = query_va(db, &st, sql, fmt, ap);
+	va_end(ap);
+	if (rc < 0)
+		return rc;
+	rc = fk_stmt_step(st);
+	if (rc == FK_ROW)
+		*out = fk_stmt_int64(st, 0);
+	fk_stmt_done(st);
+	return rc;
+}
+
+int fk_stmt_step(fk_stmt *st)
+{
+	return st->drv->step(st);
+}
+
+void fk_stmt_done(fk_stmt *st)
+{
+	if (st)
+		st->drv->reset(st);
+}
+
+int fk_stmt_columns(fk_stmt *st)
+{
+	return st->drv->column_count(st);
+}
+
+const char *fk_stmt_name(fk_stmt *st, int col)
+{
+	return st->drv->column_name(st, col);
+}
+
+bool fk_stmt_is_null(fk_stmt *st, int col)
+{
+	return st->drv->column_type(st, col) == FK_COL_NULL;
+}
+
+fk_coltype fk_stmt_type(fk_stmt *st, int col)
+{
+	return st->drv->column_type(st, col);
+}
+
+int64_t fk_stmt_int64(fk_stmt *st, int col)
+{
+	return st->drv->column_int64(st, col);
+}
+
+double fk_stmt_double(fk_stmt *st, int col)
+{
+	return st->drv->column_double(st, col);
+}
+
+const char *fk_stmt_text(fk_stmt *st, int col)
+{
+	const char *s = st->drv->column_text(st, col);
+	return s ? s : "";
+}
+
+const void *fk_stmt_blob(fk_stmt *st, int col, size_t *n)
+{
+	return st->drv->column_blob(st, col, n);
+}
+
+int64_t fk_db_changes(fk_db *db)
+{
+	return db->drv->changes(db);
+}
+
+const char *fk_db_errmsg(fk_db *db)
+{
+	return db->drv->errmsg(db);
+}
+
+int fk_db_begin(fk_db *db)
+{
+	return fk_db_exec(db, "BEGIN");
+}
+
+int fk_db_begin_write(fk_db *db)
+{
+	/* PostgreSQL takes row locks as it goes; SQLite needs the write lock up
+	 * front or a reader-turned-writer can fail with SQLITE_BUSY. */
+	return fk_db_exec(db, strcmp(db->drv->name, "sqlite") == 0 ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+int fk_db_commit(fk_db *db)
+{
+	return fk_db_exec(db, "COMMIT");
+}
+
+int fk_db_rollback(fk_db *db)
+{
+	return fk_db_exec(db, "ROLLBACK");
+}
+
+int fk_db_savepoint(fk_db *db)
+{
+	return fk_db_exec(db, "SAVEPOINT fk_sp");
+}
+
+int fk_db_release(fk_db *db)
+{
+	return fk_db_exec(db, "RELEASE SAVEPOINT fk_sp");
+}
+
+int fk_db_rollback_to(fk_db *db)
+{
+	int rc = fk_db_exec(db, "ROLLBACK TO SAVEPOINT fk_sp");
+	if (rc == 0)
+		rc = fk_db_release(db);
+	return rc;
+}
+
+char *fk_sql_rewrite_params(const char *sql)
+{
+	size_t n = strlen(sql);
+	char *out = malloc(n + 1);
+	if (!out)
+		abort();
+	char quote = 0;
+	size_t j = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = sql[i];
+		if (quote) {
+			if (c == quote)
+				quote = 0;
+		} else if (c == '\'' || c == '"') {
+			quote = c;
+		} else if (c == '$' && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+			c = '?';
+		}
+		out[j++] = c;
+	}
+	out[j] = '\0';
+	return out;
+}

@@ -1,0 +1,111 @@
+/* db.h - the storage driver interface.
+ *
+ * Modules talk to the database only through these calls, in the SQL subset
+ * shared by SQLite and PostgreSQL: $1…$n parameters, INSERT … ON CONFLICT,
+ * RETURNING, integer dates (days since 1970-01-01) and times (Unix seconds).
+ * A driver (db_sqlite.c today; PostgreSQL later) fills an fk_db_driver table;
+ * this file dispatches to it, so adding a driver touches no module.
+ *
+ * A connection is used by one thread at a time.  Prepared statements are
+ * cached per connection by SQL text: fk_db_query() on the same text reuses
+ * the statement.  A statement is reset by the next fk_db_query() on the same
+ * text, by fk_stmt_done(), or when it returns FK_DONE.
+ */
+#ifndef FK_DB_H
+#define FK_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct fk_db fk_db;
+typedef struct fk_stmt fk_stmt;
+
+enum {
+	FK_DONE = 0, /* fk_stmt_step: no more rows */
+	FK_ROW = 1,  /* fk_stmt_step: a row is ready */
+	FK_DB_ERROR = -1,
+	FK_DB_CONSTRAINT = -2, /* unique / foreign key / check violated */
+	FK_DB_BUSY = -3,
+};
+
+/* Column value types, as fk_stmt_type reports them. */
+typedef enum fk_coltype { FK_COL_NULL, FK_COL_INT, FK_COL_FLOAT, FK_COL_TEXT, FK_COL_BLOB } fk_coltype;
+
+typedef struct fk_db_driver {
+	const char *name;
+	int (*open)(fk_db **out, const char *target, bool readonly);
+	void (*close)(fk_db *db);
+	int (*exec)(fk_db *db, const char *sql);
+	int (*prepare)(fk_db *db, const char *sql, fk_stmt **out);
+	int (*bind_int64)(fk_stmt *st, int idx, int64_t v);
+	int (*bind_double)(fk_stmt *st, int idx, double v);
+	int (*bind_text)(fk_stmt *st, int idx, const char *s, size_t n);
+	int (*bind_blob)(fk_stmt *st, int idx, const void *p, size_t n);
+	int (*bind_null)(fk_stmt *st, int idx);
+	int (*step)(fk_stmt *st);
+	void (*reset)(fk_stmt *st);
+	int (*column_count)(fk_stmt *st);
+	const char *(*column_name)(fk_stmt *st, int col);
+	fk_coltype (*column_type)(fk_stmt *st, int col);
+	int64_t (*column_int64)(fk_stmt *st, int col);
+	double (*column_double)(fk_stmt *st, int col);
+	const char *(*column_text)(fk_stmt *st, int col);
+	const void *(*column_blob)(fk_stmt *st, int col, size_t *n);
+	int64_t (*changes)(fk_db *db);
+	const char *(*errmsg)(fk_db *db);
+} fk_db_driver;
+
+/* Opens a connection.  target is a file path (SQLite) or, later, a
+ * "postgresql://" URI.  Returns 0 or FK_DB_ERROR (logged). */
+int fk_db_open(fk_db **out, const char *target, bool readonly);
+void fk_db_close(fk_db *db);
+
+/* Runs SQL without parameters (may hold several statements). */
+int fk_db_exec(fk_db *db, const char *sql);
+
+/* Prepares (or takes from the cache) sql and binds parameters described by
+ * fmt, one character each:
+ *   i int64_t   d double   s const char* (NULL binds NULL)
+ *   b const void*, size_t (a blob)   n NULL (no argument)
+ * Returns 0 and the statement in *out, or a negative FK_DB_* code. */
+int fk_db_query(fk_db *db, fk_stmt **out, const char *sql, const char *fmt, ...);
+
+/* Runs a statement that returns no rows (or ignores them).  Returns 0 or a
+ * negative FK_DB_* code. */
+int fk_db_run(fk_db *db, const char *sql, const char *fmt, ...);
+
+/* Runs a query expected to return one integer in the first column of the first
+ * row.  Returns FK_ROW with *out set, FK_DONE when no row, or negative. */
+int fk_db_int64(fk_db *db, int64_t *out, const char *sql, const char *fmt, ...);
+
+int fk_stmt_step(fk_stmt *st);
+void fk_stmt_done(fk_stmt *st);
+int fk_stmt_columns(fk_stmt *st);
+const char *fk_stmt_name(fk_stmt *st, int col);
+bool fk_stmt_is_null(fk_stmt *st, int col);
+fk_coltype fk_stmt_type(fk_stmt *st, int col);
+int64_t fk_stmt_int64(fk_stmt *st, int col);
+double fk_stmt_double(fk_stmt *st, int col);
+/* Text of a column; never NULL ("" for NULL); valid until the next step. */
+const char *fk_stmt_text(fk_stmt *st, int col);
+const void *fk_stmt_blob(fk_stmt *st, int col, size_t *n);
+
+int64_t fk_db_changes(fk_db *db);
+const char *fk_db_errmsg(fk_db *db);
+
+/* Transactions.  begin_write takes the write lock at once (SQLite
+ * BEGIN IMMEDIATE); savepoints nest inside a transaction. */
+int fk_db_begin(fk_db *db);
+int fk_db_begin_write(fk_db *db);
+int fk_db_commit(fk_db *db);
+int fk_db_rollback(fk_db *db);
+int fk_db_savepoint(fk_db *db);
+int fk_db_release(fk_db *db);
+int fk_db_rollback_to(fk_db *db);
+
+/* Rewrites $N parameters (outside string literals and quoted names) to ?N.
+ * Returns a malloc'd string.  Used by the SQLite driver; exposed for tests. */
+char *fk_sql_rewrite_params(const char *sql);
+
+#endif

@@ -1,0 +1,298 @@
+/* db_sqlite.c - the SQLite driver behind db.h.
+ *
+ * Each connection keeps its prepared statements in a small hash table keyed by
+ * SQL text, so a module's hot queries are compiled once per connection.  WAL
+ * mode, synchronous=FULL (unless FK_SYNC=NORMAL for throwaway databases),
+ * foreign keys on, and a busy timeout so readers never fail on a checkpoint.
+ */
+#include "store/db_internal.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/log.h"
+
+#define CACHE_SLOTS 256 /* power of two */
+
+typedef struct sq_stmt {
+	fk_stmt base;
+	sqlite3_stmt *st;
+	char *sql; /* key: the caller's SQL text */
+	unsigned hash;
+} sq_stmt;
+
+typedef struct sq_db {
+	fk_db base;
+	sqlite3 *h;
+	sq_stmt *slots[CACHE_SLOTS];
+	int used;
+} sq_db;
+
+static unsigned hash_sql(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int map_rc(sq_db *d, int rc)
+{
+	switch (rc) {
+	case SQLITE_OK:
+		return 0;
+	case SQLITE_CONSTRAINT:
+		return FK_DB_CONSTRAINT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return FK_DB_BUSY;
+	default:
+		fk_log_err("sqlite: %s", sqlite3_errmsg(d->h));
+		return FK_DB_ERROR;
+	}
+}
+
+static void cache_clear(sq_db *d)
+{
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		sq_stmt *s = d->slots[i];
+		if (!s)
+			continue;
+		sqlite3_finalize(s->st);
+		free(s->sql);
+		free(s);
+		d->slots[i] = NULL;
+	}
+	d->used = 0;
+}
+
+static int sq_open(fk_db **out, const char *path, bool readonly)
+{
+	sq_db *d = calloc(1, sizeof(*d));
+	if (!d)
+		abort();
+	d->base.drv = &fk_db_sqlite_driver;
+	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	flags |= SQLITE_OPEN_NOMUTEX; /* one thread per connection */
+	if (sqlite3_open_v2(path, &d->h, flags, NULL) != SQLITE_OK) {
+		fk_log_err("sqlite: cannot open %s: %s", path, d->h ? sqlite3_errmsg(d->h) : "out of memory");
+		sqlite3_close(d->h);
+		free(d);
+		return FK_DB_ERROR;
+	}
+	sqlite3_busy_timeout(d->h, 10000);
+	sqlite3_extended_result_codes(d->h, 0);
+	const char *sync = getenv("FK_SYNC");
+	char pragmas[256];
+	snprintf(pragmas, sizeof(pragmas),
+		 "PRAGMA foreign_keys=ON; PRAGMA synchronous=%s; PRAGMA temp_store=MEMORY;"
+		 "PRAGMA cache_size=-16000;",
+		 sync && strcmp(sync, "NORMAL") == 0 ? "NORMAL" : "FULL");
+	if (!readonly && sqlite3_exec(d->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_exec(d->h, pragmas, NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	*out = &d->base;
+	return 0;
+fail:
+	fk_log_err("sqlite: %s: %s", path, sqlite3_errmsg(d->h));
+	sqlite3_close(d->h);
+	free(d);
+	return FK_DB_ERROR;
+}
+
+static void sq_close(fk_db *db)
+{
+	sq_db *d = (sq_db *)db;
+	cache_clear(d);
+	sqlite3_close(d->h);
+	free(d);
+}
+
+static int sq_exec(fk_db *db, const char *sql)
+{
+	sq_db *d = (sq_db *)db;
+	char *msg = NULL;
+	int rc = sqlite3_exec(d->h, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK && rc != SQLITE_CONSTRAINT && rc != SQLITE_BUSY)
+		fk_log_err("sqlite: %s", msg ? msg : sqlite3_errstr(rc));
+	sqlite3_free(msg);
+	return rc == SQLITE_OK ? 0 : rc == SQLITE_CONSTRAINT ? FK_DB_CONSTRAINT
+		: rc == SQLITE_BUSY ? FK_DB_BUSY : FK_DB_ERROR;
+}
+
+static int sq_prepare(fk_db *db, const char *sql, fk_stmt **out)
+{
+	sq_db *d = (sq_db *)db;
+	unsigned h = hash_sql(sql);
+	unsigned i = h & (CACHE_SLOTS - 1);
+	for (unsigned probe = 0; probe < CACHE_SLOTS; probe++, i = (i + 1) & (CACHE_SLOTS - 1)) {
+		sq_stmt *s = d->slots[i];
+		if (!s)
+			break;
+		if (s->hash == h && strcmp(s->sql, sql) == 0) {
+			sqlite3_reset(s->st);
+			sqlite3_clear_bindings(s->st);
+			*out = &s->base;
+			return 0;
+		}
+	}
+	if (d->used >= CACHE_SLOTS * 3 / 4) {
+		/* Only dynamic SQL can fill the cache; start over rather than grow. */
+		cache_clear(d);
+		i = h & (CACHE_SLOTS - 1);
+	}
+	while (d->slots[i])
+		i = (i + 1) & (CACHE_SLOTS - 1);
+	char *rewritten = fk_sql_rewrite_params(sql);
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(d->h, rewritten, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	free(rewritten);
+	if (rc != SQLITE_OK) {
+		fk_log_err("sqlite: prepare: %s: %.200s", sqlite3_errmsg(d->h), sql);
+		return FK_DB_ERROR;
+	}
+	sq_stmt *s = calloc(1, sizeof(*s));
+	if (!s)
+		abort();
+	s->base.drv = &fk_db_sqlite_driver;
+	s->base.db = db;
+	s->st = st;
+	s->sql = strdup(sql);
+	s->hash = h;
+	d->slots[i] = s;
+	d->used++;
+	*out = &s->base;
+	return 0;
+}
+
+#define SQ(st) (((sq_stmt *)(st))->st)
+#define SQDB(st) ((sq_db *)(st)->db)
+
+static int sq_bind_int64(fk_stmt *st, int idx, int64_t v)
+{
+	return map_rc(SQDB(st), sqlite3_bind_int64(SQ(st), idx, v));
+}
+
+static int sq_bind_double(fk_stmt *st, int idx, double v)
+{
+	return map_rc(SQDB(st), sqlite3_bind_double(SQ(st), idx, v));
+}
+
+static int sq_bind_text(fk_stmt *st, int idx, const char *s, size_t n)
+{
+	return map_rc(SQDB(st), sqlite3_bind_text(SQ(st), idx, s, (int)n, SQLITE_TRANSIENT));
+}
+
+static int sq_bind_blob(fk_stmt *st, int idx, const void *p, size_t n)
+{
+	return map_rc(SQDB(st), sqlite3_bind_blob(SQ(st), idx, p, (int)n, SQLITE_TRANSIENT));
+}
+
+static int sq_bind_null(fk_stmt *st, int idx)
+{
+	return map_rc(SQDB(st), sqlite3_bind_null(SQ(st), idx));
+}
+
+static int sq_step(fk_stmt *st)
+{
+	int rc = sqlite3_step(SQ(st));
+	if (rc == SQLITE_ROW)
+		return FK_ROW;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(SQ(st));
+		return FK_DONE;
+	}
+	sqlite3_reset(SQ(st));
+	return map_rc(SQDB(st), rc);
+}
+
+static void sq_reset(fk_stmt *st)
+{
+	sqlite3_reset(SQ(st));
+	sqlite3_clear_bindings(SQ(st));
+}
+
+static int sq_column_count(fk_stmt *st)
+{
+	return sqlite3_column_count(SQ(st));
+}
+
+static const char *sq_column_name(fk_stmt *st, int col)
+{
+	return sqlite3_column_name(SQ(st), col);
+}
+
+static fk_coltype sq_column_type(fk_stmt *st, int col)
+{
+	switch (sqlite3_column_type(SQ(st), col)) {
+	case SQLITE_INTEGER:
+		return FK_COL_INT;
+	case SQLITE_FLOAT:
+		return FK_COL_FLOAT;
+	case SQLITE_TEXT:
+		return FK_COL_TEXT;
+	case SQLITE_BLOB:
+		return FK_COL_BLOB;
+	default:
+		return FK_COL_NULL;
+	}
+}
+
+static int64_t sq_column_int64(fk_stmt *st, int col)
+{
+	return sqlite3_column_int64(SQ(st), col);
+}
+
+static double sq_column_double(fk_stmt *st, int col)
+{
+	return sqlite3_column_double(SQ(st), col);
+}
+
+static const char *sq_column_text(fk_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(SQ(st), col);
+}
+
+static const void *sq_column_blob(fk_stmt *st, int col, size_t *n)
+{
+	const void *p = sqlite3_column_blob(SQ(st), col);
+	*n = (size_t)sqlite3_column_bytes(SQ(st), col);
+	return p;
+}
+
+static int64_t sq_changes(fk_db *db)
+{
+	return sqlite3_changes64(((sq_db *)db)->h);
+}
+
+static const char *sq_errmsg(fk_db *db)
+{
+	return sqlite3_errmsg(((sq_db *)db)->h);
+}
+
+const fk_db_driver fk_db_sqlite_driver = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.exec = sq_exec,
+	.prepare = sq_prepare,
+	.bind_int64 = sq_bind_int64,
+	.bind_double = sq_bind_double,
+	.bind_text = sq_bind_text,
+	.bind_blob = sq_bind_blob,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.reset = sq_reset,
+	.column_count = sq_column_count,
+	.column_name = sq_column_name,
+	.column_type = sq_column_type,
+	.column_int64 = sq_column_int64,
+	.column_double = sq_column_double,
+	.column_text = sq_column_text,
+	.column_blob = sq_column_blob,
+	.changes = sq_changes,
+	.errmsg = sq_errmsg,
+};

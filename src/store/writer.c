@@ -1,0 +1,132 @@
+/* writer.c - one writer thread, group commit (see writer.h).
+ * Expected load: thousands of small writes per second from many request
+ * threads; batches are bounded so one batch's latency stays short. */
+#include "store/writer.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "util/log.h"
+
+#define BATCH_MAX 512
+
+struct fk_writer {
+	fk_db *db;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	fk_write *head, *tail;
+	bool stopping;
+	long long batches, jobs;
+};
+
+/* Runs one batch in one transaction.  Returns 0 when it committed. */
+static int run_batch(fk_writer *w, fk_write *batch)
+{
+	if (fk_db_begin_write(w->db) < 0)
+		return -1;
+	for (fk_write *j = batch; j; j = j->next) {
+		if (fk_db_savepoint(w->db) < 0)
+			goto fail;
+		j->rc = j->run(w->db, j->arg);
+		if (j->rc < 0 ? fk_db_rollback_to(w->db) < 0 : fk_db_release(w->db) < 0)
+			goto fail;
+	}
+	if (fk_db_commit(w->db) == 0)
+		return 0;
+fail:
+	fk_db_rollback(w->db);
+	return -1;
+}
+
+static void *writer_main(void *p)
+{
+	fk_writer *w = p;
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while (!w->head && !w->stopping)
+			pthread_cond_wait(&w->cond, &w->lock);
+		if (!w->head && w->stopping) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		fk_write *batch = w->head, *last = batch;
+		int n = 1;
+		while (last->next && n < BATCH_MAX) {
+			last = last->next;
+			n++;
+		}
+		w->head = last->next;
+		if (!w->head)
+			w->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&w->lock);
+
+		int committed = run_batch(w, batch) == 0;
+		if (!committed)
+			fk_log_err("writer: a batch of %d write(s) could not be committed", n);
+		w->batches++;
+		w->jobs += n;
+		for (fk_write *j = batch, *next; j; j = next) {
+			next = j->next; /* done() may free j */
+			j->done(j->arg, committed ? j->rc : FK_WRITE_LOST);
+		}
+	}
+	return NULL;
+}
+
+int fk_writer_start(fk_writer **out, const char *path)
+{
+	fk_writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		abort();
+	if (fk_db_open(&w->db, path, false) < 0) {
+		free(w);
+		return -1;
+	}
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		fk_db_close(w->db);
+		free(w);
+		return fk_log_err("writer: cannot start thread");
+	}
+	*out = w;
+	return 0;
+}
+
+void fk_writer_submit(fk_writer *w, fk_write *job)
+{
+	job->next = NULL;
+	job->rc = 0;
+	pthread_mutex_lock(&w->lock);
+	if (w->tail)
+		w->tail->next = job;
+	else
+		w->head = job;
+	w->tail = job;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void fk_writer_stop(fk_writer *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	fk_db_close(w->db);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free(w);
+}
+
+void fk_writer_stats(fk_writer *w, long long *batches, long long *jobs)
+{
+	*batches = w->batches;
+	*jobs = w->jobs;
+}

@@ -1,0 +1,40 @@
+/* writer.h - the single writer connection, with group commit.
+ *
+ * Requests hand their writes to one writer thread as jobs.  The thread takes
+ * every job queued, opens one write transaction, runs each job inside its own
+ * savepoint (a failing job is rolled back alone), commits once, and then
+ * reports each job's outcome through its done callback.  With
+ * synchronous=FULL, one fsync thus covers a whole batch of requests.
+ */
+#ifndef FK_WRITER_H
+#define FK_WRITER_H
+
+#include "store/db.h"
+
+typedef struct fk_writer fk_writer;
+
+typedef struct fk_write {
+	/* Runs on the writer thread inside the batch's transaction.  Returns 0
+	 * to keep its changes or a negative value to roll them back. */
+	int (*run)(fk_db *db, void *arg);
+	/* Called on the writer thread after the commit (or its failure):
+	 * rc is run's result, or FK_WRITE_LOST when the commit failed. */
+	void (*done)(void *arg, int rc);
+	void *arg;
+	struct fk_write *next; /* owned by the writer: queue link */
+	int rc;                /* owned by the writer: run's result */
+} fk_write;
+
+#define FK_WRITE_LOST (-100)
+
+/* Opens the writer connection on path and starts the thread.  Returns 0 or -1. */
+int fk_writer_start(fk_writer **out, const char *path);
+/* Queues a job; its done callback always runs exactly once. */
+void fk_writer_submit(fk_writer *w, fk_write *job);
+/* Runs what is queued, stops the thread and closes the connection. */
+void fk_writer_stop(fk_writer *w);
+
+/* Batches committed and jobs run since start (for logs and benchmarks). */
+void fk_writer_stats(fk_writer *w, long long *batches, long long *jobs);
+
+#endif

@@ -1,0 +1,19 @@
+/* err.c - filling an fk_err (see err.h). */
+#include "util/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+int fk_err_set(fk_err *e, int status, const char *code, const char *field, const char *fmt, ...)
+{
+	if (!e)
+		return -1;
+	e->status = status;
+	e->code = code;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	va_end(ap);
+	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
+	return -1;
+}
