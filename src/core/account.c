@@ -3,6 +3,7 @@
  * design; session lookups happen on every request and are one indexed read. */
 #include "core/account.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,18 +17,22 @@ fk_account_limits fk_account_config = {
 	.fail_window = 15 * 60,
 };
 
+/* Verified against when the username is unknown, so that the answer takes
+ * as long as for a real user. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_make(void)
+{
+	if (crypto_pwhash_str(dummy_hash, "fangkong-dummy", 14, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		dummy_hash[0] = '\0';
+}
+
 static const char *pwhash_dummy(void)
 {
-	/* Verified against when the username is unknown, so that the answer
-	 * takes as long as for a real user. */
-	static char h[crypto_pwhash_STRBYTES];
-	static int made;
-	if (!made) {
-		if (crypto_pwhash_str(h, "fangkong-dummy", 14, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				      crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0)
-			made = 1;
-	}
-	return h;
+	pthread_once(&dummy_once, dummy_make);
+	return dummy_hash;
 }
 
 static void token_hash(const char *token, unsigned char out[32])

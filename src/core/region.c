@@ -307,8 +307,8 @@ static void on_row(int term, void *p)
 			   "ssisi", c->code, parent, (int64_t)lvl, c->name, c->now);
 	if (rc < 0) {
 		c->bad = true;
-		fk_err_invalid(c->e, "code", "%s:%lld: region %s: its parent %s is missing", c->file,
-			       (long long)c->line, c->code, parent);
+		fk_err_set(c->e, 500, "internal", "code", "%s:%lld: region %s could not be stored: %s", c->file,
+			   (long long)c->line, c->code, fk_db_errmsg(c->db));
 		return;
 	}
 	c->rows++;
