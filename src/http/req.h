@@ -37,6 +37,7 @@ typedef struct fk_req {
 
 	fk_match match;
 	fk_strbuf body;
+	bool too_large; /* the body passed the limit: answered 413 */
 	json_t *json; /* parsed body, when the route takes one */
 
 	bool authed, via_cookie;

@@ -421,24 +421,31 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		r->actor.region = "";
 		r->state = ST_BODY;
 		*con_cls = r;
+		/* A declared length over the limit is refused before the body is
+		 * sent (and before "100 Continue"); the connection then closes. */
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > cfg->max_body)
+			return fail_now(r, 413, "too_large", NULL, "the body is larger than %s bytes",
+					fk_arena_printf(&r->arena, "%zu", cfg->max_body));
 		return MHD_YES;
 	}
 	if (r->state == ST_RESUMED)
 		return send_json(r);
 	if (*upload_size) {
-		if (r->state == ST_BODY && r->body.len + *upload_size > cfg->max_body) {
-			/* Answer at once; the rest of the body is not read and the
-			 * connection closes after the answer. */
+		/* A body without Content-Length that grows past the limit is
+		 * read to its end but not kept, then answered 413. */
+		if (r->body.len + *upload_size > cfg->max_body) {
+			r->too_large = true;
 			fk_strbuf_release(&r->body);
-			*upload_size = 0;
-			return fail_now(r, 413, "too_large", NULL, "the body is larger than %s bytes",
-					fk_arena_printf(&r->arena, "%zu", cfg->max_body));
-		}
-		if (r->state == ST_BODY)
+		} else if (!r->too_large) {
 			fk_strbuf_add(&r->body, upload_data, *upload_size);
+		}
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (r->too_large && r->state == ST_BODY)
+		return fail_now(r, 413, "too_large", NULL, "the body is larger than %s bytes",
+				fk_arena_printf(&r->arena, "%zu", cfg->max_body));
 	if (r->state != ST_BODY)
 		return MHD_YES;
 	return dispatch(r);
