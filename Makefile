@@ -7,14 +7,14 @@ MODE     ?= release
 BUILD    := build/$(MODE)
 WERROR   := $(if $(CI),-Werror,)
 CFLAGS_BASE := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
-               -Wformat=2 -Wno-format-nonliteral $(WERROR) -g -Isrc -I$(BUILD) -pthread
+               -Wformat=2 -Wno-format-nonliteral -Wno-missing-field-initializers -Wno-format-truncation $(WERROR) -g -Isrc -I$(BUILD) -pthread
 ifeq ($(MODE),asan)
   OPT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 else
   OPT := -O2
 endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv  # libcsv ships no .pc file
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm  # libcsv ships no .pc file
 CFLAGS   := $(CFLAGS_BASE) $(OPT) $(PKG_CFLAGS)
 LDFLAGS  := $(OPT) -pthread
 LDLIBS    = $(PKG_LIBS)

@@ -18,6 +18,7 @@ static const struct {
 	{ "init", cmd_init, "create or migrate a database and its key file" },
 	{ "user", cmd_user, "add, list, change the password of, or disable users" },
 	{ "regions", cmd_regions, "import the national division tables" },
+	{ "import", cmd_import, "import persons from a CSV file" },
 	{ "demo", cmd_demo, "build the demonstration district (武汉市武昌区)" },
 	{ "audit", cmd_audit, "verify the audit log's hash chain" },
 	{ "routes", cmd_routes, "list the API's routes and their permissions" },

@@ -79,8 +79,9 @@ static int make_grids(fk_db *db, char first_grid[32])
 		for (int g = 0; g < k; g++) {
 			json_t *r = fk_region_create_grid(db, &fk_actor_cli, codes[i], grid_names[g], &e);
 			if (!r) {
+				fk_log_err("demo: grid under %s: %s", codes[i], e.message);
 				free(codes);
-				return fk_log_err("demo: grid under %s: %s", codes[i], e.message);
+				return -1;
 			}
 			if (grids == 0)
 				snprintf(first_grid, 32, "%s", json_string_value(json_object_get(r, "code")));

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "core/account.h"
+#include "http/handlers.h"
 #include "http/server.h"
 #include "util/log.h"
 
@@ -18,7 +19,8 @@ static const char usage[] =
 	"                      IPv6 as [::1]:8080)\n"
 	"  --web DIR           static files (env FK_WEB; default web)\n"
 	"  --threads N         request threads (env FK_THREADS; default: cores)\n\n"
-	"Environment: FK_MAX_BODY (bytes, default 1048576), FK_SESSION_TTL (seconds, default 43200),\n"
+	"Environment: FK_MAX_BODY (bytes, default 1048576), FK_MAX_UPLOAD (bytes of a CSV import,\n"
+	"default 268435456), FK_REPORT_HOUR (zero reports are late after it, default 20), FK_SESSION_TTL (seconds, default 43200),\n"
 	"FK_LOGIN_MAX_FAILURES (default 5) and FK_LOGIN_WINDOW (seconds, default 900) for sign-in\n"
 	"throttling, FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log.\n"
 	"Stops on SIGINT or SIGTERM after finishing the requests in flight.\n";
@@ -102,12 +104,14 @@ int cmd_serve(int argc, char **argv)
 		.web_dir = web && *web ? web : "web",
 		.threads = (int)threads,
 		.max_body = (size_t)env_long("FK_MAX_BODY", 1 << 20, 1024, 1L << 30),
+		.max_upload = (size_t)env_long("FK_MAX_UPLOAD", 256L << 20, 1024, 4L << 30),
 		.conn_timeout = 30,
 		.cookie_secure = env_long("FK_COOKIE_SECURE", 0, 0, 1) == 1,
 	};
 	fk_account_config.session_ttl = env_long("FK_SESSION_TTL", 12 * 3600, 60, 30L * 86400);
 	fk_account_config.max_failures = (int)env_long("FK_LOGIN_MAX_FAILURES", 5, 1, 1000);
 	fk_account_config.fail_window = env_long("FK_LOGIN_WINDOW", 900, 1, 86400);
+	fk_report_hour = (int)env_long("FK_REPORT_HOUR", 20, 0, 24);
 
 	/* Refuse to start on a missing or old database rather than fail later. */
 	fk_db *h;

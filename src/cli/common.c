@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "store/migrate.h"
 #include "util/log.h"
+#include "util/pii.h"
 
 const char *cli_db_path(const char *opt)
 {
@@ -91,6 +92,10 @@ int cli_open_db(const char *path, int create, fk_db **out)
 			return fk_log_err("%s: schema version %d, this binary needs %d: run 'fangkong init --db %s'",
 					  path, v, fk_schema_latest(), path);
 		}
+	}
+	if (fk_pii_load(path, &fk_pii_global) < 0) {
+		fk_db_close(db);
+		return -1;
 	}
 	*out = db;
 	return 0;

@@ -30,6 +30,7 @@ static const char *type_name(fk_ftype t)
 	case FK_FT_INT: return "an integer";
 	case FK_FT_NUMBER: return "a number";
 	case FK_FT_BOOL: return "true or false";
+	case FK_FT_ARRAY: return "an array";
 	}
 	return "?";
 }
@@ -57,7 +58,8 @@ int fk_fields_check(const json_t *obj, const fk_field *fields, fk_err *e)
 		bool ok = (f->type == FK_FT_STRING && json_is_string(v)) ||
 			  (f->type == FK_FT_INT && json_is_integer(v)) ||
 			  (f->type == FK_FT_NUMBER && json_is_number(v)) ||
-			  (f->type == FK_FT_BOOL && json_is_boolean(v));
+			  (f->type == FK_FT_BOOL && json_is_boolean(v)) ||
+			  (f->type == FK_FT_ARRAY && json_is_array(v));
 		if (!ok)
 			return fk_err_invalid(e, f->name, "%s: must be %s", f->name, type_name(f->type));
 		if (f->min == 0 && f->max == 0)
@@ -67,6 +69,11 @@ int fk_fields_check(const json_t *obj, const fk_field *fields, fk_err *e)
 			if (n < f->min || n > f->max)
 				return fk_err_invalid(e, f->name, "%s: %lld to %lld characters", f->name,
 						      (long long)f->min, (long long)f->max);
+		} else if (f->type == FK_FT_ARRAY) {
+			int64_t n = (int64_t)json_array_size(v);
+			if (n < f->min || n > f->max)
+				return fk_err_invalid(e, f->name, "%s: %lld to %lld items", f->name, (long long)f->min,
+						      (long long)f->max);
 		} else if (f->type == FK_FT_INT) {
 			json_int_t n = json_integer_value(v);
 			if (n < f->min || n > f->max)

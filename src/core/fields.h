@@ -14,13 +14,13 @@
 
 #include "util/err.h"
 
-typedef enum fk_ftype { FK_FT_STRING = 1, FK_FT_INT, FK_FT_NUMBER, FK_FT_BOOL } fk_ftype;
+typedef enum fk_ftype { FK_FT_STRING = 1, FK_FT_INT, FK_FT_NUMBER, FK_FT_BOOL, FK_FT_ARRAY } fk_ftype;
 
 typedef struct fk_field {
 	const char *name;
 	fk_ftype type;
 	bool required;
-	int64_t min, max; /* string: length in characters; int: value; 0,0 = unbounded */
+	int64_t min, max; /* string: length in characters; int: value; array: items; 0,0 = unbounded */
 } fk_field;
 
 /* Checks obj against fields (terminated by a zero entry).  Returns 0 or -1

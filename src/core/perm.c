@@ -6,17 +6,22 @@
 
 #define P(x) FK_PERM_##x
 #define ALL_READ (P(SESSION) | P(REGION_READ))
+#define PEOPLE (P(PERSON_READ) | P(SCREEN_READ))
 
 static const struct {
 	const char *name;
 	uint32_t perms;
 } roles[FK_ROLE_COUNT] = {
 	[FK_ROLE_NONE] = { "", 0 },
-	[FK_ROLE_ADMIN] = { "admin", ALL_READ | P(REGION_WRITE) | P(USER_READ) | P(USER_WRITE) | P(AUDIT_READ) },
-	[FK_ROLE_COMMANDER] = { "commander", ALL_READ | P(USER_READ) },
-	[FK_ROLE_OFFICER] = { "officer", ALL_READ | P(REGION_WRITE) | P(USER_READ) },
-	[FK_ROLE_GRIDWORKER] = { "gridworker", ALL_READ },
-	[FK_ROLE_DOCTOR] = { "doctor", ALL_READ },
+	[FK_ROLE_ADMIN] = { "admin", ALL_READ | P(REGION_WRITE) | P(USER_READ) | P(USER_WRITE) | P(AUDIT_READ) |
+					       PEOPLE | P(PERSON_WRITE) | P(PERSON_REVEAL) | P(PERSON_EXPORT) |
+					       P(PERSON_IMPORT) },
+	[FK_ROLE_COMMANDER] = { "commander", ALL_READ | P(USER_READ) | PEOPLE },
+	[FK_ROLE_OFFICER] = { "officer", ALL_READ | P(REGION_WRITE) | P(USER_READ) | PEOPLE | P(PERSON_WRITE) |
+						   P(PERSON_REVEAL) | P(PERSON_EXPORT) | P(PERSON_IMPORT) |
+						   P(SCREEN_WRITE) | P(ALERT_CLOSE) },
+	[FK_ROLE_GRIDWORKER] = { "gridworker", ALL_READ | PEOPLE | P(PERSON_WRITE) | P(SCREEN_WRITE) },
+	[FK_ROLE_DOCTOR] = { "doctor", ALL_READ | PEOPLE | P(PERSON_REVEAL) | P(ALERT_CLOSE) },
 	[FK_ROLE_OPERATOR] = { "operator", ALL_READ },
 	[FK_ROLE_COORDINATOR] = { "coordinator", ALL_READ },
 	[FK_ROLE_KEEPER] = { "keeper", ALL_READ },
@@ -34,6 +39,14 @@ static const struct {
 	{ P(USER_READ), "user.read" },
 	{ P(USER_WRITE), "user.write" },
 	{ P(AUDIT_READ), "audit.read" },
+	{ P(PERSON_READ), "person.read" },
+	{ P(PERSON_WRITE), "person.write" },
+	{ P(PERSON_REVEAL), "person.reveal" },
+	{ P(PERSON_EXPORT), "person.export" },
+	{ P(PERSON_IMPORT), "person.import" },
+	{ P(SCREEN_READ), "screening.read" },
+	{ P(SCREEN_WRITE), "screening.write" },
+	{ P(ALERT_CLOSE), "alert.close" },
 };
 
 fk_role fk_role_parse(const char *name)

@@ -35,6 +35,14 @@ typedef enum fk_perm {
 	FK_PERM_USER_READ = 1u << 3,
 	FK_PERM_USER_WRITE = 1u << 4,
 	FK_PERM_AUDIT_READ = 1u << 5,
+	FK_PERM_PERSON_READ = 1u << 6,    /* households and persons, masked */
+	FK_PERM_PERSON_WRITE = 1u << 7,   /* register and edit households and persons */
+	FK_PERM_PERSON_REVEAL = 1u << 8,  /* one record's full document number and phone, audited */
+	FK_PERM_PERSON_EXPORT = 1u << 9,  /* personal data out of the system, audited */
+	FK_PERM_PERSON_IMPORT = 1u << 10, /* bulk CSV import */
+	FK_PERM_SCREEN_READ = 1u << 11,   /* coverage, gaps, reports, alerts */
+	FK_PERM_SCREEN_WRITE = 1u << 12,  /* record screenings and the daily (zero) report */
+	FK_PERM_ALERT_CLOSE = 1u << 13,   /* close an alert with an outcome */
 } fk_perm;
 
 /* Role by its name ("admin", …); FK_ROLE_NONE when unknown. */

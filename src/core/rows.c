@@ -4,6 +4,9 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "util/date.h"
+#include "util/pii.h"
+
 json_t *fk_row_json(fk_stmt *st)
 {
 	json_t *o = json_object();
@@ -33,6 +36,11 @@ json_t *fk_row_json(fk_stmt *st)
 
 json_t *fk_rows_page(fk_stmt *st, const fk_page *page)
 {
+	return fk_rows_page_ex(st, page, 1, NULL, NULL);
+}
+
+json_t *fk_rows_page_ex(fk_stmt *st, const fk_page *page, int nkeys, fk_row_fn fn, void *ctx)
+{
 	json_t *items = json_array();
 	char last[512] = "";
 	bool more = false;
@@ -42,8 +50,10 @@ json_t *fk_rows_page(fk_stmt *st, const fk_page *page)
 			more = true;
 			break;
 		}
-		snprintf(last, sizeof(last), "%s", fk_stmt_text(st, 0));
-		json_array_append_new(items, fk_row_json(st));
+		size_t n = 0;
+		for (int k = 0; k < nkeys && n < sizeof(last); k++)
+			n += (size_t)snprintf(last + n, sizeof(last) - n, "%s%s", k ? "|" : "", fk_stmt_text(st, k));
+		json_array_append_new(items, fn ? fn(st, ctx) : fk_row_json(st));
 	}
 	fk_stmt_done(st);
 	if (rc < 0) {
@@ -81,4 +91,116 @@ char *fk_cursor_decode(fk_arena *a, const char *cursor)
 	if (memchr(out, '\0', len))
 		return NULL;
 	return (char *)out;
+}
+
+int fk_key_split(const char *key, int n, char (*parts)[FK_KEY_PART])
+{
+	const char *end = key + strlen(key);
+	for (int i = n - 1; i > 0; i--) {
+		const char *bar = end;
+		while (bar > key && bar[-1] != '|')
+			bar--;
+		if (bar == key || end - bar >= FK_KEY_PART)
+			return -1;
+		snprintf(parts[i], FK_KEY_PART, "%.*s", (int)(end - bar), bar);
+		end = bar - 1;
+	}
+	if (end - key >= FK_KEY_PART)
+		return -1;
+	snprintf(parts[0], FK_KEY_PART, "%.*s", (int)(end - key), key);
+	return 0;
+}
+
+json_t *fk_bits_to_json(int64_t bits, const char *const *names)
+{
+	json_t *a = json_array();
+	for (int i = 0; names[i]; i++)
+		if (bits & ((int64_t)1 << i))
+			json_array_append_new(a, json_string(names[i]));
+	return a;
+}
+
+int fk_bits_from_json(const json_t *arr, const char *const *names, const char *field, int64_t *out, fk_err *e)
+{
+	*out = 0;
+	if (!json_is_array(arr))
+		return fk_err_invalid(e, field, "%s: must be an array of names", field);
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		const char *s = json_string_value(v);
+		int k = 0;
+		while (s && names[k] && strcmp(names[k], s) != 0)
+			k++;
+		if (!s || !names[k]) {
+			char all[256] = "";
+			size_t n = 0;
+			for (int j = 0; names[j] && n < sizeof(all); j++)
+				n += (size_t)snprintf(all + n, sizeof(all) - n, "%s%s", j ? ", " : "", names[j]);
+			return fk_err_invalid(e, field, "%s[%zu]: one of %s", field, i, all);
+		}
+		*out |= (int64_t)1 << k;
+	}
+	return 0;
+}
+
+json_t *fk_row_render(fk_stmt *st, void *ctx)
+{
+	const fk_render *r = ctx;
+	json_t *o = json_object();
+	for (int i = 0; r->cols[i].name; i++) {
+		const fk_column *c = &r->cols[i];
+		int col = r->first + i;
+		json_t *v = NULL;
+		bool null = fk_stmt_is_null(st, col);
+		switch (c->kind) {
+		case FK_C_INT:
+			v = null ? json_null() : json_integer(fk_stmt_int64(st, col));
+			break;
+		case FK_C_TEXT:
+			v = null ? json_null() : json_string(fk_stmt_text(st, col));
+			break;
+		case FK_C_BOOL:
+			v = json_boolean(fk_stmt_int64(st, col) != 0);
+			break;
+		case FK_C_DATE: {
+			char d[11];
+			if (!null)
+				fk_date_format(fk_stmt_int64(st, col), d);
+			v = null ? json_null() : json_string(d);
+			break;
+		}
+		case FK_C_BITS:
+			v = fk_bits_to_json(fk_stmt_int64(st, col), c->bits);
+			break;
+		case FK_C_TEMP:
+			v = null ? json_null() : json_real((double)fk_stmt_int64(st, col) / 10.0);
+			break;
+		case FK_C_JSON:
+			v = null ? json_null() : json_loads(fk_stmt_text(st, col), JSON_DECODE_ANY, NULL);
+			if (!v)
+				v = json_null();
+			break;
+		case FK_C_DOC:
+		case FK_C_PHONE: {
+			size_t n;
+			const unsigned char *p = fk_stmt_blob(st, col, &n);
+			char plain[256], masked[256];
+			if (null || !p || fk_pii_open(&fk_pii_global, p, n, plain, sizeof(plain)) < 0) {
+				v = null ? json_null() : json_string("(unreadable)");
+				break;
+			}
+			if (r->flags & FK_RENDER_REVEAL) {
+				v = json_string(plain);
+			} else {
+				(c->kind == FK_C_DOC ? fk_mask_doc : fk_mask_phone)(plain, masked);
+				v = json_string(masked);
+			}
+			sodium_memzero(plain, sizeof(plain));
+			break;
+		}
+		}
+		json_object_set_new(o, c->name, v);
+	}
+	return o;
 }

@@ -14,6 +14,7 @@
 
 #include "store/db.h"
 #include "util/arena.h"
+#include "util/err.h"
 
 #define FK_PAGE_DEFAULT 100
 #define FK_PAGE_MAX 1000
@@ -30,6 +31,58 @@ json_t *fk_row_json(fk_stmt *st);
 /* Steps st for up to page->limit rows into a new {"items":[…],"next":…}
  * object.  Returns NULL on a database error (the statement is reset). */
 json_t *fk_rows_page(fk_stmt *st, const fk_page *page);
+
+/* Renders one row of st (a declared resource, see fk_column). */
+typedef json_t *(*fk_row_fn)(fk_stmt *st, void *ctx);
+
+/* Like fk_rows_page, but the key is the first nkeys columns joined by '|'
+ * (name them with a leading '_' to keep them out of the items), and each
+ * row is rendered by fn (NULL: fk_row_json). */
+json_t *fk_rows_page_ex(fk_stmt *st, const fk_page *page, int nkeys, fk_row_fn fn, void *ctx);
+
+/* Splits a composite key made by fk_rows_page_ex into n parts at the last
+ * n-1 separators (the first part may itself hold '|').  Returns 0, or -1
+ * when there are too few parts or one is longer than FK_KEY_PART - 1. */
+#define FK_KEY_PART 256
+int fk_key_split(const char *key, int n, char (*parts)[FK_KEY_PART]);
+
+/* ---- declared resources ---- */
+
+/* How a column of a declared resource is rendered. */
+typedef enum fk_ckind {
+	FK_C_INT,   /* integer (NULL → null) */
+	FK_C_TEXT,  /* text (NULL → null) */
+	FK_C_BOOL,  /* 0/1 → false/true */
+	FK_C_DATE,  /* day number → "YYYY-MM-DD" */
+	FK_C_BITS,  /* bit set → array of names (bits[i] is bit 1<<i) */
+	FK_C_DOC,   /* personal: encrypted document number → masked, or plain when revealed */
+	FK_C_PHONE, /* personal: encrypted phone → masked, or plain when revealed */
+	FK_C_TEMP,  /* tenths of a degree → number with one decimal */
+	FK_C_JSON,  /* text holding JSON → the JSON value */
+} fk_ckind;
+
+typedef struct fk_column {
+	const char *name; /* the API field */
+	fk_ckind kind;
+	const char *const *bits; /* FK_C_BITS: names, NULL-terminated */
+} fk_column;
+
+#define FK_RENDER_REVEAL 1u /* personal columns in the clear */
+
+typedef struct fk_render {
+	const fk_column *cols; /* terminated by a NULL name */
+	int first;             /* statement column of cols[0] */
+	unsigned flags;
+} fk_render;
+
+/* fk_row_fn for a declared resource; ctx is an fk_render. */
+json_t *fk_row_render(fk_stmt *st, void *ctx);
+
+/* Bit sets from and to JSON arrays of names.  from: returns 0, or -1 with
+ * e naming field when an entry is not a known name. */
+int fk_bits_from_json(const json_t *arr, const char *const *names, const char *field, int64_t *out,
+		      struct fk_err *e);
+json_t *fk_bits_to_json(int64_t bits, const char *const *names);
 
 /* Cursor encoding: key text ⇄ base64url.  decode returns NULL when the
  * cursor is not one this server made. */

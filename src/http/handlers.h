@@ -24,6 +24,28 @@ int h_users_list(fk_req *r);
 int h_user_create(fk_req *r);
 int h_user_update(fk_req *r);
 
+/* h_registry.c */
+int h_households_list(fk_req *r);
+int h_household_create(fk_req *r);
+int h_household_get(fk_req *r);
+int h_household_update(fk_req *r);
+int h_persons_list(fk_req *r);
+int h_person_create(fk_req *r);
+int h_person_get(fk_req *r);
+int h_person_update(fk_req *r);
+int h_person_reveal(fk_req *r);
+int h_persons_import(fk_req *r);
+
+/* h_screening.c */
+extern int fk_report_hour; /* zero reports are late after this local hour */
+int h_screenings_create(fk_req *r);
+int h_coverage(fk_req *r);
+int h_coverage_gaps(fk_req *r);
+int h_alerts_list(fk_req *r);
+int h_alert_close(fk_req *r);
+int h_report_submit(fk_req *r);
+int h_reports_list(fk_req *r);
+
 /* h_audit.c */
 int h_audit_list(fk_req *r);
 

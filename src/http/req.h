@@ -38,6 +38,7 @@ typedef struct fk_req {
 	fk_match match;
 	fk_strbuf body;
 	bool too_large; /* the body passed the limit: answered 413 */
+	size_t body_limit;
 	json_t *json; /* parsed body, when the route takes one */
 
 	bool authed, via_cookie;
@@ -56,6 +57,7 @@ typedef struct fk_req {
 
 	int (*job)(struct fk_req *r);
 	void *ctx; /* the handler's state for its job (arena memory) */
+	json_t *cleanup; /* released when the request ends */
 	fk_write write;
 	int state; /* server-private */
 } fk_req;
@@ -65,6 +67,8 @@ extern int fk_cookie_secure;
 
 /* Path parameter by name ("code" for {code}); NULL when absent. */
 const char *fk_req_param(fk_req *r, const char *name);
+/* A region-code query argument ("root" means the country); NULL when absent. */
+const char *fk_req_region(fk_req *r, const char *name);
 /* Query-string argument; NULL when absent. */
 const char *fk_req_query(fk_req *r, const char *name);
 /* Request header; NULL when absent. */
@@ -81,6 +85,16 @@ int fk_req_fail(fk_req *r, int status, const char *code, const char *field, cons
 
 /* Hands job to the writer; the handler returns what this returns. */
 int fk_req_defer(fk_req *r, int (*job)(fk_req *r));
+
+/* Answers v (taking it) after appending an audit entry in a write: for
+ * reads of personal data, which are audited like writes.  detail may be
+ * NULL; it is taken.  The handler returns what this returns. */
+int fk_req_reply_audited(fk_req *r, int status, json_t *v, const char *action, const char *object,
+			 const char *region, json_t *detail);
+
+/* An integer path parameter (e.g. {id}); -1 with a 404 when it is not a
+ * positive integer. */
+int64_t fk_req_id(fk_req *r, const char *name);
 
 /* Takes ownership of v as the answer with status; returns 0 (or -1 with a
  * 500 when v is NULL). */

@@ -15,7 +15,8 @@ struct fk_req;
 typedef int (*fk_handler)(struct fk_req *r);
 
 enum {
-	FK_ROUTE_BODY = 1u << 0, /* takes a JSON body */
+	FK_ROUTE_BODY = 1u << 0,   /* takes a JSON body */
+	FK_ROUTE_UPLOAD = 1u << 1, /* takes a raw file body up to the upload limit */
 };
 
 typedef struct fk_route {

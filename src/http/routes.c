@@ -6,6 +6,7 @@
 
 #define P(x) FK_PERM_##x
 #define BODY FK_ROUTE_BODY
+#define RAW FK_ROUTE_UPLOAD
 
 const fk_route fk_routes[] = {
 	{ "GET", "/api/v1/health", h_health, FK_PERM_PUBLIC, 0, "liveness, version and schema" },
@@ -25,6 +26,28 @@ const fk_route fk_routes[] = {
 	{ "POST", "/api/v1/users", h_user_create, P(USER_WRITE), BODY, "create a user" },
 	{ "PATCH", "/api/v1/users/{username}", h_user_update, P(USER_WRITE), BODY,
 	  "change a user's password or disable them" },
+
+	{ "GET", "/api/v1/households", h_households_list, P(PERSON_READ), 0, "households in a region" },
+	{ "POST", "/api/v1/households", h_household_create, P(PERSON_WRITE), BODY, "register a household" },
+	{ "GET", "/api/v1/households/{id}", h_household_get, P(PERSON_READ), 0, "one household" },
+	{ "PATCH", "/api/v1/households/{id}", h_household_update, P(PERSON_WRITE), BODY, "change a household" },
+
+	{ "GET", "/api/v1/persons", h_persons_list, P(PERSON_READ), 0, "search persons (masked; audited)" },
+	{ "POST", "/api/v1/persons", h_person_create, P(PERSON_WRITE), BODY, "register a person" },
+	{ "POST", "/api/v1/persons/import", h_persons_import, P(PERSON_IMPORT), RAW, "import persons from CSV" },
+	{ "GET", "/api/v1/persons/{id}", h_person_get, P(PERSON_READ), 0, "one person (masked; audited)" },
+	{ "PATCH", "/api/v1/persons/{id}", h_person_update, P(PERSON_WRITE), BODY, "change a person" },
+	{ "POST", "/api/v1/persons/{id}/reveal", h_person_reveal, P(PERSON_REVEAL), BODY,
+	  "full document number and phone, with a reason (audited)" },
+
+	{ "POST", "/api/v1/screenings", h_screenings_create, P(SCREEN_WRITE), BODY,
+	  "record screenings (one or a batch; idempotent by uuid)" },
+	{ "GET", "/api/v1/coverage", h_coverage, P(SCREEN_READ), 0, "screening coverage of a region and its children" },
+	{ "GET", "/api/v1/coverage/gaps", h_coverage_gaps, P(SCREEN_READ), 0, "households not yet visited" },
+	{ "GET", "/api/v1/alerts", h_alerts_list, P(SCREEN_READ), 0, "abnormal findings" },
+	{ "POST", "/api/v1/alerts/{id}/close", h_alert_close, P(ALERT_CLOSE), BODY, "close an alert with an outcome" },
+	{ "POST", "/api/v1/reports", h_report_submit, P(SCREEN_WRITE), BODY, "a grid's daily (zero) report" },
+	{ "GET", "/api/v1/reports", h_reports_list, P(SCREEN_READ), 0, "grids' daily reports; missing and late ones" },
 
 	{ "GET", "/api/v1/audit", h_audit_list, P(AUDIT_READ), 0, "the audit log in scope" },
 };

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "core/account.h"
+#include "core/audit.h"
 #include "http/body.h"
 #include "http/req.h"
 #include "util/log.h"
@@ -72,6 +73,12 @@ const char *fk_req_param(fk_req *r, const char *name)
 const char *fk_req_query(fk_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *fk_req_region(fk_req *r, const char *name)
+{
+	const char *c = fk_req_query(r, name);
+	return c && strcmp(c, "root") == 0 ? "" : c;
 }
 
 const char *fk_req_header_in(fk_req *r, const char *name)
@@ -132,6 +139,53 @@ int fk_req_reply(fk_req *r, int status, json_t *v)
 	return 0;
 }
 
+int64_t fk_req_id(fk_req *r, const char *name)
+{
+	const char *s = fk_req_param(r, name);
+	char *end;
+	long long v = s ? strtoll(s, &end, 10) : 0;
+	if (!s || !*s || *end || v <= 0) {
+		fk_req_fail(r, 404, "not_found", NULL, "%s not found", s ? s : name);
+		return -1;
+	}
+	return v;
+}
+
+typedef struct audit_ctx {
+	const char *action, *object, *region;
+	json_t *detail;
+} audit_ctx;
+
+static int audit_job(fk_req *r)
+{
+	audit_ctx *a = r->ctx;
+	int rc = fk_audit_append(r->db, &r->actor, a->action, a->object, a->region, a->detail);
+	json_decref(a->detail);
+	a->detail = NULL;
+	if (rc < 0) {
+		json_decref(r->out);
+		r->out = NULL;
+		return fk_req_fail(r, 500, "internal", NULL, "internal error");
+	}
+	return 0;
+}
+
+int fk_req_reply_audited(fk_req *r, int status, json_t *v, const char *action, const char *object,
+			 const char *region, json_t *detail)
+{
+	if (fk_req_reply(r, status, v) < 0) {
+		json_decref(detail);
+		return -1;
+	}
+	audit_ctx *a = fk_arena_alloc(&r->arena, sizeof(*a));
+	a->action = action;
+	a->object = fk_arena_strdup(&r->arena, object);
+	a->region = fk_arena_strdup(&r->arena, region ? region : "");
+	a->detail = detail;
+	r->ctx = a;
+	return fk_req_defer(r, audit_job);
+}
+
 /* ---- writes ---- */
 
 static int job_run(fk_db *db, void *arg)
@@ -186,7 +240,7 @@ static enum MHD_Result send_json(fk_req *r)
 		body = json_dumps(e, JSON_COMPACT);
 		json_decref(e);
 	} else if (r->out) {
-		body = json_dumps(r->out, JSON_COMPACT);
+		body = json_dumps(r->out, JSON_COMPACT | JSON_REAL_PRECISION(10));
 	} else {
 		body = NULL;
 	}
@@ -421,12 +475,18 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		r->actor.region = "";
 		r->state = ST_BODY;
 		*con_cls = r;
+		/* File uploads may be larger than JSON bodies. */
+		fk_match m;
+		r->body_limit = cfg->max_body;
+		if (strncmp(url, "/api/", 5) == 0 && fk_route_match(fk_routes, fk_routes_count, method, url, &m) == 200 &&
+		    (m.route->flags & FK_ROUTE_UPLOAD))
+			r->body_limit = cfg->max_upload;
 		/* A declared length over the limit is refused before the body is
 		 * sent (and before "100 Continue"); the connection then closes. */
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > cfg->max_body)
+		if (cl && strtoull(cl, NULL, 10) > r->body_limit)
 			return fail_now(r, 413, "too_large", NULL, "the body is larger than %s bytes",
-					fk_arena_printf(&r->arena, "%zu", cfg->max_body));
+					fk_arena_printf(&r->arena, "%zu", r->body_limit));
 		return MHD_YES;
 	}
 	if (r->state == ST_RESUMED)
@@ -434,7 +494,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 	if (*upload_size) {
 		/* A body without Content-Length that grows past the limit is
 		 * read to its end but not kept, then answered 413. */
-		if (r->body.len + *upload_size > cfg->max_body) {
+		if (r->body.len + *upload_size > r->body_limit) {
 			r->too_large = true;
 			fk_strbuf_release(&r->body);
 		} else if (!r->too_large) {
@@ -445,7 +505,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 	}
 	if (r->too_large && r->state == ST_BODY)
 		return fail_now(r, 413, "too_large", NULL, "the body is larger than %s bytes",
-				fk_arena_printf(&r->arena, "%zu", cfg->max_body));
+				fk_arena_printf(&r->arena, "%zu", r->body_limit));
 	if (r->state != ST_BODY)
 		return MHD_YES;
 	return dispatch(r);
@@ -465,6 +525,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	json_decref(r->json);
 	json_decref(r->out);
+	json_decref(r->cleanup);
 	fk_strbuf_release(&r->body);
 	fk_arena_release(&r->arena);
 	free(r);

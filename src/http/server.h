@@ -10,7 +10,8 @@ typedef struct fk_server_config {
 	int port;
 	const char *web_dir;
 	int threads;       /* request threads (default: the number of cores) */
-	size_t max_body;   /* bytes (default 1 MiB) */
+	size_t max_body;   /* bytes of a JSON body (default 1 MiB) */
+	size_t max_upload; /* bytes of an uploaded file (default 256 MiB) */
 	int conn_timeout;  /* idle seconds before a connection is closed (default 30) */
 	int cookie_secure; /* add Secure to the session cookie (behind TLS) */
 } fk_server_config;

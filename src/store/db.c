@@ -32,6 +32,10 @@ static int bind_va(fk_stmt *st, const char *fmt, va_list ap)
 {
 	const fk_db_driver *d = st->drv;
 	int rc = 0;
+	/* A format that does not match the SQL's parameters is a programming
+	 * error; refuse it rather than bind garbage. */
+	if ((int)strlen(fmt ? fmt : "") != d->param_count(st))
+		return fk_log_err("db: %d parameter(s) in the SQL but format \"%s\"", d->param_count(st), fmt);
 	for (int i = 0; fmt && fmt[i] && rc == 0; i++) {
 		int idx = i + 1;
 		switch (fmt[i]) {
@@ -83,6 +87,48 @@ int fk_db_query(fk_db *db, fk_stmt **out, const char *sql, const char *fmt, ...)
 	va_start(ap, fmt);
 	int rc = query_va(db, out, sql, fmt, ap);
 	va_end(ap);
+	return rc;
+}
+
+int fk_db_query_vals(fk_db *db, fk_stmt **out, const char *sql, const fk_val *v, int n)
+{
+	fk_stmt *st;
+	int rc = db->drv->prepare(db, sql, &st);
+	if (rc < 0)
+		return rc;
+	const fk_db_driver *d = st->drv;
+	if (n != d->param_count(st)) {
+		d->reset(st);
+		return fk_log_err("db: %d parameter(s) in the SQL but %d value(s)", d->param_count(st), n);
+	}
+	for (int i = 0; i < n && rc == 0; i++) {
+		switch (v[i].t) {
+		case 'i': rc = d->bind_int64(st, i + 1, v[i].i); break;
+		case 'd': rc = d->bind_double(st, i + 1, v[i].d); break;
+		case 's':
+			rc = v[i].p ? d->bind_text(st, i + 1, v[i].p, strlen(v[i].p)) : d->bind_null(st, i + 1);
+			break;
+		case 'b': rc = d->bind_blob(st, i + 1, v[i].p, v[i].n); break;
+		default: rc = d->bind_null(st, i + 1);
+		}
+	}
+	if (rc < 0) {
+		d->reset(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+int fk_db_run_vals(fk_db *db, const char *sql, const fk_val *vals, int nvals)
+{
+	fk_stmt *st;
+	int rc = fk_db_query_vals(db, &st, sql, vals, nvals);
+	if (rc < 0)
+		return rc;
+	while ((rc = fk_stmt_step(st)) == FK_ROW)
+		;
+	fk_stmt_done(st);
 	return rc;
 }
 

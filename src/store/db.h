@@ -45,6 +45,7 @@ typedef struct fk_db_driver {
 	int (*bind_null)(fk_stmt *st, int idx);
 	int (*step)(fk_stmt *st);
 	void (*reset)(fk_stmt *st);
+	int (*param_count)(fk_stmt *st);
 	int (*column_count)(fk_stmt *st);
 	const char *(*column_name)(fk_stmt *st, int col);
 	fk_coltype (*column_type)(fk_stmt *st, int col);
@@ -70,6 +71,23 @@ int fk_db_exec(fk_db *db, const char *sql);
  *   b const void*, size_t (a blob)   n NULL (no argument)
  * Returns 0 and the statement in *out, or a negative FK_DB_* code. */
 int fk_db_query(fk_db *db, fk_stmt **out, const char *sql, const char *fmt, ...);
+
+/* A parameter for queries built at run time: t is 'i', 'd', 's', 'b' or 'n'
+ * as in fk_db_query (s: p is the string; b: p and n). */
+typedef struct fk_val {
+	char t;
+	int64_t i;
+	double d;
+	const void *p;
+	size_t n;
+} fk_val;
+
+/* fk_db_query with the parameters in an array (for SQL assembled from
+ * optional filters). */
+int fk_db_query_vals(fk_db *db, fk_stmt **out, const char *sql, const fk_val *vals, int nvals);
+
+/* fk_db_run with the parameters in an array. */
+int fk_db_run_vals(fk_db *db, const char *sql, const fk_val *vals, int nvals);
 
 /* Runs a statement that returns no rows (or ignores them).  Returns 0 or a
  * negative FK_DB_* code. */

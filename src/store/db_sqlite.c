@@ -215,6 +215,11 @@ static void sq_reset(fk_stmt *st)
 	sqlite3_clear_bindings(SQ(st));
 }
 
+static int sq_param_count(fk_stmt *st)
+{
+	return sqlite3_bind_parameter_count(SQ(st));
+}
+
 static int sq_column_count(fk_stmt *st)
 {
 	return sqlite3_column_count(SQ(st));
@@ -286,6 +291,7 @@ const fk_db_driver fk_db_sqlite_driver = {
 	.bind_null = sq_bind_null,
 	.step = sq_step,
 	.reset = sq_reset,
+	.param_count = sq_param_count,
 	.column_count = sq_column_count,
 	.column_name = sq_column_name,
 	.column_type = sq_column_type,

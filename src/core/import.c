@@ -1,0 +1,395 @@
+/* import.c - persons from CSV (see import.h).  Expected load: a district's
+ * registry, up to ~1.2 M rows in one file; per row one insert in the common
+ * case (new person, household already seen on the previous row). */
+#include "core/import.h"
+
+#include <csv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/region.h"
+#include "core/registry.h"
+#include "util/date.h"
+#include "util/text.h"
+
+enum col {
+	C_NAME, C_SEX, C_BIRTH, C_DOCTYPE, C_DOC, C_PHONE, C_GRID, C_BUILDING, C_UNIT, C_ROOM, C_ADDRESS,
+	C_TAGS, C_ORIGIN, C_ARRIVAL, C_HISTORY, C_COUNT
+};
+
+/* Header spellings, Chinese and English, for each column. */
+static const struct {
+	const char *field; /* the person field it fills (for error columns) */
+	const char *names[8];
+} headers[C_COUNT] = {
+	[C_NAME] = { "name", { "姓名", "name", "名字" } },
+	[C_SEX] = { "sex", { "性别", "sex", "gender" } },
+	[C_BIRTH] = { "birth_year", { "出生年份", "出生年", "birth_year" } },
+	[C_DOCTYPE] = { "doc_type", { "证件类型", "doc_type" } },
+	[C_DOC] = { "doc_number", { "身份证号", "身份证号码", "证件号码", "证件号", "id_number", "doc_number", "id_card" } },
+	[C_PHONE] = { "phone", { "手机", "手机号", "手机号码", "联系电话", "电话", "phone", "mobile" } },
+	[C_GRID] = { "grid", { "网格", "网格编码", "网格代码", "grid" } },
+	[C_BUILDING] = { "building", { "楼栋", "楼号", "楼栋号", "building" } },
+	[C_UNIT] = { "unit", { "单元", "单元号", "unit" } },
+	[C_ROOM] = { "room", { "房号", "门牌号", "室号", "room" } },
+	[C_ADDRESS] = { "address", { "地址", "住址", "现住址", "居住地址", "address" } },
+	[C_TAGS] = { "tags", { "标签", "关爱对象", "tags" } },
+	[C_ORIGIN] = { "origin", { "来源地", "从何地来", "origin" } },
+	[C_ARRIVAL] = { "arrival_date", { "抵达日期", "到达日期", "返回日期", "arrival_date" } },
+	[C_HISTORY] = { "history", { "14天内经历", "流行病学史", "history" } },
+};
+
+static const struct {
+	const char *label, *code;
+} value_names[] = {
+	{ "男", "M" }, { "male", "M" }, { "m", "M" }, { "女", "F" }, { "female", "F" }, { "f", "F" },
+	{ "身份证", "id_card" }, { "居民身份证", "id_card" }, { "护照", "passport" }, { "其他", "other" },
+	{ "独居老人", "elderly_alone" }, { "慢性病", "chronic" }, { "孕妇", "pregnant" }, { "残疾人", "disabled" },
+	{ "残疾", "disabled" }, { "来自重点地区", "from_key_area" }, { "重点地区返回", "from_key_area" },
+	{ "接触重点地区人员", "contact_key_area" }, { "接触病例", "contact_case" },
+};
+
+static const char *value_code(const char *v)
+{
+	for (size_t i = 0; i < sizeof(value_names) / sizeof(value_names[0]); i++)
+		if (strcasecmp(value_names[i].label, v) == 0)
+			return value_names[i].code;
+	return v;
+}
+
+typedef struct imp {
+	fk_db *db;
+	const fk_actor *who;
+	const char *default_grid;
+	int colmap[64];           /* file column → enum col, or -1 */
+	char *collabel[64];       /* file column → its header text */
+	int ncols;
+	bool header_done, colmap_has_tags, colmap_has_history;
+	int64_t line;
+	/* the current row's cells */
+	char *cell[C_COUNT];
+	int field;
+	/* outcome */
+	int64_t rows, imported, updated, unchanged, rejected, households;
+	json_t *rejects, *ignored;
+	fk_stats_acc *stats;
+	/* caches: last household, last grid checked */
+	char hh_key[600];
+	int64_t hh_id;
+	char grid_ok[16], grid_bad[16];
+	bool fatal;
+	fk_err *e;
+} imp;
+
+static void reject(imp *m, int col, const char *reason)
+{
+	m->rejected++;
+	if (json_array_size(m->rejects) >= FK_IMPORT_MAX_REPORTED)
+		return;
+	const char *label = "";
+	for (int i = 0; col >= 0 && i < m->ncols; i++)
+		if (m->colmap[i] == col)
+			label = m->collabel[i];
+	json_array_append_new(m->rejects, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)m->line, "column", label,
+						    "reason", reason));
+}
+
+static int col_of_field(const char *field)
+{
+	for (int c = 0; c < C_COUNT; c++)
+		if (strcmp(headers[c].field, field) == 0)
+			return c;
+	return -1;
+}
+
+/* Splits a list cell ("独居老人;慢性病") into a JSON array of codes. */
+static json_t *list_cell(const char *s)
+{
+	json_t *a = json_array();
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", s);
+	/* ASCII separators and the Chinese ones (；，、), the latter as bytes */
+	for (char *p = buf; *p; p++) {
+		if (*p == ';' || *p == ',' || *p == '|' || *p == '/')
+			*p = ' ';
+		else if (!strncmp(p, "；", 3) || !strncmp(p, "，", 3) || !strncmp(p, "、", 3))
+			memset(p, ' ', 3), p += 2;
+	}
+	char *save = NULL;
+	for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		json_array_append_new(a, json_string(value_code(t)));
+	return a;
+}
+
+/* Excel writes dates as 2020/1/23 or 2020.1.23: normalise to 2020-01-23. */
+static void date_cell(const char *s, char out[16])
+{
+	int y, mo, d;
+	char sep1, sep2;
+	if (sscanf(s, "%d%c%d%c%d", &y, &sep1, &mo, &sep2, &d) == 5 && sep1 == sep2 &&
+	    (sep1 == '/' || sep1 == '.' || sep1 == '-'))
+		snprintf(out, 16, "%04d-%02d-%02d", y, mo, d);
+	else
+		snprintf(out, 16, "%.15s", s);
+}
+
+/* The grid of a row: exists, is a grid, in scope (cached by last result). */
+static int check_grid(imp *m, const char *grid)
+{
+	if (strcmp(grid, m->grid_ok) == 0)
+		return 0;
+	if (strcmp(grid, m->grid_bad) == 0)
+		return -1;
+	int64_t n = 0;
+	bool ok = fk_region_level_of(grid) == FK_LEVEL_GRID && fk_scope_contains(m->who->region, grid) &&
+		  fk_db_int64(m->db, &n, "SELECT count(*) FROM regions WHERE code = $1", "s", grid) == FK_ROW && n > 0;
+	snprintf(ok ? m->grid_ok : m->grid_bad, 16, "%s", grid);
+	return ok ? 0 : -1;
+}
+
+static void do_row(imp *m)
+{
+	const char *c[C_COUNT];
+	for (int i = 0; i < C_COUNT; i++)
+		c[i] = m->cell[i] ? m->cell[i] : "";
+	bool empty = true;
+	for (int i = 0; i < C_COUNT; i++)
+		if (*c[i])
+			empty = false;
+	if (empty)
+		return; /* blank lines at the end of Excel files */
+	m->rows++;
+	if (!*c[C_NAME]) {
+		reject(m, C_NAME, "name: required");
+		return;
+	}
+	const char *grid = *c[C_GRID] ? c[C_GRID] : m->default_grid;
+	if (!grid || !*grid) {
+		reject(m, C_GRID, "grid: give a grid column or import with a default grid");
+		return;
+	}
+	if (check_grid(m, grid) < 0) {
+		reject(m, C_GRID, "grid: no such grid in your area (a 15-digit grid code)");
+		return;
+	}
+	if (!*c[C_ADDRESS] && !*c[C_BUILDING] && !*c[C_ROOM]) {
+		reject(m, C_ADDRESS, "address: give the address, or the building and room");
+		return;
+	}
+	/* The row as the API's person object, so one validator serves both. */
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(c[C_NAME]));
+	if (*c[C_SEX])
+		json_object_set_new(o, "sex", json_string(value_code(c[C_SEX])));
+	if (*c[C_BIRTH]) {
+		char *end;
+		long long y = strtoll(c[C_BIRTH], &end, 10);
+		json_object_set_new(o, "birth_year", *end ? json_string(c[C_BIRTH]) : json_integer(y));
+	}
+	if (*c[C_DOCTYPE])
+		json_object_set_new(o, "doc_type", json_string(value_code(c[C_DOCTYPE])));
+	if (*c[C_DOC])
+		json_object_set_new(o, "doc_number", json_string(c[C_DOC]));
+	if (*c[C_PHONE])
+		json_object_set_new(o, "phone", json_string(c[C_PHONE]));
+	if (m->colmap_has_tags)
+		json_object_set_new(o, "tags", list_cell(c[C_TAGS]));
+	if (m->colmap_has_history)
+		json_object_set_new(o, "history", list_cell(c[C_HISTORY]));
+	if (*c[C_ORIGIN])
+		json_object_set_new(o, "origin", json_string(c[C_ORIGIN]));
+	if (*c[C_ARRIVAL]) {
+		char d[16];
+		date_cell(c[C_ARRIVAL], d);
+		json_object_set_new(o, "arrival_date", json_string(d));
+	}
+	fk_person_in p;
+	fk_err e = { 0 };
+	if (fk_person_parse(o, false, &p, &e) < 0) {
+		reject(m, col_of_field(e.field), e.message);
+		json_decref(o);
+		return;
+	}
+	/* the household: the previous row's, or found or created */
+	char key[600];
+	snprintf(key, sizeof(key), "%s\x1f%s\x1f%s\x1f%s\x1f%s", grid, c[C_BUILDING], c[C_UNIT], c[C_ROOM], c[C_ADDRESS]);
+	if (strcmp(key, m->hh_key) != 0) {
+		bool created;
+		int64_t hid = fk_household_ensure(m->db, grid, c[C_BUILDING], c[C_UNIT], c[C_ROOM], c[C_ADDRESS],
+						  &created, &e);
+		if (hid < 0) {
+			m->fatal = true;
+			json_decref(o);
+			return;
+		}
+		if (created) {
+			m->households++;
+			fk_stats_add(m->stats, grid, 1, 0);
+		}
+		snprintf(m->hh_key, sizeof(m->hh_key), "%s", key);
+		m->hh_id = hid;
+	}
+	p.household_id = m->hh_id;
+	p.given |= FK_PF_HOUSEHOLD;
+	int64_t id;
+	char old_grid[16];
+	int rc = fk_person_upsert(m->db, m->who, &p, grid, &id, old_grid, &e);
+	json_decref(o);
+	if (rc < 0) {
+		if (e.status >= 500)
+			m->fatal = true;
+		else
+			reject(m, col_of_field(e.field), e.message);
+		return;
+	}
+	if (rc == FK_UPSERT_CREATED) {
+		m->imported++;
+		fk_stats_add(m->stats, grid, 0, 1);
+	} else if (rc == FK_UPSERT_UPDATED) {
+		m->updated++;
+		if (strcmp(old_grid, grid) != 0) {
+			fk_stats_add(m->stats, old_grid, 0, -1);
+			fk_stats_add(m->stats, grid, 0, 1);
+		}
+	} else {
+		m->unchanged++;
+	}
+}
+
+static void on_field(void *data, size_t len, void *p)
+{
+	imp *m = p;
+	int f = m->field++;
+	if (!m->header_done) {
+		if (f >= 64)
+			return;
+		char *label = malloc(len + 1);
+		if (!label)
+			abort();
+		memcpy(label, data, len);
+		label[len] = '\0';
+		/* trim spaces Excel users leave in headers */
+		char *b = label;
+		while (*b == ' ')
+			b++;
+		size_t n = strlen(b);
+		while (n && b[n - 1] == ' ')
+			b[--n] = '\0';
+		memmove(label, b, n + 1);
+		m->collabel[f] = label;
+		m->colmap[f] = -1;
+		for (int c = 0; c < C_COUNT && m->colmap[f] < 0; c++)
+			for (int k = 0; k < 8 && headers[c].names[k]; k++)
+				if (strcasecmp(label, headers[c].names[k]) == 0)
+					m->colmap[f] = c;
+		if (m->colmap[f] < 0)
+			json_array_append_new(m->ignored, json_string(label));
+		else if (m->colmap[f] == C_TAGS)
+			m->colmap_has_tags = true;
+		else if (m->colmap[f] == C_HISTORY)
+			m->colmap_has_history = true;
+		m->ncols = f + 1;
+		return;
+	}
+	if (f >= m->ncols || m->colmap[f] < 0)
+		return;
+	char *v = malloc(len + 1);
+	if (!v)
+		abort();
+	memcpy(v, data, len);
+	v[len] = '\0';
+	int c = m->colmap[f];
+	free(m->cell[c]);
+	m->cell[c] = v;
+}
+
+static void on_row(int term, void *p)
+{
+	(void)term;
+	imp *m = p;
+	m->line++;
+	m->field = 0;
+	if (!m->header_done) {
+		m->header_done = true;
+		return;
+	}
+	if (!m->fatal)
+		do_row(m);
+	for (int i = 0; i < C_COUNT; i++) {
+		free(m->cell[i]);
+		m->cell[i] = NULL;
+	}
+}
+
+json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_t len, const char *grid,
+			 fk_err *e)
+{
+	char *text = NULL;
+	size_t tlen = 0;
+	const char *encoding;
+	json_t *out = NULL;
+	if (fk_text_utf8(data, len, &text, &tlen, &encoding, e) < 0)
+		return NULL;
+	if (grid && *grid && fk_region_level_of(grid) != FK_LEVEL_GRID) {
+		free(text);
+		fk_err_invalid(e, "grid", "grid: a 15-digit grid code");
+		return NULL;
+	}
+	imp m = { .db = db, .who = who, .default_grid = grid, .e = e };
+	m.rejects = json_array();
+	m.ignored = json_array();
+	m.stats = fk_stats_new();
+	struct csv_parser p;
+	csv_init(&p, CSV_APPEND_NULL);
+	if (csv_parse(&p, text, tlen, on_field, on_row, &m) != tlen) {
+		fk_err_invalid(e, "file", "CSV error after line %lld: %s", (long long)m.line, csv_strerror(csv_error(&p)));
+		goto out;
+	}
+	csv_fini(&p, on_field, on_row, &m);
+	if (m.fatal) {
+		fk_err_internal(e);
+		goto out;
+	}
+	if (!m.header_done) {
+		fk_err_invalid(e, "file", "the file is empty");
+		goto out;
+	}
+	bool has_name = false;
+	for (int i = 0; i < m.ncols; i++)
+		has_name |= m.colmap[i] == C_NAME;
+	if (!has_name) {
+		fk_err_invalid(e, "file", "no name column: the first line must be the headers, e.g. 姓名,性别,身份证号,手机,网格,地址");
+		goto out;
+	}
+	int rc = fk_stats_flush(db, m.stats);
+	m.stats = NULL;
+	if (rc < 0) {
+		fk_err_internal(e);
+		goto out;
+	}
+	json_t *d = json_pack("{s:I, s:I, s:I, s:I}", "rows", (json_int_t)m.rows, "imported", (json_int_t)m.imported,
+			      "updated", (json_int_t)m.updated, "rejected", (json_int_t)m.rejected);
+	rc = fk_audit_append(db, who, "person.import", "persons", grid && *grid ? grid : who->region, d);
+	json_decref(d);
+	if (rc < 0) {
+		fk_err_internal(e);
+		goto out;
+	}
+	out = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:O, s:O}", "encoding", encoding, "rows",
+			(json_int_t)m.rows, "imported", (json_int_t)m.imported, "updated", (json_int_t)m.updated,
+			"unchanged", (json_int_t)m.unchanged, "households_created", (json_int_t)m.households,
+			"rejected_count", (json_int_t)m.rejected, "rejected", m.rejects, "ignored_columns", m.ignored);
+out:
+	csv_free(&p);
+	fk_stats_free(m.stats);
+	for (int i = 0; i < C_COUNT; i++)
+		free(m.cell[i]);
+	for (int i = 0; i < m.ncols; i++)
+		free(m.collabel[i]);
+	json_decref(m.rejects);
+	json_decref(m.ignored);
+	free(text);
+	return out;
+}

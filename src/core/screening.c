@@ -1,0 +1,793 @@
+/* screening.c - screening records, coverage, alerts and zero reports (see
+ * screening.h).  Expected load: batches of up to 1,000 records from grid
+ * workers' phones, ~4 M households a day at city scale; every write updates
+ * the coverage rows of its grid's seven ancestor levels once per batch. */
+#include "core/screening.h"
+
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/audit.h"
+#include "core/fields.h"
+#include "core/region.h"
+#include "core/registry.h"
+#include "util/date.h"
+
+const char *const fk_category_names[] = { "confirmed", "suspected", "febrile", "close_contact", NULL };
+static const char *const status_names[] = { "visited", "not_home", "refused", NULL };
+#define BACKDATE_DAYS 14 /* how late an offline phone may deliver a day's records */
+
+static const fk_field record_fields[] = {
+	{ "uuid", FK_FT_STRING, true, 36, 36 },
+	{ "household_id", FK_FT_INT, true, 1, INT64_MAX },
+	{ "date", FK_FT_STRING, false, 10, 10 },
+	{ "status", FK_FT_STRING, true, 1, 16 },
+	{ "recorded_at", FK_FT_INT, false, 0, INT64_MAX },
+	{ "persons", FK_FT_ARRAY, false, 0, 50 },
+	{ 0 },
+};
+
+static const fk_field finding_fields[] = {
+	{ "person_id", FK_FT_INT, true, 1, INT64_MAX },
+	{ "temperature", FK_FT_NUMBER, false },
+	{ "symptoms", FK_FT_ARRAY, false, 0, 5 },
+	{ "history", FK_FT_ARRAY, false, 0, 3 },
+	{ "category", FK_FT_STRING, false, 1, 16 },
+	{ "note", FK_FT_STRING, false, 0, 500 },
+	{ 0 },
+};
+
+static int name_index(const char *const *names, const char *s)
+{
+	for (int i = 0; s && names[i]; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* Prefixes e's field and message with where the error is: "[3]." */
+static int at(fk_err *e, const char *where)
+{
+	char f[sizeof(e->field)], m[sizeof(e->message)];
+	snprintf(f, sizeof(f), "%s%s%s", where, e->field[0] ? "." : "", e->field);
+	snprintf(m, sizeof(m), "%s: %s", where, e->message);
+	snprintf(e->field, sizeof(e->field), "%s", f);
+	snprintf(e->message, sizeof(e->message), "%s", m);
+	return -1;
+}
+
+static bool uuid_ok(const char *u)
+{
+	for (int i = 0; i < 36; i++) {
+		char c = u[i];
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+			return false;
+	}
+	return u[36] == '\0';
+}
+
+/* The record's day: its date, or today. */
+static int record_day(const json_t *rec, int64_t *day)
+{
+	const char *d = fk_json_str(rec, "date");
+	if (!d) {
+		*day = fk_today();
+		return 0;
+	}
+	return fk_date_parse(d, day);
+}
+
+int fk_screening_check(const json_t *records, fk_err *e)
+{
+	if (!json_is_array(records))
+		return fk_err_invalid(e, NULL, "send one record or an array of records");
+	if (json_array_size(records) == 0)
+		return fk_err_invalid(e, NULL, "the batch is empty");
+	if (json_array_size(records) > FK_SCREEN_BATCH_MAX)
+		return fk_err_set(e, 413, "too_large", NULL, "at most %d records in one batch", FK_SCREEN_BATCH_MAX);
+	int64_t today = fk_today();
+	size_t i;
+	json_t *rec;
+	json_array_foreach(records, i, rec) {
+		char where[32];
+		snprintf(where, sizeof(where), "[%zu]", i);
+		if (fk_fields_check(rec, record_fields, e) < 0)
+			return at(e, where);
+		if (!uuid_ok(fk_json_str(rec, "uuid"))) {
+			fk_err_invalid(e, "uuid", "uuid: not a UUID (8-4-4-4-12 hex digits)");
+			return at(e, where);
+		}
+		int64_t day;
+		if (record_day(rec, &day) < 0 || day > today || day < today - BACKDATE_DAYS) {
+			fk_err_invalid(e, "date", "date: a date YYYY-MM-DD from %d days ago to today", BACKDATE_DAYS);
+			return at(e, where);
+		}
+		int status = name_index(status_names, fk_json_str(rec, "status"));
+		if (status < 0) {
+			fk_err_invalid(e, "status", "status: visited, not_home or refused");
+			return at(e, where);
+		}
+		json_t *persons = json_object_get(rec, "persons");
+		if (status != 0 && json_array_size(persons) > 0) {
+			fk_err_invalid(e, "persons", "persons: only for a visited household");
+			return at(e, where);
+		}
+		size_t j;
+		json_t *f;
+		json_array_foreach(persons, j, f) {
+			char pw[64];
+			snprintf(pw, sizeof(pw), "%s.persons[%zu]", where, j);
+			if (fk_fields_check(f, finding_fields, e) < 0)
+				return at(e, pw);
+			json_t *t = json_object_get(f, "temperature");
+			if (t && !json_is_null(t) && (json_number_value(t) < 35.0 || json_number_value(t) > 42.0)) {
+				fk_err_invalid(e, "temperature", "temperature: 35.0 to 42.0 °C");
+				return at(e, pw);
+			}
+			int64_t bits;
+			json_t *s = json_object_get(f, "symptoms");
+			if (s && fk_bits_from_json(s, fk_symptom_names, "symptoms", &bits, e) < 0)
+				return at(e, pw);
+			s = json_object_get(f, "history");
+			if (s && fk_bits_from_json(s, fk_history_names, "history", &bits, e) < 0)
+				return at(e, pw);
+			const char *cat = fk_json_str(f, "category");
+			if (cat && name_index(fk_category_names, cat) < 0) {
+				fk_err_invalid(e, "category", "category: confirmed, suspected, febrile or close_contact");
+				return at(e, pw);
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- storing ---- */
+
+/* Coverage deltas for one batch, per (region, day) at every level. */
+typedef struct cov_delta {
+	char region[16];
+	int64_t day;
+	int64_t n[4]; /* visited, not_home, refused, abnormal */
+} cov_delta;
+
+typedef struct cov_acc {
+	cov_delta *d;
+	size_t n, cap;
+} cov_acc;
+
+static void cov_add(cov_acc *a, const char *grid, int64_t day, int status, int64_t sign, bool abnormal)
+{
+	char chain[7][16];
+	int k = fk_region_chain(grid, chain);
+	for (int c = 0; c < k; c++) {
+		cov_delta *d = NULL;
+		for (size_t i = 0; i < a->n && !d; i++)
+			if (a->d[i].day == day && strcmp(a->d[i].region, chain[c]) == 0)
+				d = &a->d[i];
+		if (!d) {
+			if (a->n == a->cap) {
+				a->cap = a->cap ? a->cap * 2 : 32;
+				a->d = realloc(a->d, a->cap * sizeof(*a->d));
+				if (!a->d)
+					abort();
+			}
+			d = &a->d[a->n++];
+			memset(d, 0, sizeof(*d));
+			snprintf(d->region, sizeof(d->region), "%s", chain[c]);
+			d->day = day;
+		}
+		d->n[status] += sign;
+		if (abnormal)
+			d->n[3] += sign;
+	}
+}
+
+static int cov_flush(fk_db *db, cov_acc *a)
+{
+	int rc = 0;
+	for (size_t i = 0; i < a->n && rc == 0; i++) {
+		cov_delta *d = &a->d[i];
+		if (!d->n[0] && !d->n[1] && !d->n[2] && !d->n[3])
+			continue;
+		rc = fk_db_run(db,
+			       "INSERT INTO coverage (region, day, visited, not_home, refused, abnormal)"
+			       " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (region, day) DO UPDATE SET"
+			       " visited = coverage.visited + excluded.visited,"
+			       " not_home = coverage.not_home + excluded.not_home,"
+			       " refused = coverage.refused + excluded.refused,"
+			       " abnormal = coverage.abnormal + excluded.abnormal",
+			       "siiiii", d->region, d->day, d->n[0], d->n[1], d->n[2], d->n[3]) < 0
+			     ? -1
+			     : 0;
+	}
+	return rc;
+}
+
+static void digest_of(const json_t *rec, unsigned char out[16])
+{
+	char *s = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);
+	crypto_generichash(out, 16, (const unsigned char *)s, strlen(s), NULL, 0);
+	free(s);
+}
+
+/* Stores one finding; returns 1 when abnormal, 0 when not, -1 on error. */
+static int store_finding(fk_db *db, int64_t sid, const char *grid, int64_t day, const json_t *f,
+			 int64_t now, int *alerts)
+{
+	int64_t pid = json_integer_value(json_object_get(f, "person_id"));
+	json_t *t = json_object_get(f, "temperature");
+	bool has_t = t && !json_is_null(t);
+	int64_t dc = has_t ? (int64_t)lround(json_number_value(t) * 10.0) : 0;
+	int64_t sym = 0, hist = 0;
+	fk_err ignore;
+	if (json_object_get(f, "symptoms"))
+		fk_bits_from_json(json_object_get(f, "symptoms"), fk_symptom_names, "symptoms", &sym, &ignore);
+	if (json_object_get(f, "history"))
+		fk_bits_from_json(json_object_get(f, "history"), fk_history_names, "history", &hist, &ignore);
+	const char *cat = fk_json_str(f, "category");
+	json_t *reasons = json_array();
+	if (has_t && dc >= FK_FEVER_DC)
+		json_array_append_new(reasons, json_string("temperature"));
+	for (int i = 0; fk_symptom_names[i]; i++)
+		if (sym & (1 << i))
+			json_array_append_new(reasons, json_string(fk_symptom_names[i]));
+	for (int i = 0; fk_history_names[i]; i++)
+		if (hist & (1 << i))
+			json_array_append_new(reasons, json_string(fk_history_names[i]));
+	if (cat)
+		json_array_append_new(reasons, json_string(cat));
+	bool abnormal = json_array_size(reasons) > 0;
+	fk_val temp = { has_t ? 'i' : 'n', .i = dc };
+	fk_val fv[] = {
+		{ 'i', .i = sid }, { 'i', .i = pid }, temp, { 'i', .i = sym }, { 'i', .i = hist },
+		{ 's', .p = cat }, { 's', .p = fk_json_str_or(f, "note") }, { 'i', .i = abnormal },
+	};
+	int rc = fk_db_run_vals(db,
+				"INSERT INTO findings (screening_id, person_id, temp_dc, symptoms, history, category, note,"
+				" abnormal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+				fv, 8);
+	if (rc < 0) {
+		json_decref(reasons);
+		return -1;
+	}
+	if (abnormal) {
+		char *rs = json_dumps(reasons, JSON_COMPACT);
+		fk_val av[] = {
+			{ 's', .p = grid }, { 'i', .i = pid }, { 'i', .i = sid }, { 'i', .i = day },
+			{ 's', .p = rs },   temp,              { 'i', .i = now },
+		};
+		rc = fk_db_run_vals(db,
+				    "INSERT INTO alerts (grid, person_id, screening_id, day, reasons, temp_dc, created_at)"
+				    " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+				    av, 7);
+		free(rs);
+		(*alerts)++;
+	}
+	json_decref(reasons);
+	return rc < 0 ? -1 : abnormal;
+}
+
+/* Longest common prefix of two codes, written into a (in place). */
+static void common_prefix(char *a, const char *b)
+{
+	size_t i = 0;
+	while (a[i] && a[i] == b[i])
+		i++;
+	a[i] = '\0';
+}
+
+json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records, fk_err *e)
+{
+	cov_acc acc = { 0 };
+	json_t *results = json_array();
+	int64_t now = (int64_t)time(NULL);
+	int created = 0, replayed = 0;
+	char scope[16] = "";
+	bool first = true;
+	size_t i;
+	json_t *rec;
+	json_array_foreach(records, i, rec) {
+		char where[32];
+		snprintf(where, sizeof(where), "[%zu]", i);
+		const char *uuid = fk_json_str(rec, "uuid");
+		unsigned char dig[16];
+		digest_of(rec, dig);
+		fk_stmt *st;
+		/* A UUID already stored: the same content is a replay, answered
+		 * with the first record; other content is a conflict. */
+		if (fk_db_query(db, &st, "SELECT id, digest, abnormal FROM screenings WHERE uuid = $1", "s", uuid) < 0)
+			goto internal;
+		int rc = fk_stmt_step(st);
+		if (rc == FK_ROW) {
+			size_t n;
+			const void *d = fk_stmt_blob(st, 1, &n);
+			bool same = n == 16 && memcmp(d, dig, 16) == 0;
+			int64_t id = fk_stmt_int64(st, 0), ab = fk_stmt_int64(st, 2);
+			fk_stmt_done(st);
+			if (!same) {
+				fk_err_conflict(e, "uuid", "uuid: already used for a different record");
+				at(e, where);
+				goto fail;
+			}
+			json_array_append_new(results, json_pack("{s:s, s:I, s:s, s:b}", "uuid", uuid, "id",
+								 (json_int_t)id, "result", "replayed", "abnormal",
+								 (int)ab));
+			replayed++;
+			continue;
+		}
+		fk_stmt_done(st);
+		if (rc < 0)
+			goto internal;
+
+		int64_t hid = json_integer_value(json_object_get(rec, "household_id")), day;
+		record_day(rec, &day);
+		char grid[16] = "";
+		if (fk_db_query(db, &st, "SELECT grid FROM households WHERE id = $1", "i", hid) < 0)
+			goto internal;
+		rc = fk_stmt_step(st);
+		if (rc == FK_ROW)
+			snprintf(grid, sizeof(grid), "%s", fk_stmt_text(st, 0));
+		fk_stmt_done(st);
+		if (rc != FK_ROW || !fk_scope_contains(who->region, grid)) {
+			fk_err_set(e, 404, "not_found", "household_id", "household %lld not found", (long long)hid);
+			at(e, where);
+			goto fail;
+		}
+		json_t *persons = json_object_get(rec, "persons");
+		size_t j;
+		json_t *f;
+		json_array_foreach(persons, j, f) {
+			int64_t pid = json_integer_value(json_object_get(f, "person_id")), ph = 0;
+			if (fk_db_int64(db, &ph, "SELECT household_id FROM persons WHERE id = $1", "i", pid) < 0)
+				goto internal;
+			if (ph != hid) {
+				char pw[64];
+				snprintf(pw, sizeof(pw), "%s.persons[%zu]", where, j);
+				fk_err_invalid(e, "person_id", "person_id: person %lld is not of household %lld",
+					       (long long)pid, (long long)hid);
+				at(e, pw);
+				goto fail;
+			}
+		}
+		int status = name_index(status_names, fk_json_str(rec, "status"));
+		/* A later record for the same household and day replaces the
+		 * earlier one in the counts. */
+		if (fk_db_query(db, &st,
+				"SELECT id, status, abnormal FROM screenings WHERE household_id = $1 AND day = $2 AND current = 1",
+				"ii", hid, day) < 0)
+			goto internal;
+		rc = fk_stmt_step(st);
+		int64_t prev = 0;
+		int prev_status = 0;
+		bool prev_abn = false;
+		if (rc == FK_ROW) {
+			prev = fk_stmt_int64(st, 0);
+			prev_status = name_index(status_names, fk_stmt_text(st, 1));
+			prev_abn = fk_stmt_int64(st, 2) != 0;
+		}
+		fk_stmt_done(st);
+		if (rc < 0)
+			goto internal;
+		if (prev) {
+			if (fk_db_run(db, "UPDATE screenings SET current = 0 WHERE id = $1", "i", prev) < 0)
+				goto internal;
+			cov_add(&acc, grid, day, prev_status < 0 ? 0 : prev_status, -1, prev_abn);
+		}
+		json_t *ra = json_object_get(rec, "recorded_at");
+		int64_t sid = 0;
+		rc = fk_db_int64(db, &sid,
+				 "INSERT INTO screenings (uuid, digest, household_id, grid, day, status, abnormal, current,"
+				 " user_id, recorded_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, 1, $7, $8, $9)"
+				 " RETURNING id",
+				 "sbisisiii", uuid, dig, (size_t)16, hid, grid, day, status_names[status], who->user_id,
+				 ra ? (int64_t)json_integer_value(ra) : now, now);
+		if (rc != FK_ROW)
+			goto internal;
+		int alerts = 0;
+		bool abnormal = false;
+		json_array_foreach(persons, j, f) {
+			int a = store_finding(db, sid, grid, day, f, now, &alerts);
+			if (a < 0)
+				goto internal;
+			abnormal |= a == 1;
+		}
+		if (abnormal && fk_db_run(db, "UPDATE screenings SET abnormal = 1 WHERE id = $1", "i", sid) < 0)
+			goto internal;
+		cov_add(&acc, grid, day, status, +1, abnormal);
+		if (first) {
+			snprintf(scope, sizeof(scope), "%s", grid);
+			first = false;
+		} else {
+			common_prefix(scope, grid);
+		}
+		json_array_append_new(results, json_pack("{s:s, s:I, s:s, s:b, s:i}", "uuid", uuid, "id", (json_int_t)sid,
+							 "result", "created", "abnormal", abnormal, "alerts", alerts));
+		created++;
+	}
+	if (cov_flush(db, &acc) < 0)
+		goto internal;
+	if (created) {
+		json_t *d = json_pack("{s:i, s:i}", "created", created, "replayed", replayed);
+		int rc = fk_audit_append(db, who, "screening.record", "screenings", scope, d);
+		json_decref(d);
+		if (rc < 0)
+			goto internal;
+	}
+	free(acc.d);
+	return results;
+internal:
+	fk_err_internal(e);
+fail:
+	free(acc.d);
+	json_decref(results);
+	return NULL;
+}
+
+/* ---- coverage ---- */
+
+static const char coverage_cols[] =
+	"SELECT r.code, r.name, r.level, coalesce(s.households, 0) AS households,"
+	" coalesce(s.persons, 0) AS persons, coalesce(c.visited, 0) AS visited,"
+	" coalesce(c.not_home, 0) AS not_home, coalesce(c.refused, 0) AS refused,"
+	" coalesce(s.households, 0) - coalesce(c.visited, 0) - coalesce(c.not_home, 0) - coalesce(c.refused, 0)"
+	" AS unvisited, coalesce(c.abnormal, 0) AS abnormal"
+	" FROM regions r LEFT JOIN region_stats s ON s.region = r.code"
+	" LEFT JOIN coverage c ON c.region = r.code AND c.day = $2";
+
+json_t *fk_coverage_get(fk_db *db, const fk_actor *who, const char *region, int64_t day, fk_err *e)
+{
+	const char *code = region ? region : who->region;
+	if (fk_region_level_of(code) < 0 || !fk_scope_contains(who->region, code)) {
+		fk_err_not_found(e, "region %s not found", code);
+		return NULL;
+	}
+	char sql[1024];
+	fk_stmt *st;
+	snprintf(sql, sizeof(sql), "%s WHERE r.code = $1", coverage_cols);
+	if (fk_db_query(db, &st, sql, "si", code, day) < 0)
+		goto internal;
+	json_t *self = fk_stmt_step(st) == FK_ROW ? fk_row_json(st) : NULL;
+	fk_stmt_done(st);
+	if (!self) {
+		fk_err_not_found(e, "region %s not found", code);
+		return NULL;
+	}
+	snprintf(sql, sizeof(sql), "%s WHERE r.parent = $1 ORDER BY r.code", coverage_cols);
+	if (fk_db_query(db, &st, sql, "si", code, day) < 0) {
+		json_decref(self);
+		goto internal;
+	}
+	json_t *children = json_array();
+	while (fk_stmt_step(st) == FK_ROW)
+		json_array_append_new(children, fk_row_json(st));
+	fk_stmt_done(st);
+	char d[11];
+	fk_date_format(day, d);
+	return json_pack("{s:s, s:o, s:o}", "date", d, "region", self, "children", children);
+internal:
+	fk_err_internal(e);
+	return NULL;
+}
+
+json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int64_t day, const fk_page *page,
+			 fk_err *e)
+{
+	const char *base = region ? region : who->region;
+	if (fk_region_level_of(base) < 0 || !fk_scope_contains(who->region, base)) {
+		fk_err_not_found(e, "region %s not found", base);
+		return NULL;
+	}
+	char key[2][FK_KEY_PART] = { "", "0" };
+	if (page->after && fk_key_split(page->after, 2, key) < 0) {
+		fk_err_invalid(e, "after", "after: not a cursor from this list");
+		return NULL;
+	}
+	char hi[32];
+	fk_scope_upper(base, hi, sizeof(hi));
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			"SELECT h.grid AS _g, h.id AS _i, h.id, h.grid, r.name AS grid_name, h.building, h.unit, h.room,"
+			" h.address, (SELECT count(*) FROM persons p WHERE p.household_id = h.id) AS persons"
+			" FROM households h JOIN regions r ON r.code = h.grid"
+			" WHERE h.grid >= $1 AND h.grid < $2 AND (h.grid > $3 OR (h.grid = $3 AND h.id > $4))"
+			" AND NOT EXISTS (SELECT 1 FROM screenings s WHERE s.household_id = h.id AND s.day = $5)"
+			" ORDER BY h.grid, h.id LIMIT $6",
+			"sssiii", base, hi, key[0], strtoll(key[1], NULL, 10), day, (int64_t)page->limit + 1) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	json_t *out = fk_rows_page_ex(st, page, 2, NULL, NULL);
+	if (!out)
+		fk_err_internal(e);
+	return out;
+}
+
+/* ---- alerts ---- */
+
+static const fk_column alert_cols[] = {
+	{ "id", FK_C_INT },
+	{ "grid", FK_C_TEXT },
+	{ "grid_name", FK_C_TEXT },
+	{ "person_id", FK_C_INT },
+	{ "person_name", FK_C_TEXT },
+	{ "household_id", FK_C_INT },
+	{ "screening_id", FK_C_INT },
+	{ "date", FK_C_DATE },
+	{ "reasons", FK_C_JSON },
+	{ "temperature", FK_C_TEMP },
+	{ "state", FK_C_TEXT },
+	{ "outcome", FK_C_TEXT },
+	{ "closed_by", FK_C_TEXT },
+	{ "closed_at", FK_C_INT },
+	{ "created_at", FK_C_INT },
+	{ 0 },
+};
+
+#define ALERT_SELECT                                                                                          \
+	"SELECT a.id, a.grid, r.name, a.person_id, p.name, p.household_id, a.screening_id, a.day, a.reasons,"  \
+	" a.temp_dc, a.state, a.outcome, u.username, a.closed_at, a.created_at"                               \
+	" FROM alerts a JOIN regions r ON r.code = a.grid JOIN persons p ON p.id = a.person_id"               \
+	" LEFT JOIN users u ON u.id = a.closed_by"
+
+json_t *fk_alert_list(fk_db *db, const fk_actor *who, const char *region, const char *state,
+		      const fk_page *page, fk_err *e)
+{
+	const char *base = region ? region : who->region;
+	if (fk_region_level_of(base) < 0 || !fk_scope_contains(who->region, base)) {
+		fk_err_not_found(e, "region %s not found", base);
+		return NULL;
+	}
+	if (state && strcmp(state, "open") != 0 && strcmp(state, "closed") != 0) {
+		fk_err_invalid(e, "state", "state: open or closed");
+		return NULL;
+	}
+	int64_t before = INT64_MAX;
+	if (page->after) {
+		char *end;
+		before = strtoll(page->after, &end, 10);
+		if (*end || before <= 0) {
+			fk_err_invalid(e, "after", "after: not a cursor from this list");
+			return NULL;
+		}
+	}
+	char hi[32];
+	fk_scope_upper(base, hi, sizeof(hi));
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			ALERT_SELECT " WHERE a.grid >= $1 AND a.grid < $2 AND ($3 IS NULL OR a.state = $3) AND a.id < $4"
+			" ORDER BY a.id DESC LIMIT $5",
+			"sssii", base, hi, state, before, (int64_t)page->limit + 1) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	fk_render rd = { alert_cols, 0, 0 };
+	json_t *out = fk_rows_page_ex(st, page, 1, fk_row_render, &rd);
+	if (!out)
+		fk_err_internal(e);
+	return out;
+}
+
+static json_t *alert_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
+{
+	fk_stmt *st;
+	if (fk_db_query(db, &st, ALERT_SELECT " WHERE a.id = $1", "i", id) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	fk_render rd = { alert_cols, 0, 0 };
+	json_t *o = NULL;
+	if (fk_stmt_step(st) == FK_ROW && fk_scope_contains(who->region, fk_stmt_text(st, 1)))
+		o = fk_row_render(st, &rd);
+	fk_stmt_done(st);
+	if (!o)
+		fk_err_not_found(e, "alert %lld not found", (long long)id);
+	return o;
+}
+
+static const char *const outcome_names[] = { "normal_on_recheck", "referred_to_clinic", "home_isolation",
+					     "centralised_isolation", "reported_as_case", "other", NULL };
+
+json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e)
+{
+	static const fk_field fields[] = {
+		{ "outcome", FK_FT_STRING, true, 1, 32 },
+		{ "note", FK_FT_STRING, false, 0, 500 },
+		{ 0 },
+	};
+	if (fk_fields_check(in, fields, e) < 0)
+		return NULL;
+	const char *outcome = fk_json_str(in, "outcome");
+	if (name_index(outcome_names, outcome) < 0) {
+		fk_err_invalid(e, "outcome",
+			       "outcome: normal_on_recheck, referred_to_clinic, home_isolation, centralised_isolation, "
+			       "reported_as_case or other");
+		return NULL;
+	}
+	json_t *a = alert_get(db, who, id, e);
+	if (!a)
+		return NULL;
+	bool open = strcmp(fk_json_str_or(a, "state"), "open") == 0;
+	char grid[16];
+	snprintf(grid, sizeof(grid), "%s", fk_json_str_or(a, "grid"));
+	json_decref(a);
+	if (!open) {
+		fk_err_conflict(e, "state", "alert %lld is already closed", (long long)id);
+		return NULL;
+	}
+	if (fk_db_run(db, "UPDATE alerts SET state = 'closed', outcome = $1, closed_by = $2, closed_at = $3 WHERE id = $4",
+		      "siii", outcome, who->user_id, (int64_t)time(NULL), id) < 0)
+		goto internal;
+	char obj[48];
+	snprintf(obj, sizeof(obj), "alert:%lld", (long long)id);
+	json_t *d = json_pack("{s:s, s:s}", "outcome", outcome, "note", fk_json_str_or(in, "note"));
+	int rc = fk_audit_append(db, who, "alert.close", obj, grid, d);
+	json_decref(d);
+	if (rc < 0)
+		goto internal;
+	return alert_get(db, who, id, e);
+internal:
+	fk_err_internal(e);
+	return NULL;
+}
+
+/* ---- zero reports ---- */
+
+json_t *fk_report_submit(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
+{
+	static const fk_field fields[] = {
+		{ "grid", FK_FT_STRING, true, 15, 15 },
+		{ "date", FK_FT_STRING, false, 10, 10 },
+		{ "note", FK_FT_STRING, false, 0, 500 },
+		{ "unvisited", FK_FT_ARRAY, false, 0, 5000 },
+		{ 0 },
+	};
+	if (fk_fields_check(in, fields, e) < 0)
+		return NULL;
+	const char *grid = fk_json_str(in, "grid");
+	int64_t day, today = fk_today();
+	if (record_day(in, &day) < 0 || day > today || day < today - BACKDATE_DAYS) {
+		fk_err_invalid(e, "date", "date: a date YYYY-MM-DD from %d days ago to today", BACKDATE_DAYS);
+		return NULL;
+	}
+	int64_t n = 0;
+	if (fk_region_level_of(grid) != FK_LEVEL_GRID) {
+		fk_err_invalid(e, "grid", "grid: a 15-digit grid code");
+		return NULL;
+	}
+	if (!fk_scope_contains(who->region, grid) ||
+	    fk_db_int64(db, &n, "SELECT count(*) FROM regions WHERE code = $1", "s", grid) < 0 || n == 0) {
+		fk_err_not_found(e, "grid %s not found", grid);
+		return NULL;
+	}
+	/* The reasons given, by household. */
+	json_t *given = json_object_get(in, "unvisited");
+	size_t i;
+	json_t *u;
+	json_array_foreach(given, i, u) {
+		char w[32];
+		snprintf(w, sizeof(w), "unvisited[%zu]", i);
+		json_t *h = json_object_get(u, "household_id");
+		const char *reason = fk_json_str(u, "reason");
+		if (!json_is_integer(h) || !reason || fk_utf8_len(reason) < 2 || fk_utf8_len(reason) > 200 ||
+		    json_object_size(u) != 2) {
+			fk_err_invalid(e, w, "%s: {\"household_id\": N, \"reason\": \"2 to 200 characters\"}", w);
+			return NULL;
+		}
+	}
+	/* Households with no record that day, each needing a reason. */
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			"SELECT h.id FROM households h WHERE h.grid = $1"
+			" AND NOT EXISTS (SELECT 1 FROM screenings s WHERE s.household_id = h.id AND s.day = $2)"
+			" ORDER BY h.id",
+			"si", grid, day) < 0)
+		goto internal;
+	int missing = 0;
+	char first[128] = "";
+	size_t flen = 0;
+	json_t *unvisited = json_array();
+	while (fk_stmt_step(st) == FK_ROW) {
+		int64_t hid = fk_stmt_int64(st, 0);
+		const char *reason = NULL;
+		json_array_foreach(given, i, u)
+			if (json_integer_value(json_object_get(u, "household_id")) == hid)
+				reason = fk_json_str(u, "reason");
+		if (reason) {
+			json_array_append_new(unvisited, json_pack("{s:I, s:s}", "household_id", (json_int_t)hid,
+								   "reason", reason));
+		} else {
+			if (missing < 5 && flen < sizeof(first) - 24)
+				flen += (size_t)snprintf(first + flen, sizeof(first) - flen, "%s%lld", missing ? ", " : "",
+							 (long long)hid);
+			missing++;
+		}
+	}
+	fk_stmt_done(st);
+	if (missing) {
+		json_decref(unvisited);
+		fk_err_conflict(e, "unvisited",
+				"%d household(s) not yet visited: visit them or give a reason for each (first: %s)",
+				missing, first);
+		return NULL;
+	}
+	int64_t abnormal = 0;
+	if (fk_db_int64(db, &abnormal, "SELECT abnormal FROM coverage WHERE region = $1 AND day = $2", "si", grid,
+			day) < 0) {
+		json_decref(unvisited);
+		goto internal;
+	}
+	char *uj = json_dumps(unvisited, JSON_COMPACT);
+	json_decref(unvisited);
+	int64_t now = (int64_t)time(NULL);
+	int rc = fk_db_run(db,
+			   "INSERT INTO daily_reports (grid, day, user_id, abnormal, note, unvisited, created_at)"
+			   " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (grid, day) DO UPDATE SET"
+			   " user_id = excluded.user_id, abnormal = excluded.abnormal, note = excluded.note,"
+			   " unvisited = excluded.unvisited, created_at = excluded.created_at",
+			   "siiissi", grid, day, who->user_id, abnormal, fk_json_str_or(in, "note"), uj, now);
+	free(uj);
+	if (rc < 0)
+		goto internal;
+	char d[11], obj[48];
+	fk_date_format(day, d);
+	snprintf(obj, sizeof(obj), "report:%s:%s", grid, d);
+	json_t *det = json_pack("{s:I}", "abnormal", (json_int_t)abnormal);
+	rc = fk_audit_append(db, who, "report.submit", obj, grid, det);
+	json_decref(det);
+	if (rc < 0)
+		goto internal;
+	return json_pack("{s:s, s:s, s:I, s:b, s:I}", "grid", grid, "date", d, "abnormal", (json_int_t)abnormal,
+			 "nothing_abnormal", abnormal == 0, "reported_at", (json_int_t)now);
+internal:
+	fk_err_internal(e);
+	return NULL;
+}
+
+json_t *fk_report_list(fk_db *db, const fk_actor *who, const char *region, int64_t day, bool missing_only,
+		       int hour, const fk_page *page, fk_err *e)
+{
+	const char *base = region ? region : who->region;
+	if (fk_region_level_of(base) < 0 || !fk_scope_contains(who->region, base)) {
+		fk_err_not_found(e, "region %s not found", base);
+		return NULL;
+	}
+	char hi[32];
+	fk_scope_upper(base, hi, sizeof(hi));
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			"SELECT r.code AS grid, r.name, d.created_at AS reported_at, u.username AS reported_by,"
+			" d.abnormal, d.note FROM regions r"
+			" LEFT JOIN daily_reports d ON d.grid = r.code AND d.day = $3"
+			" LEFT JOIN users u ON u.id = d.user_id"
+			" WHERE r.level = 6 AND r.code >= $1 AND r.code < $2 AND r.code > $4"
+			" AND ($5 = 0 OR d.grid IS NULL) ORDER BY r.code LIMIT $6",
+			"ssisii", base, hi, day, page->after ? page->after : "", (int64_t)missing_only,
+			(int64_t)page->limit + 1) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	json_t *out = fk_rows_page(st, page);
+	if (!out) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	/* late: no report, and the day is past, or today past the deadline */
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	int64_t today = fk_today();
+	bool overdue = day < today || (day == today && tm.tm_hour >= hour);
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(out, "items"), i, it) {
+		bool reported = !json_is_null(json_object_get(it, "reported_at"));
+		json_object_set_new(it, "reported", json_boolean(reported));
+		json_object_set_new(it, "late", json_boolean(!reported && overdue));
+	}
+	return out;
+}

@@ -1,0 +1,166 @@
+/* h_registry.c - households and persons. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fields.h"
+#include "core/import.h"
+#include "core/registry.h"
+#include "http/handlers.h"
+
+int h_households_list(fk_req *r)
+{
+	fk_page page;
+	if (fk_req_page(r, &page) < 0)
+		return -1;
+	return fk_req_reply(r, 200, fk_household_list(r->db, &r->actor, fk_req_region(r, "region"), &page, &r->err));
+}
+
+static int household_create_job(fk_req *r)
+{
+	return fk_req_reply(r, 201, fk_household_create(r->db, &r->actor, r->json, &r->err));
+}
+
+int h_household_create(fk_req *r)
+{
+	return fk_req_defer(r, household_create_job);
+}
+
+int h_household_get(fk_req *r)
+{
+	int64_t id = fk_req_id(r, "id");
+	return id < 0 ? -1 : fk_req_reply(r, 200, fk_household_get(r->db, &r->actor, id, &r->err));
+}
+
+static int household_update_job(fk_req *r)
+{
+	int64_t id = fk_req_id(r, "id");
+	return id < 0 ? -1 : fk_req_reply(r, 200, fk_household_update(r->db, &r->actor, id, r->json, &r->err));
+}
+
+int h_household_update(fk_req *r)
+{
+	return fk_req_defer(r, household_update_job);
+}
+
+int h_persons_list(fk_req *r)
+{
+	fk_page page;
+	if (fk_req_page(r, &page) < 0)
+		return -1;
+	fk_person_filter f = {
+		.region = fk_req_region(r, "region"),
+		.name = fk_req_query(r, "name"),
+		.tag = fk_req_query(r, "tag"),
+		.doc_suffix = fk_req_query(r, "doc_suffix"),
+		.phone_suffix = fk_req_query(r, "phone_suffix"),
+	};
+	const char *hh = fk_req_query(r, "household_id");
+	if (hh) {
+		char *end;
+		f.household_id = strtoll(hh, &end, 10);
+		if (!*hh || *end || f.household_id <= 0)
+			return fk_req_fail(r, 400, "invalid", "household_id", "household_id: a household id");
+	}
+	json_t *out = fk_person_list(r->db, &r->actor, &f, &page, &r->err);
+	if (!out)
+		return -1;
+	/* A search over personal data is audited with its filter and size. */
+	json_t *d = json_pack("{s:s?, s:s?, s:s?, s:b, s:b, s:I}", "region", f.region, "name", f.name, "tag", f.tag,
+			      "doc_suffix", f.doc_suffix != NULL, "phone_suffix", f.phone_suffix != NULL, "rows",
+			      (json_int_t)json_array_size(json_object_get(out, "items")));
+	return fk_req_reply_audited(r, 200, out, "person.search", "persons", f.region ? f.region : r->actor.region, d);
+}
+
+static int person_create_job(fk_req *r)
+{
+	fk_person_in p;
+	if (fk_person_parse(r->json, true, &p, &r->err) < 0)
+		return -1;
+	return fk_req_reply(r, 201, fk_person_create(r->db, &r->actor, &p, &r->err));
+}
+
+int h_person_create(fk_req *r)
+{
+	fk_person_in p;
+	if (fk_person_parse(r->json, true, &p, &r->err) < 0)
+		return -1;
+	return fk_req_defer(r, person_create_job);
+}
+
+int h_person_get(fk_req *r)
+{
+	int64_t id = fk_req_id(r, "id");
+	if (id < 0)
+		return -1;
+	json_t *o = fk_person_get(r->db, &r->actor, id, &r->err);
+	if (!o)
+		return -1;
+	char obj[48];
+	snprintf(obj, sizeof(obj), "person:%lld", (long long)id);
+	return fk_req_reply_audited(r, 200, o, "person.view", obj, fk_json_str(o, "region"), NULL);
+}
+
+static int person_update_job(fk_req *r)
+{
+	fk_person_in p;
+	int64_t id = fk_req_id(r, "id");
+	if (id < 0 || fk_person_parse(r->json, false, &p, &r->err) < 0)
+		return -1;
+	return fk_req_reply(r, 200, fk_person_update(r->db, &r->actor, id, &p, &r->err));
+}
+
+int h_person_update(fk_req *r)
+{
+	fk_person_in p;
+	if (fk_person_parse(r->json, false, &p, &r->err) < 0)
+		return -1;
+	if (json_object_size(r->json) == 0)
+		return fk_req_fail(r, 400, "invalid", NULL, "give at least one field to change");
+	return fk_req_defer(r, person_update_job);
+}
+
+static const fk_field reveal_fields[] = {
+	{ "reason", FK_FT_STRING, true, 2, 200 },
+	{ 0 },
+};
+
+static int person_reveal_job(fk_req *r)
+{
+	int64_t id = fk_req_id(r, "id");
+	return id < 0 ? -1
+		      : fk_req_reply(r, 200, fk_person_reveal(r->db, &r->actor, id, fk_json_str(r->json, "reason"),
+							      &r->err));
+}
+
+int h_person_reveal(fk_req *r)
+{
+	if (fk_fields_check(r->json, reveal_fields, &r->err) < 0)
+		return -1;
+	return fk_req_defer(r, person_reveal_job);
+}
+
+static int import_job(fk_req *r)
+{
+	const char *grid = fk_req_region(r, "grid");
+	const char *dry = fk_req_query(r, "dry_run");
+	json_t *res = fk_person_import(r->db, &r->actor, r->body.buf, r->body.len, grid, &r->err);
+	if (!res)
+		return -1;
+	bool dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
+	json_object_set_new(res, "dry_run", json_boolean(dry_run));
+	fk_req_reply(r, 200, res);
+	/* A dry run answers what would happen and rolls it all back. */
+	return dry_run ? -1 : 0;
+}
+
+int h_persons_import(fk_req *r)
+{
+	const char *ct = fk_req_header_in(r, "Content-Type");
+	if (ct && (strncasecmp(ct, "multipart/", 10) == 0 || strncasecmp(ct, "application/json", 16) == 0))
+		return fk_req_fail(r, 415, "unsupported_media_type", NULL,
+				   "send the CSV file itself as the body (Content-Type: text/csv)");
+	if (r->body.len == 0)
+		return fk_req_fail(r, 400, "invalid", "file", "the body is empty: send the CSV file");
+	return fk_req_defer(r, import_job);
+}

@@ -1,0 +1,119 @@
+/* h_screening.c - screening records, coverage, gaps, alerts, zero reports. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/screening.h"
+#include "http/handlers.h"
+#include "util/date.h"
+
+/* ?date= (default today).  Returns 0 or -1 with a 400. */
+static int date_param(fk_req *r, int64_t *day)
+{
+	const char *d = fk_req_query(r, "date");
+	if (!d) {
+		*day = fk_today();
+		return 0;
+	}
+	if (fk_date_parse(d, day) < 0)
+		return fk_req_fail(r, 400, "invalid", "date", "date: a date YYYY-MM-DD");
+	return 0;
+}
+
+static int screenings_job(fk_req *r)
+{
+	json_t *batch = r->ctx;
+	json_t *res = fk_screening_store(r->db, &r->actor, batch, &r->err);
+	if (!res)
+		return -1;
+	if (!json_is_array(r->json)) {
+		/* one record in, one result out: 201 when stored, 200 on a replay */
+		json_t *one = json_incref(json_array_get(res, 0));
+		json_decref(res);
+		bool created = strcmp(json_string_value(json_object_get(one, "result")), "created") == 0;
+		return fk_req_reply(r, created ? 201 : 200, one);
+	}
+	return fk_req_reply(r, 200, json_pack("{s:o}", "items", res));
+}
+
+int h_screenings_create(fk_req *r)
+{
+	json_t *batch = json_is_array(r->json) ? json_incref(r->json) : json_pack("[O]", r->json);
+	if (fk_screening_check(batch, &r->err) < 0) {
+		json_decref(batch);
+		/* a lone record's errors need no index */
+		if (!json_is_array(r->json) && strncmp(r->err.field, "[0]", 3) == 0) {
+			const char *f = r->err.field + 3 + (r->err.field[3] == '.');
+			memmove(r->err.field, f, strlen(f) + 1);
+			const char *m = r->err.message + 5;
+			memmove(r->err.message, m, strlen(m) + 1);
+		}
+		return -1;
+	}
+	r->ctx = batch;
+	r->cleanup = batch;
+	return fk_req_defer(r, screenings_job);
+}
+
+int h_coverage(fk_req *r)
+{
+	int64_t day;
+	if (date_param(r, &day) < 0)
+		return -1;
+	return fk_req_reply(r, 200, fk_coverage_get(r->db, &r->actor, fk_req_region(r, "region"), day, &r->err));
+}
+
+int h_coverage_gaps(fk_req *r)
+{
+	int64_t day;
+	fk_page page;
+	if (date_param(r, &day) < 0 || fk_req_page(r, &page) < 0)
+		return -1;
+	const char *g = fk_req_region(r, "grid");
+	if (!g)
+		g = fk_req_region(r, "region");
+	return fk_req_reply(r, 200, fk_coverage_gaps(r->db, &r->actor, g, day, &page, &r->err));
+}
+
+int h_alerts_list(fk_req *r)
+{
+	fk_page page;
+	if (fk_req_page(r, &page) < 0)
+		return -1;
+	return fk_req_reply(r, 200, fk_alert_list(r->db, &r->actor, fk_req_region(r, "region"),
+						  fk_req_query(r, "state"), &page, &r->err));
+}
+
+static int alert_close_job(fk_req *r)
+{
+	int64_t id = fk_req_id(r, "id");
+	return id < 0 ? -1 : fk_req_reply(r, 200, fk_alert_close(r->db, &r->actor, id, r->json, &r->err));
+}
+
+int h_alert_close(fk_req *r)
+{
+	return fk_req_defer(r, alert_close_job);
+}
+
+static int report_job(fk_req *r)
+{
+	return fk_req_reply(r, 201, fk_report_submit(r->db, &r->actor, r->json, &r->err));
+}
+
+int h_report_submit(fk_req *r)
+{
+	return fk_req_defer(r, report_job);
+}
+
+int fk_report_hour = 20;
+
+int h_reports_list(fk_req *r)
+{
+	int64_t day;
+	fk_page page;
+	if (date_param(r, &day) < 0 || fk_req_page(r, &page) < 0)
+		return -1;
+	const char *m = fk_req_query(r, "missing");
+	bool missing = m && (strcmp(m, "1") == 0 || strcmp(m, "true") == 0);
+	return fk_req_reply(r, 200, fk_report_list(r->db, &r->actor, fk_req_region(r, "region"), day, missing,
+						   fk_report_hour, &page, &r->err));
+}

@@ -1,0 +1,62 @@
+/* date.c - day numbers and ISO dates (see date.h).  The civil-date
+ * arithmetic is the standard era/day-of-era computation. */
+#include "util/date.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int64_t fk_days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void fk_date_format(int64_t day, char out[11])
+{
+	day += 719468;
+	int64_t era = (day >= 0 ? day : day - 146096) / 146097;
+	int64_t doe = day - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t y = yoe + era * 400;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t d = doy - (153 * mp + 2) / 5 + 1;
+	int64_t m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	snprintf(out, 11, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+}
+
+int fk_date_parse(const char *s, int64_t *day)
+{
+	int y, m, d, n = 0;
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || s[4] != '-' ||
+	    s[7] != '-')
+		return -1;
+	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	int64_t v = fk_days_from_civil(y, m, d);
+	char back[11];
+	fk_date_format(v, back);
+	if (strcmp(back, s) != 0) /* 2026-02-30 and the like */
+		return -1;
+	*day = v;
+	return 0;
+}
+
+int64_t fk_day_of(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	return fk_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int64_t fk_today(void)
+{
+	return fk_day_of((int64_t)time(NULL));
+}
