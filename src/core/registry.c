@@ -570,7 +570,7 @@ static int household_grid(fk_db *db, const fk_actor *who, int64_t hid, char grid
 
 /* Inserts a new person (no audit, no statistics).  Returns the new id, 0
  * when the document number is already registered, or -1. */
-static int64_t person_insert(fk_db *db, const fk_person_in *p, const char *grid)
+int64_t fk_person_insert(fk_db *db, const fk_person_in *p, const char *grid)
 {
 	unsigned char dh[FK_PII_HASH_LEN], ds[FK_PII_HASH_LEN], ph[FK_PII_HASH_LEN], ps[FK_PII_HASH_LEN];
 	unsigned char denc[64 + FK_PII_OVERHEAD], penc[32 + FK_PII_OVERHEAD];
@@ -627,7 +627,7 @@ json_t *fk_person_create(fk_db *db, const fk_actor *who, const fk_person_in *p, 
 	char grid[16], owner_region[16];
 	if (household_grid(db, who, p->household_id, grid, e) < 0)
 		return NULL;
-	int64_t id = person_insert(db, p, grid);
+	int64_t id = fk_person_insert(db, p, grid);
 	if (id < 0)
 		goto internal;
 	if (id == 0) {
@@ -658,7 +658,7 @@ int fk_person_upsert(fk_db *db, const fk_actor *who, const fk_person_in *p, cons
 		     char *old_grid, fk_err *e)
 {
 	old_grid[0] = '\0';
-	int64_t nid = person_insert(db, p, grid);
+	int64_t nid = fk_person_insert(db, p, grid);
 	if (nid < 0)
 		return fk_err_internal(e);
 	if (nid > 0) {

@@ -86,6 +86,10 @@ enum {
 int fk_person_parse(const json_t *in, bool create, fk_person_in *p, fk_err *e);
 
 json_t *fk_person_create(fk_db *db, const fk_actor *who, const fk_person_in *p, fk_err *e);
+/* Inserts a new person without audit or statistics (bulk loaders).
+ * Returns the id, 0 when the document number is already registered, or -1. */
+int64_t fk_person_insert(fk_db *db, const fk_person_in *p, const char *grid);
+
 enum { FK_UPSERT_CREATED = 1, FK_UPSERT_UPDATED, FK_UPSERT_UNCHANGED };
 
 /* For imports: stores p in grid (its household given in p) as a new person,

@@ -148,51 +148,86 @@ int fk_screening_check(const json_t *records, fk_err *e)
 
 /* ---- storing ---- */
 
-/* Coverage deltas for one batch, per (region, day) at every level. */
+/* Coverage deltas per (region, day) at every level, in a growable hash
+ * table, applied with one upsert per entry. */
 typedef struct cov_delta {
 	char region[16];
 	int64_t day;
 	int64_t n[4]; /* visited, not_home, refused, abnormal */
+	bool used;
 } cov_delta;
 
-typedef struct cov_acc {
+struct fk_cov_acc {
 	cov_delta *d;
-	size_t n, cap;
-} cov_acc;
+	size_t n, cap; /* cap: a power of two */
+};
 
-static void cov_add(cov_acc *a, const char *grid, int64_t day, int status, int64_t sign, bool abnormal)
+fk_cov_acc *fk_cov_new(void)
+{
+	fk_cov_acc *a = calloc(1, sizeof(*a));
+	if (!a)
+		abort();
+	return a;
+}
+
+static size_t cov_hash(const char *region, int64_t day)
+{
+	size_t h = (size_t)day * 2654435761u;
+	for (const char *p = region; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+static cov_delta *cov_slot(fk_cov_acc *a, const char *region, int64_t day)
+{
+	if (a->n * 2 >= a->cap) {
+		size_t ncap = a->cap ? a->cap * 2 : 64;
+		cov_delta *nd = calloc(ncap, sizeof(*nd));
+		if (!nd)
+			abort();
+		for (size_t i = 0; i < a->cap; i++) {
+			if (!a->d[i].used)
+				continue;
+			size_t j = cov_hash(a->d[i].region, a->d[i].day) & (ncap - 1);
+			while (nd[j].used)
+				j = (j + 1) & (ncap - 1);
+			nd[j] = a->d[i];
+		}
+		free(a->d);
+		a->d = nd;
+		a->cap = ncap;
+	}
+	size_t j = cov_hash(region, day) & (a->cap - 1);
+	while (a->d[j].used && !(a->d[j].day == day && strcmp(a->d[j].region, region) == 0))
+		j = (j + 1) & (a->cap - 1);
+	cov_delta *d = &a->d[j];
+	if (!d->used) {
+		d->used = true;
+		snprintf(d->region, sizeof(d->region), "%s", region);
+		d->day = day;
+		a->n++;
+	}
+	return d;
+}
+
+void fk_cov_add(fk_cov_acc *a, const char *grid, int64_t day, int status, int64_t sign, bool abnormal)
 {
 	char chain[7][16];
 	int k = fk_region_chain(grid, chain);
 	for (int c = 0; c < k; c++) {
-		cov_delta *d = NULL;
-		for (size_t i = 0; i < a->n && !d; i++)
-			if (a->d[i].day == day && strcmp(a->d[i].region, chain[c]) == 0)
-				d = &a->d[i];
-		if (!d) {
-			if (a->n == a->cap) {
-				a->cap = a->cap ? a->cap * 2 : 32;
-				a->d = realloc(a->d, a->cap * sizeof(*a->d));
-				if (!a->d)
-					abort();
-			}
-			d = &a->d[a->n++];
-			memset(d, 0, sizeof(*d));
-			snprintf(d->region, sizeof(d->region), "%s", chain[c]);
-			d->day = day;
-		}
+		cov_delta *d = cov_slot(a, chain[c], day);
 		d->n[status] += sign;
 		if (abnormal)
 			d->n[3] += sign;
 	}
 }
 
-static int cov_flush(fk_db *db, cov_acc *a)
+int fk_cov_flush(fk_db *db, fk_cov_acc *a)
 {
 	int rc = 0;
-	for (size_t i = 0; i < a->n && rc == 0; i++) {
+	for (size_t i = 0; i < a->cap && rc == 0; i++) {
 		cov_delta *d = &a->d[i];
-		if (!d->n[0] && !d->n[1] && !d->n[2] && !d->n[3])
+		if (!d->used || (!d->n[0] && !d->n[1] && !d->n[2] && !d->n[3]))
 			continue;
 		rc = fk_db_run(db,
 			       "INSERT INTO coverage (region, day, visited, not_home, refused, abnormal)"
@@ -205,7 +240,16 @@ static int cov_flush(fk_db *db, cov_acc *a)
 			     ? -1
 			     : 0;
 	}
+	fk_cov_free(a);
 	return rc;
+}
+
+void fk_cov_free(fk_cov_acc *a)
+{
+	if (a) {
+		free(a->d);
+		free(a);
+	}
 }
 
 static void digest_of(const json_t *rec, unsigned char out[16])
@@ -283,7 +327,7 @@ static void common_prefix(char *a, const char *b)
 
 json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records, fk_err *e)
 {
-	cov_acc acc = { 0 };
+	fk_cov_acc *acc = fk_cov_new();
 	json_t *results = json_array();
 	int64_t now = (int64_t)time(NULL);
 	int created = 0, replayed = 0;
@@ -376,7 +420,7 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 		if (prev) {
 			if (fk_db_run(db, "UPDATE screenings SET current = 0 WHERE id = $1", "i", prev) < 0)
 				goto internal;
-			cov_add(&acc, grid, day, prev_status < 0 ? 0 : prev_status, -1, prev_abn);
+			fk_cov_add(acc, grid, day, prev_status < 0 ? 0 : prev_status, -1, prev_abn);
 		}
 		json_t *ra = json_object_get(rec, "recorded_at");
 		int64_t sid = 0;
@@ -398,7 +442,7 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 		}
 		if (abnormal && fk_db_run(db, "UPDATE screenings SET abnormal = 1 WHERE id = $1", "i", sid) < 0)
 			goto internal;
-		cov_add(&acc, grid, day, status, +1, abnormal);
+		fk_cov_add(acc, grid, day, status, +1, abnormal);
 		if (first) {
 			snprintf(scope, sizeof(scope), "%s", grid);
 			first = false;
@@ -409,7 +453,9 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 							 "result", "created", "abnormal", abnormal, "alerts", alerts));
 		created++;
 	}
-	if (cov_flush(db, &acc) < 0)
+	int frc = fk_cov_flush(db, acc);
+	acc = NULL;
+	if (frc < 0)
 		goto internal;
 	if (created) {
 		json_t *d = json_pack("{s:i, s:i}", "created", created, "replayed", replayed);
@@ -418,12 +464,11 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 		if (rc < 0)
 			goto internal;
 	}
-	free(acc.d);
 	return results;
 internal:
 	fk_err_internal(e);
 fail:
-	free(acc.d);
+	fk_cov_free(acc);
 	json_decref(results);
 	return NULL;
 }

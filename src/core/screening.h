@@ -16,6 +16,7 @@
 #define FK_SCREENING_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/actor.h"
@@ -39,6 +40,15 @@ int fk_screening_check(const json_t *records, fk_err *e);
  * reused with other content, a person not of the household) returns NULL
  * with e naming the index; the caller rolls the whole batch back. */
 json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records, fk_err *e);
+
+/* Coverage deltas gathered over many records, applied at every level by
+ * one upsert per (region, day) (fk_cov_flush frees the accumulator).
+ * status: 0 visited, 1 not_home, 2 refused; sign +1 adds, -1 removes. */
+typedef struct fk_cov_acc fk_cov_acc;
+fk_cov_acc *fk_cov_new(void);
+void fk_cov_add(fk_cov_acc *a, const char *grid, int64_t day, int status, int64_t sign, bool abnormal);
+int fk_cov_flush(fk_db *db, fk_cov_acc *a);
+void fk_cov_free(fk_cov_acc *a);
 
 /* Coverage of region and each child on day: households, persons, visited,
  * not_home, refused, unvisited, abnormal. */
