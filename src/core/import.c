@@ -30,7 +30,7 @@ static const struct {
 	[C_DOCTYPE] = { "doc_type", { "证件类型", "doc_type" } },
 	[C_DOC] = { "doc_number", { "身份证号", "身份证号码", "证件号码", "证件号", "id_number", "doc_number", "id_card" } },
 	[C_PHONE] = { "phone", { "手机", "手机号", "手机号码", "联系电话", "电话", "phone", "mobile" } },
-	[C_GRID] = { "grid", { "网格", "网格编码", "网格代码", "grid" } },
+	[C_GRID] = { "grid", { "网格", "网格编码", "网格代码", "grid", "region" } },
 	[C_BUILDING] = { "building", { "楼栋", "楼号", "楼栋号", "building" } },
 	[C_UNIT] = { "unit", { "单元", "单元号", "unit" } },
 	[C_ROOM] = { "room", { "房号", "门牌号", "室号", "room" } },

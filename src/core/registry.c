@@ -341,7 +341,7 @@ json_t *fk_household_list(fk_db *db, const fk_actor *who, const char *region, co
 static int update_row(fk_db *db, const fk_actor *who, int64_t id, const fk_person_in *p, const char *grid,
 		      fk_err *e);
 
-static const fk_column person_cols[] = {
+const fk_column fk_person_columns[] = {
 	{ "id", FK_C_INT },
 	{ "household_id", FK_C_INT },
 	{ "region", FK_C_TEXT },
@@ -724,7 +724,7 @@ static json_t *person_read(fk_db *db, const fk_actor *who, int64_t id, unsigned 
 		fk_err_internal(e);
 		return NULL;
 	}
-	fk_render rd = { person_cols, 0, flags };
+	fk_render rd = { fk_person_columns, 0, flags };
 	json_t *o = NULL;
 	if (fk_stmt_step(st) == FK_ROW && in_scope(who, fk_stmt_text(st, 2)))
 		o = fk_row_render(st, &rd);
@@ -949,7 +949,7 @@ json_t *fk_person_list(fk_db *db, const fk_actor *who, const fk_person_filter *f
 		fk_err_internal(e);
 		goto fail;
 	}
-	fk_render rd = { person_cols, 2, 0 };
+	fk_render rd = { fk_person_columns, 2, f->reveal ? FK_RENDER_REVEAL : 0 };
 	json_t *out = fk_rows_page_ex(st, page, 2, fk_row_render, &rd);
 	if (!out)
 		fk_err_internal(e);

@@ -21,6 +21,9 @@
 #include "store/db.h"
 #include "util/err.h"
 
+/* The person resource as the API renders it (masked unless revealed). */
+extern const fk_column fk_person_columns[];
+
 extern const char *const fk_tag_names[];     /* elderly_alone, chronic, pregnant, disabled */
 extern const char *const fk_history_names[]; /* from_key_area, contact_key_area, contact_case */
 extern const char *const fk_symptom_names[]; /* fever, cough, fatigue, short_breath, other */
@@ -115,6 +118,7 @@ typedef struct fk_person_filter {
 	const char *doc_suffix;   /* last 4 characters of the document number */
 	const char *phone_suffix; /* last 4 digits of the phone */
 	int64_t household_id;     /* 0 = any */
+	bool reveal;              /* personal columns in the clear (exports with person.reveal) */
 } fk_person_filter;
 
 json_t *fk_person_list(fk_db *db, const fk_actor *who, const fk_person_filter *f, const fk_page *page,

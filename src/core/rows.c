@@ -204,3 +204,70 @@ json_t *fk_row_render(fk_stmt *st, void *ctx)
 	}
 	return o;
 }
+
+static void csv_cell(fk_strbuf *out, const char *v)
+{
+	bool quote = strpbrk(v, ",\"\r\n") != NULL;
+	bool formula = v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@';
+	if (quote)
+		fk_strbuf_addch(out, '"');
+	if (formula)
+		fk_strbuf_addch(out, '\'');
+	for (const char *p = v; *p; p++) {
+		if (*p == '"')
+			fk_strbuf_addch(out, '"');
+		fk_strbuf_addch(out, *p);
+	}
+	if (quote)
+		fk_strbuf_addch(out, '"');
+}
+
+void fk_csv_line(fk_strbuf *out, const json_t *row, bool header)
+{
+	const char *k;
+	json_t *v;
+	bool first = true;
+	json_object_foreach((json_t *)row, k, v) {
+		if (!first)
+			fk_strbuf_addch(out, ',');
+		first = false;
+		if (header) {
+			csv_cell(out, k);
+			continue;
+		}
+		char num[32];
+		if (json_is_string(v)) {
+			csv_cell(out, json_string_value(v));
+		} else if (json_is_integer(v)) {
+			snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+			fk_strbuf_adds(out, num);
+		} else if (json_is_real(v)) {
+			snprintf(num, sizeof(num), "%.1f", json_real_value(v));
+			fk_strbuf_adds(out, num);
+		} else if (json_is_boolean(v)) {
+			fk_strbuf_adds(out, json_is_true(v) ? "true" : "false");
+		} else if (json_is_array(v)) {
+			fk_strbuf s = FK_STRBUF_INIT;
+			size_t i;
+			json_t *x;
+			json_array_foreach(v, i, x) {
+				if (i)
+					fk_strbuf_addch(&s, ';');
+				fk_strbuf_adds(&s, json_is_string(x) ? json_string_value(x) : "");
+			}
+			csv_cell(out, s.buf);
+			fk_strbuf_release(&s);
+		}
+	}
+	fk_strbuf_adds(out, "\r\n");
+}
+
+void fk_csv_header(fk_strbuf *out, const fk_column *cols)
+{
+	for (int i = 0; cols[i].name; i++) {
+		if (i)
+			fk_strbuf_addch(out, ',');
+		csv_cell(out, cols[i].name);
+	}
+	fk_strbuf_adds(out, "\r\n");
+}

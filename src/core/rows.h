@@ -15,6 +15,7 @@
 #include "store/db.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/strbuf.h"
 
 #define FK_PAGE_DEFAULT 100
 #define FK_PAGE_MAX 1000
@@ -77,6 +78,14 @@ typedef struct fk_render {
 
 /* fk_row_fn for a declared resource; ctx is an fk_render. */
 json_t *fk_row_render(fk_stmt *st, void *ctx);
+
+/* Appends one CSV line for a rendered row (an object from fk_row_render):
+ * its values in key order, arrays joined by ';', null as empty; quoted per
+ * RFC 4180, and a cell starting with = + - @ prefixed with ' so that a
+ * spreadsheet never runs it as a formula.  header: write the keys instead. */
+void fk_csv_line(struct fk_strbuf *out, const json_t *row, bool header);
+/* The header line of a declared resource: its column names. */
+void fk_csv_header(struct fk_strbuf *out, const fk_column *cols);
 
 /* Bit sets from and to JSON arrays of names.  from: returns 0, or -1 with
  * e naming field when an entry is not a known name. */

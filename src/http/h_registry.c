@@ -7,6 +7,7 @@
 #include "core/import.h"
 #include "core/registry.h"
 #include "http/handlers.h"
+#include "util/log.h"
 
 int h_households_list(fk_req *r)
 {
@@ -163,4 +164,65 @@ int h_persons_import(fk_req *r)
 	if (r->body.len == 0)
 		return fk_req_fail(r, 400, "invalid", "file", "the body is empty: send the CSV file");
 	return fk_req_defer(r, import_job);
+}
+
+typedef struct export_ctx {
+	fk_person_filter f;
+	fk_page page;
+	bool started;
+} export_ctx;
+
+/* One page of 1,000 persons as CSV lines per call; the cursor carries on. */
+static int export_stream(fk_req *r, fk_strbuf *out)
+{
+	export_ctx *x = r->ctx;
+	if (!x->started) {
+		fk_strbuf_add(out, "\xEF\xBB\xBF", 3); /* BOM: Excel then reads UTF-8 */
+		fk_csv_header(out, fk_person_columns);
+		x->started = true;
+	}
+	fk_err e = { 0 };
+	json_t *p = fk_person_list(r->db, &r->actor, &x->f, &x->page, &e);
+	if (!p)
+		return fk_log_err("export %s: %s", r->id, e.message);
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(p, "items"), i, row)
+		fk_csv_line(out, row, false);
+	const char *next = json_string_value(json_object_get(p, "next"));
+	x->page.after = next ? fk_cursor_decode(&r->arena, next) : NULL;
+	json_decref(p);
+	return next ? 1 : 0;
+}
+
+int h_persons_export(fk_req *r)
+{
+	export_ctx *x = fk_arena_alloc(&r->arena, sizeof(*x));
+	x->f.region = fk_req_region(r, "region");
+	x->f.name = fk_req_query(r, "name");
+	x->f.tag = fk_req_query(r, "tag");
+	x->page.limit = FK_PAGE_MAX;
+	const char *rv = fk_req_query(r, "reveal"), *reason = fk_req_query(r, "reason");
+	x->f.reveal = rv && (strcmp(rv, "1") == 0 || strcmp(rv, "true") == 0);
+	if (x->f.reveal) {
+		if (!fk_role_can(r->actor.role, FK_PERM_PERSON_REVEAL))
+			return fk_req_fail(r, 403, "forbidden", "reveal", "your role (%s) may not export unmasked data",
+					   fk_role_name(r->actor.role));
+		if (!reason || fk_utf8_len(reason) < 2 || fk_utf8_len(reason) > 200)
+			return fk_req_fail(r, 400, "invalid", "reason", "reason: an unmasked export needs a reason (2 to 200 characters)");
+	}
+	/* Check the filter now, so a bad one gets an error and not a broken file. */
+	fk_page probe = { .limit = 1 };
+	json_t *p = fk_person_list(r->db, &r->actor, &x->f, &probe, &r->err);
+	if (!p)
+		return -1;
+	json_decref(p);
+	r->ctx = x;
+	r->stream = export_stream;
+	r->stream_type = "text/csv; charset=utf-8";
+	const char *region = x->f.region ? x->f.region : r->actor.region;
+	r->stream_name = fk_arena_printf(&r->arena, "persons-%s.csv", *region ? region : "all");
+	json_t *d = json_pack("{s:s, s:s?, s:s?, s:b, s:s?}", "region", region, "name", x->f.name, "tag", x->f.tag,
+			      "unmasked", x->f.reveal, "reason", x->f.reveal ? reason : NULL);
+	return fk_req_reply_audited(r, 200, json_object(), "person.export", "persons", region, d);
 }

@@ -35,6 +35,7 @@ int h_person_get(fk_req *r);
 int h_person_update(fk_req *r);
 int h_person_reveal(fk_req *r);
 int h_persons_import(fk_req *r);
+int h_persons_export(fk_req *r);
 
 /* h_screening.c */
 extern int fk_report_hour; /* zero reports are late after this local hour */

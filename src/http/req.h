@@ -58,6 +58,14 @@ typedef struct fk_req {
 	int (*job)(struct fk_req *r);
 	void *ctx; /* the handler's state for its job (arena memory) */
 	json_t *cleanup; /* released when the request ends */
+	void *audit;     /* fk_req_reply_audited's entry, apart from ctx */
+
+	/* A streamed answer (exports): called on the request's thread, with
+	 * r->db its reader, to append the next part to out.  Returns 1 while
+	 * more follows, 0 at the end, -1 on an error (the stream is cut). */
+	int (*stream)(struct fk_req *r, fk_strbuf *out);
+	const char *stream_type; /* Content-Type */
+	const char *stream_name; /* download file name */
 	fk_write write;
 	int state; /* server-private */
 } fk_req;

@@ -35,6 +35,7 @@ const fk_route fk_routes[] = {
 	{ "GET", "/api/v1/persons", h_persons_list, P(PERSON_READ), 0, "search persons (masked; audited)" },
 	{ "POST", "/api/v1/persons", h_person_create, P(PERSON_WRITE), BODY, "register a person" },
 	{ "POST", "/api/v1/persons/import", h_persons_import, P(PERSON_IMPORT), RAW, "import persons from CSV" },
+	{ "GET", "/api/v1/persons/export", h_persons_export, P(PERSON_EXPORT), 0, "persons as CSV (audited)" },
 	{ "GET", "/api/v1/persons/{id}", h_person_get, P(PERSON_READ), 0, "one person (masked; audited)" },
 	{ "PATCH", "/api/v1/persons/{id}", h_person_update, P(PERSON_WRITE), BODY, "change a person" },
 	{ "POST", "/api/v1/persons/{id}/reveal", h_person_reveal, P(PERSON_REVEAL), BODY,

@@ -158,7 +158,7 @@ typedef struct audit_ctx {
 
 static int audit_job(fk_req *r)
 {
-	audit_ctx *a = r->ctx;
+	audit_ctx *a = r->audit;
 	int rc = fk_audit_append(r->db, &r->actor, a->action, a->object, a->region, a->detail);
 	json_decref(a->detail);
 	a->detail = NULL;
@@ -182,7 +182,7 @@ int fk_req_reply_audited(fk_req *r, int status, json_t *v, const char *action, c
 	a->object = fk_arena_strdup(&r->arena, object);
 	a->region = fk_arena_strdup(&r->arena, region ? region : "");
 	a->detail = detail;
-	r->ctx = a;
+	r->audit = a;
 	return fk_req_defer(r, audit_job);
 }
 
@@ -226,8 +226,73 @@ static void add_common_headers(struct MHD_Response *resp, const fk_req *r)
 	MHD_add_response_header(resp, "X-Request-Id", r->id);
 }
 
+/* ---- streamed answers ---- */
+
+typedef struct stream_state {
+	fk_req *r;
+	fk_strbuf buf;
+	size_t off;
+	bool done;
+} stream_state;
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	(void)pos;
+	stream_state *s = cls;
+	while (s->off == s->buf.len) {
+		if (s->done)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		fk_strbuf_reset(&s->buf);
+		s->off = 0;
+		s->r->db = reader();
+		int rc = s->r->db ? s->r->stream(s->r, &s->buf) : -1;
+		if (rc < 0)
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		s->done = rc == 0;
+	}
+	size_t n = s->buf.len - s->off < max ? s->buf.len - s->off : max;
+	memcpy(out, s->buf.buf + s->off, n);
+	s->off += n;
+	return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+	stream_state *s = cls;
+	fk_strbuf_release(&s->buf);
+	free(s);
+}
+
+static enum MHD_Result send_stream(fk_req *r)
+{
+	stream_state *s = calloc(1, sizeof(*s));
+	if (!s)
+		return MHD_NO;
+	s->r = r;
+	fk_strbuf_init(&s->buf);
+	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, s,
+								      stream_free);
+	if (!resp) {
+		stream_free(s);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", r->stream_type);
+	if (r->stream_name)
+		MHD_add_response_header(resp, "Content-Disposition",
+					fk_arena_printf(&r->arena, "attachment; filename=\"%s\"", r->stream_name));
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	add_common_headers(resp, r);
+	r->status = 200;
+	r->state = ST_SENT;
+	enum MHD_Result ret = MHD_queue_response(r->conn, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static enum MHD_Result send_json(fk_req *r)
 {
+	if (!r->err.status && r->stream)
+		return send_stream(r);
 	int status = r->status ? r->status : 200;
 	char *body;
 	size_t len;
