@@ -165,6 +165,7 @@ int cmd_demo(int argc, char **argv)
 	fk_db *db;
 	if (cli_open_db(path, 1, &db) < 0)
 		return 1;
+	fk_db_set_cache(db, 512); /* a bulk load: keep the indexes in memory */
 	fk_region_import_stats s;
 	fk_err e = { 0 };
 	int rc = 1;

@@ -74,6 +74,7 @@ int cmd_import(int argc, char **argv)
 	}
 	int rc = 1;
 	fk_err e = { 0 };
+	fk_db_set_cache(db, 512); /* a bulk load: keep the indexes in memory */
 	if (fk_db_begin_write(db) < 0)
 		goto out;
 	json_t *res = fk_person_import(db, &fk_actor_cli, data, (size_t)size, grid, &e);

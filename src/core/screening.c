@@ -342,12 +342,69 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 		unsigned char dig[16];
 		digest_of(rec, dig);
 		fk_stmt *st;
-		/* A UUID already stored: the same content is a replay, answered
-		 * with the first record; other content is a conflict. */
-		if (fk_db_query(db, &st, "SELECT id, digest, abnormal FROM screenings WHERE uuid = $1", "s", uuid) < 0)
+		int rc;
+		int64_t hid = json_integer_value(json_object_get(rec, "household_id")), day;
+		record_day(rec, &day);
+		char grid[16] = "";
+		if (fk_db_query(db, &st, "SELECT grid FROM households WHERE id = $1", "i", hid) < 0)
 			goto internal;
-		int rc = fk_stmt_step(st);
-		if (rc == FK_ROW) {
+		rc = fk_stmt_step(st);
+		if (rc == FK_ROW)
+			snprintf(grid, sizeof(grid), "%s", fk_stmt_text(st, 0));
+		fk_stmt_done(st);
+		if (rc != FK_ROW || !fk_scope_contains(who->region, grid)) {
+			fk_err_set(e, 404, "not_found", "household_id", "household %lld not found", (long long)hid);
+			at(e, where);
+			goto fail;
+		}
+		/* The household's members, once; every person found must be one. */
+		int64_t members[256];
+		int nm = 0;
+		if (fk_db_query(db, &st, "SELECT id FROM persons WHERE household_id = $1", "i", hid) < 0)
+			goto internal;
+		while ((rc = fk_stmt_step(st)) == FK_ROW)
+			if (nm < 256)
+				members[nm++] = fk_stmt_int64(st, 0);
+		fk_stmt_done(st);
+		if (rc < 0)
+			goto internal;
+		json_t *persons = json_object_get(rec, "persons");
+		size_t j;
+		json_t *f;
+		json_array_foreach(persons, j, f) {
+			int64_t pid = json_integer_value(json_object_get(f, "person_id"));
+			int k = 0;
+			while (k < nm && members[k] != pid)
+				k++;
+			if (k == nm) {
+				char pw[64];
+				snprintf(pw, sizeof(pw), "%s.persons[%zu]", where, j);
+				fk_err_invalid(e, "person_id", "person_id: person %lld is not of household %lld",
+					       (long long)pid, (long long)hid);
+				at(e, pw);
+				goto fail;
+			}
+		}
+		int status = name_index(status_names, fk_json_str(rec, "status"));
+		json_t *ra = json_object_get(rec, "recorded_at");
+		int64_t sid = 0;
+		rc = fk_db_int64(db, &sid,
+				 "INSERT INTO screenings (uuid, digest, household_id, grid, day, status, abnormal, current,"
+				 " user_id, recorded_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, 1, $7, $8, $9)"
+				 " ON CONFLICT (uuid) DO NOTHING RETURNING id",
+				 "sbisisiii", uuid, dig, (size_t)16, hid, grid, day, status_names[status], who->user_id,
+				 ra ? (int64_t)json_integer_value(ra) : now, now);
+		if (rc < 0)
+			goto internal;
+		if (rc == FK_DONE) {
+			/* The UUID is stored already: the same content is a replay,
+			 * answered with the first record; other content a conflict. */
+			if (fk_db_query(db, &st, "SELECT id, digest, abnormal FROM screenings WHERE uuid = $1", "s", uuid) < 0)
+				goto internal;
+			if (fk_stmt_step(st) != FK_ROW) {
+				fk_stmt_done(st);
+				goto internal;
+			}
 			size_t n;
 			const void *d = fk_stmt_blob(st, 1, &n);
 			bool same = n == 16 && memcmp(d, dig, 16) == 0;
@@ -364,73 +421,19 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 			replayed++;
 			continue;
 		}
-		fk_stmt_done(st);
-		if (rc < 0)
-			goto internal;
-
-		int64_t hid = json_integer_value(json_object_get(rec, "household_id")), day;
-		record_day(rec, &day);
-		char grid[16] = "";
-		if (fk_db_query(db, &st, "SELECT grid FROM households WHERE id = $1", "i", hid) < 0)
-			goto internal;
-		rc = fk_stmt_step(st);
-		if (rc == FK_ROW)
-			snprintf(grid, sizeof(grid), "%s", fk_stmt_text(st, 0));
-		fk_stmt_done(st);
-		if (rc != FK_ROW || !fk_scope_contains(who->region, grid)) {
-			fk_err_set(e, 404, "not_found", "household_id", "household %lld not found", (long long)hid);
-			at(e, where);
-			goto fail;
-		}
-		json_t *persons = json_object_get(rec, "persons");
-		size_t j;
-		json_t *f;
-		json_array_foreach(persons, j, f) {
-			int64_t pid = json_integer_value(json_object_get(f, "person_id")), ph = 0;
-			if (fk_db_int64(db, &ph, "SELECT household_id FROM persons WHERE id = $1", "i", pid) < 0)
-				goto internal;
-			if (ph != hid) {
-				char pw[64];
-				snprintf(pw, sizeof(pw), "%s.persons[%zu]", where, j);
-				fk_err_invalid(e, "person_id", "person_id: person %lld is not of household %lld",
-					       (long long)pid, (long long)hid);
-				at(e, pw);
-				goto fail;
-			}
-		}
-		int status = name_index(status_names, fk_json_str(rec, "status"));
 		/* A later record for the same household and day replaces the
 		 * earlier one in the counts. */
 		if (fk_db_query(db, &st,
-				"SELECT id, status, abnormal FROM screenings WHERE household_id = $1 AND day = $2 AND current = 1",
-				"ii", hid, day) < 0)
+				"UPDATE screenings SET current = 0 WHERE household_id = $1 AND day = $2 AND current = 1"
+				" AND id <> $3 RETURNING status, abnormal",
+				"iii", hid, day, sid) < 0)
 			goto internal;
-		rc = fk_stmt_step(st);
-		int64_t prev = 0;
-		int prev_status = 0;
-		bool prev_abn = false;
-		if (rc == FK_ROW) {
-			prev = fk_stmt_int64(st, 0);
-			prev_status = name_index(status_names, fk_stmt_text(st, 1));
-			prev_abn = fk_stmt_int64(st, 2) != 0;
+		while ((rc = fk_stmt_step(st)) == FK_ROW) {
+			int ps = name_index(status_names, fk_stmt_text(st, 0));
+			fk_cov_add(acc, grid, day, ps < 0 ? 0 : ps, -1, fk_stmt_int64(st, 1) != 0);
 		}
 		fk_stmt_done(st);
 		if (rc < 0)
-			goto internal;
-		if (prev) {
-			if (fk_db_run(db, "UPDATE screenings SET current = 0 WHERE id = $1", "i", prev) < 0)
-				goto internal;
-			fk_cov_add(acc, grid, day, prev_status < 0 ? 0 : prev_status, -1, prev_abn);
-		}
-		json_t *ra = json_object_get(rec, "recorded_at");
-		int64_t sid = 0;
-		rc = fk_db_int64(db, &sid,
-				 "INSERT INTO screenings (uuid, digest, household_id, grid, day, status, abnormal, current,"
-				 " user_id, recorded_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, 1, $7, $8, $9)"
-				 " RETURNING id",
-				 "sbisisiii", uuid, dig, (size_t)16, hid, grid, day, status_names[status], who->user_id,
-				 ra ? (int64_t)json_integer_value(ra) : now, now);
-		if (rc != FK_ROW)
 			goto internal;
 		int alerts = 0;
 		bool abnormal = false;

@@ -19,12 +19,29 @@ static int date_param(fk_req *r, int64_t *day)
 	return 0;
 }
 
+/* A lone record's errors need no index: "[0].persons[1].temperature"
+ * becomes "persons[1].temperature". */
+static int lone_error(fk_req *r)
+{
+	if (!json_is_array(r->json) && strncmp(r->err.field, "[0]", 3) == 0) {
+		const char *f = r->err.field + 3 + (r->err.field[3] == '.');
+		memmove(r->err.field, f, strlen(f) + 1);
+		if (strncmp(r->err.message, "[0]", 3) == 0) {
+			const char *m = r->err.message + 3;
+			while (*m == '.' || *m == ':' || *m == ' ')
+				m++;
+			memmove(r->err.message, m, strlen(m) + 1);
+		}
+	}
+	return -1;
+}
+
 static int screenings_job(fk_req *r)
 {
 	json_t *batch = r->ctx;
 	json_t *res = fk_screening_store(r->db, &r->actor, batch, &r->err);
 	if (!res)
-		return -1;
+		return lone_error(r);
 	if (!json_is_array(r->json)) {
 		/* one record in, one result out: 201 when stored, 200 on a replay */
 		json_t *one = json_incref(json_array_get(res, 0));
@@ -40,14 +57,7 @@ int h_screenings_create(fk_req *r)
 	json_t *batch = json_is_array(r->json) ? json_incref(r->json) : json_pack("[O]", r->json);
 	if (fk_screening_check(batch, &r->err) < 0) {
 		json_decref(batch);
-		/* a lone record's errors need no index */
-		if (!json_is_array(r->json) && strncmp(r->err.field, "[0]", 3) == 0) {
-			const char *f = r->err.field + 3 + (r->err.field[3] == '.');
-			memmove(r->err.field, f, strlen(f) + 1);
-			const char *m = r->err.message + 5;
-			memmove(r->err.message, m, strlen(m) + 1);
-		}
-		return -1;
+		return lone_error(r);
 	}
 	r->ctx = batch;
 	r->cleanup = batch;

@@ -220,6 +220,11 @@ int64_t fk_db_changes(fk_db *db)
 	return db->drv->changes(db);
 }
 
+int fk_db_set_cache(fk_db *db, int megabytes)
+{
+	return db->drv->set_cache(db, megabytes);
+}
+
 const char *fk_db_errmsg(fk_db *db)
 {
 	return db->drv->errmsg(db);

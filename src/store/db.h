@@ -55,6 +55,7 @@ typedef struct fk_db_driver {
 	const void *(*column_blob)(fk_stmt *st, int col, size_t *n);
 	int64_t (*changes)(fk_db *db);
 	const char *(*errmsg)(fk_db *db);
+	int (*set_cache)(fk_db *db, int megabytes);
 } fk_db_driver;
 
 /* Opens a connection.  target is a file path (SQLite) or, later, a
@@ -110,6 +111,9 @@ const char *fk_stmt_text(fk_stmt *st, int col);
 const void *fk_stmt_blob(fk_stmt *st, int col, size_t *n);
 
 int64_t fk_db_changes(fk_db *db);
+/* Sizes the connection's page cache: bulk loads into large indexes need
+ * far more than the default.  Returns 0 or -1. */
+int fk_db_set_cache(fk_db *db, int megabytes);
 const char *fk_db_errmsg(fk_db *db);
 
 /* Transactions.  begin_write takes the write lock at once (SQLite

@@ -273,6 +273,13 @@ static int64_t sq_changes(fk_db *db)
 	return sqlite3_changes64(((sq_db *)db)->h);
 }
 
+static int sq_set_cache(fk_db *db, int megabytes)
+{
+	char sql[64];
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d", megabytes * 1024);
+	return sq_exec(db, sql);
+}
+
 static const char *sq_errmsg(fk_db *db)
 {
 	return sqlite3_errmsg(((sq_db *)db)->h);
@@ -301,4 +308,5 @@ const fk_db_driver fk_db_sqlite_driver = {
 	.column_blob = sq_column_blob,
 	.changes = sq_changes,
 	.errmsg = sq_errmsg,
+	.set_cache = sq_set_cache,
 };

@@ -85,6 +85,8 @@ int fk_writer_start(fk_writer **out, const char *path)
 		free(w);
 		return -1;
 	}
+	/* The writer touches every index the ingest grows. */
+	fk_db_set_cache(w->db, 64);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
