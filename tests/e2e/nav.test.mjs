@@ -1,0 +1,79 @@
+// Role-aware navigation: each user sees exactly the features their
+// permissions allow (the server's /me is the judge), pages they may not use
+// say so, and unknown addresses get a page-not-found message.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/harness.mjs';
+import { launch, openPage, signIn, navLabels, navIds, shot, checkClean, waitHeading, heading, hash } from './lib/browser.mjs';
+
+let srv, browser;
+before(async () => { srv = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await srv?.stop(); });
+
+const PERM = { regions: 'region.read', users: 'user.read', audit: 'audit.read' };
+
+test('admin sees Overview, Regions, Users and Audit log', async () => {
+  const page = await openPage(browser, srv);
+  await signIn(page, srv, 'admin');
+  assert.deepEqual(await navLabels(page), ['概览', '区划', '用户', '审计日志']);
+  assert.equal(await page.getAttribute('a.nav-link[data-nav=home]', 'aria-current'), 'page');
+  // the home page's quick links follow the same table
+  assert.deepEqual(await page.locator('a.tile').evaluateAll((a) => a.map((e) => e.dataset.tile)), ['regions', 'users', 'audit']);
+  assert.match(await page.locator('.stats').innerText(), /武昌区[\s\S]*15 个街道[\s\S]*系统管理员/);
+
+  await page.locator('a.nav-link[data-nav=audit]').click();
+  assert.equal(await waitHeading(page, '审计日志'), '审计日志');
+  assert.equal(hash(page), '#/audit');
+  assert.equal(await page.getAttribute('a.nav-link[data-nav=audit]', 'aria-current'), 'page');
+  assert.equal(await page.locator('a.nav-link[aria-current=page]').count(), 1);
+
+  await page.locator('a.nav-link[data-nav=users]').click();
+  assert.equal(await waitHeading(page, '用户'), '用户');
+  assert.equal(hash(page), '#/users');
+  await shot(page, 'desktop-admin-users');
+  checkClean(assert, page);
+  await page.context().close();
+});
+
+test('gridworker sees only Overview and Regions, and is told when a page is not theirs', async () => {
+  const page = await openPage(browser, srv);
+  await signIn(page, srv, 'gridworker');
+  assert.deepEqual(await navLabels(page), ['概览', '区划']);
+  assert.equal(await page.locator('a.tile').count(), 1);
+  assert.match(await page.locator('.stats').innerText(), /第一网格[\s\S]*网格员/);
+  assert.equal(await page.locator('text=您的辖区是最小管理单元，没有下级区划。').count(), 1);
+  await shot(page, 'desktop-gridworker-home');
+
+  for (const h of ['#/users', '#/audit']) {
+    await page.goto(`/${h}`);
+    assert.equal(await waitHeading(page, '出错了'), '出错了');
+    assert.equal((await page.getByRole('alert').innerText()).trim(), '您的角色无权访问此页面。');
+    assert.equal(await page.locator('a.nav-link[data-nav=users], a.nav-link[data-nav=audit]').count(), 0);
+  }
+  await page.getByRole('link', { name: '返回概览' }).click();
+  assert.match(await waitHeading(page, '您好'), /gridworker/);
+  checkClean(assert, page);
+  await page.context().close();
+});
+
+test('every role gets the navigation its permissions allow', async () => {
+  for (const username of ['officer', 'auditor', 'commander', 'doctor', 'volunteer']) {
+    const me = await srv.api('GET', '/api/v1/me', { token: await srv.login(username) });
+    const want = ['home', ...Object.keys(PERM).filter((k) => me.body.permissions.includes(PERM[k]))];
+    const page = await openPage(browser, srv);
+    await signIn(page, srv, username);
+    assert.deepEqual(await navIds(page), want, username);
+    checkClean(assert, page);
+    await page.context().close();
+  }
+});
+
+test('an unknown address shows page-not-found inside the app', async () => {
+  const page = await openPage(browser, srv);
+  await signIn(page, srv, 'officer', { hash: '#/no/such/page' });
+  assert.equal(await heading(page), '页面不存在');
+  assert.equal((await page.getByRole('alert').innerText()).trim(), '您访问的页面不存在。');
+  assert.equal(await page.locator('a.nav-link[aria-current=page]').count(), 0);
+  checkClean(assert, page);
+  await page.context().close();
+});

@@ -1,0 +1,83 @@
+// api.js - the only place that talks to the server.  Requests are signed in
+// by the HttpOnly fk_session cookie (the token is never stored in the page);
+// every request carries X-Requested-With, which the server demands of
+// cookie-authenticated writes (CSRF defence), and writes send JSON.
+
+export class ApiError extends Error {
+  constructor(status, code, message, field, retryAfter) {
+    super(message || code);
+    this.status = status;       // HTTP status, 0 when the server was unreachable
+    this.code = code;           // stable machine code: bad_credentials, not_found, …
+    this.field = field || null; // the input at fault, when the server says
+    this.retryAfter = retryAfter; // seconds, for 429
+  }
+}
+
+let onUnauthorized = null;
+// Called when a signed-in request answers 401 (the session expired or was ended).
+export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
+
+export async function api(method, path, body, { quiet401 = false } = {}) {
+  const headers = { 'X-Requested-With': 'fangkong', Accept: 'application/json' };
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(`/api/v1${path}`, init);
+  } catch {
+    throw new ApiError(0, 'network', '');
+  }
+  if (res.status === 204) return null;
+  let data = null;
+  const text = await res.text();
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = null; }
+  }
+  if (!res.ok) {
+    const e = (data && data.error) || {};
+    const retry = parseInt(res.headers.get('Retry-After') || '', 10);
+    const err = new ApiError(res.status, e.code || `http_${res.status}`, e.message, e.field,
+      Number.isFinite(retry) ? retry : null);
+    if (res.status === 401 && !quiet401 && onUnauthorized) onUnauthorized(err);
+    throw err;
+  }
+  return data;
+}
+
+// Builds a query string from an object, skipping empty values.
+export function qs(params) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') u.set(k, v);
+  }
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}
+
+// URL path segment for a region code: the country ("") is written root.
+export function regionSeg(code) {
+  return code === '' || code == null ? 'root' : encodeURIComponent(code);
+}
+
+export const session = {
+  create: (username, password) => api('POST', '/session', { username, password }, { quiet401: true }),
+  delete: () => api('DELETE', '/session', undefined, { quiet401: true }),
+};
+export const me = () => api('GET', '/me', undefined, { quiet401: true });
+export const regions = {
+  get: (code) => api('GET', `/regions/${regionSeg(code)}`),
+  children: (code, after, limit = 100) => api('GET', `/regions/${regionSeg(code)}/children${qs({ limit, after })}`),
+  search: (q, within, after, limit = 50) => api('GET', `/regions${qs({ q, within, limit, after })}`),
+  create: (parent, name) => api('POST', '/regions', { parent, name }),
+};
+export const users = {
+  list: (after, limit = 50) => api('GET', `/users${qs({ limit, after })}`),
+  create: (u) => api('POST', '/users', u),
+  update: (username, patch) => api('PATCH', `/users/${encodeURIComponent(username)}`, patch),
+};
+export const audit = {
+  list: ({ after, action, username, limit = 50 } = {}) => api('GET', `/audit${qs({ limit, after, action, username })}`),
+};

@@ -1,0 +1,180 @@
+// app.js - boots the single-page shell: loads the language, asks the server
+// who is signed in (GET /me), then shows the login page or the app.  Routing
+// is by location.hash (#/regions/420106); the view for each path comes from
+// the feature table in features.js.
+import { initI18n, setLang, t, label, otherLang } from './i18n.js';
+import * as API from './api.js';
+import { h, icon, notice } from './dom.js';
+import { allowed, match } from './features.js';
+import { renderLogin } from './views/login.js';
+
+const root = document.getElementById('app');
+const state = {
+  me: null,         // GET /me answer, null when signed out
+  loginNotice: null, // {kind, key} shown on the login page once
+  renderSeq: 0,     // bumps on every route render; stale async results check it
+};
+
+function parseHash() {
+  const raw = location.hash.replace(/^#\/?/, '');
+  const q = raw.indexOf('?');
+  const path = (q >= 0 ? raw.slice(0, q) : raw).replace(/\/+$/, '');
+  const query = new URLSearchParams(q >= 0 ? raw.slice(q + 1) : '');
+  return { path, query };
+}
+
+function can(perm) { return !!state.me && state.me.permissions.includes(perm); }
+
+function langButton(extraClass = '') {
+  return h(`button.btn-lang${extraClass}`, {
+    type: 'button', lang: otherLang() === 'zh' ? 'zh-CN' : 'en',
+    'aria-label': t('lang.switchLabel'), title: t('lang.switchLabel'), 'data-testid': 'lang-switch',
+    onclick: async () => { await setLang(otherLang()); render(); },
+  }, icon('globe'), h('span', t('lang.switch')));
+}
+
+// ---- signed out ----
+
+function showLogin() {
+  document.title = `${t('login.heading')} · ${t('app.name')}`;
+  document.body.className = 'page-login';
+  const note = state.loginNotice;
+  state.loginNotice = null;
+  root.replaceChildren(renderLogin({
+    langButton: langButton(),
+    note,
+    onSignedIn: async () => {
+      await loadMe();
+      if (parseHash().path === 'login') location.hash = '#/';
+      render();
+    },
+  }));
+}
+
+// ---- signed in ----
+
+function closeNav() {
+  document.body.classList.remove('nav-open');
+  const b = document.querySelector('.menu-toggle');
+  if (b) {
+    b.setAttribute('aria-expanded', 'false');
+    b.setAttribute('aria-label', t('header.menu'));
+  }
+}
+
+function toggleNav() {
+  const open = document.body.classList.toggle('nav-open');
+  const b = document.querySelector('.menu-toggle');
+  b.setAttribute('aria-expanded', String(open));
+  b.setAttribute('aria-label', t(open ? 'header.closeMenu' : 'header.menu'));
+  b.replaceChildren(icon(open ? 'close' : 'menu'));
+  if (open) document.querySelector('#nav a')?.focus();
+}
+
+async function signOut() {
+  try { await API.session.delete(); } catch { /* gone already: still leave */ }
+  state.me = null;
+  state.loginNotice = { kind: 'success', key: 'login.signedOut' };
+  closeNav();
+  if (location.hash && location.hash !== '#/') history.replaceState(null, '', '#/');
+  render();
+}
+
+function shell(me, current) {
+  const u = me.user;
+  const nav = h('nav.sidenav', { id: 'nav', 'aria-label': t('nav.label') },
+    h('ul', allowed(me.permissions).map((f) => h('li', h('a.nav-link', {
+      href: f.href, dataset: { nav: f.id }, 'aria-current': f.id === current ? 'page' : null,
+      onclick: closeNav,
+    }, icon(f.icon), h('span', t(`nav.${f.id}`)))))),
+    h('div.nav-account', h('span.label', t('header.account')),
+      h('strong', u.username), h('span', label('role', u.role)), h('span', u.region_name)));
+  const header = h('header.topbar',
+    h('button.menu-toggle', {
+      type: 'button', 'aria-controls': 'nav', 'aria-expanded': 'false', 'aria-label': t('header.menu'),
+      onclick: toggleNav,
+    }, icon('menu')),
+    h('a.brand', { href: '#/' }, icon('shield', 'brand-mark'),
+      h('span.brand-name', t('app.name')), h('span.brand-title', t('app.title'))),
+    h('div.topbar-right',
+      h('div.who', { 'data-testid': 'who' }, h('strong', u.username),
+        h('span', `${label('role', u.role)} · ${u.region_name}`)),
+      langButton(),
+      h('button.btn-logout', {
+        type: 'button', 'aria-label': t('header.logout'), title: t('header.logout'), onclick: signOut,
+      }, icon('logout'), h('span.btn-logout-text', t('header.logout')))));
+  const main = h('main.main', { id: 'main', tabindex: '-1' });
+  const scrim = h('div.scrim', { onclick: closeNav, 'aria-hidden': 'true' });
+  const skip = h('a.skip', { href: '#main', onclick: (e) => { e.preventDefault(); main.focus(); } }, t('app.skip'));
+  return { el: [skip, header, h('div.layout', nav, scrim, main)], main };
+}
+
+function pageError(main, titleKey, textKey) {
+  main.replaceChildren(h('section.page-error',
+    h('h1', t(titleKey)), notice('error', t(textKey)),
+    h('p', h('a.btn.btn-secondary', { href: '#/' }, t('common.backHome')))));
+}
+
+function showApp(focus) {
+  const { path, query } = parseHash();
+  if (path === 'login') { history.replaceState(null, '', '#/'); return showApp(focus); }
+  const m = match(path);
+  const seq = ++state.renderSeq;
+  document.body.className = 'page-app';
+  const { el, main } = shell(state.me, m ? m.feature.id : null);
+  root.replaceChildren(...el);
+  const ctx = {
+    main, params: m ? m.params : {}, query, me: state.me, can, features: allowed(state.me.permissions),
+    isCurrent: () => seq === state.renderSeq,
+    setTitle: (s) => { document.title = `${s} · ${t('app.name')}`; },
+  };
+  if (!m) {
+    ctx.setTitle(t('error.pageNotFound'));
+    pageError(main, 'error.pageNotFound', 'error.pageNotFoundText');
+  } else if (m.feature.perm && !can(m.feature.perm)) {
+    ctx.setTitle(t('error.title'));
+    pageError(main, 'error.title', 'error.forbiddenPage');
+  } else {
+    ctx.setTitle(t(`nav.${m.feature.id}`));
+    m.view(ctx);
+  }
+  if (focus) main.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+}
+
+function render(focus = false) {
+  if (state.me) showApp(focus);
+  else showLogin();
+}
+
+async function loadMe() {
+  try {
+    state.me = await API.me();
+  } catch (err) {
+    if (err.status !== 401) throw err;
+    state.me = null;
+  }
+}
+
+async function boot() {
+  await initI18n();
+  API.setUnauthorizedHandler(() => {
+    if (!state.me) return;
+    state.me = null;
+    state.loginNotice = { kind: 'info', key: 'login.expired' };
+    render();
+  });
+  try {
+    await loadMe();
+  } catch (err) {
+    root.replaceChildren(h('div.boot-error', notice('error', t(err.code === 'network' ? 'error.network' : 'error.server'),
+      h('button.btn.btn-secondary', { type: 'button', onclick: () => location.reload() }, t('common.retry')))));
+    return;
+  }
+  window.addEventListener('hashchange', () => render(true));
+  document.addEventListener('keydown', (e) => { if (e.key === 'Escape') closeNav(); });
+  render();
+}
+
+boot();
+

@@ -1,0 +1,48 @@
+// features.js - the one table of what the app offers.  Each feature has the
+// permission it needs (null: every signed-in user), its navigation icon and
+// its routes (hash path pattern -> view).  Navigation, the home page's quick
+// links and route guards are all derived from this table: a new feature
+// (screening, cases, hotline, supplies, funds…) is one entry here, its labels
+// nav.<id> and nav.<id>.desc in web/i18n/*.json, and a view module.
+import * as home from './views/home.js';
+import * as regions from './views/regions.js';
+import * as users from './views/users.js';
+import * as audit from './views/audit.js';
+
+export const FEATURES = [
+  { id: 'home', perm: null, icon: 'home', href: '#/', routes: { '': home.render } },
+  {
+    id: 'regions', perm: 'region.read', icon: 'regions', href: '#/regions',
+    routes: { regions: regions.renderIndex, 'regions/:code': regions.render },
+  },
+  { id: 'users', perm: 'user.read', icon: 'users', href: '#/users', routes: { users: users.render } },
+  { id: 'audit', perm: 'audit.read', icon: 'audit', href: '#/audit', routes: { audit: audit.render } },
+];
+
+// The features a user with these permissions may use, in table order.
+export function allowed(permissions) {
+  return FEATURES.filter((f) => !f.perm || permissions.includes(f.perm));
+}
+
+// Finds the feature and view for a hash path ("regions/420106").
+export function match(path) {
+  const parts = path.split('/').filter(Boolean);
+  for (const f of FEATURES) {
+    for (const [pattern, view] of Object.entries(f.routes)) {
+      const pp = pattern.split('/').filter(Boolean);
+      if (pp.length !== parts.length) continue;
+      const params = {};
+      let ok = true;
+      pp.forEach((p, i) => {
+        if (p.startsWith(':')) params[p.slice(1)] = safeDecode(parts[i]);
+        else if (p !== parts[i]) ok = false;
+      });
+      if (ok) return { feature: f, view, params };
+    }
+  }
+  return null;
+}
+
+function safeDecode(s) {
+  try { return decodeURIComponent(s); } catch { return s; }
+}
