@@ -21,7 +21,8 @@ static const char usage[] =
 	"  --threads N         request threads (env FK_THREADS; default: cores)\n\n"
 	"Environment: FK_MAX_BODY (bytes, default 1048576), FK_MAX_UPLOAD (bytes of a CSV import,\n"
 	"default 268435456), FK_REPORT_HOUR (zero reports are late after it, default 20), FK_SESSION_TTL (seconds, default 43200),\n"
-	"FK_LOGIN_MAX_FAILURES (default 5) and FK_LOGIN_WINDOW (seconds, default 900) for sign-in\n"
+	"FK_LOGIN_MAX_FAILURES (per username, default 5), FK_LOGIN_MAX_ADDR_FAILURES (per address,\n"
+	"default 5; raise it behind a shared proxy) and FK_LOGIN_WINDOW (seconds, default 900) for sign-in\n"
 	"throttling, FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log.\n"
 	"Stops on SIGINT or SIGTERM after finishing the requests in flight.\n";
 
@@ -110,6 +111,7 @@ int cmd_serve(int argc, char **argv)
 	};
 	fk_account_config.session_ttl = env_long("FK_SESSION_TTL", 12 * 3600, 60, 30L * 86400);
 	fk_account_config.max_failures = (int)env_long("FK_LOGIN_MAX_FAILURES", 5, 1, 1000);
+	fk_account_config.max_addr_failures = (int)env_long("FK_LOGIN_MAX_ADDR_FAILURES", 5, 1, 100000);
 	fk_account_config.fail_window = env_long("FK_LOGIN_WINDOW", 900, 1, 86400);
 	fk_report_hour = (int)env_long("FK_REPORT_HOUR", 20, 0, 24);
 

@@ -14,6 +14,7 @@
 fk_account_limits fk_account_config = {
 	.session_ttl = 12 * 3600,
 	.max_failures = 5,
+	.max_addr_failures = 5,
 	.fail_window = 15 * 60,
 };
 
@@ -215,7 +216,7 @@ int fk_login_check(fk_db *db, const char *username, const char *password, const 
 	    nth_failure(db,
 			"SELECT at FROM login_failures WHERE addr = $1 AND at > $2"
 			" ORDER BY at DESC LIMIT 1 OFFSET $3",
-			addr, since, fk_account_config.max_failures, &t2) < 0)
+			addr, since, fk_account_config.max_addr_failures, &t2) < 0)
 		return -1;
 	if (t1 || t2) {
 		int64_t t = t1 > t2 ? t1 : t2;
@@ -247,8 +248,7 @@ int fk_login_check(fk_db *db, const char *username, const char *password, const 
 	size_t plen = strlen(password);
 	if (rc != FK_ROW) {
 		/* Same cost as a real check; the outcome is BAD either way. */
-		if (crypto_pwhash_str_verify(pwhash_dummy(), password, plen) == 0)
-			out->result = FK_LOGIN_BAD;
+		(void)!crypto_pwhash_str_verify(pwhash_dummy(), password, plen);
 		out->result = FK_LOGIN_BAD;
 		return 0;
 	}

@@ -24,7 +24,9 @@
 
 typedef struct fk_account_limits {
 	int64_t session_ttl;  /* seconds a session lives (default 12 h) */
-	int max_failures;     /* failed logins before throttling (default 5) */
+	int max_failures;     /* failed logins for one username before throttling (default 5) */
+	int max_addr_failures; /* failed logins from one address before throttling (default 5);
+				* raise it where many users share one address (a proxy, an office NAT) */
 	int64_t fail_window;  /* seconds the failures are counted over (default 900) */
 } fk_account_limits;
 

@@ -46,7 +46,7 @@ static const char region_cols[] =
 json_t *fk_region_get(fk_db *db, const fk_actor *who, const char *code, fk_err *e)
 {
 	if (fk_region_level_of(code) < 0 || !fk_scope_contains(who->region, code)) {
-		fk_err_not_found(e, "region %s not found", code);
+		fk_err_not_found(e, "region %s not found", *code ? code : "root");
 		return NULL;
 	}
 	fk_stmt *st;
@@ -63,8 +63,11 @@ json_t *fk_region_get(fk_db *db, const fk_actor *who, const char *code, fk_err *
 		fk_err_not_found(e, "region %s not found", code);
 		return NULL;
 	}
-	/* The path: every proper ancestor that exists, province first. */
+	/* The path: every proper ancestor that exists, province first; the
+	 * country heads it for national users, who may go up to it. */
 	json_t *path = json_array();
+	if (*code && who->region[0] == '\0')
+		json_array_append_new(path, json_pack("{s:s, s:s, s:b}", "code", "", "name", "全国", "in_scope", 1));
 	static const int lens[] = { 2, 4, 6, 9, 12 };
 	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]) && (size_t)lens[i] < strlen(code); i++) {
 		char anc[16];

@@ -839,3 +839,84 @@ json_t *fk_report_list(fk_db *db, const fk_actor *who, const char *region, int64
 	}
 	return out;
 }
+
+/* ---- the grid worker's day ---- */
+
+json_t *fk_screening_worklist(fk_db *db, const fk_actor *who, const char *grid, int64_t day, fk_err *e)
+{
+	int64_t n = 0;
+	if (!grid || fk_region_level_of(grid) != FK_LEVEL_GRID) {
+		fk_err_invalid(e, "grid", "grid: a 15-digit grid code");
+		return NULL;
+	}
+	if (!fk_scope_contains(who->region, grid) ||
+	    fk_db_int64(db, &n, "SELECT count(*) FROM households WHERE grid = $1", "s", grid) < 0) {
+		fk_err_not_found(e, "grid %s not found", grid);
+		return NULL;
+	}
+	if (n > FK_WORKLIST_MAX) {
+		fk_err_invalid(e, "grid", "grid: %lld households, more than one worklist holds (%d): split the grid",
+			       (long long)n, FK_WORKLIST_MAX);
+		return NULL;
+	}
+	json_t *g = fk_region_get(db, who, grid, e);
+	if (!g)
+		return NULL;
+	fk_stmt *st;
+	json_t *items = json_array(), *by_id = json_object();
+	if (fk_db_query(db, &st,
+			"SELECT h.id, h.building, h.unit, h.room, h.address, s.status, s.abnormal, s.uuid"
+			" FROM households h LEFT JOIN screenings s ON s.household_id = h.id AND s.day = $2 AND s.current = 1"
+			" WHERE h.grid = $1 ORDER BY h.building, h.unit, h.room, h.id",
+			"si", grid, day) < 0)
+		goto internal;
+	int64_t counts[4] = { 0 }; /* visited, not_home, refused, abnormal */
+	while (fk_stmt_step(st) == FK_ROW) {
+		json_t *h = fk_row_json(st);
+		json_object_set_new(h, "abnormal", json_boolean(fk_stmt_int64(st, 6) != 0));
+		json_object_set_new(h, "members", json_array());
+		int k = name_index(status_names, fk_stmt_text(st, 5));
+		if (k >= 0)
+			counts[k]++;
+		if (fk_stmt_int64(st, 6))
+			counts[3]++;
+		char key[24];
+		snprintf(key, sizeof(key), "%lld", (long long)fk_stmt_int64(st, 0));
+		json_object_set(by_id, key, h);
+		json_array_append_new(items, h);
+	}
+	fk_stmt_done(st);
+	if (fk_db_query(db, &st,
+			"SELECT household_id, id, name, sex, birth_year, tags FROM persons WHERE region = $1"
+			" ORDER BY household_id, id",
+			"s", grid) < 0)
+		goto internal;
+	static const fk_column member_cols[] = {
+		{ "id", FK_C_INT }, { "name", FK_C_TEXT }, { "sex", FK_C_TEXT },
+		{ "birth_year", FK_C_INT }, { "tags", FK_C_BITS, fk_tag_names }, { 0 },
+	};
+	fk_render rd = { member_cols, 1, 0 };
+	while (fk_stmt_step(st) == FK_ROW) {
+		char key[24];
+		snprintf(key, sizeof(key), "%lld", (long long)fk_stmt_int64(st, 0));
+		json_t *h = json_object_get(by_id, key);
+		if (h)
+			json_array_append_new(json_object_get(h, "members"), fk_row_render(st, &rd));
+	}
+	fk_stmt_done(st);
+	json_decref(by_id);
+	char d[11];
+	fk_date_format(day, d);
+	int64_t total = (int64_t)json_array_size(items);
+	return json_pack("{s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:n}", "date", d, "grid", g, "counts",
+			 "households", (json_int_t)total, "visited", (json_int_t)counts[0], "not_home",
+			 (json_int_t)counts[1], "refused", (json_int_t)counts[2], "unvisited",
+			 (json_int_t)(total - counts[0] - counts[1] - counts[2]), "abnormal", (json_int_t)counts[3], "items",
+			 items, "next");
+internal:
+	json_decref(items);
+	json_decref(by_id);
+	json_decref(g);
+	fk_err_internal(e);
+	return NULL;
+}

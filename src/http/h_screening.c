@@ -127,3 +127,18 @@ int h_reports_list(fk_req *r)
 	return fk_req_reply(r, 200, fk_report_list(r->db, &r->actor, fk_req_region(r, "region"), day, missing,
 						   fk_report_hour, &page, &r->err));
 }
+
+int h_worklist(fk_req *r)
+{
+	int64_t day;
+	if (date_param(r, &day) < 0)
+		return -1;
+	const char *grid = fk_req_query(r, "grid");
+	json_t *w = fk_screening_worklist(r->db, &r->actor, grid, day, &r->err);
+	if (!w)
+		return -1;
+	/* It names the grid's residents: audited like a search. */
+	json_t *d = json_pack("{s:s, s:I}", "grid", grid,
+			      "households", (json_int_t)json_array_size(json_object_get(w, "items")));
+	return fk_req_reply_audited(r, 200, w, "screening.worklist", "persons", grid, d);
+}

@@ -40,6 +40,7 @@ int h_persons_export(fk_req *r);
 /* h_screening.c */
 extern int fk_report_hour; /* zero reports are late after this local hour */
 int h_screenings_create(fk_req *r);
+int h_worklist(fk_req *r);
 int h_coverage(fk_req *r);
 int h_coverage_gaps(fk_req *r);
 int h_alerts_list(fk_req *r);

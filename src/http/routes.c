@@ -43,6 +43,8 @@ const fk_route fk_routes[] = {
 
 	{ "POST", "/api/v1/screenings", h_screenings_create, P(SCREEN_WRITE), BODY,
 	  "record screenings (one or a batch; idempotent by uuid)" },
+	{ "GET", "/api/v1/screenings/worklist", h_worklist, P(SCREEN_WRITE), 0,
+	  "a grid's households, members and records for the day (audited)" },
 	{ "GET", "/api/v1/coverage", h_coverage, P(SCREEN_READ), 0, "screening coverage of a region and its children" },
 	{ "GET", "/api/v1/coverage/gaps", h_coverage_gaps, P(SCREEN_READ), 0, "households not yet visited" },
 	{ "GET", "/api/v1/alerts", h_alerts_list, P(SCREEN_READ), 0, "abnormal findings" },
