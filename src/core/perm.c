@@ -7,6 +7,7 @@
 #define P(x) FK_PERM_##x
 #define ALL_READ (P(SESSION) | P(REGION_READ))
 #define PEOPLE (P(PERSON_READ) | P(SCREEN_READ))
+#define EPI (P(CASE_READ) | P(STATS_READ))
 
 static const struct {
 	const char *name;
@@ -15,17 +16,17 @@ static const struct {
 	[FK_ROLE_NONE] = { "", 0 },
 	[FK_ROLE_ADMIN] = { "admin", ALL_READ | P(REGION_WRITE) | P(USER_READ) | P(USER_WRITE) | P(AUDIT_READ) |
 					       PEOPLE | P(PERSON_WRITE) | P(PERSON_REVEAL) | P(PERSON_EXPORT) |
-					       P(PERSON_IMPORT) },
-	[FK_ROLE_COMMANDER] = { "commander", ALL_READ | P(USER_READ) | PEOPLE },
+					       P(PERSON_IMPORT) | EPI },
+	[FK_ROLE_COMMANDER] = { "commander", ALL_READ | P(USER_READ) | PEOPLE | EPI },
 	[FK_ROLE_OFFICER] = { "officer", ALL_READ | P(REGION_WRITE) | P(USER_READ) | PEOPLE | P(PERSON_WRITE) |
 						   P(PERSON_REVEAL) | P(PERSON_EXPORT) | P(PERSON_IMPORT) |
-						   P(SCREEN_WRITE) | P(ALERT_CLOSE) },
+						   P(SCREEN_WRITE) | P(ALERT_CLOSE) | EPI },
 	[FK_ROLE_GRIDWORKER] = { "gridworker", ALL_READ | PEOPLE | P(PERSON_WRITE) | P(SCREEN_WRITE) },
-	[FK_ROLE_DOCTOR] = { "doctor", ALL_READ | PEOPLE | P(PERSON_REVEAL) | P(ALERT_CLOSE) },
+	[FK_ROLE_DOCTOR] = { "doctor", ALL_READ | PEOPLE | P(PERSON_REVEAL) | P(ALERT_CLOSE) | EPI | P(CASE_WRITE) },
 	[FK_ROLE_OPERATOR] = { "operator", ALL_READ },
 	[FK_ROLE_COORDINATOR] = { "coordinator", ALL_READ },
 	[FK_ROLE_KEEPER] = { "keeper", ALL_READ },
-	[FK_ROLE_AUDITOR] = { "auditor", ALL_READ | P(AUDIT_READ) },
+	[FK_ROLE_AUDITOR] = { "auditor", ALL_READ | P(AUDIT_READ) | P(STATS_READ) },
 	[FK_ROLE_VOLUNTEER] = { "volunteer", ALL_READ },
 };
 
@@ -47,6 +48,9 @@ static const struct {
 	{ P(SCREEN_READ), "screening.read" },
 	{ P(SCREEN_WRITE), "screening.write" },
 	{ P(ALERT_CLOSE), "alert.close" },
+	{ P(CASE_READ), "case.read" },
+	{ P(CASE_WRITE), "case.write" },
+	{ P(STATS_READ), "stats.read" },
 };
 
 fk_role fk_role_parse(const char *name)

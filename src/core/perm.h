@@ -43,6 +43,9 @@ typedef enum fk_perm {
 	FK_PERM_SCREEN_READ = 1u << 11,   /* coverage, gaps, reports, alerts */
 	FK_PERM_SCREEN_WRITE = 1u << 12,  /* record screenings and the daily (zero) report */
 	FK_PERM_ALERT_CLOSE = 1u << 13,   /* close an alert with an outcome */
+	FK_PERM_CASE_READ = 1u << 14,     /* cases and their history */
+	FK_PERM_CASE_WRITE = 1u << 15,    /* report cases, change category and outcome */
+	FK_PERM_STATS_READ = 1u << 16,    /* epidemic statistics (no personal data) */
 } fk_perm;
 
 /* Role by its name ("admin", …); FK_ROLE_NONE when unknown. */

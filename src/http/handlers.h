@@ -48,6 +48,13 @@ int h_alert_close(fk_req *r);
 int h_report_submit(fk_req *r);
 int h_reports_list(fk_req *r);
 
+/* h_cases.c */
+int h_cases_list(fk_req *r);
+int h_case_create(fk_req *r);
+int h_case_get(fk_req *r);
+int h_case_transition(fk_req *r);
+int h_stats_daily(fk_req *r);
+
 /* h_audit.c */
 int h_audit_list(fk_req *r);
 

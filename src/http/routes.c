@@ -52,6 +52,13 @@ const fk_route fk_routes[] = {
 	{ "POST", "/api/v1/reports", h_report_submit, P(SCREEN_WRITE), BODY, "a grid's daily (zero) report" },
 	{ "GET", "/api/v1/reports", h_reports_list, P(SCREEN_READ), 0, "grids' daily reports; missing and late ones" },
 
+	{ "GET", "/api/v1/cases", h_cases_list, P(CASE_READ), 0, "cases in scope (audited)" },
+	{ "POST", "/api/v1/cases", h_case_create, P(CASE_WRITE), BODY, "report a case" },
+	{ "GET", "/api/v1/cases/{id}", h_case_get, P(CASE_READ), 0, "one case with its history (audited)" },
+	{ "POST", "/api/v1/cases/{id}/transitions", h_case_transition, P(CASE_WRITE), BODY,
+	  "change a case's category or outcome" },
+	{ "GET", "/api/v1/stats/daily", h_stats_daily, P(STATS_READ), 0, "daily case counts and the epidemic curve" },
+
 	{ "GET", "/api/v1/audit", h_audit_list, P(AUDIT_READ), 0, "the audit log in scope" },
 };
 

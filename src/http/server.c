@@ -104,6 +104,7 @@ int fk_req_fail(fk_req *r, int status, const char *code, const char *field, cons
 	vsnprintf(r->err.message, sizeof(r->err.message), fmt, ap);
 	va_end(ap);
 	snprintf(r->err.field, sizeof(r->err.field), "%s", field ? field : "");
+	r->err.allowed[0] = '\0';
 	return -1;
 }
 
@@ -302,6 +303,14 @@ static enum MHD_Result send_json(fk_req *r)
 				      "message", r->err.message);
 		if (r->err.field[0])
 			json_object_set_new(json_object_get(e, "error"), "field", json_string(r->err.field));
+		if (r->err.allowed[0]) {
+			json_t *a = json_array();
+			char buf[sizeof(r->err.allowed)], *save = NULL;
+			snprintf(buf, sizeof(buf), "%s", r->err.allowed);
+			for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+				json_array_append_new(a, json_string(t));
+			json_object_set_new(json_object_get(e, "error"), "allowed", a);
+		}
 		body = json_dumps(e, JSON_COMPACT);
 		json_decref(e);
 	} else if (r->out) {

@@ -15,5 +15,13 @@ int fk_err_set(fk_err *e, int status, const char *code, const char *field, const
 	vsnprintf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);
 	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
+	e->allowed[0] = '\0';
+	return -1;
+}
+
+int fk_err_allowed(fk_err *e, const char *list)
+{
+	if (e)
+		snprintf(e->allowed, sizeof(e->allowed), "%s", list);
 	return -1;
 }

@@ -14,6 +14,8 @@ typedef struct fk_err {
 	const char *code;   /* static string */
 	char message[512];
 	char field[128];    /* "" when not about one field */
+	char allowed[256];  /* comma-separated choices the client may take instead
+			     * (e.g. the transitions allowed), "" when none */
 } fk_err;
 
 /* Records an error and returns -1.  field may be NULL. */
@@ -25,6 +27,10 @@ int fk_err_set(fk_err *e, int status, const char *code, const char *field,
 #define fk_err_not_found(e, ...) fk_err_set(e, 404, "not_found", NULL, __VA_ARGS__)
 #define fk_err_conflict(e, field, ...) fk_err_set(e, 409, "conflict", field, __VA_ARGS__)
 #define fk_err_forbidden(e, ...) fk_err_set(e, 403, "forbidden", NULL, __VA_ARGS__)
+/* Records the choices that would have been accepted (rendered as an
+ * "allowed" array).  Returns -1. */
+int fk_err_allowed(fk_err *e, const char *comma_list);
+
 #define fk_err_internal(e) fk_err_set(e, 500, "internal", NULL, "internal error")
 
 #endif

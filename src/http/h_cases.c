@@ -1,0 +1,77 @@
+/* h_cases.c - cases, transitions and epidemic statistics. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cases.h"
+#include "core/fields.h"
+#include "http/handlers.h"
+#include "util/date.h"
+
+int h_cases_list(fk_req *r)
+{
+	fk_page page;
+	if (fk_req_page(r, &page) < 0)
+		return -1;
+	fk_case_filter f = { .region = fk_req_region(r, "region"), .category = fk_req_query(r, "category"),
+			     .outcome = fk_req_query(r, "outcome"), .late = -1 };
+	const char *late = fk_req_query(r, "late");
+	if (late) {
+		if (strcmp(late, "1") && strcmp(late, "0") && strcmp(late, "true") && strcmp(late, "false"))
+			return fk_req_fail(r, 400, "invalid", "late", "late: 1 or 0");
+		f.late = strcmp(late, "1") == 0 || strcmp(late, "true") == 0;
+	}
+	json_t *out = fk_case_list(r->db, &r->actor, &f, &page, &r->err);
+	if (!out)
+		return -1;
+	json_t *d = json_pack("{s:s?, s:s?, s:s?, s:I}", "region", f.region, "category", f.category, "outcome",
+			      f.outcome, "rows", (json_int_t)json_array_size(json_object_get(out, "items")));
+	return fk_req_reply_audited(r, 200, out, "case.search", "cases", f.region ? f.region : r->actor.region, d);
+}
+
+static int case_create_job(fk_req *r)
+{
+	return fk_req_reply(r, 201, fk_case_create(r->db, &r->actor, r->json, &r->err));
+}
+
+int h_case_create(fk_req *r)
+{
+	return fk_req_defer(r, case_create_job);
+}
+
+int h_case_get(fk_req *r)
+{
+	int64_t id = fk_req_id(r, "id");
+	if (id < 0)
+		return -1;
+	json_t *c = fk_case_get(r->db, &r->actor, id, &r->err);
+	if (!c)
+		return -1;
+	char obj[48];
+	snprintf(obj, sizeof(obj), "case:%lld", (long long)id);
+	return fk_req_reply_audited(r, 200, c, "case.view", obj, fk_json_str(c, "region"), NULL);
+}
+
+static int transition_job(fk_req *r)
+{
+	int64_t id = fk_req_id(r, "id");
+	return id < 0 ? -1 : fk_req_reply(r, 200, fk_case_transition(r->db, &r->actor, id, r->json, &r->err));
+}
+
+int h_case_transition(fk_req *r)
+{
+	return fk_req_defer(r, transition_job);
+}
+
+int h_stats_daily(fk_req *r)
+{
+	int64_t today = fk_today(), from = today - 29, to = today;
+	const char *f = fk_req_query(r, "from"), *t = fk_req_query(r, "to");
+	if (t && fk_date_parse(t, &to) < 0)
+		return fk_req_fail(r, 400, "invalid", "to", "to: a date YYYY-MM-DD");
+	if (f && fk_date_parse(f, &from) < 0)
+		return fk_req_fail(r, 400, "invalid", "from", "from: a date YYYY-MM-DD");
+	if (!f && t)
+		from = to - 29;
+	return fk_req_reply(r, 200, fk_case_stats(r->db, &r->actor, fk_req_region(r, "region"), from, to, &r->err));
+}
