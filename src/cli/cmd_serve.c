@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "core/account.h"
 #include "core/cases.h"
+#include "core/contacts.h"
 #include "http/handlers.h"
 #include "http/server.h"
 #include "util/log.h"
@@ -23,6 +24,7 @@ static const char usage[] =
 	"Environment: FK_MAX_BODY (bytes, default 1048576), FK_MAX_UPLOAD (bytes of a CSV import,\n"
 	"default 268435456), FK_REPORT_HOUR (zero reports are late after it, default 20), FK_EDITION\n"
 	"(the diagnosis and treatment protocol edition in force, default 7; 5 allows clinical diagnosis),\n"
+	"FK_OBSERVATION_DAYS (medical observation after the last exposure, default 14),\n"
 	"FK_SESSION_TTL (seconds, default 43200),\n"
 	"FK_LOGIN_MAX_FAILURES (per username, default 5), FK_LOGIN_MAX_ADDR_FAILURES (per address,\n"
 	"default 5; raise it behind a shared proxy) and FK_LOGIN_WINDOW (seconds, default 900) for sign-in\n"
@@ -118,6 +120,7 @@ int cmd_serve(int argc, char **argv)
 	fk_account_config.fail_window = env_long("FK_LOGIN_WINDOW", 900, 1, 86400);
 	fk_report_hour = (int)env_long("FK_REPORT_HOUR", 20, 0, 24);
 	fk_protocol_edition = (int)env_long("FK_EDITION", 7, 2, 9);
+	fk_observation_days = (int)env_long("FK_OBSERVATION_DAYS", 14, 1, 60);
 
 	/* Refuse to start on a missing or old database rather than fail later. */
 	fk_db *h;

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/audit.h"
+#include "core/contacts.h"
 #include "core/fields.h"
 #include "core/region.h"
 #include "core/registry.h"
@@ -366,10 +367,11 @@ json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const jso
 	snprintf(cat, sizeof(cat), "%s", fk_json_str_or(c, "category"));
 	snprintf(out, sizeof(out), "%s", fk_json_str_or(c, "outcome"));
 	snprintf(grid, sizeof(grid), "%s", fk_json_str_or(c, "region"));
+	int64_t person_id = json_integer_value(json_object_get(c, "person_id"));
 	const char *onset_s = fk_json_str(c, "onset_date");
-	json_decref(c);
 	int64_t onset = 0;
 	bool has_onset = onset_s && fk_date_parse(onset_s, &onset) == 0;
+	json_decref(c);
 	if (!ok) {
 		fk_err_set(e, 409, "transition", "to", "the case is %s (%s) and cannot become %s; allowed: %s", cat,
 			   has_outcome(cat) ? out : "no outcome yet", to, list[0] ? list : "none");
@@ -397,6 +399,11 @@ json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const jso
 		    event_add(db, id, at, who->user_id, "outcome", out, to, reason) < 0 ||
 		    (strcmp(to, "under_treatment") != 0 && daily_add(db, grid, day, to, 1) < 0))
 			goto internal;
+		/* Discharge starts 14 days of health monitoring at home. */
+		if (strcmp(to, "discharged") == 0 &&
+		    fk_observation_start(db, person_id, grid, "post_discharge", 0, id, "home", 0,
+					 day + fk_observation_days, e) < 0)
+			return NULL;
 	}
 	char obj[48];
 	snprintf(obj, sizeof(obj), "case:%lld", (long long)id);

@@ -31,6 +31,7 @@ static const char *type_name(fk_ftype t)
 	case FK_FT_NUMBER: return "a number";
 	case FK_FT_BOOL: return "true or false";
 	case FK_FT_ARRAY: return "an array";
+	case FK_FT_OBJECT: return "an object";
 	}
 	return "?";
 }
@@ -59,7 +60,8 @@ int fk_fields_check(const json_t *obj, const fk_field *fields, fk_err *e)
 			  (f->type == FK_FT_INT && json_is_integer(v)) ||
 			  (f->type == FK_FT_NUMBER && json_is_number(v)) ||
 			  (f->type == FK_FT_BOOL && json_is_boolean(v)) ||
-			  (f->type == FK_FT_ARRAY && json_is_array(v));
+			  (f->type == FK_FT_ARRAY && json_is_array(v)) ||
+			  (f->type == FK_FT_OBJECT && json_is_object(v));
 		if (!ok)
 			return fk_err_invalid(e, f->name, "%s: must be %s", f->name, type_name(f->type));
 		if (f->min == 0 && f->max == 0)

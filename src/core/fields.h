@@ -14,7 +14,7 @@
 
 #include "util/err.h"
 
-typedef enum fk_ftype { FK_FT_STRING = 1, FK_FT_INT, FK_FT_NUMBER, FK_FT_BOOL, FK_FT_ARRAY } fk_ftype;
+typedef enum fk_ftype { FK_FT_STRING = 1, FK_FT_INT, FK_FT_NUMBER, FK_FT_BOOL, FK_FT_ARRAY, FK_FT_OBJECT } fk_ftype;
 
 typedef struct fk_field {
 	const char *name;

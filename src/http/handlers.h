@@ -55,6 +55,17 @@ int h_case_get(fk_req *r);
 int h_case_transition(fk_req *r);
 int h_stats_daily(fk_req *r);
 
+/* h_contacts.c */
+int h_contact_create(fk_req *r);
+int h_contacts_list(fk_req *r);
+int h_observations_list(fk_req *r);
+int h_observations_due(fk_req *r);
+int h_followup_create(fk_req *r);
+int h_observation_release(fk_req *r);
+int h_observation_convert(fk_req *r);
+int h_site_create(fk_req *r);
+int h_sites_list(fk_req *r);
+
 /* h_audit.c */
 int h_audit_list(fk_req *r);
 

@@ -1,0 +1,105 @@
+/* h_contacts.c - close contacts, observation, follow-ups, sites. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/contacts.h"
+#include "http/handlers.h"
+
+static int contact_job(fk_req *r)
+{
+	return fk_req_reply(r, 201, fk_contact_create(r->db, &r->actor, r->json, &r->err));
+}
+
+int h_contact_create(fk_req *r)
+{
+	return fk_req_defer(r, contact_job);
+}
+
+int h_contacts_list(fk_req *r)
+{
+	fk_page page;
+	if (fk_req_page(r, &page) < 0)
+		return -1;
+	const char *c = fk_req_query(r, "case_id");
+	int64_t case_id = 0;
+	if (c) {
+		char *end;
+		case_id = strtoll(c, &end, 10);
+		if (!*c || *end || case_id <= 0)
+			return fk_req_fail(r, 400, "invalid", "case_id", "case_id: a case id");
+	}
+	json_t *out = fk_contact_list(r->db, &r->actor, case_id, fk_req_region(r, "region"), &page, &r->err);
+	if (!out)
+		return -1;
+	json_t *d = json_pack("{s:I, s:I}", "case_id", (json_int_t)case_id, "rows",
+			      (json_int_t)json_array_size(json_object_get(out, "items")));
+	return fk_req_reply_audited(r, 200, out, "contact.search", "contacts", r->actor.region, d);
+}
+
+int h_observations_list(fk_req *r)
+{
+	fk_page page;
+	if (fk_req_page(r, &page) < 0)
+		return -1;
+	return fk_req_reply(r, 200, fk_observation_list(r->db, &r->actor, fk_req_region(r, "region"),
+							fk_req_query(r, "state"), &page, &r->err));
+}
+
+int h_observations_due(fk_req *r)
+{
+	fk_page page;
+	if (fk_req_page(r, &page) < 0)
+		return -1;
+	return fk_req_reply(r, 200, fk_observation_due(r->db, &r->actor, fk_req_region(r, "region"), &page, &r->err));
+}
+
+static int followup_job(fk_req *r)
+{
+	int64_t id = fk_req_id(r, "id");
+	return id < 0 ? -1 : fk_req_reply(r, 201, fk_followup_add(r->db, &r->actor, id, r->json, &r->err));
+}
+
+int h_followup_create(fk_req *r)
+{
+	return fk_req_defer(r, followup_job);
+}
+
+static int release_job(fk_req *r)
+{
+	int64_t id = fk_req_id(r, "id");
+	return id < 0 ? -1 : fk_req_reply(r, 200, fk_observation_release(r->db, &r->actor, id, r->json, &r->err));
+}
+
+int h_observation_release(fk_req *r)
+{
+	return fk_req_defer(r, release_job);
+}
+
+static int convert_job(fk_req *r)
+{
+	int64_t id = fk_req_id(r, "id");
+	return id < 0 ? -1 : fk_req_reply(r, 201, fk_observation_convert(r->db, &r->actor, id, r->json, &r->err));
+}
+
+int h_observation_convert(fk_req *r)
+{
+	return fk_req_defer(r, convert_job);
+}
+
+static int site_job(fk_req *r)
+{
+	return fk_req_reply(r, 201, fk_site_create(r->db, &r->actor, r->json, &r->err));
+}
+
+int h_site_create(fk_req *r)
+{
+	return fk_req_defer(r, site_job);
+}
+
+int h_sites_list(fk_req *r)
+{
+	fk_page page;
+	if (fk_req_page(r, &page) < 0)
+		return -1;
+	return fk_req_reply(r, 200, fk_site_list(r->db, &r->actor, fk_req_region(r, "region"), &page, &r->err));
+}
