@@ -12,6 +12,7 @@
 #include "core/region.h"
 #include "core/registry.h"
 #include "util/date.h"
+#include "util/csvlines.h"
 #include "util/text.h"
 
 enum col {
@@ -309,7 +310,6 @@ static void on_row(int term, void *p)
 {
 	(void)term;
 	imp *m = p;
-	m->line++;
 	m->field = 0;
 	if (!m->header_done) {
 		m->header_done = true;
@@ -342,12 +342,11 @@ json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_
 	m.ignored = json_array();
 	m.stats = fk_stats_new();
 	struct csv_parser p;
-	csv_init(&p, CSV_APPEND_NULL);
-	if (csv_parse(&p, text, tlen, on_field, on_row, &m) != tlen) {
-		fk_err_invalid(e, "file", "CSV error after line %lld: %s", (long long)m.line, csv_strerror(csv_error(&p)));
+	csv_init(&p, CSV_APPEND_NULL | CSV_STRICT_FINI);
+	if (fk_csv_parse_text(&p, text, tlen, &m.line, on_field, on_row, &m) < 0) {
+		fk_err_invalid(e, "file", "line %lld: %s", (long long)m.line, csv_strerror(csv_error(&p)));
 		goto out;
 	}
-	csv_fini(&p, on_field, on_row, &m);
 	if (m.fatal) {
 		fk_err_internal(e);
 		goto out;

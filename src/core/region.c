@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include "core/audit.h"
+#include "util/csvlines.h"
+#include "util/strbuf.h"
 
 int fk_region_level_of(const char *code)
 {
@@ -166,8 +168,12 @@ json_t *fk_region_search(fk_db *db, const fk_actor *who, const char *q, const ch
 json_t *fk_region_create_grid(fk_db *db, const fk_actor *who, const char *parent, const char *name,
 			      fk_err *e)
 {
-	if (!parent || fk_region_level_of(parent) != FK_LEVEL_COMMUNITY) {
-		json_t *p = parent ? fk_region_get(db, who, parent, e) : NULL;
+	if (!parent) {
+		fk_err_invalid(e, "parent", "parent: required (a 12-digit community code)");
+		return NULL;
+	}
+	if (fk_region_level_of(parent) != FK_LEVEL_COMMUNITY) {
+		json_t *p = fk_region_get(db, who, parent, e);
 		if (!p)
 			return NULL; /* 404 said by fk_region_get */
 		json_decref(p);
@@ -274,7 +280,6 @@ static void on_row(int term, void *p)
 {
 	(void)term;
 	import_ctx *c = p;
-	c->line++;
 	int fields = c->field;
 	c->field = 0;
 	if (c->bad)
@@ -324,27 +329,24 @@ static int import_file(import_ctx *c, const char *dir, const char *name)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return fk_err_invalid(c->e, NULL, "%s: %s", path, strerror(errno));
+	fk_strbuf text = FK_STRBUF_INIT;
+	char buf[1 << 16];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fk_strbuf_add(&text, buf, n);
+	fclose(f);
 	struct csv_parser p;
-	csv_init(&p, CSV_STRICT | CSV_APPEND_NULL);
+	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
 	c->file = name;
 	c->line = 0;
 	c->field = 0;
 	c->header = true;
 	c->rows = 0;
-	char buf[1 << 16];
-	size_t n;
 	int rc = 0;
-	while (!c->bad && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		if (csv_parse(&p, buf, n, on_field, on_row, c) != n) {
-			rc = fk_err_invalid(c->e, NULL, "%s:%lld: %s", name, (long long)c->line + 1,
-					    csv_strerror(csv_error(&p)));
-			break;
-		}
-	}
-	if (rc == 0 && !c->bad)
-		csv_fini(&p, on_field, on_row, c);
+	if (fk_csv_parse_text(&p, text.buf, text.len, &c->line, on_field, on_row, c) < 0 && !c->bad)
+		rc = fk_err_invalid(c->e, NULL, "%s:%lld: %s", name, (long long)c->line, csv_strerror(csv_error(&p)));
 	csv_free(&p);
-	fclose(f);
+	fk_strbuf_release(&text);
 	return rc < 0 || c->bad ? -1 : 0;
 }
 

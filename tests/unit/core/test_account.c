@@ -56,6 +56,7 @@ static int setup(void **state)
 	assert_true(sodium_init() >= 0);
 	fk_account_config.session_ttl = 3600;
 	fk_account_config.max_failures = 3;
+	fk_account_config.max_addr_failures = 3;
 	fk_account_config.fail_window = 60;
 	tu_db *t = tu_db_new(1);
 	assert_int_equal(fk_db_exec(t->db,

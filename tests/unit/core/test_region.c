@@ -125,9 +125,11 @@ static void test_import_everything(void **state)
 	assert_int_equal(json_integer_value(json_object_get(r, "level")), FK_LEVEL_COMMUNITY);
 	assert_int_equal(json_integer_value(json_object_get(r, "children")), 0);
 	json_t *path = json_object_get(r, "path");
-	assert_int_equal(json_array_size(path), 4); /* province, city, county, street */
-	assert_string_equal(json_string_value(json_object_get(json_array_get(path, 0), "name")), "湖北省");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(path, 3), "code")), "420106001");
+	/* the country heads a national user's path: country, province, city, county, street */
+	assert_int_equal(json_array_size(path), 5);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(path, 0), "code")), "");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(path, 1), "name")), "湖北省");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(path, 4), "code")), "420106001");
 	json_decref(r);
 
 	r = fk_region_get(f->t->db, &fk_actor_cli, "", &e);
