@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/cases.h"
+#include "core/chains.h"
 #include "core/fields.h"
 #include "http/handlers.h"
 #include "util/date.h"
@@ -74,4 +75,26 @@ int h_stats_daily(fk_req *r)
 	if (!f && t)
 		from = to - 29;
 	return fk_req_reply(r, 200, fk_case_stats(r->db, &r->actor, fk_req_region(r, "region"), from, to, &r->err));
+}
+
+int h_clusters_list(fk_req *r)
+{
+	fk_page page;
+	if (fk_req_page(r, &page) < 0)
+		return -1;
+	return fk_req_reply(r, 200, fk_cluster_list(r->db, &r->actor, fk_req_region(r, "region"), &page, &r->err));
+}
+
+int h_cluster_get(fk_req *r)
+{
+	int64_t id = fk_req_id(r, "id");
+	return id < 0 ? -1 : fk_req_reply(r, 200, fk_cluster_get(r->db, &r->actor, id, &r->err));
+}
+
+int h_community_states(fk_req *r)
+{
+	fk_page page;
+	if (fk_req_page(r, &page) < 0)
+		return -1;
+	return fk_req_reply(r, 200, fk_community_states(r->db, &r->actor, fk_req_region(r, "region"), &page, &r->err));
 }

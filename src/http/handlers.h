@@ -54,6 +54,9 @@ int h_case_create(fk_req *r);
 int h_case_get(fk_req *r);
 int h_case_transition(fk_req *r);
 int h_stats_daily(fk_req *r);
+int h_clusters_list(fk_req *r);
+int h_cluster_get(fk_req *r);
+int h_community_states(fk_req *r);
 
 /* h_contacts.c */
 int h_contact_create(fk_req *r);

@@ -71,6 +71,10 @@ const fk_route fk_routes[] = {
 	  "turn the observed person into a suspected case" },
 	{ "GET", "/api/v1/sites", h_sites_list, P(CASE_READ), 0, "centralised observation sites" },
 	{ "POST", "/api/v1/sites", h_site_create, P(CASE_WRITE), BODY, "add a centralised observation site" },
+	{ "GET", "/api/v1/clusters", h_clusters_list, P(CASE_READ), 0, "transmission clusters, largest first" },
+	{ "GET", "/api/v1/clusters/{id}", h_cluster_get, P(CASE_READ), 0, "one cluster's cases and links" },
+	{ "GET", "/api/v1/communities/states", h_community_states, P(STATS_READ), 0,
+	  "each community's epidemic state over 14 days" },
 	{ "GET", "/api/v1/stats/daily", h_stats_daily, P(STATS_READ), 0, "daily case counts and the epidemic curve" },
 
 	{ "GET", "/api/v1/audit", h_audit_list, P(AUDIT_READ), 0, "the audit log in scope" },

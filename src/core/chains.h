@@ -1,0 +1,34 @@
+/* chains.h - transmission chains and community states.
+ *
+ * Cases are linked when one's person was recorded as a close contact of the
+ * other (directly, or through a contact of a contact); clusters are the
+ * connected components of that graph, found by union-find over the cases in
+ * scope each time they are asked for (≈0.1 s at 50 k cases, so no stored
+ * copy can go stale).  A cluster's id is its smallest case id.
+ */
+#ifndef FK_CHAINS_H
+#define FK_CHAINS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/actor.h"
+#include "core/rows.h"
+#include "store/db.h"
+#include "util/err.h"
+
+/* Clusters of two or more cases in scope (under region), largest first:
+ * {id, size, first_onset, last_onset, communities: [codes]}. */
+json_t *fk_cluster_list(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e);
+
+/* One cluster: {id, size, nodes: [{id, category, outcome, onset_date,
+ * region}], edges: [{from, to, setting}]}. */
+json_t *fk_cluster_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e);
+
+/* The state of every community under region over the last 14 days:
+ * 1 no case, 2 cases (outbreak set when a cluster there reaches the
+ * edition's threshold: 2 cases, 5 from edition 7), 3 community transmission
+ * (≥ 2 cases of unknown source). */
+json_t *fk_community_states(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e);
+
+#endif
