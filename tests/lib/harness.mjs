@@ -2,7 +2,11 @@
 // the real fangkong binary on a free loopback port (port 0: the kernel
 // picks, the server prints which), and stops it by PID.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { createHash } from 'node:crypto';
+import {
+  mkdtempSync, mkdirSync, rmSync, statSync, readFileSync, writeFileSync, copyFileSync, chmodSync, renameSync, existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,20 +38,60 @@ export function parseLogins(stdout) {
   return logins;
 }
 
-// Starts a server on a fresh demo database.  env adds server settings.
-export async function startServer({ env = {}, seed = 1 } = {}) {
+// Writes a demo database (and its key file) to db; returns the logins.
+// Building one costs seconds (eleven password hashes, the division tables),
+// so each is built once per binary, seed, size and day, kept under
+// $TMPDIR/fk-demo-cache, and copied: every caller still gets its own fresh
+// database.  FK_DEMO_CACHE=0 builds every time.
+export function demoDatabase(db, { seed = 1, people = 300, days = 2 } = {}) {
+  const args = ['--seed', String(seed), '--regions', REGIONS, '--people', String(people), '--days', String(days)];
+  const build = (to) => {
+    const demo = cli(['demo', '--db', to, ...args]);
+    if (demo.status !== 0) throw new Error(`demo failed: ${demo.stderr}`);
+    return parseLogins(demo.stdout);
+  };
+  if (process.env.FK_DEMO_CACHE === '0') return build(db);
+  const bin = statSync(BIN);
+  const key = createHash('sha256')
+    .update(JSON.stringify([BIN, bin.size, bin.mtimeMs, args, new Date().toDateString()]))
+    .digest('hex').slice(0, 24);
+  const root = path.join(tmpdir(), 'fk-demo-cache');
+  const cached = path.join(root, key);
+  if (!existsSync(path.join(cached, 'logins.json'))) {
+    mkdirSync(root, { recursive: true });
+    const work = mkdtempSync(path.join(root, 'build-'));
+    try {
+      const logins = build(path.join(work, 'demo.db'));
+      writeFileSync(path.join(work, 'logins.json'), JSON.stringify(logins));
+      renameSync(work, cached); // atomic; another process may have won the race
+    } catch (e) {
+      rmSync(work, { recursive: true, force: true });
+      if (!existsSync(path.join(cached, 'logins.json'))) throw e;
+    }
+  }
+  for (const ext of ['', '.key', '-wal']) {
+    if (existsSync(path.join(cached, `demo.db${ext}`))) copyFileSync(path.join(cached, `demo.db${ext}`), db + ext);
+  }
+  chmodSync(db, 0o600);
+  chmodSync(`${db}.key`, 0o600);
+  return JSON.parse(readFileSync(path.join(cached, 'logins.json'), 'utf8'));
+}
+
+// Starts a server on a fresh demo database.  env adds server settings;
+// web replaces the static folder (default: the project's web/).
+// people/days size the demo's residents and screening history (small by
+// default: tests need a few households, not a district).
+export async function startServer({ env = {}, seed = 1, web = path.join(ROOT, 'web'), people = 300, days = 2 } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'fk-test-'));
   const db = path.join(dir, 'demo.db');
-  const demo = cli(['demo', '--db', db, '--seed', String(seed), '--regions', REGIONS]);
-  if (demo.status !== 0) throw new Error(`demo failed: ${demo.stderr}`);
-  const logins = parseLogins(demo.stdout);
-  const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', path.join(ROOT, 'web')], {
+  const logins = demoDatabase(db, { seed, people, days });
+  const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', web], {
     env: { ...process.env, FK_SYNC: 'NORMAL', FK_QUIET: '1', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
   const base = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${log}`)), 10000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${log}`)), 30000);
     child.stderr.on('data', (d) => {
       log += d.toString();
       const m = log.match(/serving (http:\/\/127\.0\.0\.1:\d+)\//);
@@ -82,6 +126,9 @@ export async function startServer({ env = {}, seed = 1 } = {}) {
       tokens[username] = r.body.token;
       return r.body.token;
     },
+    // A raw request through node:http (no URL normalisation, chosen local
+    // address, own agent); see request() below.
+    raw(method, p, opts = {}) { return request(base, method, p, opts); },
     // Stops the server by PID (SIGTERM) and removes the folder.
     async stop() {
       if (child.exitCode === null) {
@@ -93,4 +140,39 @@ export async function startServer({ env = {}, seed = 1 } = {}) {
     },
   };
   return srv;
+}
+
+// A request through node:http, for what fetch cannot do: paths sent as
+// written ("/../x"), a chosen local address (127.0.0.2 ... are loopback too,
+// so throttling by address can be tested), a keep-alive agent, chunked
+// bodies.  body: a string or Buffer (sent with Content-Length), or an array
+// of chunks (sent chunked).  Returns {status, headers, body (parsed JSON or
+// text), reused (the socket served an earlier request)}.
+export function request(base, method, p, { headers = {}, body, token, localAddress, agent } = {}) {
+  const u = new URL(base);
+  const h = { ...headers };
+  if (token) h.Authorization = `Bearer ${token}`;
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: u.hostname, port: u.port, method, path: p, headers: h, localAddress,
+      agent: agent ?? false,
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        let parsed = text;
+        try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+        resolve({ status: res.statusCode, headers: res.headers, body: parsed, reused: req.reusedSocket });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (Array.isArray(body)) {
+      for (const c of body) req.write(c);
+      req.end();
+    } else {
+      req.end(body);
+    }
+  });
 }
