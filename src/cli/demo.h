@@ -23,4 +23,13 @@ typedef struct demo_counts {
  * worker is the user id recorded as screening.  Returns 0 or -1. */
 int demo_people(fk_db *db, const char *county, int people, int days, int64_t worker, demo_counts *out);
 
+typedef struct demo_outbreak_counts {
+	int64_t cases, excluded, contacts, followups;
+} demo_outbreak_counts;
+
+/* An outbreak of about target cases over the last six weeks among the
+ * residents already in db.  Returns 0 (no outbreak with under 1,000
+ * residents) or -1. */
+int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out);
+
 #endif

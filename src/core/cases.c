@@ -107,6 +107,7 @@ static const fk_field case_fields[] = {
 	{ "onset_date", FK_FT_STRING, false, 10, 10 },
 	{ "sampling_date", FK_FT_STRING, false, 10, 10 },
 	{ "diagnosis_time", FK_FT_INT, true, 0, INT64_MAX },
+	{ "reported_time", FK_FT_INT, false, 0, INT64_MAX },
 	{ "reporting_unit", FK_FT_STRING, true, 1, 100 },
 	{ "place", FK_FT_STRING, true, 1, 32 },
 	{ "alert_id", FK_FT_INT, false, 1, INT64_MAX },
@@ -210,7 +211,14 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 			      "iii", who->user_id, now, alert) < 0)
 			goto internal;
 	}
-	bool late = now - diag > FK_REPORT_LIMIT;
+	/* A report entered from paper afterwards keeps its own time. */
+	json_t *rt = json_object_get(in, "reported_time");
+	int64_t reported = json_is_integer(rt) ? json_integer_value(rt) : now;
+	if (reported > now + 300 || reported < diag) {
+		fk_err_invalid(e, "reported_time", "reported_time: from the diagnosis to now");
+		return NULL;
+	}
+	bool late = reported - diag > FK_REPORT_LIMIT;
 	fk_val v[] = {
 		{ 'i', .i = pid },
 		{ 's', .p = grid },
@@ -219,20 +227,21 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 		{ has_onset ? 'i' : 'n', .i = onset },
 		{ has_sampling ? 'i' : 'n', .i = sampling },
 		{ 'i', .i = diag },
-		{ 'i', .i = now },
+		{ 'i', .i = reported },
 		{ 'i', .i = late },
 		{ 's', .p = fk_json_str(in, "reporting_unit") },
 		{ 's', .p = place },
 		{ alert ? 'i' : 'n', .i = alert },
 		{ 'i', .i = fk_protocol_edition },
 		{ 'i', .i = who->user_id },
+		{ 'i', .i = now },
 	};
 	fk_stmt *st;
 	if (fk_db_query_vals(db, &st,
 			     "INSERT INTO cases (person_id, region, category, outcome, onset_day, sampling_day,"
 			     " diagnosis_at, reported_at, late, reporting_unit, place, source_alert, edition, created_by,"
 			     " created_at, updated_at)"
-			     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $8, $8) RETURNING id",
+			     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
 			     v, (int)(sizeof(v) / sizeof(v[0]))) < 0)
 		goto internal;
 	int64_t id = 0;
@@ -243,8 +252,8 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 	if (rc != FK_ROW)
 		goto internal;
 	const char *reason = fk_json_str(in, "reason");
-	if (event_add(db, id, now, who->user_id, "category", NULL, category, reason ? reason : "reported") < 0 ||
-	    daily_add(db, grid, today, category, 1) < 0 ||
+	if (event_add(db, id, reported, who->user_id, "category", NULL, category, reason ? reason : "reported") < 0 ||
+	    daily_add(db, grid, fk_day_of(reported), category, 1) < 0 ||
 	    (has_onset && on_curve(category) && onset_add(db, grid, onset, 1) < 0))
 		goto internal;
 	char obj[48];
@@ -401,7 +410,7 @@ json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const jso
 			goto internal;
 		/* Discharge starts 14 days of health monitoring at home. */
 		if (strcmp(to, "discharged") == 0 &&
-		    fk_observation_start(db, person_id, grid, "post_discharge", 0, id, "home", 0,
+		    fk_observation_start(db, person_id, grid, "post_discharge", 0, id, "home", 0, day,
 					 day + fk_observation_days, e) < 0)
 			return NULL;
 	}

@@ -54,9 +54,10 @@ static int obs_daily_add(fk_db *db, const char *grid, int64_t day, const char *c
 }
 
 int64_t fk_observation_start(fk_db *db, int64_t person_id, const char *grid, const char *reason, int64_t contact_id,
-			     int64_t case_id, const char *mode, int64_t site_id, int64_t end_day, fk_err *e)
+			     int64_t case_id, const char *mode, int64_t site_id, int64_t start_day, int64_t end_day,
+			     fk_err *e)
 {
-	int64_t today = fk_today(), now = (int64_t)time(NULL), id = 0, old_end = 0;
+	int64_t today = start_day, now = (int64_t)time(NULL), id = 0, old_end = 0;
 	fk_stmt *st;
 	if (fk_db_query(db, &st, "SELECT id, end_day FROM observations WHERE person_id = $1 AND state = 'active'", "i",
 			person_id) < 0)
@@ -120,6 +121,7 @@ static const fk_field contact_fields[] = {
 	{ "setting", FK_FT_STRING, true, 1, 16 },
 	{ "first_exposure", FK_FT_STRING, true, 10, 10 },
 	{ "last_exposure", FK_FT_STRING, true, 10, 10 },
+	{ "traced_date", FK_FT_STRING, false, 10, 10 },
 	{ "mode", FK_FT_STRING, false, 1, 16 },
 	{ "site_id", FK_FT_INT, false, 1, INT64_MAX },
 	{ 0 },
@@ -244,6 +246,12 @@ json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_e
 		fk_err_invalid(e, "last_exposure", "last_exposure: a date YYYY-MM-DD from first_exposure to today");
 		return NULL;
 	}
+	int64_t traced = today;
+	const char *td = fk_json_str(in, "traced_date");
+	if (td && (fk_date_parse(td, &traced) < 0 || traced > today || traced < first)) {
+		fk_err_invalid(e, "traced_date", "traced_date: a date YYYY-MM-DD from first_exposure to today");
+		return NULL;
+	}
 	json_t *sc = json_object_get(in, "source_case_id"), *sk = json_object_get(in, "source_contact_id");
 	if ((sc != NULL) == (sk != NULL)) {
 		fk_err_invalid(e, "source_case_id", "source_case_id: give the case (or, from edition 7, the contact) exposed to");
@@ -321,7 +329,7 @@ json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_e
 	if (rc != FK_ROW)
 		goto internal;
 	int64_t obs = fk_observation_start(db, pid, grid, "contact", id, 0, mode,
-					   site ? json_integer_value(site) : 0, last + fk_observation_days, e);
+					   site ? json_integer_value(site) : 0, traced, last + fk_observation_days, e);
 	if (obs < 0)
 		return NULL;
 	char obj[48];
@@ -494,6 +502,7 @@ json_t *fk_observation_due(fk_db *db, const fk_actor *who, const char *region, c
 }
 
 static const fk_field followup_fields[] = {
+	{ "date", FK_FT_STRING, false, 10, 10 },
 	{ "slot", FK_FT_STRING, false, 2, 2 },
 	{ "temperature", FK_FT_NUMBER, false },
 	{ "symptoms", FK_FT_ARRAY, false, 0, 5 },
@@ -560,7 +569,13 @@ json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const js
 		fk_err_conflict(e, "observation", "the observation is %s: no more follow-ups", o.state);
 		return NULL;
 	}
-	int64_t dc = t ? (int64_t)lround(json_number_value(t) * 10.0) : 0, today = fk_today(), now = (int64_t)time(NULL);
+	int64_t today = fk_today();
+	const char *ds_in = fk_json_str(in, "date");
+	if (ds_in && (fk_date_parse(ds_in, &today) < 0 || today > fk_today() || today < o.start)) {
+		fk_err_invalid(e, "date", "date: a day of the observation, not in the future");
+		return NULL;
+	}
+	int64_t dc = t ? (int64_t)lround(json_number_value(t) * 10.0) : 0, now = (int64_t)time(NULL);
 	bool symptomatic = (t && dc >= FK_FEVER_DC) || sym;
 	fk_val v[] = {
 		{ 'i', .i = obs_id }, { 'i', .i = today },	  { 's', .p = slot }, { t ? 'i' : 'n', .i = dc },

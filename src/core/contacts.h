@@ -26,7 +26,8 @@ extern int fk_observation_days; /* FK_OBSERVATION_DAYS, default 14 */
 
 /* {source_case_id | source_contact_id, person_id | person: {name, grid,
  * building?, unit?, room?, address?, sex?, doc_number?, phone?}, setting,
- * first_exposure, last_exposure, mode?: home|centralised, site_id?}.
+ * first_exposure, last_exposure, traced_date? (default today: when the contact
+ * was found, the start of observation), mode?: home|centralised, site_id?}.
  * A person given by fields whose document number is registered already is
  * linked, not created again.  Returns the contact with its observation and
  * any warning (an exposure outside the protocol's window is accepted and
@@ -37,10 +38,11 @@ json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_e
 json_t *fk_contact_list(fk_db *db, const fk_actor *who, int64_t case_id, const char *region, const fk_page *page,
 			fk_err *e);
 
-/* Starts (or extends) the observation of a person until end_day. Write
- * transaction; returns its id or -1. */
+/* Starts (or extends) the observation of a person from start_day until
+ * end_day.  Write transaction; returns its id or -1. */
 int64_t fk_observation_start(fk_db *db, int64_t person_id, const char *grid, const char *reason, int64_t contact_id,
-			     int64_t case_id, const char *mode, int64_t site_id, int64_t end_day, fk_err *e);
+			     int64_t case_id, const char *mode, int64_t site_id, int64_t start_day, int64_t end_day,
+			     fk_err *e);
 
 json_t *fk_observation_list(fk_db *db, const fk_actor *who, const char *region, const char *state,
 			    const fk_page *page, fk_err *e);
@@ -50,7 +52,8 @@ json_t *fk_observation_list(fk_db *db, const fk_actor *who, const char *region, 
  * past their end without symptoms (release). */
 json_t *fk_observation_due(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e);
 
-/* {slot?: am|pm (default: now's), temperature?, symptoms?, note?}: 409 when
+/* {date? (default today; a late entry from paper, within the observation),
+ * slot?: am|pm (default: now's), temperature?, symptoms?, note?}: 409 when
  * the observation is not active or the slot is recorded already. */
 json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e);
 
