@@ -164,7 +164,7 @@ wait_up "$URL_nginx"
 
 # ---- fangkong on a fresh demo database: one server logging to a file,
 # one quiet ----
-"$BIN" demo --db "$TMP/demo.db" --regions "$REGIONS" > "$TMP/demo.txt" 2> "$TMP/demo.err" || {
+"$BIN" demo --db "$TMP/demo.db" --regions "$REGIONS" --people 0 --cases 0 > "$TMP/demo.txt" 2> "$TMP/demo.err" || {
 	cat "$TMP/demo.err" >&2
 	exit 1
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/audit.h"
+#include "core/fields.h"
 
 fk_account_limits fk_account_config = {
 	.session_ttl = 12 * 3600,
@@ -43,7 +44,7 @@ static void token_hash(const char *token, unsigned char out[32])
 
 static int password_check(const char *password, fk_err *e)
 {
-	size_t n = password ? strlen(password) : 0;
+	size_t n = password ? fk_utf8_len(password) : 0;
 	if (n < 8)
 		return fk_err_invalid(e, "password", "password: at least 8 characters");
 	if (n > 128)
@@ -92,8 +93,8 @@ int fk_user_add(fk_db *db, const fk_actor *who, const char *username, const char
 		return fk_err_internal(e);
 	if (n == 0)
 		return fk_err_not_found(e, "region %s not found", region);
-	if (display_name && strlen(display_name) > 64)
-		return fk_err_invalid(e, "display_name", "display_name: at most 64 bytes");
+	if (display_name && fk_utf8_len(display_name) > 64)
+		return fk_err_invalid(e, "display_name", "display_name: at most 64 characters");
 	int64_t now = (int64_t)time(NULL), newid = 0;
 	int rc = fk_db_int64(db, &newid,
 			     "INSERT INTO users (username, display_name, password_hash, role, region, created_at, updated_at)"
@@ -205,9 +206,9 @@ static int nth_failure(fk_db *db, const char *col_sql, const char *value, int64_
 	return rc < 0 ? -1 : 0;
 }
 
-int fk_login_check(fk_db *db, const char *username, const char *password, const char *addr, fk_login *out)
+/* Seconds until the username or the address may try again (0: now), or -1. */
+static int64_t throttled_for(fk_db *db, const char *username, const char *addr)
 {
-	memset(out, 0, sizeof(*out));
 	int64_t now = (int64_t)time(NULL), since = now - fk_account_config.fail_window, t1, t2;
 	if (nth_failure(db,
 			"SELECT at FROM login_failures WHERE username = $1 AND at > $2"
@@ -218,16 +219,34 @@ int fk_login_check(fk_db *db, const char *username, const char *password, const 
 			" ORDER BY at DESC LIMIT 1 OFFSET $3",
 			addr, since, fk_account_config.max_addr_failures, &t2) < 0)
 		return -1;
-	if (t1 || t2) {
-		int64_t t = t1 > t2 ? t1 : t2;
+	if (!t1 && !t2)
+		return 0;
+	int64_t t = (t1 > t2 ? t1 : t2) + fk_account_config.fail_window - now;
+	return t < 1 ? 1 : t;
+}
+
+int fk_login_check(fk_db *db, const char *username, const char *password, const char *addr, fk_login *out)
+{
+	memset(out, 0, sizeof(*out));
+	/* The user's home region first, so that even a throttled attempt is
+	 * audited where the user's own auditors look. */
+	fk_stmt *st;
+	if (fk_db_query(db, &st, "SELECT id, region FROM users WHERE username = $1", "s", username) < 0)
+		return -1;
+	if (fk_stmt_step(st) == FK_ROW) {
+		out->user.id = fk_stmt_int64(st, 0);
+		snprintf(out->user.region, sizeof(out->user.region), "%s", fk_stmt_text(st, 1));
+	}
+	fk_stmt_done(st);
+	int64_t wait = throttled_for(db, username, addr);
+	if (wait < 0)
+		return -1;
+	if (wait > 0) {
 		out->result = FK_LOGIN_THROTTLED;
-		out->retry_after = t + fk_account_config.fail_window - now;
-		if (out->retry_after < 1)
-			out->retry_after = 1;
+		out->retry_after = wait;
 		return 0;
 	}
 
-	fk_stmt *st;
 	if (fk_db_query(db, &st,
 			"SELECT id, password_hash, role, region, disabled FROM users WHERE username = $1", "s",
 			username) < 0)
@@ -266,12 +285,23 @@ int fk_login_check(fk_db *db, const char *username, const char *password, const 
 	return 0;
 }
 
-int fk_login_record(fk_db *db, const fk_login *login, const char *username, const char *addr,
-		    char *token, int64_t *expires_at)
+int fk_login_record(fk_db *db, fk_login *login, const char *username, const char *addr, char *token,
+		    int64_t *expires_at)
 {
 	int64_t now = (int64_t)time(NULL);
 	char obj[96];
 	snprintf(obj, sizeof(obj), "user:%s", username);
+	/* Checked again under the write lock: attempts racing in parallel were
+	 * all checked before any of their failures was recorded. */
+	if (login->result != FK_LOGIN_THROTTLED) {
+		int64_t wait = throttled_for(db, username, addr);
+		if (wait < 0)
+			return -1;
+		if (wait > 0) {
+			login->result = FK_LOGIN_THROTTLED;
+			login->retry_after = wait;
+		}
+	}
 	if (login->result != FK_LOGIN_OK) {
 		fk_actor anon = { .username = username, .addr = addr };
 		if (login->result == FK_LOGIN_BAD &&

@@ -83,8 +83,10 @@ int fk_login_check(fk_db *db, const char *username, const char *password, const 
 
 /* Records the outcome of fk_login_check in a write transaction: on success a
  * new session (token written to token, FK_TOKEN_LEN + 1 bytes) and an audit
- * entry "login"; otherwise a failure row and "login.failed".  Returns 0 or -1. */
-int fk_login_record(fk_db *db, const fk_login *login, const char *username, const char *addr,
+ * entry "login"; otherwise a failure row and "login.failed".  The throttle
+ * is checked again here, under the write lock (login->result may turn to
+ * FK_LOGIN_THROTTLED).  Returns 0 or -1. */
+int fk_login_record(fk_db *db, fk_login *login, const char *username, const char *addr,
 		    char *token, int64_t *expires_at);
 
 /* Resolves a token to the acting user; strings are copied into a.  Returns

@@ -216,18 +216,14 @@ static void do_row(imp *m)
 	/* the household: the previous row's, or found or created */
 	char key[600];
 	snprintf(key, sizeof(key), "%s\x1f%s\x1f%s\x1f%s\x1f%s", grid, c[C_BUILDING], c[C_UNIT], c[C_ROOM], c[C_ADDRESS]);
+	bool created = false;
 	if (strcmp(key, m->hh_key) != 0) {
-		bool created;
 		int64_t hid = fk_household_ensure(m->db, grid, c[C_BUILDING], c[C_UNIT], c[C_ROOM], c[C_ADDRESS],
 						  &created, &e);
 		if (hid < 0) {
 			m->fatal = true;
 			json_decref(o);
 			return;
-		}
-		if (created) {
-			m->households++;
-			fk_stats_add(m->stats, grid, 1, 0);
 		}
 		snprintf(m->hh_key, sizeof(m->hh_key), "%s", key);
 		m->hh_id = hid;
@@ -239,11 +235,21 @@ static void do_row(imp *m)
 	int rc = fk_person_upsert(m->db, m->who, &p, grid, &id, old_grid, &e);
 	json_decref(o);
 	if (rc < 0) {
-		if (e.status >= 500)
+		if (e.status >= 500) {
 			m->fatal = true;
-		else
+		} else {
 			reject(m, col_of_field(e.field), e.message);
+			/* a household made only for this row goes again */
+			if (created && fk_db_run(m->db, "DELETE FROM households WHERE id = $1", "i", m->hh_id) < 0)
+				m->fatal = true;
+			if (created)
+				m->hh_key[0] = '\0';
+		}
 		return;
+	}
+	if (created) {
+		m->households++;
+		fk_stats_add(m->stats, grid, 1, 0);
 	}
 	if (rc == FK_UPSERT_CREATED) {
 		m->imported++;

@@ -116,8 +116,14 @@ bool fk_scope_contains(const char *scope, const char *code)
 void fk_scope_upper(const char *scope, char *hi, int hilen)
 {
 	size_t n = strlen(scope);
-	if (n == 0 || (int)n + 1 > hilen) {
+	if (n == 0) {
 		snprintf(hi, (size_t)hilen, "~");
+		return;
+	}
+	if ((int)n + 1 > hilen) {
+		/* no room: an empty range (nothing matches), never a wider one */
+		if (hilen > 0)
+			hi[0] = '\0';
 		return;
 	}
 	memcpy(hi, scope, n + 1);

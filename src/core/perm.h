@@ -63,8 +63,9 @@ int fk_role_perm_names(fk_role r, const char **out, int max);
 /* True when code lies in the subtree of scope (prefix test; "" holds all). */
 bool fk_scope_contains(const char *scope, const char *code);
 /* The exclusive upper bound of the code range under scope, written to hi
- * (at least strlen(scope) + 2 bytes): scope with its last character
- * incremented, or "~" for the empty scope. */
+ * (at least strlen(scope) + 1 bytes): scope with its last character
+ * incremented, or "~" for the empty scope; "" (an empty range) when hi is
+ * too small. */
 void fk_scope_upper(const char *scope, char *hi, int hilen);
 
 #endif

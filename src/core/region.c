@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/audit.h"
+#include "core/fields.h"
 #include "util/csvlines.h"
 #include "util/strbuf.h"
 
@@ -120,10 +121,10 @@ json_t *fk_region_search(fk_db *db, const fk_actor *who, const char *q, const ch
 {
 	const char *base = who->region;
 	if (within && *within) {
-		if (fk_region_level_of(within) < 0 || !fk_scope_contains(who->region, within)) {
-			fk_err_not_found(e, "region %s not found", within);
+		json_t *w = fk_region_get(db, who, within, e); /* 404 unless it exists in scope */
+		if (!w)
 			return NULL;
-		}
+		json_decref(w);
 		base = within;
 	}
 	if (!q || !*q) {
@@ -184,9 +185,9 @@ json_t *fk_region_create_grid(fk_db *db, const fk_actor *who, const char *parent
 	if (!p)
 		return NULL;
 	json_decref(p);
-	size_t nlen = name ? strlen(name) : 0;
-	if (nlen == 0 || nlen > 100) {
-		fk_err_invalid(e, "name", "name: 1 to 100 bytes");
+	size_t nlen = name ? fk_utf8_len(name) : 0;
+	if (nlen == 0 || nlen > 50) {
+		fk_err_invalid(e, "name", "name: 1 to 50 characters");
 		return NULL;
 	}
 	int64_t n = 0;

@@ -13,6 +13,7 @@
 #include "core/audit.h"
 #include "core/fields.h"
 #include "core/region.h"
+#include "core/screening.h"
 #include "util/date.h"
 #include "util/idcard.h"
 #include "util/pii.h"
@@ -283,9 +284,33 @@ json_t *fk_household_update(fk_db *db, const fk_actor *who, int64_t id, const js
 	if (rc < 0)
 		goto internal;
 	if (strcmp(grid, old_grid) != 0) {
-		/* the household and its members move to the new grid */
+		/* the household and its members move to the new grid, with its
+		 * records: coverage counts follow, and open alerts go to the new
+		 * grid's doctor and officers */
 		if (fk_db_run(db, "UPDATE persons SET region = $1 WHERE household_id = $2", "si", grid, id) < 0 ||
 		    stats_now(db, old_grid, -1, -persons) < 0 || stats_now(db, grid, 1, persons) < 0)
+			goto internal;
+		fk_cov_acc *acc = fk_cov_new();
+		fk_stmt *st;
+		if (fk_db_query(db, &st, "SELECT day, status, abnormal FROM screenings WHERE household_id = $1 AND current = 1",
+				"i", id) < 0) {
+			fk_cov_free(acc);
+			goto internal;
+		}
+		while (fk_stmt_step(st) == FK_ROW) {
+			const char *stt = fk_stmt_text(st, 1);
+			int sk = strcmp(stt, "visited") == 0 ? 0 : strcmp(stt, "not_home") == 0 ? 1 : 2;
+			bool abn = fk_stmt_int64(st, 2) != 0;
+			fk_cov_add(acc, old_grid, fk_stmt_int64(st, 0), sk, -1, abn);
+			fk_cov_add(acc, grid, fk_stmt_int64(st, 0), sk, +1, abn);
+		}
+		fk_stmt_done(st);
+		if (fk_cov_flush(db, acc) < 0 ||
+		    fk_db_run(db, "UPDATE screenings SET grid = $1 WHERE household_id = $2", "si", grid, id) < 0 ||
+		    fk_db_run(db,
+			      "UPDATE alerts SET grid = $1 WHERE state = 'open' AND screening_id IN"
+			      " (SELECT id FROM screenings WHERE household_id = $2)",
+			      "si", grid, id) < 0)
 			goto internal;
 	}
 	char obj[48];
@@ -306,9 +331,9 @@ out:
 
 json_t *fk_household_list(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e)
 {
-	const char *base = region && *region ? region : who->region;
+	const char *base = region ? region : who->region;
 	if (fk_region_level_of(base) < 0 || !in_scope(who, base)) {
-		fk_err_not_found(e, "region %s not found", base);
+		fk_err_not_found(e, "region %s not found", *base ? base : "root");
 		return NULL;
 	}
 	char key[2][FK_KEY_PART] = { "", "0" };
@@ -355,6 +380,10 @@ const fk_column fk_person_columns[] = {
 	{ "origin", FK_C_TEXT },
 	{ "arrival_date", FK_C_DATE },
 	{ "history", FK_C_BITS, fk_history_names },
+	{ "building", FK_C_TEXT },
+	{ "unit", FK_C_TEXT },
+	{ "room", FK_C_TEXT },
+	{ "address", FK_C_TEXT },
 	{ "created_at", FK_C_INT },
 	{ "updated_at", FK_C_INT },
 	{ 0 },
@@ -362,7 +391,9 @@ const fk_column fk_person_columns[] = {
 
 #define PERSON_COLS                                                                                          \
 	"p.id, p.household_id, p.region, p.name, p.sex, p.birth_year, p.doc_type, p.doc_enc, p.phone_enc,"   \
-	" p.tags, p.origin, p.arrival_day, p.history, p.created_at, p.updated_at"
+	" p.tags, p.origin, p.arrival_day, p.history, hh.building, hh.unit, hh.room, hh.address,"             \
+	" p.created_at, p.updated_at"
+#define PERSON_FROM " FROM persons p LEFT JOIN households hh ON hh.id = p.household_id"
 
 static const fk_field person_fields[] = {
 	{ "household_id", FK_FT_INT, false, 1, INT64_MAX },
@@ -460,7 +491,11 @@ int fk_person_parse(const json_t *in, bool create, fk_person_in *p, fk_err *e)
 		if (strcmp(p->doc_type, "id_card") == 0) {
 			fk_idcard card;
 			const char *why;
-			if (fk_idcard_parse(doc, current_year(), &card, &why) < 0)
+			time_t now_t = time(NULL);
+			struct tm tm;
+			localtime_r(&now_t, &tm);
+			int today = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+			if (fk_idcard_parse(doc, today, &card, &why) < 0)
 				return fk_err_invalid(e, "doc_number", "doc_number: %s", why);
 			snprintf(p->doc_number, sizeof(p->doc_number), "%s", card.number);
 			if ((p->given & FK_PF_SEX) && p->sex != 'U' && p->sex != card.sex)
@@ -658,12 +693,30 @@ int fk_person_upsert(fk_db *db, const fk_actor *who, const fk_person_in *p, cons
 		     char *old_grid, fk_err *e)
 {
 	old_grid[0] = '\0';
-	int64_t nid = fk_person_insert(db, p, grid);
-	if (nid < 0)
-		return fk_err_internal(e);
-	if (nid > 0) {
-		*id = nid;
-		return FK_UPSERT_CREATED;
+	if (!p->doc_number[0]) {
+		/* Without a document number nothing in the database prevents a
+		 * second row: look for the same name in the same household first. */
+		int64_t found = 0;
+		int rc = fk_db_int64(db, &found,
+				     "SELECT id FROM persons WHERE household_id = $1 AND name = $2 AND doc_hash IS NULL",
+				     "is", p->household_id, p->name);
+		if (rc < 0)
+			return fk_err_internal(e);
+		if (rc == FK_DONE) {
+			int64_t nid = fk_person_insert(db, p, grid);
+			if (nid <= 0)
+				return fk_err_internal(e);
+			*id = nid;
+			return FK_UPSERT_CREATED;
+		}
+	} else {
+		int64_t nid = fk_person_insert(db, p, grid);
+		if (nid < 0)
+			return fk_err_internal(e);
+		if (nid > 0) {
+			*id = nid;
+			return FK_UPSERT_CREATED;
+		}
 	}
 	/* The same person: by document number, or, without one, by name in
 	 * the same household. */
@@ -720,7 +773,7 @@ int fk_person_upsert(fk_db *db, const fk_actor *who, const fk_person_in *p, cons
 static json_t *person_read(fk_db *db, const fk_actor *who, int64_t id, unsigned flags, fk_err *e)
 {
 	fk_stmt *st;
-	if (fk_db_query(db, &st, "SELECT " PERSON_COLS " FROM persons p WHERE p.id = $1", "i", id) < 0) {
+	if (fk_db_query(db, &st, "SELECT " PERSON_COLS PERSON_FROM " WHERE p.id = $1", "i", id) < 0) {
 		fk_err_internal(e);
 		return NULL;
 	}
@@ -869,9 +922,9 @@ out:
 json_t *fk_person_list(fk_db *db, const fk_actor *who, const fk_person_filter *f, const fk_page *page,
 		       fk_err *e)
 {
-	const char *base = f->region && *f->region ? f->region : who->region;
+	const char *base = f->region ? f->region : who->region;
 	if (fk_region_level_of(base) < 0 || !in_scope(who, base)) {
-		fk_err_not_found(e, "region %s not found", base);
+		fk_err_not_found(e, "region %s not found", *base ? base : "root");
 		return NULL;
 	}
 	char hi[32];
@@ -887,7 +940,7 @@ json_t *fk_person_list(fk_db *db, const fk_actor *who, const fk_person_filter *f
 	int n = 0;
 	unsigned char ds[FK_PII_HASH_LEN], ps[FK_PII_HASH_LEN];
 	char name_hi[160];
-	fk_strbuf_addf(&sql, "SELECT %s AS _k, p.id AS _i, " PERSON_COLS " FROM persons p WHERE p.region >= $1 AND p.region < $2",
+	fk_strbuf_addf(&sql, "SELECT %s AS _k, p.id AS _i, " PERSON_COLS PERSON_FROM " WHERE p.region >= $1 AND p.region < $2",
 		       by_name ? "p.name" : "p.region");
 	v[n++] = (fk_val){ 's', .p = base };
 	v[n++] = (fk_val){ 's', .p = hi };

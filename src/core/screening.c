@@ -266,7 +266,8 @@ static int store_finding(fk_db *db, int64_t sid, const char *grid, int64_t day, 
 	int64_t pid = json_integer_value(json_object_get(f, "person_id"));
 	json_t *t = json_object_get(f, "temperature");
 	bool has_t = t && !json_is_null(t);
-	int64_t dc = has_t ? (int64_t)lround(json_number_value(t) * 10.0) : 0;
+	/* tenths by truncation: a thermometer's 37.29 reads 37.2, below the line */
+	int64_t dc = has_t ? (int64_t)floor(json_number_value(t) * 10.0 + 1e-6) : 0;
 	int64_t sym = 0, hist = 0;
 	fk_err ignore;
 	if (json_object_get(f, "symptoms"))
@@ -316,13 +317,19 @@ static int store_finding(fk_db *db, int64_t sid, const char *grid, int64_t day, 
 	return rc < 0 ? -1 : abnormal;
 }
 
-/* Longest common prefix of two codes, written into a (in place). */
-static void common_prefix(char *a, const char *b)
+/* The smallest region holding both codes, written into a (in place): the
+ * common prefix cut back to a whole level (15, 12, 9, 6, 4, 2 or 0 digits). */
+static void common_region(char *a, const char *b)
 {
+	static const size_t levels[] = { 15, 12, 9, 6, 4, 2, 0 };
 	size_t i = 0;
 	while (a[i] && a[i] == b[i])
 		i++;
-	a[i] = '\0';
+	for (size_t k = 0; k < sizeof(levels) / sizeof(levels[0]); k++)
+		if (levels[k] <= i) {
+			a[levels[k]] = '\0';
+			return;
+		}
 }
 
 json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records, fk_err *e)
@@ -399,7 +406,11 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 		if (rc == FK_DONE) {
 			/* The UUID is stored already: the same content is a replay,
 			 * answered with the first record; other content a conflict. */
-			if (fk_db_query(db, &st, "SELECT id, digest, abnormal FROM screenings WHERE uuid = $1", "s", uuid) < 0)
+			if (fk_db_query(db, &st,
+					"SELECT s.id, s.digest, s.abnormal,"
+					" (SELECT count(*) FROM alerts a WHERE a.screening_id = s.id)"
+					" FROM screenings s WHERE s.uuid = $1",
+					"s", uuid) < 0)
 				goto internal;
 			if (fk_stmt_step(st) != FK_ROW) {
 				fk_stmt_done(st);
@@ -408,33 +419,49 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 			size_t n;
 			const void *d = fk_stmt_blob(st, 1, &n);
 			bool same = n == 16 && memcmp(d, dig, 16) == 0;
-			int64_t id = fk_stmt_int64(st, 0), ab = fk_stmt_int64(st, 2);
+			int64_t id = fk_stmt_int64(st, 0), ab = fk_stmt_int64(st, 2), na = fk_stmt_int64(st, 3);
 			fk_stmt_done(st);
 			if (!same) {
 				fk_err_conflict(e, "uuid", "uuid: already used for a different record");
 				at(e, where);
 				goto fail;
 			}
-			json_array_append_new(results, json_pack("{s:s, s:I, s:s, s:b}", "uuid", uuid, "id",
+			json_array_append_new(results, json_pack("{s:s, s:I, s:s, s:b, s:I}", "uuid", uuid, "id",
 								 (json_int_t)id, "result", "replayed", "abnormal",
-								 (int)ab));
+								 (int)ab, "alerts", (json_int_t)na));
 			replayed++;
 			continue;
 		}
-		/* A later record for the same household and day replaces the
-		 * earlier one in the counts. */
+		/* The record made last (by the phone's clock, recorded_at) is the
+		 * household's state that day: a morning "not at home" synced after
+		 * the afternoon's visit stays history. */
+		int64_t rec_at = ra ? (int64_t)json_integer_value(ra) : now;
+		bool superseded = false;
 		if (fk_db_query(db, &st,
-				"UPDATE screenings SET current = 0 WHERE household_id = $1 AND day = $2 AND current = 1"
-				" AND id <> $3 RETURNING status, abnormal",
+				"SELECT id, status, abnormal, recorded_at FROM screenings WHERE household_id = $1"
+				" AND day = $2 AND current = 1 AND id <> $3",
 				"iii", hid, day, sid) < 0)
 			goto internal;
-		while ((rc = fk_stmt_step(st)) == FK_ROW) {
-			int ps = name_index(status_names, fk_stmt_text(st, 0));
-			fk_cov_add(acc, grid, day, ps < 0 ? 0 : ps, -1, fk_stmt_int64(st, 1) != 0);
+		int64_t prev = 0;
+		int prev_status = 0;
+		bool prev_abn = false;
+		if ((rc = fk_stmt_step(st)) == FK_ROW) {
+			prev = fk_stmt_int64(st, 0);
+			prev_status = name_index(status_names, fk_stmt_text(st, 1));
+			prev_abn = fk_stmt_int64(st, 2) != 0;
+			superseded = fk_stmt_int64(st, 3) > rec_at;
 		}
 		fk_stmt_done(st);
 		if (rc < 0)
 			goto internal;
+		if (prev && superseded) {
+			if (fk_db_run(db, "UPDATE screenings SET current = 0 WHERE id = $1", "i", sid) < 0)
+				goto internal;
+		} else if (prev) {
+			if (fk_db_run(db, "UPDATE screenings SET current = 0 WHERE id = $1", "i", prev) < 0)
+				goto internal;
+			fk_cov_add(acc, grid, day, prev_status < 0 ? 0 : prev_status, -1, prev_abn);
+		}
 		int alerts = 0;
 		bool abnormal = false;
 		json_array_foreach(persons, j, f) {
@@ -445,12 +472,13 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 		}
 		if (abnormal && fk_db_run(db, "UPDATE screenings SET abnormal = 1 WHERE id = $1", "i", sid) < 0)
 			goto internal;
-		fk_cov_add(acc, grid, day, status, +1, abnormal);
+		if (!superseded)
+			fk_cov_add(acc, grid, day, status, +1, abnormal);
 		if (first) {
 			snprintf(scope, sizeof(scope), "%s", grid);
 			first = false;
 		} else {
-			common_prefix(scope, grid);
+			common_region(scope, grid);
 		}
 		json_array_append_new(results, json_pack("{s:s, s:I, s:s, s:b, s:i}", "uuid", uuid, "id", (json_int_t)sid,
 							 "result", "created", "abnormal", abnormal, "alerts", alerts));

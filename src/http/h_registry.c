@@ -118,6 +118,9 @@ int h_person_update(fk_req *r)
 		return -1;
 	if (json_object_size(r->json) == 0)
 		return fk_req_fail(r, 400, "invalid", NULL, "give at least one field to change");
+	/* the type names the number: they change together */
+	if (fk_json_str(r->json, "doc_type") && !fk_json_str(r->json, "doc_number"))
+		return fk_req_fail(r, 400, "invalid", "doc_type", "doc_type: change it together with doc_number");
 	return fk_req_defer(r, person_update_job);
 }
 

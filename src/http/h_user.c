@@ -66,7 +66,7 @@ int h_user_update(fk_req *r)
 {
 	if (fk_fields_check(r->json, update_fields, &r->err) < 0)
 		return -1;
-	if (json_object_size(r->json) == 0)
+	if (!fk_json_str(r->json, "password") && !json_is_boolean(json_object_get(r->json, "disabled")))
 		return fk_req_fail(r, 400, "invalid", NULL, "give password or disabled");
 	const char *pw = fk_json_str(r->json, "password");
 	if (pw) {

@@ -14,7 +14,7 @@
 
 #include "util/log.h"
 
-#define CACHE_SLOTS 256 /* power of two */
+#define CACHE_INITIAL 256 /* slots, a power of two; the table doubles when 3/4 full */
 
 typedef struct sq_stmt {
 	fk_stmt base;
@@ -26,8 +26,9 @@ typedef struct sq_stmt {
 typedef struct sq_db {
 	fk_db base;
 	sqlite3 *h;
-	sq_stmt *slots[CACHE_SLOTS];
-	int used;
+	sq_stmt **slots;
+	unsigned nslots;
+	unsigned used;
 } sq_db;
 
 static unsigned hash_sql(const char *s)
@@ -56,16 +57,40 @@ static int map_rc(sq_db *d, int rc)
 
 static void cache_clear(sq_db *d)
 {
-	for (int i = 0; i < CACHE_SLOTS; i++) {
+	for (unsigned i = 0; i < d->nslots; i++) {
 		sq_stmt *s = d->slots[i];
 		if (!s)
 			continue;
 		sqlite3_finalize(s->st);
 		free(s->sql);
 		free(s);
-		d->slots[i] = NULL;
 	}
-	d->used = 0;
+	free(d->slots);
+	d->slots = NULL;
+	d->nslots = d->used = 0;
+}
+
+/* Doubles the table.  Statements are never finalized while the
+ * connection lives (a caller may be stepping one), so the cache grows with
+ * the distinct SQL texts: a few hundred, bounded by the code's own SQL. */
+static void cache_grow(sq_db *d)
+{
+	unsigned n = d->nslots ? d->nslots * 2 : CACHE_INITIAL;
+	sq_stmt **t = calloc(n, sizeof(*t));
+	if (!t)
+		abort();
+	for (unsigned i = 0; i < d->nslots; i++) {
+		sq_stmt *s = d->slots[i];
+		if (!s)
+			continue;
+		unsigned j = s->hash & (n - 1);
+		while (t[j])
+			j = (j + 1) & (n - 1);
+		t[j] = s;
+	}
+	free(d->slots);
+	d->slots = t;
+	d->nslots = n;
 }
 
 static int sq_open(fk_db **out, const char *path, bool readonly)
@@ -127,8 +152,10 @@ static int sq_prepare(fk_db *db, const char *sql, fk_stmt **out)
 {
 	sq_db *d = (sq_db *)db;
 	unsigned h = hash_sql(sql);
-	unsigned i = h & (CACHE_SLOTS - 1);
-	for (unsigned probe = 0; probe < CACHE_SLOTS; probe++, i = (i + 1) & (CACHE_SLOTS - 1)) {
+	if (d->used * 4 >= d->nslots * 3)
+		cache_grow(d);
+	unsigned i = h & (d->nslots - 1);
+	for (unsigned probe = 0; probe < d->nslots; probe++, i = (i + 1) & (d->nslots - 1)) {
 		sq_stmt *s = d->slots[i];
 		if (!s)
 			break;
@@ -139,13 +166,8 @@ static int sq_prepare(fk_db *db, const char *sql, fk_stmt **out)
 			return 0;
 		}
 	}
-	if (d->used >= CACHE_SLOTS * 3 / 4) {
-		/* Only dynamic SQL can fill the cache; start over rather than grow. */
-		cache_clear(d);
-		i = h & (CACHE_SLOTS - 1);
-	}
 	while (d->slots[i])
-		i = (i + 1) & (CACHE_SLOTS - 1);
+		i = (i + 1) & (d->nslots - 1);
 	char *rewritten = fk_sql_rewrite_params(sql);
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v3(d->h, rewritten, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);

@@ -31,7 +31,7 @@ static int days_in_month(int y, int m)
 	return d[m - 1];
 }
 
-int fk_idcard_parse(const char *s, int today_year, fk_idcard *out, const char **why)
+int fk_idcard_parse(const char *s, int today_ymd, fk_idcard *out, const char **why)
 {
 	size_t n = strlen(s);
 	char num[19];
@@ -66,8 +66,10 @@ int fk_idcard_parse(const char *s, int today_year, fk_idcard *out, const char **
 		return -1;
 	}
 	int y, m, d;
-	if (sscanf(num + 6, "%4d%2d%2d", &y, &m, &d) != 3 || y < 1900 || y > today_year || m < 1 || m > 12 ||
-	    d < 1 || d > days_in_month(y, m)) {
+	/* today_ymd: a year (2026) or a whole date (20261129) */
+	int limit = today_ymd < 10000 ? today_ymd * 10000 + 1231 : today_ymd;
+	if (sscanf(num + 6, "%4d%2d%2d", &y, &m, &d) != 3 || y < 1900 || m < 1 || m > 12 || d < 1 ||
+	    d > days_in_month(y, m) || y * 10000 + m * 100 + d > limit) {
 		*why = "birth date is not a plausible date";
 		return -1;
 	}

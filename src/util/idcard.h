@@ -17,9 +17,10 @@ typedef struct fk_idcard {
 } fk_idcard;
 
 /* Validates and normalises s (15 or 18 characters; a lower-case x is
- * accepted).  today_year bounds plausible birth years (1900..today_year).
+ * accepted).  today bounds plausible birth dates (from 1900 to today): a
+ * date as YYYYMMDD, or only a year (then the whole year is allowed).
  * Returns 0, or -1 with a reason in why (a static string). */
-int fk_idcard_parse(const char *s, int today_year, fk_idcard *out, const char **why);
+int fk_idcard_parse(const char *s, int today, fk_idcard *out, const char **why);
 
 /* The check character for the first 17 digits of d. */
 char fk_idcard_check_char(const char *d17);
