@@ -1,0 +1,136 @@
+#!/bin/sh
+# bench/screening.sh - `make bench`: screening ingest over HTTP against the
+# machine's own insert limit, read latencies during the ingest, the server's
+# memory, and the CSV import of a district's registry.
+#
+# 1. A district database: `fangkong demo` with BENCH_PEOPLE residents
+#    (default 1200000, 武昌区's real size) and BENCH_DAYS days of history
+#    (default 7), cached in var/bench/ (it takes minutes to build) and copied
+#    fresh for each run.
+# 2. Baseline: bench/insert_baseline inserts BASELINE_RECORDS screening
+#    records (a screenings row plus a findings row per person) with prepared
+#    statements in 10,000-row transactions, synchronous=FULL, on a copy.
+# 3. Ingest: wrk -t2 -c16 posts batches of 100 records for INGEST_SECONDS;
+#    records/s = requests/s x 100; the ratio to the baseline is the figure.
+# 4. While it runs: p99 of district coverage, one grid's gaps and a person
+#    search (wrk --latency, 2 connections each, one after another), and the
+#    server's peak VmRSS.
+# 5. Import: bench/gen-persons.mjs writes IMPORT_PEOPLE rows (default the
+#    same 1.2 M) and `fangkong import persons` loads them into a database
+#    holding only the regions and grids; time and peak RSS.
+# Everything listens on 127.0.0.1 and is stopped by PID on exit.
+set -eu
+cd "$(dirname "$0")/.."
+
+BIN=${FK_BIN:-build/release/fangkong}
+PEOPLE=${BENCH_PEOPLE:-1200000}
+DAYS=${BENCH_DAYS:-7}
+SECONDS_INGEST=${INGEST_SECONDS:-20}
+BASELINE_RECORDS=${BASELINE_RECORDS:-100000}
+IMPORT_PEOPLE=${IMPORT_PEOPLE:-$PEOPLE}
+CACHE=var/bench
+mkdir -p "$CACHE"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/fk-screen-XXXXXX")
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+cc -O2 -o "$TMP/insert_baseline" bench/insert_baseline.c $(pkg-config --cflags --libs sqlite3)
+
+# The cache is keyed by size and schema version (the newest migration).
+VERSION=$(ls schema/ | tail -1 | sed 's/^0*\([0-9]*\)_.*/\1/')
+DB="$CACHE/district-$PEOPLE-$DAYS-v$VERSION.db"
+if [ ! -f "$DB" ]; then
+	echo "screening: building the district ($PEOPLE residents, $DAYS days of history) into $DB"
+	rm -f "$DB" "$DB.key" "$DB-wal" "$DB-shm"
+	start=$(date +%s)
+	"$BIN" demo --db "$DB" --people "$PEOPLE" --days "$DAYS" > "$CACHE/logins.txt"
+	echo "screening: built in $(( $(date +%s) - start )) s"
+fi
+"$TMP/insert_baseline" --dump "$DB" 20000 > "$TMP/households.txt"
+echo "screening: $(wc -l < "$TMP/households.txt") households to screen"
+
+# 2. baseline on a copy
+cp "$DB" "$TMP/base.db"
+"$TMP/insert_baseline" "$TMP/base.db" "$TMP/households.txt" "$BASELINE_RECORDS" | tee "$TMP/baseline.txt"
+BASE=$(sed -n 's/.*= \([0-9]*\) records\/s/\1/p' "$TMP/baseline.txt")
+rm -f "$TMP/base.db"*
+
+# 3. the server on another copy, with a county-wide officer to record
+cp "$DB" "$TMP/srv.db"
+cp "$DB.key" "$TMP/srv.db.key"
+echo "bench-password-1" | "$BIN" user add bench --role officer --region 420106 --db "$TMP/srv.db" >/dev/null
+FK_QUIET=1 "$BIN" serve --db "$TMP/srv.db" --listen 127.0.0.1:0 2> "$TMP/serve.log" &
+SRV=$!
+PIDS="$PIDS $SRV"
+for i in $(seq 1 100); do
+	grep -q "serving http" "$TMP/serve.log" && break
+	sleep 0.1
+done
+URL=$(sed -n 's/.*serving \(http:\/\/[0-9.:]*\)\/.*/\1/p' "$TMP/serve.log")
+TOKEN=$(curl -s -X POST -H 'Content-Type: application/json' \
+	-d '{"username":"bench","password":"bench-password-1"}' "$URL/api/v1/session" |
+	sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+[ -n "$TOKEN" ] || { echo "screening: cannot sign in"; cat "$TMP/serve.log"; exit 1; }
+GRID=$(head -1 "$TMP/households.txt" | cut -d' ' -f2)
+
+rss_peak=0
+sample_rss() {
+	r=$(sed -n 's/VmRSS:[^0-9]*\([0-9]*\).*/\1/p' /proc/$SRV/status 2>/dev/null || echo 0)
+	[ "${r:-0}" -gt "$rss_peak" ] && rss_peak=$r
+	return 0
+}
+
+export FK_BENCH_TOKEN="$TOKEN" FK_BENCH_HOUSEHOLDS="$TMP/households.txt"
+wrk -t2 -c16 -d"${SECONDS_INGEST}s" -s bench/ingest.lua "$URL" > "$TMP/ingest.txt" 2> "$TMP/ingest.err" &
+WRK=$!
+PIDS="$PIDS $WRK"
+sleep 2
+probe() { # name path
+	FK_BENCH_PATH="$2" wrk -t1 -c2 -d4s --latency -s bench/probe.lua "$URL" > "$TMP/probe-$1.txt" 2>&1
+	sample_rss
+	p99=$(awk '/^ +99%/ {print $2}' "$TMP/probe-$1.txt")
+	rps=$(awk '/^Requests\/sec/ {print $2}' "$TMP/probe-$1.txt")
+	echo "screening: during ingest, $1 p99 $p99 ($rps req/s)"
+}
+probe coverage "/api/v1/coverage?region=420106"
+probe gaps "/api/v1/coverage/gaps?grid=$GRID&limit=100"
+probe search "/api/v1/persons?region=420106&name=%E7%8E%8B%E4%BC%9F&limit=20"
+while kill -0 $WRK 2>/dev/null; do sample_rss; sleep 0.5; done
+wait $WRK || true
+sample_rss
+REQS=$(awk '/^Requests\/sec/ {print $2}' "$TMP/ingest.txt")
+ERRS=$(grep -c "ingest: HTTP" "$TMP/ingest.err" || true)
+RATE=$(awk -v r="$REQS" 'BEGIN { printf "%.0f", r * 100 }')
+cat "$TMP/ingest.txt"
+echo "screening: ingest $RATE records/s over HTTP (batches of 100, 16 connections), $ERRS failed requests"
+echo "screening: baseline $BASE records/s (prepared inserts, 10,000-row transactions)"
+awk -v a="$RATE" -v b="$BASE" 'BEGIN { printf "screening: ratio %.2f (target >= 0.8)\n", a / b }'
+echo "screening: server peak RSS $((rss_peak / 1024)) MB (target <= 256)"
+kill $SRV 2>/dev/null || true
+wait $SRV 2>/dev/null || true
+
+# 5. import
+"$TMP/insert_baseline" --grids "$DB" > "$TMP/grids.txt" 2>/dev/null || true
+node bench/gen-persons.mjs "$IMPORT_PEOPLE" "$TMP/grids.txt" > "$TMP/persons.csv"
+"$BIN" demo --db "$TMP/imp.db" --people 0 > /dev/null
+start=$(date +%s.%N)
+"$BIN" import persons "$TMP/persons.csv" --db "$TMP/imp.db" > "$TMP/import.txt" &
+IMP=$!
+PIDS="$PIDS $IMP"
+peak=0
+while kill -0 $IMP 2>/dev/null; do
+	r=$(sed -n 's/VmRSS:[^0-9]*\([0-9]*\).*/\1/p' /proc/$IMP/status 2>/dev/null || echo 0)
+	[ "${r:-0}" -gt "$peak" ] && peak=$r
+	sleep 0.2
+done
+wait $IMP
+end=$(date +%s.%N)
+cat "$TMP/import.txt" | head -3
+awk -v s="$start" -v e="$end" -v n="$IMPORT_PEOPLE" 'BEGIN { printf "screening: import of %d persons in %.1f s (target <= 30 s)\n", n, e - s }'
+echo "screening: import peak RSS $((peak / 1024)) MB"
