@@ -94,6 +94,7 @@ check: deps
 
 bench: deps all
 	sh bench/http.sh
+	sh bench/screening.sh
 
 fuzz: deps
 	sh fuzz/run.sh
