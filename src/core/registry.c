@@ -710,6 +710,21 @@ int fk_person_upsert(fk_db *db, const fk_actor *who, const fk_person_in *p, cons
 			return FK_UPSERT_CREATED;
 		}
 	} else {
+		/* Someone registered earlier without a document, same name, same
+		 * household, is the same person: the number completes them. */
+		int64_t found = 0;
+		int rc = fk_db_int64(db, &found,
+				     "SELECT id FROM persons WHERE household_id = $1 AND name = $2 AND doc_hash IS NULL",
+				     "is", p->household_id, p->name);
+		if (rc < 0)
+			return fk_err_internal(e);
+		if (rc == FK_ROW) {
+			*id = found;
+			snprintf(old_grid, 16, "%s", grid);
+			if (update_row(db, who, found, p, grid, e) < 0)
+				return -1;
+			return FK_UPSERT_UPDATED;
+		}
 		int64_t nid = fk_person_insert(db, p, grid);
 		if (nid < 0)
 			return fk_err_internal(e);

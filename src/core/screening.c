@@ -112,6 +112,14 @@ int fk_screening_check(const json_t *records, fk_err *e)
 			fk_err_invalid(e, "status", "status: visited, not_home or refused");
 			return at(e, where);
 		}
+		/* the phone's clock orders a day's records: not from the future */
+		json_t *ra = json_object_get(rec, "recorded_at");
+		time_t now = time(NULL);
+		if (ra && (json_integer_value(ra) > (json_int_t)now + 600 ||
+			   json_integer_value(ra) < (json_int_t)now - (BACKDATE_DAYS + 1) * 86400)) {
+			fk_err_invalid(e, "recorded_at", "recorded_at: Unix seconds, not in the future");
+			return at(e, where);
+		}
 		json_t *persons = json_object_get(rec, "persons");
 		if (status != 0 && json_array_size(persons) > 0) {
 			fk_err_invalid(e, "persons", "persons: only for a visited household");

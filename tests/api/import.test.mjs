@@ -191,11 +191,7 @@ test('a person found by document number in another grid of the file is moved, wi
   assert.equal((await coverage(GRID_SIBLING)).households, s0.households + 1);
 });
 
-test('a document type without a number (a template\'s default) is not a reason to reject the row', {
-  todo: 'server bug: fk_person_parse (src/core/registry.c) now refuses doc_type without doc_number whenever '
-    + 'create is false ("doc_type: change it together with doc_number"), and do_row (src/core/import.c) parses '
-    + 'every row with create=false, so a row with 证件类型 filled and 身份证号 empty is rejected',
-}, async () => {
+test('a document type without a number (a template\'s default) is not a reason to reject the row', async () => {
   const csv = `姓名,证件类型,身份证号,网格,地址\n空号甲,身份证,,${GRID},模板路 1号\n空号乙,护照,,${GRID},模板路 1号\n`;
   const r = await upload('officer', csv);
   assert.equal(r.status, 200);
@@ -339,12 +335,7 @@ test('each import is audited as person.import with its counts', async () => {
   for (const e of entries) assert.ok(!e.detail.includes(ID.jia));
 });
 
-test('an unmasked export imports back with every row unchanged', {
-  todo: 'server bug: the export\'s rows of persons without a document number carry doc_type "id_card" and no '
-    + 'doc_number, which persons/import now rejects ("doc_type: change it together with doc_number", see the test '
-    + 'above); before the working-tree change the export had no building/unit/room/address columns and every row '
-    + 'was rejected for its address, although docs/api.md says "persons/import accepts back" the export',
-}, async () => {
+test('an unmasked export imports back with every row unchanged', async () => {
   const e = await srv.api('GET', `/api/v1/persons/export?region=${GRID}&reveal=1&reason=${encodeURIComponent('导回核对')}`,
     { token: T.officer });
   assert.equal(e.status, 200);
