@@ -10,15 +10,20 @@ let srv, browser;
 before(async () => { srv = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await srv?.stop(); });
 
-const PERM = { regions: 'region.read', users: 'user.read', audit: 'audit.read' };
+// in the order of web/js/features.js
+const PERM = {
+  screening: 'screening.write', command: 'screening.read', persons: 'person.read',
+  regions: 'region.read', users: 'user.read', audit: 'audit.read',
+};
 
-test('admin sees Overview, Regions, Users and Audit log', async () => {
+test('admin sees Overview, Command, Residents, Regions, Users and Audit log', async () => {
   const page = await openPage(browser, srv);
   await signIn(page, srv, 'admin');
-  assert.deepEqual(await navLabels(page), ['概览', '区划', '用户', '审计日志']);
+  assert.deepEqual(await navLabels(page), ['概览', '指挥调度', '居民', '区划', '用户', '审计日志']);
   assert.equal(await page.getAttribute('a.nav-link[data-nav=home]', 'aria-current'), 'page');
   // the home page's quick links follow the same table
-  assert.deepEqual(await page.locator('a.tile').evaluateAll((a) => a.map((e) => e.dataset.tile)), ['regions', 'users', 'audit']);
+  assert.deepEqual(await page.locator('a.tile').evaluateAll((a) => a.map((e) => e.dataset.tile)),
+    ['command', 'persons', 'regions', 'users', 'audit']);
   assert.match(await page.locator('.stats').innerText(), /武昌区[\s\S]*15 个街道[\s\S]*系统管理员/);
 
   await page.locator('a.nav-link[data-nav=audit]').click();
@@ -35,11 +40,11 @@ test('admin sees Overview, Regions, Users and Audit log', async () => {
   await page.context().close();
 });
 
-test('gridworker sees only Overview and Regions, and is told when a page is not theirs', async () => {
+test('gridworker sees Overview, Screening, Command, Residents and Regions, and is told when a page is not theirs', async () => {
   const page = await openPage(browser, srv);
   await signIn(page, srv, 'gridworker');
-  assert.deepEqual(await navLabels(page), ['概览', '区划']);
-  assert.equal(await page.locator('a.tile').count(), 1);
+  assert.deepEqual(await navLabels(page), ['概览', '入户排查', '指挥调度', '居民', '区划']);
+  assert.equal(await page.locator('a.tile').count(), 4);
   assert.match(await page.locator('.stats').innerText(), /第一网格[\s\S]*网格员/);
   assert.equal(await page.locator('text=您的辖区是最小管理单元，没有下级区划。').count(), 1);
   await shot(page, 'desktop-gridworker-home');

@@ -44,7 +44,7 @@ test('phone: login, drawer navigation, region pages, out of scope, sign out', as
   await toggle.click();
   await page.locator('a.nav-link[data-nav=regions]').waitFor({ state: 'visible' });
   assert.equal(await page.getAttribute('.menu-toggle', 'aria-expanded'), 'true');
-  assert.deepEqual(await navLabels(page), ['概览', '区划']);
+  assert.deepEqual(await navLabels(page), ['概览', '入户排查', '指挥调度', '居民', '区划']);
   assert.deepEqual(await smallTargets(page, 'a.nav-link, .topbar button'), []);
   assert.match(await page.locator('.nav-account').innerText(), /gridworker[\s\S]*网格员[\s\S]*第一网格/);
   await shot(page, 'phone-gridworker-menu', { fullPage: false });

@@ -17,10 +17,16 @@ let onUnauthorized = null;
 // Called when a signed-in request answers 401 (the session expired or was ended).
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 
-export async function api(method, path, body, { quiet401 = false } = {}) {
+// Calls the API; body is sent as JSON, or as it is (a File, a Blob) with
+// contentType when raw is set.  Resolves with the parsed answer; rejects
+// with an ApiError (status 0 when the server could not be reached).
+export async function api(method, path, body, { quiet401 = false, raw = false, contentType } = {}) {
   const headers = { 'X-Requested-With': 'fangkong', Accept: 'application/json' };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
-  if (body !== undefined) {
+  if (body !== undefined && raw) {
+    headers['Content-Type'] = contentType;
+    init.body = body;
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -80,4 +86,39 @@ export const users = {
 };
 export const audit = {
   list: ({ after, action, username, limit = 50 } = {}) => api('GET', `/audit${qs({ limit, after, action, username })}`),
+};
+
+// A region as a query parameter: the country ("") is left out (the scope).
+const rp = (code) => code || undefined;
+
+export const households = {
+  get: (id) => api('GET', `/households/${encodeURIComponent(id)}`),
+};
+export const persons = {
+  // filters: name, doc_suffix, phone_suffix, household_id, region
+  search: (filters, after, limit = 50) => api('GET', `/persons${qs({ ...filters, limit, after })}`),
+  get: (id) => api('GET', `/persons/${encodeURIComponent(id)}`),
+  reveal: (id, reason) => api('POST', `/persons/${encodeURIComponent(id)}/reveal`, { reason }),
+  // The CSV file itself is the body (the server detects UTF-8 or GB18030).
+  importCsv: (file, { grid, dryRun }) => api('POST', `/persons/import${qs({ dry_run: dryRun ? 1 : '', grid })}`,
+    file, { raw: true, contentType: 'text/csv' }),
+  // A plain link (the browser downloads it with the session cookie).
+  exportHref: ({ region, name } = {}) => `/api/v1/persons/export${qs({ region: rp(region), name })}`,
+};
+export const screenings = {
+  worklist: (grid, date) => api('GET', `/screenings/worklist${qs({ grid, date })}`),
+  // One request for a batch of records (an array answers {items: [...]}).
+  record: (records) => api('POST', '/screenings', records),
+};
+export const coverage = {
+  get: (region, date) => api('GET', `/coverage${qs({ region: rp(region), date })}`),
+  gaps: (region, date, after, limit = 50) => api('GET', `/coverage/gaps${qs({ region: rp(region), date, limit, after })}`),
+};
+export const alerts = {
+  list: ({ region, state, after, limit = 20 } = {}) => api('GET', `/alerts${qs({ region: rp(region), state, limit, after })}`),
+  close: (id, outcome, note) => api('POST', `/alerts/${encodeURIComponent(id)}/close`, note ? { outcome, note } : { outcome }),
+};
+export const reports = {
+  submit: (report) => api('POST', '/reports', report),
+  list: ({ region, date, missing, after, limit = 50 } = {}) => api('GET', `/reports${qs({ region: rp(region), date, missing: missing ? 1 : '', limit, after })}`),
 };

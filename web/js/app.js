@@ -4,6 +4,7 @@
 // the feature table in features.js.
 import { initI18n, setLang, t, label, otherLang } from './i18n.js';
 import * as API from './api.js';
+import * as outbox from './outbox.js';
 import { h, icon, notice } from './dom.js';
 import { allowed, match } from './features.js';
 import { renderLogin } from './views/login.js';
@@ -45,6 +46,7 @@ function showLogin() {
     note,
     onSignedIn: async () => {
       await loadMe();
+      startOutbox();
       if (parseHash().path === 'login') location.hash = '#/';
       render();
     },
@@ -73,6 +75,9 @@ function toggleNav() {
 
 async function signOut() {
   try { await API.session.delete(); } catch { /* gone already: still leave */ }
+  // Records not yet sent stay on the phone for the next sign-in; the cached
+  // worklists (they name residents) go.
+  await outbox.stop({ forget: true });
   state.me = null;
   state.loginNotice = { kind: 'success', key: 'login.signedOut' };
   closeNav();
@@ -86,7 +91,8 @@ function shell(me, current) {
     h('ul', allowed(me.permissions).map((f) => h('li', h('a.nav-link', {
       href: f.href, dataset: { nav: f.id }, 'aria-current': f.id === current ? 'page' : null,
       onclick: closeNav,
-    }, icon(f.icon), h('span', t(`nav.${f.id}`)))))),
+    }, icon(f.icon), h('span', t(`nav.${f.id}`)),
+    f.badge ? h('span.nav-badge', { dataset: { badge: f.badge }, hidden: true }) : null)))),
     h('div.nav-account', h('span.label', t('header.account')),
       h('strong', u.username), h('span', label('role', u.role)), h('span', u.region_name)));
   const header = h('header.topbar',
@@ -97,6 +103,9 @@ function shell(me, current) {
     h('a.brand', { href: '#/' }, icon('shield', 'brand-mark'),
       h('span.brand-name', t('app.name')), h('span.brand-title', t('app.title'))),
     h('div.topbar-right',
+      can('screening.write') ? h('a.outbox-pill', {
+        href: '#/screening', dataset: { badge: 'outbox' }, hidden: true, 'data-testid': 'outbox-pill',
+      }, icon('cloud'), h('span.n')) : null,
       h('div.who', { 'data-testid': 'who' }, h('strong', u.username),
         h('span', `${label('role', u.role)} · ${u.region_name}`)),
       langButton(),
@@ -107,6 +116,26 @@ function shell(me, current) {
   const scrim = h('div.scrim', { onclick: closeNav, 'aria-hidden': 'true' });
   const skip = h('a.skip', { href: '#main', onclick: (e) => { e.preventDefault(); main.focus(); } }, t('app.skip'));
   return { el: [skip, header, h('div.layout', nav, scrim, main)], main };
+}
+
+// Shows how many screening records wait on this phone (nav badge, topbar).
+function drawOutboxBadges(st) {
+  for (const el of document.querySelectorAll('[data-badge=outbox]')) {
+    const n = st.pending + st.failed;
+    el.hidden = !n;
+    el.classList.toggle('has-failed', st.failed > 0);
+    const text = st.failed ? t('outbox.badgeFailed', { n: st.pending, failed: st.failed, count: st.pending })
+      : t('outbox.badge', { n: st.pending, count: st.pending });
+    el.title = text;
+    el.setAttribute('aria-label', text);
+    const target = el.querySelector('.n') || el;
+    target.textContent = String(n);
+  }
+}
+
+// Starts the outbox for users who record screenings (sends what waits).
+function startOutbox() {
+  if (state.me && state.me.permissions.includes('screening.write')) outbox.start(state.me.user.username);
 }
 
 function pageError(main, titleKey, textKey) {
@@ -123,6 +152,7 @@ function showApp(focus) {
   document.body.className = 'page-app';
   const { el, main } = shell(state.me, m ? m.feature.id : null);
   root.replaceChildren(...el);
+  drawOutboxBadges(outbox.status);
   const ctx = {
     main, params: m ? m.params : {}, query, me: state.me, can, features: allowed(state.me.permissions),
     isCurrent: () => seq === state.renderSeq,
@@ -171,6 +201,8 @@ async function boot() {
       h('button.btn.btn-secondary', { type: 'button', onclick: () => location.reload() }, t('common.retry')))));
     return;
   }
+  outbox.subscribe(drawOutboxBadges);
+  startOutbox();
   window.addEventListener('hashchange', () => render(true));
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape') closeNav(); });
   render();

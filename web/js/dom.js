@@ -35,6 +35,13 @@ export function append(el, children) {
   return el;
 }
 
+// Replaces el's children (null/false skipped, arrays flattened; unlike
+// the DOM's replaceChildren, which would write "null").
+export function fill(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
+}
+
 // Icons are fixed SVG markup from this file, never data.
 const ICONS = {
   home: '<path d="M3 11.5 12 4l9 7.5"/><path d="M5.5 10v9.5h13V10"/><path d="M10 19.5v-5h4v5"/>',
@@ -53,6 +60,15 @@ const ICONS = {
   inbox: '<path d="M3.5 13.5 6 5.5h12l2.5 8v5h-17z"/><path d="M3.5 13.5h5l1 2h5l1-2h5"/>',
   check: '<circle cx="12" cy="12" r="8.5"/><path d="m8.2 12.3 2.6 2.6 5-5.4"/>',
   info: '<circle cx="12" cy="12" r="8.5"/><path d="M12 11v5.2M12 7.8v.2"/>',
+  screening: '<path d="M8.5 4.5H6v16h12v-16h-2.5"/><path d="M9 3.5h6v3H9z"/><path d="m9 13.2 2.2 2.2 4-4.4"/>',
+  command: '<path d="M4 20h16"/><path d="M6.5 20v-6M11 20V8M15.5 20v-9M20 20V5"/>',
+  persons: '<rect x="3.5" y="5" width="17" height="14" rx="1.5"/><circle cx="9" cy="11" r="2.2"/><path d="M5.8 16.2c.5-1.6 1.7-2.5 3.2-2.5s2.7.9 3.2 2.5M14.5 10h3.5M14.5 13.5h3.5"/>',
+  cloud: '<path d="M7 18.5h10a4 4 0 0 0 .6-7.95A5.5 5.5 0 0 0 7 9.5a4.5 4.5 0 0 0 0 9z"/><path d="M12 16v-5M9.8 13.2 12 11l2.2 2.2"/>',
+  offline: '<path d="M7 18.5h10a4 4 0 0 0 2.2-.65M20.6 14.5A4 4 0 0 0 17.6 10.55 5.5 5.5 0 0 0 9.2 6.3M6.4 9.6A4.5 4.5 0 0 0 7 18.5"/><path d="m3.5 3.5 17 17"/>',
+  edit: '<path d="M4.5 19.5h4l10-10-4-4-10 10z"/><path d="m13 7 4 4"/>',
+  eye: '<path d="M2.5 12S6 5.5 12 5.5 21.5 12 21.5 12 18 18.5 12 18.5 2.5 12 2.5 12z"/><circle cx="12" cy="12" r="2.8"/>',
+  upload: '<path d="M12 15.5V4.5M7.5 9 12 4.5 16.5 9"/><path d="M4.5 15v4.5h15V15"/>',
+  download: '<path d="M12 4.5v11M7.5 11l4.5 4.5 4.5-4.5"/><path d="M4.5 15v4.5h15V15"/>',
   shield: '<path d="M12 2.8 4.5 5.6v5.8c0 4.8 3.2 8.4 7.5 9.9 4.3-1.5 7.5-5.1 7.5-9.9V5.6z"/><path d="M12 8v7M8.5 11.5h7"/>',
 };
 

@@ -8,9 +8,25 @@ import * as home from './views/home.js';
 import * as regions from './views/regions.js';
 import * as users from './views/users.js';
 import * as audit from './views/audit.js';
+import * as screening from './views/screening.js';
+import * as command from './views/command.js';
+import * as persons from './views/persons.js';
 
 export const FEATURES = [
   { id: 'home', perm: null, icon: 'home', href: '#/', routes: { '': home.render } },
+  {
+    // the grid worker's phone app; badge: records waiting in the outbox
+    id: 'screening', perm: 'screening.write', icon: 'screening', href: '#/screening', badge: 'outbox',
+    routes: { screening: screening.render, 'screening/:grid': screening.render },
+  },
+  {
+    id: 'command', perm: 'screening.read', icon: 'command', href: '#/command',
+    routes: { command: command.renderIndex, 'command/:code': command.render },
+  },
+  {
+    id: 'persons', perm: 'person.read', icon: 'persons', href: '#/persons',
+    routes: { persons: persons.renderSearch, 'persons/:id': persons.renderPerson },
+  },
   {
     id: 'regions', perm: 'region.read', icon: 'regions', href: '#/regions',
     routes: { regions: regions.renderIndex, 'regions/:code': regions.render },

@@ -10,7 +10,9 @@ const PAGE = 50;
 // Actions the server records.  Features add theirs here (and action.<name>
 // in web/i18n/*.json); unknown actions still show, under their raw name.
 export const ACTIONS = ['login', 'login.failed', 'logout', 'user.create', 'user.passwd', 'user.disable',
-  'user.enable', 'region.create', 'region.import'];
+  'user.enable', 'region.create', 'region.import',
+  'person.search', 'person.view', 'person.reveal', 'person.export', 'person.import', 'person.create', 'person.update',
+  'household.create', 'household.update', 'screening.worklist', 'screening.record', 'alert.close', 'report.submit'];
 
 function actionLabel(a) { return label('action', a); }
 

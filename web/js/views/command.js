@@ -1,0 +1,271 @@
+// views/command.js - the command view (指挥调度): a day's screening coverage
+// of a region by its children, drilled down street → community → grid,
+// with the open abnormal alerts and the grids that have not sent their zero
+// report.  Made for a 1920 px wall screen; on a phone the parts stack and
+// the table becomes cards.  The region and date live in the address
+// (#/command/420106001?date=2026-11-28) so a view can be bookmarked.
+import { t, has, label, fmtNumber } from '../i18n.js';
+import * as API from '../api.js';
+import { h, fill, append, icon, notice, loading, errorText, pagedList, td } from '../dom.js';
+
+const GRID = 6;
+const STATUSES = ['visited', 'not_home', 'refused'];
+const OUTCOMES = ['normal_on_recheck', 'referred_to_clinic', 'home_isolation', 'centralised_isolation',
+  'reported_as_case', 'other'];
+let serverToday = null; // the server's today, learnt from an answer for "today"
+
+export function commandHref(code, date) {
+  const q = date ? `?date=${encodeURIComponent(date)}` : '';
+  return `#/command/${API.regionSeg(code)}${q}`;
+}
+
+// The translated reason an alert was raised (temperature, a symptom, a
+// history flag or a category).
+export function reasonLabel(r) {
+  if (r === 'temperature') return t('reason.temperature');
+  for (const p of ['symptom', 'history', 'category']) if (has(`${p}.${r}`)) return t(`${p}.${r}`);
+  return String(r);
+}
+
+function covered(r) { return r.visited + r.not_home + r.refused; }
+function share(r) { return r.households ? covered(r) / r.households : 0; }
+function pctText(r) { return r.households ? `${Math.round(share(r) * 100)}%` : '—'; }
+function level(r) {
+  if (!r.households) return 'none';
+  const s = share(r);
+  return s >= 0.9 ? 'high' : s >= 0.6 ? 'mid' : 'low';
+}
+
+// A stacked bar: visited, not at home, refused, over all households.
+function covBar(r) {
+  return h(`div.cov-bar.cov-${level(r)}`, { role: 'img', 'aria-label': t('command.barLabel', { pct: pctText(r) }) },
+    STATUSES.map((s) => h(`span.seg.seg-${s}`, { style: { width: r.households ? `${(r[s] * 100) / r.households}%` : '0' } })));
+}
+
+// Where the region is: ancestors in scope link to their own command view.
+function crumbs(region, date) {
+  const items = (region.path || []).map((p) => h('li', p.in_scope
+    ? h('a', { href: commandHref(p.code === 'root' ? '' : p.code, date) }, p.name)
+    : h('span.out-of-scope', p.name)));
+  items.push(h('li', h('span', { 'aria-current': 'page' }, region.name)));
+  return h('nav.breadcrumb', { 'aria-label': t('regions.breadcrumb') }, h('ol', items));
+}
+
+export function renderIndex(ctx) {
+  return render({ ...ctx, params: { code: API.regionSeg(ctx.me.scope.code) } });
+}
+
+export async function render(ctx) {
+  const { main, query } = ctx;
+  const code = !ctx.params.code || ctx.params.code === 'root' ? '' : ctx.params.code;
+  const date = query.get('date') || '';
+  fill(main, loading());
+  let cov;
+  let region;
+  try {
+    [cov, region] = await Promise.all([API.coverage.get(code, date), API.regions.get(code)]);
+  } catch (err) {
+    if (!ctx.isCurrent()) return;
+    if (err.status === 404) {
+      ctx.setTitle(t('regions.notFoundTitle'));
+      fill(main, h('section.page-error', h('h1', t('regions.notFoundTitle')), notice('error', t('regions.notFound')),
+        h('p', h('a.btn.btn-secondary', { href: '#/command' }, t('common.myArea')))));
+      return;
+    }
+    fill(main, h('div.page-head', h('h1', { tabindex: '-1' }, t('command.title'))),
+      notice('error', err.status === 400 && err.field === 'date' ? t('command.badDate') : errorText(err),
+        h('button.btn.btn-secondary', { type: 'button', onclick: () => render(ctx) }, t('common.retry'))));
+    return;
+  }
+  if (!ctx.isCurrent()) return;
+  if (!date) serverToday = cov.date;
+  const day = cov.date;
+  const self = cov.region;
+  ctx.setTitle(`${self.name} · ${t('command.title')}`);
+
+  // ---- head: where, which day ----
+  const dateInput = h('input', {
+    id: 'command-date', type: 'date', name: 'date', value: day, max: serverToday || null,
+  });
+  dateInput.addEventListener('change', () => {
+    if (dateInput.value) location.hash = commandHref(code, dateInput.value === serverToday ? '' : dateInput.value);
+  });
+  const parent = region.path && region.path.length ? region.path[region.path.length - 1] : null;
+  const head = h('div.page-head.command-head',
+    h('div.command-title',
+      crumbs(region, date),
+      h('h1', { tabindex: '-1' }, t('command.heading', { name: self.name })),
+      h('p.muted', t('command.intro', { date: day }))),
+    h('div.command-tools',
+      parent && parent.in_scope ? h('a.btn.btn-secondary', {
+        href: commandHref(parent.code === 'root' ? '' : parent.code, date),
+      }, icon('up'), h('span', t('regions.upTo', { name: parent.name }))) : null,
+      h('div.field.date-field', h('label', { for: 'command-date' }, t('command.date')), dateInput),
+      date && date !== serverToday ? h('a.btn.btn-secondary', { href: commandHref(code) }, t('command.today')) : null));
+
+  // ---- summary ----
+  const stat = (key, value, extra = '') => h(`div.stat.kpi-${key}${extra}`, { dataset: { kpi: key } },
+    h('span.stat-label', t(`command.kpi.${key}`)), h('span.stat-value', value));
+  const summary = h('div.stats.kpis', { 'data-testid': 'kpis' },
+    stat('coverage', pctText(self)),
+    stat('households', fmtNumber(self.households)),
+    stat('visited', fmtNumber(self.visited)),
+    stat('not_home', fmtNumber(self.not_home + self.refused)),
+    stat('unvisited', fmtNumber(self.unvisited), self.unvisited ? '.is-warn' : ''),
+    stat('abnormal', fmtNumber(self.abnormal), self.abnormal ? '.is-alert' : ''));
+
+  const covCard = self.level >= GRID ? gridCard(ctx, self, day) : coverageCard(ctx, cov, date);
+
+  fill(main, head, summary,
+    h('div.command-grid',
+      h('div.command-cov', covCard, h('p.legend',
+        STATUSES.concat('unvisited').map((s) => h('span.legend-item', h(`span.swatch.seg-${s}`), t(`screen.count.${s}`))))),
+      alertsCard(ctx, code),
+      reportsCard(ctx, code, day)));
+}
+
+function coverageCard(ctx, cov, date) {
+  const childLevel = cov.children.length ? cov.children[0].level : cov.region.level + 1;
+  let sort = 'code';
+  const tbody = h('tbody');
+  const cols = ['command.col.region', 'command.col.coverage', 'command.col.households', 'screen.count.visited',
+    'screen.count.not_home', 'screen.count.refused', 'screen.count.unvisited', 'screen.count.abnormal'];
+  const draw = () => {
+    const rows = [...cov.children];
+    if (sort === 'low') rows.sort((a, b) => share(a) - share(b) || a.code.localeCompare(b.code));
+    if (sort === 'abnormal') rows.sort((a, b) => b.abnormal - a.abnormal || a.code.localeCompare(b.code));
+    fill(tbody, ...rows.map((r) => h('tr', { dataset: { code: r.code } },
+      td(t('command.col.region'), h('a.region-link', { href: commandHref(r.code, date) }, r.name),
+        h('span.code', r.code)),
+      td({ label: t('command.col.coverage'), cls: 'cov-cell' }, covBar(r), h(`span.cov-pct.cov-${level(r)}`, pctText(r))),
+      td({ label: t('command.col.households'), cls: 'num' }, fmtNumber(r.households)),
+      td({ label: t('screen.count.visited'), cls: 'num opt' }, fmtNumber(r.visited)),
+      td({ label: t('screen.count.not_home'), cls: 'num opt' }, fmtNumber(r.not_home)),
+      td({ label: t('screen.count.refused'), cls: 'num opt' }, fmtNumber(r.refused)),
+      td({ label: t('screen.count.unvisited'), cls: 'num' }, fmtNumber(r.unvisited)),
+      td({ label: t('screen.count.abnormal'), cls: `num${r.abnormal ? ' is-alert' : ''}` },
+        r.abnormal ? h('strong.abn-count', icon('alert'), fmtNumber(r.abnormal)) : '0'))));
+  };
+  const sortSel = h('select', { id: 'command-sort' },
+    ['code', 'low', 'abnormal'].map((k) => h('option', { value: k }, t(`command.sort.${k}`))));
+  sortSel.addEventListener('change', () => { sort = sortSel.value; draw(); });
+  draw();
+  return h('section.card.coverage-card',
+    h('div.section-head', h('h2', t('command.byChild', { level: label('level', childLevel) })),
+      h('div.sort-field', h('label', { for: 'command-sort' }, t('command.sort')), sortSel)),
+    cov.children.length
+      ? h('div.table-wrap', h('table.data-table.coverage-table', { 'data-testid': 'coverage' },
+        h('thead', h('tr', cols.map((c, i) => h('th', { scope: 'col', class: i >= 2 ? 'num' : null }, t(c))))), tbody))
+      : h('p.muted', t('regions.noChildren')));
+}
+
+// At grid level: the households without a record that day.
+function gridCard(ctx, self, day) {
+  const list = h('ul.gap-list', { 'data-testid': 'gaps' });
+  return h('section.card.coverage-card',
+    h('div.section-head', h('h2', t('command.gaps')),
+      ctx.can('screening.write') ? h('a.btn.btn-primary', { href: `#/screening/${self.code}` }, t('command.openScreening')) : null),
+    pagedList({
+      listEl: list,
+      fetchPage: (after) => API.coverage.gaps(self.code, day, after),
+      renderItems: (items) => items.map((g) => h('li.gap-item',
+        h('strong', [g.building, g.unit, g.room].filter(Boolean).join(' ') || g.address),
+        h('span.muted', t('command.persons', { n: g.persons, count: g.persons })))),
+      emptyText: t('command.noGaps'),
+      isCurrent: ctx.isCurrent,
+    }));
+}
+
+function alertsCard(ctx, code) {
+  const list = h('ul.alert-list', { 'data-testid': 'alerts' });
+  const canClose = ctx.can('alert.close');
+  const item = (a) => {
+    const li = h('li.alert-item', { dataset: { alert: a.id, person: a.person_id } });
+    const closeSlot = h('div.alert-close');
+    const fever = a.temperature != null && a.temperature >= 37.3;
+    append(li, [
+      h('div.alert-head',
+        ctx.can('person.read') ? h('a.alert-name', { href: `#/persons/${a.person_id}` }, a.person_name)
+          : h('strong.alert-name', a.person_name),
+        a.temperature != null ? h(`span.temp${fever ? '.is-fever' : ''}`, `${a.temperature.toFixed(1)} °C`) : null),
+      h('div.alert-where', h('span', a.grid_name), h('span.code', a.grid), h('span.muted', a.date)),
+      h('div.reasons', a.reasons.map((r) => h('span.chip.chip-abnormal', reasonLabel(r)))),
+      canClose ? closeSlot : null]);
+    if (canClose) {
+      const open = h('button.btn.btn-small.btn-secondary', {
+        type: 'button', 'aria-expanded': 'false',
+        onclick: () => {
+          if (closeSlot.querySelector('form')) { closeSlot.querySelector('form').remove(); open.setAttribute('aria-expanded', 'false'); return; }
+          open.setAttribute('aria-expanded', 'true');
+          closeSlot.append(closeForm(a, (done) => {
+            li.classList.add('is-closed');
+            fill(closeSlot, notice('success', t('command.closed', { outcome: t(`outcome.${done.outcome}`) })));
+          }));
+          closeSlot.querySelector('select').focus();
+        },
+      }, t('command.close'));
+      closeSlot.append(open);
+    }
+    return li;
+  };
+  return h('section.card.alerts-card',
+    h('h2', icon('alert'), t('command.alerts')),
+    h('p.muted', t('command.alertsIntro')),
+    pagedList({
+      listEl: list,
+      fetchPage: (after) => API.alerts.list({ region: code, state: 'open', after, limit: 10 }),
+      renderItems: (items) => items.map(item),
+      emptyText: t('command.noAlerts'),
+      isCurrent: ctx.isCurrent,
+    }));
+}
+
+function closeForm(a, onClosed) {
+  const id = `close-${a.id}`;
+  const outcome = h('select', { id: `${id}-outcome`, name: 'outcome', required: true },
+    h('option', { value: '' }, t('command.chooseOutcome')),
+    OUTCOMES.map((o) => h('option', { value: o }, t(`outcome.${o}`))));
+  const note = h('input', { id: `${id}-note`, name: 'note', maxlength: '500', autocomplete: 'off' });
+  const msg = h('div.form-msg', { 'aria-live': 'polite' });
+  outcome.addEventListener('change', () => { outcome.removeAttribute('aria-invalid'); fill(msg); });
+  const submit = h('button.btn.btn-primary.btn-small', { type: 'submit' }, t('command.confirmClose'));
+  return h('form.close-form', {
+    novalidate: true,
+    onsubmit: async (e) => {
+      e.preventDefault();
+      if (!outcome.value) {
+        outcome.setAttribute('aria-invalid', 'true');
+        fill(msg, notice('error', t('command.needOutcome')));
+        return;
+      }
+      submit.disabled = true;
+      try {
+        const r = await API.alerts.close(a.id, outcome.value, note.value.trim());
+        onClosed(r);
+      } catch (err) {
+        submit.disabled = false;
+        fill(msg, notice('error', errorText(err, { byCode: { conflict: 'command.alreadyClosed' } })));
+      }
+    },
+  },
+  h('div.field', h('label', { for: outcome.id }, t('command.outcome')), outcome),
+  h('div.field', h('label', { for: note.id }, t('command.closeNote')), note),
+  msg, submit);
+}
+
+function reportsCard(ctx, code, day) {
+  const list = h('ul.missing-list', { 'data-testid': 'missing-reports' });
+  return h('section.card.reports-card',
+    h('h2', t('command.missing')),
+    h('p.muted', t('command.missingIntro', { date: day })),
+    pagedList({
+      listEl: list,
+      fetchPage: (after) => API.reports.list({ region: code, date: day, missing: true, after }),
+      renderItems: (items) => items.map((r) => h('li.missing-item', { dataset: { grid: r.grid } },
+        h('span.missing-name', r.name), h('span.code', r.grid),
+        r.late ? h('span.chip.chip-late', t('command.late')) : h('span.chip.chip-none', t('command.notYet')))),
+      emptyText: t('command.noMissing'),
+      isCurrent: ctx.isCurrent,
+    }));
+}
+

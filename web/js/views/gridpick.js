@@ -1,0 +1,91 @@
+// views/gridpick.js - choosing a grid inside the user's scope: one select per
+// level below the home region (street → community → grid), each filled from
+// /regions/{code}/children when the one above is chosen.  A user whose home
+// region is a grid has nothing to choose.
+import { t, label } from '../i18n.js';
+import * as API from '../api.js';
+import { h, fill, notice, errorText } from '../dom.js';
+
+const GRID = 6;
+
+async function allChildren(code) {
+  const out = [];
+  let after = null;
+  do {
+    const page = await API.regions.children(code, after, 1000);
+    out.push(...page.items);
+    after = page.next;
+  } while (after);
+  return out;
+}
+
+// The codes from below scope down to code (a grid): what `initial` takes to
+// preselect a remembered grid.
+const LEN = { 1: 2, 2: 4, 3: 6, 4: 9, 5: 12, 6: 15 };
+export function pathTo(scope, code) {
+  if (!code || !code.startsWith(scope.code)) return [];
+  const out = [];
+  for (let l = scope.level + 1; l <= GRID; l++) out.push(code.slice(0, LEN[l]));
+  return out;
+}
+
+// Returns {el, value()}: value() is the chosen grid's code or ''.  onChange
+// (code, name) runs when a grid is chosen (code '' when the choice is undone).
+// optional: the first option of each select reads "none" rather than "choose".
+export function gridPicker({ scope, idPrefix, onChange = () => {}, optional = false, initial = [] }) {
+  const el = h('div.grid-picker');
+  const msg = h('div.form-msg', { 'aria-live': 'polite' });
+  let chosen = '';
+  if (scope.level >= GRID) {
+    chosen = scope.code;
+    el.append(h('p.picked', scope.name, ' ', h('span.code', scope.code)));
+    return { el, value: () => chosen };
+  }
+  const selects = [];
+
+  // Adds the select for the children of code (at depth i), dropping deeper ones.
+  async function level(code, depth) {
+    selects.splice(depth).forEach((s) => s.closest('.field').remove());
+    fill(msg);
+    let kids;
+    try {
+      kids = await allChildren(code);
+    } catch (err) {
+      fill(msg, notice('error', errorText(err)));
+      return;
+    }
+    if (!kids.length) {
+      fill(msg, notice('info', t('pick.none')));
+      return;
+    }
+    const lvl = kids[0].level;
+    const id = `${idPrefix}-${lvl}`;
+    const sel = h('select', { id, name: `level${lvl}`, dataset: { level: lvl } },
+      h('option', { value: '' }, t(optional ? 'pick.noneChosen' : 'pick.choose')),
+      kids.map((k) => h('option', { value: k.code, dataset: { level: k.level } }, k.name)));
+    sel.addEventListener('change', () => {
+      const opt = sel.selectedOptions[0];
+      chosen = '';
+      if (!sel.value) {
+        selects.splice(depth + 1).forEach((s) => s.closest('.field').remove());
+        onChange('', '');
+      } else if (Number(opt.dataset.level) >= GRID) {
+        chosen = sel.value;
+        onChange(sel.value, opt.textContent);
+      } else {
+        onChange('', '');
+        level(sel.value, depth + 1);
+      }
+    });
+    selects.push(sel);
+    el.insertBefore(h('div.field', h('label', { for: id }, label('level', lvl)), sel), msg);
+    const want = initial[depth];
+    if (want && kids.some((k) => k.code === want)) {
+      sel.value = want;
+      sel.dispatchEvent(new Event('change'));
+    }
+  }
+  el.append(msg);
+  level(scope.code, 0);
+  return { el, value: () => chosen };
+}

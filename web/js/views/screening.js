@@ -1,0 +1,599 @@
+// views/screening.js - the grid worker's day, made for a phone held in one
+// hand: choose a grid (a grid worker whose home region is a grid has it
+// already), see today's progress and the households by building, unit and
+// room, record each household with one tap ("all normal") or a short form,
+// then send the grid's daily zero report.
+//
+// Records go through the outbox (outbox.js): stored on the phone first,
+// sent when there is a connection.  The page shows the cached worklist with
+// the statuses recorded here applied, so it works offline too.
+import { t, label, fmtTime } from '../i18n.js';
+import * as API from '../api.js';
+import * as outbox from '../outbox.js';
+import { h, fill, icon, notice, loading, errorText } from '../dom.js';
+import { gridPicker, pathTo } from './gridpick.js';
+
+const GRID = 6;
+export const SYMPTOMS = ['fever', 'cough', 'fatigue', 'short_breath', 'other'];
+export const HISTORY = ['from_key_area', 'contact_key_area', 'contact_case'];
+export const CATEGORIES = ['confirmed', 'suspected', 'febrile', 'close_contact'];
+const STATUSES = ['visited', 'not_home', 'refused'];
+const FEVER = 37.3;
+const QUICK_REASONS = ['report.reasonAway', 'report.reasonRefused', 'report.reasonNoAnswer'];
+
+const rememberKey = (me) => `fangkong.grid.${me.user.username}`;
+
+// A finding is abnormal at 37.3 °C or more, or with any symptom, history
+// flag or category (as the server decides; temperatures in tenths).
+export function findingAbnormal(f) {
+  return (f.temperature != null && Math.round(f.temperature * 10) >= Math.round(FEVER * 10))
+    || !!(f.symptoms && f.symptoms.length) || !!(f.history && f.history.length) || !!f.category;
+}
+export function recordAbnormal(r) { return (r.persons || []).some(findingAbnormal); }
+
+// "35.0" .. "42.0" (a comma is taken for a point); null when empty,
+// NaN when not a temperature in range.
+export function parseTemperature(s) {
+  const v = String(s || '').trim().replace(',', '.');
+  if (!v) return null;
+  if (!/^\d{2}(\.\d)?$/.test(v)) return NaN;
+  const n = Number(v);
+  return n >= 35 && n <= 42 ? n : NaN;
+}
+
+export function render(ctx) {
+  const { me } = ctx;
+  const grid = ctx.params.grid || (me.scope.level >= GRID ? me.scope.code : null);
+  if (!grid) return renderPicker(ctx);
+  return renderGrid(ctx, grid);
+}
+
+// ---- choosing a grid ----
+
+function renderPicker(ctx) {
+  const { me, main } = ctx;
+  let last = null;
+  try { last = localStorage.getItem(rememberKey(me)); } catch { /* not remembered */ }
+  const go = h('button.btn.btn-primary.btn-block', { type: 'button', disabled: true }, t('screen.open'));
+  let pickedCode = '';
+  const picker = gridPicker({
+    scope: me.scope,
+    idPrefix: 'pick',
+    initial: pathTo(me.scope, last),
+    onChange: (code) => { pickedCode = code; go.disabled = !code; },
+  });
+  go.addEventListener('click', () => { if (pickedCode) location.hash = `#/screening/${pickedCode}`; });
+  fill(main, 
+    h('div.page-head', h('h1', { tabindex: '-1' }, t('screen.title')), h('p.muted', t('screen.pickIntro'))),
+    h('section.card.pick-card', { 'data-testid': 'grid-picker' }, h('h2', t('screen.myGrids')), picker.el, go));
+}
+
+// ---- the grid's day ----
+
+function statusText(hh) {
+  if (!hh.status) return t('screen.status.none');
+  return t(`screen.status.${hh.status}`);
+}
+
+function place(hh) {
+  return [hh.building, hh.unit, hh.room].filter(Boolean).join(' ') || hh.address || `#${hh.id}`;
+}
+
+function age(m, year) {
+  return m.birth_year ? t('screen.age', { n: year - m.birth_year }) : '';
+}
+
+async function renderGrid(ctx, grid) {
+  const { main, me } = ctx;
+  fill(main, loading());
+  try { localStorage.setItem(rememberKey(me), grid); } catch { /* not remembered */ }
+  const canPick = me.scope.level < GRID;
+
+  let base = null;        // the worklist: server snapshot with accepted records applied
+  let fetchedAt = null;   // when it was fetched; null while showing only the cache
+  let offlineNote = null; // why the cached list is shown
+  const cached = await outbox.worklist(grid);
+  if (cached) {
+    base = cached.data;
+    fetchedAt = cached.fetched;
+  }
+  if (!ctx.isCurrent()) return;
+  try {
+    base = await API.screenings.worklist(grid);
+    await outbox.saveWorklist(grid, base);
+    fetchedAt = Date.now();
+  } catch (err) {
+    if (!ctx.isCurrent()) return;
+    if (err.status === 404 || err.status === 400) {
+      ctx.setTitle(t('screen.gridNotFound'));
+      fill(main, h('section.page-error', h('h1', t('screen.gridNotFound')),
+        notice('error', t('regions.notFound')),
+        h('p', h('a.btn.btn-secondary', { href: '#/screening' }, t('screen.title')))));
+      return;
+    }
+    if (!base) {
+      fill(main, h('div.page-head', h('h1', { tabindex: '-1' }, t('screen.title'))),
+        notice('error', errorText(err), h('button.btn.btn-secondary', {
+          type: 'button', onclick: () => renderGrid(ctx, grid),
+        }, t('common.retry'))));
+      return;
+    }
+    offlineNote = t('screen.cachedList', { time: fmtTime(Math.floor(fetchedAt / 1000)) });
+  }
+  if (!ctx.isCurrent()) return;
+  const g = base.grid;
+  ctx.setTitle(`${g.name} · ${t('screen.title')}`);
+  const year = Number(base.date.slice(0, 4));
+  const community = g.path && g.path.length ? g.path[g.path.length - 1].name : '';
+
+  // ---- state and the parts that change ----
+  let model = [];          // households with local records applied
+  let filter = 'all';
+  const cards = new Map(); // household id -> {li, update()}
+  const counts = h('div.progress-counts');
+  const bar = h('div.progress-bar', { role: 'img' });
+  const progressTitle = h('p.progress-title');
+  const filterBtns = {};
+  const syncbar = h('div.syncbar', { 'aria-live': 'polite', 'data-testid': 'syncbar' });
+  const failedBox = h('div.failed-box');
+  const flash = h('div.flash', { 'aria-live': 'polite' });
+  const listEl = h('div.hh-groups', { 'data-testid': 'households' });
+  const empty = h('div');
+  const report = reportCard();
+
+  function computeCounts() {
+    const c = { households: model.length, visited: 0, not_home: 0, refused: 0, unvisited: 0, abnormal: 0, pending: 0 };
+    for (const hh of model) {
+      if (hh.status) c[hh.status]++; else c.unvisited++;
+      if (hh.abnormal) c.abnormal++;
+      if (hh.pending) c.pending++;
+    }
+    return c;
+  }
+
+  function drawProgress(c) {
+    const done = c.visited + c.not_home + c.refused;
+    const pct = c.households ? Math.round((done * 100) / c.households) : 0;
+    fill(progressTitle, h('strong', t('screen.progress', { done, total: c.households })),
+      h('span.pct', `${pct}%`));
+    bar.setAttribute('aria-label', t('screen.progressLabel', { pct }));
+    fill(bar, ...STATUSES.map((s) => h(`span.seg.seg-${s}`, {
+      style: { width: c.households ? `${(c[s] * 100) / c.households}%` : '0' },
+    })));
+    fill(counts, 
+      ...[...STATUSES, 'unvisited'].map((s) => h(`div.count.count-${s}`, { dataset: { count: s } },
+        h('span.count-n', String(c[s])), h('span.count-label', t(`screen.count.${s}`)))),
+      h(`div.count.count-abnormal${c.abnormal ? '.is-alert' : ''}`, { dataset: { count: 'abnormal' } },
+        h('span.count-n', String(c.abnormal)), h('span.count-label', t('screen.count.abnormal'))));
+    filterBtns.all.querySelector('.n').textContent = c.households;
+    filterBtns.todo.querySelector('.n').textContent = c.unvisited;
+    filterBtns.abnormal.querySelector('.n').textContent = c.abnormal;
+  }
+
+  function visible(hh) {
+    if (filter === 'todo') return !hh.status;
+    if (filter === 'abnormal') return hh.abnormal;
+    return true;
+  }
+
+  function applyFilter() {
+    let shown = 0;
+    for (const hh of model) {
+      const card = cards.get(hh.id);
+      card.li.hidden = !visible(hh);
+      if (!card.li.hidden) shown++;
+    }
+    for (const grp of listEl.children) {
+      grp.hidden = ![...grp.querySelectorAll('li.hh')].some((li) => !li.hidden);
+    }
+    for (const [k, b] of Object.entries(filterBtns)) b.setAttribute('aria-pressed', String(k === filter));
+    fill(empty, shown ? '' : h('div.empty', icon('check'), h('p', t(filter === 'todo' ? 'screen.allDone' : 'screen.noneHere'))));
+  }
+
+  function drawSync(st, failed) {
+    const n = st.pending;
+    const online = navigator.onLine;
+    const cls = !online ? 'sync-offline' : n ? 'sync-pending' : 'sync-ok';
+    const text = !online ? t('screen.offline', { n, count: n }) : n ? t('screen.pending', { n, count: n }) : t('screen.synced');
+    syncbar.className = `syncbar ${cls}`;
+    fill(syncbar, icon(online ? (n ? 'cloud' : 'check') : 'offline'),
+      h('span.sync-text', text),
+      h('span.badge.outbox-count', { 'data-testid': 'outbox-count', hidden: !n }, String(n)),
+      n && online ? h('button.btn.btn-small.btn-secondary', {
+        type: 'button', onclick: () => outbox.flush(),
+      }, t('screen.sendNow')) : null,
+      offlineNote ? h('span.sync-note', offlineNote) : null);
+    fill(failedBox, ...(failed.length ? [h('section.card.failed-card', { 'data-testid': 'failed' },
+      h('h2', icon('alert'), t('screen.failedTitle')), h('p.muted', t('screen.failedIntro')),
+      h('ul.failed-list', failed.map((f) => {
+        const hh = model.find((x) => x.id === f.household_id);
+        return h('li', h('div', h('strong', hh ? place(hh) : `#${f.household_id}`), ' · ',
+          t(`screen.status.${f.body.status}`), ' · ', f.date),
+        h('p.failed-why', errorText(f.error || {}), f.error && f.error.message ? h('span.code', ` ${f.error.message}`) : null),
+        h('button.btn.btn-small.btn-secondary', {
+          type: 'button', onclick: () => outbox.discard(f.uuid),
+        }, t('screen.discard')));
+      })))] : []));
+  }
+
+  // Reloads the cached worklist and this grid's waiting records; redraws.
+  async function refresh() {
+    const w = await outbox.worklist(grid);
+    if (w && w.data.date === base.date) base = w.data;
+    const all = await outbox.items();
+    if (!ctx.isCurrent()) return;
+    const mine = all.filter((i) => i.grid === grid);
+    const pending = mine.filter((i) => i.state === 'pending' && i.date === base.date);
+    model = base.items.map((hh) => ({ ...hh, pending: false }));
+    const byId = new Map(model.map((hh) => [hh.id, hh]));
+    for (const p of pending) {
+      const hh = byId.get(p.household_id);
+      if (!hh) continue;
+      hh.status = p.body.status;
+      hh.abnormal = recordAbnormal(p.body);
+      hh.pending = true;
+    }
+    // first time, or the household list itself changed (fetched again)
+    if (cards.size !== model.length || model.some((hh) => !cards.has(hh.id))) {
+      cards.clear();
+      buildList();
+    }
+    for (const hh of model) cards.get(hh.id)?.update(hh);
+    drawProgress(computeCounts());
+    applyFilter();
+    drawSync(outbox.status, mine.filter((i) => i.state === 'failed'));
+    report.update();
+  }
+
+  // ---- the households ----
+
+  function buildList() {
+    const groups = new Map();
+    for (const hh of model) {
+      const key = [hh.building, hh.unit].filter(Boolean).join(' ') || t('screen.noBuilding');
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(hh);
+    }
+    fill(listEl, ...[...groups].map(([key, list]) => h('section.hh-group',
+      h('h3.hh-group-title', key, h('span.muted', t('screen.households', { n: list.length, count: list.length }))),
+      h('ul.hh-list', list.map((hh) => householdCard(hh).li)))));
+  }
+
+  function householdCard(hh0) {
+    let hh = hh0;
+    const chip = h('span.chip');
+    const queued = h('span.chip.chip-queued', { hidden: true }, icon('cloud'), t('screen.queued'));
+    const formSlot = h('div.hh-form-slot');
+    const okBtn = h('button.btn.btn-ok', {
+      type: 'button',
+      onclick: async () => {
+        okBtn.disabled = true;
+        await save({ status: 'visited', persons: hh.members.map((m) => ({ person_id: m.id })) });
+        okBtn.disabled = false;
+        fill(flash, notice('success', t('screen.savedNormal', { place: place(hh) })));
+      },
+    }, icon('check'), h('span.btn-label', t('screen.allNormal')));
+    const formBtn = h('button.btn.btn-secondary.btn-detail', {
+      type: 'button', 'aria-expanded': 'false',
+      onclick: () => {
+        if (formSlot.firstChild) return closeForm();
+        fill(formSlot, recordForm(hh, { onDone: closeForm, save }));
+        formBtn.setAttribute('aria-expanded', 'true');
+        formSlot.querySelector('input:checked, input')?.focus();
+      },
+    }, icon('edit'), h('span', t('screen.details')));
+    function closeForm() {
+      fill(formSlot);
+      formBtn.setAttribute('aria-expanded', 'false');
+    }
+    async function save(rec) {
+      const record = {
+        uuid: outbox.newUuid(), household_id: hh.id, date: base.date, status: rec.status,
+        recorded_at: Math.floor(Date.now() / 1000),
+      };
+      if (rec.status === 'visited') record.persons = rec.persons;
+      await outbox.add(grid, record);
+    }
+    const members = h('p.hh-members');
+    const li = h('li.hh', { dataset: { household: hh.id } },
+      h('div.hh-head', h('span.hh-place', hh.room && hh.building ? hh.room : place(hh)), h('span.hh-chips', chip, queued)),
+      members,
+      h('div.hh-actions', okBtn, formBtn),
+      formSlot);
+    const update = (next) => {
+      hh = next;
+      li.dataset.status = hh.status || 'none';
+      li.classList.toggle('is-abnormal', !!hh.abnormal);
+      li.classList.toggle('is-done', !!hh.status);
+      chip.className = `chip chip-${hh.abnormal ? 'abnormal' : hh.status || 'none'}`;
+      fill(chip, hh.abnormal ? icon('alert') : null, hh.abnormal ? t('screen.abnormal') : statusText(hh));
+      if (hh.abnormal && hh.status) chip.title = statusText(hh);
+      queued.hidden = !hh.pending;
+      fill(members, ...(hh.members.length ? hh.members.map((m, i) => h('span.member',
+        i ? ' · ' : '', m.name, h('span.muted', ` ${m.sex === 'U' ? '' : label('sex', m.sex)} ${age(m, year)}`.trimEnd()),
+        (m.tags || []).map((tg) => h('span.tag', label('tag', tg)))))
+        : [h('span.muted', t('screen.noMembers'))]));
+    };
+    update(hh);
+    cards.set(hh.id, { li, update });
+    return { li };
+  }
+
+  // ---- the zero report ----
+
+  function reportCard() {
+    const card = h('section.card.report-card', { id: 'zero-report', 'data-testid': 'zero-report' });
+    const summary = h('div.report-summary');
+    const unvisitedBox = h('div.report-unvisited');
+    const note = h('input', { id: 'report-note', name: 'note', maxlength: '500', autocomplete: 'off' });
+    const msg = h('div.form-msg', { 'aria-live': 'polite' });
+    const last = h('p.report-last.muted');
+    const reasons = new Map(); // household id -> input
+    let missingMarked = false;
+    let shownKey = null;
+    const submit = h('button.btn.btn-primary.btn-block', { type: 'submit' }, icon('check'), h('span', t('report.submit')));
+    const form = h('form.report-form', {
+      novalidate: true,
+      onsubmit: async (e) => {
+        e.preventDefault();
+        fill(msg);
+        const given = [];
+        for (const [id, input] of reasons) {
+          const v = input.value.trim();
+          input.removeAttribute('aria-invalid');
+          if (!v) continue;
+          if (v.length < 2) {
+            input.setAttribute('aria-invalid', 'true');
+            input.focus();
+            fill(msg, notice('error', t('report.reasonShort')));
+            return;
+          }
+          given.push({ household_id: id, reason: v });
+        }
+        submit.disabled = true;
+        try {
+          // Records still on the phone first: the server counts only what it has.
+          if (outbox.status.pending) await outbox.flush();
+          const waiting = (await outbox.items()).filter((i) => i.grid === grid && i.state === 'pending').length;
+          if (waiting) {
+            fill(msg, notice('error', t('report.waitOutbox', { n: waiting, count: waiting })));
+            return;
+          }
+          const body = { grid, date: base.date, unvisited: given };
+          if (note.value.trim()) body.note = note.value.trim();
+          const r = await API.reports.submit(body);
+          missingMarked = false;
+          fill(msg, notice('success', r.nothing_abnormal ? t('report.doneNothing')
+            : t('report.doneAbnormal', { n: r.abnormal, count: r.abnormal })));
+          last.textContent = t('report.lastAt', { time: fmtTime(r.reported_at) });
+        } catch (err) {
+          if (err.status === 409 && err.field === 'unvisited') {
+            // Someone's list may be stale: fetch the grid's day again, then
+            // ask a reason for each household still without a record.
+            try {
+              base = await API.screenings.worklist(grid);
+              await outbox.saveWorklist(grid, base);
+            } catch { /* keep what we have */ }
+            missingMarked = true;
+            await refresh();
+            const missing = [...reasons.values()].filter((i) => !i.value.trim());
+            fill(msg, notice('error', t('report.refused', { n: missing.length || '', count: missing.length })));
+            missing[0]?.focus();
+          } else {
+            fill(msg, notice('error', errorText(err)));
+          }
+        } finally {
+          submit.disabled = false;
+        }
+      },
+    },
+    unvisitedBox,
+    h('div.field', h('label', { for: 'report-note' }, t('report.note')), note),
+    msg, submit, last);
+    card.append(h('h2', t('report.title')), h('p.muted', t('report.intro')), summary, form);
+
+    function update() {
+      const c = computeCounts();
+      // a state, not an error: shown like one, but not announced as an alert
+      fill(summary, c.abnormal
+        ? h('div.notice.notice-error', icon('alert'), h('div.notice-body', h('p', t('report.abnormalToday', { n: c.abnormal, count: c.abnormal }))))
+        : notice('success', t('report.nothingAbnormal')));
+      const todo = model.filter((hh) => !hh.status);
+      const key = todo.map((hh) => hh.id).join(',');
+      if (key === shownKey && todo.length) {
+        // the same households: keep the inputs (and the focus) as they are
+        if (missingMarked) for (const i of reasons.values()) if (!i.value.trim()) i.setAttribute('aria-invalid', 'true');
+        return;
+      }
+      shownKey = key;
+      const keep = new Map([...reasons].filter(([id]) => todo.some((hh) => hh.id === id)));
+      reasons.clear();
+      if (!todo.length) {
+        fill(unvisitedBox, h('p.report-all', icon('check'), t('report.allVisited')));
+        return;
+      }
+      fill(unvisitedBox, 
+        h('p.report-todo', t('report.unvisited', { n: todo.length, count: todo.length })),
+        h('ul.reason-list', { 'data-testid': 'unvisited' }, todo.map((hh) => {
+          const id = `reason-${hh.id}`;
+          const old = keep.get(hh.id);
+          const input = h('input', {
+            id, name: id, maxlength: '200', autocomplete: 'off', value: old ? old.value : '',
+            placeholder: t('report.reasonPlaceholder'),
+          });
+          if (missingMarked && !input.value.trim()) input.setAttribute('aria-invalid', 'true');
+          input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
+          reasons.set(hh.id, input);
+          return h('li.reason-item', { dataset: { household: hh.id } },
+            h('label', { for: id }, place(hh)),
+            h('div.quick-reasons', QUICK_REASONS.map((k) => h('button.chip-btn', {
+              type: 'button',
+              onclick: () => { input.value = t(k); input.removeAttribute('aria-invalid'); },
+            }, t(k)))),
+            input);
+        })));
+    }
+    return Object.assign(card, { update });
+  }
+
+  async function loadReportState() {
+    try {
+      const r = await API.reports.list({ region: grid, date: base.date, limit: 1 });
+      const it = r.items.find((x) => x.grid === grid);
+      if (it && it.reported_at && ctx.isCurrent()) {
+        report.querySelector('.report-last').textContent = t('report.lastAt', { time: fmtTime(it.reported_at) });
+      }
+    } catch { /* offline: nothing to say */ }
+  }
+
+  // ---- the page ----
+  const filters = h('div.seg-filter', { role: 'group', 'aria-label': t('screen.filter') },
+    ...['all', 'todo', 'abnormal'].map((k) => {
+      filterBtns[k] = h('button.seg-btn', {
+        type: 'button', 'aria-pressed': String(k === filter), dataset: { filter: k },
+        onclick: () => { filter = k; applyFilter(); },
+      }, h('span', t(`screen.filter.${k}`)), h('span.n', '0'));
+      return filterBtns[k];
+    }));
+
+  fill(main, 
+    h('div.page-head.screen-head',
+      h('p.screen-where', community, canPick ? h('a.link', { href: '#/screening' }, t('screen.changeGrid')) : null),
+      h('h1', { tabindex: '-1' }, g.name),
+      h('p.muted.screen-date', t('screen.dateLine', { date: base.date }))),
+    syncbar, failedBox,
+    h('section.card.progress-card', { 'data-testid': 'progress' }, progressTitle, bar, counts),
+    flash,
+    filters, empty, listEl,
+    report);
+  await refresh();
+  loadReportState();
+
+  const unsub = outbox.subscribe(() => {
+    if (!ctx.isCurrent()) { unsub(); return; }
+    refresh();
+  });
+  const onNet = () => {
+    if (!ctx.isCurrent()) { window.removeEventListener('online', onNet); window.removeEventListener('offline', onNet); return; }
+    if (navigator.onLine && offlineNote && fetchedAt) offlineNote = null;
+    refresh();
+  };
+  window.addEventListener('online', onNet);
+  window.addEventListener('offline', onNet);
+}
+
+// The short form for one household: status; for a visited one, each member's
+// temperature, symptoms, 14-day history, category and note, with anything
+// abnormal flagged as it is entered.
+function recordForm(hh, { onDone, save }) {
+  const fid = `rec-${hh.id}`;
+  const msg = h('div.form-msg', { 'aria-live': 'polite' });
+  const statusRadios = STATUSES.map((s) => h('label.seg-radio',
+    h('input', { type: 'radio', name: `${fid}-status`, value: s, checked: s === (hh.status || 'visited') }),
+    h('span', t(`screen.status.${s}`))));
+  const membersBox = h('div.members-box');
+  const members = hh.members.map((m) => memberFields(fid, m));
+  membersBox.append(...members.map((x) => x.el));
+  if (!hh.members.length) membersBox.append(h('p.muted', t('screen.noMembers')));
+  const showMembers = () => {
+    const st = statusRadios.find((r) => r.querySelector('input').checked).querySelector('input').value;
+    membersBox.hidden = st !== 'visited';
+  };
+  statusRadios.forEach((r) => r.querySelector('input').addEventListener('change', showMembers));
+  showMembers();
+  const submit = h('button.btn.btn-primary', { type: 'submit' }, t('screen.save'));
+  return h('form.rec-form', {
+    novalidate: true, 'aria-label': t('screen.formFor', { place: place(hh) }),
+    onsubmit: async (e) => {
+      e.preventDefault();
+      fill(msg);
+      const status = statusRadios.map((r) => r.querySelector('input')).find((i) => i.checked).value;
+      const persons = [];
+      if (status === 'visited') {
+        for (const m of members) {
+          const f = m.read();
+          if (f === false) {
+            fill(msg, notice('error', t('screen.badTemperature')));
+            return;
+          }
+          if (f) persons.push(f);
+        }
+      }
+      submit.disabled = true;
+      try {
+        await save({ status, persons });
+        onDone();
+      } catch {
+        fill(msg, notice('error', t('screen.storeFailed')));
+        submit.disabled = false;
+      }
+    },
+  },
+  h('fieldset.status-set', h('legend', t('screen.result')), h('div.seg-radios', statusRadios)),
+  membersBox, msg,
+  h('div.form-actions', submit, h('button.btn.btn-secondary', { type: 'button', onclick: onDone }, t('common.cancel'))));
+}
+
+function chipBox(name, values, prefix) {
+  return h('div.chips', values.map((v) => h('label.chip-check',
+    h('input', { type: 'checkbox', name, value: v }), h('span', t(`${prefix}.${v}`)))));
+}
+
+// The fields for one member; read() answers the finding, null when the
+// member was not present, false when the temperature is wrong.
+function memberFields(fid, m) {
+  const id = `${fid}-${m.id}`;
+  const present = h('input', { type: 'checkbox', id: `${id}-present`, checked: true });
+  const temp = h('input.temp', {
+    id: `${id}-temp`, name: 'temperature', type: 'text', inputmode: 'decimal', autocomplete: 'off',
+    placeholder: '36.5', maxlength: '4', 'aria-describedby': `${id}-temp-hint`,
+  });
+  const symptoms = chipBox(`${id}-sym`, SYMPTOMS, 'symptom');
+  const history = chipBox(`${id}-hist`, HISTORY, 'history');
+  const category = h('select', { id: `${id}-cat`, name: 'category' },
+    h('option', { value: '' }, t('category.none')),
+    CATEGORIES.map((c) => h('option', { value: c }, t(`category.${c}`))));
+  const note = h('input', { id: `${id}-note`, name: 'note', maxlength: '500', autocomplete: 'off' });
+  const flag = h('span.abn-flag', { hidden: true }, icon('alert'), t('screen.abnormal'));
+  const body = h('div.member-body',
+    h('div.field.temp-field', h('label', { for: temp.id }, t('screen.temperature')), temp,
+      h('p.hint', { id: `${id}-temp-hint` }, t('screen.temperatureHint'))),
+    h('div.field', h('span.group-label', t('screen.symptoms')), symptoms),
+    h('div.field', h('span.group-label', t('screen.history')), history),
+    h('div.field', h('label', { for: category.id }, t('screen.category')), category),
+    h('div.field', h('label', { for: note.id }, t('screen.note')), note));
+  const el = h('fieldset.member-set', { dataset: { person: m.id } },
+    h('legend', h('span.member-name', m.name), flag),
+    h('label.present', present, h('span', t('screen.present'))),
+    body);
+  const checked = (box) => [...box.querySelectorAll('input:checked')].map((i) => i.value);
+  function read() {
+    if (!present.checked) return null;
+    const f = { person_id: m.id };
+    const tv = parseTemperature(temp.value);
+    if (Number.isNaN(tv)) return false;
+    if (tv !== null) f.temperature = tv;
+    const s = checked(symptoms);
+    if (s.length) f.symptoms = s;
+    const hi = checked(history);
+    if (hi.length) f.history = hi;
+    if (category.value) f.category = category.value;
+    if (note.value.trim()) f.note = note.value.trim();
+    return f;
+  }
+  function check() {
+    const tv = parseTemperature(temp.value);
+    temp.toggleAttribute('aria-invalid', Number.isNaN(tv) && temp.value.trim().length >= 2);
+    if (temp.hasAttribute('aria-invalid')) temp.setAttribute('aria-invalid', 'true');
+    temp.classList.toggle('is-fever', tv !== null && !Number.isNaN(tv) && tv >= FEVER);
+    const f = read();
+    const abn = !!f && findingAbnormal(f);
+    flag.hidden = !abn;
+    el.classList.toggle('is-abnormal', abn);
+    body.hidden = !present.checked;
+    el.classList.toggle('is-absent', !present.checked);
+  }
+  el.addEventListener('input', check);
+  el.addEventListener('change', check);
+  return { el, read: () => (read()), check };
+}
