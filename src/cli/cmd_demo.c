@@ -233,6 +233,7 @@ int cmd_demo(int argc, char **argv)
 		goto rollback;
 	if (fk_db_commit(db) < 0)
 		goto rollback;
+	fk_db_exec(db, "ANALYZE"); /* statistics for the planner after a bulk load */
 	printf("demo district 武汉市武昌区 (420106): %lld streets, %lld communities, %d grids\n",
 	       (long long)s.rows[3], (long long)s.rows[4], grids);
 	printf("%lld residents in %lld households; %lld days of screening: %lld records, %lld alerts, %lld zero reports\n",

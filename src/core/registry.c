@@ -193,25 +193,25 @@ json_t *fk_household_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 int64_t fk_household_ensure(fk_db *db, const char *grid, const char *building, const char *unit,
 			    const char *room, const char *address, bool *created, fk_err *e)
 {
-	int64_t id = 0;
+	int64_t id = 0, now = (int64_t)time(NULL);
 	*created = false;
+	/* insert first: in a bulk load most households are new */
 	int rc = fk_db_int64(db, &id,
-			     "SELECT id FROM households WHERE grid = $1 AND building = $2 AND unit = $3 AND room = $4"
-			     " AND address = $5",
-			     "sssss", grid, building, unit, room, address);
-	if (rc == FK_ROW)
+			     "INSERT INTO households (grid, building, unit, room, address, created_at, updated_at)"
+			     " VALUES ($1, $2, $3, $4, $5, $6, $6)"
+			     " ON CONFLICT (grid, building, unit, room, address) DO NOTHING RETURNING id",
+			     "sssssi", grid, building, unit, room, address, now);
+	if (rc == FK_ROW) {
+		*created = true;
 		return id;
+	}
 	if (rc < 0)
 		return fk_err_internal(e);
-	int64_t now = (int64_t)time(NULL);
 	rc = fk_db_int64(db, &id,
-			 "INSERT INTO households (grid, building, unit, room, address, created_at, updated_at)"
-			 " VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-			 "sssssi", grid, building, unit, room, address, now);
-	if (rc != FK_ROW)
-		return fk_err_internal(e);
-	*created = true;
-	return id;
+			 "SELECT id FROM households WHERE grid = $1 AND building = $2 AND unit = $3 AND room = $4"
+			 " AND address = $5",
+			 "sssss", grid, building, unit, room, address);
+	return rc == FK_ROW ? id : fk_err_internal(e);
 }
 
 json_t *fk_household_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
@@ -693,7 +693,17 @@ int fk_person_upsert(fk_db *db, const fk_actor *who, const fk_person_in *p, cons
 		     char *old_grid, fk_err *e)
 {
 	old_grid[0] = '\0';
-	if (!p->doc_number[0]) {
+	if (p->fresh_household) {
+		/* nobody lives in a household made a moment ago: only a clash
+		 * of document numbers can stop the insert */
+		int64_t nid = fk_person_insert(db, p, grid);
+		if (nid < 0)
+			return fk_err_internal(e);
+		if (nid > 0) {
+			*id = nid;
+			return FK_UPSERT_CREATED;
+		}
+	} else if (!p->doc_number[0]) {
 		/* Without a document number nothing in the database prevents a
 		 * second row: look for the same name in the same household first. */
 		int64_t found = 0;

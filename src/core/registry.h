@@ -67,6 +67,7 @@ typedef struct fk_person_in {
 	int64_t tags, history;
 	const char *origin;
 	int64_t arrival_day;
+	bool fresh_household; /* bulk loads: the household was created just now */
 } fk_person_in;
 
 enum {

@@ -8,7 +8,8 @@
  *
  * A connection is used by one thread at a time.  Prepared statements are
  * cached per connection by SQL text: fk_db_query() on the same text reuses
- * the statement.  A statement is reset by the next fk_db_query() on the same
+ * the statement.  Bound strings and blobs are not copied: they must stay
+ * valid until the statement is stepped to its end or reset.  A statement is reset by the next fk_db_query() on the same
  * text, by fk_stmt_done(), or when it returns FK_DONE.
  */
 #ifndef FK_DB_H
