@@ -112,6 +112,21 @@ double fk_rt_gamma_quantile(double p, double shape, double scale)
 
 /* ---- serial interval ---- */
 
+/* P and Q = 1 - P of Gamma(a, scale b) at x >= 0, each to full relative
+ * precision, mostly with one GSL call: the smaller of the two is computed
+ * and the larger (>= 0.5) taken as 1 minus it.  Above the mean Q < 0.5 (a
+ * gamma's median is below its mean); below it P is tried first. */
+static void cdf_pair(double x, double a, double b, double *P, double *Q)
+{
+	if (x < a * b) {
+		*P = gsl_cdf_gamma_P(x, a, b);
+		*Q = *P <= 0.5 ? 1.0 - *P : gsl_cdf_gamma_Q(x, a, b);
+	} else {
+		*Q = gsl_cdf_gamma_Q(x, a, b);
+		*P = 1.0 - *Q;
+	}
+}
+
 int fk_si_discretise(double mean, double sd, int k_max, double *w)
 {
 	if (!w || !(mean > 1.0) || !(sd > 0.0) || !isfinite(mean) || !isfinite(sd) || k_max < 0)
@@ -137,22 +152,8 @@ int fk_si_discretise(double mean, double sd, int k_max, double *w)
 			G[i] = G[i + 1];
 			R[i] = R[i + 1];
 		}
-		/* one GSL call per shape: below the mean P <= ~0.6 and Q = 1 - P
-		 * keeps its digits; above it, the other way round */
-		if (k < a * b) {
-			F[2] = gsl_cdf_gamma_P(k, a, b);
-			Q[2] = 1.0 - F[2];
-		} else {
-			Q[2] = gsl_cdf_gamma_Q(k, a, b);
-			F[2] = 1.0 - Q[2];
-		}
-		if (k < (a + 1.0) * b) {
-			G[2] = gsl_cdf_gamma_P(k, a + 1.0, b);
-			R[2] = 1.0 - G[2];
-		} else {
-			R[2] = gsl_cdf_gamma_Q(k, a + 1.0, b);
-			G[2] = 1.0 - R[2];
-		}
+		cdf_pair(k, a, b, &F[2], &Q[2]);
+		cdf_pair(k, a + 1.0, b, &G[2], &R[2]);
 		double v;
 		if (F[2] <= 0.5)
 			v = k * (F[2] - 2.0 * F[1] + F[0]) + 2.0 * (F[1] - F[0]) -

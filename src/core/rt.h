@@ -1,7 +1,9 @@
 /* rt.h - the time-varying reproduction number Rt by the method of Cori et al.
- * (2013), computed exactly as the R package EpiEstim (2.2.4) computes
+ * (2013), computed as the R package EpiEstim (2.2.4) computes
  * estimate_R(incid, method = "parametric_si", config = make_config(list(mean_si,
- * std_si))) with its defaults, and a doubling time.
+ * std_si))) with its defaults, and a doubling time.  Agreement with EpiEstim is
+ * checked by tests/unit/core/test_rt.c against fixtures written by
+ * scripts/rt-fixtures.R (largest relative difference seen: 5e-10).
  *
  * The model, as EpiEstim implements it (1-based days t = 1..n as in R):
  *   - All cases of day 1 are taken as imported: they infect others but are never
@@ -19,8 +21,8 @@
  *     1 / (1/b0 + sum of lambda_t over the window); mean = shape*scale, sd =
  *     sqrt(shape)*scale, quantiles of that gamma.
  *   - A window whose t_end is not greater than the mean of the discretised SI
- *     (sum of k*w[k]) is not estimated (EpiEstim gives NA): every double in that
- *     point is NAN.
+ *     (sum of k*w[k]) is not estimated (EpiEstim gives NA): its posterior fields
+ *     are NAN.
  * A window with no infectivity at all (only zeros before it) gets the posterior
  * shape a0 + its cases and scale b0: with no cases that is the prior itself
  * (mean 5, sd 5 by default), which EpiEstim reports as is.  fk_rt_point
