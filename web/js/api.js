@@ -13,6 +13,23 @@ export class ApiError extends Error {
   }
 }
 
+// The server's clock, learnt from the Date header of its answers (kept for
+// offline use): records carry the time they were made by that clock, and
+// the server refuses times in its future, so a phone whose clock runs fast
+// must not stamp its own.
+const SKEW_KEY = 'fangkong.clockSkew';
+let skew = Number((() => { try { return localStorage.getItem(SKEW_KEY); } catch { return 0; } })()) || 0;
+function learnClock(res) {
+  const d = Date.parse(res.headers.get('Date') || '');
+  if (!Number.isFinite(d)) return;
+  const next = d + 500 - Date.now(); // the header is whole seconds
+  if (Math.abs(next - skew) < 2000) return;
+  skew = next;
+  try { localStorage.setItem(SKEW_KEY, String(Math.round(skew))); } catch { /* not kept */ }
+}
+// Milliseconds since the epoch by the server's clock (as last seen).
+export function serverNow() { return Date.now() + skew; }
+
 let onUnauthorized = null;
 // Called when a signed-in request answers 401 (the session expired or was ended).
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
@@ -36,6 +53,7 @@ export async function api(method, path, body, { quiet401 = false, raw = false, c
   } catch {
     throw new ApiError(0, 'network', '');
   }
+  learnClock(res);
   if (res.status === 204) return null;
   let data = null;
   const text = await res.text();

@@ -289,7 +289,7 @@ async function renderGrid(ctx, grid) {
     async function save(rec) {
       const record = {
         uuid: outbox.newUuid(), household_id: hh.id, date: base.date, status: rec.status,
-        recorded_at: Math.floor(Date.now() / 1000),
+        recorded_at: Math.floor(API.serverNow() / 1000),
       };
       if (rec.status === 'visited') record.persons = rec.persons;
       await outbox.add(grid, record);
