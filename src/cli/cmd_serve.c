@@ -25,6 +25,7 @@ static const char usage[] =
 	"default 268435456), FK_REPORT_HOUR (zero reports are late after it, default 20), FK_EDITION\n"
 	"(the diagnosis and treatment protocol edition in force, default 7; 5 allows clinical diagnosis),\n"
 	"FK_OBSERVATION_DAYS (medical observation after the last exposure, default 14),\n"
+	"FK_SI_MEAN and FK_SI_SD (the serial interval for Rt in tenths of a day, default 47 and 29),\n"
 	"FK_SESSION_TTL (seconds, default 43200),\n"
 	"FK_LOGIN_MAX_FAILURES (per username, default 5), FK_LOGIN_MAX_ADDR_FAILURES (per address,\n"
 	"default 5; raise it behind a shared proxy) and FK_LOGIN_WINDOW (seconds, default 900) for sign-in\n"
@@ -121,6 +122,9 @@ int cmd_serve(int argc, char **argv)
 	fk_report_hour = (int)env_long("FK_REPORT_HOUR", 20, 0, 24);
 	fk_protocol_edition = (int)env_long("FK_EDITION", 7, 2, 9);
 	fk_observation_days = (int)env_long("FK_OBSERVATION_DAYS", 14, 1, 60);
+	/* the serial interval in tenths of a day: FK_SI_MEAN=47 is 4.7 days */
+	fk_rt_settings.si_mean = (double)env_long("FK_SI_MEAN", 47, 11, 300) / 10.0;
+	fk_rt_settings.si_sd = (double)env_long("FK_SI_SD", 29, 1, 300) / 10.0;
 
 	/* Refuse to start on a missing or old database rather than fail later. */
 	fk_db *h;

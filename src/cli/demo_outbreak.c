@@ -143,7 +143,9 @@ static int add_contact(fk_db *db, const dcase *c, int pi, const person *ps, cons
 					      "temperature", 36.1 + demo_between(0, 8) / 10.0);
 			json_t *r = fk_followup_add(db, &fk_actor_cli, obs, f, &e);
 			json_decref(f);
-			if (!r && e.status != 409)
+			/* a slot recorded already, or a day before an observation that
+			 * an earlier contact started later: nothing to add */
+			if (!r && e.status != 409 && e.status != 400)
 				return fk_log_err("demo: follow-up: %s", e.message);
 			json_decref(r);
 			out->followups += r != NULL;

@@ -3,6 +3,7 @@
  * changes a day; statistics read O(days) aggregate rows. */
 #include "core/cases.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -547,4 +548,68 @@ json_t *fk_case_stats(fk_db *db, const fk_actor *who, const char *region, int64_
 internal:
 	fk_err_internal(e);
 	return NULL;
+}
+
+/* ---- the reproduction number ---- */
+
+fk_rt_config fk_rt_settings = FK_RT_CONFIG_DEFAULT;
+
+static json_t *num_or_null(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+json_t *fk_case_rt(fk_db *db, const fk_actor *who, const char *region, int64_t to, int days, fk_err *e)
+{
+	const char *code = region ? region : who->region;
+	if (fk_region_level_of(code) < 0 || !fk_scope_contains(who->region, code)) {
+		fk_err_not_found(e, "region %s not found", *code ? code : "root");
+		return NULL;
+	}
+	if (days < fk_rt_settings.window + 2 || days > 366) {
+		fk_err_invalid(e, "days", "days: from %d to 366", fk_rt_settings.window + 2);
+		return NULL;
+	}
+	/* incidence by onset from the epidemic curve's aggregate: O(days) */
+	double inc[366] = { 0 };
+	int64_t from = to - days + 1;
+	fk_stmt *st;
+	if (fk_db_query(db, &st, "SELECT day, cases FROM onset_daily WHERE region = $1 AND day >= $2 AND day <= $3",
+			"sii", code, from, to) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	while (fk_stmt_step(st) == FK_ROW)
+		inc[fk_stmt_int64(st, 0) - from] = (double)fk_stmt_int64(st, 1);
+	fk_stmt_done(st);
+	fk_rt_point pts[366];
+	int n = fk_rt_estimate(inc, days, &fk_rt_settings, pts);
+	if (n < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++) {
+		const fk_rt_point *p = &pts[i];
+		char ds[11], de[11];
+		fk_date_format(from + p->t_start - 1, ds);
+		fk_date_format(from + p->t_end - 1, de);
+		json_array_append_new(items, json_pack("{s:s, s:s, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "from", ds,
+						       "to", de, "cases", p->cases, "mean", num_or_null(p->mean), "sd",
+						       num_or_null(p->sd), "median", num_or_null(p->median), "q025",
+						       num_or_null(p->q025), "q975", num_or_null(p->q975), "q05",
+						       num_or_null(p->q05), "q95", num_or_null(p->q95)));
+	}
+	double dt = fk_doubling_time(inc, days, FK_RT_DOUBLING_DAYS);
+	json_t *incidence = json_array();
+	for (int i = 0; i < days; i++) {
+		char d[11];
+		fk_date_format(from + i, d);
+		json_array_append_new(incidence, json_pack("{s:s, s:f}", "date", d, "cases", inc[i]));
+	}
+	return json_pack("{s:s, s:{s:f, s:f, s:f, s:f, s:i}, s:o, s:o, s:o, s:b}", "region", code, "config", "si_mean",
+			 fk_rt_settings.si_mean, "si_sd", fk_rt_settings.si_sd, "prior_mean", fk_rt_settings.prior_mean,
+			 "prior_sd", fk_rt_settings.prior_sd, "window", fk_rt_settings.window, "incidence", incidence,
+			 "items", items, "doubling_time", isfinite(dt) ? json_real(dt) : json_null(), "growing",
+			 isfinite(dt) && dt > 0);
 }

@@ -17,6 +17,7 @@
 
 #include "core/actor.h"
 #include "core/rows.h"
+#include "core/rt.h"
 #include "store/db.h"
 #include "util/err.h"
 
@@ -53,5 +54,16 @@ json_t *fk_case_list(fk_db *db, const fk_actor *who, const fk_case_filter *f, co
  * per day the new counts by category, discharges and deaths, and the
  * cumulative counts; plus the epidemic curve by onset. */
 json_t *fk_case_stats(fk_db *db, const fk_actor *who, const char *region, int64_t from, int64_t to, fk_err *e);
+
+/* The serial interval and prior in force (FK_SI_MEAN, FK_SI_SD; defaults
+ * 4.7 and 2.9 days, Nishiura et al. 2020; prior mean 5, sd 5; 7-day windows). */
+extern fk_rt_config fk_rt_settings;
+
+/* Rt by the method of Cori et al. (2013) on the epidemic curve of region
+ * for the days days ending on to: {region, config, incidence: [{date,
+ * cases}], items: [{from, to, cases, mean, sd, median, q025, q975, q05,
+ * q95}] (null where only the prior speaks), doubling_time (days, null when
+ * not growing), growing}. */
+json_t *fk_case_rt(fk_db *db, const fk_actor *who, const char *region, int64_t to, int days, fk_err *e);
 
 #endif

@@ -98,3 +98,19 @@ int h_community_states(fk_req *r)
 		return -1;
 	return fk_req_reply(r, 200, fk_community_states(r->db, &r->actor, fk_req_region(r, "region"), &page, &r->err));
 }
+
+int h_stats_rt(fk_req *r)
+{
+	int64_t to = fk_today();
+	const char *t = fk_req_query(r, "to"), *d = fk_req_query(r, "days");
+	if (t && fk_date_parse(t, &to) < 0)
+		return fk_req_fail(r, 400, "invalid", "to", "to: a date YYYY-MM-DD");
+	long days = 60;
+	if (d) {
+		char *end;
+		days = strtol(d, &end, 10);
+		if (!*d || *end)
+			return fk_req_fail(r, 400, "invalid", "days", "days: a whole number");
+	}
+	return fk_req_reply(r, 200, fk_case_rt(r->db, &r->actor, fk_req_region(r, "region"), to, (int)days, &r->err));
+}

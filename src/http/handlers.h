@@ -54,6 +54,7 @@ int h_case_create(fk_req *r);
 int h_case_get(fk_req *r);
 int h_case_transition(fk_req *r);
 int h_stats_daily(fk_req *r);
+int h_stats_rt(fk_req *r);
 int h_clusters_list(fk_req *r);
 int h_cluster_get(fk_req *r);
 int h_community_states(fk_req *r);

@@ -76,6 +76,7 @@ const fk_route fk_routes[] = {
 	{ "GET", "/api/v1/communities/states", h_community_states, P(STATS_READ), 0,
 	  "each community's epidemic state over 14 days" },
 	{ "GET", "/api/v1/stats/daily", h_stats_daily, P(STATS_READ), 0, "daily case counts and the epidemic curve" },
+	{ "GET", "/api/v1/stats/rt", h_stats_rt, P(STATS_READ), 0, "Rt (Cori et al.) with its credible interval" },
 
 	{ "GET", "/api/v1/audit", h_audit_list, P(AUDIT_READ), 0, "the audit log in scope" },
 };
