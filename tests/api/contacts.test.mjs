@@ -1,0 +1,320 @@
+// Close contacts and medical observation: tracing (known and new persons),
+// the exposure window, contacts of contacts by edition, observation periods,
+// follow-ups, release, conversion to a case, and the transmission chains
+// the links make.  Tests run in order on one server (600 residents: no demo
+// outbreak); a second server runs under protocol edition 5.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/harness.mjs';
+import { COUNTY, COMM1, GRID, GRID_SIBLING, GRID_STREET2, idNumber, addDays } from './registry-helpers.mjs';
+
+let srv, today;
+const T = {};
+const now = () => Math.floor(Date.now() / 1000);
+
+before(async () => {
+  srv = await startServer({ people: 600, days: 1 });
+  for (const u of ['admin', 'commander', 'officer', 'officer2', 'doctor', 'gridworker']) T[u] = await srv.login(u);
+  today = (await srv.api('GET', '/api/v1/stats/daily', { token: T.doctor })).body.days.at(-1).date;
+});
+after(async () => { await srv?.stop(); });
+
+function assertError(r, status, code, field) {
+  assert.equal(r.status, status, JSON.stringify(r.body).slice(0, 500));
+  assert.equal(r.body.error.code, code, JSON.stringify(r.body));
+  if (field !== undefined) assert.equal(r.body.error.field, field, JSON.stringify(r.body));
+}
+
+let seq = 0;
+async function person(s = srv, token = T.officer, extra = {}) {
+  seq++;
+  const h = await s.api('POST', '/api/v1/households', { token, body: { grid: GRID, building: '密接楼', room: String(2000 + seq) } });
+  assert.equal(h.status, 201, JSON.stringify(h.body));
+  const p = await s.api('POST', '/api/v1/persons', { token, body: { household_id: h.body.id, name: `密接${seq}`, ...extra } });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  return p.body;
+}
+async function mkCase(extra = {}, s = srv, token = T.doctor, off = T.officer) {
+  const p = await person(s, off);
+  const r = await s.api('POST', '/api/v1/cases', {
+    token,
+    body: { person_id: p.id, category: 'confirmed', diagnosis_time: now() - 600, reporting_unit: '武昌医院', place: 'designated_hospital', onset_date: addDays(today, -3), ...extra },
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body;
+}
+const contact = (body, s = srv, token = T.doctor) => s.api('POST', '/api/v1/contacts', { token, body });
+const exposure = (first, last) => ({ setting: 'household', first_exposure: first, last_exposure: last });
+const followup = (obs, body) => srv.api('POST', `/api/v1/observations/${obs}/followups`, { token: T.doctor, body });
+const observation = async (id) => {
+  const r = await srv.api('GET', '/api/v1/observations?limit=1000', { token: T.doctor });
+  assert.equal(r.status, 200);
+  return r.body.items.find((o) => o.id === id);
+};
+
+let A; // the source case (confirmed, onset 3 days ago)
+
+test('a contact who is a known person: 201, observation until the last exposure + 14 days', async () => {
+  A = await mkCase();
+  const p = await person();
+  const last = addDays(today, -1);
+  const r = await contact({ source_case_id: A.id, person_id: p.id, ...exposure(addDays(today, -4), last) });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const k = r.body;
+  for (const f of ['id', 'person_id', 'region', 'source_case_id', 'setting', 'first_exposure', 'last_exposure', 'warning',
+    'observation_id', 'observation_end']) assert.ok(f in k, `missing ${f}`);
+  assert.equal(k.source_contact_id ?? null, null);
+  assert.equal(k.person_id, p.id);
+  assert.equal(k.region, GRID);
+  assert.equal(k.source_case_id, A.id);
+  assert.equal(k.warning ?? '', '');
+  assert.equal(k.observation_end, addDays(last, 14));
+  const o = await observation(k.observation_id);
+  assert.equal(o.reason, 'contact');
+  assert.equal(o.contact_id, k.id);
+  assert.equal(o.person_id, p.id);
+  assert.equal(o.state, 'active');
+  assert.equal(o.mode, 'home');
+  assert.equal(o.start_date, today);
+  assert.equal(o.end_date, addDays(last, 14));
+  const list = await srv.api('GET', `/api/v1/contacts?case_id=${A.id}`, { token: T.doctor });
+  assert.equal(list.status, 200);
+  const it = list.body.items.find((x) => x.id === k.id);
+  assert.equal(it.observation_id, k.observation_id);
+  assert.equal(it.observation_state, 'active');
+  assert.equal(it.case_id, null);
+  // a new exposure of someone already under observation extends it
+  const later = await contact({ source_case_id: A.id, person_id: p.id, setting: 'work', first_exposure: today, last_exposure: today });
+  assert.equal(later.status, 201, JSON.stringify(later.body));
+  assert.equal(later.body.observation_id, k.observation_id);
+  assert.equal((await observation(k.observation_id)).end_date, addDays(today, 14));
+});
+
+test('a contact who is a new person is registered in the given grid; a registered document number links to that person', async () => {
+  const r = await contact({ source_case_id: A.id, person: { name: '新密接甲', grid: GRID_SIBLING, building: '9栋', room: '901' }, ...exposure(addDays(today, -2), addDays(today, -1)) });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal(r.body.region, GRID_SIBLING);
+  const p = await srv.api('GET', `/api/v1/persons/${r.body.person_id}`, { token: T.officer });
+  assert.equal(p.status, 200);
+  assert.equal(p.body.name, '新密接甲');
+  assert.equal(p.body.region, GRID_SIBLING);
+  assert.equal(p.body.building, '9栋');
+  // a number someone holds already: the contact is that person, no duplicate
+  const doc = idNumber(COUNTY, '19800101', 123);
+  const known = await person(srv, T.officer, { doc_number: doc });
+  const before = (await srv.api('GET', `/api/v1/persons?region=${COMM1}&limit=1000`, { token: T.officer })).body.items.length;
+  const r2 = await contact({ source_case_id: A.id, person: { name: '另一个名字', grid: GRID_SIBLING, building: '9栋', room: '902', doc_number: doc }, ...exposure(addDays(today, -2), addDays(today, -1)) });
+  assert.equal(r2.status, 201, JSON.stringify(r2.body));
+  assert.equal(r2.body.person_id, known.id);
+  assert.equal(r2.body.region, GRID);
+  const after = (await srv.api('GET', `/api/v1/persons?region=${COMM1}&limit=1000`, { token: T.officer })).body.items.length;
+  assert.equal(after, before);
+  // new-person fields are named person.*
+  assertError(await contact({ source_case_id: A.id, person: { grid: GRID, room: '1' }, ...exposure(today, today) }), 400, 'invalid', 'person.name');
+  assertError(await contact({ source_case_id: A.id, person: { name: '甲', grid: GRID } , ...exposure(today, today) }), 400, 'invalid', 'person.address');
+  assertError(await contact({ source_case_id: A.id, person: { name: '甲', grid: GRID, room: '1', doc_number: '420106198001011230' }, ...exposure(today, today) }), 400, 'invalid', 'person.doc_number');
+  assertError(await contact({ source_case_id: A.id, person: { name: '甲', grid: GRID_STREET2, room: '1' }, ...exposure(today, today) }), 404, 'not_found', 'person.grid');
+});
+
+test('the exposure window: a last exposure before onset − 2 days is recorded with a warning', async () => {
+  // A's onset is 3 days ago: the window opens 5 days ago
+  const w = await contact({ source_case_id: A.id, person_id: (await person()).id, ...exposure(addDays(today, -8), addDays(today, -6)) });
+  assert.equal(w.status, 201, JSON.stringify(w.body));
+  assert.match(w.body.warning, /window/);
+  assert.match(w.body.warning, new RegExp(addDays(today, -5)));
+  const ok = await contact({ source_case_id: A.id, person_id: (await person()).id, ...exposure(addDays(today, -8), addDays(today, -5)) });
+  assert.equal(ok.status, 201);
+  assert.equal(ok.body.warning ?? '', '');
+  // an asymptomatic source: the window opens 2 days before sampling
+  const asym = await mkCase({ category: 'asymptomatic', onset_date: undefined, sampling_date: addDays(today, -2) });
+  const w2 = await contact({ source_case_id: asym.id, person_id: (await person()).id, ...exposure(addDays(today, -6), addDays(today, -5)) });
+  assert.equal(w2.status, 201);
+  assert.match(w2.body.warning, /window/);
+  const ok2 = await contact({ source_case_id: asym.id, person_id: (await person()).id, ...exposure(addDays(today, -6), addDays(today, -4)) });
+  assert.equal(ok2.body.warning ?? '', '');
+});
+
+test('validation: 400 naming the field; 404 for sources and persons out of scope; permissions', async () => {
+  const p = await person();
+  const base = { source_case_id: A.id, person_id: p.id, ...exposure(addDays(today, -2), addDays(today, -1)) };
+  const bad = [
+    [{ setting: 'party' }, 'setting'],
+    [{ first_exposure: addDays(today, 1), last_exposure: addDays(today, 1) }, 'first_exposure'],
+    [{ last_exposure: addDays(today, 1) }, 'last_exposure'],
+    [{ last_exposure: addDays(today, -3) }, 'last_exposure'], // before the first
+    [{ first_exposure: '2026-02-30' }, 'first_exposure'],
+    [{ traced_date: addDays(today, 1) }, 'traced_date'],
+    [{ mode: 'hotel' }, 'mode'],
+    [{ mode: 'centralised' }, 'site_id'],
+    [{ site_id: 1 }, 'site_id'],
+  ];
+  for (const [extra, field] of bad) assertError(await contact({ ...base, ...extra }), 400, 'invalid', field);
+  const none = { ...base };
+  delete none.source_case_id;
+  assertError(await contact(none), 400, 'invalid', 'source_case_id');
+  assertError(await contact({ ...base, source_contact_id: 1 }), 400, 'invalid', 'source_case_id');
+  const nop = { ...base };
+  delete nop.person_id;
+  assertError(await contact(nop), 400, 'invalid', 'person_id');
+  assertError(await contact({ ...base, source_case_id: 99999999 }), 404, 'not_found');
+  assertError(await contact({ ...base, source_contact_id: 99999999, source_case_id: undefined }), 404, 'not_found', 'source_contact_id');
+  const far = (await srv.api('GET', '/api/v1/persons?region=420106002&limit=1', { token: T.officer2 })).body.items[0];
+  assertError(await contact({ ...base, person_id: far.id }), 404, 'not_found');
+  assertError(await contact(base, srv, T.officer), 403, 'forbidden');
+  assertError(await srv.api('GET', '/api/v1/contacts', { token: T.gridworker }), 403, 'forbidden');
+  assertError(await srv.api('GET', '/api/v1/observations', { token: T.gridworker }), 403, 'forbidden');
+  assertError(await srv.api('GET', `/api/v1/contacts?case_id=${A.id}`, { token: T.officer2 }), 404, 'not_found');
+  assertError(await srv.api('GET', '/api/v1/contacts?case_id=x', { token: T.doctor }), 400, 'invalid', 'case_id');
+  assertError(await srv.api('GET', '/api/v1/observations?state=done', { token: T.doctor }), 400, 'invalid', 'state');
+});
+
+test('centralised observation: the site fills up (409 site_id)', async () => {
+  const s = await srv.api('POST', '/api/v1/sites', { token: T.doctor, body: { region: COMM1, name: '隔离酒店', capacity: 1 } });
+  assert.equal(s.status, 201, JSON.stringify(s.body));
+  const one = await contact({ source_case_id: A.id, person_id: (await person()).id, mode: 'centralised', site_id: s.body.id, ...exposure(today, today) });
+  assert.equal(one.status, 201, JSON.stringify(one.body));
+  assert.equal((await observation(one.body.observation_id)).site_id, s.body.id);
+  const two = await contact({ source_case_id: A.id, person_id: (await person()).id, mode: 'centralised', site_id: s.body.id, ...exposure(today, today) });
+  assertError(two, 409, 'conflict', 'site_id');
+  const sites = await srv.api('GET', '/api/v1/sites', { token: T.doctor });
+  assert.equal(sites.body.items.find((x) => x.id === s.body.id).occupancy, 1);
+});
+
+let B, KB; // B: a contact of A who will become a case; KB: that contact
+
+test('follow-ups: 201; the same slot twice 409; temperature out of range 400; symptoms suggest conversion', async () => {
+  B = await person();
+  KB = (await contact({ source_case_id: A.id, person_id: B.id, ...exposure(addDays(today, -3), addDays(today, -2)) })).body;
+  const obs = KB.observation_id;
+  const r = await followup(obs, { slot: 'am', temperature: 36.5 });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.deepEqual(r.body, { observation_id: obs, date: today, slot: 'am', symptomatic: false, convert_suggested: false });
+  assertError(await followup(obs, { slot: 'am', temperature: 36.6 }), 409, 'conflict', 'slot');
+  assertError(await followup(obs, { slot: 'pm', temperature: 42.1 }), 400, 'invalid', 'temperature');
+  assertError(await followup(obs, { slot: 'pm', temperature: 34.9 }), 400, 'invalid', 'temperature');
+  assertError(await followup(obs, { slot: 'noon' }), 400, 'invalid', 'slot');
+  assertError(await followup(obs, { slot: 'pm', symptoms: ['sneezing'] }), 400, 'invalid', 'symptoms');
+  assertError(await followup(obs, { slot: 'pm', date: addDays(today, 1) }), 400, 'invalid', 'date');
+  assertError(await followup(obs, { slot: 'pm', date: addDays(today, -1) }), 400, 'invalid', 'date'); // before the start
+  assertError(await followup(99999999, { slot: 'pm' }), 404, 'not_found');
+  const s = await followup(obs, { slot: 'pm', temperature: 37.8, symptoms: ['cough'] });
+  assert.equal(s.status, 201, JSON.stringify(s.body));
+  assert.equal(s.body.symptomatic, true);
+  assert.equal(s.body.convert_suggested, true);
+  const o = await observation(obs);
+  assert.equal(o.followups, 2);
+  assert.equal(o.symptomatic, 1);
+  // a symptom alone, without fever, is symptomatic too
+  const other = await contact({ source_case_id: A.id, person_id: (await person()).id, ...exposure(today, today) });
+  const f = await followup(other.body.observation_id, { slot: 'am', temperature: 36.4, symptoms: ['fatigue'] });
+  assert.equal(f.body.symptomatic, true);
+  const g = await followup(other.body.observation_id, { slot: 'pm', temperature: 37.3 });
+  assert.equal(g.body.symptomatic, true);
+});
+
+test('release: 409 while the period runs; 200 once over; 409 with symptoms in the last 14 days', async () => {
+  assertError(await srv.api('POST', `/api/v1/observations/${KB.observation_id}/release`, { token: T.doctor, body: {} }), 409, 'conflict');
+  // exposure 15 days ago: the period ended yesterday
+  const old = await contact({ source_case_id: A.id, person_id: (await person()).id, ...exposure(addDays(today, -16), addDays(today, -15)) });
+  assert.equal(old.status, 201);
+  assert.equal(old.body.observation_end, addDays(today, -1));
+  const due = await srv.api('GET', '/api/v1/observations/due?limit=1000', { token: T.doctor });
+  assert.equal(due.status, 200);
+  assert.equal(due.body.items.find((x) => x.id === old.body.observation_id).release, true);
+  assert.equal(due.body.items.find((x) => x.id === KB.observation_id).release, false);
+  const rel = await srv.api('POST', `/api/v1/observations/${old.body.observation_id}/release`, { token: T.doctor, body: {} });
+  assert.equal(rel.status, 200, JSON.stringify(rel.body));
+  assert.equal(rel.body.state, 'released');
+  assertError(await srv.api('POST', `/api/v1/observations/${old.body.observation_id}/release`, { token: T.doctor, body: {} }), 409, 'conflict');
+  assertError(await srv.api('POST', `/api/v1/observations/${old.body.observation_id}/followups`, { token: T.doctor, body: { slot: 'am' } }), 409, 'conflict');
+  // over, but symptomatic: not released
+  const sick = await contact({ source_case_id: A.id, person_id: (await person()).id, ...exposure(addDays(today, -16), addDays(today, -15)) });
+  assert.equal((await followup(sick.body.observation_id, { slot: 'am', symptoms: ['cough'] })).status, 201);
+  assertError(await srv.api('POST', `/api/v1/observations/${sick.body.observation_id}/release`, { token: T.doctor, body: {} }), 409, 'conflict');
+  const released = await srv.api('GET', '/api/v1/observations?state=released', { token: T.doctor });
+  assert.deepEqual(released.body.items.map((x) => x.id), [old.body.observation_id]);
+});
+
+let caseB;
+
+test('convert: the observed person becomes a suspected case; the observation ends converted', async () => {
+  const r = await srv.api('POST', `/api/v1/observations/${KB.observation_id}/convert`, { token: T.doctor, body: { reporting_unit: '社区卫生服务中心', place: 'designated_hospital' } });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  caseB = r.body;
+  assert.equal(caseB.person_id, B.id);
+  assert.equal(caseB.category, 'suspected');
+  assert.equal(caseB.onset_date, today); // the first symptomatic follow-up's day
+  const o = await observation(KB.observation_id);
+  assert.equal(o.state, 'converted');
+  assert.equal(o.case_id, caseB.id);
+  assertError(await followup(KB.observation_id, { slot: 'am', date: today }), 409, 'conflict');
+  assertError(await srv.api('POST', `/api/v1/observations/${KB.observation_id}/convert`, { token: T.doctor, body: { reporting_unit: '社区', place: 'home' } }), 409, 'conflict');
+  assertError(await srv.api('POST', `/api/v1/observations/${KB.observation_id}/release`, { token: T.doctor, body: {} }), 409, 'conflict');
+  const list = await srv.api('GET', `/api/v1/contacts?case_id=${A.id}&limit=1000`, { token: T.doctor });
+  const k = list.body.items.find((x) => x.id === KB.id);
+  assert.equal(k.case_id, caseB.id);
+  assert.equal(k.observation_state, 'converted');
+  // convert validates like a case
+  const other = await contact({ source_case_id: A.id, person_id: (await person()).id, ...exposure(today, today) });
+  assertError(await srv.api('POST', `/api/v1/observations/${other.body.observation_id}/convert`, { token: T.doctor, body: { reporting_unit: '社区', place: 'hotel' } }), 400, 'invalid', 'place');
+});
+
+test('clusters: case A, its contact B becomes a case → one cluster of 2 with both nodes and the edge', async () => {
+  const r = await srv.api('GET', '/api/v1/clusters', { token: T.doctor });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.total, 1);
+  const c = r.body.items[0];
+  assert.equal(c.id, Math.min(A.id, caseB.id));
+  assert.equal(c.size, 2);
+  assert.equal(c.first_onset, A.onset_date);
+  assert.equal(c.last_onset, today);
+  assert.deepEqual(c.communities, [COMM1]);
+  for (const id of [A.id, caseB.id]) {
+    const g = await srv.api('GET', `/api/v1/clusters/${id}`, { token: T.doctor });
+    assert.equal(g.status, 200, JSON.stringify(g.body));
+    assert.equal(g.body.id, Math.min(A.id, caseB.id));
+    assert.equal(g.body.size, 2);
+    assert.deepEqual(g.body.nodes.map((n) => n.id).sort((x, y) => x - y), [A.id, caseB.id].sort((x, y) => x - y));
+    assert.deepEqual(g.body.edges, [{ from: A.id, to: caseB.id, setting: 'household' }]);
+  }
+  assertError(await srv.api('GET', `/api/v1/clusters/${A.id}`, { token: T.officer2 }), 404, 'not_found');
+  assertError(await srv.api('GET', '/api/v1/clusters/99999999', { token: T.doctor }), 404, 'not_found');
+  assertError(await srv.api('GET', '/api/v1/clusters', { token: T.gridworker }), 403, 'forbidden');
+});
+
+test('contacts of contacts (edition 7): 201, and a case among them joins the cluster', async () => {
+  const C = await person();
+  const r = await contact({ source_contact_id: KB.id, person_id: C.id, ...exposure(addDays(today, -1), today) });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal(r.body.source_contact_id, KB.id);
+  assert.equal(r.body.source_case_id ?? null, null);
+  const conv = await srv.api('POST', '/api/v1/cases', { token: T.doctor, body: { person_id: C.id, category: 'confirmed', diagnosis_time: now() - 60, reporting_unit: '武昌医院', place: 'designated_hospital' } });
+  assert.equal(conv.status, 201);
+  const g = await srv.api('GET', `/api/v1/clusters/${conv.body.id}`, { token: T.doctor });
+  assert.equal(g.status, 200);
+  assert.equal(g.body.size, 3);
+  assert.ok(g.body.edges.some((e) => e.from === caseB.id && e.to === conv.body.id), JSON.stringify(g.body.edges));
+  // an excluded case leaves the chain
+  const ex = await srv.api('POST', `/api/v1/cases/${caseB.id}/transitions`, { token: T.doctor, body: { to: 'excluded', reason: '核酸阴性' } });
+  assert.equal(ex.status, 200);
+  const l = await srv.api('GET', '/api/v1/clusters', { token: T.doctor });
+  assert.equal(l.body.total, 0);
+});
+
+test('edition 5: contacts of contacts are not traced (400 source_contact_id)', async () => {
+  const s5 = await startServer({ people: 600, days: 1, env: { FK_EDITION: '5' } });
+  try {
+    const doc = await s5.login('doctor');
+    const off = await s5.login('officer');
+    const a = await mkCase({}, s5, doc, off);
+    const k = await contact({ source_case_id: a.id, person_id: (await person(s5, off)).id, ...exposure(addDays(today, -2), addDays(today, -1)) }, s5, doc);
+    assert.equal(k.status, 201, JSON.stringify(k.body));
+    const kk = await contact({ source_contact_id: k.body.id, person_id: (await person(s5, off)).id, ...exposure(addDays(today, -1), today) }, s5, doc);
+    assertError(kk, 400, 'invalid', 'source_contact_id');
+    // edition 5 also uses the 2-day window before onset
+    const w = await contact({ source_case_id: a.id, person_id: (await person(s5, off)).id, ...exposure(addDays(today, -7), addDays(today, -6)) }, s5, doc);
+    assert.match(w.body.warning, /window/);
+  } finally {
+    await s5.stop();
+  }
+});
