@@ -590,7 +590,10 @@ json_t *fk_case_rt(fk_db *db, const fk_actor *who, const char *region, int64_t t
 	}
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++) {
-		const fk_rt_point *p = &pts[i];
+		fk_rt_point *p = &pts[i];
+		/* no infection pressure yet: only the prior would speak */
+		if (!(p->infectivity > 0))
+			p->mean = p->sd = p->median = p->q025 = p->q975 = p->q05 = p->q95 = NAN;
 		char ds[11], de[11];
 		fk_date_format(from + p->t_start - 1, ds);
 		fk_date_format(from + p->t_end - 1, de);

@@ -109,8 +109,8 @@ int h_stats_rt(fk_req *r)
 	if (d) {
 		char *end;
 		days = strtol(d, &end, 10);
-		if (!*d || *end)
-			return fk_req_fail(r, 400, "invalid", "days", "days: a whole number");
+		if (!*d || *end || days < 1 || days > 366)
+			return fk_req_fail(r, 400, "invalid", "days", "days: a whole number up to 366");
 	}
 	return fk_req_reply(r, 200, fk_case_rt(r->db, &r->actor, fk_req_region(r, "region"), to, (int)days, &r->err));
 }

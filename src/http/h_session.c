@@ -23,9 +23,11 @@ static json_t *user_json(fk_req *r, const fk_actor *a)
 {
 	fk_err e = { 0 };
 	json_t *scope = fk_region_get(r->db, a, a->region[0] ? a->region : "", &e);
-	return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)a->user_id, "username", a->username, "role",
-			 fk_role_name(a->role), "region", a->region, "region_name",
-			 scope ? json_string_value(json_object_get(scope, "name")) : "");
+	json_t *u = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)a->user_id, "username", a->username,
+			      "role", fk_role_name(a->role), "region", a->region, "region_name",
+			      scope ? json_string_value(json_object_get(scope, "name")) : "");
+	json_decref(scope);
+	return u;
 }
 
 static int login_job(fk_req *r)

@@ -81,6 +81,11 @@ export function demoDatabase(db, { seed = 1, people = 300, days = 2 } = {}) {
 // web replaces the static folder (default: the project's web/).
 // people/days size the demo's residents and screening history (small by
 // default: tests need a few households, not a district).
+// Whether stop() insists on exit status 0 (tests that kill the server
+// themselves turn it off).
+let stopChecks = true;
+export function expectCleanExit(on) { stopChecks = on; }
+
 export async function startServer({ env = {}, seed = 1, web = path.join(ROOT, 'web'), people = 300, days = 2 } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'fk-test-'));
   const db = path.join(dir, 'demo.db');
@@ -130,13 +135,21 @@ export async function startServer({ env = {}, seed = 1, web = path.join(ROOT, 'w
     // address, own agent); see request() below.
     raw(method, p, opts = {}) { return request(base, method, p, opts); },
     // Stops the server by PID (SIGTERM) and removes the folder.
+    // Stops the server by PID (SIGTERM) and removes the folder.  A server
+    // that exits badly, or whose log holds a sanitizer report (the ASan/UBSan
+    // build under make check: leaks, overflows, undefined behaviour), fails
+    // the test file that started it.
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.on('exit', resolve));
+      let code = child.exitCode, signal = child.signalCode;
+      if (code === null && signal === null) {
+        const exited = new Promise((resolve) => child.on('exit', (c, s) => resolve([c, s])));
         child.kill('SIGTERM');
-        await exited;
+        [code, signal] = await exited;
       }
       rmSync(dir, { recursive: true, force: true });
+      const report = log.match(/(ERROR: (Address|Leak)Sanitizer|runtime error:)[\s\S]{0,3000}/);
+      if (report) throw new Error(`the server's log has a sanitizer report:\n${report[0]}`);
+      if (stopChecks && code !== 0 && code !== null) throw new Error(`the server exited ${code}:\n${log.slice(-2000)}`);
     },
   };
   return srv;
