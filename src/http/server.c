@@ -674,8 +674,12 @@ int fk_server_run(const fk_server_config *c)
 		strchr(c->host, ':') ? "[" : "", c->host, strchr(c->host, ':') ? "]" : "", port, c->threads,
 		c->db_path);
 
+	/* The request log is written in batches; flush it every second. */
+	fk_log_buffered(1);
 	int sig = 0;
-	sigwait(&sigs, &sig);
+	struct timespec second = { 1, 0 };
+	while ((sig = sigtimedwait(&sigs, NULL, &second)) < 0)
+		fk_log_flush_all();
 	fk_log_info("signal %d: no new connections; finishing %d request(s) in flight", sig,
 		    atomic_load(&in_flight));
 	/* Stop listening at once: new connections are refused, not left hanging. */
@@ -692,5 +696,7 @@ int fk_server_run(const fk_server_config *c)
 	nreaders = 0;
 	pthread_mutex_unlock(&readers_lock);
 	fk_log_info("stopped");
+	fk_log_flush_all();
+	fk_log_buffered(0);
 	return 0;
 }

@@ -326,8 +326,12 @@ test('the request log names each request by its X-Request-Id and never holds sec
   const s = await srv.api('POST', '/api/v1/session', { body: { username: 'keeper', password: pw } });
   await srv.api('GET', '/api/v1/me', { token: s.body.token });
   await srv.api('GET', '/api/v1/me', { headers: { Cookie: `fk_session=${s.body.token}` } });
-  await new Promise((res) => setTimeout(res, 200)); // the log line is written after the answer
-  const line = srv.log.split('\n').find((l) => l.includes(id));
+  // the request log is written in batches, at the latest about a second later
+  let line;
+  for (let i = 0; i < 30 && !line; i++) {
+    await new Promise((res) => setTimeout(res, 100));
+    line = srv.log.split('\n').find((l) => l.includes(id));
+  }
   assert.ok(line, `no log line with ${id}`);
   assert.match(line, /GET \/api\/v1\/health 200 /);
   assert.ok(!srv.log.includes(pw), 'a password in the log');
