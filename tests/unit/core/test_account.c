@@ -203,7 +203,7 @@ static void login(fk_db *db, const char *user, const char *pw, const char *addr,
 }
 
 /* Records a login outcome in its own write transaction. */
-static void record(fk_db *db, const fk_login *l, const char *user, const char *addr, char *token)
+static void record(fk_db *db, fk_login *l, const char *user, const char *addr, char *token)
 {
 	int64_t exp = 0;
 	char scratch[FK_TOKEN_LEN + 1];
