@@ -84,15 +84,9 @@ json_t *fk_audit_list(fk_db *db, const fk_actor *who, const fk_page *page, const
 {
 	char hi[64];
 	fk_scope_upper(who->region, hi, sizeof(hi));
-	int64_t before = INT64_MAX;
-	if (page->after) {
-		char *end;
-		before = strtoll(page->after, &end, 10);
-		if (*end || before <= 0) {
-			fk_err_invalid(e, "after", "after: not a cursor from this list");
-			return NULL;
-		}
-	}
+	int64_t before;
+	if (fk_page_int(page, INT64_MAX, &before, e) < 0)
+		return NULL;
 	/* The scope range lists entries about the caller's subtree; entries with
 	 * an empty region (logins, CLI actions) are visible at national scope. */
 	fk_stmt *st;

@@ -443,15 +443,9 @@ json_t *fk_case_list(fk_db *db, const fk_actor *who, const fk_case_filter *f, co
 		fk_err_invalid(e, "outcome", "outcome: under_treatment, discharged or deceased");
 		return NULL;
 	}
-	int64_t before = INT64_MAX;
-	if (page->after) {
-		char *end;
-		before = strtoll(page->after, &end, 10);
-		if (*end || before <= 0) {
-			fk_err_invalid(e, "after", "after: not a cursor from this list");
-			return NULL;
-		}
-	}
+	int64_t before;
+	if (fk_page_int(page, INT64_MAX, &before, e) < 0)
+		return NULL;
 	char hi[32];
 	fk_scope_upper(base, hi, sizeof(hi));
 	fk_stmt *st;
@@ -473,11 +467,9 @@ json_t *fk_case_list(fk_db *db, const fk_actor *who, const fk_case_filter *f, co
 
 json_t *fk_case_stats(fk_db *db, const fk_actor *who, const char *region, int64_t from, int64_t to, fk_err *e)
 {
-	const char *code = region ? region : who->region;
-	if (fk_region_level_of(code) < 0 || !fk_scope_contains(who->region, code)) {
-		fk_err_not_found(e, "region %s not found", *code ? code : "root");
+	const char *code = fk_region_scope(who, region, e);
+	if (!code)
 		return NULL;
-	}
 	if (to < from || to - from > 366) {
 		fk_err_invalid(e, "to", "to: on or after from, at most 366 days later");
 		return NULL;
@@ -561,11 +553,9 @@ static json_t *num_or_null(double x)
 
 json_t *fk_case_rt(fk_db *db, const fk_actor *who, const char *region, int64_t to, int days, fk_err *e)
 {
-	const char *code = region ? region : who->region;
-	if (fk_region_level_of(code) < 0 || !fk_scope_contains(who->region, code)) {
-		fk_err_not_found(e, "region %s not found", *code ? code : "root");
+	const char *code = fk_region_scope(who, region, e);
+	if (!code)
 		return NULL;
-	}
 	if (days < fk_rt_settings.window + 2 || days > 366) {
 		fk_err_invalid(e, "days", "days: from %d to 366", fk_rt_settings.window + 2);
 		return NULL;

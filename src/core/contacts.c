@@ -368,15 +368,9 @@ json_t *fk_contact_list(fk_db *db, const fk_actor *who, int64_t case_id, const c
 		fk_err_not_found(e, "region %s not found", *base ? base : "root");
 		return NULL;
 	}
-	int64_t after = 0;
-	if (page->after) {
-		char *end;
-		after = strtoll(page->after, &end, 10);
-		if (*end || after < 0) {
-			fk_err_invalid(e, "after", "after: not a cursor from this list");
-			return NULL;
-		}
-	}
+	int64_t after;
+	if (fk_page_int(page, 0, &after, e) < 0)
+		return NULL;
 	char hi[32];
 	fk_scope_upper(base, hi, sizeof(hi));
 	fk_stmt *st;
@@ -434,24 +428,16 @@ static const fk_column obs_cols[] = {
 json_t *fk_observation_list(fk_db *db, const fk_actor *who, const char *region, const char *state,
 			    const fk_page *page, fk_err *e)
 {
-	const char *base = region ? region : who->region;
-	if (fk_region_level_of(base) < 0 || !fk_scope_contains(who->region, base)) {
-		fk_err_not_found(e, "region %s not found", *base ? base : "root");
+	const char *base = fk_region_scope(who, region, e);
+	if (!base)
 		return NULL;
-	}
 	if (state && strcmp(state, "active") && strcmp(state, "released") && strcmp(state, "converted")) {
 		fk_err_invalid(e, "state", "state: active, released or converted");
 		return NULL;
 	}
-	int64_t after = 0;
-	if (page->after) {
-		char *end;
-		after = strtoll(page->after, &end, 10);
-		if (*end || after < 0) {
-			fk_err_invalid(e, "after", "after: not a cursor from this list");
-			return NULL;
-		}
-	}
+	int64_t after;
+	if (fk_page_int(page, 0, &after, e) < 0)
+		return NULL;
 	char hi[32];
 	fk_scope_upper(base, hi, sizeof(hi));
 	fk_stmt *st;
@@ -743,14 +729,14 @@ internal:
 
 json_t *fk_site_list(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e)
 {
-	const char *base = region ? region : who->region;
-	if (fk_region_level_of(base) < 0 || !fk_scope_contains(who->region, base)) {
-		fk_err_not_found(e, "region %s not found", *base ? base : "root");
+	const char *base = fk_region_scope(who, region, e);
+	if (!base)
 		return NULL;
-	}
 	char hi[32];
 	fk_scope_upper(base, hi, sizeof(hi));
-	int64_t after = page->after ? strtoll(page->after, NULL, 10) : 0;
+	int64_t after;
+	if (fk_page_int(page, 0, &after, e) < 0)
+		return NULL;
 	fk_stmt *st;
 	if (fk_db_query(db, &st,
 			"SELECT id, region, name, capacity, occupancy FROM sites WHERE region >= $1 AND region < $2"

@@ -42,6 +42,16 @@ static void parent_of(const char *code, char *out, size_t outlen)
 	snprintf(out, outlen, "%.*s", n, code);
 }
 
+const char *fk_region_scope(const fk_actor *who, const char *region, fk_err *e)
+{
+	const char *base = region ? region : who->region;
+	if (fk_region_level_of(base) < 0 || !fk_scope_contains(who->region, base)) {
+		fk_err_not_found(e, "region %s not found", *base ? base : "root");
+		return NULL;
+	}
+	return base;
+}
+
 static const char region_cols[] =
 	"SELECT r.code, r.name, r.level, r.parent,"
 	" (SELECT count(*) FROM regions c WHERE c.parent = r.code) AS children FROM regions r";

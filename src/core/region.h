@@ -30,6 +30,11 @@ enum {
 /* Level for a code by its length, or -1 when the code is malformed. */
 int fk_region_level_of(const char *code);
 
+/* The region a read is about: region when given (a well-formed code in
+ * who's scope), else who's home region.  NULL with a 404 in e otherwise —
+ * a region outside the scope is answered as one that does not exist. */
+const char *fk_region_scope(const fk_actor *who, const char *region, fk_err *e);
+
 /* One region: code, name, level, parent, children (count) and path (the
  * ancestors from the province down, each {code, name}). */
 json_t *fk_region_get(fk_db *db, const fk_actor *who, const char *code, fk_err *e);

@@ -331,11 +331,9 @@ out:
 
 json_t *fk_household_list(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e)
 {
-	const char *base = region ? region : who->region;
-	if (fk_region_level_of(base) < 0 || !in_scope(who, base)) {
-		fk_err_not_found(e, "region %s not found", *base ? base : "root");
+	const char *base = fk_region_scope(who, region, e);
+	if (!base)
 		return NULL;
-	}
 	char key[2][FK_KEY_PART] = { "", "0" };
 	if (page->after && fk_key_split(page->after, 2, key) < 0) {
 		fk_err_invalid(e, "after", "after: not a cursor from this list");

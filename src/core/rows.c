@@ -2,6 +2,7 @@
 #include "core/rows.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/date.h"
@@ -32,6 +33,19 @@ json_t *fk_row_json(fk_stmt *st)
 		json_object_set_new(o, name, v);
 	}
 	return o;
+}
+
+int fk_page_int(const fk_page *page, int64_t none, int64_t *out, fk_err *e)
+{
+	*out = none;
+	if (!page->after)
+		return 0;
+	char *end;
+	long long v = strtoll(page->after, &end, 10);
+	if (*end || v <= 0)
+		return fk_err_invalid(e, "after", "after: not a cursor from this list");
+	*out = v;
+	return 0;
 }
 
 json_t *fk_rows_page(fk_stmt *st, const fk_page *page)

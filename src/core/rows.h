@@ -33,6 +33,11 @@ json_t *fk_row_json(fk_stmt *st);
  * object.  Returns NULL on a database error (the statement is reset). */
 json_t *fk_rows_page(fk_stmt *st, const fk_page *page);
 
+/* The integer key of a page's cursor (lists ordered by id): none when the
+ * page is the first, the key otherwise.  Returns 0, or -1 with a 400 naming
+ * "after" when the cursor holds no positive integer. */
+int fk_page_int(const fk_page *page, int64_t none, int64_t *out, struct fk_err *e);
+
 /* Renders one row of st (a declared resource, see fk_column). */
 typedef json_t *(*fk_row_fn)(fk_stmt *st, void *ctx);
 

@@ -525,11 +525,9 @@ static const char coverage_cols[] =
 
 json_t *fk_coverage_get(fk_db *db, const fk_actor *who, const char *region, int64_t day, fk_err *e)
 {
-	const char *code = region ? region : who->region;
-	if (fk_region_level_of(code) < 0 || !fk_scope_contains(who->region, code)) {
-		fk_err_not_found(e, "region %s not found", code);
+	const char *code = fk_region_scope(who, region, e);
+	if (!code)
 		return NULL;
-	}
 	char sql[1024];
 	fk_stmt *st;
 	snprintf(sql, sizeof(sql), "%s WHERE r.code = $1", coverage_cols);
@@ -561,11 +559,9 @@ internal:
 json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int64_t day, const fk_page *page,
 			 fk_err *e)
 {
-	const char *base = region ? region : who->region;
-	if (fk_region_level_of(base) < 0 || !fk_scope_contains(who->region, base)) {
-		fk_err_not_found(e, "region %s not found", base);
+	const char *base = fk_region_scope(who, region, e);
+	if (!base)
 		return NULL;
-	}
 	char key[2][FK_KEY_PART] = { "", "0" };
 	if (page->after && fk_key_split(page->after, 2, key) < 0) {
 		fk_err_invalid(e, "after", "after: not a cursor from this list");
@@ -621,24 +617,16 @@ static const fk_column alert_cols[] = {
 json_t *fk_alert_list(fk_db *db, const fk_actor *who, const char *region, const char *state,
 		      const fk_page *page, fk_err *e)
 {
-	const char *base = region ? region : who->region;
-	if (fk_region_level_of(base) < 0 || !fk_scope_contains(who->region, base)) {
-		fk_err_not_found(e, "region %s not found", base);
+	const char *base = fk_region_scope(who, region, e);
+	if (!base)
 		return NULL;
-	}
 	if (state && strcmp(state, "open") != 0 && strcmp(state, "closed") != 0) {
 		fk_err_invalid(e, "state", "state: open or closed");
 		return NULL;
 	}
-	int64_t before = INT64_MAX;
-	if (page->after) {
-		char *end;
-		before = strtoll(page->after, &end, 10);
-		if (*end || before <= 0) {
-			fk_err_invalid(e, "after", "after: not a cursor from this list");
-			return NULL;
-		}
-	}
+	int64_t before;
+	if (fk_page_int(page, INT64_MAX, &before, e) < 0)
+		return NULL;
 	char hi[32];
 	fk_scope_upper(base, hi, sizeof(hi));
 	fk_stmt *st;
@@ -835,11 +823,9 @@ internal:
 json_t *fk_report_list(fk_db *db, const fk_actor *who, const char *region, int64_t day, bool missing_only,
 		       int hour, const fk_page *page, fk_err *e)
 {
-	const char *base = region ? region : who->region;
-	if (fk_region_level_of(base) < 0 || !fk_scope_contains(who->region, base)) {
-		fk_err_not_found(e, "region %s not found", base);
+	const char *base = fk_region_scope(who, region, e);
+	if (!base)
 		return NULL;
-	}
 	char hi[32];
 	fk_scope_upper(base, hi, sizeof(hi));
 	fk_stmt *st;
