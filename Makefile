@@ -66,6 +66,7 @@ node_modules/.fk-stamp: package.json
 # ---- running ----
 DEMO_DB ?= var/demo.db
 run: deps all
+	@mkdir -p $(dir $(DEMO_DB))
 	@if [ ! -f $(DEMO_DB) ]; then \
 		$(BUILD)/fangkong demo --db $(DEMO_DB) > var/demo-logins.txt.tmp && \
 		mv var/demo-logins.txt.tmp var/demo-logins.txt; fi
