@@ -72,7 +72,7 @@ run: deps all
 		mv var/demo-logins.txt.tmp var/demo-logins.txt; fi
 	@cat var/demo-logins.txt
 	@echo
-	@echo "open http://127.0.0.1:8080/ and sign in with one of the logins above (Ctrl-C stops)"
+	@echo "open http://$${FK_LISTEN:-127.0.0.1:8080}/ and sign in with one of the logins above (Ctrl-C stops)"
 	$(BUILD)/fangkong serve --db $(DEMO_DB) --listen $${FK_LISTEN:-127.0.0.1:8080}
 
 # ---- tests ----
