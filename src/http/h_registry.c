@@ -166,7 +166,7 @@ int h_persons_import(fk_req *r)
 				   "send the CSV file itself as the body (Content-Type: text/csv)");
 	if (r->body.len == 0)
 		return fk_req_fail(r, 400, "invalid", "file", "the body is empty: send the CSV file");
-	return fk_req_defer(r, import_job);
+	return fk_req_defer_heavy(r, import_job);
 }
 
 typedef struct export_ctx {

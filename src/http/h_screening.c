@@ -61,7 +61,7 @@ int h_screenings_create(fk_req *r)
 	}
 	r->ctx = batch;
 	r->cleanup = batch;
-	return fk_req_defer(r, screenings_job);
+	return json_array_size(batch) > 10 ? fk_req_defer_heavy(r, screenings_job) : fk_req_defer(r, screenings_job);
 }
 
 int h_coverage(fk_req *r)

@@ -93,6 +93,10 @@ int fk_req_fail(fk_req *r, int status, const char *code, const char *field, cons
 
 /* Hands job to the writer; the handler returns what this returns. */
 int fk_req_defer(fk_req *r, int (*job)(fk_req *r));
+/* The same for a job that writes a lot (a batch of many records, an
+ * import): the writer runs one such job per transaction, so the light ones
+ * (sign-ins, audit entries of reads) never wait behind a queue of them. */
+int fk_req_defer_heavy(fk_req *r, int (*job)(fk_req *r));
 
 /* Answers v (taking it) after appending an audit entry in a write: for
  * reads of personal data, which are audited like writes.  detail may be

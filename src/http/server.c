@@ -213,6 +213,14 @@ static void job_done(void *arg, int rc)
 int fk_req_defer(fk_req *r, int (*job)(fk_req *r))
 {
 	r->job = job;
+	r->write.heavy = false;
+	return FK_DEFER;
+}
+
+int fk_req_defer_heavy(fk_req *r, int (*job)(fk_req *r))
+{
+	r->job = job;
+	r->write.heavy = true;
 	return FK_DEFER;
 }
 

@@ -16,7 +16,8 @@ struct fk_writer {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	fk_write *head, *tail;
+	fk_write *head, *tail;       /* light jobs */
+	fk_write *hhead, *htail;     /* heavy jobs */
 	bool stopping;
 	long long batches, jobs;
 };
@@ -45,22 +46,39 @@ static void *writer_main(void *p)
 	fk_writer *w = p;
 	for (;;) {
 		pthread_mutex_lock(&w->lock);
-		while (!w->head && !w->stopping)
+		while (!w->head && !w->hhead && !w->stopping)
 			pthread_cond_wait(&w->cond, &w->lock);
-		if (!w->head && w->stopping) {
+		if (!w->head && !w->hhead && w->stopping) {
 			pthread_mutex_unlock(&w->lock);
 			break;
 		}
-		fk_write *batch = w->head, *last = batch;
-		int n = 1;
-		while (last->next && n < BATCH_MAX) {
-			last = last->next;
+		/* every light job queued (up to BATCH_MAX), then one heavy job */
+		fk_write *batch = NULL, *last = NULL;
+		int n = 0;
+		if (w->head) {
+			batch = last = w->head;
+			n = 1;
+			while (last->next && n < BATCH_MAX) {
+				last = last->next;
+				n++;
+			}
+			w->head = last->next;
+			if (!w->head)
+				w->tail = NULL;
+			last->next = NULL;
+		}
+		if (w->hhead) {
+			fk_write *h = w->hhead;
+			w->hhead = h->next;
+			if (!w->hhead)
+				w->htail = NULL;
+			h->next = NULL;
+			if (last)
+				last->next = h;
+			else
+				batch = h;
 			n++;
 		}
-		w->head = last->next;
-		if (!w->head)
-			w->tail = NULL;
-		last->next = NULL;
 		pthread_mutex_unlock(&w->lock);
 
 		int committed = run_batch(w, batch) == 0;
@@ -103,11 +121,12 @@ void fk_writer_submit(fk_writer *w, fk_write *job)
 	job->next = NULL;
 	job->rc = 0;
 	pthread_mutex_lock(&w->lock);
-	if (w->tail)
-		w->tail->next = job;
+	fk_write **head = job->heavy ? &w->hhead : &w->head, **tail = job->heavy ? &w->htail : &w->tail;
+	if (*tail)
+		(*tail)->next = job;
 	else
-		w->head = job;
-	w->tail = job;
+		*head = job;
+	*tail = job;
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 }
