@@ -329,7 +329,8 @@ out:
 	return out;
 }
 
-json_t *fk_household_list(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e)
+json_t *fk_household_list(fk_db *db, const fk_actor *who, const char *region, int64_t unvisited_on,
+			  const fk_page *page, fk_err *e)
 {
 	const char *base = fk_region_scope(who, region, e);
 	if (!base)
@@ -347,8 +348,10 @@ json_t *fk_household_list(fk_db *db, const fk_actor *who, const char *region, co
 			" (SELECT count(*) FROM persons p WHERE p.household_id = h.id)"
 			" FROM households h JOIN regions r ON r.code = h.grid"
 			" WHERE h.grid >= $1 AND h.grid < $2 AND (h.grid > $3 OR (h.grid = $3 AND h.id > $4))"
-			" ORDER BY h.grid, h.id LIMIT $5",
-			"sssii", base, hi, key[0], strtoll(key[1], NULL, 10), (int64_t)page->limit + 1) < 0) {
+			" AND ($5 < 0 OR NOT EXISTS (SELECT 1 FROM screenings s WHERE s.household_id = h.id AND s.day = $5))"
+			" ORDER BY h.grid, h.id LIMIT $6",
+			"sssiii", base, hi, key[0], strtoll(key[1], NULL, 10), unvisited_on,
+			(int64_t)page->limit + 1) < 0) {
 		fk_err_internal(e);
 		return NULL;
 	}

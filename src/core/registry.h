@@ -45,8 +45,11 @@ int fk_region_chain(const char *code, char out[7][16]);
 json_t *fk_household_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);
 json_t *fk_household_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e);
 json_t *fk_household_update(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e);
-/* Households under region (a grid or any region in scope), by (grid, id). */
-json_t *fk_household_list(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e);
+/* Households under region (a grid or any region in scope), by (grid, id);
+ * with unvisited_on >= 0, only those with no screening record that day
+ * (the coverage gaps). */
+json_t *fk_household_list(fk_db *db, const fk_actor *who, const char *region, int64_t unvisited_on,
+			  const fk_page *page, fk_err *e);
 /* Finds or creates the household at a place; *created says which.
  * Returns its id, or -1 with e set. */
 int64_t fk_household_ensure(fk_db *db, const char *grid, const char *building, const char *unit,

@@ -559,32 +559,7 @@ internal:
 json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int64_t day, const fk_page *page,
 			 fk_err *e)
 {
-	const char *base = fk_region_scope(who, region, e);
-	if (!base)
-		return NULL;
-	char key[2][FK_KEY_PART] = { "", "0" };
-	if (page->after && fk_key_split(page->after, 2, key) < 0) {
-		fk_err_invalid(e, "after", "after: not a cursor from this list");
-		return NULL;
-	}
-	char hi[32];
-	fk_scope_upper(base, hi, sizeof(hi));
-	fk_stmt *st;
-	if (fk_db_query(db, &st,
-			"SELECT h.grid AS _g, h.id AS _i, h.id, h.grid, r.name AS grid_name, h.building, h.unit, h.room,"
-			" h.address, (SELECT count(*) FROM persons p WHERE p.household_id = h.id) AS persons"
-			" FROM households h JOIN regions r ON r.code = h.grid"
-			" WHERE h.grid >= $1 AND h.grid < $2 AND (h.grid > $3 OR (h.grid = $3 AND h.id > $4))"
-			" AND NOT EXISTS (SELECT 1 FROM screenings s WHERE s.household_id = h.id AND s.day = $5)"
-			" ORDER BY h.grid, h.id LIMIT $6",
-			"sssiii", base, hi, key[0], strtoll(key[1], NULL, 10), day, (int64_t)page->limit + 1) < 0) {
-		fk_err_internal(e);
-		return NULL;
-	}
-	json_t *out = fk_rows_page_ex(st, page, 2, NULL, NULL);
-	if (!out)
-		fk_err_internal(e);
-	return out;
+	return fk_household_list(db, who, region, day, page, e);
 }
 
 /* ---- alerts ---- */

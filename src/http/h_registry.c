@@ -14,7 +14,7 @@ int h_households_list(fk_req *r)
 	fk_page page;
 	if (fk_req_page(r, &page) < 0)
 		return -1;
-	return fk_req_reply(r, 200, fk_household_list(r->db, &r->actor, fk_req_region(r, "region"), &page, &r->err));
+	return fk_req_reply(r, 200, fk_household_list(r->db, &r->actor, fk_req_region(r, "region"), -1, &page, &r->err));
 }
 
 static int household_create_job(fk_req *r)
