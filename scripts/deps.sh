@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 DEBS="build-essential pkg-config clang libclang-rt-14-dev
 libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev libcsv-dev libgsl-dev
-nodejs npm chromium fonts-noto-cjk wrk nginx-light ca-certificates"
+nodejs npm chromium fonts-noto-cjk wrk nginx-light ca-certificates tzdata"
 
 missing=""
 for p in $DEBS; do

@@ -239,8 +239,9 @@ int cmd_demo(int argc, char **argv)
 	printf("%lld residents in %lld households; %lld days of screening: %lld records, %lld alerts, %lld zero reports\n",
 	       (long long)dc.persons, (long long)dc.households, (long long)(people > 0 ? days : 0),
 	       (long long)dc.screenings, (long long)dc.alerts, (long long)dc.reports);
-	printf("outbreak: %lld cases, %lld excluded suspects, %lld close contacts, %lld follow-ups\n\n",
-	       (long long)oc.cases, (long long)oc.excluded, (long long)oc.contacts, (long long)oc.followups);
+	printf("outbreak: %lld cases, %lld excluded suspects, %lld close contacts, %lld follow-ups, %lld missed\n\n",
+	       (long long)oc.cases, (long long)oc.excluded, (long long)oc.contacts, (long long)oc.followups,
+	       (long long)oc.missed);
 	printf("%-12s %-14s %-16s %s\n", "USERNAME", "PASSWORD", "REGION", "ROLE");
 	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++)
 		printf("%-12s %-14s %-16s %s\n", users[i].user, passwords[i], users[i].region, users[i].role);

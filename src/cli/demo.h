@@ -24,7 +24,7 @@ typedef struct demo_counts {
 int demo_people(fk_db *db, const char *county, int people, int days, int64_t worker, demo_counts *out);
 
 typedef struct demo_outbreak_counts {
-	int64_t cases, excluded, contacts, followups;
+	int64_t cases, excluded, contacts, followups, missed; /* missed: follow-up alerts */
 } demo_outbreak_counts;
 
 /* An outbreak of about target cases over the last six weeks among the

@@ -107,33 +107,20 @@ static json_t *date_json(int64_t day)
 	return json_string(d);
 }
 
-/* Records a contact of case c (its person pi) and follow-ups up to now. */
-static int add_contact(fk_db *db, const dcase *c, int pi, const person *ps, const char *setting, int64_t first,
-		       int64_t last, int64_t today, demo_outbreak_counts *out)
+/* The observation obs, entered on day from, followed up to now as the
+ * community doctor would: released when its period is over, otherwise
+ * its follow-ups so far, a few missed. */
+static int observe(fk_db *db, int64_t obs, int64_t from, int64_t end, int64_t today, demo_outbreak_counts *out)
 {
 	fk_err e = { 0 };
-	int64_t traced = c->diag_day > today ? today : c->diag_day;
-	if (traced < first)
-		traced = first;
-	json_t *in = json_pack("{s:I, s:I, s:s, s:o, s:o, s:o}", "source_case_id", (json_int_t)c->case_id, "person_id",
-			       (json_int_t)ps[pi].id, "setting", setting, "first_exposure", date_json(first),
-			       "last_exposure", date_json(last), "traced_date", date_json(traced));
-	json_t *k = fk_contact_create(db, &fk_actor_cli, in, &e);
-	json_decref(in);
-	if (!k)
-		return e.status == 409 ? 0 : fk_log_err("demo: contact: %s (%s)", e.message, e.field);
-	out->contacts++;
-	int64_t obs = json_integer_value(json_object_get(k, "observation_id")), end;
-	fk_date_parse(json_string_value(json_object_get(k, "observation_end")), &end);
-	json_decref(k);
-	if (end < today) {
-		/* the period is over: released, as the doctor would */
-		json_t *r = fk_observation_release(db, &fk_actor_cli, obs, NULL, &e);
-		json_decref(r);
-		return 0;
-	}
-	/* follow-ups of the observation's days so far; a few missed */
-	for (int64_t d = traced; d <= today; d++) {
+	/* entered on the day it began, as it would have been: the sweep at the
+	 * end then finds the slots missed since */
+	int64_t entered = at_local(from, 9 * 60 + demo_between(0, 120));
+	if (entered < (int64_t)time(NULL) &&
+	    fk_db_run(db, "UPDATE observations SET created_at = min(created_at, $1) WHERE id = $2", "ii", entered,
+		      obs) < 0)
+		return -1;
+	for (int64_t d = from; d <= today && d <= end; d++) {
 		for (int s = 0; s < 2; s++) {
 			if (d == today && s == 1)
 				break;
@@ -151,7 +138,42 @@ static int add_contact(fk_db *db, const dcase *c, int pi, const person *ps, cons
 			out->followups += r != NULL;
 		}
 	}
+	if (end < today) {
+		/* the period is over: released, as the doctor would */
+		json_t *none = json_object();
+		json_t *r = fk_observation_release(db, &fk_actor_cli, obs, none, &e);
+		json_decref(none);
+		if (!r && e.status != 409)
+			return fk_log_err("demo: release: %s", e.message);
+		json_decref(r);
+	}
 	return 0;
+}
+
+/* Records a contact of case c (its person pi) and its observation. */
+static int add_contact(fk_db *db, const dcase *c, int pi, const person *ps, const char *setting, int64_t first,
+		       int64_t last, int64_t today, demo_outbreak_counts *out)
+{
+	fk_err e = { 0 };
+	int64_t traced = c->diag_day > today ? today : c->diag_day;
+	if (traced < first)
+		traced = first;
+	json_t *in = json_pack("{s:I, s:I, s:s, s:o, s:o, s:o}", "source_case_id", (json_int_t)c->case_id, "person_id",
+			       (json_int_t)ps[pi].id, "setting", setting, "first_exposure", date_json(first),
+			       "last_exposure", date_json(last), "traced_date", date_json(traced));
+	json_t *k = fk_contact_create(db, &fk_actor_cli, in, &e);
+	json_decref(in);
+	if (!k)
+		return e.status == 409 ? 0 : fk_log_err("demo: contact: %s (%s)", e.message, e.field);
+	out->contacts++;
+	int64_t obs = json_integer_value(json_object_get(k, "observation_id")), end = 0;
+	const char *ends = json_string_value(json_object_get(k, "observation_end"));
+	int rc = 0;
+	/* no observation for someone who is a case already */
+	if (ends && fk_date_parse(ends, &end) == 0)
+		rc = observe(db, obs, traced, end, today, out);
+	json_decref(k);
+	return rc;
 }
 
 int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out)
@@ -283,6 +305,20 @@ int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out)
 					goto out;
 				}
 				json_decref(r);
+				/* discharged: 14 days of health monitoring at home */
+				int64_t obs = 0, obs_end = 0;
+				fk_stmt *st;
+				if (fk_db_query(db, &st,
+						"SELECT id, end_day FROM observations WHERE case_id = $1 AND state = 'active'",
+						"i", c->case_id) < 0)
+					goto out;
+				if (fk_stmt_step(st) == FK_ROW) {
+					obs = fk_stmt_int64(st, 0);
+					obs_end = fk_stmt_int64(st, 1);
+				}
+				fk_stmt_done(st);
+				if (obs && observe(db, obs, end, obs_end, today, out) < 0)
+					goto out;
 			}
 		}
 	}
@@ -332,6 +368,25 @@ int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out)
 		json_decref(r);
 		out->excluded++;
 	}
+	/* the missed follow-ups raise their alerts slot by slot, as the server
+	 * does when each slot ends; the doctors have dealt with all but the
+	 * last day's */
+	int64_t now = (int64_t)time(NULL);
+	for (int64_t d = day0; d <= today; d++)
+		for (int pm = 0; pm < 2; pm++) {
+			int64_t raised = 0;
+			if (fk_local_time(d, pm ? 24 : 12) > now)
+				break;
+			if (fk_followup_sweep(db, d, pm, &raised) < 0)
+				goto out;
+			out->missed += raised;
+		}
+	if (fk_db_run(db,
+		      "UPDATE alerts SET state = 'closed', outcome = CASE WHEN id % 5 = 0 THEN 'unreachable'"
+		      " ELSE 'followup_recorded' END, closed_at = created_at + 7200"
+		      " WHERE kind = 'followup_missed' AND day < $1",
+		      "i", today - 1) < 0)
+		goto out;
 	rc = 0;
 out:
 	free(cs);

@@ -257,6 +257,8 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 	    daily_add(db, grid, fk_day_of(reported), category, 1) < 0 ||
 	    (has_onset && on_curve(category) && onset_add(db, grid, onset, 1) < 0))
 		goto internal;
+	if (strcmp(category, "excluded") != 0 && fk_observation_close_for_case(db, who, pid, id, e) < 0)
+		return NULL;
 	char obj[48];
 	snprintf(obj, sizeof(obj), "case:%lld", (long long)id);
 	json_t *d = json_pack("{s:s, s:b, s:I}", "category", category, "late", late, "alert", (json_int_t)alert);

@@ -328,10 +328,19 @@ json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_e
 	fk_stmt_done(st);
 	if (rc != FK_ROW)
 		goto internal;
-	int64_t obs = fk_observation_start(db, pid, grid, "contact", id, 0, mode,
-					   site ? json_integer_value(site) : 0, traced, last + fk_observation_days, e);
-	if (obs < 0)
-		return NULL;
+	/* A person who is a case already is treated or isolated as one: the
+	 * contact is recorded (it is a link of the chain), observation is not. */
+	int64_t as_case = 0, obs = 0;
+	if (fk_db_int64(db, &as_case,
+			"SELECT id FROM cases WHERE person_id = $1 AND category <> 'excluded' AND outcome <> 'discharged'",
+			"i", pid) < 0)
+		goto internal;
+	if (!as_case) {
+		obs = fk_observation_start(db, pid, grid, "contact", id, 0, mode, site ? json_integer_value(site) : 0,
+					   traced, last + fk_observation_days, e);
+		if (obs < 0)
+			return NULL;
+	}
 	char obj[48];
 	snprintf(obj, sizeof(obj), "contact:%lld", (long long)id);
 	json_t *d = json_pack("{s:I, s:I, s:s}", "source_case", (json_int_t)source_case, "source_contact",
@@ -344,11 +353,12 @@ json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_e
 	fk_date_format(first, fd);
 	fk_date_format(last, ld);
 	fk_date_format(last + fk_observation_days, ed);
-	return json_pack("{s:I, s:I, s:s, s:o?, s:o?, s:s, s:s, s:s, s:s, s:I, s:s}", "id", (json_int_t)id,
+	return json_pack("{s:I, s:I, s:s, s:o?, s:o?, s:s, s:s, s:s, s:s, s:o?, s:o?, s:o?}", "id", (json_int_t)id,
 			 "person_id", (json_int_t)pid, "region", grid, "source_case_id",
 			 sc ? json_integer(source_case) : NULL, "source_contact_id", sk ? json_integer(source_contact) : NULL,
 			 "setting", setting, "first_exposure", fd, "last_exposure", ld, "warning", warning,
-			 "observation_id", (json_int_t)obs, "observation_end", ed);
+			 "observation_id", obs ? json_integer(obs) : NULL, "observation_end", obs ? json_string(ed) : NULL,
+			 "case_id", as_case ? json_integer(as_case) : NULL);
 internal:
 	fk_err_internal(e);
 	return NULL;
@@ -580,6 +590,14 @@ json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const js
 		fk_err_internal(e);
 		return NULL;
 	}
+	/* a follow-up entered late (from paper) settles the slot's missed alert */
+	if (fk_db_run(db,
+		      "UPDATE alerts SET state = 'closed', outcome = 'followup_recorded', closed_by = $1, closed_at = $2"
+		      " WHERE observation_id = $3 AND day = $4 AND slot = $5 AND state = 'open'",
+		      "iiiis", who->user_id, now, obs_id, today, slot) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
 	char obj[48];
 	snprintf(obj, sizeof(obj), "observation:%lld", (long long)obs_id);
 	json_t *d = json_pack("{s:s, s:b}", "slot", slot, "symptomatic", symptomatic);
@@ -596,6 +614,31 @@ json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const js
 			 "symptomatic", symptomatic, "convert_suggested", symptomatic);
 }
 
+int fk_followup_sweep(fk_db *db, int64_t day, int pm, int64_t *raised)
+{
+	/* Owed: observations still active when the slot ended (an observation
+	 * released since, while the server was down, owed it too), begun by
+	 * that day and entered before the slot ended (a backdated entry owes
+	 * nothing for slots that had passed when it was made), still running
+	 * that day. */
+	int64_t end = fk_local_time(day, pm ? 24 : 12);
+	int rc = fk_db_run(db,
+			   "INSERT INTO alerts (kind, grid, person_id, observation_id, day, slot, reasons, created_at)"
+			   " SELECT 'followup_missed', o.region, o.person_id, o.id, $1, $2, '[\"followup_missed\"]', $3"
+			   " FROM observations o"
+			   " WHERE (o.state = 'active' OR o.closed_at >= $4) AND o.start_day <= $1 AND o.end_day >= $1"
+			   "  AND o.created_at < $4"
+			   "  AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.observation_id = o.id AND f.day = $1"
+			   "   AND f.slot = $2)"
+			   " ON CONFLICT DO NOTHING",
+			   "isii", day, pm ? "pm" : "am", (int64_t)time(NULL), end);
+	if (rc < 0)
+		return -1;
+	if (raised)
+		*raised = fk_db_changes(db);
+	return 0;
+}
+
 /* Ends an active observation as released or converted. */
 static int obs_end(fk_db *db, const fk_actor *who, int64_t id, const obs_row *o, const char *state, fk_err *e)
 {
@@ -604,6 +647,22 @@ static int obs_end(fk_db *db, const fk_actor *who, int64_t id, const obs_row *o,
 		      state, who->user_id, now, id) < 0 ||
 	    (o->site_id && fk_db_run(db, "UPDATE sites SET occupancy = occupancy - 1 WHERE id = $1", "i", o->site_id) < 0) ||
 	    obs_daily_add(db, o->grid, fk_today(), "ended") < 0)
+		return fk_err_internal(e);
+	return 0;
+}
+
+int fk_observation_close_for_case(fk_db *db, const fk_actor *who, int64_t person_id, int64_t case_id, fk_err *e)
+{
+	int64_t id = 0;
+	if (fk_db_int64(db, &id, "SELECT id FROM observations WHERE person_id = $1 AND state = 'active'", "i",
+			person_id) < 0)
+		return fk_err_internal(e);
+	if (!id)
+		return 0;
+	obs_row o;
+	if (obs_find(db, &fk_actor_cli, id, &o, e) < 0 || obs_end(db, who, id, &o, "converted", e) < 0)
+		return -1;
+	if (fk_db_run(db, "UPDATE observations SET case_id = $1 WHERE id = $2", "ii", case_id, id) < 0)
 		return fk_err_internal(e);
 	return 0;
 }
@@ -678,16 +737,9 @@ json_t *fk_observation_convert(fk_db *db, const fk_actor *who, int64_t obs_id, c
 		fk_date_format(onset, d);
 		json_object_set_new(c, "onset_date", json_string(d));
 	}
+	/* the new case ends the observation as converted (fk_case_create) */
 	json_t *cs = fk_case_create(db, who, c, e);
 	json_decref(c);
-	if (!cs)
-		return NULL;
-	if (obs_end(db, who, obs_id, &o, "converted", e) < 0 ||
-	    fk_db_run(db, "UPDATE observations SET case_id = $1 WHERE id = $2", "ii",
-		      json_integer_value(json_object_get(cs, "id")), obs_id) < 0) {
-		json_decref(cs);
-		goto internal;
-	}
 	return cs;
 internal:
 	fk_err_internal(e);

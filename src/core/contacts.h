@@ -57,6 +57,17 @@ json_t *fk_observation_due(fk_db *db, const fk_actor *who, const char *region, c
  * the observation is not active or the slot is recorded already. */
 json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e);
 
+/* Raises a followup_missed alert for each active observation that owed the
+ * follow-up of day's slot (pm: evening, else morning) and has none; slots
+ * already alerted are skipped, so running it again changes nothing.  Write
+ * transaction; the number of new alerts into raised.  Returns 0 or -1.
+ * The server runs it when each slot ends (noon, midnight) and at start. */
+int fk_followup_sweep(fk_db *db, int64_t day, int pm, int64_t *raised);
+
+/* A person who becomes a case leaves observation: their active observation
+ * (if any) ends as converted, linked to case_id.  Write transaction. */
+int fk_observation_close_for_case(fk_db *db, const fk_actor *who, int64_t person_id, int64_t case_id, fk_err *e);
+
 /* Releases an active observation whose period has ended (409 otherwise, or
  * when a follow-up in the last 14 days had symptoms). */
 json_t *fk_observation_release(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e);

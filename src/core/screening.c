@@ -566,13 +566,16 @@ json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int
 
 static const fk_column alert_cols[] = {
 	{ "id", FK_C_INT },
+	{ "kind", FK_C_TEXT },
 	{ "grid", FK_C_TEXT },
 	{ "grid_name", FK_C_TEXT },
 	{ "person_id", FK_C_INT },
 	{ "person_name", FK_C_TEXT },
 	{ "household_id", FK_C_INT },
 	{ "screening_id", FK_C_INT },
+	{ "observation_id", FK_C_INT },
 	{ "date", FK_C_DATE },
+	{ "slot", FK_C_TEXT },
 	{ "reasons", FK_C_JSON },
 	{ "temperature", FK_C_TEMP },
 	{ "state", FK_C_TEXT },
@@ -584,19 +587,24 @@ static const fk_column alert_cols[] = {
 };
 
 #define ALERT_SELECT                                                                                          \
-	"SELECT a.id, a.grid, r.name, a.person_id, p.name, p.household_id, a.screening_id, a.day, a.reasons,"  \
+	"SELECT a.id, a.kind, a.grid, r.name, a.person_id, p.name, p.household_id, a.screening_id,"           \
+	" a.observation_id, a.day, a.slot, a.reasons,"                                                         \
 	" a.temp_dc, a.state, a.outcome, u.username, a.closed_at, a.created_at"                               \
 	" FROM alerts a JOIN regions r ON r.code = a.grid JOIN persons p ON p.id = a.person_id"               \
 	" LEFT JOIN users u ON u.id = a.closed_by"
 
-json_t *fk_alert_list(fk_db *db, const fk_actor *who, const char *region, const char *state,
-		      const fk_page *page, fk_err *e)
+json_t *fk_alert_list(fk_db *db, const fk_actor *who, const fk_alert_filter *f, const fk_page *page, fk_err *e)
 {
-	const char *base = fk_region_scope(who, region, e);
+	const char *base = fk_region_scope(who, f->region, e);
 	if (!base)
 		return NULL;
+	const char *state = f->state, *kind = f->kind;
 	if (state && strcmp(state, "open") != 0 && strcmp(state, "closed") != 0) {
 		fk_err_invalid(e, "state", "state: open or closed");
+		return NULL;
+	}
+	if (kind && strcmp(kind, "screening") != 0 && strcmp(kind, "followup_missed") != 0) {
+		fk_err_invalid(e, "kind", "kind: screening or followup_missed");
 		return NULL;
 	}
 	int64_t before;
@@ -607,8 +615,9 @@ json_t *fk_alert_list(fk_db *db, const fk_actor *who, const char *region, const 
 	fk_stmt *st;
 	if (fk_db_query(db, &st,
 			ALERT_SELECT " WHERE a.grid >= $1 AND a.grid < $2 AND ($3 IS NULL OR a.state = $3) AND a.id < $4"
+			" AND ($6 IS NULL OR a.kind = $6) AND ($7 = 0 OR a.day >= $7) AND ($8 = 0 OR a.day <= $8)"
 			" ORDER BY a.id DESC LIMIT $5",
-			"sssii", base, hi, state, before, (int64_t)page->limit + 1) < 0) {
+			"sssiisii", base, hi, state, before, (int64_t)page->limit + 1, kind, f->from, f->to) < 0) {
 		fk_err_internal(e);
 		return NULL;
 	}
@@ -628,7 +637,7 @@ static json_t *alert_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 	}
 	fk_render rd = { alert_cols, 0, 0 };
 	json_t *o = NULL;
-	if (fk_stmt_step(st) == FK_ROW && fk_scope_contains(who->region, fk_stmt_text(st, 1)))
+	if (fk_stmt_step(st) == FK_ROW && fk_scope_contains(who->region, fk_stmt_text(st, 2)))
 		o = fk_row_render(st, &rd);
 	fk_stmt_done(st);
 	if (!o)
@@ -636,8 +645,11 @@ static json_t *alert_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 	return o;
 }
 
+/* The last two are for missed follow-ups: recorded after all (also set by
+ * itself when the follow-up is entered late), or the person not reached. */
 static const char *const outcome_names[] = { "normal_on_recheck", "referred_to_clinic", "home_isolation",
-					     "centralised_isolation", "reported_as_case", "other", NULL };
+					     "centralised_isolation", "reported_as_case", "other",
+					     "followup_recorded", "unreachable", NULL };
 
 json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e)
 {
@@ -652,7 +664,7 @@ json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t 
 	if (name_index(outcome_names, outcome) < 0) {
 		fk_err_invalid(e, "outcome",
 			       "outcome: normal_on_recheck, referred_to_clinic, home_isolation, centralised_isolation, "
-			       "reported_as_case or other");
+			       "reported_as_case, other, followup_recorded or unreachable");
 		return NULL;
 	}
 	json_t *a = alert_get(db, who, id, e);

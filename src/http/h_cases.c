@@ -66,13 +66,11 @@ int h_case_transition(fk_req *r)
 
 int h_stats_daily(fk_req *r)
 {
-	int64_t today = fk_today(), from = today - 29, to = today;
-	const char *f = fk_req_query(r, "from"), *t = fk_req_query(r, "to");
-	if (t && fk_date_parse(t, &to) < 0)
-		return fk_req_fail(r, 400, "invalid", "to", "to: a date YYYY-MM-DD");
-	if (f && fk_date_parse(f, &from) < 0)
-		return fk_req_fail(r, 400, "invalid", "from", "from: a date YYYY-MM-DD");
-	if (!f && t)
+	int64_t from, to;
+	bool from_given;
+	if (fk_req_date(r, "to", fk_today(), &to, NULL) < 0 || fk_req_date(r, "from", 0, &from, &from_given) < 0)
+		return -1;
+	if (!from_given)
 		from = to - 29;
 	return fk_req_reply(r, 200, fk_case_stats(r->db, &r->actor, fk_req_region(r, "region"), from, to, &r->err));
 }
@@ -101,10 +99,10 @@ int h_community_states(fk_req *r)
 
 int h_stats_rt(fk_req *r)
 {
-	int64_t to = fk_today();
-	const char *t = fk_req_query(r, "to"), *d = fk_req_query(r, "days");
-	if (t && fk_date_parse(t, &to) < 0)
-		return fk_req_fail(r, 400, "invalid", "to", "to: a date YYYY-MM-DD");
+	int64_t to;
+	const char *d = fk_req_query(r, "days");
+	if (fk_req_date(r, "to", fk_today(), &to, NULL) < 0)
+		return -1;
 	long days = 60;
 	if (d) {
 		char *end;

@@ -9,14 +9,7 @@
 /* ?date= (default today).  Returns 0 or -1 with a 400. */
 static int date_param(fk_req *r, int64_t *day)
 {
-	const char *d = fk_req_query(r, "date");
-	if (!d) {
-		*day = fk_today();
-		return 0;
-	}
-	if (fk_date_parse(d, day) < 0)
-		return fk_req_fail(r, 400, "invalid", "date", "date: a date YYYY-MM-DD");
-	return 0;
+	return fk_req_date(r, "date", fk_today(), day, NULL);
 }
 
 /* A lone record's errors need no index: "[0].persons[1].temperature"
@@ -87,10 +80,11 @@ int h_coverage_gaps(fk_req *r)
 int h_alerts_list(fk_req *r)
 {
 	fk_page page;
-	if (fk_req_page(r, &page) < 0)
+	fk_alert_filter f = { fk_req_region(r, "region"), fk_req_query(r, "state"), fk_req_query(r, "kind"), 0, 0 };
+	if (fk_req_page(r, &page) < 0 || fk_req_date(r, "from", 0, &f.from, NULL) < 0 ||
+	    fk_req_date(r, "to", 0, &f.to, NULL) < 0)
 		return -1;
-	return fk_req_reply(r, 200, fk_alert_list(r->db, &r->actor, fk_req_region(r, "region"),
-						  fk_req_query(r, "state"), &page, &r->err));
+	return fk_req_reply(r, 200, fk_alert_list(r->db, &r->actor, &f, &page, &r->err));
 }
 
 static int alert_close_job(fk_req *r)

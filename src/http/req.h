@@ -107,6 +107,9 @@ int fk_req_reply_audited(fk_req *r, int status, json_t *v, const char *action, c
 /* An integer path parameter (e.g. {id}); -1 with a 404 when it is not a
  * positive integer. */
 int64_t fk_req_id(fk_req *r, const char *name);
+/* The query parameter name as a day (YYYY-MM-DD), dflt when absent (*given
+ * says which, when not NULL).  Returns 0, or -1 having answered 400 naming it. */
+int fk_req_date(fk_req *r, const char *name, int64_t dflt, int64_t *day, bool *given);
 
 /* Takes ownership of v as the answer with status; returns 0 (or -1 with a
  * 500 when v is NULL). */

@@ -30,6 +30,8 @@
 #include "core/audit.h"
 #include "http/body.h"
 #include "http/req.h"
+#include "http/schedule.h"
+#include "util/date.h"
 #include "util/log.h"
 
 enum { ST_NEW, ST_BODY, ST_WAITING, ST_RESUMED, ST_SENT };
@@ -152,6 +154,17 @@ int64_t fk_req_id(fk_req *r, const char *name)
 		return -1;
 	}
 	return v;
+}
+
+int fk_req_date(fk_req *r, const char *name, int64_t dflt, int64_t *day, bool *given)
+{
+	const char *s = fk_req_query(r, name);
+	if (given)
+		*given = s != NULL;
+	*day = dflt;
+	if (s && fk_date_parse(s, day) < 0)
+		return fk_req_fail(r, 400, "invalid", name, "%s: a date YYYY-MM-DD", name);
+	return 0;
 }
 
 typedef struct audit_ctx {
@@ -686,8 +699,11 @@ int fk_server_run(const fk_server_config *c)
 	fk_log_buffered(1);
 	int sig = 0;
 	struct timespec second = { 1, 0 };
-	while ((sig = sigtimedwait(&sigs, NULL, &second)) < 0)
+	fk_schedule_tick(writer, (int64_t)time(NULL));
+	while ((sig = sigtimedwait(&sigs, NULL, &second)) < 0) {
 		fk_log_flush_all();
+		fk_schedule_tick(writer, (int64_t)time(NULL));
+	}
 	fk_log_info("signal %d: no new connections; finishing %d request(s) in flight", sig,
 		    atomic_load(&in_flight));
 	/* Stop listening at once: new connections are refused, not left hanging. */

@@ -37,8 +37,14 @@ int fk_migrate(fk_db *db, int *applied)
 	int n = 0, rc = -1;
 	if (applied)
 		*applied = 0;
-	if (fk_db_begin_write(db) < 0)
+	/* A migration may rebuild a table others refer to (SQLite's way to
+	 * change a column): foreign keys are not enforced while migrations run
+	 * (the pragma has no effect inside a transaction) and are checked as a
+	 * whole before the commit. */
+	if (fk_db_exec(db, "PRAGMA foreign_keys=OFF") < 0)
 		return -1;
+	if (fk_db_begin_write(db) < 0)
+		goto fk_on;
 	if (fk_db_exec(db, create_table) < 0)
 		goto out;
 	int have = fk_schema_version(db);
@@ -61,6 +67,15 @@ int fk_migrate(fk_db *db, int *applied)
 			goto out;
 		n++;
 	}
+	if (n) {
+		int64_t broken = 0;
+		if (fk_db_int64(db, &broken, "SELECT count(*) FROM pragma_foreign_key_check", "") < 0)
+			goto out;
+		if (broken) {
+			fk_log_err("migrations left %lld rows referring to missing rows", (long long)broken);
+			goto out;
+		}
+	}
 	rc = 0;
 out:
 	if (rc == 0 && fk_db_commit(db) < 0)
@@ -69,5 +84,8 @@ out:
 		fk_db_rollback(db);
 	else if (applied)
 		*applied = n;
+fk_on:
+	if (fk_db_exec(db, "PRAGMA foreign_keys=ON") < 0)
+		rc = -1;
 	return rc;
 }

@@ -60,3 +60,16 @@ int64_t fk_today(void)
 {
 	return fk_day_of((int64_t)time(NULL));
 }
+
+int64_t fk_local_time(int64_t day, int hour)
+{
+	char d[11];
+	fk_date_format(day, d);
+	struct tm tm = { 0 };
+	sscanf(d, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	tm.tm_hour = hour; /* mktime normalises 24:00 to the next day */
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}

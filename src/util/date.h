@@ -14,6 +14,8 @@ void fk_date_format(int64_t day, char out[11]);
 int64_t fk_today(void);
 /* The day number of a Unix time, in local time. */
 int64_t fk_day_of(int64_t unix_time);
+/* The Unix time of hour:00 local time on day (hour 24: the next midnight). */
+int64_t fk_local_time(int64_t day, int hour);
 /* Days from civil date (proleptic Gregorian). */
 int64_t fk_days_from_civil(int y, int m, int d);
 

@@ -318,3 +318,83 @@ test('edition 5: contacts of contacts are not traced (400 source_contact_id)', a
     await s5.stop();
   }
 });
+
+test('a person under observation reported directly as a case leaves observation (converted); a case traced as a contact starts none', async () => {
+  const p = await person();
+  const k = await contact({ source_case_id: A.id, person_id: p.id, ...exposure(addDays(today, -2), addDays(today, -1)) });
+  assert.equal(k.status, 201, JSON.stringify(k.body));
+  assert.equal((await observation(k.body.observation_id)).state, 'active');
+  const c = await srv.api('POST', '/api/v1/cases', {
+    token: T.doctor,
+    body: { person_id: p.id, category: 'confirmed', diagnosis_time: now() - 60, reporting_unit: '武昌医院', place: 'designated_hospital', onset_date: today },
+  });
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  const o = await observation(k.body.observation_id);
+  assert.deepEqual([o.state, o.case_id], ['converted', c.body.id]);
+  assertError(await followup(k.body.observation_id, { slot: 'pm' }), 409, 'conflict');
+  // traced again as someone's contact: the link is recorded, no observation starts
+  const again = await contact({ source_case_id: A.id, person_id: p.id, ...exposure(addDays(today, -1), today) });
+  assert.equal(again.status, 201, JSON.stringify(again.body));
+  assert.deepEqual([again.body.observation_id, again.body.observation_end, again.body.case_id], [null, null, c.body.id]);
+  const active = await srv.api('GET', '/api/v1/observations?state=active&limit=1000', { token: T.doctor });
+  assert.ok(!active.body.items.some((x) => x.person_id === p.id));
+});
+
+// Missed follow-ups raise alerts when their slot ends.  The demo outbreak
+// (1,500 residents) has observations entered days ago and its slots swept as
+// the server sweeps them; the newest alerts are open.
+test('missed follow-ups: followup_missed alerts per observation and slot; a late entry settles one; the doctor closes another', async () => {
+  const s = await startServer({ people: 1500, days: 1 });
+  try {
+    // the district's disease-control doctor sees the whole outbreak; the
+    // community doctor only theirs
+    const admin = await s.login('admin');
+    const made = await s.api('POST', '/api/v1/users', { token: admin,
+      body: { username: 'cdc', password: 'district-cdc-password', role: 'doctor', region: '420106' } });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const doc = (await s.api('POST', '/api/v1/session', { body: { username: 'cdc', password: 'district-cdc-password' } })).body.token;
+    const list = async (q) => {
+      const r = await s.api('GET', `/api/v1/alerts?kind=followup_missed&limit=1000${q}`, { token: doc });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body.items;
+    };
+    const all = await list('');
+    assert.ok(all.length > 0, 'missed follow-ups in the district');
+    const mine = await s.api('GET', '/api/v1/alerts?kind=followup_missed&limit=1000', { token: await s.login('doctor') });
+    assert.ok(mine.body.items.length < all.length && mine.body.items.every((a) => a.grid.startsWith('420106001001')));
+    for (const a of all) {
+      assert.equal(a.kind, 'followup_missed');
+      assert.deepEqual(a.reasons, ['followup_missed']);
+      assert.equal(a.screening_id, null);
+      assert.ok(Number.isInteger(a.observation_id) && ['am', 'pm'].includes(a.slot), JSON.stringify(a));
+    }
+    // one per observation, day and slot
+    const keys = all.map((a) => `${a.observation_id}/${a.date}/${a.slot}`);
+    assert.equal(new Set(keys).size, keys.length);
+    // no slot alerted has its follow-up, unless entered late and the alert closed by it
+    const open = await list('&state=open');
+    assert.ok(open.length > 0 && open.every((a) => a.state === 'open'));
+    const sToday = (await s.api('GET', '/api/v1/stats/daily', { token: doc })).body.days.at(-1).date;
+    assert.ok(open.every((a) => a.date >= addDays(sToday, -1)), 'the demo doctors dealt with the older ones');
+    // a late follow-up from paper settles its alert
+    let settled = null;
+    for (const a of open) {
+      const f = await s.api('POST', `/api/v1/observations/${a.observation_id}/followups`, { token: doc, body: { date: a.date, slot: a.slot, temperature: 36.4 } });
+      if (f.status === 201) { settled = a; break; }
+      assert.equal(f.status, 409, JSON.stringify(f.body)); // an observation ended since
+    }
+    assert.ok(settled, 'a missed slot of an active observation can be entered late');
+    const after = (await list('')).find((a) => a.id === settled.id);
+    assert.deepEqual([after.state, after.outcome], ['closed', 'followup_recorded']);
+    // the doctor closes another: not reached
+    const other = (await list('&state=open'))[0];
+    const c = await s.api('POST', `/api/v1/alerts/${other.id}/close`, { token: doc, body: { outcome: 'unreachable', note: '电话未接通，已请网格员上门' } });
+    assert.equal(c.status, 200, JSON.stringify(c.body));
+    assert.deepEqual([c.body.kind, c.body.state, c.body.outcome, c.body.closed_by], ['followup_missed', 'closed', 'unreachable', 'cdc']);
+    // screening alerts are another kind
+    const scr = await s.api('GET', '/api/v1/alerts?kind=screening&limit=1000', { token: doc });
+    assert.ok(scr.body.items.every((a) => a.kind === 'screening' && a.observation_id === null));
+  } finally {
+    await s.stop();
+  }
+});

@@ -286,9 +286,9 @@ test('abnormal findings (≥ 37.3 °C, a symptom, a history flag, a category) ra
   const find = (sid) => list.filter((a) => a.screening_id === sid);
   const [f] = find(fever.body.id);
   assert.deepEqual(Object.keys(f).sort(), ['closed_at', 'closed_by', 'created_at', 'date', 'grid', 'grid_name', 'household_id',
-    'id', 'outcome', 'person_id', 'person_name', 'reasons', 'screening_id', 'state', 'temperature']);
-  assert.deepEqual([f.person_id, f.person_name, f.household_id, f.grid, f.grid_name, f.date, f.state, f.outcome, f.closed_by],
-    [P['筛一甲'].id, '筛一甲', H.s1.id, GRID, '第一网格', today, 'open', null, null]);
+    'id', 'kind', 'observation_id', 'outcome', 'person_id', 'person_name', 'reasons', 'screening_id', 'slot', 'state', 'temperature']);
+  assert.deepEqual([f.kind, f.person_id, f.person_name, f.household_id, f.grid, f.grid_name, f.date, f.state, f.outcome, f.closed_by,
+    f.observation_id, f.slot], ['screening', P['筛一甲'].id, '筛一甲', H.s1.id, GRID, '第一网格', today, 'open', null, null, null, null]);
   assert.deepEqual(f.reasons, ['temperature']);
   assert.equal(f.temperature, 37.3);
   assert.equal(find(fever.body.id).length, 1, '37.2 raised none');
@@ -313,6 +313,17 @@ test('abnormal findings (≥ 37.3 °C, a symptom, a history flag, a category) ra
   assertError(await get('officer2', `/api/v1/alerts?region=${GRID}`), 404, 'not_found');
   assertError(await get('gridworker', `/api/v1/alerts?region=${GRID_SIBLING}`), 404, 'not_found');
   assertError(await get('doctor', '/api/v1/alerts?state=pending'), 400, 'invalid', 'state');
+  assertError(await get('doctor', '/api/v1/alerts?kind=fever'), 400, 'invalid', 'kind');
+  assertError(await get('doctor', '/api/v1/alerts?from=yesterday'), 400, 'invalid', 'from');
+  assertError(await get('doctor', '/api/v1/alerts?to=2026-02-30'), 400, 'invalid', 'to');
+  // kind and day filters
+  const mine = (await alertsOf('doctor', `&region=${COMM1}`)).map((a) => a.id);
+  assert.deepEqual((await alertsOf('doctor', `&region=${COMM1}&kind=screening&from=${today}&to=${today}`)).map((a) => a.id),
+    list.filter((a) => a.date === today).map((a) => a.id));
+  assert.ok(mine.includes(A.fever.id));
+  assert.deepEqual(await alertsOf('doctor', `&region=${COMM1}&kind=followup_missed`), [], 'no observation here');
+  assert.deepEqual(await alertsOf('doctor', `&region=${COMM1}&from=${addDays(today, 1)}`), []);
+  assert.ok((await alertsOf('doctor', `&region=${COMM1}&to=${addDays(today, -1)}`)).every((a) => a.date < today));
   assertError(await get('doctor', '/api/v1/alerts?limit=0'), 400, 'invalid', 'limit');
   // region filter
   const sib = await alertsOf('officer', `&region=${GRID_SIBLING}`);

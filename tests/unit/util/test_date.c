@@ -1,4 +1,5 @@
 /* test_date.c - day numbers and ISO dates (util/date.h). */
+#include <stdlib.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,11 +43,31 @@ static void test_rejects(void **state)
 	assert_int_equal(fk_date_parse("2020-02-29", &d), 0);
 }
 
+static void test_local_time(void **state)
+{
+	(void)state;
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
+	/* 2020-01-23 10:00 in Wuhan is 02:00 UTC */
+	assert_int_equal(fk_local_time(18284, 10), 18284 * 86400LL + 2 * 3600);
+	assert_int_equal(fk_local_time(18284, 24), fk_local_time(18285, 0));
+	assert_int_equal(fk_day_of(fk_local_time(18284, 0)), 18284);
+	assert_int_equal(fk_day_of(fk_local_time(18284, 24) - 1), 18284);
+	/* a day of summer time: the clock still reads noon at 12:00 */
+	setenv("TZ", "Europe/Berlin", 1);
+	tzset();
+	assert_int_equal(fk_local_time(fk_days_from_civil(2026, 7, 1), 12),
+			 fk_days_from_civil(2026, 7, 1) * 86400LL + 10 * 3600);
+	unsetenv("TZ");
+	tzset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_local_time),
 	};
 	return cmocka_run_group_tests_name("util/date", tests, NULL, NULL);
 }
