@@ -65,6 +65,7 @@ export async function api(method, path, body, { quiet401 = false, raw = false, c
     const retry = parseInt(res.headers.get('Retry-After') || '', 10);
     const err = new ApiError(res.status, e.code || `http_${res.status}`, e.message, e.field,
       Number.isFinite(retry) ? retry : null);
+    if (Array.isArray(e.allowed)) err.allowed = e.allowed; // 409 transition, 400 category: the moves that are allowed
     if (res.status === 401 && !quiet401 && onUnauthorized) onUnauthorized(err);
     throw err;
   }
@@ -139,4 +140,37 @@ export const alerts = {
 export const reports = {
   submit: (report) => api('POST', '/reports', report),
   list: ({ region, date, missing, after, limit = 50 } = {}) => api('GET', `/reports${qs({ region: rp(region), date, missing: missing ? 1 : '', limit, after })}`),
+};
+
+// ---- cases, close contacts, observation, statistics ----
+export const cases = {
+  // filters: region, category, outcome, late (1/0)
+  list: (filters, after, limit = 50) => api('GET', `/cases${qs({ ...filters, region: rp(filters.region), limit, after })}`),
+  get: (id) => api('GET', `/cases/${encodeURIComponent(id)}`),
+  create: (body) => api('POST', '/cases', body),
+  transition: (id, body) => api('POST', `/cases/${encodeURIComponent(id)}/transitions`, body),
+};
+export const contacts = {
+  create: (body) => api('POST', '/contacts', body),
+  ofCase: (caseId, after, limit = 100) => api('GET', `/contacts${qs({ case_id: caseId, limit, after })}`),
+};
+export const observations = {
+  due: (region, after, limit = 100) => api('GET', `/observations/due${qs({ region: rp(region), limit, after })}`),
+  followup: (id, body) => api('POST', `/observations/${encodeURIComponent(id)}/followups`, body),
+  release: (id) => api('POST', `/observations/${encodeURIComponent(id)}/release`, {}),
+  convert: (id, body) => api('POST', `/observations/${encodeURIComponent(id)}/convert`, body),
+};
+export const sites = {
+  list: (region) => api('GET', `/sites${qs({ region: rp(region), limit: 1000 })}`),
+};
+export const clusters = {
+  list: (region, after, limit = 50) => api('GET', `/clusters${qs({ region: rp(region), limit, after })}`),
+  get: (id) => api('GET', `/clusters/${encodeURIComponent(id)}`),
+};
+export const communities = {
+  states: (region, after, limit = 1000) => api('GET', `/communities/states${qs({ region: rp(region), limit, after })}`),
+};
+export const stats = {
+  daily: (region, from, to) => api('GET', `/stats/daily${qs({ region: rp(region), from, to })}`),
+  rt: (region, to, days) => api('GET', `/stats/rt${qs({ region: rp(region), to, days })}`),
 };
