@@ -70,6 +70,10 @@ const ICONS = {
   upload: '<path d="M12 15.5V4.5M7.5 9 12 4.5 16.5 9"/><path d="M4.5 15v4.5h15V15"/>',
   download: '<path d="M12 4.5v11M7.5 11l4.5 4.5 4.5-4.5"/><path d="M4.5 15v4.5h15V15"/>',
   shield: '<path d="M12 2.8 4.5 5.6v5.8c0 4.8 3.2 8.4 7.5 9.9 4.3-1.5 7.5-5.1 7.5-9.9V5.6z"/><path d="M12 8v7M8.5 11.5h7"/>',
+  cases: '<rect x="4.5" y="3.5" width="15" height="17" rx="1.5"/><path d="M12 7.5v6M9 10.5h6"/><path d="M8.5 17h7"/>',
+  followups: '<path d="M14 4.5a2.5 2.5 0 0 0-5 0v9.2a4 4 0 1 0 5 0z"/><path d="M11.5 11v5"/><path d="M17.5 6.5h3M17.5 10h3"/>',
+  clusters: '<circle cx="6" cy="6.5" r="2.2"/><circle cx="18" cy="8" r="2.2"/><circle cx="8" cy="18" r="2.2"/><circle cx="17" cy="17.5" r="2.2"/><path d="m8 7.2 7.9.6M7.2 16l-.7-7.4M10.2 18l4.6-.4M16.9 10.2l.1 5.1"/>',
+  epi: '<path d="M4 20h16"/><path d="M6 20v-3M9 20v-7M12 20v-10M15 20v-6M18 20v-2"/><path d="M4.5 9.5c3-5 6-6 8-4s5 2 7-1"/>',
 };
 
 export function icon(name, cls = '') {

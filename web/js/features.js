@@ -11,6 +11,10 @@ import * as audit from './views/audit.js';
 import * as screening from './views/screening.js';
 import * as command from './views/command.js';
 import * as persons from './views/persons.js';
+import * as cases from './views/cases.js';
+import * as followups from './views/followups.js';
+import * as clusters from './views/clusters.js';
+import * as epi from './views/epi.js';
 
 export const FEATURES = [
   { id: 'home', perm: null, icon: 'home', href: '#/', routes: { '': home.render } },
@@ -23,6 +27,20 @@ export const FEATURES = [
     id: 'command', perm: 'screening.read', icon: 'command', href: '#/command',
     routes: { command: command.renderIndex, 'command/:code': command.render },
   },
+  {
+    id: 'cases', perm: 'case.read', icon: 'cases', href: '#/cases',
+    routes: { cases: cases.renderList, 'cases/:id': cases.renderCase },
+  },
+  {
+    // the community doctor's phone: today's follow-ups of people under observation
+    id: 'followups', perm: 'case.write', icon: 'followups', href: '#/followups',
+    routes: { followups: followups.render },
+  },
+  {
+    id: 'clusters', perm: 'case.read', icon: 'clusters', href: '#/clusters',
+    routes: { clusters: clusters.renderList, 'clusters/:id': clusters.render },
+  },
+  { id: 'epi', perm: 'stats.read', icon: 'epi', href: '#/epi', routes: { epi: epi.render } },
   {
     id: 'persons', perm: 'person.read', icon: 'persons', href: '#/persons',
     routes: { persons: persons.renderSearch, 'persons/:id': persons.renderPerson },

@@ -22,7 +22,7 @@ export function commandHref(code, date) {
 // The translated reason an alert was raised (temperature, a symptom, a
 // history flag or a category).
 export function reasonLabel(r) {
-  if (r === 'temperature') return t('reason.temperature');
+  if (has(`reason.${r}`)) return t(`reason.${r}`); // temperature, followup_missed
   for (const p of ['symptom', 'history', 'category']) if (has(`${p}.${r}`)) return t(`${p}.${r}`);
   return String(r);
 }
@@ -121,7 +121,56 @@ export async function render(ctx) {
       h('div.command-cov', covCard, h('p.legend',
         STATUSES.concat('unvisited').map((s) => h('span.legend-item', h(`span.swatch.seg-${s}`), t(`screen.count.${s}`))))),
       alertsCard(ctx, code),
-      reportsCard(ctx, code, day)));
+      reportsCard(ctx, code, day),
+      ctx.can('stats.read') && self.level < GRID ? statesCard(ctx, code, main) : null));
+}
+
+// The community states (DOMAIN.md: 1 no case, 2 cases or an outbreak, 3
+// community transmission over the last 14 days): a count of each, the
+// communities not at state 1, and a badge on each community row of the
+// coverage table.
+function statesCard(ctx, code, main) {
+  const card = h('section.card.states-card', { 'data-testid': 'community-states' }, h('h2', t('cstate.title')), loading());
+  const badge = (c) => h(`span.state-badge.state-${c.state}`, { title: t(`cstate.${c.state}.desc`) },
+    t(`cstate.${c.state}`), c.outbreak ? h('span.state-outbreak', t('cstate.outbreak')) : null);
+  (async () => {
+    const items = [];
+    try {
+      let after = null;
+      do {
+        const page = await API.communities.states(code, after, 1000);
+        items.push(...page.items);
+        after = page.next;
+      } while (after && items.length < 20000);
+    } catch (err) {
+      if (!ctx.isCurrent()) return;
+      fill(card, h('h2', t('cstate.title')), notice('error', errorText(err)));
+      return;
+    }
+    if (!ctx.isCurrent()) return;
+    const n = { 1: 0, 2: 0, 3: 0 };
+    for (const c of items) n[c.state] = (n[c.state] || 0) + 1;
+    const outbreaks = items.filter((c) => c.outbreak).length;
+    const hot = items.filter((c) => c.state > 1)
+      .sort((a, b) => b.state - a.state || b.cases_14d - a.cases_14d || a.code.localeCompare(b.code));
+    fill(card, h('h2', t('cstate.title')), h('p.muted', t('cstate.intro')),
+      h('div.state-summary', [3, 2, 1].map((s) => h(`div.state-sum.state-${s}`, { dataset: { state: s } },
+        h('span.state-n', fmtNumber(n[s] || 0)), h('span.state-label', t(`cstate.${s}`)))),
+      outbreaks ? h('div.state-sum.state-ob', { dataset: { state: 'outbreak' } },
+        h('span.state-n', fmtNumber(outbreaks)), h('span.state-label', t('cstate.outbreaks'))) : null),
+      hot.length ? h('ul.state-list', hot.map((c) => h('li.state-item', { dataset: { code: c.code, state: c.state } },
+        h('span.state-name', c.name), badge(c),
+        h('span.muted.state-counts', t('cstate.counts', { n: c.cases_14d, u: c.unknown_source_14d })))))
+        : h('p.state-none', icon('check'), t('cstate.allClear', { n: items.length })));
+    // a badge on each community row of the coverage table
+    const byCode = Object.fromEntries(items.map((c) => [c.code, c]));
+    for (const tr of main.querySelectorAll('[data-testid=coverage] tbody tr[data-code]')) {
+      const c = byCode[tr.dataset.code];
+      const cell = tr.querySelector('td .cell');
+      if (c && cell && !cell.querySelector('.state-badge')) cell.append(badge(c));
+    }
+  })();
+  return card;
 }
 
 function coverageCard(ctx, cov, date) {
