@@ -96,6 +96,7 @@ check: deps
 bench: deps all
 	sh bench/http.sh
 	sh bench/screening.sh
+	sh bench/epi.sh
 
 fuzz: deps
 	sh fuzz/run.sh

@@ -3,10 +3,10 @@
 # machine's own insert limit, read latencies during the ingest, the server's
 # memory, and the CSV import of a district's registry.
 #
-# 1. A district database: `fangkong demo` with BENCH_PEOPLE residents
-#    (default 1200000, 武昌区's real size) and BENCH_DAYS days of history
-#    (default 7), cached in var/bench/ (it takes minutes to build) and copied
-#    fresh for each run.
+# 1. A district database (bench/district.sh: BENCH_PEOPLE residents, default
+#    1200000, 武昌区's real size, and BENCH_DAYS days of history, default 7),
+#    cached in var/bench/ (it takes minutes to build) and copied fresh for
+#    each run.
 # 2. Baseline: bench/insert_baseline inserts BASELINE_RECORDS screening
 #    records (a screenings row plus a findings row per person) with prepared
 #    statements in 10,000-row transactions, synchronous=FULL, on a copy.
@@ -24,12 +24,9 @@ cd "$(dirname "$0")/.."
 
 BIN=${FK_BIN:-build/release/fangkong}
 PEOPLE=${BENCH_PEOPLE:-1200000}
-DAYS=${BENCH_DAYS:-7}
 SECONDS_INGEST=${INGEST_SECONDS:-20}
 BASELINE_RECORDS=${BASELINE_RECORDS:-100000}
 IMPORT_PEOPLE=${IMPORT_PEOPLE:-$PEOPLE}
-CACHE=var/bench
-mkdir -p "$CACHE"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/fk-screen-XXXXXX")
 PIDS=""
 cleanup() {
@@ -42,16 +39,7 @@ trap 'exit 130' INT TERM
 
 cc -O2 -o "$TMP/insert_baseline" bench/insert_baseline.c $(pkg-config --cflags --libs sqlite3)
 
-# The cache is keyed by size and schema version (the newest migration).
-VERSION=$(ls schema/ | tail -1 | sed 's/^0*\([0-9]*\)_.*/\1/')
-DB="$CACHE/district-$PEOPLE-$DAYS-v$VERSION.db"
-if [ ! -f "$DB" ]; then
-	echo "screening: building the district ($PEOPLE residents, $DAYS days of history) into $DB"
-	rm -f "$DB" "$DB.key" "$DB-wal" "$DB-shm"
-	start=$(date +%s)
-	"$BIN" demo --db "$DB" --people "$PEOPLE" --days "$DAYS" > "$CACHE/logins.txt"
-	echo "screening: built in $(( $(date +%s) - start )) s"
-fi
+DB=$(sh bench/district.sh)
 "$TMP/insert_baseline" --dump "$DB" 20000 > "$TMP/households.txt"
 echo "screening: $(wc -l < "$TMP/households.txt") households to screen"
 

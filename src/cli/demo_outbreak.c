@@ -38,16 +38,7 @@ typedef struct dcase {
 /* Unix time of hour:minute on a local day. */
 static int64_t at_local(int64_t day, int minutes)
 {
-	char d[11];
-	fk_date_format(day, d);
-	struct tm tm = { 0 };
-	sscanf(d, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	tm.tm_hour = minutes / 60;
-	tm.tm_min = minutes % 60;
-	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
+	return fk_local_time(day, minutes / 60) + (minutes % 60) * 60;
 }
 
 static int poisson(double lambda)

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/audit.h"
+#include "core/chains.h"
 #include "core/contacts.h"
 #include "core/fields.h"
 #include "core/region.h"
@@ -259,6 +260,8 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 		goto internal;
 	if (strcmp(category, "excluded") != 0 && fk_observation_close_for_case(db, who, pid, id, e) < 0)
 		return NULL;
+	if (fk_chains_case(db, pid, id) < 0)
+		goto internal;
 	char obj[48];
 	snprintf(obj, sizeof(obj), "case:%lld", (long long)id);
 	json_t *d = json_pack("{s:s, s:b, s:I}", "category", category, "late", late, "alert", (json_int_t)alert);

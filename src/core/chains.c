@@ -15,6 +15,7 @@ typedef struct node {
 	int parent, size;
 	char region[16], category[16], outcome[16];
 	bool recent; /* reported in the last 14 days */
+	bool traced; /* the person was somebody's close contact */
 } node;
 
 typedef struct graph {
@@ -68,8 +69,8 @@ static int graph_load(fk_db *db, const char *base, graph *g)
 	int64_t since = (int64_t)time(NULL) - 14 * 86400;
 	fk_stmt *st;
 	if (fk_db_query(db, &st,
-			"SELECT id, coalesce(onset_day, -1), region, category, outcome, reported_at >= $3 FROM cases"
-			" WHERE region >= $1 AND region < $2 AND category <> 'excluded' ORDER BY id",
+			"SELECT id, coalesce(onset_day, -1), region, category, outcome, reported_at >= $3, traced FROM cases"
+			" WHERE region >= $1 AND region < $2 AND category <> 'excluded'",
 			"ssi", base, hi, since) < 0)
 		return -1;
 	while (fk_stmt_step(st) == FK_ROW) {
@@ -86,9 +87,11 @@ static int graph_load(fk_db *db, const char *base, graph *g)
 		snprintf(x->category, sizeof(x->category), "%s", fk_stmt_text(st, 3));
 		snprintf(x->outcome, sizeof(x->outcome), "%s", fk_stmt_text(st, 4));
 		x->recent = fk_stmt_int64(st, 5) != 0;
+		x->traced = fk_stmt_int64(st, 6) != 0;
 		x->parent = g->count;
 		x->size = 1;
-		g->max_id = x->id;
+		if (x->id > g->max_id)
+			g->max_id = x->id;
 		g->count++;
 	}
 	fk_stmt_done(st);
@@ -97,16 +100,8 @@ static int graph_load(fk_db *db, const char *base, graph *g)
 		abort();
 	for (int i = 0; i < g->count; i++)
 		g->index[g->n[i].id] = i + 1;
-	/* a case's person was a contact of another case, or of a contact
-	 * whose person is a case */
-	if (fk_db_query(db, &st,
-			"SELECT a.id, b.id, k.setting FROM contacts k JOIN cases a ON a.id = k.source_case"
-			" JOIN cases b ON b.person_id = k.person_id"
-			" WHERE k.region >= $1 AND k.region < $2"
-			" UNION ALL"
-			" SELECT a.id, b.id, k2.setting FROM contacts k2 JOIN contacts k1 ON k1.id = k2.source_contact"
-			" JOIN cases a ON a.person_id = k1.person_id JOIN cases b ON b.person_id = k2.person_id"
-			" WHERE k2.region >= $1 AND k2.region < $2",
+	/* the links kept on write (fk_chains_contact, fk_chains_case) */
+	if (fk_db_query(db, &st, "SELECT from_case, to_case, setting FROM case_links WHERE region >= $1 AND region < $2",
 			"ss", base, hi) < 0)
 		return -1;
 	while (fk_stmt_step(st) == FK_ROW) {
@@ -129,6 +124,64 @@ static int graph_load(fk_db *db, const char *base, graph *g)
 	return 0;
 }
 
+/* The link made by contact record id, if its person is a case and its
+ * source is a case or the contact of one's person; made once. */
+static int link_contact(fk_db *db, int64_t id)
+{
+	return fk_db_run(db,
+			 "INSERT INTO case_links (contact_id, from_case, to_case, region, setting)"
+			 " SELECT id, src, dst, region, setting FROM (SELECT k.id, coalesce(k.source_case,"
+			 "  (SELECT a.id FROM contacts k1 JOIN cases a ON a.person_id = k1.person_id"
+			 "   WHERE k1.id = k.source_contact)) AS src, b.id AS dst, k.region, k.setting"
+			 "  FROM contacts k JOIN cases b ON b.person_id = k.person_id WHERE k.id = $1)"
+			 " WHERE src IS NOT NULL ON CONFLICT (contact_id) DO NOTHING",
+			 "i", id);
+}
+
+int fk_chains_contact(fk_db *db, int64_t contact_id)
+{
+	if (link_contact(db, contact_id) < 0)
+		return -1;
+	return fk_db_run(db,
+			 "UPDATE cases SET traced = 1 WHERE traced = 0"
+			 " AND person_id = (SELECT person_id FROM contacts WHERE id = $1)",
+			 "i", contact_id);
+}
+
+int fk_chains_case(fk_db *db, int64_t person_id, int64_t case_id)
+{
+	/* the person's own contact records, and those traced from them */
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			"SELECT id FROM contacts WHERE person_id = $1"
+			" UNION SELECT k2.id FROM contacts k1 JOIN contacts k2 ON k2.source_contact = k1.id"
+			" WHERE k1.person_id = $1",
+			"i", person_id) < 0)
+		return -1;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = fk_stmt_step(st)) == FK_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			ids = realloc(ids, cap * sizeof(*ids));
+			if (!ids)
+				abort();
+		}
+		ids[n++] = fk_stmt_int64(st, 0);
+	}
+	fk_stmt_done(st);
+	for (size_t i = 0; rc >= 0 && i < n; i++)
+		if (link_contact(db, ids[i]) < 0)
+			rc = -1;
+	free(ids);
+	if (rc < 0)
+		return -1;
+	return fk_db_run(db,
+			 "UPDATE cases SET traced = 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM contacts WHERE person_id = $2)",
+			 "ii", case_id, person_id);
+}
+
 static json_t *day_or_null(int64_t d)
 {
 	if (d < 0)
@@ -145,13 +198,30 @@ static int check_region(const fk_actor *who, const char *base, fk_err *e)
 	return 0;
 }
 
+/* A cluster while the list is made: named by its smallest case id. */
+typedef struct cluster {
+	int64_t id, first, last; /* onsets: -1 when none */
+	int size;
+	json_t *communities;
+} cluster;
+
 static int cmp_size_desc(const void *a, const void *b)
 {
-	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "size"));
-	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "size"));
-	json_int_t ix = json_integer_value(json_object_get(*(json_t *const *)a, "id"));
-	json_int_t iy = json_integer_value(json_object_get(*(json_t *const *)b, "id"));
-	return x != y ? (x < y ? 1 : -1) : (ix > iy) - (ix < iy);
+	const cluster *x = a, *y = b;
+	return x->size != y->size ? (x->size < y->size ? 1 : -1) : (x->id > y->id) - (x->id < y->id);
+}
+
+/* (cluster, community) pairs, sorted to list each community once. */
+typedef struct membership {
+	int cluster;
+	char community[13];
+} membership;
+
+static int cmp_membership(const void *a, const void *b)
+{
+	const membership *x = a, *y = b;
+	return x->cluster != y->cluster ? (x->cluster > y->cluster) - (x->cluster < y->cluster)
+					: strcmp(x->community, y->community);
 }
 
 json_t *fk_cluster_list(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e)
@@ -165,62 +235,66 @@ json_t *fk_cluster_list(fk_db *db, const fk_actor *who, const char *region, cons
 		fk_err_internal(e);
 		return NULL;
 	}
-	/* per root: size, smallest id, onsets, communities */
-	json_t *by_root = json_object();
+	/* per root of two or more: size, smallest id, onsets; its communities */
+	int *slot = malloc(((size_t)g.count + 1) * sizeof(*slot));
+	cluster *cl = calloc((size_t)g.count / 2 + 1, sizeof(*cl));
+	membership *mb = malloc(((size_t)g.count + 1) * sizeof(*mb));
+	if (!slot || !cl || !mb)
+		abort();
+	int n = 0, nm = 0;
+	for (int i = 0; i < g.count; i++)
+		slot[i] = -1;
 	for (int i = 0; i < g.count; i++) {
 		int r = find(&g, i);
 		if (g.n[r].size < 2)
 			continue;
-		char key[16];
-		snprintf(key, sizeof(key), "%d", r);
-		json_t *c = json_object_get(by_root, key);
-		if (!c) {
-			c = json_pack("{s:I, s:i, s:I, s:I, s:o}", "id", (json_int_t)g.n[i].id, "size", g.n[r].size,
-				      "_first", (json_int_t)-1, "_last", (json_int_t)-1, "communities", json_array());
-			json_object_set_new(by_root, key, c);
+		if (slot[r] < 0) {
+			slot[r] = n;
+			cl[n++] = (cluster){ g.n[i].id, -1, -1, g.n[r].size, NULL };
 		}
-		int64_t on = g.n[i].onset, first = json_integer_value(json_object_get(c, "_first")),
-			last = json_integer_value(json_object_get(c, "_last"));
-		if (on >= 0 && (first < 0 || on < first))
-			json_object_set_new(c, "_first", json_integer(on));
-		if (on >= 0 && on > last)
-			json_object_set_new(c, "_last", json_integer(on));
-		char comm[16];
-		snprintf(comm, sizeof(comm), "%.12s", g.n[i].region);
-		json_t *cs = json_object_get(c, "communities");
-		bool seen = false;
-		size_t k;
-		json_t *x;
-		json_array_foreach(cs, k, x) seen |= strcmp(json_string_value(x), comm) == 0;
-		if (!seen)
-			json_array_append_new(cs, json_string(comm));
+		cluster *c = &cl[slot[r]];
+		int64_t on = g.n[i].onset;
+		if (g.n[i].id < c->id)
+			c->id = g.n[i].id;
+		if (on >= 0 && (c->first < 0 || on < c->first))
+			c->first = on;
+		if (on > c->last)
+			c->last = on;
+		mb[nm].cluster = slot[r];
+		snprintf(mb[nm].community, sizeof(mb[nm].community), "%.12s", g.n[i].region);
+		nm++;
 	}
-	size_t n = json_object_size(by_root), k = 0;
-	json_t **arr = calloc(n ? n : 1, sizeof(*arr));
-	const char *key;
-	json_t *c;
-	json_object_foreach(by_root, key, c) {
-		json_object_set_new(c, "first_onset", day_or_null(json_integer_value(json_object_get(c, "_first"))));
-		json_object_set_new(c, "last_onset", day_or_null(json_integer_value(json_object_get(c, "_last"))));
-		json_object_del(c, "_first");
-		json_object_del(c, "_last");
-		arr[k++] = c;
+	qsort(mb, (size_t)nm, sizeof(*mb), cmp_membership);
+	for (int i = 0; i < nm; i++) {
+		cluster *c = &cl[mb[i].cluster];
+		if (!c->communities)
+			c->communities = json_array();
+		if (i == 0 || cmp_membership(&mb[i - 1], &mb[i]) != 0)
+			json_array_append_new(c->communities, json_string(mb[i].community));
 	}
-	qsort(arr, n, sizeof(*arr), cmp_size_desc);
+	/* the communities arrays follow their clusters through the sort */
+	qsort(cl, (size_t)n, sizeof(*cl), cmp_size_desc);
 	/* page by position in this order: the cursor is the count skipped */
 	size_t skip = page->after ? (size_t)strtoull(page->after, NULL, 10) : 0;
 	json_t *items = json_array();
-	for (size_t i = skip; i < n && json_array_size(items) < (size_t)page->limit; i++)
-		json_array_append(items, arr[i]);
+	for (size_t i = skip; i < (size_t)n && json_array_size(items) < (size_t)page->limit; i++) {
+		json_array_append_new(items, json_pack("{s:I, s:i, s:o, s:o, s:O}", "id", (json_int_t)cl[i].id, "size",
+						       cl[i].size, "first_onset", day_or_null(cl[i].first), "last_onset",
+						       day_or_null(cl[i].last), "communities", cl[i].communities));
+	}
 	size_t next = skip + json_array_size(items);
 	char cur[32];
 	snprintf(cur, sizeof(cur), "%zu", next);
 	fk_arena a = { 0 };
 	json_t *out = json_pack("{s:o, s:o, s:I}", "items", items, "next",
-				next < n ? json_string(fk_cursor_encode(&a, cur)) : json_null(), "total", (json_int_t)n);
+				next < (size_t)n ? json_string(fk_cursor_encode(&a, cur)) : json_null(), "total",
+				(json_int_t)n);
 	fk_arena_release(&a);
-	free(arr);
-	json_decref(by_root);
+	for (int i = 0; i < n; i++)
+		json_decref(cl[i].communities);
+	free(slot);
+	free(cl);
+	free(mb);
 	graph_free(&g);
 	return out;
 }
@@ -241,8 +315,10 @@ json_t *fk_cluster_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 	int root = find(&g, (int)g.index[id] - 1);
 	json_t *nodes = json_array(), *edges = json_array();
 	int64_t smallest = INT64_MAX;
-	for (int i = 0; i < g.count; i++) {
-		if (find(&g, i) != root)
+	/* the members in case id order */
+	for (int64_t cid = 1; cid <= g.max_id; cid++) {
+		int i = (int)g.index[cid] - 1;
+		if (i < 0 || find(&g, i) != root)
 			continue;
 		if (g.n[i].id < smallest)
 			smallest = g.n[i].id;
@@ -281,26 +357,12 @@ json_t *fk_community_states(fk_db *db, const fk_actor *who, const char *region, 
 	graph g;
 	json_t *out = NULL;
 	int *recent = NULL;
-	bool *traced = NULL;
 	if (graph_load(db, base, &g) < 0)
 		goto internal;
 	int threshold = fk_protocol_edition >= 7 ? 5 : 2;
 	char hi[32];
 	fk_scope_upper(base, hi, sizeof(hi));
-	/* traced: a case whose person somebody recorded as a close contact */
-	traced = calloc((size_t)g.count + 1, sizeof(*traced));
 	fk_stmt *st;
-	if (fk_db_query(db, &st,
-			"SELECT DISTINCT c.id FROM cases c JOIN contacts k ON k.person_id = c.person_id"
-			" WHERE c.region >= $1 AND c.region < $2",
-			"ss", base, hi) < 0)
-		goto internal;
-	while (fk_stmt_step(st) == FK_ROW) {
-		int64_t id = fk_stmt_int64(st, 0);
-		if (id <= g.max_id && g.index[id])
-			traced[g.index[id] - 1] = true;
-	}
-	fk_stmt_done(st);
 	/* the recent cases, ordered by community then cluster */
 	int nr = 0;
 	recent = malloc(((size_t)g.count + 1) * sizeof(*recent));
@@ -328,7 +390,7 @@ json_t *fk_community_states(fk_db *db, const fk_actor *who, const char *region, 
 		for (; pos < nr && strncmp(g.n[recent[pos]].region, code, 12) == 0; pos++) {
 			int k = recent[pos], root = find(&g, k);
 			cases++;
-			unknown += !traced[k];
+			unknown += !g.n[k].traced;
 			run = root == last_root ? run + 1 : 1;
 			last_root = root;
 			if (run > biggest)
@@ -346,7 +408,6 @@ internal:
 	fk_err_internal(e);
 done:
 	free(recent);
-	free(traced);
 	graph_free(&g);
 	return out;
 }

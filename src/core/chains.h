@@ -1,10 +1,12 @@
 /* chains.h - transmission chains and community states.
  *
  * Cases are linked when one's person was recorded as a close contact of the
- * other (directly, or through a contact of a contact); clusters are the
- * connected components of that graph, found by union-find over the cases in
- * scope each time they are asked for (≈0.1 s at 50 k cases, so no stored
- * copy can go stale).  A cluster's id is its smallest case id.
+ * other (directly, or through a contact of a contact).  The links are kept
+ * on write (case_links, by fk_chains_contact and fk_chains_case in the same
+ * transaction as the contact or case); clusters are the connected
+ * components, found by union-find over the cases and links in scope each
+ * time they are asked for, so no stored grouping can go stale.  A cluster's
+ * id is its smallest case id.
  */
 #ifndef FK_CHAINS_H
 #define FK_CHAINS_H
@@ -16,6 +18,16 @@
 #include "core/rows.h"
 #include "store/db.h"
 #include "util/err.h"
+
+/* After recording contact contact_id: its link, when its person is a case
+ * and its source is (or is the contact of) a case; marks that case traced.
+ * Write transaction.  Returns 0 or -1. */
+int fk_chains_contact(fk_db *db, int64_t contact_id);
+
+/* After person_id became case case_id: the links of every contact record of
+ * the person, and of the contacts traced from those records; the case is
+ * traced when the person was anybody's contact.  Returns 0 or -1. */
+int fk_chains_case(fk_db *db, int64_t person_id, int64_t case_id);
 
 /* Clusters of two or more cases in scope (under region), largest first:
  * {id, size, first_onset, last_onset, communities: [codes]}. */

@@ -12,6 +12,7 @@
 
 #include "core/audit.h"
 #include "core/cases.h"
+#include "core/chains.h"
 #include "core/fields.h"
 #include "core/region.h"
 #include "core/registry.h"
@@ -327,6 +328,8 @@ json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_e
 		id = fk_stmt_int64(st, 0);
 	fk_stmt_done(st);
 	if (rc != FK_ROW)
+		goto internal;
+	if (fk_chains_contact(db, id) < 0)
 		goto internal;
 	/* A person who is a case already is treated or isolated as one: the
 	 * contact is recorded (it is a link of the chain), observation is not. */
