@@ -220,6 +220,11 @@ int64_t fk_db_changes(fk_db *db)
 	return db->drv->changes(db);
 }
 
+int fk_db_checkpoint(fk_db *db, bool now)
+{
+	return db->drv->checkpoint ? db->drv->checkpoint(db, now) : 0;
+}
+
 int fk_db_set_cache(fk_db *db, int megabytes)
 {
 	return db->drv->set_cache(db, megabytes);

@@ -57,6 +57,7 @@ typedef struct fk_db_driver {
 	int64_t (*changes)(fk_db *db);
 	const char *(*errmsg)(fk_db *db);
 	int (*set_cache)(fk_db *db, int megabytes);
+	int (*checkpoint)(fk_db *db, bool automatic);
 } fk_db_driver;
 
 /* Opens a connection.  target is a file path (SQLite) or, later, a
@@ -116,6 +117,13 @@ int64_t fk_db_changes(fk_db *db);
  * far more than the default.  Returns 0 or -1. */
 int fk_db_set_cache(fk_db *db, int megabytes);
 const char *fk_db_errmsg(fk_db *db);
+/* Log-structured storage (SQLite's WAL) copies committed pages back into
+ * the main file from time to time.  fk_db_checkpoint(db, false) turns off
+ * doing so at commit on this connection (the writer: its commits then never
+ * wait for it); fk_db_checkpoint(db, true) does it now, as far as it can
+ * without blocking readers or the writer.  A no-op for servers that manage
+ * their own log.  Returns 0 or -1. */
+int fk_db_checkpoint(fk_db *db, bool now);
 
 /* Transactions.  begin_write takes the write lock at once (SQLite
  * BEGIN IMMEDIATE); savepoints nest inside a transaction. */

@@ -306,6 +306,15 @@ static int sq_set_cache(fk_db *db, int megabytes)
 	return sq_exec(db, sql);
 }
 
+static int sq_checkpoint(fk_db *db, bool now)
+{
+	sq_db *d = (sq_db *)db;
+	if (!now)
+		return sq_exec(db, "PRAGMA wal_autocheckpoint=0");
+	int rc = sqlite3_wal_checkpoint_v2(d->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : -1;
+}
+
 static const char *sq_errmsg(fk_db *db)
 {
 	return sqlite3_errmsg(((sq_db *)db)->h);
@@ -335,4 +344,5 @@ const fk_db_driver fk_db_sqlite_driver = {
 	.changes = sq_changes,
 	.errmsg = sq_errmsg,
 	.set_cache = sq_set_cache,
+	.checkpoint = sq_checkpoint,
 };
