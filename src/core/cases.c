@@ -297,7 +297,8 @@ static const fk_column case_cols[] = {
 };
 
 #define CASE_SELECT                                                                                          \
-	"SELECT c.id, c.person_id, p.name, c.region, r.name, c.category, c.outcome, c.onset_day,"             \
+	"SELECT c.id, c.person_id, p.name, c.region, r.name, c.category,"                                     \
+	" CASE WHEN c.category IN ('suspected', 'excluded') THEN NULL ELSE c.outcome END, c.onset_day,"       \
 	" c.sampling_day, c.diagnosis_at, c.reported_at, c.late, c.reporting_unit, c.place, c.source_alert,"  \
 	" c.edition, c.updated_at FROM cases c JOIN persons p ON p.id = c.person_id"                          \
 	" JOIN regions r ON r.code = c.region"
@@ -456,7 +457,7 @@ json_t *fk_case_list(fk_db *db, const fk_actor *who, const fk_case_filter *f, co
 	fk_stmt *st;
 	if (fk_db_query(db, &st,
 			CASE_SELECT " WHERE c.region >= $1 AND c.region < $2 AND ($3 IS NULL OR c.category = $3)"
-				    " AND ($4 IS NULL OR c.outcome = $4) AND ($5 < 0 OR c.late = $5) AND c.id < $6"
+				    " AND ($4 IS NULL OR (c.outcome = $4 AND c.category NOT IN ('suspected', 'excluded'))) AND ($5 < 0 OR c.late = $5) AND c.id < $6"
 				    " ORDER BY c.id DESC LIMIT $7",
 			"ssssiii", base, hi, f->category, f->outcome, (int64_t)f->late, before,
 			(int64_t)page->limit + 1) < 0) {
@@ -541,7 +542,9 @@ json_t *fk_case_stats(fk_db *db, const fk_actor *who, const char *region, int64_
 		json_array_append_new(curve, json_pack("{s:s, s:I}", "date", ds, "cases", (json_int_t)n));
 	}
 	fk_stmt_done(st);
-	return json_pack("{s:s, s:o, s:o}", "region", code, "days", days, "onset", curve);
+	char today[11];
+	fk_date_format(fk_today(), today);
+	return json_pack("{s:s, s:s, s:o, s:o}", "region", code, "today", today, "days", days, "onset", curve);
 internal:
 	fk_err_internal(e);
 	return NULL;

@@ -278,9 +278,23 @@ json_t *fk_cluster_list(fk_db *db, const fk_actor *who, const char *region, cons
 	size_t skip = page->after ? (size_t)strtoull(page->after, NULL, 10) : 0;
 	json_t *items = json_array();
 	for (size_t i = skip; i < (size_t)n && json_array_size(items) < (size_t)page->limit; i++) {
-		json_array_append_new(items, json_pack("{s:I, s:i, s:o, s:o, s:O}", "id", (json_int_t)cl[i].id, "size",
-						       cl[i].size, "first_onset", day_or_null(cl[i].first), "last_onset",
-						       day_or_null(cl[i].last), "communities", cl[i].communities));
+		json_t *names = json_array(), *code;
+		size_t k;
+		json_array_foreach(cl[i].communities, k, code) {
+			fk_stmt *st;
+			const char *name = NULL;
+			if (fk_db_query(db, &st, "SELECT name FROM regions WHERE code = $1", "s",
+					json_string_value(code)) == 0) {
+				if (fk_stmt_step(st) == FK_ROW)
+					name = fk_stmt_text(st, 0);
+				json_array_append_new(names, name ? json_string(name) : json_null());
+				fk_stmt_done(st);
+			}
+		}
+		json_array_append_new(items, json_pack("{s:I, s:i, s:o, s:o, s:O, s:o}", "id", (json_int_t)cl[i].id,
+						       "size", cl[i].size, "first_onset", day_or_null(cl[i].first),
+						       "last_onset", day_or_null(cl[i].last), "communities",
+						       cl[i].communities, "community_names", names));
 	}
 	size_t next = skip + json_array_size(items);
 	char cur[32];

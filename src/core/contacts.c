@@ -139,6 +139,7 @@ static const fk_field new_person_fields[] = {
 	{ "doc_type", FK_FT_STRING, false, 1, 16 },
 	{ "doc_number", FK_FT_STRING, false, 1, 40 },
 	{ "phone", FK_FT_STRING, false, 1, 30 },
+	{ "birth_year", FK_FT_INT, false, 1900, 2100 },
 	{ 0 },
 };
 
@@ -165,10 +166,10 @@ static int64_t contact_person(fk_db *db, const fk_actor *who, const json_t *in, 
 		return -1;
 	}
 	json_t *pj = json_pack("{s:s}", "name", fk_json_str(pin, "name"));
-	const char *keys[] = { "sex", "doc_type", "doc_number", "phone" };
-	for (int i = 0; i < 4; i++)
-		if (fk_json_str(pin, keys[i]))
-			json_object_set_new(pj, keys[i], json_string(fk_json_str(pin, keys[i])));
+	const char *keys[] = { "sex", "doc_type", "doc_number", "phone", "birth_year" };
+	for (int i = 0; i < 5; i++)
+		if (json_object_get(pin, keys[i]))
+			json_object_set(pj, keys[i], json_object_get(pin, keys[i]));
 	fk_person_in p;
 	int rc = fk_person_parse(pj, false, &p, e);
 	if (rc < 0) {
@@ -438,8 +439,10 @@ static const fk_column obs_cols[] = {
 	" AND f.day = $3 AND f.slot = $4), o.created_at"                                                      \
 	" FROM observations o JOIN persons p ON p.id = o.person_id"
 
-json_t *fk_observation_list(fk_db *db, const fk_actor *who, const char *region, const char *state,
-			    const fk_page *page, fk_err *e)
+/* pending: only those with something to do now (the current slot's
+ * follow-up, a release, a symptomatic follow-up to act on). */
+static json_t *obs_list(fk_db *db, const fk_actor *who, const char *region, const char *state, bool pending,
+			const fk_page *page, fk_err *e)
 {
 	const char *base = fk_region_scope(who, region, e);
 	if (!base)
@@ -456,8 +459,12 @@ json_t *fk_observation_list(fk_db *db, const fk_actor *who, const char *region, 
 	fk_stmt *st;
 	if (fk_db_query(db, &st,
 			OBS_SELECT " WHERE o.region >= $1 AND o.region < $2 AND ($5 IS NULL OR o.state = $5) AND o.id > $6"
+				   " AND ($8 = 0 OR o.end_day < $3 OR NOT EXISTS (SELECT 1 FROM followups f"
+				   "  WHERE f.observation_id = o.id AND f.day = $3 AND f.slot = $4)"
+				   "  OR EXISTS (SELECT 1 FROM followups f WHERE f.observation_id = o.id AND f.symptomatic = 1))"
 				   " ORDER BY o.id LIMIT $7",
-			"ssissii", base, hi, fk_today(), slot_now(), state, after, (int64_t)page->limit + 1) < 0) {
+			"ssissiii", base, hi, fk_today(), slot_now(), state, after, (int64_t)page->limit + 1,
+			(int64_t)pending) < 0) {
 		fk_err_internal(e);
 		return NULL;
 	}
@@ -468,9 +475,16 @@ json_t *fk_observation_list(fk_db *db, const fk_actor *who, const char *region, 
 	return out;
 }
 
-json_t *fk_observation_due(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e)
+json_t *fk_observation_list(fk_db *db, const fk_actor *who, const char *region, const char *state,
+			    const fk_page *page, fk_err *e)
 {
-	json_t *all = fk_observation_list(db, who, region, "active", page, e);
+	return obs_list(db, who, region, state, false, page, e);
+}
+
+json_t *fk_observation_due(fk_db *db, const fk_actor *who, const char *region, bool pending, const fk_page *page,
+			   fk_err *e)
+{
+	json_t *all = obs_list(db, who, region, "active", pending, page, e);
 	if (!all)
 		return NULL;
 	/* Per row: what to do now, and the slots missed since the start. */

@@ -49,8 +49,10 @@ json_t *fk_observation_list(fk_db *db, const fk_actor *who, const char *region, 
 
 /* The worklist: active observations in scope with the current slot's
  * follow-up not yet done (due), slots missed since the start, and those
- * past their end without symptoms (release). */
-json_t *fk_observation_due(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e);
+ * past their end without symptoms (release); pending: only those with
+ * something to do now (due, past their end, or a symptomatic follow-up). */
+json_t *fk_observation_due(fk_db *db, const fk_actor *who, const char *region, bool pending, const fk_page *page,
+			   fk_err *e);
 
 /* {date? (default today; a late entry from paper, within the observation),
  * slot?: am|pm (default: now's), temperature?, symptoms?, note?}: 409 when

@@ -16,12 +16,8 @@ int h_cases_list(fk_req *r)
 		return -1;
 	fk_case_filter f = { .region = fk_req_region(r, "region"), .category = fk_req_query(r, "category"),
 			     .outcome = fk_req_query(r, "outcome"), .late = -1 };
-	const char *late = fk_req_query(r, "late");
-	if (late) {
-		if (strcmp(late, "1") && strcmp(late, "0") && strcmp(late, "true") && strcmp(late, "false"))
-			return fk_req_fail(r, 400, "invalid", "late", "late: 1 or 0");
-		f.late = strcmp(late, "1") == 0 || strcmp(late, "true") == 0;
-	}
+	if (fk_req_flag(r, "late", &f.late) < 0)
+		return -1;
 	json_t *out = fk_case_list(r->db, &r->actor, &f, &page, &r->err);
 	if (!out)
 		return -1;

@@ -48,9 +48,11 @@ int h_observations_list(fk_req *r)
 int h_observations_due(fk_req *r)
 {
 	fk_page page;
-	if (fk_req_page(r, &page) < 0)
+	int pending;
+	if (fk_req_page(r, &page) < 0 || fk_req_flag(r, "pending", &pending) < 0)
 		return -1;
-	return fk_req_reply(r, 200, fk_observation_due(r->db, &r->actor, fk_req_region(r, "region"), &page, &r->err));
+	return fk_req_reply(r, 200, fk_observation_due(r->db, &r->actor, fk_req_region(r, "region"), pending == 1,
+						       &page, &r->err));
 }
 
 static int followup_job(fk_req *r)

@@ -114,11 +114,10 @@ int h_reports_list(fk_req *r)
 {
 	int64_t day;
 	fk_page page;
-	if (date_param(r, &day) < 0 || fk_req_page(r, &page) < 0)
+	int missing;
+	if (date_param(r, &day) < 0 || fk_req_page(r, &page) < 0 || fk_req_flag(r, "missing", &missing) < 0)
 		return -1;
-	const char *m = fk_req_query(r, "missing");
-	bool missing = m && (strcmp(m, "1") == 0 || strcmp(m, "true") == 0);
-	return fk_req_reply(r, 200, fk_report_list(r->db, &r->actor, fk_req_region(r, "region"), day, missing,
+	return fk_req_reply(r, 200, fk_report_list(r->db, &r->actor, fk_req_region(r, "region"), day, missing == 1,
 						   fk_report_hour, &page, &r->err));
 }
 

@@ -4,6 +4,8 @@
 
 #include "core/account.h"
 #include "core/audit.h"
+#include "core/cases.h"
+#include "core/contacts.h"
 #include "core/fields.h"
 #include "core/region.h"
 #include "http/handlers.h"
@@ -94,8 +96,11 @@ int h_me(fk_req *r)
 	json_t *scope = fk_region_get(r->db, &r->actor, r->actor.region, &e);
 	if (!scope)
 		return fk_req_fail(r, 500, "internal", NULL, "your home region %s is missing", r->actor.region);
-	return fk_req_reply(r, 200, json_pack("{s:o, s:o, s:o}", "user", user_json(r, &r->actor), "permissions", pa,
-					      "scope", scope));
+	/* the deployment's protocol settings the forms need */
+	json_t *protocol = json_pack("{s:i, s:i, s:b}", "edition", fk_protocol_edition, "observation_days",
+				     fk_observation_days, "clinical_category", fk_protocol_edition == 5);
+	return fk_req_reply(r, 200, json_pack("{s:o, s:o, s:o, s:o}", "user", user_json(r, &r->actor), "permissions",
+					      pa, "scope", scope, "protocol", protocol));
 }
 
 int h_roles(fk_req *r)

@@ -110,6 +110,9 @@ int64_t fk_req_id(fk_req *r, const char *name);
 /* The query parameter name as a day (YYYY-MM-DD), dflt when absent (*given
  * says which, when not NULL).  Returns 0, or -1 having answered 400 naming it. */
 int fk_req_date(fk_req *r, const char *name, int64_t dflt, int64_t *day, bool *given);
+/* The query parameter name as a yes/no (1, true / 0, false): *flag is 1, 0,
+ * or -1 when absent.  Returns 0, or -1 having answered 400 naming it. */
+int fk_req_flag(fk_req *r, const char *name, int *flag);
 
 /* Takes ownership of v as the answer with status; returns 0 (or -1 with a
  * 500 when v is NULL). */

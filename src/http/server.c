@@ -167,6 +167,21 @@ int fk_req_date(fk_req *r, const char *name, int64_t dflt, int64_t *day, bool *g
 	return 0;
 }
 
+int fk_req_flag(fk_req *r, const char *name, int *flag)
+{
+	const char *s = fk_req_query(r, name);
+	*flag = -1;
+	if (!s)
+		return 0;
+	if (strcmp(s, "1") == 0 || strcmp(s, "true") == 0)
+		*flag = 1;
+	else if (strcmp(s, "0") == 0 || strcmp(s, "false") == 0)
+		*flag = 0;
+	else
+		return fk_req_fail(r, 400, "invalid", name, "%s: 1 or 0", name);
+	return 0;
+}
+
 typedef struct audit_ctx {
 	const char *action, *object, *region;
 	json_t *detail;

@@ -63,7 +63,7 @@ test('create: 201 with the case, its first event and the allowed moves; on time 
   assert.equal(c.person_name, p.name);
   assert.equal(c.region, GRID);
   assert.equal(c.category, 'suspected');
-  assert.equal(c.outcome, 'under_treatment');
+  assert.equal(c.outcome, null, 'suspected and excluded cases have no outcome');
   assert.equal(c.onset_date, onset);
   assert.equal(c.late, false);
   assert.equal(c.edition, 7);

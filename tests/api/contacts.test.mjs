@@ -91,12 +91,13 @@ test('a contact who is a known person: 201, observation until the last exposure 
 });
 
 test('a contact who is a new person is registered in the given grid; a registered document number links to that person', async () => {
-  const r = await contact({ source_case_id: A.id, person: { name: '新密接甲', grid: GRID_SIBLING, building: '9栋', room: '901' }, ...exposure(addDays(today, -2), addDays(today, -1)) });
+  const r = await contact({ source_case_id: A.id, person: { name: '新密接甲', grid: GRID_SIBLING, building: '9栋', room: '901', birth_year: 1956 }, ...exposure(addDays(today, -2), addDays(today, -1)) });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   assert.equal(r.body.region, GRID_SIBLING);
   const p = await srv.api('GET', `/api/v1/persons/${r.body.person_id}`, { token: T.officer });
   assert.equal(p.status, 200);
   assert.equal(p.body.name, '新密接甲');
+  assert.equal(p.body.birth_year, 1956);
   assert.equal(p.body.region, GRID_SIBLING);
   assert.equal(p.body.building, '9栋');
   // a number someone holds already: the contact is that person, no duplicate
@@ -112,6 +113,7 @@ test('a contact who is a new person is registered in the given grid; a registere
   // new-person fields are named person.*
   assertError(await contact({ source_case_id: A.id, person: { grid: GRID, room: '1' }, ...exposure(today, today) }), 400, 'invalid', 'person.name');
   assertError(await contact({ source_case_id: A.id, person: { name: '甲', grid: GRID } , ...exposure(today, today) }), 400, 'invalid', 'person.address');
+  assertError(await contact({ source_case_id: A.id, person: { name: '甲', grid: GRID, room: '1', birth_year: 1850 }, ...exposure(today, today) }), 400, 'invalid', 'person.birth_year');
   assertError(await contact({ source_case_id: A.id, person: { name: '甲', grid: GRID, room: '1', doc_number: '420106198001011230' }, ...exposure(today, today) }), 400, 'invalid', 'person.doc_number');
   assertError(await contact({ source_case_id: A.id, person: { name: '甲', grid: GRID_STREET2, room: '1' }, ...exposure(today, today) }), 404, 'not_found', 'person.grid');
 });
@@ -218,10 +220,21 @@ test('release: 409 while the period runs; 200 once over; 409 with symptoms in th
   const old = await contact({ source_case_id: A.id, person_id: (await person()).id, ...exposure(addDays(today, -16), addDays(today, -15)) });
   assert.equal(old.status, 201);
   assert.equal(old.body.observation_end, addDays(today, -1));
-  const due = await srv.api('GET', '/api/v1/observations/due?limit=1000', { token: T.doctor });
+  let due = await srv.api('GET', '/api/v1/observations/due?limit=1000', { token: T.doctor });
   assert.equal(due.status, 200);
   assert.equal(due.body.items.find((x) => x.id === old.body.observation_id).release, true);
   assert.equal(due.body.items.find((x) => x.id === KB.observation_id).release, false);
+  // pending: only what needs doing now — the current slot, a release, symptoms
+  const fine = await contact({ source_case_id: A.id, person_id: (await person()).id, ...exposure(addDays(today, -1), addDays(today, -1)) });
+  assert.equal((await followup(fine.body.observation_id, { temperature: 36.5 })).status, 201);
+  due = await srv.api('GET', '/api/v1/observations/due?limit=1000', { token: T.doctor });
+  const pending = await srv.api('GET', '/api/v1/observations/due?pending=1&limit=1000', { token: T.doctor });
+  assert.equal(pending.status, 200);
+  const want = due.body.items.filter((x) => x.due || x.release || x.symptomatic > 0 || x.end_date < today).map((x) => x.id);
+  assert.deepEqual(pending.body.items.map((x) => x.id), want);
+  assert.ok(want.includes(old.body.observation_id));
+  assert.ok(!want.includes(fine.body.observation_id), 'followed up in this slot: nothing to do');
+  assertError(await srv.api('GET', '/api/v1/observations/due?pending=soon', { token: T.doctor }), 400, 'invalid', 'pending');
   const rel = await srv.api('POST', `/api/v1/observations/${old.body.observation_id}/release`, { token: T.doctor, body: {} });
   assert.equal(rel.status, 200, JSON.stringify(rel.body));
   assert.equal(rel.body.state, 'released');
@@ -269,6 +282,8 @@ test('clusters: case A, its contact B becomes a case → one cluster of 2 with b
   assert.equal(c.first_onset, A.onset_date);
   assert.equal(c.last_onset, today);
   assert.deepEqual(c.communities, [COMM1]);
+  assert.equal(c.community_names.length, 1);
+  assert.equal(typeof c.community_names[0], 'string');
   for (const id of [A.id, caseB.id]) {
     const g = await srv.api('GET', `/api/v1/clusters/${id}`, { token: T.doctor });
     assert.equal(g.status, 200, JSON.stringify(g.body));

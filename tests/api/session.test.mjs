@@ -101,7 +101,10 @@ test('sign-in bodies are validated field by field', async () => {
 test('signing out: 204, the cookie is cleared, the token no longer works', async () => {
   const r = await signIn('commander', pw('commander'));
   const token = r.body.token;
-  assert.equal((await srv.api('GET', '/api/v1/me', { token })).status, 200);
+  const before = await srv.api('GET', '/api/v1/me', { token });
+  assert.equal(before.status, 200);
+  // the protocol settings the forms need (edition 7 by default)
+  assert.deepEqual(before.body.protocol, { edition: 7, observation_days: 14, clinical_category: false });
   const out = await srv.api('DELETE', '/api/v1/session', { token });
   assert.equal(out.status, 204);
   assert.equal(out.body, null);

@@ -15,7 +15,9 @@ const now = () => Math.floor(Date.now() / 1000);
 before(async () => {
   srv = await startServer({ people: 600, days: 1, env: { FK_EDITION: '5' } });
   for (const u of ['admin', 'commander', 'officer', 'officer2', 'doctor', 'gridworker', 'auditor']) T[u] = await srv.login(u);
-  today = (await srv.api('GET', '/api/v1/stats/daily', { token: T.doctor })).body.days.at(-1).date;
+  const d = (await srv.api('GET', '/api/v1/stats/daily', { token: T.doctor })).body;
+  today = d.days.at(-1).date;
+  assert.equal(d.today, today, 'the server says which day is today');
 });
 after(async () => { await srv?.stop(); });
 
