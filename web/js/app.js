@@ -5,6 +5,7 @@
 import { initI18n, setLang, t, label, otherLang } from './i18n.js';
 import * as API from './api.js';
 import * as outbox from './outbox.js';
+import * as offline from './offline.js';
 import { h, icon, notice } from './dom.js';
 import { allowed, match } from './features.js';
 import { renderLogin } from './views/login.js';
@@ -45,7 +46,7 @@ function showLogin() {
     langButton: langButton(),
     note,
     onSignedIn: async () => {
-      await loadMe();
+      await loadMe({ fresh: true });
       startOutbox();
       if (parseHash().path === 'login') location.hash = '#/';
       render();
@@ -78,6 +79,7 @@ async function signOut() {
   // Records not yet sent stay on the phone for the next sign-in; the cached
   // worklists (they name residents) go.
   await outbox.stop({ forget: true });
+  await offline.forget();
   state.me = null;
   state.loginNotice = { kind: 'success', key: 'login.signedOut' };
   closeNav();
@@ -177,12 +179,22 @@ function render(focus = false) {
   else showLogin();
 }
 
-async function loadMe() {
+// Asks the server who is signed in.  Without a network (or with the server
+// down) the user kept on this phone at the last sign-in stands in, so the
+// app opens offline; the next request the server refuses (401) signs out.
+async function loadMe(keep = {}) {
   try {
     state.me = await API.me();
+    offline.keep(state.me, keep);
   } catch (err) {
-    if (err.status !== 401) throw err;
-    state.me = null;
+    if (err.status === 401) {
+      state.me = null;
+      await offline.forget();
+      return;
+    }
+    const kept = err.status === 0 || err.status >= 500 ? offline.keptMe() : null;
+    if (!kept) throw err;
+    state.me = kept;
   }
 }
 
@@ -191,6 +203,7 @@ async function boot() {
   API.setUnauthorizedHandler(() => {
     if (!state.me) return;
     state.me = null;
+    offline.forget();
     state.loginNotice = { kind: 'info', key: 'login.expired' };
     render();
   });

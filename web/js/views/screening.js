@@ -194,7 +194,7 @@ async function renderGrid(ctx, grid) {
     const n = st.pending;
     const online = navigator.onLine;
     const cls = !online ? 'sync-offline' : n ? 'sync-pending' : 'sync-ok';
-    const text = !online ? t('screen.offline', { n, count: n }) : n ? t('screen.pending', { n, count: n }) : t('screen.synced');
+    const text = !online ? (n ? t('screen.offline', { n, count: n }) : t('screen.offlineNone')) : n ? t('screen.pending', { n, count: n }) : t('screen.synced');
     syncbar.className = `syncbar ${cls}`;
     fill(syncbar, icon(online ? (n ? 'cloud' : 'check') : 'offline'),
       h('span.sync-text', text),
