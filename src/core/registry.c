@@ -342,16 +342,16 @@ json_t *fk_household_list(fk_db *db, const fk_actor *who, const char *region, in
 	}
 	char hi[32];
 	fk_scope_upper(base, hi, sizeof(hi));
+	int64_t after_id = fk_key_floor(key, base);
 	fk_stmt *st;
 	if (fk_db_query(db, &st,
 			"SELECT h.grid AS _g, h.id AS _i, h.id, h.grid, r.name, h.building, h.unit, h.room, h.address,"
 			" (SELECT count(*) FROM persons p WHERE p.household_id = h.id)"
 			" FROM households h JOIN regions r ON r.code = h.grid"
-			" WHERE h.grid >= $1 AND h.grid < $2 AND (h.grid > $3 OR (h.grid = $3 AND h.id > $4))"
-			" AND ($5 < 0 OR NOT EXISTS (SELECT 1 FROM screenings s WHERE s.household_id = h.id AND s.day = $5))"
-			" ORDER BY h.grid, h.id LIMIT $6",
-			"sssiii", base, hi, key[0], strtoll(key[1], NULL, 10), unvisited_on,
-			(int64_t)page->limit + 1) < 0) {
+			" WHERE (h.grid, h.id) > ($1, $3) AND h.grid < $2"
+			" AND ($4 < 0 OR NOT EXISTS (SELECT 1 FROM screenings s WHERE s.household_id = h.id AND s.day = $4))"
+			" ORDER BY h.grid, h.id LIMIT $5",
+			"ssiii", key[0], hi, after_id, unvisited_on, (int64_t)page->limit + 1) < 0) {
 		fk_err_internal(e);
 		return NULL;
 	}
@@ -966,20 +966,28 @@ json_t *fk_person_list(fk_db *db, const fk_actor *who, const fk_person_filter *f
 	int n = 0;
 	unsigned char ds[FK_PII_HASH_LEN], ps[FK_PII_HASH_LEN];
 	char name_hi[160];
-	fk_strbuf_addf(&sql, "SELECT %s AS _k, p.id AS _i, " PERSON_COLS PERSON_FROM " WHERE p.region >= $1 AND p.region < $2",
-		       by_name ? "p.name" : "p.region");
-	v[n++] = (fk_val){ 's', .p = base };
-	v[n++] = (fk_val){ 's', .p = hi };
+	if (by_name && strlen(f->name) > 100) {
+		fk_err_invalid(e, "name", "name: at most 100 bytes");
+		goto fail;
+	}
+	/* The page starts after the cursor's (key, id), never below the range
+	 * asked for: one row-value bound, which the index serves directly. */
+	const char *col = by_name ? "p.name" : "p.region";
+	int64_t after_id = fk_key_floor(key, by_name ? f->name : base);
+	fk_strbuf_addf(&sql, "SELECT %s AS _k, p.id AS _i, " PERSON_COLS PERSON_FROM " WHERE (%s, p.id) > ($1, $2)",
+		       col, col);
+	v[n++] = (fk_val){ 's', .p = key[0] };
+	v[n++] = (fk_val){ 'i', .i = after_id };
 	if (by_name) {
-		if (strlen(f->name) > 100) {
-			fk_err_invalid(e, "name", "name: at most 100 bytes");
-			goto fail;
-		}
 		/* prefix range: every string starting with name sorts below name + U+10FFFF */
 		snprintf(name_hi, sizeof(name_hi), "%s\xf4\x8f\xbf\xbf", f->name);
-		fk_strbuf_addf(&sql, " AND p.name >= $%d AND p.name < $%d", n + 1, n + 2);
-		v[n++] = (fk_val){ 's', .p = f->name };
+		fk_strbuf_addf(&sql, " AND p.name < $%d AND p.region >= $%d AND p.region < $%d", n + 1, n + 2, n + 3);
 		v[n++] = (fk_val){ 's', .p = name_hi };
+		v[n++] = (fk_val){ 's', .p = base };
+		v[n++] = (fk_val){ 's', .p = hi };
+	} else {
+		fk_strbuf_addf(&sql, " AND p.region < $%d", n + 1);
+		v[n++] = (fk_val){ 's', .p = hi };
 	}
 	if (f->tag && *f->tag) {
 		int k = 0;
@@ -1017,11 +1025,7 @@ json_t *fk_person_list(fk_db *db, const fk_actor *who, const fk_person_filter *f
 		fk_strbuf_addf(&sql, " AND p.household_id = $%d", n + 1);
 		v[n++] = (fk_val){ 'i', .i = f->household_id };
 	}
-	fk_strbuf_addf(&sql, " AND (%s > $%d OR (%s = $%d AND p.id > $%d)) ORDER BY %s, p.id LIMIT $%d",
-		       by_name ? "p.name" : "p.region", n + 1, by_name ? "p.name" : "p.region", n + 1, n + 2,
-		       by_name ? "p.name" : "p.region", n + 3);
-	v[n++] = (fk_val){ 's', .p = key[0] };
-	v[n++] = (fk_val){ 'i', .i = strtoll(key[1], NULL, 10) };
+	fk_strbuf_addf(&sql, " ORDER BY %s, p.id LIMIT $%d", col, n + 1);
 	v[n++] = (fk_val){ 'i', .i = (int64_t)page->limit + 1 };
 	fk_stmt *st;
 	if (fk_db_query_vals(db, &st, sql.buf, v, n) < 0) {

@@ -125,6 +125,15 @@ int fk_key_split(const char *key, int n, char (*parts)[FK_KEY_PART])
 	return 0;
 }
 
+int64_t fk_key_floor(char (*key)[FK_KEY_PART], const char *floor)
+{
+	if (strcmp(key[0], floor) < 0) {
+		snprintf(key[0], FK_KEY_PART, "%s", floor);
+		return 0;
+	}
+	return strtoll(key[1], NULL, 10);
+}
+
 json_t *fk_bits_to_json(int64_t bits, const char *const *names)
 {
 	json_t *a = json_array();

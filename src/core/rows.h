@@ -52,6 +52,13 @@ json_t *fk_rows_page_ex(fk_stmt *st, const fk_page *page, int nkeys, fk_row_fn f
 #define FK_KEY_PART 256
 int fk_key_split(const char *key, int n, char (*parts)[FK_KEY_PART]);
 
+/* For a (text, id) key from fk_key_split ({"", "0"} when there is no
+ * cursor): raises key[0] to floor when it sorts below it — the lower end of
+ * the range asked for, which a cursor cannot take a page below — and
+ * returns the id the page starts after (0 when raised: ids are positive).
+ * The query's bound is then the one row value (col, id) > (key[0], id). */
+int64_t fk_key_floor(char (*key)[FK_KEY_PART], const char *floor);
+
 /* ---- declared resources ---- */
 
 /* How a column of a declared resource is rendered. */

@@ -171,6 +171,31 @@ static void test_garbage_cursor(void **state)
 	fk_arena_release(&a);
 }
 
+static void test_key_split_and_floor(void **state)
+{
+	(void)state;
+	char key[2][FK_KEY_PART] = { "", "0" };
+	/* no cursor: the page starts at the floor */
+	assert_int_equal(fk_key_floor(key, "420106"), 0);
+	assert_string_equal(key[0], "420106");
+	/* a cursor inside the range is kept, with its id */
+	assert_int_equal(fk_key_split("王伟|1234", 2, key), 0);
+	assert_string_equal(key[0], "王伟");
+	assert_string_equal(key[1], "1234");
+	assert_int_equal(fk_key_floor(key, "王"), 1234);
+	assert_string_equal(key[0], "王伟");
+	/* a cursor below the range (made up, or from another list) cannot
+	 * take the page below it */
+	assert_int_equal(fk_key_split("110101001001001|99", 2, key), 0);
+	assert_int_equal(fk_key_floor(key, "420106"), 0);
+	assert_string_equal(key[0], "420106");
+	/* the first part may hold the separator itself */
+	assert_int_equal(fk_key_split("a|b|7", 2, key), 0);
+	assert_string_equal(key[0], "a|b");
+	assert_string_equal(key[1], "7");
+	assert_int_equal(fk_key_split("nobar", 2, key), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +205,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_statement_reset_after_page, setup, teardown),
 		cmocka_unit_test(test_cursor_round_trip),
 		cmocka_unit_test(test_garbage_cursor),
+		cmocka_unit_test(test_key_split_and_floor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
