@@ -23,7 +23,7 @@ int h_cases_list(fk_req *r)
 		return -1;
 	json_t *d = json_pack("{s:s?, s:s?, s:s?, s:I}", "region", f.region, "category", f.category, "outcome",
 			      f.outcome, "rows", (json_int_t)json_array_size(json_object_get(out, "items")));
-	return fk_req_reply_audited(r, 200, out, "case.search", "cases", f.region ? f.region : r->actor.region, d);
+	return fk_req_reply_audited_masked(r, 200, out, "case.search", "cases", f.region ? f.region : r->actor.region, d);
 }
 
 static int case_create_job(fk_req *r)
@@ -46,7 +46,7 @@ int h_case_get(fk_req *r)
 		return -1;
 	char obj[48];
 	snprintf(obj, sizeof(obj), "case:%lld", (long long)id);
-	return fk_req_reply_audited(r, 200, c, "case.view", obj, fk_json_str(c, "region"), NULL);
+	return fk_req_reply_audited_masked(r, 200, c, "case.view", obj, fk_json_str(c, "region"), NULL);
 }
 
 static int transition_job(fk_req *r)

@@ -33,7 +33,7 @@ int h_contacts_list(fk_req *r)
 		return -1;
 	json_t *d = json_pack("{s:I, s:I}", "case_id", (json_int_t)case_id, "rows",
 			      (json_int_t)json_array_size(json_object_get(out, "items")));
-	return fk_req_reply_audited(r, 200, out, "contact.search", "contacts", r->actor.region, d);
+	return fk_req_reply_audited_masked(r, 200, out, "contact.search", "contacts", r->actor.region, d);
 }
 
 int h_observations_list(fk_req *r)

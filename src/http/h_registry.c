@@ -70,7 +70,7 @@ int h_persons_list(fk_req *r)
 	json_t *d = json_pack("{s:s?, s:s?, s:s?, s:b, s:b, s:I}", "region", f.region, "name", f.name, "tag", f.tag,
 			      "doc_suffix", f.doc_suffix != NULL, "phone_suffix", f.phone_suffix != NULL, "rows",
 			      (json_int_t)json_array_size(json_object_get(out, "items")));
-	return fk_req_reply_audited(r, 200, out, "person.search", "persons", f.region ? f.region : r->actor.region, d);
+	return fk_req_reply_audited_masked(r, 200, out, "person.search", "persons", f.region ? f.region : r->actor.region, d);
 }
 
 static int person_create_job(fk_req *r)
@@ -99,7 +99,7 @@ int h_person_get(fk_req *r)
 		return -1;
 	char obj[48];
 	snprintf(obj, sizeof(obj), "person:%lld", (long long)id);
-	return fk_req_reply_audited(r, 200, o, "person.view", obj, fk_json_str(o, "region"), NULL);
+	return fk_req_reply_audited_masked(r, 200, o, "person.view", obj, fk_json_str(o, "region"), NULL);
 }
 
 static int person_update_job(fk_req *r)

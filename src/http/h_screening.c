@@ -133,5 +133,5 @@ int h_worklist(fk_req *r)
 	/* It names the grid's residents: audited like a search. */
 	json_t *d = json_pack("{s:s, s:I}", "grid", grid,
 			      "households", (json_int_t)json_array_size(json_object_get(w, "items")));
-	return fk_req_reply_audited(r, 200, w, "screening.worklist", "persons", grid, d);
+	return fk_req_reply_audited_masked(r, 200, w, "screening.worklist", "persons", grid, d);
 }

@@ -100,9 +100,18 @@ int fk_req_defer_heavy(fk_req *r, int (*job)(fk_req *r));
 
 /* Answers v (taking it) after appending an audit entry in a write: for
  * reads of personal data, which are audited like writes.  detail may be
- * NULL; it is taken.  The handler returns what this returns. */
+ * NULL; it is taken.  The handler returns what this returns.  Full values
+ * (a reveal, an export) are answered only once the entry is durable. */
 int fk_req_reply_audited(fk_req *r, int status, json_t *v, const char *action, const char *object,
 			 const char *region, json_t *detail);
+
+/* The same for reads whose answer holds personal data masked (searches,
+ * lists, a record's page): the entry is queued for the writer's next
+ * transaction and the answer goes at once, so a read never waits behind a
+ * heavy write.  A crash before that commit (tens of milliseconds) loses
+ * the entry; a failure to write it is logged. */
+int fk_req_reply_audited_masked(fk_req *r, int status, json_t *v, const char *action, const char *object,
+				const char *region, json_t *detail);
 
 /* An integer path parameter (e.g. {id}); -1 with a 404 when it is not a
  * positive integer. */

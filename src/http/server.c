@@ -217,6 +217,64 @@ int fk_req_reply_audited(fk_req *r, int status, json_t *v, const char *action, c
 	return fk_req_defer(r, audit_job);
 }
 
+/* An audit entry written after the answer (fk_req_reply_audited_masked):
+ * it owns copies of everything, since the request is gone by then. */
+typedef struct later_audit {
+	fk_write write;
+	fk_actor actor;
+	char *username, *region_scope, *addr, *action, *object, *region;
+	json_t *detail;
+} later_audit;
+
+static int later_audit_run(fk_db *db, void *arg)
+{
+	later_audit *a = arg;
+	return fk_audit_append(db, &a->actor, a->action, a->object, a->region, a->detail);
+}
+
+static void later_audit_done(void *arg, int rc)
+{
+	later_audit *a = arg;
+	if (rc < 0)
+		fk_log_err("audit: the entry %s %s of %s could not be written", a->action, a->object, a->username);
+	json_decref(a->detail);
+	free(a->username);
+	free(a->region_scope);
+	free(a->addr);
+	free(a->action);
+	free(a->object);
+	free(a->region);
+	free(a);
+}
+
+int fk_req_reply_audited_masked(fk_req *r, int status, json_t *v, const char *action, const char *object,
+				const char *region, json_t *detail)
+{
+	if (fk_req_reply(r, status, v) < 0) {
+		json_decref(detail);
+		return -1;
+	}
+	later_audit *a = calloc(1, sizeof(*a));
+	if (!a)
+		abort();
+	a->username = strdup(r->actor.username ? r->actor.username : "");
+	a->region_scope = strdup(r->actor.region ? r->actor.region : "");
+	a->addr = strdup(r->actor.addr ? r->actor.addr : "");
+	a->action = strdup(action);
+	a->object = strdup(object ? object : "");
+	a->region = strdup(region ? region : "");
+	if (!a->username || !a->region_scope || !a->addr || !a->action || !a->object || !a->region)
+		abort();
+	a->actor = r->actor;
+	a->actor.username = a->username;
+	a->actor.region = a->region_scope;
+	a->actor.addr = a->addr;
+	a->detail = detail;
+	a->write = (fk_write){ .run = later_audit_run, .done = later_audit_done, .arg = a };
+	fk_writer_submit(writer, &a->write);
+	return 0;
+}
+
 /* ---- writes ---- */
 
 static int job_run(fk_db *db, void *arg)
