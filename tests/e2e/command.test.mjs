@@ -145,3 +145,106 @@ test('phone: an officer closes the alert with an outcome', async () => {
   checkClean(assert, page);
   await page.context().close();
 });
+
+// The alert list's filters: the day (the page's day at first) and the kind.
+// The demo outbreak (1,500 residents) leaves missed follow-ups open beside
+// the abnormal findings; each choice shows the rows GET /alerts answers for
+// that filter, the kind labelled on each.
+test('alert filters: day and kind give the rows the API answers for them, in Chinese and English, wall and phone', async () => {
+  const s = await startServer({ people: 1500, days: 1 });
+  try {
+    const cm = await s.login('commander');
+    const api = async (q) => {
+      const r = await s.api('GET', `/api/v1/alerts?state=open&limit=10${q}`, { token: cm });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body.items;
+    };
+    const today = (await s.api('GET', '/api/v1/coverage', { token: cm })).body.date;
+    const missedAll = (await s.api('GET', '/api/v1/alerts?state=open&kind=followup_missed&limit=1000', { token: cm })).body.items;
+    const day = missedAll.find((a) => a.date < today)?.date; // an earlier day with missed follow-ups
+    assert.ok(day, 'open missed follow-ups of an earlier day in the demo outbreak');
+    const want = async (kind, on) => (await api(`${kind ? `&kind=${kind}` : ''}&from=${on}&to=${on}`)).map((a) => a.id);
+
+    const page = await openPage(browser, s, { viewport: WALL });
+    await signIn(page, s, 'commander');
+    await page.locator('a.nav-link[data-nav=command]').click();
+    await waitHeading(page, '武昌区 排查态势');
+    const shown = async (kind, on) => {
+      const list = page.locator(`[data-testid=alerts][data-kind=${kind || 'all'}][data-date="${on}"][data-loaded]`);
+      await list.waitFor({ state: 'attached' });
+      return list.locator('li.alert-item').evaluateAll((els) => els.map((e) => Number(e.dataset.alert)));
+    };
+    // at first: today, every kind
+    assert.equal(await page.inputValue('#alerts-date'), today);
+    assert.equal(await page.inputValue('#alerts-kind'), '');
+    const first = await shown('', today);
+    assert.deepEqual(first, await want('', today));
+
+    // the day with missed follow-ups, then each kind
+    await page.fill('#alerts-date', day);
+    const every = await shown('', day);
+    assert.deepEqual(every, await want('', day));
+    assert.notDeepEqual(every, first, 'another day, other rows');
+    await page.selectOption('#alerts-kind', 'followup_missed');
+    const missed = await shown('followup_missed', day);
+    assert.ok(missed.length > 0);
+    assert.deepEqual(missed, await want('followup_missed', day));
+    const rows = page.locator('[data-testid=alerts] li.alert-item');
+    for (const text of await rows.allInnerTexts()) assert.match(text, new RegExp(`${day} (上午|下午)[\\s\\S]*漏随访`));
+    assert.equal(await rows.locator('.chip-kind', { hasText: '漏随访' }).count(), missed.length);
+    assert.match(await rows.first().locator('.alert-where').innerText(), new RegExp(`${day} (上午|下午)`));
+    assert.equal(await overflowX(page), 0);
+    await shot(page, 'wall-command-alerts-missed', { fullPage: false });
+    await page.selectOption('#alerts-kind', 'screening');
+    const found = await shown('screening', day);
+    assert.deepEqual(found, await want('screening', day));
+    assert.ok(!found.some((id) => missed.includes(id)), 'the kinds do not mix');
+    assert.equal(await rows.locator('.chip-kind', { hasText: '排查异常' }).count(), found.length);
+
+    // in English
+    await page.locator('.topbar').getByRole('button', { name: 'Switch to English' }).click();
+    await waitHeading(page, 'screening today');
+    await page.fill('#alerts-date', day);
+    await page.selectOption('#alerts-kind', 'followup_missed');
+    assert.deepEqual(await shown('followup_missed', day), missed);
+    assert.deepEqual((await page.locator('#alerts-kind option').allInnerTexts()).map((x) => x.trim()),
+      ['All', 'Abnormal findings', 'Missed follow-ups']);
+    assert.equal(await rows.locator('.chip-kind', { hasText: 'Missed follow-up' }).count(), missed.length);
+    assert.match(await rows.first().locator('.alert-where').innerText(), new RegExp(`${day} (morning|evening)`));
+    assert.equal(await overflowX(page), 0);
+    const fits = (sel) => page.locator(sel).evaluate((el) => {
+      // the chosen option's text against the room inside the select (less its arrow)
+      const st = getComputedStyle(el);
+      const span = document.createElement('span');
+      span.textContent = el.selectedOptions[0].text;
+      for (const k of ['fontFamily', 'fontSize', 'fontWeight', 'letterSpacing']) span.style[k] = st[k];
+      span.style.whiteSpace = 'pre';
+      document.body.append(span);
+      const need = span.getBoundingClientRect().width;
+      span.remove();
+      // Chromium cuts the text a little before the padding: half an em to spare
+      return need <= el.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight) - parseFloat(st.fontSize) / 2;
+    });
+    assert.ok(await fits('#alerts-kind'), 'the kind reads whole');
+    await shot(page, 'wall-command-alerts-en', { fullPage: false });
+    checkClean(assert, page);
+    await page.context().close();
+
+    // a phone: the filters stack above the list, nothing sticks out
+    const phone = await openPage(browser, s, { viewport: PHONE, isMobile: true });
+    await signIn(phone, s, 'commander', { hash: '#/command' });
+    await waitHeading(phone, '武昌区 排查态势');
+    await phone.fill('#alerts-date', day);
+    await phone.selectOption('#alerts-kind', 'followup_missed');
+    const list = phone.locator(`[data-testid=alerts][data-kind=followup_missed][data-date="${day}"][data-loaded]`);
+    await list.waitFor({ state: 'attached' });
+    assert.deepEqual(await list.locator('li.alert-item').evaluateAll((els) => els.map((e) => Number(e.dataset.alert))), missed);
+    assert.equal(await overflowX(phone), 0);
+    await phone.locator('.alerts-card').scrollIntoViewIfNeeded();
+    await shot(phone, 'phone-command-alerts', { fullPage: false });
+    checkClean(assert, phone);
+    await phone.context().close();
+  } finally {
+    await s.stop();
+  }
+});

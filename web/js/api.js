@@ -134,7 +134,8 @@ export const coverage = {
   gaps: (region, date, after, limit = 50) => api('GET', `/coverage/gaps${qs({ region: rp(region), date, limit, after })}`),
 };
 export const alerts = {
-  list: ({ region, state, after, limit = 20 } = {}) => api('GET', `/alerts${qs({ region: rp(region), state, limit, after })}`),
+  // kind: screening | followup_missed; from, to: days of the finding or slot
+  list: ({ region, state, kind, from, to, after, limit = 20 } = {}) => api('GET', `/alerts${qs({ region: rp(region), state, kind, from, to, limit, after })}`),
   close: (id, outcome, note) => api('POST', `/alerts/${encodeURIComponent(id)}/close`, note ? { outcome, note } : { outcome }),
 };
 export const reports = {

@@ -1,6 +1,7 @@
 // views/command.js - the command view (指挥调度): a day's screening coverage
 // of a region by its children, drilled down street → community → grid,
-// with the open abnormal alerts and the grids that have not sent their zero
+// with the open alerts (abnormal findings and missed follow-ups, of a day
+// and kind the user picks) and the grids that have not sent their zero
 // report.  Made for a 1920 px wall screen; on a phone the parts stack and
 // the table becomes cards.  The region and date live in the address
 // (#/command/420106001?date=2026-11-28) so a view can be bookmarked.
@@ -12,6 +13,8 @@ const GRID = 6;
 const STATUSES = ['visited', 'not_home', 'refused'];
 const OUTCOMES = ['normal_on_recheck', 'referred_to_clinic', 'home_isolation', 'centralised_isolation',
   'reported_as_case', 'other'];
+const FOLLOWUP_OUTCOMES = ['followup_recorded', 'unreachable', 'other']; // for a missed follow-up
+const ALERT_KINDS = ['', 'screening', 'followup_missed']; // '': every kind
 let serverToday = null; // the server's today, learnt from an answer for "today"
 
 export function commandHref(code, date) {
@@ -120,7 +123,7 @@ export async function render(ctx) {
     h('div.command-grid',
       h('div.command-cov', covCard, h('p.legend',
         STATUSES.concat('unvisited').map((s) => h('span.legend-item', h(`span.swatch.seg-${s}`), t(`screen.count.${s}`))))),
-      alertsCard(ctx, code),
+      alertsCard(ctx, code, day),
       reportsCard(ctx, code, day),
       ctx.can('stats.read') && self.level < GRID ? statesCard(ctx, code, main) : null));
 }
@@ -225,20 +228,26 @@ function gridCard(ctx, self, day) {
     }));
 }
 
-function alertsCard(ctx, code) {
-  const list = h('ul.alert-list', { 'data-testid': 'alerts' });
+// The open alerts of one day (the page's day at first) and one kind (all,
+// abnormal findings, missed follow-ups), as GET /alerts answers for that
+// filter; choosing another fetches the list again without leaving the page.
+function alertsCard(ctx, code, day) {
   const canClose = ctx.can('alert.close');
   const item = (a) => {
-    const li = h('li.alert-item', { dataset: { alert: a.id, person: a.person_id } });
+    const li = h('li.alert-item', { dataset: { alert: a.id, person: a.person_id, kind: a.kind } });
     const closeSlot = h('div.alert-close');
     const fever = a.temperature != null && a.temperature >= 37.3;
+    const missed = a.kind === 'followup_missed';
     append(li, [
       h('div.alert-head',
         ctx.can('person.read') ? h('a.alert-name', { href: `#/persons/${a.person_id}` }, a.person_name)
           : h('strong.alert-name', a.person_name),
         a.temperature != null ? h(`span.temp${fever ? '.is-fever' : ''}`, `${a.temperature.toFixed(1)} °C`) : null),
-      h('div.alert-where', h('span', a.grid_name), h('span.code', a.grid), h('span.muted', a.date)),
-      h('div.reasons', a.reasons.map((r) => h('span.chip.chip-abnormal', reasonLabel(r)))),
+      h('div.alert-where', h('span', a.grid_name), h('span.code', a.grid),
+        h('span.muted', a.slot ? `${a.date} ${t(`fu.slot.${a.slot}`)}` : a.date)),
+      h('div.reasons',
+        h(`span.chip.chip-kind.kind-${a.kind}`, label('alertKind', a.kind)),
+        (missed ? [] : a.reasons).map((r) => h('span.chip.chip-abnormal', reasonLabel(r)))),
       canClose ? closeSlot : null]);
     if (canClose) {
       const open = h('button.btn.btn-small.btn-secondary', {
@@ -257,23 +266,41 @@ function alertsCard(ctx, code) {
     }
     return li;
   };
+  const dateInput = h('input', { id: 'alerts-date', type: 'date', name: 'alerts-date', value: day, max: serverToday || null });
+  const kindSel = h('select', { id: 'alerts-kind', name: 'alerts-kind' },
+    ALERT_KINDS.map((k) => h('option', { value: k }, t(`command.kind.${k || 'all'}`))));
+  const body = h('div.alerts-body');
+  // The list for the chosen day and kind; data-kind, data-date and (once
+  // the first page is in) data-loaded say which answer it shows.
+  const load = () => {
+    const kind = kindSel.value;
+    const on = dateInput.value; // '': every day
+    const list = h('ul.alert-list', { 'data-testid': 'alerts', dataset: { kind: kind || 'all', date: on } });
+    fill(body, pagedList({
+      listEl: list,
+      fetchPage: (after) => API.alerts.list({ region: code, state: 'open', kind, from: on, to: on, after, limit: 10 }),
+      renderItems: (items) => { list.dataset.loaded = '1'; return items.map(item); },
+      emptyText: t('command.noAlerts'),
+      isCurrent: () => ctx.isCurrent() && body.contains(list),
+    }));
+  };
+  dateInput.addEventListener('change', load);
+  kindSel.addEventListener('change', load);
+  load();
   return h('section.card.alerts-card',
     h('h2', icon('alert'), t('command.alerts')),
     h('p.muted', t('command.alertsIntro')),
-    pagedList({
-      listEl: list,
-      fetchPage: (after) => API.alerts.list({ region: code, state: 'open', after, limit: 10 }),
-      renderItems: (items) => items.map(item),
-      emptyText: t('command.noAlerts'),
-      isCurrent: ctx.isCurrent,
-    }));
+    h('div.alert-filters', { role: 'group', 'aria-label': t('command.alertFilter') },
+      h('div.field.date-field', h('label', { for: 'alerts-date' }, t('command.date')), dateInput),
+      h('div.field.kind-field', h('label', { for: 'alerts-kind' }, t('command.alertKind')), kindSel)),
+    body);
 }
 
 function closeForm(a, onClosed) {
   const id = `close-${a.id}`;
   const outcome = h('select', { id: `${id}-outcome`, name: 'outcome', required: true },
     h('option', { value: '' }, t('command.chooseOutcome')),
-    OUTCOMES.map((o) => h('option', { value: o }, t(`outcome.${o}`))));
+    (a.kind === 'followup_missed' ? FOLLOWUP_OUTCOMES : OUTCOMES).map((o) => h('option', { value: o }, t(`outcome.${o}`))));
   const note = h('input', { id: `${id}-note`, name: 'note', maxlength: '500', autocomplete: 'off' });
   const msg = h('div.form-msg', { 'aria-live': 'polite' });
   outcome.addEventListener('change', () => { outcome.removeAttribute('aria-invalid'); fill(msg); });
