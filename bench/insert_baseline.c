@@ -2,8 +2,10 @@
  * C loop inserting the same rows the server stores for a screening record
  * (one screenings row and one findings row per person present) into the
  * same schema, with prepared statements, in 10,000-row transactions, with
- * the same durability (synchronous=FULL, WAL).  bench/screening.sh runs it
- * on a copy of the benchmark database and compares the server against it.
+ * the same durability (synchronous=FULL, WAL), with random UUIDs as phones
+ * make them (sequential ones would make the uuid index an append and the
+ * loop faster than any real ingest can be).  bench/screening.sh runs it on
+ * a copy of the benchmark database and compares the server against it.
  *
  *   insert_baseline DB HOUSEHOLDS_FILE RECORDS
  *   insert_baseline --dump DB N      N households with members, as below
@@ -22,6 +24,15 @@ typedef struct hh {
 	int size;
 	char grid[16];
 } hh;
+
+static unsigned long long rng_state = 0x2545F4914F6CDD1DULL;
+static unsigned long long next_random(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
 
 static double now(void)
 {
@@ -117,8 +128,12 @@ int main(int argc, char **argv)
 		if (r % 10000 == 0)
 			sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 		const hh *x = &hs[r % n];
+		/* random version-4 UUIDs, as phones make them (and as ingest.lua
+		 * sends): their index takes each insert at a random place */
 		char uuid[40];
-		snprintf(uuid, sizeof(uuid), "baseline-%030ld", r);
+		unsigned long long a = next_random(), b = next_random();
+		snprintf(uuid, sizeof(uuid), "%08llx-%04llx-4%03llx-8%03llx-%012llx", a >> 32, (a >> 16) & 0xffff,
+			 a & 0xfff, b >> 52, b & 0xffffffffffffULL);
 		sqlite3_bind_text(s1, 1, uuid, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_blob(s1, 2, uuid, 16, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(s1, 3, x->id);

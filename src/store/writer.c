@@ -17,6 +17,11 @@
 #include "util/log.h"
 
 #define BATCH_MAX 512
+/* Heavy jobs per transaction: one commit (one fsync) and one write of each
+ * page they share is spread over this many batches.  Reads never wait for
+ * the writer (masked reads' audit entries are written after the answer), so
+ * only light writes wait behind such a transaction (~0.2 s at most). */
+static int heavy_max = 32;
 
 struct fk_writer {
 	fk_db *db;
@@ -38,6 +43,7 @@ struct fk_writer {
 static void *checkpointer_main(void *p)
 {
 	fk_writer *w = p;
+	pthread_setname_np(pthread_self(), "fk-checkpoint");
 	pthread_mutex_lock(&w->lock);
 	while (!w->stopping) {
 		struct timespec until;
@@ -81,6 +87,7 @@ fail:
 static void *writer_main(void *p)
 {
 	fk_writer *w = p;
+	pthread_setname_np(pthread_self(), "fk-writer");
 	for (;;) {
 		pthread_mutex_lock(&w->lock);
 		while (!w->head && !w->hhead && !w->stopping)
@@ -89,7 +96,7 @@ static void *writer_main(void *p)
 			pthread_mutex_unlock(&w->lock);
 			break;
 		}
-		/* every light job queued (up to BATCH_MAX), then one heavy job */
+		/* every light job queued (up to BATCH_MAX), then up to heavy_max heavy ones */
 		fk_write *batch = NULL, *last = NULL;
 		int n = 0;
 		if (w->head) {
@@ -104,7 +111,7 @@ static void *writer_main(void *p)
 				w->tail = NULL;
 			last->next = NULL;
 		}
-		if (w->hhead) {
+		for (int k = 0; w->hhead && k < heavy_max; k++) {
 			fk_write *h = w->hhead;
 			w->hhead = h->next;
 			if (!w->hhead)
@@ -114,6 +121,7 @@ static void *writer_main(void *p)
 				last->next = h;
 			else
 				batch = h;
+			last = h;
 			n++;
 		}
 		pthread_mutex_unlock(&w->lock);

@@ -23,10 +23,10 @@ typedef struct fk_write {
 	 * rc is run's result, or FK_WRITE_LOST when the commit failed. */
 	void (*done)(void *arg, int rc);
 	void *arg;
-	/* Heavy jobs (a batch of hundreds of records, an import) go at most one
-	 * per transaction, after the light ones queued before it was taken, so
-	 * a light job (a sign-in, an audit entry of a read) never waits behind
-	 * more than one heavy job. */
+	/* Heavy jobs (a batch of hundreds of records, an import) go after the
+	 * light ones queued before them, at most 32 per transaction, so a light
+	 * job (a sign-in, an audit entry) never waits behind more than one such
+	 * transaction. */
 	bool heavy;
 	struct fk_write *next; /* owned by the writer: queue link */
 	int rc;                /* owned by the writer: run's result */
