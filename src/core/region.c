@@ -52,9 +52,13 @@ const char *fk_region_scope(const fk_actor *who, const char *region, fk_err *e)
 	return base;
 }
 
+/* A region's columns; parent_name is joined in (one primary-key lookup a
+ * row) because grids are named alike in every community (第一网格…) and a
+ * list of them means little without their community. */
 static const char region_cols[] =
-	"SELECT r.code, r.name, r.level, r.parent,"
-	" (SELECT count(*) FROM regions c WHERE c.parent = r.code) AS children FROM regions r";
+	"SELECT r.code, r.name, r.level, r.parent, p.name AS parent_name,"
+	" (SELECT count(*) FROM regions c WHERE c.parent = r.code) AS children"
+	" FROM regions r LEFT JOIN regions p ON p.code = r.parent";
 
 json_t *fk_region_get(fk_db *db, const fk_actor *who, const char *code, fk_err *e)
 {
@@ -63,7 +67,7 @@ json_t *fk_region_get(fk_db *db, const fk_actor *who, const char *code, fk_err *
 		return NULL;
 	}
 	fk_stmt *st;
-	char sql[256];
+	char sql[384];
 	snprintf(sql, sizeof(sql), "%s WHERE r.code = $1", region_cols);
 	if (fk_db_query(db, &st, sql, "s", code) < 0)
 		goto internal;
@@ -112,7 +116,7 @@ json_t *fk_region_children(fk_db *db, const fk_actor *who, const char *code, con
 		return NULL;
 	json_decref(self);
 	fk_stmt *st;
-	char sql[320];
+	char sql[448];
 	snprintf(sql, sizeof(sql), "%s WHERE r.parent = $1 AND r.code > $2 ORDER BY r.code LIMIT $3",
 		 region_cols);
 	if (fk_db_query(db, &st, sql, "ssi", code, page->after ? page->after : "",
@@ -161,7 +165,7 @@ json_t *fk_region_search(fk_db *db, const fk_actor *who, const char *q, const ch
 	/* Start after the cursor, but never before the scope's start. */
 	snprintf(lo, sizeof(lo), "%s", page->after && strcmp(page->after, base) > 0 ? page->after : base);
 	fk_stmt *st;
-	char sql[400];
+	char sql[512];
 	snprintf(sql, sizeof(sql),
 		 "%s WHERE r.code %s $1 AND r.code < $2 AND r.name LIKE $3 ESCAPE '\\'"
 		 " ORDER BY r.code LIMIT $4",

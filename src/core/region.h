@@ -35,8 +35,10 @@ int fk_region_level_of(const char *code);
  * a region outside the scope is answered as one that does not exist. */
 const char *fk_region_scope(const fk_actor *who, const char *region, fk_err *e);
 
-/* One region: code, name, level, parent, children (count) and path (the
- * ancestors from the province down, each {code, name}). */
+/* One region: code, name, level, parent, parent_name (null for the
+ * country), children (count) and path (the ancestors from the province
+ * down, each {code, name}).  The lists below give the same fields but the
+ * path. */
 json_t *fk_region_get(fk_db *db, const fk_actor *who, const char *code, fk_err *e);
 
 /* The children of code, ordered by code, each with its own child count. */

@@ -47,8 +47,9 @@ async function walk(who, p, limit) {
 }
 
 function assertRegion(o) {
-  assert.deepEqual(Object.keys(o).filter((k) => k !== 'path').sort(), ['children', 'code', 'level', 'name', 'parent']);
+  assert.deepEqual(Object.keys(o).filter((k) => k !== 'path').sort(), ['children', 'code', 'level', 'name', 'parent', 'parent_name']);
   assert.equal(typeof o.name, 'string');
+  assert.equal(typeof o.parent_name, o.code === '' ? 'object' : 'string', `${o.code}: parent_name`);
   assert.ok(Number.isInteger(o.children) && o.children >= 0);
   assert.equal(o.level, { 0: 0, 2: 1, 4: 2, 6: 3, 9: 4, 12: 5, 15: 6 }[o.code.length]);
 }
@@ -61,6 +62,7 @@ test('one region: fields, children count and its path with in_scope', async () =
   assertRegion(r.body);
   assert.equal(r.body.name, '武昌区');
   assert.equal(r.body.parent, '4201');
+  assert.equal(r.body.parent_name, '武汉市');
   assert.equal(r.body.children, 15);
   assert.deepEqual(r.body.path, [
     { code: '42', name: '湖北省', in_scope: false },
@@ -70,6 +72,8 @@ test('one region: fields, children count and its path with in_scope', async () =
   assert.equal(g.status, 200);
   assert.equal(g.body.level, 6);
   assert.equal(g.body.parent, COMM1);
+  assert.equal(g.body.name, '第一网格');
+  assert.equal(g.body.parent_name, '尚隆苑社区居委会', 'a grid names its community');
   assert.deepEqual(g.body.path.map((a) => [a.code, a.in_scope]),
     [['42', false], ['4201', false], [COUNTY, true], [STREET1, true], [COMM1, true]]);
   const own = await get('gridworker', `/api/v1/regions/${GRID}`);
@@ -100,9 +104,10 @@ test('the country and the province, at national scope', async () => {
   assert.equal(root.body.level, 0);
   assert.equal(root.body.name, '全国');
   assert.equal(root.body.children, 1);
+  assert.equal(root.body.parent_name, null);
   assert.deepEqual(root.body.path, []);
   const kids = await get('nation', '/api/v1/regions/root/children');
-  assert.deepEqual(kids.body.items.map((x) => [x.code, x.name, x.parent]), [['42', '湖北省', '']]);
+  assert.deepEqual(kids.body.items.map((x) => [x.code, x.name, x.parent, x.parent_name]), [['42', '湖北省', '', '全国']]);
   // national users see the country head every path
   const p = await get('nation', '/api/v1/regions/42');
   assert.equal(p.status, 200);
@@ -170,8 +175,38 @@ test('search finds names in scope, ordered by code', async () => {
 
   const mine = await get('gridworker', '/api/v1/regions?q=%E7%BD%91%E6%A0%BC&limit=1000'); // 网格
   assert.deepEqual(mine.body.items.map((x) => x.code), [GRID]);
+  assert.equal(mine.body.items[0].parent_name, '尚隆苑社区居委会');
   const none = await get('gridworker', '/api/v1/regions?q=%E7%A4%BE%E5%8C%BA'); // 社区: above the grid
   assert.deepEqual(none.body, { items: [], next: null });
+});
+
+test('grids carry their community\'s name (parent_name): alike names told apart', async () => {
+  const comms = (await walk('officer', `/api/v1/regions/${STREET1}/children`, 1000)).items;
+  const names = Object.fromEntries(comms.map((c) => [c.code, c.name]));
+  assert.equal(names[COMM1], '尚隆苑社区居委会');
+  assert.equal(names[`${STREET1}002`], '中山社区居委会');
+  for (const c of comms) assert.equal(c.parent_name, '积玉桥街道');
+  // children of two communities: the same grid names, each with its own community
+  for (const comm of [COMM1, `${STREET1}002`]) {
+    const grids = (await walk('officer', `/api/v1/regions/${comm}/children`, 1000)).items;
+    assert.ok(grids.length > 0);
+    for (const g of grids) { assertRegion(g); assert.equal(g.parent_name, names[comm], g.code); }
+  }
+  // search over the street: every 第一网格, told apart by parent_name
+  const firsts = (await walk('officer', '/api/v1/regions?q=%E7%AC%AC%E4%B8%80%E7%BD%91%E6%A0%BC', 2)).items; // 第一网格
+  assert.ok(firsts.length >= 2, 'more than one 第一网格 in the street');
+  for (const g of firsts) {
+    assert.equal(g.name, '第一网格');
+    assert.equal(g.parent_name, names[g.parent], g.code);
+  }
+  assert.equal(new Set(firsts.map((g) => g.parent_name)).size, firsts.length, 'no two alike');
+  // the grid worker's scope, as /me answers it
+  const me = await get('gridworker', '/api/v1/me');
+  assert.deepEqual([me.body.scope.code, me.body.scope.name, me.body.scope.parent_name], [GRID, '第一网格', '尚隆苑社区居委会']);
+  // and a new grid's answer
+  const n = await create('officer', `${STREET1}002`, '名字网格');
+  assert.equal(n.status, 201);
+  assert.equal(n.body.parent_name, '中山社区居委会');
 });
 
 test('search: within narrows to a subtree in scope', async () => {
