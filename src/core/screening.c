@@ -884,6 +884,7 @@ json_t *fk_screening_worklist(fk_db *db, const fk_actor *who, const char *grid, 
 		json_t *h = fk_row_json(st);
 		json_object_set_new(h, "abnormal", json_boolean(fk_stmt_int64(st, 6) != 0));
 		json_object_set_new(h, "members", json_array());
+		json_object_set_new(h, "findings", json_array());
 		int k = name_index(status_names, fk_stmt_text(st, 5));
 		if (k >= 0)
 			counts[k]++;
@@ -911,6 +912,31 @@ json_t *fk_screening_worklist(fk_db *db, const fk_actor *who, const char *grid, 
 		json_t *h = json_object_get(by_id, key);
 		if (h)
 			json_array_append_new(json_object_get(h, "members"), fk_row_render(st, &rd));
+	}
+	fk_stmt_done(st);
+	/* What the current records found, for the whole grid in one query: by
+	 * the household's grid, as the list above (a household moved since
+	 * keeps its record), through households_grid and screenings_household. */
+	if (fk_db_query(db, &st,
+			"SELECT h.id, f.person_id, f.temp_dc, f.symptoms, f.history, f.category, f.abnormal, f.note"
+			" FROM households h"
+			" JOIN screenings s ON s.household_id = h.id AND s.day = $2 AND s.current = 1"
+			" JOIN findings f ON f.screening_id = s.id"
+			" WHERE h.grid = $1 ORDER BY h.id, f.person_id",
+			"si", grid, day) < 0)
+		goto internal;
+	static const fk_column finding_cols[] = {
+		{ "person_id", FK_C_INT }, { "temperature", FK_C_TEMP },
+		{ "symptoms", FK_C_BITS, fk_symptom_names }, { "history", FK_C_BITS, fk_history_names },
+		{ "category", FK_C_TEXT }, { "abnormal", FK_C_BOOL }, { "note", FK_C_TEXT }, { 0 },
+	};
+	fk_render fr = { finding_cols, 1, 0 };
+	while (fk_stmt_step(st) == FK_ROW) {
+		char key[24];
+		snprintf(key, sizeof(key), "%lld", (long long)fk_stmt_int64(st, 0));
+		json_t *h = json_object_get(by_id, key);
+		if (h)
+			json_array_append_new(json_object_get(h, "findings"), fk_row_render(st, &fr));
 	}
 	fk_stmt_done(st);
 	json_decref(by_id);

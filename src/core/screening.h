@@ -83,7 +83,8 @@ json_t *fk_report_list(fk_db *db, const fk_actor *who, const char *region, int64
 		       int hour, const fk_page *page, fk_err *e);
 
 /* A grid's day for its grid worker: every household (by building, unit,
- * room) with its members and its current record that day, and the counts.
+ * room) with its members, its current record that day and that record's
+ * findings per person (none before a visit), and the counts.
  * One answer, not pages: a grid holds at most FK_WORKLIST_MAX households. */
 #define FK_WORKLIST_MAX 5000
 json_t *fk_screening_worklist(fk_db *db, const fk_actor *who, const char *grid, int64_t day, fk_err *e);

@@ -569,7 +569,7 @@ test('worklist: every household of the grid with its members and today\'s status
     assert.ok(a.join('\u0000') <= b.join('\u0000'), `order: ${a} then ${b}`);
   }
   const s1 = w.items.find((h) => h.id === H.s1.id);
-  assert.deepEqual(Object.keys(s1).sort(), ['abnormal', 'address', 'building', 'id', 'members', 'room', 'status', 'unit', 'uuid']);
+  assert.deepEqual(Object.keys(s1).sort(), ['abnormal', 'address', 'building', 'findings', 'id', 'members', 'room', 'status', 'unit', 'uuid']);
   assert.deepEqual([s1.building, s1.unit, s1.room, s1.status, s1.abnormal], ['筛查楼', '1单元', '101', 'visited', true]);
   assert.deepEqual(s1.members.map((m) => [m.id, m.name]), [[P['筛一甲'].id, '筛一甲'], [P['筛一乙'].id, '筛一乙']]);
   assert.deepEqual(Object.keys(s1.members[0]).sort(), ['birth_year', 'id', 'name', 'sex', 'tags']);
@@ -596,6 +596,71 @@ test('worklist: every household of the grid with its members and today\'s status
   assertError(await get('gridworker', `/api/v1/screenings/worklist?grid=${COMM1}`), 400, 'invalid', 'grid');
   assertError(await get('gridworker', `/api/v1/screenings/worklist?grid=${GRID}&date=x`), 400, 'invalid', 'date');
   assert.equal((await auditEntries(srv, T.admin, 'screening.worklist')).length, before + 2, 'refusals are not audited');
+});
+
+test('worklist: each household carries what its current record found, per person', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const [a, b] = [P['筛一甲'].id, P['筛一乙'].id];
+  // recorded now (later than every record before), one after the other:
+  // of two made in the same second, the one stored last is current
+  // s1: a fever with a cough and one person normal
+  const r1 = await record('gridworker', visit(H.s1, [
+    { person_id: a, temperature: 38.2, symptoms: ['cough', 'fever'], note: '夜里咳嗽' },
+    { person_id: b, temperature: 36.6 },
+  ]));
+  assert.equal(r1.status, 201, JSON.stringify(r1.body));
+  // s2: abnormal first, then visited again and found normal: the second is current
+  const r2a = await record('gridworker', visit(H.s2, [
+    { person_id: P['筛二'].id, history: ['contact_case'], category: 'close_contact' }]));
+  const r2b = await record('gridworker', visit(H.s2, [{ person_id: P['筛二'].id, temperature: 36.4, note: '复查正常' }]));
+  assert.deepEqual([r2a.body.abnormal, r2b.body.abnormal], [true, false]);
+  // …and an earlier-made abnormal record delivered late does not replace it
+  const late = await record('gridworker', visit(H.s2, [{ person_id: P['筛二'].id, temperature: 39.0 }], { recorded_at: now - 60 }));
+  assert.equal(late.status, 201);
+  // s3: not at home, after a visit with findings: no findings now
+  await record('gridworker', visit(H.s3, [{ person_id: P['筛三'].id, temperature: 37.8 }]));
+  await record('gridworker', { uuid: uuid(), household_id: H.s3.id, status: 'not_home' });
+
+  const w = await worklist();
+  const item = (hh, list = w) => list.items.find((x) => x.id === hh.id);
+  const s1 = item(H.s1);
+  assert.equal(s1.uuid, r1.body.uuid);
+  assert.equal(s1.abnormal, true);
+  assert.deepEqual(s1.findings, [
+    { person_id: a, temperature: 38.2, symptoms: ['fever', 'cough'], history: [], category: null, abnormal: true, note: '夜里咳嗽' },
+    { person_id: b, temperature: 36.6, symptoms: [], history: [], category: null, abnormal: false, note: '' },
+  ]);
+  const s2 = item(H.s2);
+  assert.equal(s2.uuid, r2b.body.uuid, 'the current record');
+  assert.equal(s2.abnormal, false);
+  assert.deepEqual(s2.findings, [
+    { person_id: P['筛二'].id, temperature: 36.4, symptoms: [], history: [], category: null, abnormal: false, note: '复查正常' },
+  ]);
+  const s3 = item(H.s3);
+  assert.deepEqual([s3.status, s3.abnormal, s3.findings], ['not_home', false, []]);
+  // a category alone, no temperature: null temperature, the category kept
+  const r4 = await record('gridworker', visit(H.s2, [{ person_id: P['筛二'].id, category: 'febrile' }]));
+  assert.equal(r4.status, 201);
+  assert.deepEqual(item(H.s2, await worklist()).findings,
+    [{ person_id: P['筛二'].id, temperature: null, symptoms: [], history: [], category: 'febrile', abnormal: true, note: '' }]);
+  // every household: findings only of its own members, only when visited,
+  // and abnormal exactly when one of them is
+  for (const hh of (await worklist()).items) {
+    const members = new Set(hh.members.map((m) => m.id));
+    assert.ok(hh.findings.every((f) => members.has(f.person_id)), `household ${hh.id}: findings of its members`);
+    if (hh.status !== 'visited') assert.deepEqual(hh.findings, [], `household ${hh.id}: ${hh.status}`);
+    assert.equal(hh.abnormal, hh.findings.some((f) => f.abnormal), `household ${hh.id}: abnormal`);
+    const ids = hh.findings.map((f) => f.person_id);
+    assert.deepEqual(ids, [...ids].sort((x, y) => x - y), 'by person');
+  }
+  // another day: that day's records, none of today's
+  const y = await worklist(GRID, addDays(today, -1));
+  assert.deepEqual(item(H.s1, y).findings, [], 'no record for s1 yesterday');
+  // the sibling grid's findings are in the sibling grid's list only
+  assert.equal((await record('officer', visit(H.x1, [{ person_id: P['邻格'].id, temperature: 37.5 }]))).status, 201);
+  assert.deepEqual(item(H.x1, await worklist(GRID_SIBLING, today, 'officer')).findings.map((f) => [f.person_id, f.temperature, f.abnormal]),
+    [[P['邻格'].id, 37.5, true]]);
+  assert.ok(!(await worklist()).items.some((x) => x.findings.some((f) => f.person_id === P['邻格'].id)));
 });
 
 test('coverage stays consistent when a visited household moves to another grid', async () => {
