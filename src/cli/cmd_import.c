@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "core/import.h"
@@ -77,7 +78,10 @@ int cmd_import(int argc, char **argv)
 	fk_db_set_cache(db, 512); /* a bulk load: keep the indexes in memory */
 	if (fk_db_begin_write(db) < 0)
 		goto out;
+	struct timespec t0, t1, t2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	json_t *res = fk_person_import(db, &fk_actor_cli, data, (size_t)size, grid, &e);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!res) {
 		fk_db_rollback(db);
 		fprintf(stderr, "fangkong: %s: %s\n", path, e.message);
@@ -88,6 +92,11 @@ int cmd_import(int argc, char **argv)
 		json_decref(res);
 		goto out;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	fk_log_info("import: read and stored in %.1f s, %s in %.1f s",
+		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+		    dry ? "rolled back" : "committed",
+		    (double)(t2.tv_sec - t1.tv_sec) + (double)(t2.tv_nsec - t1.tv_nsec) / 1e9);
 	printf("%s%s (%s): %lld rows: %lld imported, %lld updated, %lld unchanged, %lld rejected; %lld households created\n",
 	       dry ? "dry run: " : "", path, json_string_value(json_object_get(res, "encoding")),
 	       (long long)json_integer_value(json_object_get(res, "rows")),
