@@ -63,10 +63,18 @@ test('wall screen: coverage by street, drill down to a grid, the fever among the
   const alert = page.locator(`[data-testid=alerts] li[data-person="${fever.person_id}"]`);
   await alert.waitFor();
   assert.match(await alert.innerText(), new RegExp(`${fever.name}[\\s\\S]*37\\.8 °C[\\s\\S]*第一网格[\\s\\S]*${GRID}[\\s\\S]*体温异常[\\s\\S]*咳嗽`));
+  // above a community, a grid is named with its community (第一网格 is in every one)
+  assert.equal(await alert.locator('.grid-label').innerText(), '尚隆苑社区居委会 · 第一网格');
   assert.equal(await page.locator('[data-testid=alerts] button', { hasText: '处置' }).count(), 0);
   // grids without today's zero report
   await page.locator(`[data-testid=missing-reports] li[data-grid="${GRID}"]`).waitFor();
   assert.match(await page.locator(`[data-testid=missing-reports] li[data-grid="${GRID}"]`).innerText(), /第一网格[\s\S]*未报/);
+  const missingName = (grid) => page.locator(`[data-testid=missing-reports] li[data-grid="${grid}"] .missing-name`).innerText();
+  assert.equal(await missingName(GRID), '尚隆苑社区居委会 · 第一网格');
+  assert.equal(await missingName('420106001002001'), '中山社区居委会 · 第一网格', 'the same grid name, another community');
+  await page.locator('[data-testid=missing-reports]').scrollIntoViewIfNeeded();
+  await shot(page, 'wall-command-missing', { fullPage: false });
+  await page.evaluate(() => window.scrollTo(0, 0));
   // the wall: coverage and alerts side by side, type larger, nothing sideways
   const [covBox, alertBox] = await Promise.all([page.locator('.command-cov').boundingBox(), page.locator('.alerts-card').boundingBox()]);
   assert.ok(alertBox.x > covBox.x + covBox.width - 1 && Math.abs(alertBox.y - covBox.y) < 2, 'side by side');

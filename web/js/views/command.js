@@ -2,7 +2,7 @@
 // of a region by its children, drilled down street → community → grid,
 // with the open alerts (abnormal findings and missed follow-ups, of a day
 // and kind the user picks) and the grids that have not sent their zero
-// report.  Made for a 1920 px wall screen; on a phone the parts stack and
+// report, grids named with their community above a community.  Made for a 1920 px wall screen; on a phone the parts stack and
 // the table becomes cards.  The region and date live in the address
 // (#/command/420106001?date=2026-11-28) so a view can be bookmarked.
 import { t, has, label, fmtNumber } from '../i18n.js';
@@ -10,6 +10,7 @@ import * as API from '../api.js';
 import { h, fill, append, icon, notice, loading, errorText, pagedList, td } from '../dom.js';
 
 const GRID = 6;
+const COMMUNITY = 5;
 const STATUSES = ['visited', 'not_home', 'refused'];
 const OUTCOMES = ['normal_on_recheck', 'referred_to_clinic', 'home_isolation', 'centralised_isolation',
   'reported_as_case', 'other'];
@@ -28,6 +29,39 @@ export function reasonLabel(r) {
   if (has(`reason.${r}`)) return t(`reason.${r}`); // temperature, followup_missed
   for (const p of ['symptom', 'history', 'category']) if (has(`${p}.${r}`)) return t(`${p}.${r}`);
   return String(r);
+}
+
+// Grids are named alike in every community (第一网格, …) and the alerts and
+// zero-report answers name a grid only, so above a community a grid is shown
+// as "community · grid".  The community names come from the children of the
+// grids' streets: one request per street, kept for the page, so a page of
+// grids costs a request or two, not one per row.  A street that cannot be
+// read leaves its grids by their own name.
+function communityNames() {
+  const streets = new Map(); // street code -> Promise, settled once its communities are known
+  const names = new Map();   // community code -> name
+  async function street(code) {
+    let after = null;
+    do {
+      const page = await API.regions.children(code, after, 1000);
+      for (const c of page.items) names.set(c.code, c.name);
+      after = page.next;
+    } while (after);
+  }
+  return {
+    // Resolves once the communities of these grid codes are known (or not to be).
+    load(grids) {
+      const want = new Set(grids.filter((g) => g && g.length === 15).map((g) => g.slice(0, 9)));
+      return Promise.all([...want].map((code) => {
+        if (!streets.has(code)) streets.set(code, street(code).catch(() => { streets.delete(code); }));
+        return streets.get(code);
+      }));
+    },
+    label(grid, name) {
+      const c = grid && names.get(grid.slice(0, 12));
+      return c ? `${c} · ${name}` : name;
+    },
+  };
 }
 
 function covered(r) { return r.visited + r.not_home + r.refused; }
@@ -118,13 +152,15 @@ export async function render(ctx) {
     stat('abnormal', fmtNumber(self.abnormal), self.abnormal ? '.is-alert' : ''));
 
   const covCard = self.level >= GRID ? gridCard(ctx, self, day) : coverageCard(ctx, cov, date);
+  // at a community or below, every grid listed is of that community
+  const names = self.level < COMMUNITY ? communityNames() : null;
 
   fill(main, head, summary,
     h('div.command-grid',
       h('div.command-cov', covCard, h('p.legend',
         STATUSES.concat('unvisited').map((s) => h('span.legend-item', h(`span.swatch.seg-${s}`), t(`screen.count.${s}`))))),
-      alertsCard(ctx, code, day),
-      reportsCard(ctx, code, day),
+      alertsCard(ctx, code, day, names),
+      reportsCard(ctx, code, day, names),
       ctx.can('stats.read') && self.level < GRID ? statesCard(ctx, code, main) : null));
 }
 
@@ -231,7 +267,7 @@ function gridCard(ctx, self, day) {
 // The open alerts of one day (the page's day at first) and one kind (all,
 // abnormal findings, missed follow-ups), as GET /alerts answers for that
 // filter; choosing another fetches the list again without leaving the page.
-function alertsCard(ctx, code, day) {
+function alertsCard(ctx, code, day, names) {
   const canClose = ctx.can('alert.close');
   const item = (a) => {
     const li = h('li.alert-item', { dataset: { alert: a.id, person: a.person_id, kind: a.kind } });
@@ -243,7 +279,7 @@ function alertsCard(ctx, code, day) {
         ctx.can('person.read') ? h('a.alert-name', { href: `#/persons/${a.person_id}` }, a.person_name)
           : h('strong.alert-name', a.person_name),
         a.temperature != null ? h(`span.temp${fever ? '.is-fever' : ''}`, `${a.temperature.toFixed(1)} °C`) : null),
-      h('div.alert-where', h('span', a.grid_name), h('span.code', a.grid),
+      h('div.alert-where', h('span.grid-label', names ? names.label(a.grid, a.grid_name) : a.grid_name), h('span.code', a.grid),
         h('span.muted', a.slot ? `${a.date} ${t(`fu.slot.${a.slot}`)}` : a.date)),
       h('div.reasons',
         h(`span.chip.chip-kind.kind-${a.kind}`, label('alertKind', a.kind)),
@@ -278,7 +314,11 @@ function alertsCard(ctx, code, day) {
     const list = h('ul.alert-list', { 'data-testid': 'alerts', dataset: { kind: kind || 'all', date: on } });
     fill(body, pagedList({
       listEl: list,
-      fetchPage: (after) => API.alerts.list({ region: code, state: 'open', kind, from: on, to: on, after, limit: 10 }),
+      fetchPage: async (after) => {
+        const page = await API.alerts.list({ region: code, state: 'open', kind, from: on, to: on, after, limit: 10 });
+        if (names) await names.load(page.items.map((a) => a.grid));
+        return page;
+      },
       renderItems: (items) => { list.dataset.loaded = '1'; return items.map(item); },
       emptyText: t('command.noAlerts'),
       isCurrent: () => ctx.isCurrent() && body.contains(list),
@@ -329,16 +369,20 @@ function closeForm(a, onClosed) {
   msg, submit);
 }
 
-function reportsCard(ctx, code, day) {
+function reportsCard(ctx, code, day, names) {
   const list = h('ul.missing-list', { 'data-testid': 'missing-reports' });
   return h('section.card.reports-card',
     h('h2', t('command.missing')),
     h('p.muted', t('command.missingIntro', { date: day })),
     pagedList({
       listEl: list,
-      fetchPage: (after) => API.reports.list({ region: code, date: day, missing: true, after }),
+      fetchPage: async (after) => {
+        const page = await API.reports.list({ region: code, date: day, missing: true, after });
+        if (names) await names.load(page.items.map((r) => r.grid));
+        return page;
+      },
       renderItems: (items) => items.map((r) => h('li.missing-item', { dataset: { grid: r.grid } },
-        h('span.missing-name', r.name), h('span.code', r.grid),
+        h('span.missing-name', names ? names.label(r.grid, r.name) : r.name), h('span.code', r.grid),
         r.late ? h('span.chip.chip-late', t('command.late')) : h('span.chip.chip-none', t('command.notYet')))),
       emptyText: t('command.noMissing'),
       isCurrent: ctx.isCurrent,

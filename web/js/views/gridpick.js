@@ -1,12 +1,29 @@
 // views/gridpick.js - choosing a grid inside the user's scope: one select per
 // level below the home region (street → community → grid), each filled from
 // /regions/{code}/children when the one above is chosen.  A user whose home
-// region is a grid has nothing to choose.
+// region is a grid has nothing to choose.  Grids are named alike in every
+// community (第一网格, 第二网格, …), so a grid is always shown with its
+// community: "尚隆苑社区居委会 · 第一网格" (gridLabel).
 import { t, label } from '../i18n.js';
 import * as API from '../api.js';
 import { h, fill, notice, errorText } from '../dom.js';
 
 const GRID = 6;
+
+// The community of a grid (its region object: parent_name, or the last of
+// its path, for an answer cached before parent_name existed); '' for other
+// regions.
+export function gridCommunity(r) {
+  if (!r || r.level !== GRID) return '';
+  return r.parent_name || (r.path && r.path.length ? r.path[r.path.length - 1].name : '');
+}
+
+// "community · grid" for a grid; other regions by their name.
+export function gridLabel(r) {
+  if (!r) return '';
+  const community = gridCommunity(r);
+  return community ? `${community} · ${r.name}` : r.name;
+}
 
 async function allChildren(code) {
   const out = [];
@@ -38,7 +55,7 @@ export function gridPicker({ scope, idPrefix, onChange = () => {}, optional = fa
   let chosen = '';
   if (scope.level >= GRID) {
     chosen = scope.code;
-    el.append(h('p.picked', scope.name, ' ', h('span.code', scope.code)));
+    el.append(h('p.picked', gridLabel(scope), ' ', h('span.code', scope.code)));
     return { el, value: () => chosen };
   }
   const selects = [];
@@ -62,7 +79,7 @@ export function gridPicker({ scope, idPrefix, onChange = () => {}, optional = fa
     const id = `${idPrefix}-${lvl}`;
     const sel = h('select', { id, name: `level${lvl}`, dataset: { level: lvl } },
       h('option', { value: '' }, t(optional ? 'pick.noneChosen' : 'pick.choose')),
-      kids.map((k) => h('option', { value: k.code, dataset: { level: k.level } }, k.name)));
+      kids.map((k) => h('option', { value: k.code, dataset: { level: k.level } }, gridLabel(k))));
     sel.addEventListener('change', () => {
       const opt = sel.selectedOptions[0];
       chosen = '';
