@@ -1,13 +1,13 @@
 // The grid worker's phone app (#/screening): the households of their grid,
-// "all normal" in one tap, a fever recorded through the form, progress that
-// follows; records made offline wait in the outbox, are sent when the phone
+// "all normal" in one tap, a fever recorded through the form and shown on
+// the household's card, progress that follows; records made offline wait in the outbox, are sent when the phone
 // is back online and, when an answer is lost, sent again without being
 // stored twice; the zero report is refused while households have neither a
 // record nor a reason, and accepted once each has one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/harness.mjs';
-import { launch, openPage, signIn, shot, checkClean, overflowX, hash, PHONE } from './lib/browser.mjs';
+import { launch, openPage, signIn, shot, checkClean, overflowX, hash, PHONE, WALL } from './lib/browser.mjs';
 
 const GRID = '420106001001001'; // the demo grid worker's grid
 let srv, browser, gw;
@@ -96,6 +96,7 @@ test('grid worker: the grid\'s households, "all normal" in one tap, a fever reco
   await form.getByRole('button', { name: '保存' }).click();
   assert.equal((await form.getByRole('alert').innerText()).trim(), '体温应在 35.0 到 42.0 之间，最多一位小数。');
   await page.fill(`#rec-${added[102].id}-${p2}-temp`, '36.6');
+  await page.fill(`#rec-${added[102].id}-${p1}-note`, '夜里发热');
   await form.getByRole('button', { name: '保存' }).click();
   await card(page, 102).locator('.chip-abnormal', { hasText: '异常' }).waitFor();
   await synced(page);
@@ -118,6 +119,21 @@ test('grid worker: the grid\'s households, "all normal" in one tap, a fever reco
   assert.equal(byId(added[101].id).abnormal, false);
   assert.equal(byId(added[102].id).status, 'visited');
   assert.equal(byId(added[102].id).abnormal, true);
+  assert.deepEqual(byId(added[102].id).findings.map((f) => [f.person_id, f.temperature, f.abnormal]), [[p1, 37.8, true], [p2, 36.6, false]]);
+  // the worker sees what was found, sent or not: the fever highlighted, the normal one plain
+  const found = card(page, 102).locator('.hh-findings');
+  assert.match(await found.locator('.finding.is-abnormal').innerText(), /测试乙一[\s\S]*37\.8 °C[\s\S]*夜里发热/);
+  assert.equal(await found.locator('.finding.is-abnormal').count(), 1);
+  assert.match(await found.locator(`.finding-normal [data-person="${p2}"]`).innerText(), /测试乙二[\s\S]*36\.6 °C/);
+  assert.equal(await card(page, 101).locator('.hh-findings').count(), 0, 'all normal, nothing noted: no findings line');
+  // and after a reload, from the server's worklist
+  await page.reload();
+  await card(page, 102).locator('.finding.is-abnormal', { hasText: '37.8 °C' }).waitFor();
+  assert.equal(await page.locator('main h1 .h1-community').isVisible(), true, 'the community above the grid');
+  assert.equal(await page.locator('main h1').evaluate((e) => e.textContent), '尚隆苑社区居委会 · 第一网格');
+  assert.match(await page.title(), /尚隆苑社区居委会 · 第一网格/);
+  await card(page, 102).scrollIntoViewIfNeeded();
+  await shot(page, 'phone-screening-findings', { fullPage: false });
   const alerts = (await srv.api('GET', `/api/v1/alerts?region=${GRID}&state=open`, { token: gw })).body.items
     .filter((a) => a.person_id === p1);
   assert.equal(alerts.length, 1);
@@ -159,6 +175,7 @@ test('offline: records wait in the outbox, are sent once back online, and a lost
   assert.match(await page.locator('[data-testid=syncbar]').innerText(), /离线：3 条记录保存在本机/);
   assert.match(await card(page, 104).innerText(), /不在家[\s\S]*待发送/);
   assert.equal(await card(page, 105).locator('.chip-abnormal').count(), 1);
+  assert.match(await card(page, 105).locator('.finding.is-abnormal').innerText(), /测试戊一[\s\S]*38\.2 °C[\s\S]*咳嗽/, 'found, while offline');
   assert.equal(await count(page, 'not_home'), 1);
   await card(page, 103).scrollIntoViewIfNeeded();
   await shot(page, 'phone-screening-offline', { fullPage: false });
@@ -202,6 +219,8 @@ test('offline: records wait in the outbox, are sent once back online, and a lost
   await synced(page);
   assert.equal(await page.locator('[data-testid=outbox-pill]').isVisible(), false);
   assert.equal(await card(page, 104).locator('.chip-queued').isVisible(), false);
+  assert.match(await card(page, 105).locator('.finding.is-abnormal').innerText(), /38\.2 °C[\s\S]*咳嗽/, 'still shown once sent');
+  assert.equal(await card(page, 104).locator('.hh-findings').count(), 0, 'not at home: nothing found');
   assert.match(await card(page, 104).innerText(), /不在家/);
 
   // Exactly once each: three more records than before, one alert for 105.
@@ -316,6 +335,11 @@ test('an officer picks community then grid; the page works in English', async ()
   assert.equal(await open.isDisabled(), true);
   await page.selectOption('#pick-5', '420106001001');
   await page.locator(`#pick-6 option[value="${GRID}"]`).waitFor({ state: 'attached' });
+  // every grid offered with its community: 第一网格 is in every community
+  const grids = await page.locator('#pick-6 option[value]:not([value=""])').allInnerTexts();
+  assert.ok(grids.length >= 3);
+  for (const g of grids) assert.match(g, /^尚隆苑社区居委会 · 第.网格$/);
+  assert.equal(await page.locator(`#pick-6 option[value="${GRID}"]`).innerText(), '尚隆苑社区居委会 · 第一网格');
   await page.selectOption('#pick-6', GRID);
   await open.click();
   await page.locator('main h1', { hasText: '第一网格' }).waitFor();
@@ -323,8 +347,17 @@ test('an officer picks community then grid; the page works in English', async ()
   await page.locator('li.hh').first().waitFor();
   assert.match(await page.locator('.progress-title').innerText(), /of 8 households done/);
   assert.match(await page.locator('[data-testid=zero-report]').innerText(), /Today's zero report/);
+  // the findings in English
+  assert.match(await card(page, 105).locator('.finding.is-abnormal').innerText(), /测试戊一[\s\S]*38\.2 °C[\s\S]*Cough/);
+  assert.equal(await page.locator('main h1').evaluate((e) => e.textContent), '尚隆苑社区居委会 · 第一网格');
   assert.equal(await overflowX(page), 0);
   await shot(page, 'phone-screening-english', { fullPage: false });
+  // on a wall-sized screen: the cards in columns, the findings in them
+  await page.setViewportSize(WALL);
+  await card(page, 105).scrollIntoViewIfNeeded();
+  assert.equal(await overflowX(page), 0);
+  await shot(page, 'wall-screening-findings-en', { fullPage: false });
+  await page.setViewportSize(PHONE);
   // the choice is remembered: the picker comes back with it
   await page.getByRole('link', { name: 'Change grid' }).click();
   await page.locator(`#pick-6`).waitFor();

@@ -6,12 +6,14 @@
 //
 // Records go through the outbox (outbox.js): stored on the phone first,
 // sent when there is a connection.  The page shows the cached worklist with
-// the statuses recorded here applied, so it works offline too.
+// the statuses recorded here applied, so it works offline too.  Each
+// household shows what its current record found (abnormal persons first,
+// highlighted): the server's findings, or those of a record made here.
 import { t, label, fmtTime } from '../i18n.js';
 import * as API from '../api.js';
 import * as outbox from '../outbox.js';
 import { h, fill, icon, notice, loading, errorText } from '../dom.js';
-import { gridPicker, pathTo } from './gridpick.js';
+import { gridPicker, pathTo, gridLabel, gridCommunity } from './gridpick.js';
 
 const GRID = 6;
 export const SYMPTOMS = ['fever', 'cough', 'fatigue', 'short_breath', 'other'];
@@ -31,6 +33,14 @@ export function findingAbnormal(f) {
 }
 export function recordAbnormal(r) { return (r.persons || []).some(findingAbnormal); }
 
+// A record's persons as the worklist gives findings: every field present.
+export function asFindings(persons) {
+  return (persons || []).map((f) => ({
+    person_id: f.person_id, temperature: f.temperature ?? null, symptoms: f.symptoms || [], history: f.history || [],
+    category: f.category || null, abnormal: findingAbnormal(f), note: f.note || '',
+  }));
+}
+
 // "35.0" .. "42.0" (a comma is taken for a point); null when empty,
 // NaN when not a temperature in range.
 export function parseTemperature(s) {
@@ -39,6 +49,13 @@ export function parseTemperature(s) {
   if (!/^\d{2}(\.\d)?$/.test(v)) return NaN;
   const n = Number(v);
   return n >= 35 && n <= 42 ? n : NaN;
+}
+
+// A worklist as fetched: each household's findings marked as those of its
+// record then current (the outbox later moves uuid on to a newer record).
+function fromServer(w) {
+  for (const hh of w.items) hh.findings_of = hh.uuid;
+  return w;
 }
 
 export function render(ctx) {
@@ -83,6 +100,32 @@ function age(m, year) {
   return m.birth_year ? t('screen.age', { n: year - m.birth_year }) : '';
 }
 
+// What the current record found: each abnormal person on a highlighted line
+// (temperature, symptoms, history, category, note), then the normal ones
+// that say something (a temperature, a note) on one quiet line; a normal
+// person with nothing noted is covered by the "visited" chip.
+function findingsList(hh) {
+  const names = new Map(hh.members.map((m) => [m.id, m.name]));
+  const name = (f) => names.get(f.person_id) || `#${f.person_id}`;
+  const temp = (f) => {
+    if (f.temperature == null) return null;
+    const fever = Math.round(f.temperature * 10) >= Math.round(FEVER * 10);
+    return h(`span.finding-temp${fever ? '.is-fever' : ''}`, `${f.temperature.toFixed(1)} °C`);
+  };
+  const all = hh.findings || [];
+  const bad = all.filter((f) => f.abnormal);
+  const ok = all.filter((f) => !f.abnormal && (f.temperature != null || f.note));
+  if (!bad.length && !ok.length) return null;
+  return h('ul.hh-findings', { 'aria-label': t('screen.found') },
+    bad.map((f) => h('li.finding.is-abnormal', { dataset: { person: f.person_id } },
+      icon('alert'), h('span.finding-name', name(f)), temp(f),
+      [...f.symptoms.map((x) => t(`symptom.${x}`)), ...f.history.map((x) => t(`history.${x}`)),
+        ...(f.category ? [t(`category.${f.category}`)] : [])].map((w) => h('span.finding-what', w)),
+      f.note ? h('span.finding-note', f.note) : null)),
+    ok.length ? h('li.finding-normal', ok.map((f, i) => h('span.finding-ok', { dataset: { person: f.person_id } },
+      i ? ' · ' : '', name(f), ' ', temp(f), f.note ? h('span.finding-note', f.note) : null))) : null);
+}
+
 async function renderGrid(ctx, grid) {
   const { main, me } = ctx;
   fill(main, loading());
@@ -99,7 +142,7 @@ async function renderGrid(ctx, grid) {
   }
   if (!ctx.isCurrent()) return;
   try {
-    base = await API.screenings.worklist(grid);
+    base = fromServer(await API.screenings.worklist(grid));
     await outbox.saveWorklist(grid, base);
     fetchedAt = Date.now();
   } catch (err) {
@@ -122,9 +165,14 @@ async function renderGrid(ctx, grid) {
   }
   if (!ctx.isCurrent()) return;
   const g = base.grid;
-  ctx.setTitle(`${g.name} · ${t('screen.title')}`);
+  ctx.setTitle(`${gridLabel(g)} · ${t('screen.title')}`);
   const year = Number(base.date.slice(0, 4));
-  const community = g.path && g.path.length ? g.path[g.path.length - 1].name : '';
+  const community = gridCommunity(g);
+  const street = (g.path || []).find((a) => a.code.length === 9);
+  // The findings of records made on this page, by uuid: the outbox drops a
+  // record once the server has it, and the cached list then knows only its
+  // status until the list is fetched again.
+  const found = new Map();
 
   // ---- state and the parts that change ----
   let model = [];          // households with local records applied
@@ -224,13 +272,14 @@ async function renderGrid(ctx, grid) {
     if (!ctx.isCurrent()) return;
     const mine = all.filter((i) => i.grid === grid);
     const pending = mine.filter((i) => i.state === 'pending' && i.date === base.date);
-    model = base.items.map((hh) => ({ ...hh, pending: false }));
+    model = base.items.map((hh) => ({ ...hh, pending: false, findings: currentFindings(hh) }));
     const byId = new Map(model.map((hh) => [hh.id, hh]));
     for (const p of pending) {
       const hh = byId.get(p.household_id);
       if (!hh) continue;
       hh.status = p.body.status;
       hh.abnormal = recordAbnormal(p.body);
+      hh.findings = asFindings(p.body.persons);
       hh.pending = true;
     }
     // first time, or the household list itself changed (fetched again)
@@ -243,6 +292,15 @@ async function renderGrid(ctx, grid) {
     applyFilter();
     drawSync(outbox.status, mine.filter((i) => i.state === 'failed'));
     report.update();
+  }
+
+  // The findings of hh's current record: the server's when they are of that
+  // record (findings_of, set when fetched), else those of a record made
+  // here; none known otherwise.
+  function currentFindings(hh) {
+    if (hh.status !== 'visited') return [];
+    if (hh.findings && hh.findings_of === hh.uuid) return hh.findings;
+    return found.get(hh.uuid) || [];
   }
 
   // ---- the households ----
@@ -292,12 +350,14 @@ async function renderGrid(ctx, grid) {
         recorded_at: Math.floor(API.serverNow() / 1000),
       };
       if (rec.status === 'visited') record.persons = rec.persons;
+      found.set(record.uuid, asFindings(record.persons));
       await outbox.add(grid, record);
     }
     const members = h('p.hh-members');
+    const findings = h('div.hh-found');
     const li = h('li.hh', { dataset: { household: hh.id } },
       h('div.hh-head', h('span.hh-place', hh.room && hh.building ? hh.room : place(hh)), h('span.hh-chips', chip, queued)),
-      members,
+      members, findings,
       h('div.hh-actions', okBtn, formBtn),
       formSlot);
     const update = (next) => {
@@ -313,6 +373,7 @@ async function renderGrid(ctx, grid) {
         i ? ' · ' : '', m.name, h('span.muted', ` ${m.sex === 'U' ? '' : label('sex', m.sex)} ${age(m, year)}`.trimEnd()),
         (m.tags || []).map((tg) => h('span.tag', label('tag', tg)))))
         : [h('span.muted', t('screen.noMembers'))]));
+      fill(findings, findingsList(hh));
     };
     update(hh);
     cards.set(hh.id, { li, update });
@@ -371,7 +432,7 @@ async function renderGrid(ctx, grid) {
             // Someone's list may be stale: fetch the grid's day again, then
             // ask a reason for each household still without a record.
             try {
-              base = await API.screenings.worklist(grid);
+              base = fromServer(await API.screenings.worklist(grid));
               await outbox.saveWorklist(grid, base);
             } catch { /* keep what we have */ }
             missingMarked = true;
@@ -458,8 +519,8 @@ async function renderGrid(ctx, grid) {
 
   fill(main, 
     h('div.page-head.screen-head',
-      h('p.screen-where', community, canPick ? h('a.link', { href: '#/screening' }, t('screen.changeGrid')) : null),
-      h('h1', { tabindex: '-1' }, g.name),
+      h('p.screen-where', street ? street.name : '', canPick ? h('a.link', { href: '#/screening' }, t('screen.changeGrid')) : null),
+      h('h1', { tabindex: '-1' }, community ? h('span.h1-community', community, h('span.h1-sep', ' · ')) : null, g.name),
       h('p.muted.screen-date', t('screen.dateLine', { date: base.date }))),
     syncbar, failedBox,
     h('section.card.progress-card', { 'data-testid': 'progress' }, progressTitle, bar, counts),
