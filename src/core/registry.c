@@ -196,18 +196,19 @@ int64_t fk_household_ensure(fk_db *db, const char *grid, const char *building, c
 	int64_t id = 0, now = (int64_t)time(NULL);
 	*created = false;
 	/* insert first: in a bulk load most households are new */
-	int rc = fk_db_int64(db, &id,
-			     "INSERT INTO households (grid, building, unit, room, address, created_at, updated_at)"
-			     " VALUES ($1, $2, $3, $4, $5, $6, $6)"
-			     " ON CONFLICT (grid, building, unit, room, address) DO NOTHING RETURNING id",
-			     "sssssi", grid, building, unit, room, address, now);
-	if (rc == FK_ROW) {
+	fk_val v[] = { { 's', .p = grid }, { 's', .p = building }, { 's', .p = unit },
+		       { 's', .p = room }, { 's', .p = address }, { 'i', .i = now } };
+	if (fk_db_insert_vals(db, &id,
+			      "INSERT INTO households (grid, building, unit, room, address, created_at, updated_at)"
+			      " VALUES ($1, $2, $3, $4, $5, $6, $6)"
+			      " ON CONFLICT (grid, building, unit, room, address) DO NOTHING",
+			      v, 6) < 0)
+		return fk_err_internal(e);
+	if (id) {
 		*created = true;
 		return id;
 	}
-	if (rc < 0)
-		return fk_err_internal(e);
-	rc = fk_db_int64(db, &id,
+	int rc = fk_db_int64(db, &id,
 			 "SELECT id FROM households WHERE grid = $1 AND building = $2 AND unit = $3 AND room = $4"
 			 " AND address = $5",
 			 "sssss", grid, building, unit, room, address);
@@ -640,22 +641,17 @@ int64_t fk_person_insert(fk_db *db, const fk_person_in *p, const char *grid)
 		{ 'i', .i = p->history },
 		{ 'i', .i = now },
 	};
-	fk_stmt *st;
 	/* ON CONFLICT keeps the one-person-per-document rule in the database
 	 * itself; the caller learns of the clash from the missing id. */
-	if (fk_db_query_vals(db, &st,
-			     "INSERT INTO persons (household_id, region, name, sex, birth_year, doc_type, doc_enc,"
-			     " doc_hash, doc_sfx, phone_enc, phone_hash, phone_sfx, tags, origin, arrival_day, history,"
-			     " created_at, updated_at)"
-			     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)"
-			     " ON CONFLICT (doc_hash) DO NOTHING RETURNING id",
-			     v, (int)(sizeof(v) / sizeof(v[0]))) < 0)
+	if (fk_db_insert_vals(db, &id,
+			      "INSERT INTO persons (household_id, region, name, sex, birth_year, doc_type, doc_enc,"
+			      " doc_hash, doc_sfx, phone_enc, phone_hash, phone_sfx, tags, origin, arrival_day, history,"
+			      " created_at, updated_at)"
+			      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)"
+			      " ON CONFLICT (doc_hash) DO NOTHING",
+			      v, (int)(sizeof(v) / sizeof(v[0]))) < 0)
 		return -1;
-	int rc = fk_stmt_step(st);
-	if (rc == FK_ROW)
-		id = fk_stmt_int64(st, 0);
-	fk_stmt_done(st);
-	return rc < 0 ? -1 : id;
+	return id;
 }
 
 json_t *fk_person_create(fk_db *db, const fk_actor *who, const fk_person_in *p, fk_err *e)

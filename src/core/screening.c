@@ -403,15 +403,18 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 		int status = name_index(status_names, fk_json_str(rec, "status"));
 		json_t *ra = json_object_get(rec, "recorded_at");
 		int64_t sid = 0;
-		rc = fk_db_int64(db, &sid,
-				 "INSERT INTO screenings (uuid, digest, household_id, grid, day, status, abnormal, current,"
-				 " user_id, recorded_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, 1, $7, $8, $9)"
-				 " ON CONFLICT (uuid) DO NOTHING RETURNING id",
-				 "sbisisiii", uuid, dig, (size_t)16, hid, grid, day, status_names[status], who->user_id,
-				 ra ? (int64_t)json_integer_value(ra) : now, now);
-		if (rc < 0)
+		fk_val sv[] = {
+			{ 's', .p = uuid }, { 'b', .p = dig, .n = 16 }, { 'i', .i = hid }, { 's', .p = grid },
+			{ 'i', .i = day }, { 's', .p = status_names[status] }, { 'i', .i = who->user_id },
+			{ 'i', .i = ra ? (int64_t)json_integer_value(ra) : now }, { 'i', .i = now },
+		};
+		if (fk_db_insert_vals(db, &sid,
+				      "INSERT INTO screenings (uuid, digest, household_id, grid, day, status, abnormal,"
+				      " current, user_id, recorded_at, created_at)"
+				      " VALUES ($1, $2, $3, $4, $5, $6, 0, 1, $7, $8, $9) ON CONFLICT (uuid) DO NOTHING",
+				      sv, 9) < 0)
 			goto internal;
-		if (rc == FK_DONE) {
+		if (!sid) {
 			/* The UUID is stored already: the same content is a replay,
 			 * answered with the first record; other content a conflict. */
 			if (fk_db_query(db, &st,
@@ -569,6 +572,7 @@ static const fk_column alert_cols[] = {
 	{ "kind", FK_C_TEXT },
 	{ "grid", FK_C_TEXT },
 	{ "grid_name", FK_C_TEXT },
+	{ "community_name", FK_C_TEXT },
 	{ "person_id", FK_C_INT },
 	{ "person_name", FK_C_TEXT },
 	{ "household_id", FK_C_INT },
@@ -587,11 +591,11 @@ static const fk_column alert_cols[] = {
 };
 
 #define ALERT_SELECT                                                                                          \
-	"SELECT a.id, a.kind, a.grid, r.name, a.person_id, p.name, p.household_id, a.screening_id,"           \
+	"SELECT a.id, a.kind, a.grid, r.name, c.name, a.person_id, p.name, p.household_id, a.screening_id,"   \
 	" a.observation_id, a.day, a.slot, a.reasons,"                                                         \
 	" a.temp_dc, a.state, a.outcome, u.username, a.closed_at, a.created_at"                               \
-	" FROM alerts a JOIN regions r ON r.code = a.grid JOIN persons p ON p.id = a.person_id"               \
-	" LEFT JOIN users u ON u.id = a.closed_by"
+	" FROM alerts a JOIN regions r ON r.code = a.grid LEFT JOIN regions c ON c.code = r.parent"           \
+	" JOIN persons p ON p.id = a.person_id LEFT JOIN users u ON u.id = a.closed_by"
 
 json_t *fk_alert_list(fk_db *db, const fk_actor *who, const fk_alert_filter *f, const fk_page *page, fk_err *e)
 {
@@ -817,8 +821,9 @@ json_t *fk_report_list(fk_db *db, const fk_actor *who, const char *region, int64
 	fk_scope_upper(base, hi, sizeof(hi));
 	fk_stmt *st;
 	if (fk_db_query(db, &st,
-			"SELECT r.code AS grid, r.name, d.created_at AS reported_at, u.username AS reported_by,"
-			" d.abnormal, d.note FROM regions r"
+			"SELECT r.code AS grid, r.name, c.name AS community_name, d.created_at AS reported_at,"
+			" u.username AS reported_by, d.abnormal, d.note FROM regions r"
+			" LEFT JOIN regions c ON c.code = r.parent"
 			" LEFT JOIN daily_reports d ON d.grid = r.code AND d.day = $3"
 			" LEFT JOIN users u ON u.id = d.user_id"
 			" WHERE r.level = 6 AND r.code >= $1 AND r.code < $2 AND r.code > $4"

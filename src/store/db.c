@@ -132,6 +132,17 @@ int fk_db_run_vals(fk_db *db, const char *sql, const fk_val *vals, int nvals)
 	return rc;
 }
 
+int fk_db_insert_vals(fk_db *db, int64_t *id, const char *sql, const fk_val *vals, int nvals)
+{
+	*id = 0;
+	int rc = fk_db_run_vals(db, sql, vals, nvals);
+	if (rc < 0)
+		return rc;
+	if (db->drv->changes(db) > 0)
+		*id = db->drv->last_id(db);
+	return 0;
+}
+
 int fk_db_run(fk_db *db, const char *sql, const char *fmt, ...)
 {
 	fk_stmt *st;

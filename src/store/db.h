@@ -58,6 +58,7 @@ typedef struct fk_db_driver {
 	const char *(*errmsg)(fk_db *db);
 	int (*set_cache)(fk_db *db, int megabytes);
 	int (*checkpoint)(fk_db *db, bool automatic);
+	int64_t (*last_id)(fk_db *db);
 } fk_db_driver;
 
 /* Opens a connection.  target is a file path (SQLite) or, later, a
@@ -95,6 +96,11 @@ int fk_db_run_vals(fk_db *db, const char *sql, const fk_val *vals, int nvals);
 /* Runs a statement that returns no rows (or ignores them).  Returns 0 or a
  * negative FK_DB_* code. */
 int fk_db_run(fk_db *db, const char *sql, const char *fmt, ...);
+/* Runs an INSERT of one row (with no RETURNING clause; ON CONFLICT ... DO
+ * NOTHING allowed) and sets *id to the new row's id, or 0 when a conflict
+ * left nothing inserted.  Cheaper than RETURNING on SQLite (no result table
+ * per statement), for the bulk paths.  Returns 0 or negative. */
+int fk_db_insert_vals(fk_db *db, int64_t *id, const char *sql, const fk_val *vals, int nvals);
 
 /* Runs a query expected to return one integer in the first column of the first
  * row.  Returns FK_ROW with *out set, FK_DONE when no row, or negative. */

@@ -315,6 +315,11 @@ static int sq_checkpoint(fk_db *db, bool now)
 	return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : -1;
 }
 
+static int64_t sq_last_id(fk_db *db)
+{
+	return sqlite3_last_insert_rowid(((sq_db *)db)->h);
+}
+
 static const char *sq_errmsg(fk_db *db)
 {
 	return sqlite3_errmsg(((sq_db *)db)->h);
@@ -345,4 +350,5 @@ const fk_db_driver fk_db_sqlite_driver = {
 	.errmsg = sq_errmsg,
 	.set_cache = sq_set_cache,
 	.checkpoint = sq_checkpoint,
+	.last_id = sq_last_id,
 };

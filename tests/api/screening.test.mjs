@@ -286,7 +286,10 @@ test('abnormal findings (≥ 37.3 °C, a symptom, a history flag, a category) ra
   const find = (sid) => list.filter((a) => a.screening_id === sid);
   const [f] = find(fever.body.id);
   assert.deepEqual(Object.keys(f).sort(), ['closed_at', 'closed_by', 'created_at', 'date', 'grid', 'grid_name', 'household_id',
-    'id', 'kind', 'observation_id', 'outcome', 'person_id', 'person_name', 'reasons', 'screening_id', 'slot', 'state', 'temperature']);
+    'id', 'kind', 'observation_id', 'outcome', 'person_id', 'person_name', 'reasons', 'screening_id', 'slot', 'state', 'temperature',
+    'community_name'].sort());
+  assert.equal(typeof f.community_name, 'string');
+  assert.ok(f.community_name.length > 0);
   assert.deepEqual([f.kind, f.person_id, f.person_name, f.household_id, f.grid, f.grid_name, f.date, f.state, f.outcome, f.closed_by,
     f.observation_id, f.slot], ['screening', P['筛一甲'].id, '筛一甲', H.s1.id, GRID, '第一网格', today, 'open', null, null, null, null]);
   assert.deepEqual(f.reasons, ['temperature']);
@@ -524,6 +527,9 @@ test('reports: who reported, who is missing, and who is late', async () => {
   assert.deepEqual(all.map((x) => x.grid), grids, 'every grid of the community, ordered by code');
   const g = all.find((x) => x.grid === GRID);
   assert.deepEqual([g.reported, g.reported_by, g.note, g.late], [true, 'gridworker', '已说明未访户', false]);
+  // the grid's community, to tell 第一网格 of one community from another's
+  const comm = (await get('doctor', `/api/v1/regions/${COMM1}`)).body;
+  assert.ok(all.every((x) => x.community_name === comm.name), JSON.stringify(all[0]));
   assert.equal(g.abnormal, (await cov(GRID)).abnormal);
   const e = all.find((x) => x.grid === GRID_EMPTY);
   assert.deepEqual([e.reported, e.reported_by, e.note, e.abnormal], [true, 'officer', '更正', 0]);
