@@ -360,29 +360,32 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 		int rc;
 		int64_t hid = json_integer_value(json_object_get(rec, "household_id")), day;
 		record_day(rec, &day);
+		/* The household's grid and its members, in one query; every
+		 * person found must be a member. */
 		char grid[16] = "";
-		if (fk_db_query(db, &st, "SELECT grid FROM households WHERE id = $1", "i", hid) < 0)
+		int64_t members[256];
+		int nm = 0;
+		bool found = false;
+		if (fk_db_query(db, &st,
+				"SELECT h.grid, p.id FROM households h LEFT JOIN persons p ON p.household_id = h.id"
+				" WHERE h.id = $1",
+				"i", hid) < 0)
 			goto internal;
-		rc = fk_stmt_step(st);
-		if (rc == FK_ROW)
-			snprintf(grid, sizeof(grid), "%s", fk_stmt_text(st, 0));
+		while ((rc = fk_stmt_step(st)) == FK_ROW) {
+			if (!found)
+				snprintf(grid, sizeof(grid), "%s", fk_stmt_text(st, 0));
+			found = true;
+			if (!fk_stmt_is_null(st, 1) && nm < 256)
+				members[nm++] = fk_stmt_int64(st, 1);
+		}
 		fk_stmt_done(st);
-		if (rc != FK_ROW || !fk_scope_contains(who->region, grid)) {
+		if (rc < 0)
+			goto internal;
+		if (!found || !fk_scope_contains(who->region, grid)) {
 			fk_err_set(e, 404, "not_found", "household_id", "household %lld not found", (long long)hid);
 			at(e, where);
 			goto fail;
 		}
-		/* The household's members, once; every person found must be one. */
-		int64_t members[256];
-		int nm = 0;
-		if (fk_db_query(db, &st, "SELECT id FROM persons WHERE household_id = $1", "i", hid) < 0)
-			goto internal;
-		while ((rc = fk_stmt_step(st)) == FK_ROW)
-			if (nm < 256)
-				members[nm++] = fk_stmt_int64(st, 0);
-		fk_stmt_done(st);
-		if (rc < 0)
-			goto internal;
 		json_t *persons = json_object_get(rec, "persons");
 		size_t j;
 		json_t *f;
