@@ -139,6 +139,31 @@ static void *writer_main(void *p)
 	return NULL;
 }
 
+/* Stops the threads that run (the writer after what is queued), copies the
+ * log back when the writer ran, and frees everything. */
+static void teardown(fk_writer *w, bool writer_started)
+{
+	pthread_mutex_lock(&w->lock);
+	w->stopping = true;
+	pthread_cond_signal(&w->cond);
+	pthread_cond_signal(&w->ckpt_cond);
+	pthread_mutex_unlock(&w->lock);
+	if (writer_started)
+		pthread_join(w->thread, NULL);
+	if (w->ckpt_started)
+		pthread_join(w->ckpt_thread, NULL);
+	if (w->ckpt_db) {
+		if (writer_started) /* the last copy back, with nothing else writing */
+			fk_db_checkpoint(w->ckpt_db, true);
+		fk_db_close(w->ckpt_db);
+	}
+	fk_db_close(w->db);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	pthread_cond_destroy(&w->ckpt_cond);
+	free(w);
+}
+
 int fk_writer_start(fk_writer **out, const char *path)
 {
 	fk_writer *w = calloc(1, sizeof(*w));
@@ -163,20 +188,7 @@ int fk_writer_start(fk_writer **out, const char *path)
 	*out = w;
 	return 0;
 fail:
-	if (w->ckpt_started) {
-		pthread_mutex_lock(&w->lock);
-		w->stopping = true;
-		pthread_cond_signal(&w->ckpt_cond);
-		pthread_mutex_unlock(&w->lock);
-		pthread_join(w->ckpt_thread, NULL);
-	}
-	if (w->ckpt_db)
-		fk_db_close(w->ckpt_db);
-	fk_db_close(w->db);
-	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->cond);
-	pthread_cond_destroy(&w->ckpt_cond);
-	free(w);
+	teardown(w, false);
 	return fk_log_err("writer: cannot start");
 }
 
@@ -197,23 +209,8 @@ void fk_writer_submit(fk_writer *w, fk_write *job)
 
 void fk_writer_stop(fk_writer *w)
 {
-	if (!w)
-		return;
-	pthread_mutex_lock(&w->lock);
-	w->stopping = true;
-	pthread_cond_signal(&w->cond);
-	pthread_cond_signal(&w->ckpt_cond);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
-	pthread_join(w->ckpt_thread, NULL);
-	/* the last copy back, with nothing else writing */
-	fk_db_checkpoint(w->ckpt_db, true);
-	fk_db_close(w->ckpt_db);
-	fk_db_close(w->db);
-	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->cond);
-	pthread_cond_destroy(&w->ckpt_cond);
-	free(w);
+	if (w)
+		teardown(w, true);
 }
 
 void fk_writer_stats(fk_writer *w, long long *batches, long long *jobs)

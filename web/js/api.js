@@ -95,6 +95,17 @@ export const me = () => api('GET', '/me', undefined, { quiet401: true });
 export const regions = {
   get: (code) => api('GET', `/regions/${regionSeg(code)}`),
   children: (code, after, limit = 100) => api('GET', `/regions/${regionSeg(code)}/children${qs({ limit, after })}`),
+  // every child, page after page
+  async allChildren(code) {
+    const out = [];
+    let after = null;
+    do {
+      const page = await regions.children(code, after, 1000);
+      out.push(...page.items);
+      after = page.next;
+    } while (after);
+    return out;
+  },
   search: (q, within, after, limit = 50) => api('GET', `/regions${qs({ q, within, limit, after })}`),
   create: (parent, name) => api('POST', '/regions', { parent, name }),
 };

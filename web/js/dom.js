@@ -114,6 +114,28 @@ export function loading() {
   return h('div.loading', { role: 'status' }, h('span.spinner', { 'aria-hidden': 'true' }), t('common.loading'));
 }
 
+// One record for a page: shows the spinner, then resolves the record; on a
+// 404 (or 400: a malformed id) shows "not found" with a way back, on any
+// other error the message with a retry (retry() renders the page again), and
+// resolves null.  texts: {notFoundTitle, notFound, back, backLabel}.
+export async function loadRecord(ctx, load, texts, retry) {
+  fill(ctx.main, loading());
+  try {
+    return await load();
+  } catch (err) {
+    if (!ctx.isCurrent()) return null;
+    if (err.status === 404 || err.status === 400) {
+      ctx.setTitle(texts.notFoundTitle);
+      fill(ctx.main, h('section.page-error', h('h1', texts.notFoundTitle), notice('error', texts.notFound),
+        h('p', h('a.btn.btn-secondary', { href: texts.back }, texts.backLabel))));
+      return null;
+    }
+    fill(ctx.main, notice('error', errorText(err),
+      h('button.btn.btn-secondary', { type: 'button', onclick: retry }, t('common.retry'))));
+    return null;
+  }
+}
+
 // A keyset-paginated list.  fetchPage(after) resolves {items, next};
 // renderItems(items) returns nodes to append to listEl; box (default listEl)
 // is what is shown, and hidden when there is nothing.  Shows the empty

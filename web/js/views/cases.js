@@ -8,7 +8,7 @@
 // address (#/cases?category=confirmed&region=420106001).
 import { t, has, label, fmtTime } from '../i18n.js';
 import * as API from '../api.js';
-import { h, fill, icon, notice, loading, errorText, pagedList, td, emptyState } from '../dom.js';
+import { h, fill, loadRecord, icon, notice, loading, errorText, pagedList, td, emptyState } from '../dom.js';
 import { regionPicker } from './regionpick.js';
 import { gridPicker } from './gridpick.js';
 
@@ -229,24 +229,10 @@ function newCasePanel(ctx) {
 // ---- one case ----
 
 export async function renderCase(ctx) {
-  const { main } = ctx;
-  fill(main, loading());
-  let c;
-  try {
-    c = await API.cases.get(ctx.params.id);
-  } catch (err) {
-    if (!ctx.isCurrent()) return;
-    if (err.status === 404 || err.status === 400) {
-      ctx.setTitle(t('cases.notFoundTitle'));
-      fill(main, h('section.page-error', h('h1', t('cases.notFoundTitle')), notice('error', t('cases.notFound')),
-        h('p', h('a.btn.btn-secondary', { href: '#/cases' }, t('cases.back')))));
-      return;
-    }
-    fill(main, notice('error', errorText(err),
-      h('button.btn.btn-secondary', { type: 'button', onclick: () => renderCase(ctx) }, t('common.retry'))));
-    return;
-  }
-  if (!ctx.isCurrent()) return;
+  const c = await loadRecord(ctx, () => API.cases.get(ctx.params.id), {
+    notFoundTitle: t('cases.notFoundTitle'), notFound: t('cases.notFound'), back: '#/cases', backLabel: t('cases.back'),
+  }, () => renderCase(ctx));
+  if (!c || !ctx.isCurrent()) return;
   drawCase(ctx, c);
 }
 

@@ -6,7 +6,7 @@
 // the graph as well, as links to their pages (and for screen readers).
 import { t, label, fmtNumber } from '../i18n.js';
 import * as API from '../api.js';
-import { h, fill, notice, loading, errorText, pagedList, td } from '../dom.js';
+import { h, fill, loadRecord, notice, loading, errorText, pagedList, td } from '../dom.js';
 import { loadECharts, drawChart, TOOLTIP } from '../charts.js';
 import { regionPicker } from './regionpick.js';
 import { caseHref, catChip, outChip, caseOutcome } from './cases.js';
@@ -57,23 +57,10 @@ export function renderList(ctx) {
 
 export async function render(ctx) {
   const { main } = ctx;
-  fill(main, loading());
-  let c;
-  try {
-    c = await API.clusters.get(ctx.params.id);
-  } catch (err) {
-    if (!ctx.isCurrent()) return;
-    if (err.status === 404 || err.status === 400) {
-      ctx.setTitle(t('clusters.notFoundTitle'));
-      fill(main, h('section.page-error', h('h1', t('clusters.notFoundTitle')), notice('error', t('clusters.notFound')),
-        h('p', h('a.btn.btn-secondary', { href: '#/clusters' }, t('clusters.back')))));
-      return;
-    }
-    fill(main, notice('error', errorText(err),
-      h('button.btn.btn-secondary', { type: 'button', onclick: () => render(ctx) }, t('common.retry'))));
-    return;
-  }
-  if (!ctx.isCurrent()) return;
+  const c = await loadRecord(ctx, () => API.clusters.get(ctx.params.id), {
+    notFoundTitle: t('clusters.notFoundTitle'), notFound: t('clusters.notFound'), back: '#/clusters', backLabel: t('clusters.back'),
+  }, () => render(ctx));
+  if (!c || !ctx.isCurrent()) return;
   ctx.setTitle(t('clusters.name', { id: c.id }));
   const onsets = c.nodes.map((n) => n.onset_date).filter(Boolean).sort();
   const byCat = {};

@@ -25,16 +25,7 @@ export function gridLabel(r) {
   return community ? `${community} · ${r.name}` : r.name;
 }
 
-async function allChildren(code) {
-  const out = [];
-  let after = null;
-  do {
-    const page = await API.regions.children(code, after, 1000);
-    out.push(...page.items);
-    after = page.next;
-  } while (after);
-  return out;
-}
+const allChildren = (code) => API.regions.allChildren(code);
 
 // The codes from below scope down to code (a grid): what `initial` takes to
 // preselect a remembered grid.

@@ -8,7 +8,7 @@
 // (#/persons?name=王) like the audit filters.
 import { t, label, fmtNumber } from '../i18n.js';
 import * as API from '../api.js';
-import { h, fill, icon, notice, loading, errorText, pagedList, td, emptyState } from '../dom.js';
+import { h, fill, loadRecord, icon, notice, loading, errorText, pagedList, td, emptyState } from '../dom.js';
 import { gridPicker } from './gridpick.js';
 
 const PAGE = 50;
@@ -210,23 +210,10 @@ function importResult(r) {
 
 export async function renderPerson(ctx) {
   const { main } = ctx;
-  fill(main, loading());
-  let p;
-  try {
-    p = await API.persons.get(ctx.params.id);
-  } catch (err) {
-    if (!ctx.isCurrent()) return;
-    if (err.status === 404 || err.status === 400) {
-      ctx.setTitle(t('persons.notFoundTitle'));
-      fill(main, h('section.page-error', h('h1', t('persons.notFoundTitle')), notice('error', t('persons.notFound')),
-        h('p', h('a.btn.btn-secondary', { href: '#/persons' }, t('persons.backToSearch')))));
-      return;
-    }
-    fill(main, notice('error', errorText(err),
-      h('button.btn.btn-secondary', { type: 'button', onclick: () => renderPerson(ctx) }, t('common.retry'))));
-    return;
-  }
-  if (!ctx.isCurrent()) return;
+  const p = await loadRecord(ctx, () => API.persons.get(ctx.params.id), {
+    notFoundTitle: t('persons.notFoundTitle'), notFound: t('persons.notFound'), back: '#/persons', backLabel: t('persons.backToSearch'),
+  }, () => renderPerson(ctx));
+  if (!p || !ctx.isCurrent()) return;
   ctx.setTitle(p.name);
 
   const docDd = h('dd.code.masked', { 'data-testid': 'doc-number' }, p.doc_number || '—');

@@ -9,16 +9,7 @@ import { h, fill, notice, errorText } from '../dom.js';
 
 const LEN = { 1: 2, 2: 4, 3: 6, 4: 9, 5: 12, 6: 15 };
 
-async function allChildren(code) {
-  const out = [];
-  let after = null;
-  do {
-    const page = await API.regions.children(code, after, 1000);
-    out.push(...page.items);
-    after = page.next;
-  } while (after);
-  return out;
-}
+const allChildren = (code) => API.regions.allChildren(code);
 
 // Returns {el}.  initial: a code in scope to preselect; onChange(code) runs
 // when the choice changes (the scope's code when everything is "all").
