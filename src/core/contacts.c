@@ -487,6 +487,11 @@ json_t *fk_observation_due(fk_db *db, const fk_actor *who, const char *region, b
 	json_t *all = obs_list(db, who, region, "active", pending, page, e);
 	if (!all)
 		return NULL;
+	/* the day and slot the worklist is counted by: the server's */
+	char ds[11];
+	fk_date_format(fk_today(), ds);
+	json_object_set_new(all, "date", json_string(ds));
+	json_object_set_new(all, "slot", json_string(slot_now()));
 	/* Per row: what to do now, and the slots missed since the start. */
 	int64_t today = fk_today();
 	bool pm = strcmp(slot_now(), "pm") == 0;

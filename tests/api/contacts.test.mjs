@@ -235,6 +235,9 @@ test('release: 409 while the period runs; 200 once over; 409 with symptoms in th
   assert.ok(want.includes(old.body.observation_id));
   assert.ok(!want.includes(fine.body.observation_id), 'followed up in this slot: nothing to do');
   assertError(await srv.api('GET', '/api/v1/observations/due?pending=soon', { token: T.doctor }), 400, 'invalid', 'pending');
+  // the day and slot it is counted by
+  assert.equal(pending.body.date, today);
+  assert.equal(pending.body.slot, new Date().getHours() < 12 ? 'am' : 'pm');
   const rel = await srv.api('POST', `/api/v1/observations/${old.body.observation_id}/release`, { token: T.doctor, body: {} });
   assert.equal(rel.status, 200, JSON.stringify(rel.body));
   assert.equal(rel.body.state, 'released');

@@ -16,15 +16,18 @@ const NORMAL_TEMP = 36.5;
 const MAX_ITEMS = 5000; // a community's observations: a few hundred at most
 const UNIT_KEY = 'fangkong.reportingUnit';
 
+// Every page of the worklist, with the day and slot the server counts by
+// (its clock and zone decide what is due, not the phone's).
 async function allDue() {
   const out = [];
-  let after = null;
+  let after = null, date = null, slot = null;
   do {
     const page = await API.observations.due(null, after, 1000);
     out.push(...page.items);
+    ({ date, slot } = page);
     after = page.next;
   } while (after && out.length < MAX_ITEMS);
-  return out;
+  return { items: out, date, slot };
 }
 
 // Day n of the observation (1-based) and its length.
@@ -36,9 +39,9 @@ function dayOf(o, today) {
 export async function render(ctx) {
   const { main } = ctx;
   fill(main, h('div.page-head', h('h1', { tabindex: '-1' }, t('fu.title'))), loading());
-  let items;
+  let items, date, slot;
   try {
-    items = await allDue();
+    ({ items, date, slot } = await allDue());
   } catch (err) {
     if (!ctx.isCurrent()) return;
     fill(main, h('div.page-head', h('h1', { tabindex: '-1' }, t('fu.title'))), notice('error', errorText(err),
@@ -46,10 +49,8 @@ export async function render(ctx) {
     return;
   }
   if (!ctx.isCurrent()) return;
-  const now = new Date(API.serverNow());
-  const pm = now.getHours() >= 12;
-  const p = (n) => String(n).padStart(2, '0');
-  const today = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+  const today = date;
+  const pm = slot === 'pm';
 
   const release = items.filter((o) => o.release);
   const sick = items.filter((o) => !o.release && o.symptomatic > 0);
