@@ -410,6 +410,12 @@ json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const jso
 		/* the epidemic curve follows the category */
 		if (has_onset && on_curve(cat) != on_curve(to) && onset_add(db, grid, onset, on_curve(to) ? 1 : -1) < 0)
 			goto internal;
+		/* excluded: a close contact goes back under observation until its
+		 * period ends; suspected again: out of it */
+		if (strcmp(to, "excluded") == 0 && fk_observation_resume_for_case(db, who, id, e) < 0)
+			return NULL;
+		if (strcmp(cat, "excluded") == 0 && fk_observation_close_for_case(db, who, person_id, id, e) < 0)
+			return NULL;
 	} else {
 		if (fk_db_run(db, "UPDATE cases SET outcome = $1, updated_at = $2 WHERE id = $3", "sii", to, now, id) < 0 ||
 		    event_add(db, id, at, who->user_id, "outcome", out, to, reason) < 0 ||

@@ -689,6 +689,35 @@ int fk_observation_close_for_case(fk_db *db, const fk_actor *who, int64_t person
 	return 0;
 }
 
+int fk_observation_resume_for_case(fk_db *db, const fk_actor *who, int64_t case_id, fk_err *e)
+{
+	int64_t id = 0;
+	if (fk_db_int64(db, &id,
+			"SELECT id FROM observations WHERE case_id = $1 AND state = 'converted' AND end_day >= $2"
+			" AND reason = 'contact' ORDER BY id DESC LIMIT 1",
+			"ii", case_id, fk_today()) < 0)
+		return fk_err_internal(e);
+	if (!id)
+		return 0;
+	obs_row o;
+	/* not while another observation of the person runs (a later exposure) */
+	int64_t other = 0;
+	if (obs_find(db, &fk_actor_cli, id, &o, e) < 0 ||
+	    fk_db_int64(db, &other, "SELECT count(*) FROM observations WHERE person_id = $1 AND state = 'active'", "i",
+			o.person_id) < 0)
+		return -1;
+	if (other)
+		return 0;
+	if (fk_db_run(db, "UPDATE observations SET state = 'active', closed_by = NULL, closed_at = NULL WHERE id = $1",
+		      "i", id) < 0 ||
+	    (o.site_id && fk_db_run(db, "UPDATE sites SET occupancy = occupancy + 1 WHERE id = $1", "i", o.site_id) < 0) ||
+	    obs_daily_add(db, o.grid, fk_today(), "started") < 0)
+		return fk_err_internal(e);
+	char obj[48];
+	snprintf(obj, sizeof(obj), "observation:%lld", (long long)id);
+	return fk_audit_append(db, who, "observation.resume", obj, o.grid, NULL) < 0 ? fk_err_internal(e) : 0;
+}
+
 json_t *fk_observation_release(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e)
 {
 	static const fk_field fields[] = { { "note", FK_FT_STRING, false, 0, 500 }, { 0 } };

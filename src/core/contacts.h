@@ -70,6 +70,11 @@ int fk_followup_sweep(fk_db *db, int64_t day, int pm, int64_t *raised);
  * (if any) ends as converted, linked to case_id.  Write transaction. */
 int fk_observation_close_for_case(fk_db *db, const fk_actor *who, int64_t person_id, int64_t case_id, fk_err *e);
 
+/* The person of case_id was excluded: the observation that became this
+ * case (converted) is active again when its period has not ended.  Write
+ * transaction. */
+int fk_observation_resume_for_case(fk_db *db, const fk_actor *who, int64_t case_id, fk_err *e);
+
 /* Releases an active observation whose period has ended (409 otherwise, or
  * when a follow-up in the last 14 days had symptoms). */
 json_t *fk_observation_release(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e);

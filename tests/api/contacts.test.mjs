@@ -315,6 +315,12 @@ test('contacts of contacts (edition 7): 201, and a case among them joins the clu
   // an excluded case leaves the chain
   const ex = await srv.api('POST', `/api/v1/cases/${caseB.id}/transitions`, { token: T.doctor, body: { to: 'excluded', reason: '核酸阴性' } });
   assert.equal(ex.status, 200);
+  // excluded, B is a close contact again: the observation runs on until its end
+  const back = await observation(KB.observation_id);
+  assert.deepEqual([back.state, back.case_id], ['active', caseB.id]);
+  // follow-ups are taken again (both of today's slots may be recorded already: then 409 names the slot, not the observation)
+  const again = await followup(KB.observation_id, { slot: 'pm', temperature: 36.4 });
+  assert.ok(again.status === 201 || (again.status === 409 && again.body.error.field === 'slot'), JSON.stringify(again.body));
   const l = await srv.api('GET', '/api/v1/clusters', { token: T.doctor });
   assert.equal(l.body.total, 0);
 });
