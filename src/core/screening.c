@@ -360,20 +360,29 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 		int rc;
 		int64_t hid = json_integer_value(json_object_get(rec, "household_id")), day;
 		record_day(rec, &day);
-		/* The household's grid and its members, in one query; every
-		 * person found must be a member. */
+		/* The household's grid, its members (every person found must be
+		 * one) and its current record of that day, in one query. */
 		char grid[16] = "";
-		int64_t members[256];
-		int nm = 0;
-		bool found = false;
+		int64_t members[256], prev = 0, prev_at = 0;
+		int nm = 0, prev_status = 0;
+		bool found = false, prev_abn = false;
 		if (fk_db_query(db, &st,
-				"SELECT h.grid, p.id FROM households h LEFT JOIN persons p ON p.household_id = h.id"
+				"SELECT h.grid, p.id, s.id, s.status, s.abnormal, s.recorded_at FROM households h"
+				" LEFT JOIN persons p ON p.household_id = h.id"
+				" LEFT JOIN screenings s ON s.household_id = h.id AND s.day = $2 AND s.current = 1"
 				" WHERE h.id = $1",
-				"i", hid) < 0)
+				"ii", hid, day) < 0)
 			goto internal;
 		while ((rc = fk_stmt_step(st)) == FK_ROW) {
-			if (!found)
+			if (!found) {
 				snprintf(grid, sizeof(grid), "%s", fk_stmt_text(st, 0));
+				if (!fk_stmt_is_null(st, 2)) {
+					prev = fk_stmt_int64(st, 2);
+					prev_status = name_index(status_names, fk_stmt_text(st, 3));
+					prev_abn = fk_stmt_int64(st, 4) != 0;
+					prev_at = fk_stmt_int64(st, 5);
+				}
+			}
 			found = true;
 			if (!fk_stmt_is_null(st, 1) && nm < 256)
 				members[nm++] = fk_stmt_int64(st, 1);
@@ -450,24 +459,8 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 		 * household's state that day: a morning "not at home" synced after
 		 * the afternoon's visit stays history. */
 		int64_t rec_at = ra ? (int64_t)json_integer_value(ra) : now;
-		bool superseded = false;
-		if (fk_db_query(db, &st,
-				"SELECT id, status, abnormal, recorded_at FROM screenings WHERE household_id = $1"
-				" AND day = $2 AND current = 1 AND id <> $3",
-				"iii", hid, day, sid) < 0)
-			goto internal;
-		int64_t prev = 0;
-		int prev_status = 0;
-		bool prev_abn = false;
-		if ((rc = fk_stmt_step(st)) == FK_ROW) {
-			prev = fk_stmt_int64(st, 0);
-			prev_status = name_index(status_names, fk_stmt_text(st, 1));
-			prev_abn = fk_stmt_int64(st, 2) != 0;
-			superseded = fk_stmt_int64(st, 3) > rec_at;
-		}
-		fk_stmt_done(st);
-		if (rc < 0)
-			goto internal;
+		/* (prev: the current record before this one, read with the household) */
+		bool superseded = prev && prev_at > rec_at;
 		if (prev && superseded) {
 			if (fk_db_run(db, "UPDATE screenings SET current = 0 WHERE id = $1", "i", sid) < 0)
 				goto internal;
