@@ -607,20 +607,32 @@ static int household_grid(fk_db *db, const fk_actor *who, int64_t hid, char grid
 
 /* Inserts a new person (no audit, no statistics).  Returns the new id, 0
  * when the document number is already registered, or -1. */
+void fk_person_seal(const fk_person_in *p, fk_person_sealed *s)
+{
+	s->doc = p->doc_number[0];
+	s->phone = p->phone[0];
+	s->dlen = s->plen = 0;
+	if (s->doc) {
+		doc_hashes(p->doc_type, p->doc_number, s->dh, s->ds);
+		s->dlen = fk_pii_seal(&fk_pii_global, p->doc_number, s->denc);
+	}
+	if (s->phone) {
+		phone_hashes(p->phone, s->ph, s->ps);
+		s->plen = fk_pii_seal(&fk_pii_global, p->phone, s->penc);
+	}
+}
+
 int64_t fk_person_insert(fk_db *db, const fk_person_in *p, const char *grid)
 {
-	unsigned char dh[FK_PII_HASH_LEN], ds[FK_PII_HASH_LEN], ph[FK_PII_HASH_LEN], ps[FK_PII_HASH_LEN];
-	unsigned char denc[64 + FK_PII_OVERHEAD], penc[32 + FK_PII_OVERHEAD];
-	size_t dlen = 0, plen = 0;
-	bool has_doc = p->doc_number[0], has_phone = p->phone[0];
-	if (has_doc) {
-		doc_hashes(p->doc_type, p->doc_number, dh, ds);
-		dlen = fk_pii_seal(&fk_pii_global, p->doc_number, denc);
+	fk_person_sealed local;
+	const fk_person_sealed *sl = p->sealed;
+	if (!sl) {
+		fk_person_seal(p, &local);
+		sl = &local;
 	}
-	if (has_phone) {
-		phone_hashes(p->phone, ph, ps);
-		plen = fk_pii_seal(&fk_pii_global, p->phone, penc);
-	}
+	bool has_doc = sl->doc, has_phone = sl->phone;
+	const unsigned char *dh = sl->dh, *ds = sl->ds, *ph = sl->ph, *ps = sl->ps, *denc = sl->denc, *penc = sl->penc;
+	size_t dlen = sl->dlen, plen = sl->plen;
 	int64_t now = (int64_t)time(NULL), id = 0;
 	fk_val v[] = {
 		{ 'i', .i = p->household_id },

@@ -20,6 +20,7 @@
 #include "core/rows.h"
 #include "store/db.h"
 #include "util/err.h"
+#include "util/pii.h"
 
 /* The person resource as the API renders it (masked unless revealed). */
 extern const fk_column fk_person_columns[];
@@ -58,6 +59,16 @@ int64_t fk_household_ensure(fk_db *db, const char *grid, const char *building, c
 /* ---- persons ---- */
 
 /* A validated person: what a create or update carries. */
+/* A person's document number and phone as stored: keyed hashes (whole and
+ * last four) and secretbox ciphertexts.  Made by fk_person_seal, which
+ * touches no database, so a bulk load can make them on another thread. */
+typedef struct fk_person_sealed {
+	bool doc, phone;
+	unsigned char dh[FK_PII_HASH_LEN], ds[FK_PII_HASH_LEN], ph[FK_PII_HASH_LEN], ps[FK_PII_HASH_LEN];
+	unsigned char denc[64 + FK_PII_OVERHEAD], penc[32 + FK_PII_OVERHEAD];
+	size_t dlen, plen;
+} fk_person_sealed;
+
 typedef struct fk_person_in {
 	unsigned given; /* FK_PF_* bits of the fields present */
 	int64_t household_id;
@@ -71,7 +82,11 @@ typedef struct fk_person_in {
 	const char *origin;
 	int64_t arrival_day;
 	bool fresh_household; /* bulk loads: the household was created just now */
+	const struct fk_person_sealed *sealed; /* made ahead (bulk loads), or NULL */
 } fk_person_in;
+
+/* Fills s from p's normalised document number and phone. */
+void fk_person_seal(const fk_person_in *p, fk_person_sealed *s);
 
 enum {
 	FK_PF_HOUSEHOLD = 1u << 0,
