@@ -852,6 +852,21 @@ json_t *fk_report_list(fk_db *db, const fk_actor *who, const char *region, int64
 
 /* ---- the grid worker's day ---- */
 
+/* Appends each row of st (its first column a household id; the rest
+ * rendered by rd) to the array field of that household in by_id, then
+ * finishes st. */
+static void attach_rows(fk_stmt *st, json_t *by_id, const char *field, fk_render *rd)
+{
+	while (fk_stmt_step(st) == FK_ROW) {
+		char key[24];
+		snprintf(key, sizeof(key), "%lld", (long long)fk_stmt_int64(st, 0));
+		json_t *h = json_object_get(by_id, key);
+		if (h)
+			json_array_append_new(json_object_get(h, field), fk_row_render(st, rd));
+	}
+	fk_stmt_done(st);
+}
+
 json_t *fk_screening_worklist(fk_db *db, const fk_actor *who, const char *grid, int64_t day, fk_err *e)
 {
 	int64_t n = 0;
@@ -907,14 +922,7 @@ json_t *fk_screening_worklist(fk_db *db, const fk_actor *who, const char *grid, 
 		{ "birth_year", FK_C_INT }, { "tags", FK_C_BITS, fk_tag_names }, { 0 },
 	};
 	fk_render rd = { member_cols, 1, 0 };
-	while (fk_stmt_step(st) == FK_ROW) {
-		char key[24];
-		snprintf(key, sizeof(key), "%lld", (long long)fk_stmt_int64(st, 0));
-		json_t *h = json_object_get(by_id, key);
-		if (h)
-			json_array_append_new(json_object_get(h, "members"), fk_row_render(st, &rd));
-	}
-	fk_stmt_done(st);
+	attach_rows(st, by_id, "members", &rd);
 	/* What the current records found, for the whole grid in one query: by
 	 * the household's grid, as the list above (a household moved since
 	 * keeps its record), through households_grid and screenings_household. */
@@ -932,14 +940,7 @@ json_t *fk_screening_worklist(fk_db *db, const fk_actor *who, const char *grid, 
 		{ "category", FK_C_TEXT }, { "abnormal", FK_C_BOOL }, { "note", FK_C_TEXT }, { 0 },
 	};
 	fk_render fr = { finding_cols, 1, 0 };
-	while (fk_stmt_step(st) == FK_ROW) {
-		char key[24];
-		snprintf(key, sizeof(key), "%lld", (long long)fk_stmt_int64(st, 0));
-		json_t *h = json_object_get(by_id, key);
-		if (h)
-			json_array_append_new(json_object_get(h, "findings"), fk_row_render(st, &fr));
-	}
-	fk_stmt_done(st);
+	attach_rows(st, by_id, "findings", &fr);
 	json_decref(by_id);
 	char d[11];
 	fk_date_format(day, d);
