@@ -25,11 +25,43 @@ export function gridLabel(r) {
   return community ? `${community} · ${r.name}` : r.name;
 }
 
-const allChildren = (code) => API.regions.allChildren(code);
+// The length of a region code at each level (province 2 … grid 15).
+export const LEN = { 1: 2, 2: 4, 3: 6, 4: 9, 5: 12, 6: 15 };
+
+// One step of a cascade of selects (shared with regionpick.js): drops the
+// selects from depth down, reads code's children and, when there are any,
+// adds a labelled select of them before msg — first option firstLabel,
+// options named by optionLabel(region) — and resolves {sel, lvl, kids};
+// otherwise (none, a failure shown in msg, or children below maxLevel)
+// resolves null, with noneText in msg when there are none.
+export async function childSelect({ code, depth, selects, el, msg, idPrefix, firstLabel, optionLabel, noneText,
+  maxLevel = GRID }) {
+  selects.splice(depth).forEach((s) => s.closest('.field').remove());
+  fill(msg);
+  let kids;
+  try {
+    kids = await API.regions.allChildren(code);
+  } catch (err) {
+    fill(msg, notice('error', errorText(err)));
+    return null;
+  }
+  if (!kids.length) {
+    if (noneText) fill(msg, notice('info', noneText));
+    return null;
+  }
+  const lvl = kids[0].level;
+  if (lvl > maxLevel) return null;
+  const id = `${idPrefix}-${lvl}`;
+  const sel = h('select', { id, name: `level${lvl}`, dataset: { level: lvl } },
+    h('option', { value: '' }, firstLabel),
+    kids.map((k) => h('option', { value: k.code, dataset: { level: k.level } }, optionLabel(k))));
+  selects.push(sel);
+  el.insertBefore(h('div.field', h('label', { for: id }, label('level', lvl)), sel), msg);
+  return { sel, lvl, kids };
+}
 
 // The codes from below scope down to code (a grid): what `initial` takes to
 // preselect a remembered grid.
-const LEN = { 1: 2, 2: 4, 3: 6, 4: 9, 5: 12, 6: 15 };
 export function pathTo(scope, code) {
   if (!code || !code.startsWith(scope.code)) return [];
   const out = [];
@@ -53,24 +85,12 @@ export function gridPicker({ scope, idPrefix, onChange = () => {}, optional = fa
 
   // Adds the select for the children of code (at depth i), dropping deeper ones.
   async function level(code, depth) {
-    selects.splice(depth).forEach((s) => s.closest('.field').remove());
-    fill(msg);
-    let kids;
-    try {
-      kids = await allChildren(code);
-    } catch (err) {
-      fill(msg, notice('error', errorText(err)));
-      return;
-    }
-    if (!kids.length) {
-      fill(msg, notice('info', t('pick.none')));
-      return;
-    }
-    const lvl = kids[0].level;
-    const id = `${idPrefix}-${lvl}`;
-    const sel = h('select', { id, name: `level${lvl}`, dataset: { level: lvl } },
-      h('option', { value: '' }, t(optional ? 'pick.noneChosen' : 'pick.choose')),
-      kids.map((k) => h('option', { value: k.code, dataset: { level: k.level } }, gridLabel(k))));
+    const step = await childSelect({
+      code, depth, selects, el, msg, idPrefix, firstLabel: t(optional ? 'pick.noneChosen' : 'pick.choose'),
+      optionLabel: gridLabel, noneText: t('pick.none'),
+    });
+    if (!step) return;
+    const { sel, kids } = step;
     sel.addEventListener('change', () => {
       const opt = sel.selectedOptions[0];
       chosen = '';
@@ -85,8 +105,6 @@ export function gridPicker({ scope, idPrefix, onChange = () => {}, optional = fa
         level(sel.value, depth + 1);
       }
     });
-    selects.push(sel);
-    el.insertBefore(h('div.field', h('label', { for: id }, label('level', lvl)), sel), msg);
     const want = initial[depth];
     if (want && kids.some((k) => k.code === want)) {
       sel.value = want;

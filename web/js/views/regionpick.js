@@ -3,13 +3,9 @@
 // region, down to maxLevel, each filled when the one above is chosen; "all"
 // at a level means the region above.  Unlike gridpick.js, a choice at any
 // level counts.
-import { t, label } from '../i18n.js';
-import * as API from '../api.js';
-import { h, fill, notice, errorText } from '../dom.js';
-
-const LEN = { 1: 2, 2: 4, 3: 6, 4: 9, 5: 12, 6: 15 };
-
-const allChildren = (code) => API.regions.allChildren(code);
+import { t } from '../i18n.js';
+import { h } from '../dom.js';
+import { LEN, childSelect } from './gridpick.js';
 
 // Returns {el}.  initial: a code in scope to preselect; onChange(code) runs
 // when the choice changes (the scope's code when everything is "all").
@@ -22,21 +18,11 @@ export function regionPicker({ scope, idPrefix, initial = '', maxLevel = 5, onCh
     for (let l = scope.level + 1; l <= maxLevel; l++) if (initial.length >= LEN[l]) want.push(initial.slice(0, LEN[l]));
   }
   async function level(code, depth) {
-    selects.splice(depth).forEach((s) => s.closest('.field').remove());
-    fill(msg);
-    let kids;
-    try {
-      kids = await allChildren(code);
-    } catch (err) {
-      fill(msg, notice('error', errorText(err)));
-      return;
-    }
-    if (!kids.length || kids[0].level > maxLevel) return;
-    const lvl = kids[0].level;
-    const id = `${idPrefix}-${lvl}`;
-    const sel = h('select', { id, name: `level${lvl}`, dataset: { level: lvl } },
-      h('option', { value: '' }, t('pick.all')),
-      kids.map((k) => h('option', { value: k.code }, k.name)));
+    const step = await childSelect({
+      code, depth, selects, el, msg, idPrefix, firstLabel: t('pick.all'), optionLabel: (k) => k.name, maxLevel,
+    });
+    if (!step) return;
+    const { sel, lvl, kids } = step;
     sel.addEventListener('change', () => {
       if (!sel.value) {
         selects.splice(depth + 1).forEach((s) => s.closest('.field').remove());
@@ -46,8 +32,6 @@ export function regionPicker({ scope, idPrefix, initial = '', maxLevel = 5, onCh
         if (lvl < maxLevel) level(sel.value, depth + 1);
       }
     });
-    selects.push(sel);
-    el.insertBefore(h('div.field', h('label', { for: id }, label('level', lvl)), sel), msg);
     const w = want[depth];
     if (w && kids.some((k) => k.code === w)) {
       sel.value = w;
