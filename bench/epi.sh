@@ -24,15 +24,8 @@ BIN=${FK_BIN:-build/release/fangkong}
 CASES=${EPI_CASES:-50000}
 CONTACTS=${EPI_CONTACTS:-500000}
 B=$(dirname "$BIN")
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/fk-epi-XXXXXX")
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
-	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. bench/lib.sh
+bench_init epi
 
 # 1. the epidemic, on the project's own objects (make all built them)
 cc -std=c17 -D_GNU_SOURCE -O2 -Isrc -I"$B" -pthread -o "$TMP/gen_epi" bench/gen_epi.c \
@@ -66,23 +59,9 @@ PAIR=$(sqlite3 "$TMP/srv.db" "SELECT a.id || ' ' || b.person_id FROM cases a, ca
 # 2. the server
 echo "bench-password-1" | "$BIN" user add epibench --role doctor --region 420106 --db "$TMP/srv.db" >/dev/null
 echo "bench-password-2" | "$BIN" user add citybench --role commander --region 4201 --db "$TMP/srv.db" >/dev/null
-FK_QUIET=1 "$BIN" serve --db "$TMP/srv.db" --listen 127.0.0.1:0 2> "$TMP/serve.log" &
-SRV=$!
-PIDS="$PIDS $SRV"
-for i in $(seq 1 100); do
-	grep -q "serving http" "$TMP/serve.log" && break
-	sleep 0.1
-done
-URL=$(sed -n 's/.*serving \(http:\/\/[0-9.:]*\)\/.*/\1/p' "$TMP/serve.log")
-signin() { # user password
-	t=$(curl -s -X POST -H 'Content-Type: application/json' \
-		-d "{\"username\":\"$1\",\"password\":\"$2\"}" "$URL/api/v1/session" |
-		sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
-	[ -n "$t" ] || { echo "epi: $1 cannot sign in" >&2; cat "$TMP/serve.log" >&2; exit 1; }
-	echo "$t"
-}
-TOKEN=$(signin epibench bench-password-1)
-CITY=$(signin citybench bench-password-2)
+bench_serve "$TMP/srv.db"
+TOKEN=$(bench_signin epibench bench-password-1)
+CITY=$(bench_signin citybench bench-password-2)
 AUTH="Authorization: Bearer $TOKEN"
 sleep 1 # the start-up sweep of the last slot
 

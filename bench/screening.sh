@@ -27,15 +27,8 @@ PEOPLE=${BENCH_PEOPLE:-1200000}
 SECONDS_INGEST=${INGEST_SECONDS:-20}
 BASELINE_RECORDS=${BASELINE_RECORDS:-100000}
 IMPORT_PEOPLE=${IMPORT_PEOPLE:-$PEOPLE}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/fk-screen-XXXXXX")
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
-	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. bench/lib.sh
+bench_init screen
 
 cc -O2 -o "$TMP/insert_baseline" bench/insert_baseline.c $(pkg-config --cflags --libs sqlite3)
 
@@ -53,18 +46,8 @@ rm -f "$TMP/base.db"*
 cp "$DB" "$TMP/srv.db"
 cp "$DB.key" "$TMP/srv.db.key"
 echo "bench-password-1" | "$BIN" user add bench --role officer --region 420106 --db "$TMP/srv.db" >/dev/null
-FK_QUIET=1 "$BIN" serve --db "$TMP/srv.db" --listen 127.0.0.1:0 2> "$TMP/serve.log" &
-SRV=$!
-PIDS="$PIDS $SRV"
-for i in $(seq 1 100); do
-	grep -q "serving http" "$TMP/serve.log" && break
-	sleep 0.1
-done
-URL=$(sed -n 's/.*serving \(http:\/\/[0-9.:]*\)\/.*/\1/p' "$TMP/serve.log")
-TOKEN=$(curl -s -X POST -H 'Content-Type: application/json' \
-	-d '{"username":"bench","password":"bench-password-1"}' "$URL/api/v1/session" |
-	sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
-[ -n "$TOKEN" ] || { echo "screening: cannot sign in"; cat "$TMP/serve.log"; exit 1; }
+bench_serve "$TMP/srv.db"
+TOKEN=$(bench_signin bench bench-password-1)
 GRID=$(head -1 "$TMP/households.txt" | cut -d' ' -f2)
 
 rss_peak=0
