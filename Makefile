@@ -19,10 +19,10 @@ CFLAGS   := $(CFLAGS_BASE) $(OPT) $(PKG_CFLAGS)
 LDFLAGS  := $(OPT) -pthread
 LDLIBS    = $(PKG_LIBS)
 
-SRC      := $(wildcard src/*/*.c)
+SRC      := $(wildcard src/*/*.c src/*/*/*.c)
 OBJ      := $(SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/schema.o
 LIBOBJ   := $(filter-out $(BUILD)/main.o,$(OBJ))
-UNIT_SRC := $(wildcard tests/unit/*/*.c)
+UNIT_SRC := $(wildcard tests/unit/*/*.c tests/unit/*/*/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 VENDOR   := web/vendor/echarts.min.js
 
@@ -105,4 +105,4 @@ clean:
 	rm -rf build web/vendor
 
 format:
-	clang-format -i src/*.c src/*/*.c src/*/*.h tests/unit/*/*.c
+	clang-format -i src/*.c src/*/*.c src/*/*.h src/*/*/*.c src/*/*/*.h tests/unit/*/*.c tests/unit/*/*/*.c

@@ -22,9 +22,9 @@
 #include <time.h>
 
 #include "cli/cli.h"
-#include "core/actor.h"
-#include "core/cases.h"
-#include "core/contacts.h"
+#include "core/base/actor.h"
+#include "core/epi/cases.h"
+#include "core/epi/contacts.h"
 #include "util/date.h"
 #include "util/log.h"
 

@@ -1,5 +1,5 @@
 /* fuzz_fields.c - libFuzzer target for the field validator
- * (core/fields.c) on bodies read as the server reads them (http/body.c).
+ * (core/base/fields.c) on bodies read as the server reads them (http/body.c).
  *
  * Checks: when fk_fields_check accepts, every key is declared, every
  * required field is present and not null, each value has its declared type
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fields.h"
+#include "core/base/fields.h"
 #include "http/body.h"
 
 #define CHECK(c)                                  \

@@ -46,7 +46,7 @@ sources() {
 	case $1 in
 	body) echo "fuzz/fuzz_body.c src/http/body.c src/util/err.c" ;;
 	router) echo "fuzz/fuzz_router.c src/http/router.c src/http/routes.c $stubs" ;;
-	fields) echo "fuzz/fuzz_fields.c src/core/fields.c src/http/body.c src/util/err.c" ;;
+	fields) echo "fuzz/fuzz_fields.c src/core/base/fields.c src/http/body.c src/util/err.c" ;;
 	*) return 1 ;;
 	esac
 }

@@ -1,4 +1,4 @@
-# rt-fixtures.R - reference values for src/core/rt.c, computed by the real
+# rt-fixtures.R - reference values for src/core/epi/rt.c, computed by the real
 # EpiEstim (Cori et al. 2013), so that the C unit tests (tests/unit/core/test_rt.c)
 # can check the estimator without R at test time.
 #

@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/account.h"
-#include "core/audit.h"
-#include "core/fields.h"
-#include "core/region.h"
+#include "core/base/account.h"
+#include "core/base/audit.h"
+#include "core/base/fields.h"
+#include "core/base/region.h"
 #include "http/router.h"
 #include "store/migrate.h"
 #include "util/log.h"

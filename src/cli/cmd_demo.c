@@ -17,8 +17,8 @@
 
 #include "cli/cli.h"
 #include "cli/demo.h"
-#include "core/account.h"
-#include "core/region.h"
+#include "core/base/account.h"
+#include "core/base/region.h"
 #include "util/log.h"
 
 #define DEMO_COUNTY "420106"

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
-#include "core/import.h"
+#include "core/grid/import.h"
 #include "util/log.h"
 
 static const char usage[] =

@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/account.h"
-#include "core/cases.h"
-#include "core/contacts.h"
+#include "core/base/account.h"
+#include "core/epi/cases.h"
+#include "core/epi/contacts.h"
 #include "http/handlers.h"
 #include "http/server.h"
 #include "util/log.h"

@@ -15,8 +15,8 @@
 #include <time.h>
 
 #include "cli/demo.h"
-#include "core/cases.h"
-#include "core/contacts.h"
+#include "core/epi/cases.h"
+#include "core/epi/contacts.h"
 #include "util/date.h"
 #include "util/log.h"
 

@@ -9,8 +9,8 @@
 #include <time.h>
 
 #include "cli/demo.h"
-#include "core/registry.h"
-#include "core/screening.h"
+#include "core/grid/registry.h"
+#include "core/grid/screening.h"
 #include "util/date.h"
 #include "util/idcard.h"
 #include "util/log.h"

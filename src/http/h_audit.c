@@ -1,5 +1,5 @@
 /* h_audit.c - reading the audit log. */
-#include "core/audit.h"
+#include "core/base/audit.h"
 #include "http/handlers.h"
 
 /* Runs on the writer, after every entry queued before it (the entries of

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cases.h"
-#include "core/chains.h"
-#include "core/fields.h"
+#include "core/epi/cases.h"
+#include "core/epi/chains.h"
+#include "core/base/fields.h"
 #include "http/handlers.h"
 #include "util/date.h"
 

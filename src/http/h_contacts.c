@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/contacts.h"
+#include "core/epi/contacts.h"
 #include "http/handlers.h"
 
 static int contact_job(fk_req *r)

@@ -1,9 +1,9 @@
 /* h_region.c - the division tree and grids. */
 #include <string.h>
 
-#include "core/audit.h"
-#include "core/fields.h"
-#include "core/region.h"
+#include "core/base/audit.h"
+#include "core/base/fields.h"
+#include "core/base/region.h"
 #include "http/handlers.h"
 
 /* The country has code ""; in a path it is written "root". */

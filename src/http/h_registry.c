@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fields.h"
-#include "core/import.h"
-#include "core/registry.h"
+#include "core/base/fields.h"
+#include "core/grid/import.h"
+#include "core/grid/registry.h"
 #include "http/handlers.h"
 #include "util/log.h"
 

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/screening.h"
+#include "core/grid/screening.h"
 #include "http/handlers.h"
 #include "util/date.h"
 

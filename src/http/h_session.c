@@ -2,12 +2,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/account.h"
-#include "core/audit.h"
-#include "core/cases.h"
-#include "core/contacts.h"
-#include "core/fields.h"
-#include "core/region.h"
+#include "core/base/account.h"
+#include "core/base/audit.h"
+#include "core/epi/cases.h"
+#include "core/epi/contacts.h"
+#include "core/base/fields.h"
+#include "core/base/region.h"
 #include "http/handlers.h"
 
 static const fk_field login_fields[] = {

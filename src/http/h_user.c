@@ -1,8 +1,8 @@
 /* h_user.c - user accounts (admins, in their scope). */
 #include <string.h>
 
-#include "core/account.h"
-#include "core/fields.h"
+#include "core/base/account.h"
+#include "core/base/fields.h"
 #include "http/handlers.h"
 
 int h_users_list(fk_req *r)

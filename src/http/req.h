@@ -16,8 +16,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "core/actor.h"
-#include "core/rows.h"
+#include "core/base/actor.h"
+#include "core/base/rows.h"
 #include "http/router.h"
 #include "store/db.h"
 #include "store/writer.h"

@@ -1,6 +1,6 @@
 /* routes.c - the route table: the index of the whole API.  docs/api.md
  * describes each entry; tests/api/routes.test.mjs checks both agree. */
-#include "core/perm.h"
+#include "core/base/perm.h"
 #include "http/handlers.h"
 #include "http/router.h"
 

@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "core/contacts.h"
+#include "core/epi/contacts.h"
 #include "util/date.h"
 #include "util/log.h"
 

@@ -26,8 +26,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/account.h"
-#include "core/audit.h"
+#include "core/base/account.h"
+#include "core/base/audit.h"
 #include "http/body.h"
 #include "http/req.h"
 #include "http/schedule.h"

@@ -1,6 +1,6 @@
 // The role × scope matrix: for every demo user (and no session at all) and
 // every route, the status the server must answer.  Permissions come from
-// src/core/perm.c (403 when the role lacks one), scope from the home region
+// src/core/base/perm.c (403 when the role lacks one), scope from the home region
 // (404 outside it, exactly like a record that does not exist).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

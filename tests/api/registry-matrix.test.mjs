@@ -1,6 +1,6 @@
 // Role × permission × scope for the registry and screening routes: for each
 // demo user (and no session), the status each request must get.  403 when
-// the role lacks the route's permission (src/core/perm.c), 404 outside the
+// the role lacks the route's permission (src/core/base/perm.c), 404 outside the
 // user's home region, exactly like a record that does not exist.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

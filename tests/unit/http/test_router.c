@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "core/perm.h"
+#include "core/base/perm.h"
 #include "http/router.h"
 
 static int h1(struct fk_req *r) { (void)r; return 1; }

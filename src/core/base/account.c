@@ -1,0 +1,374 @@
+/* account.c - users, argon2id passwords, hashed session tokens and login
+ * throttling (see account.h).  Expected load: logins are rare and slow by
+ * design; session lookups happen on every request and are one indexed read. */
+#include "core/base/account.h"
+#include "core/base/scope.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/base/audit.h"
+#include "core/base/fields.h"
+
+fk_account_limits fk_account_config = {
+	.session_ttl = 12 * 3600,
+	.max_failures = 5,
+	.max_addr_failures = 5,
+	.fail_window = 15 * 60,
+};
+
+/* Verified against when the username is unknown, so that the answer takes
+ * as long as for a real user. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_make(void)
+{
+	if (crypto_pwhash_str(dummy_hash, "fangkong-dummy", 14, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		dummy_hash[0] = '\0';
+}
+
+static const char *pwhash_dummy(void)
+{
+	pthread_once(&dummy_once, dummy_make);
+	return dummy_hash;
+}
+
+static void token_hash(const char *token, unsigned char out[32])
+{
+	crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
+}
+
+static int password_check(const char *password, fk_err *e)
+{
+	size_t n = password ? fk_utf8_len(password) : 0;
+	if (n < 8)
+		return fk_err_invalid(e, "password", "password: at least 8 characters");
+	if (n > 128)
+		return fk_err_invalid(e, "password", "password: at most 128 characters");
+	return 0;
+}
+
+static int username_check(const char *u, fk_err *e)
+{
+	size_t n = u ? strlen(u) : 0;
+	if (n < 2 || n > 64)
+		return fk_err_invalid(e, "username", "username: 2 to 64 characters");
+	for (size_t i = 0; i < n; i++) {
+		char c = u[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return fk_err_invalid(e, "username",
+					      "username: only letters, digits, '.', '_' and '-' (position %zu)",
+					      i + 1);
+	}
+	return 0;
+}
+
+int fk_password_hash(const char *password, char *out, fk_err *e)
+{
+	if (password_check(password, e) < 0)
+		return -1;
+	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return fk_err_set(e, 503, "unavailable", NULL, "out of memory hashing the password");
+	return 0;
+}
+
+int fk_user_add(fk_db *db, const fk_actor *who, const char *username, const char *hash,
+		const char *role, const char *region, const char *display_name, int64_t *id, fk_err *e)
+{
+	if (username_check(username, e) < 0)
+		return -1;
+	fk_role r = fk_role_parse(role);
+	if (r == FK_ROLE_NONE)
+		return fk_err_invalid(e, "role", "role: one of %s", fk_role_names());
+	if (!region || !fk_scope_contains(who->region, region))
+		return fk_err_not_found(e, "region %s not found", region ? region : "");
+	int64_t n = 0;
+	if (fk_db_int64(db, &n, "SELECT count(*) FROM regions WHERE code = $1", "s", region) < 0)
+		return fk_err_internal(e);
+	if (n == 0)
+		return fk_err_not_found(e, "region %s not found", region);
+	if (display_name && fk_utf8_len(display_name) > 64)
+		return fk_err_invalid(e, "display_name", "display_name: at most 64 characters");
+	int64_t now = (int64_t)time(NULL), newid = 0;
+	int rc = fk_db_int64(db, &newid,
+			     "INSERT INTO users (username, display_name, password_hash, role, region, created_at, updated_at)"
+			     " VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+			     "sssssi", username, display_name ? display_name : "", hash, fk_role_name(r), region, now);
+	if (rc == FK_DB_CONSTRAINT)
+		return fk_err_conflict(e, "username", "username %s is taken", username);
+	if (rc != FK_ROW)
+		return fk_err_internal(e);
+	json_t *d = json_pack("{s:s, s:s}", "role", fk_role_name(r), "region", region);
+	char obj[96];
+	snprintf(obj, sizeof(obj), "user:%s", username);
+	rc = fk_audit_append(db, who, "user.create", obj, region, d);
+	json_decref(d);
+	if (rc < 0)
+		return fk_err_internal(e);
+	if (id)
+		*id = newid;
+	return 0;
+}
+
+/* Finds a user in who's scope; 404 otherwise. */
+static int user_find(fk_db *db, const fk_actor *who, const char *username, fk_user *u, fk_err *e)
+{
+	fk_stmt *st;
+	if (fk_db_query(db, &st, "SELECT id, region, role, disabled FROM users WHERE username = $1", "s",
+			username) < 0)
+		return fk_err_internal(e);
+	int rc = fk_stmt_step(st);
+	if (rc == FK_ROW) {
+		u->id = fk_stmt_int64(st, 0);
+		snprintf(u->region, sizeof(u->region), "%s", fk_stmt_text(st, 1));
+		u->role = fk_role_parse(fk_stmt_text(st, 2));
+		u->disabled = fk_stmt_int64(st, 3) != 0;
+		snprintf(u->username, sizeof(u->username), "%s", username);
+	}
+	fk_stmt_done(st);
+	if (rc < 0)
+		return fk_err_internal(e);
+	if (rc != FK_ROW || !fk_scope_contains(who->region, u->region))
+		return fk_err_not_found(e, "user %s not found", username);
+	return 0;
+}
+
+int fk_user_passwd(fk_db *db, const fk_actor *who, const char *username, const char *hash, fk_err *e)
+{
+	fk_user u;
+	if (user_find(db, who, username, &u, e) < 0)
+		return -1;
+	if (fk_db_run(db, "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3", "sii", hash,
+		      (int64_t)time(NULL), u.id) < 0 ||
+	    fk_db_run(db, "DELETE FROM sessions WHERE user_id = $1", "i", u.id) < 0)
+		return fk_err_internal(e);
+	char obj[96];
+	snprintf(obj, sizeof(obj), "user:%s", username);
+	return fk_audit_append(db, who, "user.passwd", obj, u.region, NULL) < 0 ? fk_err_internal(e) : 0;
+}
+
+int fk_user_disable(fk_db *db, const fk_actor *who, const char *username, bool disabled, fk_err *e)
+{
+	fk_user u;
+	if (user_find(db, who, username, &u, e) < 0)
+		return -1;
+	if (fk_db_run(db, "UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3", "iii",
+		      (int64_t)disabled, (int64_t)time(NULL), u.id) < 0 ||
+	    (disabled && fk_db_run(db, "DELETE FROM sessions WHERE user_id = $1", "i", u.id) < 0))
+		return fk_err_internal(e);
+	char obj[96];
+	snprintf(obj, sizeof(obj), "user:%s", username);
+	return fk_audit_append(db, who, disabled ? "user.disable" : "user.enable", obj, u.region, NULL) < 0
+		       ? fk_err_internal(e)
+		       : 0;
+}
+
+json_t *fk_user_list(fk_db *db, const fk_actor *who, const fk_page *page, fk_err *e)
+{
+	char hi[64];
+	fk_scope_upper(who->region, hi, sizeof(hi));
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			"SELECT u.username, u.id, u.display_name, u.role, u.region, r.name AS region_name,"
+			" u.disabled, u.created_at FROM users u JOIN regions r ON r.code = u.region"
+			" WHERE u.region >= $1 AND u.region < $2 AND u.username > $3"
+			" ORDER BY u.username LIMIT $4",
+			"sssi", who->region, hi, page->after ? page->after : "", (int64_t)page->limit + 1) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	json_t *out = fk_rows_page(st, page);
+	if (!out) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	/* disabled as a boolean, not 0/1 */
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(out, "items"), i, it)
+		json_object_set_new(it, "disabled", json_boolean(json_integer_value(json_object_get(it, "disabled"))));
+	return out;
+}
+
+/* The time the count-th most recent failure within the window happened, or
+ * 0 when there are fewer than count. */
+static int nth_failure(fk_db *db, const char *col_sql, const char *value, int64_t since, int count,
+		       int64_t *at)
+{
+	*at = 0;
+	int rc = fk_db_int64(db, at, col_sql, "sii", value, since, (int64_t)(count - 1));
+	return rc < 0 ? -1 : 0;
+}
+
+/* Seconds until the username or the address may try again (0: now), or -1. */
+static int64_t throttled_for(fk_db *db, const char *username, const char *addr)
+{
+	int64_t now = (int64_t)time(NULL), since = now - fk_account_config.fail_window, t1, t2;
+	if (nth_failure(db,
+			"SELECT at FROM login_failures WHERE username = $1 AND at > $2"
+			" ORDER BY at DESC LIMIT 1 OFFSET $3",
+			username, since, fk_account_config.max_failures, &t1) < 0 ||
+	    nth_failure(db,
+			"SELECT at FROM login_failures WHERE addr = $1 AND at > $2"
+			" ORDER BY at DESC LIMIT 1 OFFSET $3",
+			addr, since, fk_account_config.max_addr_failures, &t2) < 0)
+		return -1;
+	if (!t1 && !t2)
+		return 0;
+	int64_t t = (t1 > t2 ? t1 : t2) + fk_account_config.fail_window - now;
+	return t < 1 ? 1 : t;
+}
+
+int fk_login_check(fk_db *db, const char *username, const char *password, const char *addr, fk_login *out)
+{
+	memset(out, 0, sizeof(*out));
+	/* The user's home region first, so that even a throttled attempt is
+	 * audited where the user's own auditors look. */
+	fk_stmt *st;
+	if (fk_db_query(db, &st, "SELECT id, region FROM users WHERE username = $1", "s", username) < 0)
+		return -1;
+	if (fk_stmt_step(st) == FK_ROW) {
+		out->user.id = fk_stmt_int64(st, 0);
+		snprintf(out->user.region, sizeof(out->user.region), "%s", fk_stmt_text(st, 1));
+	}
+	fk_stmt_done(st);
+	int64_t wait = throttled_for(db, username, addr);
+	if (wait < 0)
+		return -1;
+	if (wait > 0) {
+		out->result = FK_LOGIN_THROTTLED;
+		out->retry_after = wait;
+		return 0;
+	}
+
+	if (fk_db_query(db, &st,
+			"SELECT id, password_hash, role, region, disabled FROM users WHERE username = $1", "s",
+			username) < 0)
+		return -1;
+	int rc = fk_stmt_step(st);
+	char hash[crypto_pwhash_STRBYTES] = "";
+	if (rc == FK_ROW) {
+		out->user.id = fk_stmt_int64(st, 0);
+		snprintf(hash, sizeof(hash), "%s", fk_stmt_text(st, 1));
+		out->user.role = fk_role_parse(fk_stmt_text(st, 2));
+		snprintf(out->user.region, sizeof(out->user.region), "%s", fk_stmt_text(st, 3));
+		out->user.disabled = fk_stmt_int64(st, 4) != 0;
+		snprintf(out->user.username, sizeof(out->user.username), "%s", username);
+	}
+	fk_stmt_done(st);
+	if (rc < 0)
+		return -1;
+	size_t plen = strlen(password);
+	if (rc != FK_ROW) {
+		/* Same cost as a real check; the outcome is BAD either way. */
+		(void)!crypto_pwhash_str_verify(pwhash_dummy(), password, plen);
+		out->result = FK_LOGIN_BAD;
+		return 0;
+	}
+	bool ok = crypto_pwhash_str_verify(hash, password, plen) == 0;
+	if (!ok || out->user.disabled || out->user.role == FK_ROLE_NONE) {
+		out->result = FK_LOGIN_BAD;
+		return 0;
+	}
+	out->result = FK_LOGIN_OK;
+	if (crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+					   crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		fk_err e;
+		out->rehash = fk_password_hash(password, out->new_hash, &e) == 0;
+	}
+	return 0;
+}
+
+int fk_login_record(fk_db *db, fk_login *login, const char *username, const char *addr, char *token,
+		    int64_t *expires_at)
+{
+	int64_t now = (int64_t)time(NULL);
+	char obj[96];
+	snprintf(obj, sizeof(obj), "user:%s", username);
+	/* Checked again under the write lock: attempts racing in parallel were
+	 * all checked before any of their failures was recorded. */
+	if (login->result != FK_LOGIN_THROTTLED) {
+		int64_t wait = throttled_for(db, username, addr);
+		if (wait < 0)
+			return -1;
+		if (wait > 0) {
+			login->result = FK_LOGIN_THROTTLED;
+			login->retry_after = wait;
+		}
+	}
+	if (login->result != FK_LOGIN_OK) {
+		fk_actor anon = { .username = username, .addr = addr };
+		if (login->result == FK_LOGIN_BAD &&
+		    fk_db_run(db, "INSERT INTO login_failures (username, addr, at) VALUES ($1, $2, $3)", "ssi",
+			      username, addr, now) < 0)
+			return -1;
+		json_t *d = json_pack("{s:s}", "reason", login->result == FK_LOGIN_BAD ? "bad credentials" : "throttled");
+		int rc = fk_audit_append(db, &anon, "login.failed", obj,
+					 login->user.id ? login->user.region : "", d);
+		json_decref(d);
+		return rc;
+	}
+	unsigned char raw[32], th[32];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(token, FK_TOKEN_LEN + 1, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	token_hash(token, th);
+	*expires_at = now + fk_account_config.session_ttl;
+	if (fk_db_run(db, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, addr) VALUES ($1, $2, $3, $4, $5)",
+		      "biiis", th, sizeof(th), login->user.id, now, *expires_at, addr) < 0 ||
+	    fk_db_run(db, "DELETE FROM login_failures WHERE username = $1", "s", username) < 0 ||
+	    fk_db_run(db, "DELETE FROM sessions WHERE expires_at < $1", "i", now) < 0)
+		return -1;
+	if (login->rehash &&
+	    fk_db_run(db, "UPDATE users SET password_hash = $1 WHERE id = $2", "si", login->new_hash,
+		      login->user.id) < 0)
+		return -1;
+	fk_actor who = { .user_id = login->user.id, .username = username, .role = login->user.role,
+			 .region = login->user.region, .addr = addr };
+	return fk_audit_append(db, &who, "login", obj, login->user.region, NULL);
+}
+
+int fk_session_lookup(fk_db *db, const char *token, const char *addr, fk_arena *a, fk_actor *out,
+		      int64_t *expires_at)
+{
+	if (strlen(token) != FK_TOKEN_LEN)
+		return 0;
+	unsigned char th[32];
+	token_hash(token, th);
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			"SELECT u.id, u.username, u.role, u.region, s.expires_at FROM sessions s"
+			" JOIN users u ON u.id = s.user_id"
+			" WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
+			"bi", th, sizeof(th), (int64_t)time(NULL)) < 0)
+		return -1;
+	int rc = fk_stmt_step(st);
+	if (rc == FK_ROW) {
+		out->user_id = fk_stmt_int64(st, 0);
+		out->username = fk_arena_strdup(a, fk_stmt_text(st, 1));
+		out->role = fk_role_parse(fk_stmt_text(st, 2));
+		out->region = fk_arena_strdup(a, fk_stmt_text(st, 3));
+		out->addr = addr;
+		if (expires_at)
+			*expires_at = fk_stmt_int64(st, 4);
+	}
+	fk_stmt_done(st);
+	return rc < 0 ? -1 : rc == FK_ROW;
+}
+
+int fk_session_end(fk_db *db, const fk_actor *who, const char *token)
+{
+	unsigned char th[32];
+	token_hash(token, th);
+	if (fk_db_run(db, "DELETE FROM sessions WHERE token_hash = $1", "b", th, sizeof(th)) < 0)
+		return -1;
+	char obj[96];
+	snprintf(obj, sizeof(obj), "user:%s", who->username);
+	return fk_audit_append(db, who, "logout", obj, who->region, NULL);
+}

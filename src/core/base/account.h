@@ -1,0 +1,100 @@
+/* account.h - users, passwords, sessions and login throttling.
+ *
+ * Passwords are hashed with argon2id (libsodium crypto_pwhash_str) and
+ * rehashed on login when the parameters change.  Session tokens are 256-bit
+ * random values sent to the client once; only their BLAKE2b hash is stored.
+ * Login is split so the slow password check runs on a request thread and
+ * only the short write (session or failure, and the audit entry) goes to the
+ * writer: fk_login_check, then fk_login_record.
+ */
+#ifndef FK_ACCOUNT_H
+#define FK_ACCOUNT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/base/actor.h"
+#include "core/base/rows.h"
+#include "store/db.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+#define FK_TOKEN_LEN 43 /* base64url of 32 bytes, without padding */
+
+typedef struct fk_account_limits {
+	int64_t session_ttl;  /* seconds a session lives (default 12 h) */
+	int max_failures;     /* failed logins for one username before throttling (default 5) */
+	int max_addr_failures; /* failed logins from one address before throttling (default 5);
+				* raise it where many users share one address (a proxy, an office NAT) */
+	int64_t fail_window;  /* seconds the failures are counted over (default 900) */
+} fk_account_limits;
+
+extern fk_account_limits fk_account_config;
+
+typedef struct fk_user {
+	int64_t id;
+	char username[65];
+	fk_role role;
+	char region[32];
+	bool disabled;
+} fk_user;
+
+#define FK_PWHASH_LEN 128
+
+/* Checks the password rule (8..128 bytes) and hashes it with argon2id into
+ * out (FK_PWHASH_LEN bytes).  Slow by design (~0.1 s): callers run it
+ * before taking the write lock.  Returns 0 or -1 with e set. */
+int fk_password_hash(const char *password, char *out, fk_err *e);
+
+/* Validates the inputs and inserts the user with an already hashed password,
+ * with an audit entry.  Must run in a write transaction.  Returns 0 and the
+ * new id in *id (may be NULL), or -1 with e set (400 naming the field, 409
+ * when the username exists, 404 when region is unknown or outside who's
+ * scope). */
+int fk_user_add(fk_db *db, const fk_actor *who, const char *username, const char *pwhash,
+		const char *role, const char *region, const char *display_name, int64_t *id, fk_err *e);
+/* Sets a new (hashed) password and ends the user's sessions. */
+int fk_user_passwd(fk_db *db, const fk_actor *who, const char *username, const char *pwhash, fk_err *e);
+/* Disables (or re-enables) a user; disabling ends their sessions. */
+int fk_user_disable(fk_db *db, const fk_actor *who, const char *username, bool disabled, fk_err *e);
+/* Users in who's scope, ordered by username. */
+json_t *fk_user_list(fk_db *db, const fk_actor *who, const fk_page *page, fk_err *e);
+
+
+typedef enum fk_login_result {
+	FK_LOGIN_OK,
+	FK_LOGIN_BAD,        /* unknown user, wrong password or disabled: one answer for all */
+	FK_LOGIN_THROTTLED,
+} fk_login_result;
+
+typedef struct fk_login {
+	fk_login_result result;
+	int64_t retry_after; /* seconds, when throttled */
+	fk_user user;        /* when OK */
+	bool rehash;         /* the stored hash uses old parameters */
+	char new_hash[128];  /* when rehash */
+} fk_login;
+
+/* Reads throttling state and verifies the password (slow, ~0.1 s).
+ * Returns 0 with *out filled, or -1 on a database error. */
+int fk_login_check(fk_db *db, const char *username, const char *password, const char *addr,
+		   fk_login *out);
+
+/* Records the outcome of fk_login_check in a write transaction: on success a
+ * new session (token written to token, FK_TOKEN_LEN + 1 bytes) and an audit
+ * entry "login"; otherwise a failure row and "login.failed".  The throttle
+ * is checked again here, under the write lock (login->result may turn to
+ * FK_LOGIN_THROTTLED).  Returns 0 or -1. */
+int fk_login_record(fk_db *db, fk_login *login, const char *username, const char *addr,
+		    char *token, int64_t *expires_at);
+
+/* Resolves a token to the acting user; strings are copied into a.  Returns
+ * 1 when the session is valid, 0 when not (unknown, expired, user disabled),
+ * -1 on a database error. */
+int fk_session_lookup(fk_db *db, const char *token, const char *addr, fk_arena *a, fk_actor *out,
+		      int64_t *expires_at);
+/* Ends a session (audited as "logout").  Returns 0 or -1. */
+int fk_session_end(fk_db *db, const fk_actor *who, const char *token);
+
+#endif

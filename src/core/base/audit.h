@@ -1,0 +1,34 @@
+/* audit.h - the append-only, hash-chained audit log.
+ *
+ * Every write, every login and failed login, and every view or export of
+ * personal data appends one entry inside the same transaction as the change
+ * it records, so the log and the data never disagree.  Each entry carries
+ * the hash of the one before; fk_audit_verify recomputes the chain.
+ */
+#ifndef FK_AUDIT_H
+#define FK_AUDIT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/base/actor.h"
+#include "core/base/rows.h"
+#include "store/db.h"
+#include "util/err.h"
+
+/* Appends an entry.  Must run inside a write transaction.  detail may be
+ * NULL (stored as {}); it is not consumed.  Returns 0 or -1. */
+int fk_audit_append(fk_db *db, const fk_actor *who, const char *action, const char *object,
+		    const char *region, const json_t *detail);
+
+/* Entries in who's scope, newest first, filtered by action and username
+ * when non-NULL.  Returns a page object or NULL with e set. */
+json_t *fk_audit_list(fk_db *db, const fk_actor *who, const fk_page *page, const char *action,
+		      const char *username, fk_err *e);
+
+/* Recomputes the chain.  Returns the number of entries checked (≥ 0) when
+ * intact; -1 on a database error; otherwise sets *bad_id to the first entry
+ * whose hash or link does not match and returns -2. */
+int64_t fk_audit_verify(fk_db *db, int64_t *bad_id);
+
+#endif

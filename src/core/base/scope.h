@@ -1,0 +1,51 @@
+/* scope.h - region scope, decided in one place.
+ *
+ * Every account has a home region; it sees and changes only that region's
+ * subtree.  Region codes nest by prefix (see region.h), so a scope is a code
+ * range [base, hi) — one index range scan.  This module is the only code
+ * that compares region codes for scope: a list resolves its region
+ * parameter with fk_scope_region (or fk_scope_range for the SQL bounds), and
+ * a record loaded by id — from the path or from inside a body — is checked
+ * with fk_scope_row.  Anything outside the scope is answered exactly as
+ * something that does not exist (404), so no caller learns it exists.
+ * Any domain may call this module.
+ */
+#ifndef FK_SCOPE_H
+#define FK_SCOPE_H
+
+#include <stdbool.h>
+
+#include "core/base/actor.h"
+#include "util/err.h"
+
+/* The code range of a scope: codes c with base <= c < hi. */
+typedef struct fk_range {
+	const char *base; /* the region asked for (or the caller's home) */
+	char hi[32];      /* exclusive upper bound (see fk_scope_upper) */
+} fk_range;
+
+/* The region a read is about: region when given (a well-formed code in
+ * who's scope), else who's home region.  NULL with a 404 in e otherwise. */
+const char *fk_scope_region(const fk_actor *who, const char *region, fk_err *e);
+
+/* The same, as a code range for SQL (`col >= base AND col < hi`).
+ * Returns 0, or -1 with a 404 in e. */
+int fk_scope_range(const fk_actor *who, const char *region, fk_range *out, fk_err *e);
+
+/* A loaded record whose region (or grid) is code: 0 when in who's scope,
+ * else -1 with a 404 "<what> not found" in e — the same answer as a record
+ * that does not exist.  what names the record for the message ("site 12"). */
+int fk_scope_row(const fk_actor *who, const char *code, const char *what, fk_err *e);
+
+/* True when code lies in who's scope (for filtering computed results). */
+bool fk_scope_has(const fk_actor *who, const char *code);
+
+/* True when code lies in the subtree of scope (prefix test; "" holds all). */
+bool fk_scope_contains(const char *scope, const char *code);
+/* The exclusive upper bound of the code range under scope, written to hi
+ * (at least strlen(scope) + 1 bytes): scope with its last character
+ * incremented, or "~" for the empty scope; "" (an empty range) when hi is
+ * too small. */
+void fk_scope_upper(const char *scope, char *hi, int hilen);
+
+#endif

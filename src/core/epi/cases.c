@@ -1,0 +1,623 @@
+/* cases.c - cases, protocol transitions and case statistics (see cases.h).
+ * Expected load: tens of thousands of cases per city, a few thousand
+ * changes a day; statistics read O(days) aggregate rows. */
+#include "core/epi/cases.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/base/audit.h"
+#include "core/base/scope.h"
+#include "core/epi/chains.h"
+#include "core/epi/contacts.h"
+#include "core/base/fields.h"
+#include "core/base/region.h"
+#include "core/grid/registry.h"
+#include "util/date.h"
+#include "util/strbuf.h"
+
+int fk_protocol_edition = 7;
+
+static const char *const categories[] = { "suspected", "confirmed", "clinical", "asymptomatic", "excluded", NULL };
+static const char *const outcomes[] = { "under_treatment", "discharged", "deceased", NULL };
+static const char *const places[] = { "designated_hospital", "temporary_hospital", "centralised_site", "home",
+				      NULL };
+
+/* The moves the protocol allows.  A confirmed case stays confirmed (a
+ * wrong confirmation is corrected by the CDC's review, not by a move);
+ * an excluded person can be suspected again. */
+static const struct {
+	const char *field, *from, *to;
+} moves[] = {
+	{ "category", "suspected", "confirmed" },
+	{ "category", "suspected", "clinical" }, /* edition 5 only */
+	{ "category", "suspected", "excluded" },
+	{ "category", "clinical", "confirmed" },
+	{ "category", "clinical", "excluded" },
+	{ "category", "asymptomatic", "confirmed" },
+	{ "category", "asymptomatic", "excluded" },
+	{ "category", "excluded", "suspected" },
+	{ "outcome", "under_treatment", "discharged" },
+	{ "outcome", "under_treatment", "deceased" },
+	{ "outcome", "discharged", "under_treatment" }, /* readmitted */
+};
+
+static int index_of(const char *const *names, const char *s)
+{
+	for (int i = 0; s && names[i]; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* Infected categories have outcomes; suspected and excluded do not. */
+static bool has_outcome(const char *category)
+{
+	return strcmp(category, "confirmed") == 0 || strcmp(category, "clinical") == 0 ||
+	       strcmp(category, "asymptomatic") == 0;
+}
+
+/* Adds n to one column of case_daily for every level above grid. */
+static int daily_add(fk_db *db, const char *grid, int64_t day, const char *column, int64_t n)
+{
+	char chain[7][16], sql[256];
+	int k = fk_region_chain(grid, chain);
+	/* column comes from the fixed category/outcome tables, never from input */
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO case_daily (region, day, %s) VALUES ($1, $2, $3)"
+		 " ON CONFLICT (region, day) DO UPDATE SET %s = case_daily.%s + excluded.%s",
+		 column, column, column, column);
+	for (int i = 0; i < k; i++)
+		if (fk_db_run(db, sql, "sii", chain[i], day, n) < 0)
+			return -1;
+	return 0;
+}
+
+static int onset_add(fk_db *db, const char *grid, int64_t day, int64_t n)
+{
+	char chain[7][16];
+	int k = fk_region_chain(grid, chain);
+	for (int i = 0; i < k; i++)
+		if (fk_db_run(db,
+			      "INSERT INTO onset_daily (region, day, cases) VALUES ($1, $2, $3)"
+			      " ON CONFLICT (region, day) DO UPDATE SET cases = onset_daily.cases + excluded.cases",
+			      "sii", chain[i], day, n) < 0)
+			return -1;
+	return 0;
+}
+
+/* Counts on the epidemic curve: confirmed and clinically diagnosed. */
+static bool on_curve(const char *category)
+{
+	return strcmp(category, "confirmed") == 0 || strcmp(category, "clinical") == 0;
+}
+
+static int event_add(fk_db *db, int64_t case_id, int64_t at, int64_t user, const char *field, const char *from,
+		     const char *to, const char *reason)
+{
+	return fk_db_run(db,
+			 "INSERT INTO case_events (case_id, at, user_id, field, from_value, to_value, reason)"
+			 " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+			 "iiissss", case_id, at, user, field, from, to, reason);
+}
+
+static const fk_field case_fields[] = {
+	{ "person_id", FK_FT_INT, true, 1, INT64_MAX },
+	{ "category", FK_FT_STRING, true, 1, 16 },
+	{ "onset_date", FK_FT_STRING, false, 10, 10 },
+	{ "sampling_date", FK_FT_STRING, false, 10, 10 },
+	{ "diagnosis_time", FK_FT_INT, true, 0, INT64_MAX },
+	{ "reported_time", FK_FT_INT, false, 0, INT64_MAX },
+	{ "reporting_unit", FK_FT_STRING, true, 1, 100 },
+	{ "place", FK_FT_STRING, true, 1, 32 },
+	{ "alert_id", FK_FT_INT, false, 1, INT64_MAX },
+	{ "reason", FK_FT_STRING, false, 0, 200 },
+	{ 0 },
+};
+
+/* Parses an optional date field; returns 1 when present, 0 when absent, -1
+ * with e set when invalid or in the future. */
+static int opt_day(const json_t *in, const char *field, int64_t today, int64_t *day, fk_err *e)
+{
+	const char *s = fk_json_str(in, field);
+	if (!s)
+		return 0;
+	if (fk_date_parse(s, day) < 0)
+		return fk_err_invalid(e, field, "%s: a date YYYY-MM-DD", field);
+	if (*day > today)
+		return fk_err_invalid(e, field, "%s: in the future", field);
+	return 1;
+}
+
+json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
+{
+	if (fk_fields_check(in, case_fields, e) < 0)
+		return NULL;
+	const char *category = fk_json_str(in, "category"), *place = fk_json_str(in, "place");
+	if (index_of(categories, category) < 0 || strcmp(category, "excluded") == 0) {
+		fk_err_invalid(e, "category", "category: suspected, confirmed, clinical or asymptomatic");
+		fk_err_allowed(e, fk_protocol_edition == 5 ? "suspected,confirmed,clinical,asymptomatic"
+							   : "suspected,confirmed,asymptomatic");
+		return NULL;
+	}
+	if (strcmp(category, "clinical") == 0 && fk_protocol_edition != 5) {
+		fk_err_invalid(e, "category", "category: clinical diagnosis exists only under edition 5 (this is %d)",
+			       fk_protocol_edition);
+		return NULL;
+	}
+	if (index_of(places, place) < 0) {
+		fk_err_invalid(e, "place", "place: designated_hospital, temporary_hospital, centralised_site or home");
+		return NULL;
+	}
+	int64_t now = (int64_t)time(NULL), today = fk_today(), onset = 0, sampling = 0;
+	int64_t diag = json_integer_value(json_object_get(in, "diagnosis_time"));
+	if (diag > now + 300) {
+		fk_err_invalid(e, "diagnosis_time", "diagnosis_time: in the future");
+		return NULL;
+	}
+	int has_onset = opt_day(in, "onset_date", today, &onset, e);
+	int has_sampling = has_onset < 0 ? -1 : opt_day(in, "sampling_date", today, &sampling, e);
+	if (has_onset < 0 || has_sampling < 0)
+		return NULL;
+	if (has_onset && onset > fk_day_of(diag)) {
+		fk_err_invalid(e, "onset_date", "onset_date: after the diagnosis");
+		return NULL;
+	}
+	if (has_onset && strcmp(category, "asymptomatic") == 0) {
+		fk_err_invalid(e, "onset_date", "onset_date: an asymptomatic infection has no onset");
+		return NULL;
+	}
+	int64_t pid = json_integer_value(json_object_get(in, "person_id"));
+	json_t *person = fk_person_get(db, who, pid, e);
+	if (!person)
+		return NULL;
+	char grid[16];
+	snprintf(grid, sizeof(grid), "%s", fk_json_str_or(person, "region"));
+	json_decref(person);
+	int64_t existing = 0;
+	int rc = fk_db_int64(db, &existing, "SELECT id FROM cases WHERE person_id = $1", "i", pid);
+	if (rc < 0)
+		goto internal;
+	if (rc == FK_ROW) {
+		fk_err_conflict(e, "person_id", "person_id: the person has a case already (case %lld)",
+				(long long)existing);
+		return NULL;
+	}
+	json_t *alert_in = json_object_get(in, "alert_id");
+	int64_t alert = json_is_integer(alert_in) ? json_integer_value(alert_in) : 0;
+	if (alert) {
+		fk_stmt *st;
+		if (fk_db_query(db, &st, "SELECT grid, state, person_id FROM alerts WHERE id = $1", "i", alert) < 0)
+			goto internal;
+		rc = fk_stmt_step(st);
+		bool ok = rc == FK_ROW && fk_scope_contains(who->region, fk_stmt_text(st, 0));
+		bool open = ok && strcmp(fk_stmt_text(st, 1), "open") == 0;
+		bool same = ok && fk_stmt_int64(st, 2) == pid;
+		fk_stmt_done(st);
+		if (!ok) {
+			fk_err_set(e, 404, "not_found", "alert_id", "alert %lld not found", (long long)alert);
+			return NULL;
+		}
+		if (!same) {
+			fk_err_invalid(e, "alert_id", "alert_id: the alert is about another person");
+			return NULL;
+		}
+		if (!open) {
+			fk_err_conflict(e, "alert_id", "alert_id: the alert is closed already");
+			return NULL;
+		}
+		if (fk_db_run(db, "UPDATE alerts SET state = 'closed', outcome = 'reported_as_case', closed_by = $1,"
+				  " closed_at = $2 WHERE id = $3",
+			      "iii", who->user_id, now, alert) < 0)
+			goto internal;
+	}
+	/* A report entered from paper afterwards keeps its own time. */
+	json_t *rt = json_object_get(in, "reported_time");
+	int64_t reported = json_is_integer(rt) ? json_integer_value(rt) : now;
+	if (reported > now + 300 || reported < diag) {
+		fk_err_invalid(e, "reported_time", "reported_time: from the diagnosis to now");
+		return NULL;
+	}
+	bool late = reported - diag > FK_REPORT_LIMIT;
+	fk_val v[] = {
+		{ 'i', .i = pid },
+		{ 's', .p = grid },
+		{ 's', .p = category },
+		{ 's', .p = "under_treatment" },
+		{ has_onset ? 'i' : 'n', .i = onset },
+		{ has_sampling ? 'i' : 'n', .i = sampling },
+		{ 'i', .i = diag },
+		{ 'i', .i = reported },
+		{ 'i', .i = late },
+		{ 's', .p = fk_json_str(in, "reporting_unit") },
+		{ 's', .p = place },
+		{ alert ? 'i' : 'n', .i = alert },
+		{ 'i', .i = fk_protocol_edition },
+		{ 'i', .i = who->user_id },
+		{ 'i', .i = now },
+	};
+	fk_stmt *st;
+	if (fk_db_query_vals(db, &st,
+			     "INSERT INTO cases (person_id, region, category, outcome, onset_day, sampling_day,"
+			     " diagnosis_at, reported_at, late, reporting_unit, place, source_alert, edition, created_by,"
+			     " created_at, updated_at)"
+			     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+			     v, (int)(sizeof(v) / sizeof(v[0]))) < 0)
+		goto internal;
+	int64_t id = 0;
+	rc = fk_stmt_step(st);
+	if (rc == FK_ROW)
+		id = fk_stmt_int64(st, 0);
+	fk_stmt_done(st);
+	if (rc != FK_ROW)
+		goto internal;
+	const char *reason = fk_json_str(in, "reason");
+	if (event_add(db, id, reported, who->user_id, "category", NULL, category, reason ? reason : "reported") < 0 ||
+	    daily_add(db, grid, fk_day_of(reported), category, 1) < 0 ||
+	    (has_onset && on_curve(category) && onset_add(db, grid, onset, 1) < 0))
+		goto internal;
+	if (strcmp(category, "excluded") != 0 && fk_observation_close_for_case(db, who, pid, id, e) < 0)
+		return NULL;
+	if (fk_chains_case(db, pid, id) < 0)
+		goto internal;
+	char obj[48];
+	snprintf(obj, sizeof(obj), "case:%lld", (long long)id);
+	json_t *d = json_pack("{s:s, s:b, s:I}", "category", category, "late", late, "alert", (json_int_t)alert);
+	rc = fk_audit_append(db, who, "case.create", obj, grid, d);
+	json_decref(d);
+	if (rc < 0)
+		goto internal;
+	return fk_case_get(db, who, id, e);
+internal:
+	fk_err_internal(e);
+	return NULL;
+}
+
+static const fk_column case_cols[] = {
+	{ "id", FK_C_INT },
+	{ "person_id", FK_C_INT },
+	{ "person_name", FK_C_TEXT },
+	{ "region", FK_C_TEXT },
+	{ "region_name", FK_C_TEXT },
+	{ "category", FK_C_TEXT },
+	{ "outcome", FK_C_TEXT },
+	{ "onset_date", FK_C_DATE },
+	{ "sampling_date", FK_C_DATE },
+	{ "diagnosis_time", FK_C_INT },
+	{ "reported_at", FK_C_INT },
+	{ "late", FK_C_BOOL },
+	{ "reporting_unit", FK_C_TEXT },
+	{ "place", FK_C_TEXT },
+	{ "alert_id", FK_C_INT },
+	{ "edition", FK_C_INT },
+	{ "updated_at", FK_C_INT },
+	{ 0 },
+};
+
+#define CASE_SELECT                                                                                          \
+	"SELECT c.id, c.person_id, p.name, c.region, r.name, c.category,"                                     \
+	" CASE WHEN c.category IN ('suspected', 'excluded') THEN NULL ELSE c.outcome END, c.onset_day,"       \
+	" c.sampling_day, c.diagnosis_at, c.reported_at, c.late, c.reporting_unit, c.place, c.source_alert,"  \
+	" c.edition, c.updated_at FROM cases c JOIN persons p ON p.id = c.person_id"                          \
+	" JOIN regions r ON r.code = c.region"
+
+json_t *fk_case_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
+{
+	fk_stmt *st;
+	if (fk_db_query(db, &st, CASE_SELECT " WHERE c.id = $1", "i", id) < 0)
+		goto internal;
+	fk_render rd = { case_cols, 0, 0 };
+	json_t *o = NULL;
+	if (fk_stmt_step(st) == FK_ROW && fk_scope_contains(who->region, fk_stmt_text(st, 3)))
+		o = fk_row_render(st, &rd);
+	fk_stmt_done(st);
+	if (!o) {
+		fk_err_not_found(e, "case %lld not found", (long long)id);
+		return NULL;
+	}
+	if (fk_db_query(db, &st,
+			"SELECT ev.id, ev.at, u.username AS user, ev.field, ev.from_value AS \"from\","
+			" ev.to_value AS \"to\", ev.reason FROM case_events ev LEFT JOIN users u ON u.id = ev.user_id"
+			" WHERE ev.case_id = $1 ORDER BY ev.id",
+			"i", id) < 0) {
+		json_decref(o);
+		goto internal;
+	}
+	json_t *events = json_array();
+	while (fk_stmt_step(st) == FK_ROW)
+		json_array_append_new(events, fk_row_json(st));
+	fk_stmt_done(st);
+	json_object_set_new(o, "events", events);
+	/* what may happen next */
+	const char *cat = fk_json_str_or(o, "category"), *out = fk_json_str_or(o, "outcome");
+	json_t *next = json_array();
+	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {
+		bool cat_move = strcmp(moves[i].field, "category") == 0;
+		if (cat_move ? strcmp(moves[i].from, cat) != 0 : (!has_outcome(cat) || strcmp(moves[i].from, out) != 0))
+			continue;
+		if (strcmp(moves[i].to, "clinical") == 0 && fk_protocol_edition != 5)
+			continue;
+		json_array_append_new(next, json_string(moves[i].to));
+	}
+	json_object_set_new(o, "allowed", next);
+	return o;
+internal:
+	fk_err_internal(e);
+	return NULL;
+}
+
+static const fk_field move_fields[] = {
+	{ "to", FK_FT_STRING, true, 1, 32 },
+	{ "reason", FK_FT_STRING, true, 2, 200 },
+	{ "at", FK_FT_INT, false, 0, INT64_MAX },
+	{ 0 },
+};
+
+json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e)
+{
+	if (fk_fields_check(in, move_fields, e) < 0)
+		return NULL;
+	json_t *c = fk_case_get(db, who, id, e);
+	if (!c)
+		return NULL;
+	const char *to = fk_json_str(in, "to");
+	bool is_cat = index_of(categories, to) >= 0;
+	if (!is_cat && index_of(outcomes, to) < 0) {
+		fk_err_invalid(e, "to", "to: a category or an outcome");
+		json_decref(c);
+		return NULL;
+	}
+	/* allowed from here? */
+	json_t *allowed = json_object_get(c, "allowed");
+	bool ok = false;
+	char list[256] = "";
+	size_t i, n = 0;
+	json_t *a;
+	json_array_foreach(allowed, i, a) {
+		ok |= strcmp(json_string_value(a), to) == 0;
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i ? "," : "", json_string_value(a));
+	}
+	char cat[24], out[24], grid[16];
+	snprintf(cat, sizeof(cat), "%s", fk_json_str_or(c, "category"));
+	snprintf(out, sizeof(out), "%s", fk_json_str_or(c, "outcome"));
+	snprintf(grid, sizeof(grid), "%s", fk_json_str_or(c, "region"));
+	int64_t person_id = json_integer_value(json_object_get(c, "person_id"));
+	const char *onset_s = fk_json_str(c, "onset_date");
+	int64_t onset = 0;
+	bool has_onset = onset_s && fk_date_parse(onset_s, &onset) == 0;
+	json_decref(c);
+	if (!ok) {
+		fk_err_set(e, 409, "transition", "to", "the case is %s (%s) and cannot become %s; allowed: %s", cat,
+			   has_outcome(cat) ? out : "no outcome yet", to, list[0] ? list : "none");
+		fk_err_allowed(e, list);
+		return NULL;
+	}
+	int64_t now = (int64_t)time(NULL);
+	json_t *at_in = json_object_get(in, "at");
+	int64_t at = json_is_integer(at_in) ? json_integer_value(at_in) : now;
+	if (at > now + 300) {
+		fk_err_invalid(e, "at", "at: in the future");
+		return NULL;
+	}
+	const char *reason = fk_json_str(in, "reason");
+	int64_t day = fk_day_of(at);
+	if (is_cat) {
+		if (fk_db_run(db, "UPDATE cases SET category = $1, updated_at = $2 WHERE id = $3", "sii", to, now, id) < 0 ||
+		    event_add(db, id, at, who->user_id, "category", cat, to, reason) < 0 || daily_add(db, grid, day, to, 1) < 0)
+			goto internal;
+		/* the epidemic curve follows the category */
+		if (has_onset && on_curve(cat) != on_curve(to) && onset_add(db, grid, onset, on_curve(to) ? 1 : -1) < 0)
+			goto internal;
+		/* excluded: a close contact goes back under observation until its
+		 * period ends; suspected again: out of it */
+		if (strcmp(to, "excluded") == 0 && fk_observation_resume_for_case(db, who, id, e) < 0)
+			return NULL;
+		if (strcmp(cat, "excluded") == 0 && fk_observation_close_for_case(db, who, person_id, id, e) < 0)
+			return NULL;
+	} else {
+		if (fk_db_run(db, "UPDATE cases SET outcome = $1, updated_at = $2 WHERE id = $3", "sii", to, now, id) < 0 ||
+		    event_add(db, id, at, who->user_id, "outcome", out, to, reason) < 0 ||
+		    (strcmp(to, "under_treatment") != 0 && daily_add(db, grid, day, to, 1) < 0))
+			goto internal;
+		/* Discharge starts 14 days of health monitoring at home. */
+		if (strcmp(to, "discharged") == 0 &&
+		    fk_observation_start(db, person_id, grid, "post_discharge", 0, id, "home", 0, day,
+					 day + fk_observation_days, e) < 0)
+			return NULL;
+	}
+	char obj[48];
+	snprintf(obj, sizeof(obj), "case:%lld", (long long)id);
+	json_t *d = json_pack("{s:s, s:s, s:s}", "from", is_cat ? cat : out, "to", to, "reason", reason);
+	int rc = fk_audit_append(db, who, "case.transition", obj, grid, d);
+	json_decref(d);
+	if (rc < 0)
+		goto internal;
+	return fk_case_get(db, who, id, e);
+internal:
+	fk_err_internal(e);
+	return NULL;
+}
+
+json_t *fk_case_list(fk_db *db, const fk_actor *who, const fk_case_filter *f, const fk_page *page, fk_err *e)
+{
+	const char *base = f->region ? f->region : who->region;
+	if (fk_region_level_of(base) < 0 || !fk_scope_contains(who->region, base)) {
+		fk_err_not_found(e, "region %s not found", *base ? base : "root");
+		return NULL;
+	}
+	if (f->category && index_of(categories, f->category) < 0) {
+		fk_err_invalid(e, "category", "category: suspected, confirmed, clinical, asymptomatic or excluded");
+		return NULL;
+	}
+	if (f->outcome && index_of(outcomes, f->outcome) < 0) {
+		fk_err_invalid(e, "outcome", "outcome: under_treatment, discharged or deceased");
+		return NULL;
+	}
+	int64_t before;
+	if (fk_page_int(page, INT64_MAX, &before, e) < 0)
+		return NULL;
+	char hi[32];
+	fk_scope_upper(base, hi, sizeof(hi));
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			CASE_SELECT " WHERE c.region >= $1 AND c.region < $2 AND ($3 IS NULL OR c.category = $3)"
+				    " AND ($4 IS NULL OR (c.outcome = $4 AND c.category NOT IN ('suspected', 'excluded'))) AND ($5 < 0 OR c.late = $5) AND c.id < $6"
+				    " ORDER BY c.id DESC LIMIT $7",
+			"ssssiii", base, hi, f->category, f->outcome, (int64_t)f->late, before,
+			(int64_t)page->limit + 1) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	fk_render rd = { case_cols, 0, 0 };
+	json_t *out = fk_rows_page_ex(st, page, 1, fk_row_render, &rd);
+	if (!out)
+		fk_err_internal(e);
+	return out;
+}
+
+json_t *fk_case_stats(fk_db *db, const fk_actor *who, const char *region, int64_t from, int64_t to, fk_err *e)
+{
+	const char *code = fk_scope_region(who, region, e);
+	if (!code)
+		return NULL;
+	if (to < from || to - from > 366) {
+		fk_err_invalid(e, "to", "to: on or after from, at most 366 days later");
+		return NULL;
+	}
+	static const char *const cols[] = { "suspected", "confirmed", "clinical", "asymptomatic",
+					    "excluded",  "discharged", "deceased" };
+	enum { NC = 7 };
+	int64_t cum[NC] = { 0 };
+	fk_stmt *st;
+	/* cumulative counts before the range: one aggregate over earlier days */
+	if (fk_db_query(db, &st,
+			"SELECT coalesce(sum(suspected), 0), coalesce(sum(confirmed), 0), coalesce(sum(clinical), 0),"
+			" coalesce(sum(asymptomatic), 0), coalesce(sum(excluded), 0), coalesce(sum(discharged), 0),"
+			" coalesce(sum(deceased), 0) FROM case_daily WHERE region = $1 AND day < $2",
+			"si", code, from) < 0)
+		goto internal;
+	if (fk_stmt_step(st) == FK_ROW)
+		for (int i = 0; i < NC; i++)
+			cum[i] = fk_stmt_int64(st, i);
+	fk_stmt_done(st);
+	if (fk_db_query(db, &st,
+			"SELECT day, suspected, confirmed, clinical, asymptomatic, excluded, discharged, deceased"
+			" FROM case_daily WHERE region = $1 AND day >= $2 AND day <= $3 ORDER BY day",
+			"sii", code, from, to) < 0)
+		goto internal;
+	json_t *days = json_array();
+	int rc = fk_stmt_step(st);
+	for (int64_t d = from; d <= to; d++) {
+		int64_t n[NC] = { 0 };
+		if (rc == FK_ROW && fk_stmt_int64(st, 0) == d) {
+			for (int i = 0; i < NC; i++)
+				n[i] = fk_stmt_int64(st, i + 1);
+			rc = fk_stmt_step(st);
+		}
+		char ds[11];
+		fk_date_format(d, ds);
+		json_t *row = json_pack("{s:s}", "date", ds), *nw = json_object(), *cu = json_object();
+		for (int i = 0; i < NC; i++) {
+			cum[i] += n[i];
+			json_object_set_new(nw, cols[i], json_integer(n[i]));
+			json_object_set_new(cu, cols[i], json_integer(cum[i]));
+		}
+		json_object_set_new(row, "new", nw);
+		json_object_set_new(row, "cumulative", cu);
+		json_array_append_new(days, row);
+	}
+	fk_stmt_done(st);
+	/* the epidemic curve over the same days */
+	if (fk_db_query(db, &st, "SELECT day, cases FROM onset_daily WHERE region = $1 AND day >= $2 AND day <= $3 ORDER BY day",
+			"sii", code, from, to) < 0) {
+		json_decref(days);
+		goto internal;
+	}
+	json_t *curve = json_array();
+	rc = fk_stmt_step(st);
+	for (int64_t d = from; d <= to; d++) {
+		int64_t n = 0;
+		if (rc == FK_ROW && fk_stmt_int64(st, 0) == d) {
+			n = fk_stmt_int64(st, 1);
+			rc = fk_stmt_step(st);
+		}
+		char ds[11];
+		fk_date_format(d, ds);
+		json_array_append_new(curve, json_pack("{s:s, s:I}", "date", ds, "cases", (json_int_t)n));
+	}
+	fk_stmt_done(st);
+	char today[11];
+	fk_date_format(fk_today(), today);
+	return json_pack("{s:s, s:s, s:o, s:o}", "region", code, "today", today, "days", days, "onset", curve);
+internal:
+	fk_err_internal(e);
+	return NULL;
+}
+
+/* ---- the reproduction number ---- */
+
+fk_rt_config fk_rt_settings = FK_RT_CONFIG_DEFAULT;
+
+static json_t *num_or_null(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+json_t *fk_case_rt(fk_db *db, const fk_actor *who, const char *region, int64_t to, int days, fk_err *e)
+{
+	const char *code = fk_scope_region(who, region, e);
+	if (!code)
+		return NULL;
+	if (days < fk_rt_settings.window + 2 || days > 366) {
+		fk_err_invalid(e, "days", "days: from %d to 366", fk_rt_settings.window + 2);
+		return NULL;
+	}
+	/* incidence by onset from the epidemic curve's aggregate: O(days) */
+	double inc[366] = { 0 };
+	int64_t from = to - days + 1;
+	fk_stmt *st;
+	if (fk_db_query(db, &st, "SELECT day, cases FROM onset_daily WHERE region = $1 AND day >= $2 AND day <= $3",
+			"sii", code, from, to) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	while (fk_stmt_step(st) == FK_ROW)
+		inc[fk_stmt_int64(st, 0) - from] = (double)fk_stmt_int64(st, 1);
+	fk_stmt_done(st);
+	fk_rt_point pts[366];
+	int n = fk_rt_estimate(inc, days, &fk_rt_settings, pts);
+	if (n < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++) {
+		fk_rt_point *p = &pts[i];
+		/* no infection pressure yet: only the prior would speak */
+		if (!(p->infectivity > 0))
+			p->mean = p->sd = p->median = p->q025 = p->q975 = p->q05 = p->q95 = NAN;
+		char ds[11], de[11];
+		fk_date_format(from + p->t_start - 1, ds);
+		fk_date_format(from + p->t_end - 1, de);
+		json_array_append_new(items, json_pack("{s:s, s:s, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "from", ds,
+						       "to", de, "cases", p->cases, "mean", num_or_null(p->mean), "sd",
+						       num_or_null(p->sd), "median", num_or_null(p->median), "q025",
+						       num_or_null(p->q025), "q975", num_or_null(p->q975), "q05",
+						       num_or_null(p->q05), "q95", num_or_null(p->q95)));
+	}
+	double dt = fk_doubling_time(inc, days, FK_RT_DOUBLING_DAYS);
+	json_t *incidence = json_array();
+	for (int i = 0; i < days; i++) {
+		char d[11];
+		fk_date_format(from + i, d);
+		json_array_append_new(incidence, json_pack("{s:s, s:f}", "date", d, "cases", inc[i]));
+	}
+	return json_pack("{s:s, s:{s:f, s:f, s:f, s:f, s:i}, s:o, s:o, s:o, s:b}", "region", code, "config", "si_mean",
+			 fk_rt_settings.si_mean, "si_sd", fk_rt_settings.si_sd, "prior_mean", fk_rt_settings.prior_mean,
+			 "prior_sd", fk_rt_settings.prior_sd, "window", fk_rt_settings.window, "incidence", incidence,
+			 "items", items, "doubling_time", isfinite(dt) ? json_real(dt) : json_null(), "growing",
+			 isfinite(dt) && dt > 0);
+}

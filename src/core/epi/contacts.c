@@ -1,0 +1,856 @@
+/* contacts.c - close contacts, observation, follow-ups (see contacts.h).
+ * Expected load: hundreds of thousands of contacts per city, each with up
+ * to 28 follow-ups; the worklist reads the active observations of a
+ * community by index. */
+#include "core/epi/contacts.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/base/audit.h"
+#include "core/base/scope.h"
+#include "core/epi/cases.h"
+#include "core/epi/chains.h"
+#include "core/base/fields.h"
+#include "core/base/region.h"
+#include "core/grid/registry.h"
+#include "core/grid/screening.h"
+#include "util/date.h"
+
+int fk_observation_days = 14;
+
+static const char *const settings[] = { "household", "work", "transport", "medical", "other", NULL };
+
+static int index_of(const char *const *names, const char *s)
+{
+	for (int i = 0; s && names[i]; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* The slot now: morning until noon, evening after. */
+static const char *slot_now(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	return tm.tm_hour < 12 ? "am" : "pm";
+}
+
+static int obs_daily_add(fk_db *db, const char *grid, int64_t day, const char *column)
+{
+	char chain[7][16], sql[200];
+	int k = fk_region_chain(grid, chain);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO observation_daily (region, day, %s) VALUES ($1, $2, 1)"
+		 " ON CONFLICT (region, day) DO UPDATE SET %s = observation_daily.%s + 1",
+		 column, column, column);
+	for (int i = 0; i < k; i++)
+		if (fk_db_run(db, sql, "si", chain[i], day) < 0)
+			return -1;
+	return 0;
+}
+
+int64_t fk_observation_start(fk_db *db, int64_t person_id, const char *grid, const char *reason, int64_t contact_id,
+			     int64_t case_id, const char *mode, int64_t site_id, int64_t start_day, int64_t end_day,
+			     fk_err *e)
+{
+	int64_t today = start_day, now = (int64_t)time(NULL), id = 0, old_end = 0;
+	fk_stmt *st;
+	if (fk_db_query(db, &st, "SELECT id, end_day FROM observations WHERE person_id = $1 AND state = 'active'", "i",
+			person_id) < 0)
+		return fk_err_internal(e);
+	if (fk_stmt_step(st) == FK_ROW) {
+		id = fk_stmt_int64(st, 0);
+		old_end = fk_stmt_int64(st, 1);
+	}
+	fk_stmt_done(st);
+	if (id) {
+		/* a new exposure: the clock restarts from it */
+		if (end_day > old_end &&
+		    fk_db_run(db, "UPDATE observations SET end_day = $1 WHERE id = $2", "ii", end_day, id) < 0)
+			return fk_err_internal(e);
+		return id;
+	}
+	if (site_id) {
+		int64_t cap = 0, occ = 0;
+		if (fk_db_query(db, &st, "SELECT capacity, occupancy FROM sites WHERE id = $1", "i", site_id) < 0)
+			return fk_err_internal(e);
+		int rc = fk_stmt_step(st);
+		if (rc == FK_ROW) {
+			cap = fk_stmt_int64(st, 0);
+			occ = fk_stmt_int64(st, 1);
+		}
+		fk_stmt_done(st);
+		if (rc != FK_ROW)
+			return fk_err_set(e, 404, "not_found", "site_id", "site %lld not found", (long long)site_id);
+		if (occ >= cap)
+			return fk_err_conflict(e, "site_id", "site_id: the site is full (%lld of %lld)", (long long)occ,
+					       (long long)cap);
+		if (fk_db_run(db, "UPDATE sites SET occupancy = occupancy + 1 WHERE id = $1", "i", site_id) < 0)
+			return fk_err_internal(e);
+	}
+	fk_val v[] = {
+		{ 'i', .i = person_id }, { 's', .p = grid }, { 's', .p = reason },
+		{ contact_id ? 'i' : 'n', .i = contact_id }, { case_id ? 'i' : 'n', .i = case_id },
+		{ 's', .p = mode }, { site_id ? 'i' : 'n', .i = site_id }, { 'i', .i = today },
+		{ 'i', .i = end_day }, { 'i', .i = now },
+	};
+	if (fk_db_query_vals(db, &st,
+			     "INSERT INTO observations (person_id, region, reason, contact_id, case_id, mode, site_id,"
+			     " start_day, end_day, state, created_at)"
+			     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10) RETURNING id",
+			     v, 10) < 0)
+		return fk_err_internal(e);
+	int rc = fk_stmt_step(st);
+	if (rc == FK_ROW)
+		id = fk_stmt_int64(st, 0);
+	fk_stmt_done(st);
+	if (rc != FK_ROW || obs_daily_add(db, grid, today, "started") < 0)
+		return fk_err_internal(e);
+	return id;
+}
+
+static const fk_field contact_fields[] = {
+	{ "source_case_id", FK_FT_INT, false, 1, INT64_MAX },
+	{ "source_contact_id", FK_FT_INT, false, 1, INT64_MAX },
+	{ "person_id", FK_FT_INT, false, 1, INT64_MAX },
+	{ "person", FK_FT_OBJECT, false },
+	{ "setting", FK_FT_STRING, true, 1, 16 },
+	{ "first_exposure", FK_FT_STRING, true, 10, 10 },
+	{ "last_exposure", FK_FT_STRING, true, 10, 10 },
+	{ "traced_date", FK_FT_STRING, false, 10, 10 },
+	{ "mode", FK_FT_STRING, false, 1, 16 },
+	{ "site_id", FK_FT_INT, false, 1, INT64_MAX },
+	{ 0 },
+};
+
+static const fk_field new_person_fields[] = {
+	{ "name", FK_FT_STRING, true, 1, 50 },
+	{ "grid", FK_FT_STRING, true, 15, 15 },
+	{ "building", FK_FT_STRING, false, 0, 50 },
+	{ "unit", FK_FT_STRING, false, 0, 50 },
+	{ "room", FK_FT_STRING, false, 0, 50 },
+	{ "address", FK_FT_STRING, false, 0, 200 },
+	{ "sex", FK_FT_STRING, false, 1, 1 },
+	{ "doc_type", FK_FT_STRING, false, 1, 16 },
+	{ "doc_number", FK_FT_STRING, false, 1, 40 },
+	{ "phone", FK_FT_STRING, false, 1, 30 },
+	{ "birth_year", FK_FT_INT, false, 1900, 2100 },
+	{ 0 },
+};
+
+/* Finds or creates the contact's person; their grid into grid. */
+static int64_t contact_person(fk_db *db, const fk_actor *who, const json_t *in, char grid[16], fk_err *e)
+{
+	json_t *pid = json_object_get(in, "person_id"), *pin = json_object_get(in, "person");
+	if (json_is_integer(pid) == (pin != NULL)) {
+		fk_err_invalid(e, "person_id", "person_id: give person_id (a known person) or person (a new one)");
+		return -1;
+	}
+	if (pid) {
+		json_t *p = fk_person_get(db, who, json_integer_value(pid), e);
+		if (!p)
+			return -1;
+		snprintf(grid, 16, "%s", fk_json_str_or(p, "region"));
+		json_decref(p);
+		return json_integer_value(pid);
+	}
+	if (fk_fields_check(pin, new_person_fields, e) < 0) {
+		char f[sizeof(e->field)];
+		snprintf(f, sizeof(f), "person.%s", e->field);
+		snprintf(e->field, sizeof(e->field), "%s", f);
+		return -1;
+	}
+	json_t *pj = json_pack("{s:s}", "name", fk_json_str(pin, "name"));
+	const char *keys[] = { "sex", "doc_type", "doc_number", "phone", "birth_year" };
+	for (int i = 0; i < 5; i++)
+		if (json_object_get(pin, keys[i]))
+			json_object_set(pj, keys[i], json_object_get(pin, keys[i]));
+	fk_person_in p;
+	int rc = fk_person_parse(pj, false, &p, e);
+	if (rc < 0) {
+		json_decref(pj);
+		char f[sizeof(e->field)];
+		snprintf(f, sizeof(f), "person.%s", e->field);
+		snprintf(e->field, sizeof(e->field), "%s", f);
+		return -1;
+	}
+	const char *g = fk_json_str(pin, "grid");
+	const char *b = fk_json_str_or(pin, "building"), *u = fk_json_str_or(pin, "unit"),
+		   *r = fk_json_str_or(pin, "room"), *a = fk_json_str_or(pin, "address");
+	int64_t id = -1;
+	if (fk_region_level_of(g) != FK_LEVEL_GRID || !fk_scope_contains(who->region, g)) {
+		fk_err_set(e, 404, "not_found", "person.grid", "grid %s not found", g);
+		goto out;
+	}
+	if (!*a && !*b && !*r) {
+		fk_err_invalid(e, "person.address", "person.address: give the address, or the building and room");
+		goto out;
+	}
+	bool created;
+	int64_t hid = fk_household_ensure(db, g, b, u, r, a, &created, e);
+	if (hid < 0)
+		goto out;
+	p.household_id = hid;
+	p.given |= FK_PF_HOUSEHOLD;
+	char old[16];
+	/* A document number registered already links to that person. */
+	rc = fk_person_upsert(db, who, &p, g, &id, old, e);
+	if (rc < 0) {
+		id = -1;
+		goto out;
+	}
+	fk_stats_acc *acc = fk_stats_new();
+	if (created)
+		fk_stats_add(acc, g, 1, 0);
+	if (rc == FK_UPSERT_CREATED)
+		fk_stats_add(acc, g, 0, 1);
+	if (fk_stats_flush(db, acc) < 0) {
+		id = fk_err_internal(e);
+		goto out;
+	}
+	snprintf(grid, 16, "%s", rc == FK_UPSERT_CREATED ? g : old);
+out:
+	json_decref(pj);
+	return id;
+}
+
+json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
+{
+	if (fk_fields_check(in, contact_fields, e) < 0)
+		return NULL;
+	const char *setting = fk_json_str(in, "setting"), *mode = fk_json_str(in, "mode");
+	if (index_of(settings, setting) < 0) {
+		fk_err_invalid(e, "setting", "setting: household, work, transport, medical or other");
+		return NULL;
+	}
+	if (!mode)
+		mode = "home";
+	if (strcmp(mode, "home") && strcmp(mode, "centralised")) {
+		fk_err_invalid(e, "mode", "mode: home or centralised");
+		return NULL;
+	}
+	json_t *site = json_object_get(in, "site_id");
+	if ((strcmp(mode, "centralised") == 0) != (site != NULL)) {
+		fk_err_invalid(e, "site_id", "site_id: needed for centralised observation, and only then");
+		return NULL;
+	}
+	int64_t first, last, today = fk_today();
+	if (fk_date_parse(fk_json_str(in, "first_exposure"), &first) < 0 || first > today) {
+		fk_err_invalid(e, "first_exposure", "first_exposure: a date YYYY-MM-DD, not in the future");
+		return NULL;
+	}
+	if (fk_date_parse(fk_json_str(in, "last_exposure"), &last) < 0 || last > today || last < first) {
+		fk_err_invalid(e, "last_exposure", "last_exposure: a date YYYY-MM-DD from first_exposure to today");
+		return NULL;
+	}
+	int64_t traced = today;
+	const char *td = fk_json_str(in, "traced_date");
+	if (td && (fk_date_parse(td, &traced) < 0 || traced > today || traced < first)) {
+		fk_err_invalid(e, "traced_date", "traced_date: a date YYYY-MM-DD from first_exposure to today");
+		return NULL;
+	}
+	json_t *sc = json_object_get(in, "source_case_id"), *sk = json_object_get(in, "source_contact_id");
+	if ((sc != NULL) == (sk != NULL)) {
+		fk_err_invalid(e, "source_case_id", "source_case_id: give the case (or, from edition 7, the contact) exposed to");
+		return NULL;
+	}
+	if (sk && fk_protocol_edition < 7) {
+		fk_err_invalid(e, "source_contact_id",
+			       "source_contact_id: contacts of contacts are traced from edition 7 (this is %d)",
+			       fk_protocol_edition);
+		return NULL;
+	}
+	char warning[160] = "";
+	int64_t source_case = 0, source_contact = 0;
+	if (sc) {
+		json_t *c = fk_case_get(db, who, json_integer_value(sc), e);
+		if (!c)
+			return NULL;
+		source_case = json_integer_value(sc);
+		/* The window: edition 5 counts from 2 days before the source's
+		 * onset (before sampling for an asymptomatic source); edition 2
+		 * only after the onset. */
+		int64_t from = 0;
+		const char *onset = fk_json_str(c, "onset_date"), *sampling = fk_json_str(c, "sampling_date");
+		const char *ref = onset ? onset : sampling;
+		if (ref && fk_date_parse(ref, &from) == 0) {
+			if (fk_protocol_edition >= 5)
+				from -= 2;
+			if (last < from) {
+				char d[11];
+				fk_date_format(from, d);
+				snprintf(warning, sizeof(warning),
+					 "the last exposure is before the protocol's window (from %s); recorded anyway", d);
+			}
+		}
+		json_decref(c);
+	} else {
+		source_contact = json_integer_value(sk);
+		int64_t n = 0;
+		char cr[16] = "";
+		fk_stmt *st;
+		if (fk_db_query(db, &st, "SELECT region FROM contacts WHERE id = $1", "i", source_contact) < 0)
+			goto internal;
+		if (fk_stmt_step(st) == FK_ROW) {
+			snprintf(cr, sizeof(cr), "%s", fk_stmt_text(st, 0));
+			n = 1;
+		}
+		fk_stmt_done(st);
+		if (!n || !fk_scope_contains(who->region, cr)) {
+			fk_err_set(e, 404, "not_found", "source_contact_id", "contact %lld not found", (long long)source_contact);
+			return NULL;
+		}
+	}
+	char grid[16];
+	int64_t pid = contact_person(db, who, in, grid, e);
+	if (pid < 0)
+		return NULL;
+	int64_t now = (int64_t)time(NULL), id = 0;
+	fk_val v[] = {
+		{ 'i', .i = pid }, { 's', .p = grid }, { sc ? 'i' : 'n', .i = source_case },
+		{ sk ? 'i' : 'n', .i = source_contact }, { 's', .p = setting }, { 'i', .i = first },
+		{ 'i', .i = last }, { 's', .p = warning }, { 'i', .i = fk_protocol_edition },
+		{ 'i', .i = who->user_id }, { 'i', .i = now },
+	};
+	fk_stmt *st;
+	if (fk_db_query_vals(db, &st,
+			     "INSERT INTO contacts (person_id, region, source_case, source_contact, setting, first_exposure,"
+			     " last_exposure, warning, edition, created_by, created_at)"
+			     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+			     v, 11) < 0)
+		goto internal;
+	int rc = fk_stmt_step(st);
+	if (rc == FK_ROW)
+		id = fk_stmt_int64(st, 0);
+	fk_stmt_done(st);
+	if (rc != FK_ROW)
+		goto internal;
+	if (fk_chains_contact(db, id) < 0)
+		goto internal;
+	/* A person who is a case already is treated or isolated as one: the
+	 * contact is recorded (it is a link of the chain), observation is not. */
+	int64_t as_case = 0, obs = 0;
+	if (fk_db_int64(db, &as_case,
+			"SELECT id FROM cases WHERE person_id = $1 AND category <> 'excluded' AND outcome <> 'discharged'",
+			"i", pid) < 0)
+		goto internal;
+	if (!as_case) {
+		obs = fk_observation_start(db, pid, grid, "contact", id, 0, mode, site ? json_integer_value(site) : 0,
+					   traced, last + fk_observation_days, e);
+		if (obs < 0)
+			return NULL;
+	}
+	char obj[48];
+	snprintf(obj, sizeof(obj), "contact:%lld", (long long)id);
+	json_t *d = json_pack("{s:I, s:I, s:s}", "source_case", (json_int_t)source_case, "source_contact",
+			      (json_int_t)source_contact, "setting", setting);
+	rc = fk_audit_append(db, who, "contact.create", obj, grid, d);
+	json_decref(d);
+	if (rc < 0)
+		goto internal;
+	char fd[11], ld[11], ed[11];
+	fk_date_format(first, fd);
+	fk_date_format(last, ld);
+	fk_date_format(last + fk_observation_days, ed);
+	return json_pack("{s:I, s:I, s:s, s:o?, s:o?, s:s, s:s, s:s, s:s, s:o?, s:o?, s:o?}", "id", (json_int_t)id,
+			 "person_id", (json_int_t)pid, "region", grid, "source_case_id",
+			 sc ? json_integer(source_case) : NULL, "source_contact_id", sk ? json_integer(source_contact) : NULL,
+			 "setting", setting, "first_exposure", fd, "last_exposure", ld, "warning", warning,
+			 "observation_id", obs ? json_integer(obs) : NULL, "observation_end", obs ? json_string(ed) : NULL,
+			 "case_id", as_case ? json_integer(as_case) : NULL);
+internal:
+	fk_err_internal(e);
+	return NULL;
+}
+
+json_t *fk_contact_list(fk_db *db, const fk_actor *who, int64_t case_id, const char *region, const fk_page *page,
+			fk_err *e)
+{
+	const char *base = region ? region : who->region;
+	if (case_id) {
+		json_t *c = fk_case_get(db, who, case_id, e);
+		if (!c)
+			return NULL;
+		json_decref(c);
+		base = ""; /* a case's contacts may live anywhere */
+	} else if (fk_region_level_of(base) < 0 || !fk_scope_contains(who->region, base)) {
+		fk_err_not_found(e, "region %s not found", *base ? base : "root");
+		return NULL;
+	}
+	int64_t after;
+	if (fk_page_int(page, 0, &after, e) < 0)
+		return NULL;
+	char hi[32];
+	fk_scope_upper(base, hi, sizeof(hi));
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			"SELECT k.id, k.person_id, p.name AS person_name, k.region, k.source_case AS source_case_id,"
+			" k.source_contact AS source_contact_id, k.setting, k.first_exposure, k.last_exposure, k.warning,"
+			" o.id AS observation_id, o.state AS observation_state, o.end_day, c.id AS case_id"
+			" FROM contacts k JOIN persons p ON p.id = k.person_id"
+			" LEFT JOIN observations o ON o.contact_id = k.id LEFT JOIN cases c ON c.person_id = k.person_id"
+			" WHERE k.region >= $1 AND k.region < $2 AND ($3 = 0 OR k.source_case = $3) AND k.id > $4"
+			" ORDER BY k.id LIMIT $5",
+			"ssiii", base, hi, case_id, after, (int64_t)page->limit + 1) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	static const fk_column cols[] = {
+		{ "id", FK_C_INT },	       { "person_id", FK_C_INT },	   { "person_name", FK_C_TEXT },
+		{ "region", FK_C_TEXT },	       { "source_case_id", FK_C_INT },      { "source_contact_id", FK_C_INT },
+		{ "setting", FK_C_TEXT },	       { "first_exposure", FK_C_DATE },     { "last_exposure", FK_C_DATE },
+		{ "warning", FK_C_TEXT },	       { "observation_id", FK_C_INT },      { "observation_state", FK_C_TEXT },
+		{ "observation_end", FK_C_DATE },   { "case_id", FK_C_INT },	   { 0 },
+	};
+	fk_render rd = { cols, 0, 0 };
+	json_t *out = fk_rows_page_ex(st, page, 1, fk_row_render, &rd);
+	if (!out)
+		fk_err_internal(e);
+	/* Out of the caller's scope, a contact's person is named by id only. */
+	size_t i;
+	json_t *it;
+	json_array_foreach(out ? json_object_get(out, "items") : NULL, i, it)
+		if (!fk_scope_contains(who->region, fk_json_str_or(it, "region")))
+			json_object_set_new(it, "person_name", json_null());
+	return out;
+}
+
+static const fk_column obs_cols[] = {
+	{ "id", FK_C_INT },	       { "person_id", FK_C_INT },  { "person_name", FK_C_TEXT },
+	{ "region", FK_C_TEXT },       { "reason", FK_C_TEXT },    { "contact_id", FK_C_INT },
+	{ "case_id", FK_C_INT },       { "mode", FK_C_TEXT },      { "site_id", FK_C_INT },
+	{ "start_date", FK_C_DATE },   { "end_date", FK_C_DATE },  { "state", FK_C_TEXT },
+	{ "followups", FK_C_INT },     { "symptomatic", FK_C_INT }, { "due", FK_C_BOOL },
+	{ "created_at", FK_C_INT },    { 0 },
+};
+
+/* The columns of obs_cols; $3 is today, $4 the current slot. */
+#define OBS_SELECT                                                                                          \
+	"SELECT o.id, o.person_id, p.name, o.region, o.reason, o.contact_id, o.case_id, o.mode, o.site_id,"  \
+	" o.start_day, o.end_day, o.state,"                                                                   \
+	" (SELECT count(*) FROM followups f WHERE f.observation_id = o.id),"                                  \
+	" (SELECT count(*) FROM followups f WHERE f.observation_id = o.id AND f.symptomatic = 1),"           \
+	" o.state = 'active' AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.observation_id = o.id"        \
+	" AND f.day = $3 AND f.slot = $4), o.created_at"                                                      \
+	" FROM observations o JOIN persons p ON p.id = o.person_id"
+
+/* pending: only those with something to do now (the current slot's
+ * follow-up, a release, a symptomatic follow-up to act on). */
+static json_t *obs_list(fk_db *db, const fk_actor *who, const char *region, const char *state, bool pending,
+			const fk_page *page, fk_err *e)
+{
+	const char *base = fk_scope_region(who, region, e);
+	if (!base)
+		return NULL;
+	if (state && strcmp(state, "active") && strcmp(state, "released") && strcmp(state, "converted")) {
+		fk_err_invalid(e, "state", "state: active, released or converted");
+		return NULL;
+	}
+	int64_t after;
+	if (fk_page_int(page, 0, &after, e) < 0)
+		return NULL;
+	char hi[32];
+	fk_scope_upper(base, hi, sizeof(hi));
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			OBS_SELECT " WHERE o.region >= $1 AND o.region < $2 AND ($5 IS NULL OR o.state = $5) AND o.id > $6"
+				   " AND ($8 = 0 OR o.end_day < $3 OR NOT EXISTS (SELECT 1 FROM followups f"
+				   "  WHERE f.observation_id = o.id AND f.day = $3 AND f.slot = $4)"
+				   "  OR EXISTS (SELECT 1 FROM followups f WHERE f.observation_id = o.id AND f.symptomatic = 1))"
+				   " ORDER BY o.id LIMIT $7",
+			"ssissiii", base, hi, fk_today(), slot_now(), state, after, (int64_t)page->limit + 1,
+			(int64_t)pending) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	fk_render rd = { obs_cols, 0, 0 };
+	json_t *out = fk_rows_page_ex(st, page, 1, fk_row_render, &rd);
+	if (!out)
+		fk_err_internal(e);
+	return out;
+}
+
+json_t *fk_observation_list(fk_db *db, const fk_actor *who, const char *region, const char *state,
+			    const fk_page *page, fk_err *e)
+{
+	return obs_list(db, who, region, state, false, page, e);
+}
+
+json_t *fk_observation_due(fk_db *db, const fk_actor *who, const char *region, bool pending, const fk_page *page,
+			   fk_err *e)
+{
+	json_t *all = obs_list(db, who, region, "active", pending, page, e);
+	if (!all)
+		return NULL;
+	/* the day and slot the worklist is counted by: the server's */
+	char ds[11];
+	fk_date_format(fk_today(), ds);
+	json_object_set_new(all, "date", json_string(ds));
+	json_object_set_new(all, "slot", json_string(slot_now()));
+	/* Per row: what to do now, and the slots missed since the start. */
+	int64_t today = fk_today();
+	bool pm = strcmp(slot_now(), "pm") == 0;
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(all, "items"), i, it) {
+		int64_t start, end;
+		fk_date_parse(fk_json_str_or(it, "start_date"), &start);
+		fk_date_parse(fk_json_str_or(it, "end_date"), &end);
+		/* slots from the one the observation began in, up to (not
+		 * including) the current one */
+		time_t created = (time_t)json_integer_value(json_object_get(it, "created_at"));
+		struct tm tm;
+		localtime_r(&created, &tm);
+		int64_t first_slot = start * 2 + (tm.tm_hour >= 12 ? 1 : 0);
+		int64_t slots_before_now = today * 2 + (pm ? 1 : 0) - first_slot;
+		int64_t done = json_integer_value(json_object_get(it, "followups"));
+		bool due = json_is_true(json_object_get(it, "due"));
+		/* follow-ups done in the current slot do not count against the past */
+		int64_t missed = slots_before_now - (done - (due ? 0 : 1));
+		json_object_set_new(it, "missed", json_integer(missed > 0 ? missed : 0));
+		json_object_set_new(it, "release",
+				    json_boolean(today > end && json_integer_value(json_object_get(it, "symptomatic")) == 0));
+	}
+	return all;
+}
+
+static const fk_field followup_fields[] = {
+	{ "date", FK_FT_STRING, false, 10, 10 },
+	{ "slot", FK_FT_STRING, false, 2, 2 },
+	{ "temperature", FK_FT_NUMBER, false },
+	{ "symptoms", FK_FT_ARRAY, false, 0, 5 },
+	{ "note", FK_FT_STRING, false, 0, 500 },
+	{ 0 },
+};
+
+/* An observation in scope: its person, grid, state and dates. */
+typedef struct obs_row {
+	int64_t person_id, start, end, case_id;
+	char grid[16], state[16], mode[16];
+	int64_t site_id;
+} obs_row;
+
+static int obs_find(fk_db *db, const fk_actor *who, int64_t id, obs_row *o, fk_err *e)
+{
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			"SELECT person_id, region, state, start_day, end_day, mode, coalesce(site_id, 0),"
+			" coalesce(case_id, 0) FROM observations WHERE id = $1",
+			"i", id) < 0)
+		return fk_err_internal(e);
+	int rc = fk_stmt_step(st);
+	if (rc == FK_ROW) {
+		o->person_id = fk_stmt_int64(st, 0);
+		snprintf(o->grid, sizeof(o->grid), "%s", fk_stmt_text(st, 1));
+		snprintf(o->state, sizeof(o->state), "%s", fk_stmt_text(st, 2));
+		o->start = fk_stmt_int64(st, 3);
+		o->end = fk_stmt_int64(st, 4);
+		snprintf(o->mode, sizeof(o->mode), "%s", fk_stmt_text(st, 5));
+		o->site_id = fk_stmt_int64(st, 6);
+		o->case_id = fk_stmt_int64(st, 7);
+	}
+	fk_stmt_done(st);
+	if (rc != FK_ROW || !fk_scope_contains(who->region, o->grid))
+		return fk_err_not_found(e, "observation %lld not found", (long long)id);
+	return 0;
+}
+
+json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e)
+{
+	if (fk_fields_check(in, followup_fields, e) < 0)
+		return NULL;
+	const char *slot = fk_json_str(in, "slot");
+	if (!slot)
+		slot = slot_now();
+	if (strcmp(slot, "am") && strcmp(slot, "pm")) {
+		fk_err_invalid(e, "slot", "slot: am or pm");
+		return NULL;
+	}
+	json_t *t = json_object_get(in, "temperature");
+	if (t && (json_number_value(t) < 35.0 || json_number_value(t) > 42.0)) {
+		fk_err_invalid(e, "temperature", "temperature: 35.0 to 42.0 °C");
+		return NULL;
+	}
+	int64_t sym = 0;
+	if (json_object_get(in, "symptoms") &&
+	    fk_bits_from_json(json_object_get(in, "symptoms"), fk_symptom_names, "symptoms", &sym, e) < 0)
+		return NULL;
+	obs_row o;
+	if (obs_find(db, who, obs_id, &o, e) < 0)
+		return NULL;
+	if (strcmp(o.state, "active") != 0) {
+		fk_err_conflict(e, "observation", "the observation is %s: no more follow-ups", o.state);
+		return NULL;
+	}
+	int64_t today = fk_today();
+	const char *ds_in = fk_json_str(in, "date");
+	if (ds_in && (fk_date_parse(ds_in, &today) < 0 || today > fk_today() || today < o.start)) {
+		fk_err_invalid(e, "date", "date: a day of the observation, not in the future");
+		return NULL;
+	}
+	int64_t dc = t ? (int64_t)lround(json_number_value(t) * 10.0) : 0, now = (int64_t)time(NULL);
+	bool symptomatic = (t && dc >= FK_FEVER_DC) || sym;
+	fk_val v[] = {
+		{ 'i', .i = obs_id }, { 'i', .i = today },	  { 's', .p = slot }, { t ? 'i' : 'n', .i = dc },
+		{ 'i', .i = sym },    { 's', .p = fk_json_str_or(in, "note") }, { 'i', .i = symptomatic },
+		{ 'i', .i = who->user_id }, { 'i', .i = now },
+	};
+	int rc = fk_db_run_vals(db,
+				"INSERT INTO followups (observation_id, day, slot, temp_dc, symptoms, note, symptomatic,"
+				" user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+				v, 9);
+	if (rc == FK_DB_CONSTRAINT) {
+		fk_err_conflict(e, "slot", "slot: the %s follow-up of today is recorded already", slot);
+		return NULL;
+	}
+	if (rc < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	/* a follow-up entered late (from paper) settles the slot's missed alert */
+	if (fk_db_run(db,
+		      "UPDATE alerts SET state = 'closed', outcome = 'followup_recorded', closed_by = $1, closed_at = $2"
+		      " WHERE observation_id = $3 AND day = $4 AND slot = $5 AND state = 'open'",
+		      "iiiis", who->user_id, now, obs_id, today, slot) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	char obj[48];
+	snprintf(obj, sizeof(obj), "observation:%lld", (long long)obs_id);
+	json_t *d = json_pack("{s:s, s:b}", "slot", slot, "symptomatic", symptomatic);
+	rc = fk_audit_append(db, who, "followup.record", obj, o.grid, d);
+	json_decref(d);
+	if (rc < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	char ds[11];
+	fk_date_format(today, ds);
+	/* symptomatic: the doctor is offered the one-step conversion */
+	return json_pack("{s:I, s:s, s:s, s:b, s:b}", "observation_id", (json_int_t)obs_id, "date", ds, "slot", slot,
+			 "symptomatic", symptomatic, "convert_suggested", symptomatic);
+}
+
+int fk_followup_sweep(fk_db *db, int64_t day, int pm, int64_t *raised)
+{
+	/* Owed: observations still active when the slot ended (an observation
+	 * released since, while the server was down, owed it too), begun by
+	 * that day and entered before the slot ended (a backdated entry owes
+	 * nothing for slots that had passed when it was made), still running
+	 * that day. */
+	int64_t end = fk_local_time(day, pm ? 24 : 12);
+	int rc = fk_db_run(db,
+			   "INSERT INTO alerts (kind, grid, person_id, observation_id, day, slot, reasons, created_at)"
+			   " SELECT 'followup_missed', o.region, o.person_id, o.id, $1, $2, '[\"followup_missed\"]', $3"
+			   " FROM observations o"
+			   " WHERE (o.state = 'active' OR o.closed_at >= $4) AND o.start_day <= $1 AND o.end_day >= $1"
+			   "  AND o.created_at < $4"
+			   "  AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.observation_id = o.id AND f.day = $1"
+			   "   AND f.slot = $2)"
+			   " ON CONFLICT DO NOTHING",
+			   "isii", day, pm ? "pm" : "am", (int64_t)time(NULL), end);
+	if (rc < 0)
+		return -1;
+	if (raised)
+		*raised = fk_db_changes(db);
+	return 0;
+}
+
+/* Ends an active observation as released or converted. */
+static int obs_end(fk_db *db, const fk_actor *who, int64_t id, const obs_row *o, const char *state, fk_err *e)
+{
+	int64_t now = (int64_t)time(NULL);
+	if (fk_db_run(db, "UPDATE observations SET state = $1, closed_by = $2, closed_at = $3 WHERE id = $4", "siii",
+		      state, who->user_id, now, id) < 0 ||
+	    (o->site_id && fk_db_run(db, "UPDATE sites SET occupancy = occupancy - 1 WHERE id = $1", "i", o->site_id) < 0) ||
+	    obs_daily_add(db, o->grid, fk_today(), "ended") < 0)
+		return fk_err_internal(e);
+	return 0;
+}
+
+int fk_observation_close_for_case(fk_db *db, const fk_actor *who, int64_t person_id, int64_t case_id, fk_err *e)
+{
+	int64_t id = 0;
+	if (fk_db_int64(db, &id, "SELECT id FROM observations WHERE person_id = $1 AND state = 'active'", "i",
+			person_id) < 0)
+		return fk_err_internal(e);
+	if (!id)
+		return 0;
+	obs_row o;
+	if (obs_find(db, &fk_actor_cli, id, &o, e) < 0 || obs_end(db, who, id, &o, "converted", e) < 0)
+		return -1;
+	if (fk_db_run(db, "UPDATE observations SET case_id = $1 WHERE id = $2", "ii", case_id, id) < 0)
+		return fk_err_internal(e);
+	return 0;
+}
+
+int fk_observation_resume_for_case(fk_db *db, const fk_actor *who, int64_t case_id, fk_err *e)
+{
+	int64_t id = 0;
+	if (fk_db_int64(db, &id,
+			"SELECT id FROM observations WHERE case_id = $1 AND state = 'converted' AND end_day >= $2"
+			" AND reason = 'contact' ORDER BY id DESC LIMIT 1",
+			"ii", case_id, fk_today()) < 0)
+		return fk_err_internal(e);
+	if (!id)
+		return 0;
+	obs_row o;
+	/* not while another observation of the person runs (a later exposure) */
+	int64_t other = 0;
+	if (obs_find(db, &fk_actor_cli, id, &o, e) < 0 ||
+	    fk_db_int64(db, &other, "SELECT count(*) FROM observations WHERE person_id = $1 AND state = 'active'", "i",
+			o.person_id) < 0)
+		return -1;
+	if (other)
+		return 0;
+	if (fk_db_run(db, "UPDATE observations SET state = 'active', closed_by = NULL, closed_at = NULL WHERE id = $1",
+		      "i", id) < 0 ||
+	    (o.site_id && fk_db_run(db, "UPDATE sites SET occupancy = occupancy + 1 WHERE id = $1", "i", o.site_id) < 0) ||
+	    obs_daily_add(db, o.grid, fk_today(), "started") < 0)
+		return fk_err_internal(e);
+	char obj[48];
+	snprintf(obj, sizeof(obj), "observation:%lld", (long long)id);
+	return fk_audit_append(db, who, "observation.resume", obj, o.grid, NULL) < 0 ? fk_err_internal(e) : 0;
+}
+
+json_t *fk_observation_release(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e)
+{
+	static const fk_field fields[] = { { "note", FK_FT_STRING, false, 0, 500 }, { 0 } };
+	if (fk_fields_check(in, fields, e) < 0)
+		return NULL;
+	obs_row o;
+	if (obs_find(db, who, obs_id, &o, e) < 0)
+		return NULL;
+	int64_t today = fk_today(), n = 0;
+	if (strcmp(o.state, "active") != 0) {
+		fk_err_conflict(e, "observation", "the observation is %s already", o.state);
+		return NULL;
+	}
+	if (today <= o.end) {
+		char d[11];
+		fk_date_format(o.end, d);
+		fk_err_conflict(e, "observation", "the observation runs until %s", d);
+		return NULL;
+	}
+	if (fk_db_int64(db, &n, "SELECT count(*) FROM followups WHERE observation_id = $1 AND symptomatic = 1"
+				" AND day > $2",
+			"ii", obs_id, today - 14) < 0)
+		goto internal;
+	if (n) {
+		fk_err_conflict(e, "observation", "symptoms in the last 14 days: see a doctor, do not release");
+		return NULL;
+	}
+	if (obs_end(db, who, obs_id, &o, "released", e) < 0)
+		return NULL;
+	char obj[48];
+	snprintf(obj, sizeof(obj), "observation:%lld", (long long)obs_id);
+	if (fk_audit_append(db, who, "observation.release", obj, o.grid, NULL) < 0)
+		goto internal;
+	return json_pack("{s:I, s:s}", "id", (json_int_t)obs_id, "state", "released");
+internal:
+	fk_err_internal(e);
+	return NULL;
+}
+
+json_t *fk_observation_convert(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e)
+{
+	static const fk_field fields[] = {
+		{ "reporting_unit", FK_FT_STRING, true, 1, 100 },
+		{ "place", FK_FT_STRING, true, 1, 32 },
+		{ "reason", FK_FT_STRING, false, 0, 200 },
+		{ 0 },
+	};
+	if (fk_fields_check(in, fields, e) < 0)
+		return NULL;
+	obs_row o;
+	if (obs_find(db, who, obs_id, &o, e) < 0)
+		return NULL;
+	if (strcmp(o.state, "active") != 0) {
+		fk_err_conflict(e, "observation", "the observation is %s already", o.state);
+		return NULL;
+	}
+	int64_t onset = 0;
+	int rc = fk_db_int64(db, &onset, "SELECT min(day) FROM followups WHERE observation_id = $1 AND symptomatic = 1",
+			     "i", obs_id);
+	if (rc < 0)
+		goto internal;
+	json_t *c = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s}", "person_id", (json_int_t)o.person_id, "category",
+			      "suspected", "diagnosis_time", (json_int_t)time(NULL), "reporting_unit",
+			      fk_json_str(in, "reporting_unit"), "place", fk_json_str(in, "place"), "reason",
+			      fk_json_str(in, "reason") ? fk_json_str(in, "reason") : "symptoms during medical observation");
+	if (onset > 0) {
+		char d[11];
+		fk_date_format(onset, d);
+		json_object_set_new(c, "onset_date", json_string(d));
+	}
+	/* the new case ends the observation as converted (fk_case_create) */
+	json_t *cs = fk_case_create(db, who, c, e);
+	json_decref(c);
+	return cs;
+internal:
+	fk_err_internal(e);
+	return NULL;
+}
+
+json_t *fk_site_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
+{
+	static const fk_field fields[] = {
+		{ "region", FK_FT_STRING, true, 2, 15 },
+		{ "name", FK_FT_STRING, true, 1, 100 },
+		{ "capacity", FK_FT_INT, true, 1, 100000 },
+		{ 0 },
+	};
+	if (fk_fields_check(in, fields, e) < 0)
+		return NULL;
+	const char *region = fk_json_str(in, "region");
+	json_t *r = fk_region_get(db, who, region, e);
+	if (!r)
+		return NULL;
+	json_decref(r);
+	int64_t id = 0;
+	if (fk_db_int64(db, &id,
+			"INSERT INTO sites (region, name, capacity, occupancy, created_at) VALUES ($1, $2, $3, 0, $4)"
+			" RETURNING id",
+			"ssii", region, fk_json_str(in, "name"), (int64_t)json_integer_value(json_object_get(in, "capacity")),
+			(int64_t)time(NULL)) != FK_ROW)
+		goto internal;
+	char obj[48];
+	snprintf(obj, sizeof(obj), "site:%lld", (long long)id);
+	if (fk_audit_append(db, who, "site.create", obj, region, NULL) < 0)
+		goto internal;
+	return json_pack("{s:I, s:s, s:s, s:O, s:i}", "id", (json_int_t)id, "region", region, "name",
+			 fk_json_str(in, "name"), "capacity", json_object_get(in, "capacity"), "occupancy", 0);
+internal:
+	fk_err_internal(e);
+	return NULL;
+}
+
+json_t *fk_site_list(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e)
+{
+	const char *base = fk_scope_region(who, region, e);
+	if (!base)
+		return NULL;
+	char hi[32];
+	fk_scope_upper(base, hi, sizeof(hi));
+	int64_t after;
+	if (fk_page_int(page, 0, &after, e) < 0)
+		return NULL;
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			"SELECT id, region, name, capacity, occupancy FROM sites WHERE region >= $1 AND region < $2"
+			" AND id > $3 ORDER BY id LIMIT $4",
+			"ssii", base, hi, after, (int64_t)page->limit + 1) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	json_t *out = fk_rows_page(st, page);
+	if (!out)
+		fk_err_internal(e);
+	return out;
+}

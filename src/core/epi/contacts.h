@@ -1,0 +1,90 @@
+/* contacts.h - close contacts, medical observation and follow-ups.
+ *
+ * A close contact is a person exposed to a case (or, from protocol edition
+ * 7, to another close contact), with the setting and the first and last
+ * exposure days.  Recording one starts medical observation at home or in a
+ * centralised site until FK_OBSERVATION_DAYS (14) after the last exposure;
+ * a new exposure of someone already under observation extends it.  Twice a
+ * day (am, pm) a follow-up records temperature and symptoms; a symptomatic
+ * follow-up can be turned into a suspected case in one step; at the end,
+ * those without symptoms are listed for the doctor to release.  A case's
+ * discharge starts 14 days of post-discharge observation the same way.
+ */
+#ifndef FK_CONTACTS_H
+#define FK_CONTACTS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/base/actor.h"
+#include "core/base/rows.h"
+#include "store/db.h"
+#include "util/err.h"
+
+extern int fk_observation_days; /* FK_OBSERVATION_DAYS, default 14 */
+
+/* {source_case_id | source_contact_id, person_id | person: {name, grid,
+ * building?, unit?, room?, address?, sex?, doc_number?, phone?}, setting,
+ * first_exposure, last_exposure, traced_date? (default today: when the contact
+ * was found, the start of observation), mode?: home|centralised, site_id?}.
+ * A person given by fields whose document number is registered already is
+ * linked, not created again.  Returns the contact with its observation and
+ * any warning (an exposure outside the protocol's window is accepted and
+ * said so), or NULL with e set. */
+json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);
+
+/* Contacts of a case (case_id > 0) or in a region, by id. */
+json_t *fk_contact_list(fk_db *db, const fk_actor *who, int64_t case_id, const char *region, const fk_page *page,
+			fk_err *e);
+
+/* Starts (or extends) the observation of a person from start_day until
+ * end_day.  Write transaction; returns its id or -1. */
+int64_t fk_observation_start(fk_db *db, int64_t person_id, const char *grid, const char *reason, int64_t contact_id,
+			     int64_t case_id, const char *mode, int64_t site_id, int64_t start_day, int64_t end_day,
+			     fk_err *e);
+
+json_t *fk_observation_list(fk_db *db, const fk_actor *who, const char *region, const char *state,
+			    const fk_page *page, fk_err *e);
+
+/* The worklist: active observations in scope with the current slot's
+ * follow-up not yet done (due), slots missed since the start, and those
+ * past their end without symptoms (release); pending: only those with
+ * something to do now (due, past their end, or a symptomatic follow-up). */
+json_t *fk_observation_due(fk_db *db, const fk_actor *who, const char *region, bool pending, const fk_page *page,
+			   fk_err *e);
+
+/* {date? (default today; a late entry from paper, within the observation),
+ * slot?: am|pm (default: now's), temperature?, symptoms?, note?}: 409 when
+ * the observation is not active or the slot is recorded already. */
+json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e);
+
+/* Raises a followup_missed alert for each active observation that owed the
+ * follow-up of day's slot (pm: evening, else morning) and has none; slots
+ * already alerted are skipped, so running it again changes nothing.  Write
+ * transaction; the number of new alerts into raised.  Returns 0 or -1.
+ * The server runs it when each slot ends (noon, midnight) and at start. */
+int fk_followup_sweep(fk_db *db, int64_t day, int pm, int64_t *raised);
+
+/* A person who becomes a case leaves observation: their active observation
+ * (if any) ends as converted, linked to case_id.  Write transaction. */
+int fk_observation_close_for_case(fk_db *db, const fk_actor *who, int64_t person_id, int64_t case_id, fk_err *e);
+
+/* The person of case_id was excluded: the observation that became this
+ * case (converted) is active again when its period has not ended.  Write
+ * transaction. */
+int fk_observation_resume_for_case(fk_db *db, const fk_actor *who, int64_t case_id, fk_err *e);
+
+/* Releases an active observation whose period has ended (409 otherwise, or
+ * when a follow-up in the last 14 days had symptoms). */
+json_t *fk_observation_release(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e);
+
+/* Turns the observed person into a suspected case ({reporting_unit, place,
+ * reason}), onset the first symptomatic follow-up's day; the observation
+ * ends as converted.  Returns the case. */
+json_t *fk_observation_convert(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e);
+
+json_t *fk_site_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);
+json_t *fk_site_list(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e);
+
+#endif

@@ -1,0 +1,581 @@
+/* import.c - persons from CSV (see import.h).  Expected load: a district's
+ * registry, up to ~1.2 M rows in one file; per row one insert in the common
+ * case (new person, household already seen on the previous row). */
+#include "core/grid/import.h"
+
+#include <csv.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/base/audit.h"
+#include "core/base/scope.h"
+#include "core/base/region.h"
+#include "core/grid/registry.h"
+#include "util/date.h"
+#include "util/csvlines.h"
+#include "util/text.h"
+
+enum col {
+	C_NAME, C_SEX, C_BIRTH, C_DOCTYPE, C_DOC, C_PHONE, C_GRID, C_BUILDING, C_UNIT, C_ROOM, C_ADDRESS,
+	C_TAGS, C_ORIGIN, C_ARRIVAL, C_HISTORY, C_COUNT
+};
+
+/* Header spellings, Chinese and English, for each column. */
+static const struct {
+	const char *field; /* the person field it fills (for error columns) */
+	const char *names[8];
+} headers[C_COUNT] = {
+	[C_NAME] = { "name", { "姓名", "name", "名字" } },
+	[C_SEX] = { "sex", { "性别", "sex", "gender" } },
+	[C_BIRTH] = { "birth_year", { "出生年份", "出生年", "birth_year" } },
+	[C_DOCTYPE] = { "doc_type", { "证件类型", "doc_type" } },
+	[C_DOC] = { "doc_number", { "身份证号", "身份证号码", "证件号码", "证件号", "id_number", "doc_number", "id_card" } },
+	[C_PHONE] = { "phone", { "手机", "手机号", "手机号码", "联系电话", "电话", "phone", "mobile" } },
+	[C_GRID] = { "grid", { "网格", "网格编码", "网格代码", "grid", "region" } },
+	[C_BUILDING] = { "building", { "楼栋", "楼号", "楼栋号", "building" } },
+	[C_UNIT] = { "unit", { "单元", "单元号", "unit" } },
+	[C_ROOM] = { "room", { "房号", "门牌号", "室号", "room" } },
+	[C_ADDRESS] = { "address", { "地址", "住址", "现住址", "居住地址", "address" } },
+	[C_TAGS] = { "tags", { "标签", "关爱对象", "tags" } },
+	[C_ORIGIN] = { "origin", { "来源地", "从何地来", "origin" } },
+	[C_ARRIVAL] = { "arrival_date", { "抵达日期", "到达日期", "返回日期", "arrival_date" } },
+	[C_HISTORY] = { "history", { "14天内经历", "流行病学史", "history" } },
+};
+
+static const struct {
+	const char *label, *code;
+} value_names[] = {
+	{ "男", "M" }, { "male", "M" }, { "m", "M" }, { "女", "F" }, { "female", "F" }, { "f", "F" },
+	{ "身份证", "id_card" }, { "居民身份证", "id_card" }, { "护照", "passport" }, { "其他", "other" },
+	{ "独居老人", "elderly_alone" }, { "慢性病", "chronic" }, { "孕妇", "pregnant" }, { "残疾人", "disabled" },
+	{ "残疾", "disabled" }, { "来自重点地区", "from_key_area" }, { "重点地区返回", "from_key_area" },
+	{ "接触重点地区人员", "contact_key_area" }, { "接触病例", "contact_case" },
+};
+
+static const char *value_code(const char *v)
+{
+	for (size_t i = 0; i < sizeof(value_names) / sizeof(value_names[0]); i++)
+		if (strcasecmp(value_names[i].label, v) == 0)
+			return value_names[i].code;
+	return v;
+}
+
+typedef struct imp {
+	fk_db *db;
+	const fk_actor *who;
+	const char *default_grid;
+	int colmap[64];           /* file column → enum col, or -1 */
+	char *collabel[64];       /* file column → its header text */
+	int ncols;
+	bool header_done, colmap_has_tags, colmap_has_history;
+	int64_t line;     /* the parser's line */
+	int64_t row_line; /* the line of the row being stored (rejects name it) */
+	/* the current row's cells */
+	char *cell[C_COUNT];
+	int field;
+	/* outcome */
+	int64_t rows, imported, updated, unchanged, rejected, households;
+	json_t *rejects, *ignored;
+	fk_stats_acc *stats;
+	/* caches: last household, last grid checked */
+	char hh_key[600];
+	int64_t hh_id;
+	bool hh_fresh;
+	char grid_ok[16], grid_bad[16];
+	bool fatal;
+	fk_err *e;
+	struct chunk *filling, *ready; /* see pipeline_step */
+} imp;
+
+static void reject(imp *m, int col, const char *reason)
+{
+	m->rejected++;
+	if (json_array_size(m->rejects) >= FK_IMPORT_MAX_REPORTED)
+		return;
+	const char *label = "";
+	for (int i = 0; col >= 0 && i < m->ncols; i++)
+		if (m->colmap[i] == col)
+			label = m->collabel[i];
+	json_array_append_new(m->rejects, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)m->row_line, "column", label,
+						    "reason", reason));
+}
+
+static int col_of_field(const char *field)
+{
+	for (int c = 0; c < C_COUNT; c++)
+		if (strcmp(headers[c].field, field) == 0)
+			return c;
+	return -1;
+}
+
+/* Splits a list cell ("独居老人;慢性病") into a JSON array of codes. */
+static json_t *list_cell(const char *s)
+{
+	json_t *a = json_array();
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", s);
+	/* ASCII separators and the Chinese ones (；，、), the latter as bytes */
+	for (char *p = buf; *p; p++) {
+		if (*p == ';' || *p == ',' || *p == '|' || *p == '/')
+			*p = ' ';
+		else if (!strncmp(p, "；", 3) || !strncmp(p, "，", 3) || !strncmp(p, "、", 3))
+			memset(p, ' ', 3), p += 2;
+	}
+	char *save = NULL;
+	for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		json_array_append_new(a, json_string(value_code(t)));
+	return a;
+}
+
+/* Excel writes dates as 2020/1/23 or 2020.1.23: normalise to 2020-01-23. */
+static void date_cell(const char *s, char out[16])
+{
+	int y, mo, d;
+	char sep1, sep2;
+	if (sscanf(s, "%d%c%d%c%d", &y, &sep1, &mo, &sep2, &d) == 5 && sep1 == sep2 &&
+	    (sep1 == '/' || sep1 == '.' || sep1 == '-'))
+		snprintf(out, 16, "%04d-%02d-%02d", y, mo, d);
+	else
+		snprintf(out, 16, "%.15s", s);
+}
+
+/* The grid of a row: exists, is a grid, in scope (cached by last result). */
+static int check_grid(imp *m, const char *grid)
+{
+	if (strcmp(grid, m->grid_ok) == 0)
+		return 0;
+	if (strcmp(grid, m->grid_bad) == 0)
+		return -1;
+	int64_t n = 0;
+	bool ok = fk_region_level_of(grid) == FK_LEVEL_GRID && fk_scope_contains(m->who->region, grid) &&
+		  fk_db_int64(m->db, &n, "SELECT count(*) FROM regions WHERE code = $1", "s", grid) == FK_ROW && n > 0;
+	snprintf(ok ? m->grid_ok : m->grid_bad, 16, "%s", grid);
+	return ok ? 0 : -1;
+}
+
+/* A row read from the file, prepared away from the database: its checks
+ * that need no lookup, the person object and the sealed personal values.
+ * Rows are prepared a chunk at a time on a second thread while the previous
+ * chunk is stored (fk_person_seal's hashing and encryption, and building
+ * and checking the person object, are a fifth of a bulk load's time). */
+typedef struct prow {
+	int64_t line;
+	char *cell[C_COUNT];
+	bool empty;
+	/* the first failure before the grid check, and the first after it
+	 * (col -1: none), so the reasons come in the order the checks do */
+	int early_col, late_col;
+	char early[200], late[200];
+	const char *grid;
+	json_t *o;           /* the person object; p's strings point into it */
+	fk_person_in p;
+	fk_person_sealed sealed;
+} prow;
+
+#define CHUNK_ROWS 4096
+
+typedef struct chunk {
+	prow rows[CHUNK_ROWS];
+	int n;
+	const imp *m;
+} chunk;
+
+static void prepare_row(const imp *m, prow *r)
+{
+	const char *c[C_COUNT];
+	for (int i = 0; i < C_COUNT; i++)
+		c[i] = r->cell[i] ? r->cell[i] : "";
+	r->early_col = r->late_col = -1;
+	r->empty = true;
+	for (int i = 0; i < C_COUNT; i++)
+		if (*c[i])
+			r->empty = false;
+	if (r->empty)
+		return; /* blank lines at the end of Excel files */
+	if (!*c[C_NAME]) {
+		r->early_col = C_NAME;
+		snprintf(r->early, sizeof(r->early), "name: required");
+		return;
+	}
+	r->grid = *c[C_GRID] ? c[C_GRID] : m->default_grid;
+	if (!r->grid || !*r->grid) {
+		r->early_col = C_GRID;
+		snprintf(r->early, sizeof(r->early), "grid: give a grid column or import with a default grid");
+		return;
+	}
+	if (!*c[C_ADDRESS] && !*c[C_BUILDING] && !*c[C_ROOM]) {
+		r->late_col = C_ADDRESS;
+		snprintf(r->late, sizeof(r->late), "address: give the address, or the building and room");
+		return;
+	}
+	/* The row as the API's person object, so one validator serves both. */
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(c[C_NAME]));
+	if (*c[C_SEX])
+		json_object_set_new(o, "sex", json_string(value_code(c[C_SEX])));
+	if (*c[C_BIRTH]) {
+		char *end;
+		long long y = strtoll(c[C_BIRTH], &end, 10);
+		json_object_set_new(o, "birth_year", *end ? json_string(c[C_BIRTH]) : json_integer(y));
+	}
+	if (*c[C_DOCTYPE])
+		json_object_set_new(o, "doc_type", json_string(value_code(c[C_DOCTYPE])));
+	if (*c[C_DOC])
+		json_object_set_new(o, "doc_number", json_string(c[C_DOC]));
+	if (*c[C_PHONE])
+		json_object_set_new(o, "phone", json_string(c[C_PHONE]));
+	if (m->colmap_has_tags)
+		json_object_set_new(o, "tags", list_cell(c[C_TAGS]));
+	if (m->colmap_has_history)
+		json_object_set_new(o, "history", list_cell(c[C_HISTORY]));
+	if (*c[C_ORIGIN])
+		json_object_set_new(o, "origin", json_string(c[C_ORIGIN]));
+	if (*c[C_ARRIVAL]) {
+		char d[16];
+		date_cell(c[C_ARRIVAL], d);
+		json_object_set_new(o, "arrival_date", json_string(d));
+	}
+	fk_err e = { 0 };
+	if (fk_person_parse(o, false, &r->p, &e) < 0) {
+		r->late_col = col_of_field(e.field);
+		snprintf(r->late, sizeof(r->late), "%s", e.message);
+		json_decref(o);
+		return;
+	}
+	r->o = o;
+	fk_person_seal(&r->p, &r->sealed);
+	r->p.sealed = &r->sealed;
+}
+
+static void *prepare_chunk(void *arg)
+{
+	chunk *k = arg;
+	for (int i = 0; i < k->n; i++)
+		prepare_row(k->m, &k->rows[i]);
+	return NULL;
+}
+
+/* Stores one prepared row, in file order, on the caller's thread. */
+static void store_row(imp *m, prow *r)
+{
+	if (r->empty)
+		return;
+	m->row_line = r->line;
+	m->rows++;
+	const char *c[C_COUNT];
+	for (int i = 0; i < C_COUNT; i++)
+		c[i] = r->cell[i] ? r->cell[i] : "";
+	if (r->early_col >= 0) {
+		reject(m, r->early_col, r->early);
+		return;
+	}
+	const char *grid = r->grid;
+	if (check_grid(m, grid) < 0) {
+		reject(m, C_GRID, "grid: no such grid in your area (a 15-digit grid code)");
+		return;
+	}
+	if (r->late_col >= 0 || !r->o) {
+		reject(m, r->late_col, r->late);
+		return;
+	}
+	fk_person_in p = r->p;
+	fk_err e = { 0 };
+	/* the household: the previous row's, or found or created */
+	char key[600];
+	snprintf(key, sizeof(key), "%s\x1f%s\x1f%s\x1f%s\x1f%s", grid, c[C_BUILDING], c[C_UNIT], c[C_ROOM], c[C_ADDRESS]);
+	bool created = false;
+	if (strcmp(key, m->hh_key) != 0) {
+		int64_t hid = fk_household_ensure(m->db, grid, c[C_BUILDING], c[C_UNIT], c[C_ROOM], c[C_ADDRESS],
+						  &created, &e);
+		if (hid < 0) {
+			m->fatal = true;
+			return;
+		}
+		snprintf(m->hh_key, sizeof(m->hh_key), "%s", key);
+		m->hh_id = hid;
+		m->hh_fresh = created; /* its later rows join a household new to this file */
+	}
+	p.household_id = m->hh_id;
+	p.given |= FK_PF_HOUSEHOLD;
+	p.fresh_household = created || m->hh_fresh;
+	int64_t id;
+	char old_grid[16];
+	int rc = fk_person_upsert(m->db, m->who, &p, grid, &id, old_grid, &e);
+	if (rc < 0) {
+		if (e.status >= 500) {
+			m->fatal = true;
+		} else {
+			reject(m, col_of_field(e.field), e.message);
+			/* a household made only for this row goes again */
+			if (created && fk_db_run(m->db, "DELETE FROM households WHERE id = $1", "i", m->hh_id) < 0)
+				m->fatal = true;
+			if (created)
+				m->hh_key[0] = '\0';
+		}
+		return;
+	}
+	if (created) {
+		m->households++;
+		fk_stats_add(m->stats, grid, 1, 0);
+	}
+	if (rc == FK_UPSERT_CREATED) {
+		m->imported++;
+		fk_stats_add(m->stats, grid, 0, 1);
+	} else if (rc == FK_UPSERT_UPDATED) {
+		m->updated++;
+		if (strcmp(old_grid, grid) != 0) {
+			fk_stats_add(m->stats, old_grid, 0, -1);
+			fk_stats_add(m->stats, grid, 0, 1);
+		}
+	} else {
+		m->unchanged++;
+	}
+}
+
+static void chunk_clear(chunk *k)
+{
+	for (int i = 0; i < k->n; i++) {
+		json_decref(k->rows[i].o);
+		for (int c = 0; c < C_COUNT; c++)
+			free(k->rows[i].cell[c]);
+	}
+	memset(k->rows, 0, sizeof(k->rows[0]) * (size_t)k->n);
+	k->n = 0;
+}
+
+/* The pipeline: the chunk being filled, and the one prepared and waiting to
+ * be stored.  Preparing the new one on a second thread while the waiting
+ * one is stored keeps both cores busy. */
+static void pipeline_step(imp *m, bool last)
+{
+	chunk *fill = m->filling, *ready = m->ready;
+	pthread_t t;
+	bool threaded = fill->n > 0 && pthread_create(&t, NULL, prepare_chunk, fill) == 0;
+	if (!threaded)
+		prepare_chunk(fill);
+	if (ready->n) {
+		for (int i = 0; i < ready->n && !m->fatal; i++)
+			store_row(m, &ready->rows[i]);
+		chunk_clear(ready);
+	}
+	if (threaded)
+		pthread_join(t, NULL);
+	/* the prepared chunk waits for the next step (or is stored now, at the end) */
+	m->filling = ready;
+	m->ready = fill;
+	if (last) {
+		for (int i = 0; i < fill->n && !m->fatal; i++)
+			store_row(m, &fill->rows[i]);
+		chunk_clear(fill);
+	}
+}
+
+static void on_field(void *data, size_t len, void *p)
+{
+	imp *m = p;
+	int f = m->field++;
+	if (!m->header_done) {
+		if (f >= 64)
+			return;
+		char *label = malloc(len + 1);
+		if (!label)
+			abort();
+		memcpy(label, data, len);
+		label[len] = '\0';
+		/* trim spaces Excel users leave in headers */
+		char *b = label;
+		while (*b == ' ')
+			b++;
+		size_t n = strlen(b);
+		while (n && b[n - 1] == ' ')
+			b[--n] = '\0';
+		memmove(label, b, n + 1);
+		m->collabel[f] = label;
+		m->colmap[f] = -1;
+		for (int c = 0; c < C_COUNT && m->colmap[f] < 0; c++)
+			for (int k = 0; k < 8 && headers[c].names[k]; k++)
+				if (strcasecmp(label, headers[c].names[k]) == 0)
+					m->colmap[f] = c;
+		if (m->colmap[f] < 0)
+			json_array_append_new(m->ignored, json_string(label));
+		else if (m->colmap[f] == C_TAGS)
+			m->colmap_has_tags = true;
+		else if (m->colmap[f] == C_HISTORY)
+			m->colmap_has_history = true;
+		m->ncols = f + 1;
+		return;
+	}
+	if (f >= m->ncols || m->colmap[f] < 0)
+		return;
+	char *v = malloc(len + 1);
+	if (!v)
+		abort();
+	memcpy(v, data, len);
+	v[len] = '\0';
+	int c = m->colmap[f];
+	free(m->cell[c]);
+	m->cell[c] = v;
+}
+
+static void on_row(int term, void *p)
+{
+	(void)term;
+	imp *m = p;
+	m->field = 0;
+	if (!m->header_done) {
+		m->header_done = true;
+		return;
+	}
+	if (m->fatal) {
+		for (int i = 0; i < C_COUNT; i++) {
+			free(m->cell[i]);
+			m->cell[i] = NULL;
+		}
+		return;
+	}
+	/* the row's cells go to the chunk being filled */
+	struct chunk *k = m->filling;
+	prow *r = &k->rows[k->n++];
+	r->line = m->line;
+	for (int i = 0; i < C_COUNT; i++) {
+		r->cell[i] = m->cell[i];
+		m->cell[i] = NULL;
+	}
+	if (k->n == CHUNK_ROWS)
+		pipeline_step(m, false);
+}
+
+/* The persons indexes a bulk load does not read (schema/002): for a file
+ * larger than the registry it joins, they are dropped and built again at
+ * the end — a sorted build is several times faster than a million random
+ * inserts.  All inside the caller's one transaction. */
+static const struct {
+	const char *name, *create;
+} bulk_indexes[] = {
+	{ "persons_region", "CREATE INDEX persons_region ON persons (region, id)" },
+	{ "persons_name", "CREATE INDEX persons_name ON persons (name, id)" },
+	{ "persons_doc_sfx", "CREATE INDEX persons_doc_sfx ON persons (doc_sfx)" },
+	{ "persons_phone_sfx", "CREATE INDEX persons_phone_sfx ON persons (phone_sfx)" },
+};
+#define BULK_ROWS 50000
+
+static int bulk_indexes_drop(fk_db *db)
+{
+	char sql[128];
+	for (size_t i = 0; i < sizeof(bulk_indexes) / sizeof(bulk_indexes[0]); i++) {
+		snprintf(sql, sizeof(sql), "DROP INDEX %s", bulk_indexes[i].name);
+		if (fk_db_exec(db, sql) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int bulk_indexes_create(fk_db *db)
+{
+	/* the sorts that build them may use a second core */
+	if (fk_db_exec(db, "PRAGMA threads=2") < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(bulk_indexes) / sizeof(bulk_indexes[0]); i++)
+		if (fk_db_exec(db, bulk_indexes[i].create) < 0)
+			return -1;
+	return fk_db_exec(db, "PRAGMA threads=0");
+}
+
+json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_t len, const char *grid,
+			 fk_err *e)
+{
+	char *text = NULL;
+	size_t tlen = 0;
+	const char *encoding;
+	json_t *out = NULL;
+	if (fk_text_utf8(data, len, &text, &tlen, &encoding, e) < 0)
+		return NULL;
+	if (grid && *grid && fk_region_level_of(grid) != FK_LEVEL_GRID) {
+		free(text);
+		fk_err_invalid(e, "grid", "grid: a 15-digit grid code");
+		return NULL;
+	}
+	imp m = { .db = db, .who = who, .default_grid = grid, .e = e };
+	m.rejects = json_array();
+	m.ignored = json_array();
+	m.stats = fk_stats_new();
+	struct csv_parser p;
+	csv_init(&p, CSV_APPEND_NULL | CSV_STRICT_FINI);
+	/* a big file into a smaller registry: build the read indexes after */
+	int64_t lines = 0, existing = 0;
+	for (size_t i = 0; i < tlen; i++)
+		lines += text[i] == '\n';
+	bool bulk = lines >= BULK_ROWS &&
+		    fk_db_int64(db, &existing, "SELECT count(*) FROM persons", "") == FK_ROW && lines > existing;
+	if (bulk && bulk_indexes_drop(db) < 0) {
+		fk_err_internal(e);
+		goto out;
+	}
+	m.filling = calloc(1, sizeof(*m.filling));
+	m.ready = calloc(1, sizeof(*m.ready));
+	if (!m.filling || !m.ready)
+		abort();
+	m.filling->m = m.ready->m = &m;
+	if (fk_csv_parse_text(&p, text, tlen, &m.line, on_field, on_row, &m) < 0) {
+		fk_err_invalid(e, "file", "line %lld: %s", (long long)m.line, csv_strerror(csv_error(&p)));
+		goto out;
+	}
+	pipeline_step(&m, true); /* the last rows */
+	/* and refresh the planner's statistics, so searches pick the right index */
+	if (bulk && (bulk_indexes_create(db) < 0 || fk_db_exec(db, "ANALYZE persons") < 0)) {
+		fk_err_internal(e);
+		goto out;
+	}
+	if (m.fatal) {
+		fk_err_internal(e);
+		goto out;
+	}
+	if (!m.header_done) {
+		fk_err_invalid(e, "file", "the file is empty");
+		goto out;
+	}
+	bool has_name = false;
+	for (int i = 0; i < m.ncols; i++)
+		has_name |= m.colmap[i] == C_NAME;
+	if (!has_name) {
+		fk_err_invalid(e, "file", "no name column: the first line must be the headers, e.g. 姓名,性别,身份证号,手机,网格,地址");
+		goto out;
+	}
+	int rc = fk_stats_flush(db, m.stats);
+	m.stats = NULL;
+	if (rc < 0) {
+		fk_err_internal(e);
+		goto out;
+	}
+	json_t *d = json_pack("{s:I, s:I, s:I, s:I}", "rows", (json_int_t)m.rows, "imported", (json_int_t)m.imported,
+			      "updated", (json_int_t)m.updated, "rejected", (json_int_t)m.rejected);
+	rc = fk_audit_append(db, who, "person.import", "persons", grid && *grid ? grid : who->region, d);
+	json_decref(d);
+	if (rc < 0) {
+		fk_err_internal(e);
+		goto out;
+	}
+	out = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:O, s:O}", "encoding", encoding, "rows",
+			(json_int_t)m.rows, "imported", (json_int_t)m.imported, "updated", (json_int_t)m.updated,
+			"unchanged", (json_int_t)m.unchanged, "households_created", (json_int_t)m.households,
+			"rejected_count", (json_int_t)m.rejected, "rejected", m.rejects, "ignored_columns", m.ignored);
+out:
+	csv_free(&p);
+	if (m.filling)
+		chunk_clear(m.filling);
+	if (m.ready)
+		chunk_clear(m.ready);
+	free(m.filling);
+	free(m.ready);
+	fk_stats_free(m.stats);
+	for (int i = 0; i < C_COUNT; i++)
+		free(m.cell[i]);
+	for (int i = 0; i < m.ncols; i++)
+		free(m.collabel[i]);
+	json_decref(m.rejects);
+	json_decref(m.ignored);
+	free(text);
+	return out;
+}

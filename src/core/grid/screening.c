@@ -1,0 +1,960 @@
+/* screening.c - screening records, coverage, alerts and zero reports (see
+ * screening.h).  Expected load: batches of up to 1,000 records from grid
+ * workers' phones, ~4 M households a day at city scale; every write updates
+ * the coverage rows of its grid's seven ancestor levels once per batch. */
+#include "core/grid/screening.h"
+
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/base/audit.h"
+#include "core/base/scope.h"
+#include "core/base/fields.h"
+#include "core/base/region.h"
+#include "core/grid/registry.h"
+#include "util/date.h"
+
+const char *const fk_category_names[] = { "confirmed", "suspected", "febrile", "close_contact", NULL };
+static const char *const status_names[] = { "visited", "not_home", "refused", NULL };
+#define BACKDATE_DAYS 14 /* how late an offline phone may deliver a day's records */
+
+static const fk_field record_fields[] = {
+	{ "uuid", FK_FT_STRING, true, 36, 36 },
+	{ "household_id", FK_FT_INT, true, 1, INT64_MAX },
+	{ "date", FK_FT_STRING, false, 10, 10 },
+	{ "status", FK_FT_STRING, true, 1, 16 },
+	{ "recorded_at", FK_FT_INT, false, 0, INT64_MAX },
+	{ "persons", FK_FT_ARRAY, false, 0, 50 },
+	{ 0 },
+};
+
+static const fk_field finding_fields[] = {
+	{ "person_id", FK_FT_INT, true, 1, INT64_MAX },
+	{ "temperature", FK_FT_NUMBER, false },
+	{ "symptoms", FK_FT_ARRAY, false, 0, 5 },
+	{ "history", FK_FT_ARRAY, false, 0, 3 },
+	{ "category", FK_FT_STRING, false, 1, 16 },
+	{ "note", FK_FT_STRING, false, 0, 500 },
+	{ 0 },
+};
+
+static int name_index(const char *const *names, const char *s)
+{
+	for (int i = 0; s && names[i]; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* Prefixes e's field and message with where the error is: "[3]." */
+static int at(fk_err *e, const char *where)
+{
+	char f[sizeof(e->field)], m[sizeof(e->message)];
+	snprintf(f, sizeof(f), "%s%s%s", where, e->field[0] ? "." : "", e->field);
+	snprintf(m, sizeof(m), "%s: %s", where, e->message);
+	snprintf(e->field, sizeof(e->field), "%s", f);
+	snprintf(e->message, sizeof(e->message), "%s", m);
+	return -1;
+}
+
+static bool uuid_ok(const char *u)
+{
+	for (int i = 0; i < 36; i++) {
+		char c = u[i];
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+			return false;
+	}
+	return u[36] == '\0';
+}
+
+/* The record's day: its date, or today. */
+static int record_day(const json_t *rec, int64_t *day)
+{
+	const char *d = fk_json_str(rec, "date");
+	if (!d) {
+		*day = fk_today();
+		return 0;
+	}
+	return fk_date_parse(d, day);
+}
+
+int fk_screening_check(const json_t *records, fk_err *e)
+{
+	if (!json_is_array(records))
+		return fk_err_invalid(e, NULL, "send one record or an array of records");
+	if (json_array_size(records) == 0)
+		return fk_err_invalid(e, NULL, "the batch is empty");
+	if (json_array_size(records) > FK_SCREEN_BATCH_MAX)
+		return fk_err_set(e, 413, "too_large", NULL, "at most %d records in one batch", FK_SCREEN_BATCH_MAX);
+	int64_t today = fk_today();
+	size_t i;
+	json_t *rec;
+	json_array_foreach(records, i, rec) {
+		char where[32];
+		snprintf(where, sizeof(where), "[%zu]", i);
+		if (fk_fields_check(rec, record_fields, e) < 0)
+			return at(e, where);
+		if (!uuid_ok(fk_json_str(rec, "uuid"))) {
+			fk_err_invalid(e, "uuid", "uuid: not a UUID (8-4-4-4-12 hex digits)");
+			return at(e, where);
+		}
+		int64_t day;
+		if (record_day(rec, &day) < 0 || day > today || day < today - BACKDATE_DAYS) {
+			fk_err_invalid(e, "date", "date: a date YYYY-MM-DD from %d days ago to today", BACKDATE_DAYS);
+			return at(e, where);
+		}
+		int status = name_index(status_names, fk_json_str(rec, "status"));
+		if (status < 0) {
+			fk_err_invalid(e, "status", "status: visited, not_home or refused");
+			return at(e, where);
+		}
+		/* the phone's clock orders a day's records: not from the future */
+		json_t *ra = json_object_get(rec, "recorded_at");
+		time_t now = time(NULL);
+		if (ra && (json_integer_value(ra) > (json_int_t)now + 600 ||
+			   json_integer_value(ra) < (json_int_t)now - (BACKDATE_DAYS + 1) * 86400)) {
+			fk_err_invalid(e, "recorded_at", "recorded_at: Unix seconds, not in the future");
+			return at(e, where);
+		}
+		json_t *persons = json_object_get(rec, "persons");
+		if (status != 0 && json_array_size(persons) > 0) {
+			fk_err_invalid(e, "persons", "persons: only for a visited household");
+			return at(e, where);
+		}
+		size_t j;
+		json_t *f;
+		json_array_foreach(persons, j, f) {
+			char pw[64];
+			snprintf(pw, sizeof(pw), "%s.persons[%zu]", where, j);
+			if (fk_fields_check(f, finding_fields, e) < 0)
+				return at(e, pw);
+			json_t *t = json_object_get(f, "temperature");
+			if (t && !json_is_null(t) && (json_number_value(t) < 35.0 || json_number_value(t) > 42.0)) {
+				fk_err_invalid(e, "temperature", "temperature: 35.0 to 42.0 °C");
+				return at(e, pw);
+			}
+			int64_t bits;
+			json_t *s = json_object_get(f, "symptoms");
+			if (s && fk_bits_from_json(s, fk_symptom_names, "symptoms", &bits, e) < 0)
+				return at(e, pw);
+			s = json_object_get(f, "history");
+			if (s && fk_bits_from_json(s, fk_history_names, "history", &bits, e) < 0)
+				return at(e, pw);
+			const char *cat = fk_json_str(f, "category");
+			if (cat && name_index(fk_category_names, cat) < 0) {
+				fk_err_invalid(e, "category", "category: confirmed, suspected, febrile or close_contact");
+				return at(e, pw);
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- storing ---- */
+
+/* Coverage deltas per (region, day) at every level, in a growable hash
+ * table, applied with one upsert per entry. */
+typedef struct cov_delta {
+	char region[16];
+	int64_t day;
+	int64_t n[4]; /* visited, not_home, refused, abnormal */
+	bool used;
+} cov_delta;
+
+struct fk_cov_acc {
+	cov_delta *d;
+	size_t n, cap; /* cap: a power of two */
+};
+
+fk_cov_acc *fk_cov_new(void)
+{
+	fk_cov_acc *a = calloc(1, sizeof(*a));
+	if (!a)
+		abort();
+	return a;
+}
+
+static size_t cov_hash(const char *region, int64_t day)
+{
+	size_t h = (size_t)day * 2654435761u;
+	for (const char *p = region; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+static cov_delta *cov_slot(fk_cov_acc *a, const char *region, int64_t day)
+{
+	if (a->n * 2 >= a->cap) {
+		size_t ncap = a->cap ? a->cap * 2 : 64;
+		cov_delta *nd = calloc(ncap, sizeof(*nd));
+		if (!nd)
+			abort();
+		for (size_t i = 0; i < a->cap; i++) {
+			if (!a->d[i].used)
+				continue;
+			size_t j = cov_hash(a->d[i].region, a->d[i].day) & (ncap - 1);
+			while (nd[j].used)
+				j = (j + 1) & (ncap - 1);
+			nd[j] = a->d[i];
+		}
+		free(a->d);
+		a->d = nd;
+		a->cap = ncap;
+	}
+	size_t j = cov_hash(region, day) & (a->cap - 1);
+	while (a->d[j].used && !(a->d[j].day == day && strcmp(a->d[j].region, region) == 0))
+		j = (j + 1) & (a->cap - 1);
+	cov_delta *d = &a->d[j];
+	if (!d->used) {
+		d->used = true;
+		snprintf(d->region, sizeof(d->region), "%s", region);
+		d->day = day;
+		a->n++;
+	}
+	return d;
+}
+
+void fk_cov_add(fk_cov_acc *a, const char *grid, int64_t day, int status, int64_t sign, bool abnormal)
+{
+	char chain[7][16];
+	int k = fk_region_chain(grid, chain);
+	for (int c = 0; c < k; c++) {
+		cov_delta *d = cov_slot(a, chain[c], day);
+		d->n[status] += sign;
+		if (abnormal)
+			d->n[3] += sign;
+	}
+}
+
+int fk_cov_flush(fk_db *db, fk_cov_acc *a)
+{
+	int rc = 0;
+	for (size_t i = 0; i < a->cap && rc == 0; i++) {
+		cov_delta *d = &a->d[i];
+		if (!d->used || (!d->n[0] && !d->n[1] && !d->n[2] && !d->n[3]))
+			continue;
+		rc = fk_db_run(db,
+			       "INSERT INTO coverage (region, day, visited, not_home, refused, abnormal)"
+			       " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (region, day) DO UPDATE SET"
+			       " visited = coverage.visited + excluded.visited,"
+			       " not_home = coverage.not_home + excluded.not_home,"
+			       " refused = coverage.refused + excluded.refused,"
+			       " abnormal = coverage.abnormal + excluded.abnormal",
+			       "siiiii", d->region, d->day, d->n[0], d->n[1], d->n[2], d->n[3]) < 0
+			     ? -1
+			     : 0;
+	}
+	fk_cov_free(a);
+	return rc;
+}
+
+void fk_cov_free(fk_cov_acc *a)
+{
+	if (a) {
+		free(a->d);
+		free(a);
+	}
+}
+
+static void digest_of(const json_t *rec, unsigned char out[16])
+{
+	char *s = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);
+	crypto_generichash(out, 16, (const unsigned char *)s, strlen(s), NULL, 0);
+	free(s);
+}
+
+/* Stores one finding; returns 1 when abnormal, 0 when not, -1 on error. */
+static int store_finding(fk_db *db, int64_t sid, const char *grid, int64_t day, const json_t *f,
+			 int64_t now, int *alerts)
+{
+	int64_t pid = json_integer_value(json_object_get(f, "person_id"));
+	json_t *t = json_object_get(f, "temperature");
+	bool has_t = t && !json_is_null(t);
+	/* tenths by truncation: a thermometer's 37.29 reads 37.2, below the line */
+	int64_t dc = has_t ? (int64_t)floor(json_number_value(t) * 10.0 + 1e-6) : 0;
+	int64_t sym = 0, hist = 0;
+	fk_err ignore;
+	if (json_object_get(f, "symptoms"))
+		fk_bits_from_json(json_object_get(f, "symptoms"), fk_symptom_names, "symptoms", &sym, &ignore);
+	if (json_object_get(f, "history"))
+		fk_bits_from_json(json_object_get(f, "history"), fk_history_names, "history", &hist, &ignore);
+	const char *cat = fk_json_str(f, "category");
+	json_t *reasons = json_array();
+	if (has_t && dc >= FK_FEVER_DC)
+		json_array_append_new(reasons, json_string("temperature"));
+	for (int i = 0; fk_symptom_names[i]; i++)
+		if (sym & (1 << i))
+			json_array_append_new(reasons, json_string(fk_symptom_names[i]));
+	for (int i = 0; fk_history_names[i]; i++)
+		if (hist & (1 << i))
+			json_array_append_new(reasons, json_string(fk_history_names[i]));
+	if (cat)
+		json_array_append_new(reasons, json_string(cat));
+	bool abnormal = json_array_size(reasons) > 0;
+	fk_val temp = { has_t ? 'i' : 'n', .i = dc };
+	fk_val fv[] = {
+		{ 'i', .i = sid }, { 'i', .i = pid }, temp, { 'i', .i = sym }, { 'i', .i = hist },
+		{ 's', .p = cat }, { 's', .p = fk_json_str_or(f, "note") }, { 'i', .i = abnormal },
+	};
+	int rc = fk_db_run_vals(db,
+				"INSERT INTO findings (screening_id, person_id, temp_dc, symptoms, history, category, note,"
+				" abnormal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+				fv, 8);
+	if (rc < 0) {
+		json_decref(reasons);
+		return -1;
+	}
+	if (abnormal) {
+		char *rs = json_dumps(reasons, JSON_COMPACT);
+		fk_val av[] = {
+			{ 's', .p = grid }, { 'i', .i = pid }, { 'i', .i = sid }, { 'i', .i = day },
+			{ 's', .p = rs },   temp,              { 'i', .i = now },
+		};
+		rc = fk_db_run_vals(db,
+				    "INSERT INTO alerts (grid, person_id, screening_id, day, reasons, temp_dc, created_at)"
+				    " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+				    av, 7);
+		free(rs);
+		(*alerts)++;
+	}
+	json_decref(reasons);
+	return rc < 0 ? -1 : abnormal;
+}
+
+/* The smallest region holding both codes, written into a (in place): the
+ * common prefix cut back to a whole level (15, 12, 9, 6, 4, 2 or 0 digits). */
+static void common_region(char *a, const char *b)
+{
+	static const size_t levels[] = { 15, 12, 9, 6, 4, 2, 0 };
+	size_t i = 0;
+	while (a[i] && a[i] == b[i])
+		i++;
+	for (size_t k = 0; k < sizeof(levels) / sizeof(levels[0]); k++)
+		if (levels[k] <= i) {
+			a[levels[k]] = '\0';
+			return;
+		}
+}
+
+json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records, fk_err *e)
+{
+	fk_cov_acc *acc = fk_cov_new();
+	json_t *results = json_array();
+	int64_t now = (int64_t)time(NULL);
+	int created = 0, replayed = 0;
+	char scope[16] = "";
+	bool first = true;
+	size_t i;
+	json_t *rec;
+	json_array_foreach(records, i, rec) {
+		char where[32];
+		snprintf(where, sizeof(where), "[%zu]", i);
+		const char *uuid = fk_json_str(rec, "uuid");
+		unsigned char dig[16];
+		digest_of(rec, dig);
+		fk_stmt *st;
+		int rc;
+		int64_t hid = json_integer_value(json_object_get(rec, "household_id")), day;
+		record_day(rec, &day);
+		/* The household's grid, its members (every person found must be
+		 * one) and its current record of that day, in one query. */
+		char grid[16] = "";
+		int64_t members[256], prev = 0, prev_at = 0;
+		int nm = 0, prev_status = 0;
+		bool found = false, prev_abn = false;
+		if (fk_db_query(db, &st,
+				"SELECT h.grid, p.id, s.id, s.status, s.abnormal, s.recorded_at FROM households h"
+				" LEFT JOIN persons p ON p.household_id = h.id"
+				" LEFT JOIN screenings s ON s.household_id = h.id AND s.day = $2 AND s.current = 1"
+				" WHERE h.id = $1",
+				"ii", hid, day) < 0)
+			goto internal;
+		while ((rc = fk_stmt_step(st)) == FK_ROW) {
+			if (!found) {
+				snprintf(grid, sizeof(grid), "%s", fk_stmt_text(st, 0));
+				if (!fk_stmt_is_null(st, 2)) {
+					prev = fk_stmt_int64(st, 2);
+					prev_status = name_index(status_names, fk_stmt_text(st, 3));
+					prev_abn = fk_stmt_int64(st, 4) != 0;
+					prev_at = fk_stmt_int64(st, 5);
+				}
+			}
+			found = true;
+			if (!fk_stmt_is_null(st, 1) && nm < 256)
+				members[nm++] = fk_stmt_int64(st, 1);
+		}
+		fk_stmt_done(st);
+		if (rc < 0)
+			goto internal;
+		if (!found || !fk_scope_contains(who->region, grid)) {
+			fk_err_set(e, 404, "not_found", "household_id", "household %lld not found", (long long)hid);
+			at(e, where);
+			goto fail;
+		}
+		json_t *persons = json_object_get(rec, "persons");
+		size_t j;
+		json_t *f;
+		json_array_foreach(persons, j, f) {
+			int64_t pid = json_integer_value(json_object_get(f, "person_id"));
+			int k = 0;
+			while (k < nm && members[k] != pid)
+				k++;
+			if (k == nm) {
+				char pw[64];
+				snprintf(pw, sizeof(pw), "%s.persons[%zu]", where, j);
+				fk_err_invalid(e, "person_id", "person_id: person %lld is not of household %lld",
+					       (long long)pid, (long long)hid);
+				at(e, pw);
+				goto fail;
+			}
+		}
+		int status = name_index(status_names, fk_json_str(rec, "status"));
+		json_t *ra = json_object_get(rec, "recorded_at");
+		int64_t sid = 0;
+		fk_val sv[] = {
+			{ 's', .p = uuid }, { 'b', .p = dig, .n = 16 }, { 'i', .i = hid }, { 's', .p = grid },
+			{ 'i', .i = day }, { 's', .p = status_names[status] }, { 'i', .i = who->user_id },
+			{ 'i', .i = ra ? (int64_t)json_integer_value(ra) : now }, { 'i', .i = now },
+		};
+		if (fk_db_insert_vals(db, &sid,
+				      "INSERT INTO screenings (uuid, digest, household_id, grid, day, status, abnormal,"
+				      " current, user_id, recorded_at, created_at)"
+				      " VALUES ($1, $2, $3, $4, $5, $6, 0, 1, $7, $8, $9) ON CONFLICT (uuid) DO NOTHING",
+				      sv, 9) < 0)
+			goto internal;
+		if (!sid) {
+			/* The UUID is stored already: the same content is a replay,
+			 * answered with the first record; other content a conflict. */
+			if (fk_db_query(db, &st,
+					"SELECT s.id, s.digest, s.abnormal,"
+					" (SELECT count(*) FROM alerts a WHERE a.screening_id = s.id)"
+					" FROM screenings s WHERE s.uuid = $1",
+					"s", uuid) < 0)
+				goto internal;
+			if (fk_stmt_step(st) != FK_ROW) {
+				fk_stmt_done(st);
+				goto internal;
+			}
+			size_t n;
+			const void *d = fk_stmt_blob(st, 1, &n);
+			bool same = n == 16 && memcmp(d, dig, 16) == 0;
+			int64_t id = fk_stmt_int64(st, 0), ab = fk_stmt_int64(st, 2), na = fk_stmt_int64(st, 3);
+			fk_stmt_done(st);
+			if (!same) {
+				fk_err_conflict(e, "uuid", "uuid: already used for a different record");
+				at(e, where);
+				goto fail;
+			}
+			json_array_append_new(results, json_pack("{s:s, s:I, s:s, s:b, s:I}", "uuid", uuid, "id",
+								 (json_int_t)id, "result", "replayed", "abnormal",
+								 (int)ab, "alerts", (json_int_t)na));
+			replayed++;
+			continue;
+		}
+		/* The record made last (by the phone's clock, recorded_at) is the
+		 * household's state that day: a morning "not at home" synced after
+		 * the afternoon's visit stays history. */
+		int64_t rec_at = ra ? (int64_t)json_integer_value(ra) : now;
+		/* (prev: the current record before this one, read with the household) */
+		bool superseded = prev && prev_at > rec_at;
+		if (prev && superseded) {
+			if (fk_db_run(db, "UPDATE screenings SET current = 0 WHERE id = $1", "i", sid) < 0)
+				goto internal;
+		} else if (prev) {
+			if (fk_db_run(db, "UPDATE screenings SET current = 0 WHERE id = $1", "i", prev) < 0)
+				goto internal;
+			fk_cov_add(acc, grid, day, prev_status < 0 ? 0 : prev_status, -1, prev_abn);
+		}
+		int alerts = 0;
+		bool abnormal = false;
+		json_array_foreach(persons, j, f) {
+			int a = store_finding(db, sid, grid, day, f, now, &alerts);
+			if (a < 0)
+				goto internal;
+			abnormal |= a == 1;
+		}
+		if (abnormal && fk_db_run(db, "UPDATE screenings SET abnormal = 1 WHERE id = $1", "i", sid) < 0)
+			goto internal;
+		if (!superseded)
+			fk_cov_add(acc, grid, day, status, +1, abnormal);
+		if (first) {
+			snprintf(scope, sizeof(scope), "%s", grid);
+			first = false;
+		} else {
+			common_region(scope, grid);
+		}
+		json_array_append_new(results, json_pack("{s:s, s:I, s:s, s:b, s:i}", "uuid", uuid, "id", (json_int_t)sid,
+							 "result", "created", "abnormal", abnormal, "alerts", alerts));
+		created++;
+	}
+	int frc = fk_cov_flush(db, acc);
+	acc = NULL;
+	if (frc < 0)
+		goto internal;
+	if (created) {
+		json_t *d = json_pack("{s:i, s:i}", "created", created, "replayed", replayed);
+		int rc = fk_audit_append(db, who, "screening.record", "screenings", scope, d);
+		json_decref(d);
+		if (rc < 0)
+			goto internal;
+	}
+	return results;
+internal:
+	fk_err_internal(e);
+fail:
+	fk_cov_free(acc);
+	json_decref(results);
+	return NULL;
+}
+
+/* ---- coverage ---- */
+
+static const char coverage_cols[] =
+	"SELECT r.code, r.name, r.level, coalesce(s.households, 0) AS households,"
+	" coalesce(s.persons, 0) AS persons, coalesce(c.visited, 0) AS visited,"
+	" coalesce(c.not_home, 0) AS not_home, coalesce(c.refused, 0) AS refused,"
+	" coalesce(s.households, 0) - coalesce(c.visited, 0) - coalesce(c.not_home, 0) - coalesce(c.refused, 0)"
+	" AS unvisited, coalesce(c.abnormal, 0) AS abnormal"
+	" FROM regions r LEFT JOIN region_stats s ON s.region = r.code"
+	" LEFT JOIN coverage c ON c.region = r.code AND c.day = $2";
+
+json_t *fk_coverage_get(fk_db *db, const fk_actor *who, const char *region, int64_t day, fk_err *e)
+{
+	const char *code = fk_scope_region(who, region, e);
+	if (!code)
+		return NULL;
+	char sql[1024];
+	fk_stmt *st;
+	snprintf(sql, sizeof(sql), "%s WHERE r.code = $1", coverage_cols);
+	if (fk_db_query(db, &st, sql, "si", code, day) < 0)
+		goto internal;
+	json_t *self = fk_stmt_step(st) == FK_ROW ? fk_row_json(st) : NULL;
+	fk_stmt_done(st);
+	if (!self) {
+		fk_err_not_found(e, "region %s not found", code);
+		return NULL;
+	}
+	snprintf(sql, sizeof(sql), "%s WHERE r.parent = $1 ORDER BY r.code", coverage_cols);
+	if (fk_db_query(db, &st, sql, "si", code, day) < 0) {
+		json_decref(self);
+		goto internal;
+	}
+	json_t *children = json_array();
+	while (fk_stmt_step(st) == FK_ROW)
+		json_array_append_new(children, fk_row_json(st));
+	fk_stmt_done(st);
+	char d[11];
+	fk_date_format(day, d);
+	return json_pack("{s:s, s:o, s:o}", "date", d, "region", self, "children", children);
+internal:
+	fk_err_internal(e);
+	return NULL;
+}
+
+json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int64_t day, const fk_page *page,
+			 fk_err *e)
+{
+	return fk_household_list(db, who, region, day, page, e);
+}
+
+/* ---- alerts ---- */
+
+static const fk_column alert_cols[] = {
+	{ "id", FK_C_INT },
+	{ "kind", FK_C_TEXT },
+	{ "grid", FK_C_TEXT },
+	{ "grid_name", FK_C_TEXT },
+	{ "community_name", FK_C_TEXT },
+	{ "person_id", FK_C_INT },
+	{ "person_name", FK_C_TEXT },
+	{ "household_id", FK_C_INT },
+	{ "screening_id", FK_C_INT },
+	{ "observation_id", FK_C_INT },
+	{ "date", FK_C_DATE },
+	{ "slot", FK_C_TEXT },
+	{ "reasons", FK_C_JSON },
+	{ "temperature", FK_C_TEMP },
+	{ "state", FK_C_TEXT },
+	{ "outcome", FK_C_TEXT },
+	{ "closed_by", FK_C_TEXT },
+	{ "closed_at", FK_C_INT },
+	{ "created_at", FK_C_INT },
+	{ 0 },
+};
+
+#define ALERT_SELECT                                                                                          \
+	"SELECT a.id, a.kind, a.grid, r.name, c.name, a.person_id, p.name, p.household_id, a.screening_id,"   \
+	" a.observation_id, a.day, a.slot, a.reasons,"                                                         \
+	" a.temp_dc, a.state, a.outcome, u.username, a.closed_at, a.created_at"                               \
+	" FROM alerts a JOIN regions r ON r.code = a.grid LEFT JOIN regions c ON c.code = r.parent"           \
+	" JOIN persons p ON p.id = a.person_id LEFT JOIN users u ON u.id = a.closed_by"
+
+json_t *fk_alert_list(fk_db *db, const fk_actor *who, const fk_alert_filter *f, const fk_page *page, fk_err *e)
+{
+	const char *base = fk_scope_region(who, f->region, e);
+	if (!base)
+		return NULL;
+	const char *state = f->state, *kind = f->kind;
+	if (state && strcmp(state, "open") != 0 && strcmp(state, "closed") != 0) {
+		fk_err_invalid(e, "state", "state: open or closed");
+		return NULL;
+	}
+	if (kind && strcmp(kind, "screening") != 0 && strcmp(kind, "followup_missed") != 0) {
+		fk_err_invalid(e, "kind", "kind: screening or followup_missed");
+		return NULL;
+	}
+	int64_t before;
+	if (fk_page_int(page, INT64_MAX, &before, e) < 0)
+		return NULL;
+	char hi[32];
+	fk_scope_upper(base, hi, sizeof(hi));
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			ALERT_SELECT " WHERE a.grid >= $1 AND a.grid < $2 AND ($3 IS NULL OR a.state = $3) AND a.id < $4"
+			" AND ($6 IS NULL OR a.kind = $6) AND ($7 = 0 OR a.day >= $7) AND ($8 = 0 OR a.day <= $8)"
+			" ORDER BY a.id DESC LIMIT $5",
+			"sssiisii", base, hi, state, before, (int64_t)page->limit + 1, kind, f->from, f->to) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	fk_render rd = { alert_cols, 0, 0 };
+	json_t *out = fk_rows_page_ex(st, page, 1, fk_row_render, &rd);
+	if (!out)
+		fk_err_internal(e);
+	return out;
+}
+
+static json_t *alert_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
+{
+	fk_stmt *st;
+	if (fk_db_query(db, &st, ALERT_SELECT " WHERE a.id = $1", "i", id) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	fk_render rd = { alert_cols, 0, 0 };
+	json_t *o = NULL;
+	if (fk_stmt_step(st) == FK_ROW && fk_scope_contains(who->region, fk_stmt_text(st, 2)))
+		o = fk_row_render(st, &rd);
+	fk_stmt_done(st);
+	if (!o)
+		fk_err_not_found(e, "alert %lld not found", (long long)id);
+	return o;
+}
+
+/* The last two are for missed follow-ups: recorded after all (also set by
+ * itself when the follow-up is entered late), or the person not reached. */
+static const char *const outcome_names[] = { "normal_on_recheck", "referred_to_clinic", "home_isolation",
+					     "centralised_isolation", "reported_as_case", "other",
+					     "followup_recorded", "unreachable", NULL };
+
+json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e)
+{
+	static const fk_field fields[] = {
+		{ "outcome", FK_FT_STRING, true, 1, 32 },
+		{ "note", FK_FT_STRING, false, 0, 500 },
+		{ 0 },
+	};
+	if (fk_fields_check(in, fields, e) < 0)
+		return NULL;
+	const char *outcome = fk_json_str(in, "outcome");
+	if (name_index(outcome_names, outcome) < 0) {
+		fk_err_invalid(e, "outcome",
+			       "outcome: normal_on_recheck, referred_to_clinic, home_isolation, centralised_isolation, "
+			       "reported_as_case, other, followup_recorded or unreachable");
+		return NULL;
+	}
+	json_t *a = alert_get(db, who, id, e);
+	if (!a)
+		return NULL;
+	bool open = strcmp(fk_json_str_or(a, "state"), "open") == 0;
+	char grid[16];
+	snprintf(grid, sizeof(grid), "%s", fk_json_str_or(a, "grid"));
+	json_decref(a);
+	if (!open) {
+		fk_err_conflict(e, "state", "alert %lld is already closed", (long long)id);
+		return NULL;
+	}
+	if (fk_db_run(db, "UPDATE alerts SET state = 'closed', outcome = $1, closed_by = $2, closed_at = $3 WHERE id = $4",
+		      "siii", outcome, who->user_id, (int64_t)time(NULL), id) < 0)
+		goto internal;
+	char obj[48];
+	snprintf(obj, sizeof(obj), "alert:%lld", (long long)id);
+	json_t *d = json_pack("{s:s, s:s}", "outcome", outcome, "note", fk_json_str_or(in, "note"));
+	int rc = fk_audit_append(db, who, "alert.close", obj, grid, d);
+	json_decref(d);
+	if (rc < 0)
+		goto internal;
+	return alert_get(db, who, id, e);
+internal:
+	fk_err_internal(e);
+	return NULL;
+}
+
+/* ---- zero reports ---- */
+
+json_t *fk_report_submit(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
+{
+	static const fk_field fields[] = {
+		{ "grid", FK_FT_STRING, true, 15, 15 },
+		{ "date", FK_FT_STRING, false, 10, 10 },
+		{ "note", FK_FT_STRING, false, 0, 500 },
+		{ "unvisited", FK_FT_ARRAY, false, 0, 5000 },
+		{ 0 },
+	};
+	if (fk_fields_check(in, fields, e) < 0)
+		return NULL;
+	const char *grid = fk_json_str(in, "grid");
+	int64_t day, today = fk_today();
+	if (record_day(in, &day) < 0 || day > today || day < today - BACKDATE_DAYS) {
+		fk_err_invalid(e, "date", "date: a date YYYY-MM-DD from %d days ago to today", BACKDATE_DAYS);
+		return NULL;
+	}
+	int64_t n = 0;
+	if (fk_region_level_of(grid) != FK_LEVEL_GRID) {
+		fk_err_invalid(e, "grid", "grid: a 15-digit grid code");
+		return NULL;
+	}
+	if (!fk_scope_contains(who->region, grid) ||
+	    fk_db_int64(db, &n, "SELECT count(*) FROM regions WHERE code = $1", "s", grid) < 0 || n == 0) {
+		fk_err_not_found(e, "grid %s not found", grid);
+		return NULL;
+	}
+	/* The reasons given, by household. */
+	json_t *given = json_object_get(in, "unvisited");
+	size_t i;
+	json_t *u;
+	json_array_foreach(given, i, u) {
+		char w[32];
+		snprintf(w, sizeof(w), "unvisited[%zu]", i);
+		json_t *h = json_object_get(u, "household_id");
+		const char *reason = fk_json_str(u, "reason");
+		if (!json_is_integer(h) || !reason || fk_utf8_len(reason) < 2 || fk_utf8_len(reason) > 200 ||
+		    json_object_size(u) != 2) {
+			fk_err_invalid(e, w, "%s: {\"household_id\": N, \"reason\": \"2 to 200 characters\"}", w);
+			return NULL;
+		}
+	}
+	/* Households with no record that day, each needing a reason. */
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			"SELECT h.id FROM households h WHERE h.grid = $1"
+			" AND NOT EXISTS (SELECT 1 FROM screenings s WHERE s.household_id = h.id AND s.day = $2)"
+			" ORDER BY h.id",
+			"si", grid, day) < 0)
+		goto internal;
+	int missing = 0;
+	char first[128] = "";
+	size_t flen = 0;
+	json_t *unvisited = json_array();
+	while (fk_stmt_step(st) == FK_ROW) {
+		int64_t hid = fk_stmt_int64(st, 0);
+		const char *reason = NULL;
+		json_array_foreach(given, i, u)
+			if (json_integer_value(json_object_get(u, "household_id")) == hid)
+				reason = fk_json_str(u, "reason");
+		if (reason) {
+			json_array_append_new(unvisited, json_pack("{s:I, s:s}", "household_id", (json_int_t)hid,
+								   "reason", reason));
+		} else {
+			if (missing < 5 && flen < sizeof(first) - 24)
+				flen += (size_t)snprintf(first + flen, sizeof(first) - flen, "%s%lld", missing ? ", " : "",
+							 (long long)hid);
+			missing++;
+		}
+	}
+	fk_stmt_done(st);
+	if (missing) {
+		json_decref(unvisited);
+		fk_err_conflict(e, "unvisited",
+				"%d household(s) not yet visited: visit them or give a reason for each (first: %s)",
+				missing, first);
+		return NULL;
+	}
+	int64_t abnormal = 0;
+	if (fk_db_int64(db, &abnormal, "SELECT abnormal FROM coverage WHERE region = $1 AND day = $2", "si", grid,
+			day) < 0) {
+		json_decref(unvisited);
+		goto internal;
+	}
+	char *uj = json_dumps(unvisited, JSON_COMPACT);
+	json_decref(unvisited);
+	int64_t now = (int64_t)time(NULL);
+	int rc = fk_db_run(db,
+			   "INSERT INTO daily_reports (grid, day, user_id, abnormal, note, unvisited, created_at)"
+			   " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (grid, day) DO UPDATE SET"
+			   " user_id = excluded.user_id, abnormal = excluded.abnormal, note = excluded.note,"
+			   " unvisited = excluded.unvisited, created_at = excluded.created_at",
+			   "siiissi", grid, day, who->user_id, abnormal, fk_json_str_or(in, "note"), uj, now);
+	free(uj);
+	if (rc < 0)
+		goto internal;
+	char d[11], obj[48];
+	fk_date_format(day, d);
+	snprintf(obj, sizeof(obj), "report:%s:%s", grid, d);
+	json_t *det = json_pack("{s:I}", "abnormal", (json_int_t)abnormal);
+	rc = fk_audit_append(db, who, "report.submit", obj, grid, det);
+	json_decref(det);
+	if (rc < 0)
+		goto internal;
+	return json_pack("{s:s, s:s, s:I, s:b, s:I}", "grid", grid, "date", d, "abnormal", (json_int_t)abnormal,
+			 "nothing_abnormal", abnormal == 0, "reported_at", (json_int_t)now);
+internal:
+	fk_err_internal(e);
+	return NULL;
+}
+
+json_t *fk_report_list(fk_db *db, const fk_actor *who, const char *region, int64_t day, bool missing_only,
+		       int hour, const fk_page *page, fk_err *e)
+{
+	const char *base = fk_scope_region(who, region, e);
+	if (!base)
+		return NULL;
+	char hi[32];
+	fk_scope_upper(base, hi, sizeof(hi));
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			"SELECT r.code AS grid, r.name, c.name AS community_name, d.created_at AS reported_at,"
+			" u.username AS reported_by, d.abnormal, d.note FROM regions r"
+			" LEFT JOIN regions c ON c.code = r.parent"
+			" LEFT JOIN daily_reports d ON d.grid = r.code AND d.day = $3"
+			" LEFT JOIN users u ON u.id = d.user_id"
+			" WHERE r.level = 6 AND r.code >= $1 AND r.code < $2 AND r.code > $4"
+			" AND ($5 = 0 OR d.grid IS NULL) ORDER BY r.code LIMIT $6",
+			"ssisii", base, hi, day, page->after ? page->after : "", (int64_t)missing_only,
+			(int64_t)page->limit + 1) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	json_t *out = fk_rows_page(st, page);
+	if (!out) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	/* late: no report, and the day is past, or today past the deadline */
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	int64_t today = fk_today();
+	bool overdue = day < today || (day == today && tm.tm_hour >= hour);
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(out, "items"), i, it) {
+		bool reported = !json_is_null(json_object_get(it, "reported_at"));
+		json_object_set_new(it, "reported", json_boolean(reported));
+		json_object_set_new(it, "late", json_boolean(!reported && overdue));
+	}
+	return out;
+}
+
+/* ---- the grid worker's day ---- */
+
+/* Appends each row of st (its first column a household id; the rest
+ * rendered by rd) to the array field of that household in by_id, then
+ * finishes st. */
+static void attach_rows(fk_stmt *st, json_t *by_id, const char *field, fk_render *rd)
+{
+	while (fk_stmt_step(st) == FK_ROW) {
+		char key[24];
+		snprintf(key, sizeof(key), "%lld", (long long)fk_stmt_int64(st, 0));
+		json_t *h = json_object_get(by_id, key);
+		if (h)
+			json_array_append_new(json_object_get(h, field), fk_row_render(st, rd));
+	}
+	fk_stmt_done(st);
+}
+
+json_t *fk_screening_worklist(fk_db *db, const fk_actor *who, const char *grid, int64_t day, fk_err *e)
+{
+	int64_t n = 0;
+	if (!grid || fk_region_level_of(grid) != FK_LEVEL_GRID) {
+		fk_err_invalid(e, "grid", "grid: a 15-digit grid code");
+		return NULL;
+	}
+	if (!fk_scope_contains(who->region, grid) ||
+	    fk_db_int64(db, &n, "SELECT count(*) FROM households WHERE grid = $1", "s", grid) < 0) {
+		fk_err_not_found(e, "grid %s not found", grid);
+		return NULL;
+	}
+	if (n > FK_WORKLIST_MAX) {
+		fk_err_invalid(e, "grid", "grid: %lld households, more than one worklist holds (%d): split the grid",
+			       (long long)n, FK_WORKLIST_MAX);
+		return NULL;
+	}
+	json_t *g = fk_region_get(db, who, grid, e);
+	if (!g)
+		return NULL;
+	fk_stmt *st;
+	json_t *items = json_array(), *by_id = json_object();
+	if (fk_db_query(db, &st,
+			"SELECT h.id, h.building, h.unit, h.room, h.address, s.status, s.abnormal, s.uuid"
+			" FROM households h LEFT JOIN screenings s ON s.household_id = h.id AND s.day = $2 AND s.current = 1"
+			" WHERE h.grid = $1 ORDER BY h.building, h.unit, h.room, h.id",
+			"si", grid, day) < 0)
+		goto internal;
+	int64_t counts[4] = { 0 }; /* visited, not_home, refused, abnormal */
+	while (fk_stmt_step(st) == FK_ROW) {
+		json_t *h = fk_row_json(st);
+		json_object_set_new(h, "abnormal", json_boolean(fk_stmt_int64(st, 6) != 0));
+		json_object_set_new(h, "members", json_array());
+		json_object_set_new(h, "findings", json_array());
+		int k = name_index(status_names, fk_stmt_text(st, 5));
+		if (k >= 0)
+			counts[k]++;
+		if (fk_stmt_int64(st, 6))
+			counts[3]++;
+		char key[24];
+		snprintf(key, sizeof(key), "%lld", (long long)fk_stmt_int64(st, 0));
+		json_object_set(by_id, key, h);
+		json_array_append_new(items, h);
+	}
+	fk_stmt_done(st);
+	if (fk_db_query(db, &st,
+			"SELECT household_id, id, name, sex, birth_year, tags FROM persons WHERE region = $1"
+			" ORDER BY household_id, id",
+			"s", grid) < 0)
+		goto internal;
+	static const fk_column member_cols[] = {
+		{ "id", FK_C_INT }, { "name", FK_C_TEXT }, { "sex", FK_C_TEXT },
+		{ "birth_year", FK_C_INT }, { "tags", FK_C_BITS, fk_tag_names }, { 0 },
+	};
+	fk_render rd = { member_cols, 1, 0 };
+	attach_rows(st, by_id, "members", &rd);
+	/* What the current records found, for the whole grid in one query: by
+	 * the household's grid, as the list above (a household moved since
+	 * keeps its record), through households_grid and screenings_household. */
+	if (fk_db_query(db, &st,
+			"SELECT h.id, f.person_id, f.temp_dc, f.symptoms, f.history, f.category, f.abnormal, f.note"
+			" FROM households h"
+			" JOIN screenings s ON s.household_id = h.id AND s.day = $2 AND s.current = 1"
+			" JOIN findings f ON f.screening_id = s.id"
+			" WHERE h.grid = $1 ORDER BY h.id, f.person_id",
+			"si", grid, day) < 0)
+		goto internal;
+	static const fk_column finding_cols[] = {
+		{ "person_id", FK_C_INT }, { "temperature", FK_C_TEMP },
+		{ "symptoms", FK_C_BITS, fk_symptom_names }, { "history", FK_C_BITS, fk_history_names },
+		{ "category", FK_C_TEXT }, { "abnormal", FK_C_BOOL }, { "note", FK_C_TEXT }, { 0 },
+	};
+	fk_render fr = { finding_cols, 1, 0 };
+	attach_rows(st, by_id, "findings", &fr);
+	json_decref(by_id);
+	char d[11];
+	fk_date_format(day, d);
+	int64_t total = (int64_t)json_array_size(items);
+	return json_pack("{s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:n}", "date", d, "grid", g, "counts",
+			 "households", (json_int_t)total, "visited", (json_int_t)counts[0], "not_home",
+			 (json_int_t)counts[1], "refused", (json_int_t)counts[2], "unvisited",
+			 (json_int_t)(total - counts[0] - counts[1] - counts[2]), "abnormal", (json_int_t)counts[3], "items",
+			 items, "next");
+internal:
+	json_decref(items);
+	json_decref(by_id);
+	json_decref(g);
+	fk_err_internal(e);
+	return NULL;
+}

@@ -1,0 +1,92 @@
+/* screening.h - daily household screening (网格化巡查), alerts, zero
+ * reports (零报告) and coverage.
+ *
+ * A screening record says what a grid worker found at one household on one
+ * day: visited / not at home / refused, and for each person present their
+ * temperature, symptoms, 14-day history and four-category mark.  Records
+ * carry a client-generated UUID: sending the same UUID again is answered
+ * with the first record and stores nothing; the same UUID with different
+ * content is a conflict.  A later record for the same household and day
+ * replaces the earlier one in the counts (a second visit after "not at home").
+ * Coverage per region and day is kept in the same transaction as the
+ * records, at every level from grid to country, so reading it costs one
+ * row per region shown.
+ */
+#ifndef FK_SCREENING_H
+#define FK_SCREENING_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/base/actor.h"
+#include "core/base/rows.h"
+#include "store/db.h"
+#include "util/err.h"
+
+#define FK_SCREEN_BATCH_MAX 1000
+#define FK_FEVER_DC 373 /* 37.3 °C: abnormal from here up */
+
+extern const char *const fk_category_names[]; /* confirmed, suspected, febrile, close_contact */
+
+/* Validates a batch (an array of records) without touching the database:
+ * types, ranges, enumerations.  Errors name the record's index, e.g.
+ * field "[3].persons[0].temperature".  Returns 0 or -1. */
+int fk_screening_check(const json_t *records, fk_err *e);
+
+/* Stores a checked batch in the current write transaction.  On success
+ * returns an array with one result per record ({uuid, id, created|replayed,
+ * abnormal, alerts}).  Any failure (404 household out of scope, 409 UUID
+ * reused with other content, a person not of the household) returns NULL
+ * with e naming the index; the caller rolls the whole batch back. */
+json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records, fk_err *e);
+
+/* Coverage deltas gathered over many records, applied at every level by
+ * one upsert per (region, day) (fk_cov_flush frees the accumulator).
+ * status: 0 visited, 1 not_home, 2 refused; sign +1 adds, -1 removes. */
+typedef struct fk_cov_acc fk_cov_acc;
+fk_cov_acc *fk_cov_new(void);
+void fk_cov_add(fk_cov_acc *a, const char *grid, int64_t day, int status, int64_t sign, bool abnormal);
+int fk_cov_flush(fk_db *db, fk_cov_acc *a);
+void fk_cov_free(fk_cov_acc *a);
+
+/* Coverage of region and each child on day: households, persons, visited,
+ * not_home, refused, unvisited, abnormal. */
+json_t *fk_coverage_get(fk_db *db, const fk_actor *who, const char *region, int64_t day, fk_err *e);
+
+/* Households of a grid (or any region) with no record on day, by id. */
+json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int64_t day, const fk_page *page,
+			 fk_err *e);
+
+/* Which alerts: under region (NULL: the caller's scope), state "open" or
+ * "closed", kind "screening" (abnormal findings) or "followup_missed"
+ * (NULL: any), and the days from..to (0: unbounded). */
+typedef struct fk_alert_filter {
+	const char *region, *state, *kind;
+	int64_t from, to;
+} fk_alert_filter;
+
+/* Alerts in scope matching f, newest first. */
+json_t *fk_alert_list(fk_db *db, const fk_actor *who, const fk_alert_filter *f, const fk_page *page, fk_err *e);
+/* Closes an open alert with an outcome; 409 when already closed. */
+json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e);
+
+/* The day's report for a grid: refused (409 naming "unvisited") while
+ * households remain without a record, unless each is given a reason.
+ * A second report for the same day replaces the first. */
+json_t *fk_report_submit(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);
+
+/* Grids under region (in scope) with their report state on day; late is
+ * set for grids without a report once the local time is past hour on that
+ * day.  missing_only lists only grids without a report. */
+json_t *fk_report_list(fk_db *db, const fk_actor *who, const char *region, int64_t day, bool missing_only,
+		       int hour, const fk_page *page, fk_err *e);
+
+/* A grid's day for its grid worker: every household (by building, unit,
+ * room) with its members, its current record that day and that record's
+ * findings per person (none before a visit), and the counts.
+ * One answer, not pages: a grid holds at most FK_WORKLIST_MAX households. */
+#define FK_WORKLIST_MAX 5000
+json_t *fk_screening_worklist(fk_db *db, const fk_actor *who, const char *grid, int64_t day, fk_err *e);
+
+#endif
