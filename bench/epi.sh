@@ -29,7 +29,7 @@ bench_init epi
 
 # 1. the epidemic, on the project's own objects (make all built them)
 cc -std=c17 -D_GNU_SOURCE -O2 -Isrc -I"$B" -pthread -o "$TMP/gen_epi" bench/gen_epi.c \
-	$(ls "$B"/*/*.o | grep -v '/main\.o$') "$B/schema.o" \
+	$(ls "$B"/*/*.o "$B"/*/*/*.o | grep -v '/main\.o$') "$B/schema.o" \
 	$(pkg-config --cflags --libs libmicrohttpd jansson sqlite3 libsodium gsl) -lcsv -lm
 DISTRICT=$(sh bench/district.sh)
 EPI="${DISTRICT%.db}-epi-$CASES-$CONTACTS-$(date +%F).db"
