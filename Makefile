@@ -26,11 +26,16 @@ UNIT_SRC := $(wildcard tests/unit/*/*.c tests/unit/*/*/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 VENDOR   := web/vendor/echarts.min.js
 
-.PHONY: all deps run check test unit api e2e asan bench fuzz clean format
+.PHONY: all deps deps-run run check test unit api e2e asan bench fuzz clean format
 all: $(BUILD)/fangkong $(VENDOR)
 
+NPROC    := $(shell nproc 2>/dev/null || echo 2)
+
 deps:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh check
+
+deps-run:
+	@sh scripts/deps.sh run
 
 $(BUILD)/fangkong: $(BUILD)/main.o $(LIBOBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -59,21 +64,17 @@ web/vendor/echarts.min.js: node_modules/.fk-stamp
 	cp node_modules/echarts/dist/echarts.min.js $@
 
 node_modules/.fk-stamp: package.json
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh run
 
 -include $(OBJ:.o=.d)
 
 # ---- running ----
+# Builds (in parallel), makes the demo database once, serves it with the
+# request log in var/fangkong.log, and prints the logins last (scripts/run.sh).
 DEMO_DB ?= var/demo.db
-run: deps all
-	@mkdir -p $(dir $(DEMO_DB))
-	@if [ ! -f $(DEMO_DB) ]; then \
-		$(BUILD)/fangkong demo --db $(DEMO_DB) > var/demo-logins.txt.tmp && \
-		mv var/demo-logins.txt.tmp var/demo-logins.txt; fi
-	@cat var/demo-logins.txt
-	@echo
-	@echo "open http://$${FK_LISTEN:-127.0.0.1:8080}/ and sign in with one of the logins above (Ctrl-C stops)"
-	$(BUILD)/fangkong serve --db $(DEMO_DB) --listen $${FK_LISTEN:-127.0.0.1:8080}
+run: deps-run
+	@$(MAKE) --no-print-directory -j$(NPROC) all
+	@DEMO_DB=$(DEMO_DB) FK_BIN=$(BUILD)/fangkong sh scripts/run.sh
 
 # ---- tests ----
 unit: $(UNIT_BIN)
@@ -86,10 +87,12 @@ e2e: all
 	FK_BIN=$(CURDIR)/$(BUILD)/fangkong node --test --test-concurrency=1 tests/e2e/
 
 asan:
+	$(MAKE) -j$(NPROC) MODE=asan all
 	$(MAKE) MODE=asan unit api
 
 check: deps
-	$(MAKE) all unit api e2e
+	$(MAKE) -j$(NPROC) all $(UNIT_BIN)
+	$(MAKE) unit api e2e
 	$(MAKE) asan
 	@echo "make check: all suites passed"
 

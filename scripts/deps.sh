@@ -1,13 +1,20 @@
 #!/bin/sh
-# Installs what fangkong needs to build, run and test, when it is missing:
-# Debian packages (as root, through apt) and the npm packages in package.json.
-# Safe to run again; it does nothing when everything is present.
+# Installs what fangkong needs, when it is missing: Debian packages (as root,
+# through apt) and the npm packages in package.json.  Safe to run again; it
+# does nothing when everything is present.
+#   sh scripts/deps.sh run     what building and running need (`make run`)
+#   sh scripts/deps.sh [check] that, plus the test and benchmark tools
+#                              (`make check`, `make bench`, `make fuzz`)
 set -eu
 cd "$(dirname "$0")/.."
+MODE=${1:-check}
 
-DEBS="build-essential pkg-config clang libclang-rt-14-dev
-libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev libcsv-dev libgsl-dev
-nodejs npm chromium fonts-noto-cjk wrk nginx-light ca-certificates tzdata"
+DEBS="build-essential pkg-config
+libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcsv-dev libgsl-dev
+nodejs npm ca-certificates tzdata"
+if [ "$MODE" != run ]; then
+	DEBS="$DEBS clang libclang-rt-14-dev libcmocka-dev chromium fonts-noto-cjk wrk nginx-light"
+fi
 
 missing=""
 for p in $DEBS; do
@@ -29,13 +36,22 @@ if [ -n "$missing" ]; then
 fi
 
 # npm packages, pinned by package-lock.json; reinstalled when the lock changes.
-if [ ! -f node_modules/.fk-stamp ] || [ package-lock.json -nt node_modules/.fk-stamp ] ||
-   [ package.json -nt node_modules/.fk-stamp ]; then
-	echo "deps: installing npm packages"
+# Running needs the dependencies (ECharts, the division tables); the tests
+# also need the devDependencies (playwright-core).
+stamp=node_modules/.fk-stamp
+npm_flags="--no-audit --no-fund --loglevel=error"
+if [ "$MODE" = run ]; then
+	npm_flags="$npm_flags --omit=dev"
+else
+	stamp=node_modules/.fk-stamp-dev
+fi
+if [ ! -f $stamp ] || [ package-lock.json -nt $stamp ] || [ package.json -nt $stamp ]; then
+	echo "deps: installing npm packages${MODE:+ ($MODE)}"
 	if [ -f package-lock.json ]; then
-		npm ci --no-audit --no-fund --loglevel=error
+		npm ci $npm_flags
 	else
-		npm install --no-audit --no-fund --loglevel=error
+		npm install $npm_flags
 	fi
 	touch node_modules/.fk-stamp
+	[ "$MODE" = run ] || touch node_modules/.fk-stamp-dev
 fi

@@ -105,6 +105,29 @@ static int make_grids(fk_db *db, char first_grid[32])
 	return grids;
 }
 
+/* A region as people read it: its ancestors below the city, then its own
+ * name ("武昌区 · 积玉桥街道 · 某社区"); the code when it cannot be read. */
+static void region_label(fk_db *db, const char *code, char *out, size_t n)
+{
+	fk_err e = { 0 };
+	json_t *r = fk_region_get(db, &fk_actor_cli, code, &e);
+	snprintf(out, n, "%s", code);
+	if (!r)
+		return;
+	size_t len = 0;
+	out[0] = '\0';
+	size_t i;
+	json_t *a;
+	json_array_foreach(json_object_get(r, "path"), i, a) {
+		const char *c = json_string_value(json_object_get(a, "code"));
+		if (c && fk_region_level_of(c) >= FK_LEVEL_COUNTY && len < n)
+			len += (size_t)snprintf(out + len, n - len, "%s · ", json_string_value(json_object_get(a, "name")));
+	}
+	if (len < n)
+		snprintf(out + len, n - len, "%s", json_string_value(json_object_get(r, "name")));
+	json_decref(r);
+}
+
 static void make_password(char *out, size_t n)
 {
 	static const char alpha[] = "abcdefghjkmnpqrstuvwxyz23456789";
@@ -242,9 +265,13 @@ int cmd_demo(int argc, char **argv)
 	printf("outbreak: %lld cases, %lld excluded suspects, %lld close contacts, %lld follow-ups, %lld missed\n\n",
 	       (long long)oc.cases, (long long)oc.excluded, (long long)oc.contacts, (long long)oc.followups,
 	       (long long)oc.missed);
-	printf("%-12s %-14s %-16s %s\n", "USERNAME", "PASSWORD", "REGION", "ROLE");
-	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++)
-		printf("%-12s %-14s %-16s %s\n", users[i].user, passwords[i], users[i].region, users[i].role);
+	printf("%-12s %-14s %-16s %-12s %s\n", "USERNAME", "PASSWORD", "REGION", "ROLE", "REGION NAME");
+	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+		char name[256];
+		region_label(db, users[i].region, name, sizeof(name));
+		printf("%-12s %-14s %-16s %-12s %s\n", users[i].user, passwords[i], users[i].region, users[i].role,
+		       name);
+	}
 	rc = 0;
 	goto out;
 rollback:

@@ -32,7 +32,7 @@ export function cli(args, { input, env } = {}) {
 export function parseLogins(stdout) {
   const logins = {};
   for (const line of stdout.split('\n')) {
-    const m = line.match(/^(\S+)\s+(demo-\S+)\s+(\d+)\s+(\S+)$/);
+    const m = line.match(/^(\S+)\s+(demo-\S+)\s+(\d+)\s+(\S+)(?:\s+.*)?$/);
     if (m) logins[m[1]] = { password: m[2], region: m[3], role: m[4] };
   }
   return logins;
