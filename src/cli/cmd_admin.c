@@ -1,6 +1,7 @@
 /* cmd_admin.c - `fangkong init`, `user`, `regions import`, `audit verify`,
  * `routes`: the administration subcommands. */
 #include <getopt.h>
+#include <jansson.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -246,12 +247,38 @@ int cmd_audit(int argc, char **argv)
 	return 0;
 }
 
-static const char routes_usage[] = "usage: fangkong routes\n\nLists the API's routes: method, path, permission.\n";
+static const char routes_usage[] =
+	"usage: fangkong routes [--json]\n\nLists the API's routes: method, path, permission.\n"
+	"  --json  one JSON array: {method, path, permission, params (the path's {names}),\n"
+	"          body (takes a JSON body or a file), summary} per route\n";
+
+/* The route table as JSON, for tests and tools that walk the API. */
+static int routes_json(void)
+{
+	json_t *all = json_array();
+	for (size_t i = 0; i < fk_routes_count; i++) {
+		const fk_route *rt = &fk_routes[i];
+		json_t *params = json_array();
+		for (const char *p = strchr(rt->pattern, '{'); p; p = strchr(p + 1, '{')) {
+			const char *end = strchr(p, '}');
+			if (end)
+				json_array_append_new(params, json_stringn(p + 1, (size_t)(end - p - 1)));
+		}
+		json_array_append_new(all, json_pack("{s:s, s:s, s:s, s:o, s:b, s:s}", "method", rt->method, "path",
+						     rt->pattern, "permission", fk_perm_name(rt->perm), "params",
+						     params, "body", rt->flags != 0, "summary", rt->summary));
+	}
+	int rc = json_dumpf(all, stdout, JSON_INDENT(1)) == 0 && puts("") >= 0 ? 0 : 1;
+	json_decref(all);
+	return rc;
+}
 
 int cmd_routes(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv, routes_usage))
 		return 0;
+	if (argc == 2 && strcmp(argv[1], "--json") == 0)
+		return routes_json();
 	if (argc != 1) {
 		fputs(routes_usage, stderr);
 		return 2;

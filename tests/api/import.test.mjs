@@ -69,7 +69,7 @@ const REJECTED = [
   { line: 10, column: '标签', reason: /tags\[0\]: one of/ },
   { line: 11, column: '性别', reason: /sex: does not match the ID number/ },
   { line: 12, column: '抵达日期', reason: /arrival_date/ },
-  { line: 13, column: '身份证号', reason: /already registered in another area/ },
+  { line: 13, column: '身份证号', reason: /^doc_number: already registered to another person$/ },
   { line: 14, column: '14天内经历', reason: /history\[0\]: one of/ },
 ];
 function assertRejected(got, want = REJECTED) {

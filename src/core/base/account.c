@@ -12,6 +12,7 @@
 
 #include "core/base/audit.h"
 #include "core/base/fields.h"
+#include "core/base/region.h"
 
 fk_account_limits fk_account_config = {
 	.session_ttl = 12 * 3600,
@@ -87,13 +88,12 @@ int fk_user_add(fk_db *db, const fk_actor *who, const char *username, const char
 	fk_role r = fk_role_parse(role);
 	if (r == FK_ROLE_NONE)
 		return fk_err_invalid(e, "role", "role: one of %s", fk_role_names());
-	if (!region || !fk_scope_contains(who->region, region))
-		return fk_err_not_found(e, "region %s not found", region ? region : "");
-	int64_t n = 0;
-	if (fk_db_int64(db, &n, "SELECT count(*) FROM regions WHERE code = $1", "s", region) < 0)
-		return fk_err_internal(e);
-	if (n == 0)
-		return fk_err_not_found(e, "region %s not found", region);
+	if (!region)
+		return fk_err_not_found(e, "region not found");
+	json_t *home = fk_region_get(db, who, region, e); /* 404 unless it exists in scope */
+	if (!home)
+		return -1;
+	json_decref(home);
 	if (display_name && fk_utf8_len(display_name) > 64)
 		return fk_err_invalid(e, "display_name", "display_name: at most 64 characters");
 	int64_t now = (int64_t)time(NULL), newid = 0;
@@ -135,9 +135,9 @@ static int user_find(fk_db *db, const fk_actor *who, const char *username, fk_us
 	fk_stmt_done(st);
 	if (rc < 0)
 		return fk_err_internal(e);
-	if (rc != FK_ROW || !fk_scope_contains(who->region, u->region))
-		return fk_err_not_found(e, "user %s not found", username);
-	return 0;
+	char what[96];
+	snprintf(what, sizeof(what), "user %s", username);
+	return fk_scope_row(who, rc == FK_ROW ? u->region : NULL, what, e);
 }
 
 int fk_user_passwd(fk_db *db, const fk_actor *who, const char *username, const char *hash, fk_err *e)

@@ -53,10 +53,8 @@ static const char region_cols[] =
 
 json_t *fk_region_get(fk_db *db, const fk_actor *who, const char *code, fk_err *e)
 {
-	if (fk_region_level_of(code) < 0 || !fk_scope_contains(who->region, code)) {
-		fk_err_not_found(e, "region %s not found", *code ? code : "root");
+	if (!fk_scope_region(who, code, e))
 		return NULL;
-	}
 	fk_stmt *st;
 	char sql[384];
 	snprintf(sql, sizeof(sql), "%s WHERE r.code = $1", region_cols);
@@ -87,7 +85,7 @@ json_t *fk_region_get(fk_db *db, const fk_actor *who, const char *code, fk_err *
 		}
 		if (fk_stmt_step(st) == FK_ROW) {
 			json_t *a = fk_row_json(st);
-			json_object_set_new(a, "in_scope", json_boolean(fk_scope_contains(who->region, anc)));
+			json_object_set_new(a, "in_scope", json_boolean(fk_scope_has(who, anc)));
 			json_array_append_new(path, a);
 		}
 		fk_stmt_done(st);

@@ -54,7 +54,57 @@ int fk_scope_range(const fk_actor *who, const char *region, fk_range *out, fk_er
 
 int fk_scope_row(const fk_actor *who, const char *code, const char *what, fk_err *e)
 {
+	return fk_scope_ref(who, code, NULL, what, e);
+}
+
+int fk_scope_ref(const fk_actor *who, const char *code, const char *field, const char *what, fk_err *e)
+{
 	if (fk_scope_has(who, code))
 		return 0;
-	return fk_err_not_found(e, "%s not found", what);
+	return fk_err_set(e, 404, "not_found", field, "%s not found", what);
+}
+
+/* Each kind's noun and the query for its region; the SQL is fixed here,
+ * never built from input. */
+static const struct {
+	const char *noun, *sql;
+} kinds[] = {
+	[FK_SCOPE_CASE] = { "case", "SELECT region FROM cases WHERE id = $1" },
+	[FK_SCOPE_CONTACT] = { "contact", "SELECT region FROM contacts WHERE id = $1" },
+	[FK_SCOPE_OBSERVATION] = { "observation", "SELECT region FROM observations WHERE id = $1" },
+	[FK_SCOPE_SITE] = { "site", "SELECT region FROM sites WHERE id = $1" },
+	[FK_SCOPE_PERSON] = { "person", "SELECT region FROM persons WHERE id = $1" },
+	[FK_SCOPE_HOUSEHOLD] = { "household", "SELECT grid FROM households WHERE id = $1" },
+	[FK_SCOPE_ALERT] = { "alert", "SELECT grid FROM alerts WHERE id = $1" },
+};
+
+int fk_scope_load(fk_db *db, const fk_actor *who, fk_scope_kind kind, int64_t id, const char *field,
+		  char region[16], fk_err *e)
+{
+	fk_stmt *st;
+	region[0] = '\0';
+	if (fk_db_query(db, &st, kinds[kind].sql, "i", id) < 0)
+		return fk_err_internal(e);
+	int rc = fk_stmt_step(st);
+	if (rc == FK_ROW)
+		snprintf(region, 16, "%s", fk_stmt_text(st, 0));
+	fk_stmt_done(st);
+	if (rc < 0)
+		return fk_err_internal(e);
+	char what[48];
+	snprintf(what, sizeof(what), "%s %lld", kinds[kind].noun, (long long)id);
+	return fk_scope_ref(who, rc == FK_ROW ? region : NULL, field, what, e);
+}
+
+int fk_scope_grid(fk_db *db, const fk_actor *who, const char *grid, const char *field, fk_err *e)
+{
+	if (!grid || fk_region_level_of(grid) != FK_LEVEL_GRID)
+		return fk_err_invalid(e, field, "%s: a 15-digit grid code", field);
+	int64_t n = 0;
+	if (fk_scope_has(who, grid) &&
+	    fk_db_int64(db, &n, "SELECT count(*) FROM regions WHERE code = $1", "s", grid) < 0)
+		return fk_err_internal(e);
+	char what[32];
+	snprintf(what, sizeof(what), "grid %s", grid);
+	return fk_scope_ref(who, n ? grid : NULL, field, what, e);
 }

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 
 #include "core/base/actor.h"
+#include "store/db.h"
 #include "util/err.h"
 
 /* The code range of a scope: codes c with base <= c < hi. */
@@ -36,6 +37,35 @@ int fk_scope_range(const fk_actor *who, const char *region, fk_range *out, fk_er
  * else -1 with a 404 "<what> not found" in e — the same answer as a record
  * that does not exist.  what names the record for the message ("site 12"). */
 int fk_scope_row(const fk_actor *who, const char *code, const char *what, fk_err *e);
+
+/* fk_scope_row for a record named inside a request body (or a query
+ * argument): the 404 names field ("site_id", "[2].household_id"). */
+int fk_scope_ref(const fk_actor *who, const char *code, const char *field, const char *what, fk_err *e);
+
+/* The records a path or a body names by id. */
+typedef enum fk_scope_kind {
+	FK_SCOPE_CASE,
+	FK_SCOPE_CONTACT,
+	FK_SCOPE_OBSERVATION,
+	FK_SCOPE_SITE,
+	FK_SCOPE_PERSON,
+	FK_SCOPE_HOUSEHOLD,
+	FK_SCOPE_ALERT,
+} fk_scope_kind;
+
+/* Loads the region (or grid) of record id of kind and checks it as
+ * fk_scope_ref does: 0 with the code in region, or -1 with a 404 "<kind>
+ * <id> not found" naming field (NULL for a path id) when the record is
+ * missing or out of who's scope, alike; 500 on a database error.  One call
+ * for each id a write function takes. */
+int fk_scope_load(fk_db *db, const fk_actor *who, fk_scope_kind kind, int64_t id, const char *field,
+		  char region[16], fk_err *e);
+
+/* A grid code named in a body or a query (field names it): 0 when it is a
+ * grid that exists in who's scope; -1 with a 400 when the code is not a
+ * 15-digit grid code, with a 404 "grid <code> not found" when it is missing
+ * or out of scope, alike. */
+int fk_scope_grid(fk_db *db, const fk_actor *who, const char *grid, const char *field, fk_err *e);
 
 /* True when code lies in who's scope (for filtering computed results). */
 bool fk_scope_has(const fk_actor *who, const char *code);

@@ -171,12 +171,9 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 		return NULL;
 	}
 	int64_t pid = json_integer_value(json_object_get(in, "person_id"));
-	json_t *person = fk_person_get(db, who, pid, e);
-	if (!person)
+	char grid[16], alert_grid[16];
+	if (fk_scope_load(db, who, FK_SCOPE_PERSON, pid, "person_id", grid, e) < 0)
 		return NULL;
-	char grid[16];
-	snprintf(grid, sizeof(grid), "%s", fk_json_str_or(person, "region"));
-	json_decref(person);
 	int64_t existing = 0;
 	int rc = fk_db_int64(db, &existing, "SELECT id FROM cases WHERE person_id = $1", "i", pid);
 	if (rc < 0)
@@ -189,18 +186,15 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 	json_t *alert_in = json_object_get(in, "alert_id");
 	int64_t alert = json_is_integer(alert_in) ? json_integer_value(alert_in) : 0;
 	if (alert) {
+		if (fk_scope_load(db, who, FK_SCOPE_ALERT, alert, "alert_id", alert_grid, e) < 0)
+			return NULL;
 		fk_stmt *st;
-		if (fk_db_query(db, &st, "SELECT grid, state, person_id FROM alerts WHERE id = $1", "i", alert) < 0)
+		if (fk_db_query(db, &st, "SELECT state, person_id FROM alerts WHERE id = $1", "i", alert) < 0)
 			goto internal;
 		rc = fk_stmt_step(st);
-		bool ok = rc == FK_ROW && fk_scope_contains(who->region, fk_stmt_text(st, 0));
-		bool open = ok && strcmp(fk_stmt_text(st, 1), "open") == 0;
-		bool same = ok && fk_stmt_int64(st, 2) == pid;
+		bool open = rc == FK_ROW && strcmp(fk_stmt_text(st, 0), "open") == 0;
+		bool same = rc == FK_ROW && fk_stmt_int64(st, 1) == pid;
 		fk_stmt_done(st);
-		if (!ok) {
-			fk_err_set(e, 404, "not_found", "alert_id", "alert %lld not found", (long long)alert);
-			return NULL;
-		}
 		if (!same) {
 			fk_err_invalid(e, "alert_id", "alert_id: the alert is about another person");
 			return NULL;
@@ -311,13 +305,14 @@ json_t *fk_case_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 		goto internal;
 	fk_render rd = { case_cols, 0, 0 };
 	json_t *o = NULL;
-	if (fk_stmt_step(st) == FK_ROW && fk_scope_contains(who->region, fk_stmt_text(st, 3)))
+	char what[48];
+	snprintf(what, sizeof(what), "case %lld", (long long)id);
+	int rc = fk_stmt_step(st);
+	if (fk_scope_row(who, rc == FK_ROW ? fk_stmt_text(st, 3) : NULL, what, e) == 0)
 		o = fk_row_render(st, &rd);
 	fk_stmt_done(st);
-	if (!o) {
-		fk_err_not_found(e, "case %lld not found", (long long)id);
+	if (!o)
 		return NULL;
-	}
 	if (fk_db_query(db, &st,
 			"SELECT ev.id, ev.at, u.username AS user, ev.field, ev.from_value AS \"from\","
 			" ev.to_value AS \"to\", ev.reason FROM case_events ev LEFT JOIN users u ON u.id = ev.user_id"

@@ -192,13 +192,6 @@ static json_t *day_or_null(int64_t d)
 	return json_string(s);
 }
 
-static int check_region(const fk_actor *who, const char *base, fk_err *e)
-{
-	if (fk_region_level_of(base) < 0 || !fk_scope_contains(who->region, base))
-		return fk_err_not_found(e, "region %s not found", *base ? base : "root");
-	return 0;
-}
-
 /* A cluster while the list is made: named by its smallest case id. */
 typedef struct cluster {
 	int64_t id, first, last; /* onsets: -1 when none */
@@ -227,8 +220,8 @@ static int cmp_membership(const void *a, const void *b)
 
 json_t *fk_cluster_list(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e)
 {
-	const char *base = region ? region : who->region;
-	if (check_region(who, base, e) < 0)
+	const char *base = fk_scope_region(who, region, e);
+	if (!base)
 		return NULL;
 	graph g;
 	if (graph_load(db, base, &g) < 0) {
@@ -366,8 +359,8 @@ static int cmp_region_root(const void *a, const void *b, void *ctx)
 
 json_t *fk_community_states(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e)
 {
-	const char *base = region ? region : who->region;
-	if (check_region(who, base, e) < 0)
+	const char *base = fk_scope_region(who, region, e);
+	if (!base)
 		return NULL;
 	graph g;
 	json_t *out = NULL;

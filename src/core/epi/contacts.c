@@ -144,6 +144,16 @@ static const fk_field new_person_fields[] = {
 	{ 0 },
 };
 
+/* An error about the new person's fields names them "person.<field>".
+ * Returns -1. */
+static int person_field(fk_err *e)
+{
+	char f[sizeof(e->field)];
+	snprintf(f, sizeof(f), "person.%s", e->field);
+	snprintf(e->field, sizeof(e->field), "%s", f);
+	return -1;
+}
+
 /* Finds or creates the contact's person; their grid into grid. */
 static int64_t contact_person(fk_db *db, const fk_actor *who, const json_t *in, char grid[16], fk_err *e)
 {
@@ -153,19 +163,12 @@ static int64_t contact_person(fk_db *db, const fk_actor *who, const json_t *in, 
 		return -1;
 	}
 	if (pid) {
-		json_t *p = fk_person_get(db, who, json_integer_value(pid), e);
-		if (!p)
+		if (fk_scope_load(db, who, FK_SCOPE_PERSON, json_integer_value(pid), "person_id", grid, e) < 0)
 			return -1;
-		snprintf(grid, 16, "%s", fk_json_str_or(p, "region"));
-		json_decref(p);
 		return json_integer_value(pid);
 	}
-	if (fk_fields_check(pin, new_person_fields, e) < 0) {
-		char f[sizeof(e->field)];
-		snprintf(f, sizeof(f), "person.%s", e->field);
-		snprintf(e->field, sizeof(e->field), "%s", f);
-		return -1;
-	}
+	if (fk_fields_check(pin, new_person_fields, e) < 0)
+		return person_field(e);
 	json_t *pj = json_pack("{s:s}", "name", fk_json_str(pin, "name"));
 	const char *keys[] = { "sex", "doc_type", "doc_number", "phone", "birth_year" };
 	for (int i = 0; i < 5; i++)
@@ -175,19 +178,14 @@ static int64_t contact_person(fk_db *db, const fk_actor *who, const json_t *in, 
 	int rc = fk_person_parse(pj, false, &p, e);
 	if (rc < 0) {
 		json_decref(pj);
-		char f[sizeof(e->field)];
-		snprintf(f, sizeof(f), "person.%s", e->field);
-		snprintf(e->field, sizeof(e->field), "%s", f);
-		return -1;
+		return person_field(e);
 	}
 	const char *g = fk_json_str(pin, "grid");
 	const char *b = fk_json_str_or(pin, "building"), *u = fk_json_str_or(pin, "unit"),
 		   *r = fk_json_str_or(pin, "room"), *a = fk_json_str_or(pin, "address");
 	int64_t id = -1;
-	if (fk_region_level_of(g) != FK_LEVEL_GRID || !fk_scope_contains(who->region, g)) {
-		fk_err_set(e, 404, "not_found", "person.grid", "grid %s not found", g);
+	if (fk_scope_grid(db, who, g, "person.grid", e) < 0)
 		goto out;
-	}
 	if (!*a && !*b && !*r) {
 		fk_err_invalid(e, "person.address", "person.address: give the address, or the building and room");
 		goto out;
@@ -199,9 +197,12 @@ static int64_t contact_person(fk_db *db, const fk_actor *who, const json_t *in, 
 	p.household_id = hid;
 	p.given |= FK_PF_HOUSEHOLD;
 	char old[16];
-	/* A document number registered already links to that person. */
+	/* A document number registered already in scope links to that person;
+	 * registered elsewhere it is refused, saying nothing of where. */
 	rc = fk_person_upsert(db, who, &p, g, &id, old, e);
 	if (rc < 0) {
+		if (e->field[0])
+			person_field(e);
 		id = -1;
 		goto out;
 	}
@@ -240,6 +241,9 @@ json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_e
 		fk_err_invalid(e, "site_id", "site_id: needed for centralised observation, and only then");
 		return NULL;
 	}
+	char site_region[16];
+	if (site && fk_scope_load(db, who, FK_SCOPE_SITE, json_integer_value(site), "site_id", site_region, e) < 0)
+		return NULL;
 	int64_t first, last, today = fk_today();
 	if (fk_date_parse(fk_json_str(in, "first_exposure"), &first) < 0 || first > today) {
 		fk_err_invalid(e, "first_exposure", "first_exposure: a date YYYY-MM-DD, not in the future");
@@ -269,17 +273,18 @@ json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_e
 	char warning[160] = "";
 	int64_t source_case = 0, source_contact = 0;
 	if (sc) {
-		json_t *c = fk_case_get(db, who, json_integer_value(sc), e);
-		if (!c)
-			return NULL;
+		char cr[16];
 		source_case = json_integer_value(sc);
+		if (fk_scope_load(db, who, FK_SCOPE_CASE, source_case, "source_case_id", cr, e) < 0)
+			return NULL;
 		/* The window: edition 5 counts from 2 days before the source's
 		 * onset (before sampling for an asymptomatic source); edition 2
 		 * only after the onset. */
-		int64_t from = 0;
-		const char *onset = fk_json_str(c, "onset_date"), *sampling = fk_json_str(c, "sampling_date");
-		const char *ref = onset ? onset : sampling;
-		if (ref && fk_date_parse(ref, &from) == 0) {
+		int64_t from = -1;
+		if (fk_db_int64(db, &from, "SELECT coalesce(onset_day, sampling_day, -1) FROM cases WHERE id = $1", "i",
+				source_case) < 0)
+			goto internal;
+		if (from >= 0) {
 			if (fk_protocol_edition >= 5)
 				from -= 2;
 			if (last < from) {
@@ -289,23 +294,11 @@ json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_e
 					 "the last exposure is before the protocol's window (from %s); recorded anyway", d);
 			}
 		}
-		json_decref(c);
 	} else {
 		source_contact = json_integer_value(sk);
-		int64_t n = 0;
-		char cr[16] = "";
-		fk_stmt *st;
-		if (fk_db_query(db, &st, "SELECT region FROM contacts WHERE id = $1", "i", source_contact) < 0)
-			goto internal;
-		if (fk_stmt_step(st) == FK_ROW) {
-			snprintf(cr, sizeof(cr), "%s", fk_stmt_text(st, 0));
-			n = 1;
-		}
-		fk_stmt_done(st);
-		if (!n || !fk_scope_contains(who->region, cr)) {
-			fk_err_set(e, 404, "not_found", "source_contact_id", "contact %lld not found", (long long)source_contact);
+		char cr[16];
+		if (fk_scope_load(db, who, FK_SCOPE_CONTACT, source_contact, "source_contact_id", cr, e) < 0)
 			return NULL;
-		}
 	}
 	char grid[16];
 	int64_t pid = contact_person(db, who, in, grid, e);
@@ -556,9 +549,9 @@ static int obs_find(fk_db *db, const fk_actor *who, int64_t id, obs_row *o, fk_e
 		o->case_id = fk_stmt_int64(st, 7);
 	}
 	fk_stmt_done(st);
-	if (rc != FK_ROW || !fk_scope_contains(who->region, o->grid))
-		return fk_err_not_found(e, "observation %lld not found", (long long)id);
-	return 0;
+	char what[48];
+	snprintf(what, sizeof(what), "observation %lld", (long long)id);
+	return fk_scope_row(who, rc == FK_ROW ? o->grid : NULL, what, e);
 }
 
 json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e)

@@ -148,9 +148,8 @@ static int check_grid(imp *m, const char *grid)
 		return 0;
 	if (strcmp(grid, m->grid_bad) == 0)
 		return -1;
-	int64_t n = 0;
-	bool ok = fk_region_level_of(grid) == FK_LEVEL_GRID && fk_scope_contains(m->who->region, grid) &&
-		  fk_db_int64(m->db, &n, "SELECT count(*) FROM regions WHERE code = $1", "s", grid) == FK_ROW && n > 0;
+	fk_err scratch = { 0 }; /* one reason for every failure, given by the caller */
+	bool ok = fk_scope_grid(m->db, m->who, grid, "grid", &scratch) == 0;
 	snprintf(ok ? m->grid_ok : m->grid_bad, 16, "%s", grid);
 	return ok ? 0 : -1;
 }

@@ -123,7 +123,7 @@ static int stats_now(fk_db *db, const char *grid, int64_t dh, int64_t dp)
 
 static bool in_scope(const fk_actor *who, const char *code)
 {
-	return fk_scope_contains(who->region, code);
+	return fk_scope_has(who, code);
 }
 
 static void audit_obj(char *buf, size_t n, const char *kind, int64_t id)
@@ -159,21 +159,6 @@ static const fk_field household_fields[] = {
 	{ 0 },
 };
 
-/* The grid must exist, be a grid, and lie in who's scope (404 otherwise). */
-static int check_grid(fk_db *db, const fk_actor *who, const char *grid, const char *field, fk_err *e)
-{
-	int64_t n = 0;
-	if (fk_region_level_of(grid) != FK_LEVEL_GRID)
-		return fk_err_invalid(e, field, "%s: a 15-digit grid code", field);
-	if (!in_scope(who, grid))
-		return fk_err_not_found(e, "grid %s not found", grid);
-	if (fk_db_int64(db, &n, "SELECT count(*) FROM regions WHERE code = $1", "s", grid) < 0)
-		return fk_err_internal(e);
-	if (n == 0)
-		return fk_err_not_found(e, "grid %s not found", grid);
-	return 0;
-}
-
 json_t *fk_household_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 {
 	fk_stmt *st;
@@ -183,11 +168,12 @@ json_t *fk_household_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 	}
 	fk_render rd = { household_cols, 0, 0 };
 	json_t *o = NULL;
-	if (fk_stmt_step(st) == FK_ROW && in_scope(who, fk_stmt_text(st, 1)))
+	char what[48];
+	snprintf(what, sizeof(what), "household %lld", (long long)id);
+	int rc = fk_stmt_step(st);
+	if (fk_scope_row(who, rc == FK_ROW ? fk_stmt_text(st, 1) : NULL, what, e) == 0)
 		o = fk_row_render(st, &rd);
 	fk_stmt_done(st);
-	if (!o)
-		fk_err_not_found(e, "household %lld not found", (long long)id);
 	return o;
 }
 
@@ -227,7 +213,7 @@ json_t *fk_household_create(fk_db *db, const fk_actor *who, const json_t *in, fk
 		fk_err_invalid(e, "address", "address: give the address, or the building and room");
 		return NULL;
 	}
-	if (check_grid(db, who, grid, "grid", e) < 0)
+	if (fk_scope_grid(db, who, grid, "grid", e) < 0)
 		return NULL;
 	int64_t n = 0;
 	if (fk_db_int64(db, &n,
@@ -272,7 +258,7 @@ json_t *fk_household_update(fk_db *db, const fk_actor *who, int64_t id, const js
 	for (int i = 0; i < 4; i++)
 		v[i] = fk_json_str(in, k[i]) ? fk_json_str(in, k[i]) : fk_json_str(cur, k[i]);
 	json_t *out = NULL;
-	if (strcmp(grid, old_grid) != 0 && check_grid(db, who, grid, "grid", e) < 0)
+	if (strcmp(grid, old_grid) != 0 && fk_scope_grid(db, who, grid, "grid", e) < 0)
 		goto out;
 	int64_t persons = json_integer_value(json_object_get(cur, "persons"));
 	int rc = fk_db_run(db,
@@ -566,44 +552,24 @@ static void phone_hashes(const char *phone, unsigned char h[FK_PII_HASH_LEN], un
 	fk_pii_hash(&fk_pii_global, "phone4", phone + (n > 4 ? n - 4 : 0), sfx);
 }
 
-/* Looks up the person holding a document number: returns their id and
- * region (in region, 16 bytes), 0 when none, -1 on error. */
-static int64_t doc_owner(fk_db *db, const unsigned char h[FK_PII_HASH_LEN], char region[16])
+/* Looks up the person holding a document number: returns their id, 0 when
+ * none, -1 on error. */
+static int64_t doc_owner(fk_db *db, const unsigned char h[FK_PII_HASH_LEN])
 {
-	fk_stmt *st;
-	if (fk_db_query(db, &st, "SELECT id, region FROM persons WHERE doc_hash = $1", "b", h,
-			(size_t)FK_PII_HASH_LEN) < 0)
-		return -1;
 	int64_t id = 0;
-	if (fk_stmt_step(st) == FK_ROW) {
-		id = fk_stmt_int64(st, 0);
-		snprintf(region, 16, "%s", fk_stmt_text(st, 1));
-	}
-	fk_stmt_done(st);
+	if (fk_db_int64(db, &id, "SELECT id FROM persons WHERE doc_hash = $1", "b", h, (size_t)FK_PII_HASH_LEN) < 0)
+		return -1;
 	return id;
 }
 
-static int doc_conflict(const fk_actor *who, int64_t owner, const char *region, fk_err *e)
+/* A document number held by another person.  One answer wherever that
+ * person lives: it names neither them nor their area, so a refusal tells an
+ * officer only what the one-person-per-document rule must (that the number
+ * is taken), never where.  In their own area they find the person by the
+ * number's last 4 characters (GET /persons?doc_suffix=). */
+static int doc_conflict(fk_err *e)
 {
-	if (in_scope(who, region))
-		return fk_err_conflict(e, "doc_number", "doc_number: already registered as person %lld",
-				       (long long)owner);
-	return fk_err_conflict(e, "doc_number", "doc_number: already registered in another area");
-}
-
-/* The grid of a household in scope; 404 otherwise. */
-static int household_grid(fk_db *db, const fk_actor *who, int64_t hid, char grid[16], fk_err *e)
-{
-	fk_stmt *st;
-	if (fk_db_query(db, &st, "SELECT grid FROM households WHERE id = $1", "i", hid) < 0)
-		return fk_err_internal(e);
-	int rc = fk_stmt_step(st);
-	if (rc == FK_ROW)
-		snprintf(grid, 16, "%s", fk_stmt_text(st, 0));
-	fk_stmt_done(st);
-	if (rc != FK_ROW || !in_scope(who, grid))
-		return fk_err_not_found(e, "household %lld not found", (long long)hid);
-	return 0;
+	return fk_err_conflict(e, "doc_number", "doc_number: already registered to another person");
 }
 
 /* Inserts a new person (no audit, no statistics).  Returns the new id, 0
@@ -669,19 +635,14 @@ int64_t fk_person_insert(fk_db *db, const fk_person_in *p, const char *grid)
 
 json_t *fk_person_create(fk_db *db, const fk_actor *who, const fk_person_in *p, fk_err *e)
 {
-	char grid[16], owner_region[16];
-	if (household_grid(db, who, p->household_id, grid, e) < 0)
+	char grid[16];
+	if (fk_scope_load(db, who, FK_SCOPE_HOUSEHOLD, p->household_id, "household_id", grid, e) < 0)
 		return NULL;
 	int64_t id = fk_person_insert(db, p, grid);
 	if (id < 0)
 		goto internal;
 	if (id == 0) {
-		unsigned char dh[FK_PII_HASH_LEN], ds[FK_PII_HASH_LEN];
-		doc_hashes(p->doc_type, p->doc_number, dh, ds);
-		int64_t owner = doc_owner(db, dh, owner_region);
-		if (owner <= 0)
-			goto internal;
-		doc_conflict(who, owner, owner_region, e);
+		doc_conflict(e);
 		return NULL;
 	}
 	if (stats_now(db, grid, 0, 1) < 0)
@@ -780,7 +741,7 @@ int fk_person_upsert(fk_db *db, const fk_actor *who, const fk_person_in *p, cons
 	snprintf(old_grid, 16, "%s", fk_stmt_text(st, 1));
 	if (!in_scope(who, old_grid)) {
 		fk_stmt_done(st);
-		return fk_err_conflict(e, "doc_number", "doc_number: already registered in another area");
+		return doc_conflict(e);
 	}
 	/* Only the fields given count: a column the file lacks changes nothing. */
 	unsigned g = p->given;
@@ -814,11 +775,12 @@ static json_t *person_read(fk_db *db, const fk_actor *who, int64_t id, unsigned 
 	}
 	fk_render rd = { fk_person_columns, 0, flags };
 	json_t *o = NULL;
-	if (fk_stmt_step(st) == FK_ROW && in_scope(who, fk_stmt_text(st, 2)))
+	char what[48];
+	snprintf(what, sizeof(what), "person %lld", (long long)id);
+	int rc = fk_stmt_step(st);
+	if (fk_scope_row(who, rc == FK_ROW ? fk_stmt_text(st, 2) : NULL, what, e) == 0)
 		o = fk_row_render(st, &rd);
 	fk_stmt_done(st);
-	if (!o)
-		fk_err_not_found(e, "person %lld not found", (long long)id);
 	return o;
 }
 
@@ -856,7 +818,6 @@ json_t *fk_person_reveal(fk_db *db, const fk_actor *who, int64_t id, const char 
  * -1 with e set (409 when a new document number belongs to another). */
 static int update_row(fk_db *db, const fk_actor *who, int64_t id, const fk_person_in *p, const char *grid, fk_err *e)
 {
-	char owner_region[16];
 	int64_t now = (int64_t)time(NULL);
 	/* One statement per changed group keeps each bind list fixed. */
 	if (fk_db_run(db, "UPDATE persons SET household_id = $1, region = $2, updated_at = $3 WHERE id = $4", "isii",
@@ -875,13 +836,11 @@ static int update_row(fk_db *db, const fk_actor *who, int64_t id, const fk_perso
 	if (p->given & FK_PF_DOC) {
 		unsigned char dh[FK_PII_HASH_LEN], ds[FK_PII_HASH_LEN], denc[64 + FK_PII_OVERHEAD];
 		doc_hashes(p->doc_type, p->doc_number, dh, ds);
-		int64_t owner = doc_owner(db, dh, owner_region);
+		int64_t owner = doc_owner(db, dh);
 		if (owner < 0)
 			return fk_err_internal(e);
-		if (owner > 0 && owner != id) {
-			doc_conflict(who, owner, owner_region, e);
-			return -1;
-		}
+		if (owner > 0 && owner != id)
+			return doc_conflict(e);
 		size_t dlen = fk_pii_seal(&fk_pii_global, p->doc_number, denc);
 		if (fk_db_run(db, "UPDATE persons SET doc_type = $1, doc_enc = $2, doc_hash = $3, doc_sfx = $4 WHERE id = $5",
 			      "sbbbi", p->doc_type, denc, dlen, dh, (size_t)FK_PII_HASH_LEN, ds, (size_t)FK_PII_HASH_LEN,
@@ -921,7 +880,7 @@ json_t *fk_person_update(fk_db *db, const fk_actor *who, int64_t id, const fk_pe
 	snprintf(grid, sizeof(grid), "%s", old_grid);
 	int64_t hid = json_integer_value(json_object_get(cur, "household_id"));
 	if ((p->given & FK_PF_HOUSEHOLD) && p->household_id != hid) {
-		if (household_grid(db, who, p->household_id, grid, e) < 0)
+		if (fk_scope_load(db, who, FK_SCOPE_HOUSEHOLD, p->household_id, "household_id", grid, e) < 0)
 			goto out;
 		hid = p->household_id;
 	}

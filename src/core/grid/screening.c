@@ -391,8 +391,9 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 		fk_stmt_done(st);
 		if (rc < 0)
 			goto internal;
-		if (!found || !fk_scope_contains(who->region, grid)) {
-			fk_err_set(e, 404, "not_found", "household_id", "household %lld not found", (long long)hid);
+		char what[48];
+		snprintf(what, sizeof(what), "household %lld", (long long)hid);
+		if (fk_scope_ref(who, found ? grid : NULL, "household_id", what, e) < 0) {
 			at(e, where);
 			goto fail;
 		}
@@ -638,11 +639,12 @@ static json_t *alert_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 	}
 	fk_render rd = { alert_cols, 0, 0 };
 	json_t *o = NULL;
-	if (fk_stmt_step(st) == FK_ROW && fk_scope_contains(who->region, fk_stmt_text(st, 2)))
+	char what[48];
+	snprintf(what, sizeof(what), "alert %lld", (long long)id);
+	int rc = fk_stmt_step(st);
+	if (fk_scope_row(who, rc == FK_ROW ? fk_stmt_text(st, 2) : NULL, what, e) == 0)
 		o = fk_row_render(st, &rd);
 	fk_stmt_done(st);
-	if (!o)
-		fk_err_not_found(e, "alert %lld not found", (long long)id);
 	return o;
 }
 
@@ -714,16 +716,8 @@ json_t *fk_report_submit(fk_db *db, const fk_actor *who, const json_t *in, fk_er
 		fk_err_invalid(e, "date", "date: a date YYYY-MM-DD from %d days ago to today", BACKDATE_DAYS);
 		return NULL;
 	}
-	int64_t n = 0;
-	if (fk_region_level_of(grid) != FK_LEVEL_GRID) {
-		fk_err_invalid(e, "grid", "grid: a 15-digit grid code");
+	if (fk_scope_grid(db, who, grid, "grid", e) < 0)
 		return NULL;
-	}
-	if (!fk_scope_contains(who->region, grid) ||
-	    fk_db_int64(db, &n, "SELECT count(*) FROM regions WHERE code = $1", "s", grid) < 0 || n == 0) {
-		fk_err_not_found(e, "grid %s not found", grid);
-		return NULL;
-	}
 	/* The reasons given, by household. */
 	json_t *given = json_object_get(in, "unvisited");
 	size_t i;
@@ -736,6 +730,16 @@ json_t *fk_report_submit(fk_db *db, const fk_actor *who, const json_t *in, fk_er
 		if (!json_is_integer(h) || !reason || fk_utf8_len(reason) < 2 || fk_utf8_len(reason) > 200 ||
 		    json_object_size(u) != 2) {
 			fk_err_invalid(e, w, "%s: {\"household_id\": N, \"reason\": \"2 to 200 characters\"}", w);
+			return NULL;
+		}
+		/* each household named is checked as a path id would be */
+		char hg[16], hf[48];
+		snprintf(hf, sizeof(hf), "%s.household_id", w);
+		if (fk_scope_load(db, who, FK_SCOPE_HOUSEHOLD, json_integer_value(h), hf, hg, e) < 0)
+			return NULL;
+		if (strcmp(hg, grid) != 0) {
+			fk_err_invalid(e, hf, "%s: household %lld is not of grid %s", hf, (long long)json_integer_value(h),
+				       grid);
 			return NULL;
 		}
 	}
@@ -871,13 +875,10 @@ static void attach_rows(fk_stmt *st, json_t *by_id, const char *field, fk_render
 json_t *fk_screening_worklist(fk_db *db, const fk_actor *who, const char *grid, int64_t day, fk_err *e)
 {
 	int64_t n = 0;
-	if (!grid || fk_region_level_of(grid) != FK_LEVEL_GRID) {
-		fk_err_invalid(e, "grid", "grid: a 15-digit grid code");
+	if (fk_scope_grid(db, who, grid, "grid", e) < 0)
 		return NULL;
-	}
-	if (!fk_scope_contains(who->region, grid) ||
-	    fk_db_int64(db, &n, "SELECT count(*) FROM households WHERE grid = $1", "s", grid) < 0) {
-		fk_err_not_found(e, "grid %s not found", grid);
+	if (fk_db_int64(db, &n, "SELECT count(*) FROM households WHERE grid = $1", "s", grid) < 0) {
+		fk_err_internal(e);
 		return NULL;
 	}
 	if (n > FK_WORKLIST_MAX) {
