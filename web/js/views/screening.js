@@ -607,7 +607,7 @@ function memberFields(fid, m) {
   const present = h('input', { type: 'checkbox', id: `${id}-present`, checked: true });
   const temp = h('input.temp', {
     id: `${id}-temp`, name: 'temperature', type: 'text', inputmode: 'decimal', autocomplete: 'off',
-    placeholder: '36.5', maxlength: '4', 'aria-describedby': `${id}-temp-hint`,
+    placeholder: t('screen.tempPlaceholder'), maxlength: '4', 'aria-describedby': `${id}-temp-hint`,
   });
   const symptoms = chipBox(`${id}-sym`, SYMPTOMS, 'symptom');
   const history = chipBox(`${id}-hist`, HISTORY, 'history');
