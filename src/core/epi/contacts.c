@@ -23,6 +23,17 @@
 int fk_observation_days = 14;
 
 static const char *const settings[] = { "household", "work", "transport", "medical", "other", NULL };
+static const char *const modes[] = { "home", "centralised", NULL };
+
+const char *const *fk_contact_setting_names(void)
+{
+	return settings;
+}
+
+const char *const *fk_observation_mode_names(void)
+{
+	return modes;
+}
 
 static int index_of(const char *const *names, const char *s)
 {
@@ -231,7 +242,7 @@ json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_e
 	}
 	if (!mode)
 		mode = "home";
-	if (strcmp(mode, "home") && strcmp(mode, "centralised")) {
+	if (index_of(modes, mode) < 0) {
 		fk_err_invalid(e, "mode", "mode: home or centralised");
 		return NULL;
 	}
