@@ -10,8 +10,9 @@
 import { t, label } from '../i18n.js';
 import * as API from '../api.js';
 import { h, fill, icon, notice, loading, errorText, emptyState } from '../dom.js';
-import { SYMPTOMS, parseTemperature } from './screening.js';
-import { PLACES, caseHref } from './cases.js';
+import { fever, parseTemperature } from './screening.js';
+import { caseHref } from './cases.js';
+import { codes, setting } from '../vocab.js';
 
 const MAX_ITEMS = 5000; // a community's observations: a few hundred at most
 const UNIT_KEY = 'fangkong.reportingUnit';
@@ -86,7 +87,7 @@ export async function render(ctx) {
     countBox,
     section('sick', sickList, t('fu.sickIntro')),
     section('due', dueList, null),
-    section('release', relList, t('fu.releaseIntro')),
+    section('release', relList, t('fu.releaseIntro', { days: setting('observation_days') })),
     h('details.fu-done-box', h('summary', t('fu.section.done'), ' ', h('span.muted', `(${done.length})`)), doneList));
   for (const list of [sickList, dueList, relList]) watchEmpty(list);
 }
@@ -206,7 +207,7 @@ function followupForm(o, onDone) {
   const unmeasured = h('input', { type: 'checkbox', id: `${id}-unmeasured`, name: 'temperature_measured', value: 'false' });
   temp.addEventListener('input', () => {
     const v = parseTemperature(temp.value);
-    temp.classList.toggle('is-fever', v != null && v >= 37.3);
+    temp.classList.toggle('is-fever', v != null && v >= fever());
     if (temp.value.trim()) unmeasured.checked = false;
   });
   unmeasured.addEventListener('change', () => {
@@ -215,7 +216,7 @@ function followupForm(o, onDone) {
     temp.classList.remove('is-fever');
     temp.removeAttribute('aria-invalid');
   });
-  const syms = h('div.chips', SYMPTOMS.map((s) => h('label.chip-check', h('input', { type: 'checkbox', name: 'symptoms', value: s }), h('span', label('symptom', s)))));
+  const syms = h('div.chips', codes('symptoms').map((s) => h('label.chip-check', h('input', { type: 'checkbox', name: 'symptoms', value: s }), h('span', label('symptom', s)))));
   const note = h('input', { id: `${id}-note`, name: 'note', maxlength: '200', autocomplete: 'off' });
   const msg = h('div.form-msg', { 'aria-live': 'polite' });
   const submit = h('button.btn.btn-primary', { type: 'submit' }, t('fu.save'));
@@ -253,7 +254,7 @@ function convertForm(ctx, o) {
   let last = '';
   try { last = localStorage.getItem(UNIT_KEY) || ''; } catch { /* not remembered */ }
   const unit = h('input', { id: `${id}-unit`, name: 'reporting_unit', maxlength: '100', value: last, autocomplete: 'organization' });
-  const place = h('select', { id: `${id}-place`, name: 'place' }, PLACES.map((p) => h('option', { value: p }, label('case.place', p))));
+  const place = h('select', { id: `${id}-place`, name: 'place' }, codes('case_places').map((p) => h('option', { value: p }, label('case.place', p))));
   const msg = h('div.form-msg', { 'aria-live': 'polite' });
   const submit = h('button.btn.btn-danger', { type: 'submit' }, t('fu.convertConfirm'));
   const form = h('form.convert-form', {

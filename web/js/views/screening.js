@@ -14,21 +14,20 @@ import * as API from '../api.js';
 import * as outbox from '../outbox.js';
 import { h, fill, icon, notice, loading, errorText } from '../dom.js';
 import { gridPicker, pathTo, gridLabel, gridCommunity } from './gridpick.js';
+import { codes, setting } from '../vocab.js';
 
 const GRID = 6;
-export const SYMPTOMS = ['fever', 'cough', 'fatigue', 'short_breath', 'other'];
-export const HISTORY = ['from_key_area', 'contact_key_area', 'contact_case'];
-export const CATEGORIES = ['confirmed', 'suspected', 'febrile', 'close_contact'];
-const STATUSES = ['visited', 'not_home', 'refused'];
-const FEVER = 37.3;
+// The fever threshold the server judges by (GET /vocab).
+export const fever = () => setting('fever_threshold');
 const QUICK_REASONS = ['report.reasonAway', 'report.reasonRefused', 'report.reasonNoAnswer'];
 
 const rememberKey = (me) => `fangkong.grid.${me.user.username}`;
 
-// A finding is abnormal at 37.3 °C or more, or with any symptom, history
-// flag or category (as the server decides; temperatures in tenths).
+// A finding is abnormal at the fever threshold (37.3 °C) or more, or with
+// any symptom, history flag or category (as the server decides;
+// temperatures in tenths).
 export function findingAbnormal(f) {
-  return (f.temperature != null && Math.round(f.temperature * 10) >= Math.round(FEVER * 10))
+  return (f.temperature != null && Math.round(f.temperature * 10) >= Math.round(fever() * 10))
     || !!(f.symptoms && f.symptoms.length) || !!(f.history && f.history.length) || !!f.category;
 }
 export function recordAbnormal(r) { return (r.persons || []).some(findingAbnormal); }
@@ -109,8 +108,8 @@ function findingsList(hh) {
   const name = (f) => names.get(f.person_id) || `#${f.person_id}`;
   const temp = (f) => {
     if (f.temperature == null) return null;
-    const fever = Math.round(f.temperature * 10) >= Math.round(FEVER * 10);
-    return h(`span.finding-temp${fever ? '.is-fever' : ''}`, `${f.temperature.toFixed(1)} °C`);
+    const hot = Math.round(f.temperature * 10) >= Math.round(fever() * 10);
+    return h(`span.finding-temp${hot ? '.is-fever' : ''}`, `${f.temperature.toFixed(1)} °C`);
   };
   const all = hh.findings || [];
   const bad = all.filter((f) => f.abnormal);
@@ -205,11 +204,11 @@ async function renderGrid(ctx, grid) {
     fill(progressTitle, h('strong', t('screen.progress', { done, total: c.households })),
       h('span.pct', `${pct}%`));
     bar.setAttribute('aria-label', t('screen.progressLabel', { pct }));
-    fill(bar, ...STATUSES.map((s) => h(`span.seg.seg-${s}`, {
+    fill(bar, ...codes('screening_statuses').map((s) => h(`span.seg.seg-${s}`, {
       style: { width: c.households ? `${(c[s] * 100) / c.households}%` : '0' },
     })));
     fill(counts, 
-      ...[...STATUSES, 'unvisited'].map((s) => h(`div.count.count-${s}`, { dataset: { count: s } },
+      ...[...codes('screening_statuses'), 'unvisited'].map((s) => h(`div.count.count-${s}`, { dataset: { count: s } },
         h('span.count-n', String(c[s])), h('span.count-label', t(`screen.count.${s}`)))),
       h(`div.count.count-abnormal${c.abnormal ? '.is-alert' : ''}`, { dataset: { count: 'abnormal' } },
         h('span.count-n', String(c.abnormal)), h('span.count-label', t('screen.count.abnormal'))));
@@ -549,7 +548,7 @@ async function renderGrid(ctx, grid) {
 function recordForm(hh, { onDone, save }) {
   const fid = `rec-${hh.id}`;
   const msg = h('div.form-msg', { 'aria-live': 'polite' });
-  const statusRadios = STATUSES.map((s) => h('label.seg-radio',
+  const statusRadios = codes('screening_statuses').map((s) => h('label.seg-radio',
     h('input', { type: 'radio', name: `${fid}-status`, value: s, checked: s === (hh.status || 'visited') }),
     h('span', t(`screen.status.${s}`))));
   const membersBox = h('div.members-box');
@@ -609,11 +608,11 @@ function memberFields(fid, m) {
     id: `${id}-temp`, name: 'temperature', type: 'text', inputmode: 'decimal', autocomplete: 'off',
     placeholder: t('screen.tempPlaceholder'), maxlength: '4', 'aria-describedby': `${id}-temp-hint`,
   });
-  const symptoms = chipBox(`${id}-sym`, SYMPTOMS, 'symptom');
-  const history = chipBox(`${id}-hist`, HISTORY, 'history');
+  const symptoms = chipBox(`${id}-sym`, codes('symptoms'), 'symptom');
+  const history = chipBox(`${id}-hist`, codes('history'), 'history');
   const category = h('select', { id: `${id}-cat`, name: 'category' },
     h('option', { value: '' }, t('category.none')),
-    CATEGORIES.map((c) => h('option', { value: c }, t(`category.${c}`))));
+    codes('finding_categories').map((c) => h('option', { value: c }, t(`category.${c}`))));
   const note = h('input', { id: `${id}-note`, name: 'note', maxlength: '500', autocomplete: 'off' });
   const flag = h('span.abn-flag', { hidden: true }, icon('alert'), t('screen.abnormal'));
   const body = h('div.member-body',
@@ -646,7 +645,7 @@ function memberFields(fid, m) {
     const tv = parseTemperature(temp.value);
     temp.toggleAttribute('aria-invalid', Number.isNaN(tv) && temp.value.trim().length >= 2);
     if (temp.hasAttribute('aria-invalid')) temp.setAttribute('aria-invalid', 'true');
-    temp.classList.toggle('is-fever', tv !== null && !Number.isNaN(tv) && tv >= FEVER);
+    temp.classList.toggle('is-fever', tv !== null && !Number.isNaN(tv) && tv >= fever());
     const f = read();
     const abn = !!f && findingAbnormal(f);
     flag.hidden = !abn;
