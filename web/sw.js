@@ -17,7 +17,7 @@
 // The page asks for it after sign-in ({type: 'keep'}) and deletes the cache
 // at sign-out; with no cache this worker keeps nothing, and an update
 // carries the shell over only when the previous version had one.
-const VERSION = 'v1';
+const VERSION = 'v2';
 const PREFIX = 'fangkong-shell-';
 const CACHE = PREFIX + VERSION;
 const SHELL = [
@@ -34,6 +34,7 @@ const SHELL = [
   '/js/i18n.js',
   '/js/offline.js',
   '/js/outbox.js',
+  '/js/vocab.js',
   '/js/views/audit.js',
   '/js/views/cases.js',
   '/js/views/clusters.js',

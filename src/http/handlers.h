@@ -7,6 +7,9 @@
 /* h_system.c */
 int h_health(fk_req *r);
 
+/* h_vocab.c */
+int h_vocab(fk_req *r);
+
 /* h_session.c */
 int h_session_create(fk_req *r);
 int h_session_delete(fk_req *r);

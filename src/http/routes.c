@@ -15,6 +15,7 @@ const fk_route fk_routes[] = {
 	{ "DELETE", "/api/v1/session", h_session_delete, P(SESSION), 0, "sign out" },
 	{ "GET", "/api/v1/me", h_me, P(SESSION), 0, "who am I, my permissions and scope" },
 	{ "GET", "/api/v1/roles", h_roles, P(SESSION), 0, "roles and their permissions" },
+	{ "GET", "/api/v1/vocab", h_vocab, P(SESSION), 0, "the codes the API accepts and the settings in force" },
 
 	{ "GET", "/api/v1/regions", h_regions_search, P(REGION_READ), 0, "search regions by name" },
 	{ "POST", "/api/v1/regions", h_region_create, P(REGION_WRITE), BODY, "create a grid under a community" },

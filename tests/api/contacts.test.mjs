@@ -5,6 +5,7 @@
 // outbreak); a second server runs under protocol edition 5.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startServer } from '../lib/harness.mjs';
 import { COUNTY, COMM1, GRID, GRID_SIBLING, GRID_STREET2, idNumber, addDays } from './registry-helpers.mjs';
 
@@ -196,9 +197,9 @@ test('follow-ups: 201; the same slot twice 409; temperature out of range 400; sy
   assertError(await followup(obs, { slot: 'pm', temperature: 34.9 }), 400, 'invalid', 'temperature');
   assertError(await followup(obs, { slot: 'noon' }), 400, 'invalid', 'slot');
   assertError(await followup(obs, { slot: 'pm', symptoms: ['sneezing'] }), 400, 'invalid', 'symptoms');
-  assertError(await followup(obs, { slot: 'pm', date: addDays(today, 1) }), 400, 'invalid', 'date');
-  assertError(await followup(obs, { slot: 'pm', date: addDays(today, -1) }), 400, 'invalid', 'date'); // before the start
-  assertError(await followup(99999999, { slot: 'pm' }), 404, 'not_found');
+  assertError(await followup(obs, { slot: 'pm', date: addDays(today, 1), temperature_measured: false }), 400, 'invalid', 'date');
+  assertError(await followup(obs, { slot: 'pm', date: addDays(today, -1), temperature_measured: false }), 400, 'invalid', 'date'); // before the start
+  assertError(await followup(99999999, { slot: 'pm', temperature_measured: false }), 404, 'not_found');
   const s = await followup(obs, { slot: 'pm', temperature: 37.8, symptoms: ['cough'] });
   assert.equal(s.status, 201, JSON.stringify(s.body));
   assert.equal(s.body.symptomatic, true);
@@ -212,6 +213,27 @@ test('follow-ups: 201; the same slot twice 409; temperature out of range 400; sy
   assert.equal(f.body.symptomatic, true);
   const g = await followup(other.body.observation_id, { slot: 'pm', temperature: 37.3 });
   assert.equal(g.body.symptomatic, true);
+});
+
+test('follow-ups: a temperature is entered or said not to be measured; none is made up', async () => {
+  const k = await contact({ source_case_id: A.id, person_id: (await person()).id, ...exposure(today, today) });
+  const obs = k.body.observation_id;
+  // neither a temperature nor temperature_measured: false
+  assertError(await followup(obs, { slot: 'am', symptoms: [] }), 400, 'invalid', 'temperature');
+  assertError(await followup(obs, { slot: 'am', temperature_measured: true }), 400, 'invalid', 'temperature');
+  // both a temperature and "not measured"
+  assertError(await followup(obs, { slot: 'am', temperature: 36.5, temperature_measured: false }), 400, 'invalid', 'temperature_measured');
+  assertError(await followup(obs, { slot: 'am', temperature_measured: 'no' }), 400, 'invalid', 'temperature_measured');
+  assert.equal((await observation(obs)).followups, 0, 'nothing stored');
+  // no symptoms, not measured: recorded, with no temperature
+  const r = await followup(obs, { slot: 'am', symptoms: [], temperature_measured: false });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal(r.body.symptomatic, false);
+  const stored = execFileSync('sqlite3', [srv.db, `SELECT coalesce(temp_dc, 'none') FROM followups WHERE observation_id = ${obs} AND slot = 'am'`]);
+  assert.equal(stored.toString().trim(), 'none', 'no temperature stored');
+  // a measured temperature, said so
+  const m = await followup(obs, { slot: 'pm', temperature: 36.8, temperature_measured: true });
+  assert.equal(m.status, 201, JSON.stringify(m.body));
 });
 
 test('release: 409 while the period runs; 200 once over; 409 with symptoms in the last 14 days', async () => {
@@ -242,10 +264,10 @@ test('release: 409 while the period runs; 200 once over; 409 with symptoms in th
   assert.equal(rel.status, 200, JSON.stringify(rel.body));
   assert.equal(rel.body.state, 'released');
   assertError(await srv.api('POST', `/api/v1/observations/${old.body.observation_id}/release`, { token: T.doctor, body: {} }), 409, 'conflict');
-  assertError(await srv.api('POST', `/api/v1/observations/${old.body.observation_id}/followups`, { token: T.doctor, body: { slot: 'am' } }), 409, 'conflict');
+  assertError(await srv.api('POST', `/api/v1/observations/${old.body.observation_id}/followups`, { token: T.doctor, body: { slot: 'am', temperature_measured: false } }), 409, 'conflict');
   // over, but symptomatic: not released
   const sick = await contact({ source_case_id: A.id, person_id: (await person()).id, ...exposure(addDays(today, -16), addDays(today, -15)) });
-  assert.equal((await followup(sick.body.observation_id, { slot: 'am', symptoms: ['cough'] })).status, 201);
+  assert.equal((await followup(sick.body.observation_id, { slot: 'am', symptoms: ['cough'], temperature_measured: false })).status, 201);
   assertError(await srv.api('POST', `/api/v1/observations/${sick.body.observation_id}/release`, { token: T.doctor, body: {} }), 409, 'conflict');
   const released = await srv.api('GET', '/api/v1/observations?state=released', { token: T.doctor });
   assert.deepEqual(released.body.items.map((x) => x.id), [old.body.observation_id]);
@@ -263,7 +285,7 @@ test('convert: the observed person becomes a suspected case; the observation end
   const o = await observation(KB.observation_id);
   assert.equal(o.state, 'converted');
   assert.equal(o.case_id, caseB.id);
-  assertError(await followup(KB.observation_id, { slot: 'am', date: today }), 409, 'conflict');
+  assertError(await followup(KB.observation_id, { slot: 'am', date: today, temperature_measured: false }), 409, 'conflict');
   assertError(await srv.api('POST', `/api/v1/observations/${KB.observation_id}/convert`, { token: T.doctor, body: { reporting_unit: '社区', place: 'home' } }), 409, 'conflict');
   assertError(await srv.api('POST', `/api/v1/observations/${KB.observation_id}/release`, { token: T.doctor, body: {} }), 409, 'conflict');
   const list = await srv.api('GET', `/api/v1/contacts?case_id=${A.id}&limit=1000`, { token: T.doctor });
@@ -355,7 +377,7 @@ test('a person under observation reported directly as a case leaves observation 
   assert.equal(c.status, 201, JSON.stringify(c.body));
   const o = await observation(k.body.observation_id);
   assert.deepEqual([o.state, o.case_id], ['converted', c.body.id]);
-  assertError(await followup(k.body.observation_id, { slot: 'pm' }), 409, 'conflict');
+  assertError(await followup(k.body.observation_id, { slot: 'pm', temperature_measured: false }), 409, 'conflict');
   // traced again as someone's contact: the link is recorded, no observation starts
   const again = await contact({ source_case_id: A.id, person_id: p.id, ...exposure(addDays(today, -1), today) });
   assert.equal(again.status, 201, JSON.stringify(again.body));

@@ -4,12 +4,13 @@
 // observation).  The community doctor reports a case for a resident, moves
 // it to confirmed and sees the move in its history, traces two close
 // contacts (one outside the exposure window: the server's warning shows),
-// then on a phone records follow-ups ("normal" in one tap; a fever that is
+// then on a phone records follow-ups ("no symptoms, not measured" in one tap; a fever that is
 // converted to a suspected case) and releases an observation that is over.
 // The commander sees the clusters as a graph, the epidemic curve and Rt,
 // and the community states on the command view.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startServer } from '../lib/harness.mjs';
 import { launch, openPage, signIn, shot, checkClean, overflowX, waitHeading, hash, navIds, PHONE, WALL } from './lib/browser.mjs';
 
@@ -156,18 +157,24 @@ test('phone: the case page, then the follow-up worklist: one tap "normal", a fev
   await shot(page, 'phone-followups', { fullPage: false });
   const dueBefore = Number(await page.locator('[data-count=due] .count-n').innerText());
 
-  // one tap: normal
+  // one tap: no symptoms, temperature not measured (none is made up)
   await item(yi).getByTestId('fu-normal').click();
-  await item(yi).getByRole('status').filter({ hasText: '体温正常' }).waitFor();
+  await item(yi).getByRole('status').filter({ hasText: '无症状，未测体温' }).waitFor();
   await page.locator(`[data-testid=fu-due] li.fu-item[data-person="${yi}"]`).waitFor({ state: 'detached' }); // gone from the due list
   await page.locator(`[data-testid=fu-done] li.fu-item[data-person="${yi}"]`).waitFor({ state: 'attached' });
   assert.equal(Number(await page.locator('[data-count=due] .count-n').innerText()), dueBefore - 1);
   const obs = (await srv.api('GET', `/api/v1/observations?region=${GRID}&state=active&limit=1000`, { token: T.doctor })).body.items;
   assert.equal(obs.find((o) => o.person_id === yi).followups, 1);
+  const yiObs = obs.find((o) => o.person_id === yi).id;
+  assert.equal(execFileSync('sqlite3', [srv.db, `SELECT coalesce(temp_dc, 'none') FROM followups WHERE observation_id = ${yiObs}`]).toString().trim(),
+    'none', 'the one tap stores no temperature');
 
   // the form: a fever and a cough; the case is suggested and made
   const bing = warned.person_id;
   await item(bing).getByRole('button', { name: '填写体温/症状' }).click();
+  // neither a temperature nor "not measured": nothing is sent
+  await item(bing).getByRole('button', { name: '保存随访' }).click();
+  await item(bing).locator('.form-msg').getByText('请填写体温，或勾选“未测温”。').waitFor();
   await item(bing).locator('input[name=temperature]').fill('38.2');
   await item(bing).locator('.chip-check', { hasText: '咳嗽' }).click();
   await item(bing).getByRole('button', { name: '保存随访' }).click();

@@ -92,6 +92,7 @@ export const session = {
   delete: () => api('DELETE', '/session', undefined, { quiet401: true }),
 };
 export const me = () => api('GET', '/me', undefined, { quiet401: true });
+export const vocab = () => api('GET', '/vocab', undefined, { quiet401: true });
 export const regions = {
   get: (code) => api('GET', `/regions/${regionSeg(code)}`),
   children: (code, after, limit = 100) => api('GET', `/regions/${regionSeg(code)}/children${qs({ limit, after })}`),

@@ -8,6 +8,7 @@ import * as outbox from './outbox.js';
 import * as offline from './offline.js';
 import { h, icon, notice } from './dom.js';
 import { allowed, match } from './features.js';
+import { setVocab } from './vocab.js';
 import { renderLogin } from './views/login.js';
 
 const root = document.getElementById('app');
@@ -179,22 +180,28 @@ function render(focus = false) {
   else showLogin();
 }
 
-// Asks the server who is signed in.  Without a network (or with the server
-// down) the user kept on this phone at the last sign-in stands in, so the
-// app opens offline; the next request the server refuses (401) signs out.
+// Asks the server who is signed in, then for the code lists the pages
+// offer (GET /vocab, once per sign-in or load).  Without a network (or with
+// the server down) the user and lists kept on this phone at the last
+// sign-in stand in, so the app opens offline; the next request the server
+// refuses (401) signs out.
 async function loadMe(keep = {}) {
   try {
-    state.me = await API.me();
-    offline.keep(state.me, keep);
+    const me = await API.me();
+    const vocab = await API.vocab();
+    setVocab(vocab);
+    state.me = me;
+    offline.keep(me, vocab, keep);
   } catch (err) {
     if (err.status === 401) {
       state.me = null;
       await offline.forget();
       return;
     }
-    const kept = err.status === 0 || err.status >= 500 ? offline.keptMe() : null;
+    const kept = err.status === 0 || err.status >= 500 ? offline.kept() : null;
     if (!kept) throw err;
-    state.me = kept;
+    setVocab(kept.vocab);
+    state.me = kept.me;
   }
 }
 

@@ -26,6 +26,21 @@ static const char *const outcomes[] = { "under_treatment", "discharged", "deceas
 static const char *const places[] = { "designated_hospital", "temporary_hospital", "centralised_site", "home",
 				      NULL };
 
+const char *const *fk_case_category_names(void)
+{
+	return categories;
+}
+
+const char *const *fk_case_outcome_names(void)
+{
+	return outcomes;
+}
+
+const char *const *fk_case_place_names(void)
+{
+	return places;
+}
+
 /* The moves the protocol allows.  A confirmed case stays confirmed (a
  * wrong confirmation is corrected by the CDC's review, not by a move);
  * an excluded person can be suspected again. */

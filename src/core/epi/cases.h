@@ -27,6 +27,12 @@
  * case.  Edition 5 allows the clinical category. */
 extern int fk_protocol_edition;
 
+/* The codes a case's category, outcome and place take (NULL-terminated;
+ * served by GET /vocab).  "clinical" is accepted under edition 5 only. */
+const char *const *fk_case_category_names(void);
+const char *const *fk_case_outcome_names(void);
+const char *const *fk_case_place_names(void);
+
 /* Creates a case from {person_id, category, onset_date?, sampling_date?,
  * diagnosis_time (Unix s), reporting_unit, place, alert_id?, reason?}.
  * A given alert is closed as reported_as_case in the same transaction.

@@ -23,6 +23,17 @@
 int fk_observation_days = 14;
 
 static const char *const settings[] = { "household", "work", "transport", "medical", "other", NULL };
+static const char *const modes[] = { "home", "centralised", NULL };
+
+const char *const *fk_contact_setting_names(void)
+{
+	return settings;
+}
+
+const char *const *fk_observation_mode_names(void)
+{
+	return modes;
+}
 
 static int index_of(const char *const *names, const char *s)
 {
@@ -232,7 +243,7 @@ json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_e
 	}
 	if (!mode)
 		mode = "home";
-	if (strcmp(mode, "home") && strcmp(mode, "centralised")) {
+	if (index_of(modes, mode) < 0) {
 		fk_err_invalid(e, "mode", "mode: home or centralised");
 		return NULL;
 	}
@@ -517,10 +528,28 @@ static const fk_field followup_fields[] = {
 	{ "date", FK_FT_STRING, false, 10, 10 },
 	{ "slot", FK_FT_STRING, false, 2, 2 },
 	{ "temperature", FK_FT_NUMBER, false },
+	{ "temperature_measured", FK_FT_BOOL, false },
 	{ "symptoms", FK_FT_ARRAY, false, 0, 5 },
 	{ "note", FK_FT_STRING, false, 0, 500 },
 	{ 0 },
 };
+
+/* A follow-up's temperature is measured or said not to be: nothing stands
+ * in for a measurement nobody took.  Returns 0 or -1 with e naming the field. */
+static int followup_temp_check(const json_t *in, fk_err *e)
+{
+	json_t *t = json_object_get(in, "temperature");
+	json_t *m = json_object_get(in, "temperature_measured");
+	if (t && json_is_false(m))
+		return fk_err_invalid(e, "temperature_measured",
+				      "temperature_measured: false, but a temperature is given");
+	if (t && (json_number_value(t) < 35.0 || json_number_value(t) > 42.0))
+		return fk_err_invalid(e, "temperature", "temperature: 35.0 to 42.0 °C");
+	if (!t && !json_is_false(m))
+		return fk_err_invalid(e, "temperature",
+				      "temperature: required, or \"temperature_measured\": false when not measured");
+	return 0;
+}
 
 /* An observation in scope: its person, grid, state and dates. */
 typedef struct obs_row {
@@ -566,13 +595,11 @@ json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const js
 		return NULL;
 	}
 	json_t *t = json_object_get(in, "temperature");
-	if (t && (json_number_value(t) < 35.0 || json_number_value(t) > 42.0)) {
-		fk_err_invalid(e, "temperature", "temperature: 35.0 to 42.0 °C");
-		return NULL;
-	}
 	int64_t sym = 0;
 	if (json_object_get(in, "symptoms") &&
 	    fk_bits_from_json(json_object_get(in, "symptoms"), fk_symptom_names, "symptoms", &sym, e) < 0)
+		return NULL;
+	if (followup_temp_check(in, e) < 0)
 		return NULL;
 	obs_row o;
 	if (obs_find(db, who, obs_id, &o, e) < 0)

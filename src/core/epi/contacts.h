@@ -24,6 +24,11 @@
 
 extern int fk_observation_days; /* FK_OBSERVATION_DAYS, default 14 */
 
+/* The codes of a contact's setting and an observation's mode
+ * (NULL-terminated; served by GET /vocab). */
+const char *const *fk_contact_setting_names(void);
+const char *const *fk_observation_mode_names(void);
+
 /* {source_case_id | source_contact_id, person_id | person: {name, grid,
  * building?, unit?, room?, address?, sex?, doc_number?, phone?}, setting,
  * first_exposure, last_exposure, traced_date? (default today: when the contact

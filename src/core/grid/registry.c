@@ -433,6 +433,27 @@ static int phone_normalise(const char *in, char *out, size_t n, fk_err *e)
 	return 0;
 }
 
+static const char *const sex_names[] = { "M", "F", "U", NULL };
+static const char *const doc_type_names[] = { "id_card", "passport", "other", NULL };
+
+const char *const *fk_sex_names(void)
+{
+	return sex_names;
+}
+
+const char *const *fk_doc_type_names(void)
+{
+	return doc_type_names;
+}
+
+static bool listed(const char *const *names, const char *s)
+{
+	for (int i = 0; names[i]; i++)
+		if (strcmp(names[i], s) == 0)
+			return true;
+	return false;
+}
+
 int fk_person_parse(const json_t *in, bool create, fk_person_in *p, fk_err *e)
 {
 	memset(p, 0, sizeof(*p));
@@ -455,7 +476,7 @@ int fk_person_parse(const json_t *in, bool create, fk_person_in *p, fk_err *e)
 	}
 	const char *sex = fk_json_str(in, "sex");
 	if (sex) {
-		if (strcmp(sex, "M") && strcmp(sex, "F") && strcmp(sex, "U"))
+		if (!listed(sex_names, sex))
 			return fk_err_invalid(e, "sex", "sex: M, F or U");
 		p->given |= FK_PF_SEX;
 		p->sex = sex[0];
@@ -468,7 +489,7 @@ int fk_person_parse(const json_t *in, bool create, fk_person_in *p, fk_err *e)
 	}
 	p->doc_type = fk_json_str(in, "doc_type");
 	if (p->doc_type) {
-		if (strcmp(p->doc_type, "id_card") && strcmp(p->doc_type, "passport") && strcmp(p->doc_type, "other"))
+		if (!listed(doc_type_names, p->doc_type))
 			return fk_err_invalid(e, "doc_type", "doc_type: id_card, passport or other");
 		p->given |= FK_PF_DOCTYPE;
 	}

@@ -102,6 +102,10 @@ enum {
 	FK_PF_ARRIVAL = 1u << 10,
 };
 
+/* A person's sex and document type codes (NULL-terminated; GET /vocab). */
+const char *const *fk_sex_names(void);
+const char *const *fk_doc_type_names(void);
+
 /* Validates a person object (create: name and household_id required;
  * update: everything optional).  Strings point into in.  Returns 0 or -1
  * with e naming the field. */

@@ -20,6 +20,18 @@
 
 const char *const fk_category_names[] = { "confirmed", "suspected", "febrile", "close_contact", NULL };
 static const char *const status_names[] = { "visited", "not_home", "refused", NULL };
+static const char *const alert_kind_names[] = { "screening", "followup_missed", NULL };
+
+const char *const *fk_screening_status_names(void)
+{
+	return status_names;
+}
+
+const char *const *fk_alert_kind_names(void)
+{
+	return alert_kind_names;
+}
+
 #define BACKDATE_DAYS 14 /* how late an offline phone may deliver a day's records */
 
 static const fk_field record_fields[] = {
@@ -605,7 +617,7 @@ json_t *fk_alert_list(fk_db *db, const fk_actor *who, const fk_alert_filter *f, 
 		fk_err_invalid(e, "state", "state: open or closed");
 		return NULL;
 	}
-	if (kind && strcmp(kind, "screening") != 0 && strcmp(kind, "followup_missed") != 0) {
+	if (kind && name_index(alert_kind_names, kind) < 0) {
 		fk_err_invalid(e, "kind", "kind: screening or followup_missed");
 		return NULL;
 	}
@@ -653,6 +665,17 @@ static json_t *alert_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 static const char *const outcome_names[] = { "normal_on_recheck", "referred_to_clinic", "home_isolation",
 					     "centralised_isolation", "reported_as_case", "other",
 					     "followup_recorded", "unreachable", NULL };
+/* Of those, the ones offered for each kind of alert. */
+static const char *const screening_outcome_names[] = { "normal_on_recheck", "referred_to_clinic", "home_isolation",
+						       "centralised_isolation", "reported_as_case", "other", NULL };
+static const char *const followup_outcome_names[] = { "followup_recorded", "unreachable", "other", NULL };
+
+const char *const *fk_alert_outcome_names(const char *kind)
+{
+	if (!kind)
+		return outcome_names;
+	return strcmp(kind, "followup_missed") == 0 ? followup_outcome_names : screening_outcome_names;
+}
 
 json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e)
 {

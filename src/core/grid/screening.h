@@ -28,6 +28,12 @@
 #define FK_FEVER_DC 373 /* 37.3 °C: abnormal from here up */
 
 extern const char *const fk_category_names[]; /* confirmed, suspected, febrile, close_contact */
+/* Codes served by GET /vocab (NULL-terminated): a record's status, an
+ * alert's kind, and the outcomes that close an alert of kind (NULL: every
+ * outcome accepted). */
+const char *const *fk_screening_status_names(void);
+const char *const *fk_alert_kind_names(void);
+const char *const *fk_alert_outcome_names(const char *kind);
 
 /* Validates a batch (an array of records) without touching the database:
  * types, ranges, enumerations.  Errors name the record's index, e.g.

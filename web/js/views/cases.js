@@ -11,13 +11,15 @@ import * as API from '../api.js';
 import { h, fill, loadRecord, icon, notice, loading, errorText, pagedList, td, emptyState } from '../dom.js';
 import { regionPicker } from './regionpick.js';
 import { gridPicker } from './gridpick.js';
+import { codes, setting } from '../vocab.js';
 
-export const CATEGORIES = ['suspected', 'confirmed', 'clinical', 'asymptomatic', 'excluded'];
-export const OUTCOMES = ['under_treatment', 'discharged', 'deceased'];
-const NEW_CATEGORIES = ['suspected', 'confirmed', 'asymptomatic', 'clinical'];
-export const PLACES = ['designated_hospital', 'temporary_hospital', 'centralised_site', 'home'];
-const SETTINGS = ['household', 'work', 'transport', 'medical', 'other'];
 const PAGE = 50;
+
+// The categories a new case may take: not excluded, and the clinically
+// diagnosed one under protocol edition 5 only (as the server decides).
+function newCategories() {
+  return codes('case_categories').filter((c) => c !== 'excluded' && (c !== 'clinical' || setting('protocol_edition') === 5));
+}
 
 export function caseHref(id) { return `#/cases/${encodeURIComponent(id)}`; }
 
@@ -59,8 +61,8 @@ export function renderList(ctx) {
     late: query.get('late') || '', region: query.get('region') || '',
   };
   let region = f.region;
-  const cat = select('cf-category', 'category', CATEGORIES, 'case.cat', { empty: t('cases.any'), value: f.category });
-  const out = select('cf-outcome', 'outcome', OUTCOMES, 'case.out', { empty: t('cases.any'), value: f.outcome });
+  const cat = select('cf-category', 'category', codes('case_categories'), 'case.cat', { empty: t('cases.any'), value: f.category });
+  const out = select('cf-outcome', 'outcome', codes('case_outcomes'), 'case.out', { empty: t('cases.any'), value: f.outcome });
   const late = h('select', { id: 'cf-late', name: 'late' },
     h('option', { value: '' }, t('cases.any')),
     h('option', { value: '1', selected: f.late === '1' ? true : null }, t('cases.lateOnly')),
@@ -176,12 +178,12 @@ function personPicker({ idPrefix, onPick = () => {} }) {
 
 function newCasePanel(ctx) {
   const person = personPicker({ idPrefix: 'nc-person' });
-  const cat = select('nc-category', 'category', NEW_CATEGORIES, 'case.cat', { value: 'suspected' });
+  const cat = select('nc-category', 'category', newCategories(), 'case.cat', { value: 'suspected' });
   const onset = h('input', { id: 'nc-onset', type: 'date', name: 'onset_date', max: ymd(new Date(API.serverNow())) });
   const sampling = h('input', { id: 'nc-sampling', type: 'date', name: 'sampling_date', max: ymd(new Date(API.serverNow())) });
   const diag = h('input', { id: 'nc-diagnosis', type: 'datetime-local', name: 'diagnosis_time', value: localDateTime(API.serverNow() - 60000) });
   const unit = h('input', { id: 'nc-unit', name: 'reporting_unit', maxlength: '100', autocomplete: 'organization' });
-  const place = select('nc-place', 'place', PLACES, 'case.place', { value: 'designated_hospital' });
+  const place = select('nc-place', 'place', codes('case_places'), 'case.place', { value: 'designated_hospital' });
   const msg = h('div.form-msg', { 'aria-live': 'polite' });
   const submit = h('button.btn.btn-primary', { type: 'submit' }, t('cases.create'));
   const field = (el, key, hint) => h('div.field', h('label', { for: el.id }, t(key)), el, hint ? h('p.hint', t(hint)) : null);
@@ -378,9 +380,9 @@ function contactForm(ctx, c, onDone) {
   // a new person
   const name = h('input', { id: `${id}-name`, name: 'name', maxlength: '50', autocomplete: 'off' });
   const sex = h('select', { id: `${id}-sex`, name: 'sex' }, h('option', { value: '' }, t('contacts.unknown')),
-    ['M', 'F'].map((s) => h('option', { value: s }, label('sex', s))));
+    codes('sexes').filter((s) => s !== 'U').map((s) => h('option', { value: s }, label('sex', s)))); // '': not known (U)
   const docType = h('select', { id: `${id}-doctype`, name: 'doc_type' },
-    ['id_card', 'passport', 'other'].map((d) => h('option', { value: d }, label('doc', d))));
+    codes('doc_types').map((d) => h('option', { value: d }, label('doc', d))));
   const doc = h('input', { id: `${id}-doc`, name: 'doc_number', maxlength: '40', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false' });
   const phone = h('input', { id: `${id}-phone`, name: 'phone', type: 'tel', maxlength: '30', autocomplete: 'off', inputmode: 'tel' });
   let grid = '';
@@ -406,7 +408,7 @@ function contactForm(ctx, c, onDone) {
     }), h('span', t(`contacts.who.${m}`)))));
 
   const today = ymd(new Date(API.serverNow()));
-  const setting = select(`${id}-setting`, 'setting', SETTINGS, 'contact.setting', { value: 'household' });
+  const setting = select(`${id}-setting`, 'setting', codes('contact_settings'), 'contact.setting', { value: 'household' });
   const first = h('input', { id: `${id}-first`, type: 'date', name: 'first_exposure', max: today });
   const last = h('input', { id: `${id}-last`, type: 'date', name: 'last_exposure', max: today });
   let obsMode = 'home';
@@ -427,7 +429,7 @@ function contactForm(ctx, c, onDone) {
     }
   };
   const modeRadios = h('div.seg-radios.two', { role: 'radiogroup', 'aria-label': t('contacts.mode') },
-    ['home', 'centralised'].map((m) => h('label.seg-radio', h('input', {
+    codes('observation_modes').map((m) => h('label.seg-radio', h('input', {
       type: 'radio', name: `${id}-mode`, value: m, checked: m === 'home' ? true : null,
       onchange: () => { obsMode = m; siteField.hidden = m !== 'centralised'; if (m === 'centralised') loadSites(); },
     }), h('span', label('obs.mode', m)))));

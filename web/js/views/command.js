@@ -8,14 +8,10 @@
 import { t, has, label, fmtNumber } from '../i18n.js';
 import * as API from '../api.js';
 import { h, fill, append, icon, notice, loading, errorText, pagedList, td } from '../dom.js';
+import { codes } from '../vocab.js';
 
 const GRID = 6;
 const COMMUNITY = 5;
-const STATUSES = ['visited', 'not_home', 'refused'];
-const OUTCOMES = ['normal_on_recheck', 'referred_to_clinic', 'home_isolation', 'centralised_isolation',
-  'reported_as_case', 'other'];
-const FOLLOWUP_OUTCOMES = ['followup_recorded', 'unreachable', 'other']; // for a missed follow-up
-const ALERT_KINDS = ['', 'screening', 'followup_missed']; // '': every kind
 let serverToday = null; // the server's today, learnt from an answer for "today"
 
 export function commandHref(code, date) {
@@ -76,7 +72,7 @@ function level(r) {
 // A stacked bar: visited, not at home, refused, over all households.
 function covBar(r) {
   return h(`div.cov-bar.cov-${level(r)}`, { role: 'img', 'aria-label': t('command.barLabel', { pct: pctText(r) }) },
-    STATUSES.map((s) => h(`span.seg.seg-${s}`, { style: { width: r.households ? `${(r[s] * 100) / r.households}%` : '0' } })));
+    codes('screening_statuses').map((s) => h(`span.seg.seg-${s}`, { style: { width: r.households ? `${(r[s] * 100) / r.households}%` : '0' } })));
 }
 
 // Where the region is: ancestors in scope link to their own command view.
@@ -158,7 +154,7 @@ export async function render(ctx) {
   fill(main, head, summary,
     h('div.command-grid',
       h('div.command-cov', covCard, h('p.legend',
-        STATUSES.concat('unvisited').map((s) => h('span.legend-item', h(`span.swatch.seg-${s}`), t(`screen.count.${s}`))))),
+        codes('screening_statuses').concat('unvisited').map((s) => h('span.legend-item', h(`span.swatch.seg-${s}`), t(`screen.count.${s}`))))),
       alertsCard(ctx, code, day, names),
       reportsCard(ctx, code, day, names),
       ctx.can('stats.read') && self.level < GRID ? statesCard(ctx, code, main) : null));
@@ -304,7 +300,7 @@ function alertsCard(ctx, code, day, names) {
   };
   const dateInput = h('input', { id: 'alerts-date', type: 'date', name: 'alerts-date', value: day, max: serverToday || null });
   const kindSel = h('select', { id: 'alerts-kind', name: 'alerts-kind' },
-    ALERT_KINDS.map((k) => h('option', { value: k }, t(`command.kind.${k || 'all'}`))));
+    ['', ...codes('alert_kinds')].map((k) => h('option', { value: k }, t(`command.kind.${k || 'all'}`)))); // '': every kind
   const body = h('div.alerts-body');
   // The list for the chosen day and kind; data-kind, data-date and (once
   // the first page is in) data-loaded say which answer it shows.
@@ -340,7 +336,7 @@ function closeForm(a, onClosed) {
   const id = `close-${a.id}`;
   const outcome = h('select', { id: `${id}-outcome`, name: 'outcome', required: true },
     h('option', { value: '' }, t('command.chooseOutcome')),
-    (a.kind === 'followup_missed' ? FOLLOWUP_OUTCOMES : OUTCOMES).map((o) => h('option', { value: o }, t(`outcome.${o}`))));
+    (codes('alert_outcomes')[a.kind] || []).map((o) => h('option', { value: o }, t(`outcome.${o}`))));
   const note = h('input', { id: `${id}-note`, name: 'note', maxlength: '500', autocomplete: 'off' });
   const msg = h('div.form-msg', { 'aria-live': 'polite' });
   outcome.addEventListener('change', () => { outcome.removeAttribute('aria-invalid'); fill(msg); });

@@ -1,18 +1,19 @@
 // views/followups.js - the medical-observation worklist (随访), made for the
 // community doctor's phone: the people under observation whose current
 // follow-up (morning until noon, evening after) is not recorded yet, each
-// with one tap for "normal" (36.5 °C, no symptoms) or a short form for the
-// temperature and symptoms; people with symptoms are offered "convert to a
+// with one tap for "no symptoms, temperature not measured" or a short form
+// for the temperature and symptoms (no temperature is ever filled in for the
+// doctor: it is measured, or said not to be); people with symptoms are offered "convert to a
 // suspected case"; observations whose 14 days are over without symptoms
 // wait for the doctor to release them.  The worklist is every active
 // observation in scope (GET /observations/due), read whole and split here.
 import { t, label } from '../i18n.js';
 import * as API from '../api.js';
 import { h, fill, icon, notice, loading, errorText, emptyState } from '../dom.js';
-import { SYMPTOMS, parseTemperature } from './screening.js';
-import { PLACES, caseHref } from './cases.js';
+import { fever, parseTemperature } from './screening.js';
+import { caseHref } from './cases.js';
+import { codes, setting } from '../vocab.js';
 
-const NORMAL_TEMP = 36.5;
 const MAX_ITEMS = 5000; // a community's observations: a few hundred at most
 const UNIT_KEY = 'fangkong.reportingUnit';
 
@@ -86,7 +87,7 @@ export async function render(ctx) {
     countBox,
     section('sick', sickList, t('fu.sickIntro')),
     section('due', dueList, null),
-    section('release', relList, t('fu.releaseIntro')),
+    section('release', relList, t('fu.releaseIntro', { days: setting('observation_days') })),
     h('details.fu-done-box', h('summary', t('fu.section.done'), ' ', h('span.muted', `(${done.length})`)), doneList));
   for (const list of [sickList, dueList, relList]) watchEmpty(list);
 }
@@ -129,13 +130,13 @@ function card(env, o, kind) {
     }, to === 'sick' ? 0 : 1500);
   };
   if (kind === 'due') {
-    const normal = h('button.btn.btn-ok', { type: 'button', 'data-testid': 'fu-normal' }, icon('check'), h('span', t('fu.normal')));
+    const normal = h('button.btn.btn-ok', { type: 'button', 'data-testid': 'fu-normal' }, icon('check'), h('span', t('fu.noSymptomsUnmeasured')));
     const more = h('button.btn.btn-secondary', { type: 'button', 'aria-expanded': 'false' }, t('fu.record'));
     normal.addEventListener('click', async () => {
       normal.disabled = true;
       more.disabled = true;
       try {
-        await API.observations.followup(o.id, { temperature: NORMAL_TEMP, symptoms: [] });
+        await API.observations.followup(o.id, { symptoms: [], temperature_measured: false });
         fill(actions);
         fill(slot, notice('success', t('fu.recordedNormal')));
         move('done');
@@ -200,13 +201,22 @@ function card(env, o, kind) {
 function followupForm(o, onDone) {
   const id = `fu-${o.id}`;
   const temp = h('input.temp', {
-    id: `${id}-temp`, name: 'temperature', inputmode: 'decimal', autocomplete: 'off', maxlength: '4', placeholder: '36.5',
+    id: `${id}-temp`, name: 'temperature', inputmode: 'decimal', autocomplete: 'off', maxlength: '4', placeholder: t('fu.tempPlaceholder'),
   });
+  // "not measured" and a temperature exclude each other
+  const unmeasured = h('input', { type: 'checkbox', id: `${id}-unmeasured`, name: 'temperature_measured', value: 'false' });
   temp.addEventListener('input', () => {
     const v = parseTemperature(temp.value);
-    temp.classList.toggle('is-fever', v != null && v >= 37.3);
+    temp.classList.toggle('is-fever', v != null && v >= fever());
+    if (temp.value.trim()) unmeasured.checked = false;
   });
-  const syms = h('div.chips', SYMPTOMS.map((s) => h('label.chip-check', h('input', { type: 'checkbox', name: 'symptoms', value: s }), h('span', label('symptom', s)))));
+  unmeasured.addEventListener('change', () => {
+    if (!unmeasured.checked) return;
+    temp.value = '';
+    temp.classList.remove('is-fever');
+    temp.removeAttribute('aria-invalid');
+  });
+  const syms = h('div.chips', codes('symptoms').map((s) => h('label.chip-check', h('input', { type: 'checkbox', name: 'symptoms', value: s }), h('span', label('symptom', s)))));
   const note = h('input', { id: `${id}-note`, name: 'note', maxlength: '200', autocomplete: 'off' });
   const msg = h('div.form-msg', { 'aria-live': 'polite' });
   const submit = h('button.btn.btn-primary', { type: 'submit' }, t('fu.save'));
@@ -218,9 +228,10 @@ function followupForm(o, onDone) {
       if (Number.isNaN(v)) { temp.setAttribute('aria-invalid', 'true'); fill(msg, notice('error', t('fu.badTemp'))); temp.focus(); return; }
       temp.removeAttribute('aria-invalid');
       const symptoms = [...syms.querySelectorAll('input:checked')].map((x) => x.value);
-      if (v == null && !symptoms.length) { fill(msg, notice('error', t('fu.needSomething'))); temp.focus(); return; }
+      if (v == null && !unmeasured.checked) { fill(msg, notice('error', t('fu.needTemp'))); temp.focus(); return; }
       const body = { symptoms };
       if (v != null) body.temperature = v;
+      else body.temperature_measured = false;
       if (note.value.trim()) body.note = note.value.trim();
       submit.disabled = true;
       try {
@@ -231,7 +242,8 @@ function followupForm(o, onDone) {
       }
     },
   },
-  h('div.field.temp-field', h('label', { for: temp.id }, t('fu.temp')), temp),
+  h('div.field.temp-field', h('label', { for: temp.id }, t('fu.temp')), temp,
+    h('label.chip-check', { for: unmeasured.id }, unmeasured, h('span', t('fu.unmeasured')))),
   h('fieldset', h('legend', t('fu.symptoms')), syms),
   h('div.field', h('label', { for: note.id }, t('fu.note')), note),
   msg, h('div.form-actions', submit));
@@ -242,7 +254,7 @@ function convertForm(ctx, o) {
   let last = '';
   try { last = localStorage.getItem(UNIT_KEY) || ''; } catch { /* not remembered */ }
   const unit = h('input', { id: `${id}-unit`, name: 'reporting_unit', maxlength: '100', value: last, autocomplete: 'organization' });
-  const place = h('select', { id: `${id}-place`, name: 'place' }, PLACES.map((p) => h('option', { value: p }, label('case.place', p))));
+  const place = h('select', { id: `${id}-place`, name: 'place' }, codes('case_places').map((p) => h('option', { value: p }, label('case.place', p))));
   const msg = h('div.form-msg', { 'aria-live': 'polite' });
   const submit = h('button.btn.btn-danger', { type: 'submit' }, t('fu.convertConfirm'));
   const form = h('form.convert-form', {

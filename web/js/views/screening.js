@@ -14,21 +14,20 @@ import * as API from '../api.js';
 import * as outbox from '../outbox.js';
 import { h, fill, icon, notice, loading, errorText } from '../dom.js';
 import { gridPicker, pathTo, gridLabel, gridCommunity } from './gridpick.js';
+import { codes, setting } from '../vocab.js';
 
 const GRID = 6;
-export const SYMPTOMS = ['fever', 'cough', 'fatigue', 'short_breath', 'other'];
-export const HISTORY = ['from_key_area', 'contact_key_area', 'contact_case'];
-export const CATEGORIES = ['confirmed', 'suspected', 'febrile', 'close_contact'];
-const STATUSES = ['visited', 'not_home', 'refused'];
-const FEVER = 37.3;
+// The fever threshold the server judges by (GET /vocab).
+export const fever = () => setting('fever_threshold');
 const QUICK_REASONS = ['report.reasonAway', 'report.reasonRefused', 'report.reasonNoAnswer'];
 
 const rememberKey = (me) => `fangkong.grid.${me.user.username}`;
 
-// A finding is abnormal at 37.3 °C or more, or with any symptom, history
-// flag or category (as the server decides; temperatures in tenths).
+// A finding is abnormal at the fever threshold (37.3 °C) or more, or with
+// any symptom, history flag or category (as the server decides;
+// temperatures in tenths).
 export function findingAbnormal(f) {
-  return (f.temperature != null && Math.round(f.temperature * 10) >= Math.round(FEVER * 10))
+  return (f.temperature != null && Math.round(f.temperature * 10) >= Math.round(fever() * 10))
     || !!(f.symptoms && f.symptoms.length) || !!(f.history && f.history.length) || !!f.category;
 }
 export function recordAbnormal(r) { return (r.persons || []).some(findingAbnormal); }
@@ -109,8 +108,8 @@ function findingsList(hh) {
   const name = (f) => names.get(f.person_id) || `#${f.person_id}`;
   const temp = (f) => {
     if (f.temperature == null) return null;
-    const fever = Math.round(f.temperature * 10) >= Math.round(FEVER * 10);
-    return h(`span.finding-temp${fever ? '.is-fever' : ''}`, `${f.temperature.toFixed(1)} °C`);
+    const hot = Math.round(f.temperature * 10) >= Math.round(fever() * 10);
+    return h(`span.finding-temp${hot ? '.is-fever' : ''}`, `${f.temperature.toFixed(1)} °C`);
   };
   const all = hh.findings || [];
   const bad = all.filter((f) => f.abnormal);
@@ -126,12 +125,11 @@ function findingsList(hh) {
       i ? ' · ' : '', name(f), ' ', temp(f), f.note ? h('span.finding-note', f.note) : null))) : null);
 }
 
-async function renderGrid(ctx, grid) {
-  const { main, me } = ctx;
-  fill(main, loading());
-  try { localStorage.setItem(rememberKey(me), grid); } catch { /* not remembered */ }
-  const canPick = me.scope.level < GRID;
-
+// The grid's worklist: the copy kept on this phone, then the server's (kept
+// in turn).  Returns {base, fetchedAt, offlineNote}, or null when the page
+// has moved on or shows an error instead.
+async function loadWorklist(ctx, grid) {
+  const { main } = ctx;
   let base = null;        // the worklist: server snapshot with accepted records applied
   let fetchedAt = null;   // when it was fetched; null while showing only the cache
   let offlineNote = null; // why the cached list is shown
@@ -140,105 +138,190 @@ async function renderGrid(ctx, grid) {
     base = cached.data;
     fetchedAt = cached.fetched;
   }
-  if (!ctx.isCurrent()) return;
+  if (!ctx.isCurrent()) return null;
   try {
     base = fromServer(await API.screenings.worklist(grid));
     await outbox.saveWorklist(grid, base);
     fetchedAt = Date.now();
   } catch (err) {
-    if (!ctx.isCurrent()) return;
+    if (!ctx.isCurrent()) return null;
     if (err.status === 404 || err.status === 400) {
       ctx.setTitle(t('screen.gridNotFound'));
       fill(main, h('section.page-error', h('h1', t('screen.gridNotFound')),
         notice('error', t('regions.notFound')),
         h('p', h('a.btn.btn-secondary', { href: '#/screening' }, t('screen.title')))));
-      return;
+      return null;
     }
     if (!base) {
       fill(main, h('div.page-head', h('h1', { tabindex: '-1' }, t('screen.title'))),
         notice('error', errorText(err), h('button.btn.btn-secondary', {
           type: 'button', onclick: () => renderGrid(ctx, grid),
         }, t('common.retry'))));
-      return;
+      return null;
     }
     offlineNote = t('screen.cachedList', { time: fmtTime(Math.floor(fetchedAt / 1000)) });
   }
-  if (!ctx.isCurrent()) return;
-  const g = base.grid;
+  if (!ctx.isCurrent()) return null;
+  return { base, fetchedAt, offlineNote };
+}
+
+// The grid's day: its head, the sync bar, the progress, the households
+// (filtered), the zero report.  The parts share one state object (pg) and
+// are redrawn together by refresh(pg) whenever the outbox changes.
+async function renderGrid(ctx, grid) {
+  const { main, me } = ctx;
+  fill(main, loading());
+  try { localStorage.setItem(rememberKey(me), grid); } catch { /* not remembered */ }
+  const loaded = await loadWorklist(ctx, grid);
+  if (!loaded) return;
+  const g = loaded.base.grid;
   ctx.setTitle(`${gridLabel(g)} · ${t('screen.title')}`);
-  const year = Number(base.date.slice(0, 4));
+  const pg = {
+    ctx, grid,
+    base: loaded.base,               // the worklist shown (fetched again after a refused report)
+    fetchedAt: loaded.fetchedAt,
+    offlineNote: loaded.offlineNote, // cleared once back online
+    year: Number(loaded.base.date.slice(0, 4)),
+    // The findings of records made on this page, by uuid: the outbox drops a
+    // record once the server has it, and the cached list then knows only its
+    // status until the list is fetched again.
+    found: new Map(),
+    model: [],          // households with local records applied
+    filter: 'all',
+    cards: new Map(),   // household id -> {li, update()}
+    flash: h('div.flash', { 'aria-live': 'polite' }),
+    listEl: h('div.hh-groups', { 'data-testid': 'households' }),
+    empty: h('div'),
+  };
+  pg.progress = progressPart();
+  pg.filters = filterBar(pg);
+  pg.sync = syncPart(pg);
+  pg.report = reportCard(pg);
+  fill(main,
+    gridHead(ctx, g, pg.base.date),
+    pg.sync.syncbar, pg.sync.failedBox,
+    pg.progress.el,
+    pg.flash,
+    pg.filters.el, pg.empty, pg.listEl,
+    pg.report);
+  await refresh(pg);
+  loadReportState(pg);
+  watch(pg);
+}
+
+// Redraws on every change of the outbox and of the connection, while the
+// page is current.
+function watch(pg) {
+  const { ctx } = pg;
+  const unsub = outbox.subscribe(() => {
+    if (!ctx.isCurrent()) { unsub(); return; }
+    refresh(pg);
+  });
+  const onNet = () => {
+    if (!ctx.isCurrent()) { window.removeEventListener('online', onNet); window.removeEventListener('offline', onNet); return; }
+    if (navigator.onLine && pg.offlineNote && pg.fetchedAt) pg.offlineNote = null;
+    refresh(pg);
+  };
+  window.addEventListener('online', onNet);
+  window.addEventListener('offline', onNet);
+}
+
+// ---- header and progress ----
+
+function gridHead(ctx, g, date) {
+  const canPick = ctx.me.scope.level < GRID;
   const community = gridCommunity(g);
   const street = (g.path || []).find((a) => a.code.length === 9);
-  // The findings of records made on this page, by uuid: the outbox drops a
-  // record once the server has it, and the cached list then knows only its
-  // status until the list is fetched again.
-  const found = new Map();
+  return h('div.page-head.screen-head',
+    h('p.screen-where', street ? street.name : '', canPick ? h('a.link', { href: '#/screening' }, t('screen.changeGrid')) : null),
+    h('h1', { tabindex: '-1' }, community ? h('span.h1-community', community, h('span.h1-sep', ' · ')) : null, g.name),
+    h('p.muted.screen-date', t('screen.dateLine', { date })));
+}
 
-  // ---- state and the parts that change ----
-  let model = [];          // households with local records applied
-  let filter = 'all';
-  const cards = new Map(); // household id -> {li, update()}
+function computeCounts(model) {
+  const c = { households: model.length, visited: 0, not_home: 0, refused: 0, unvisited: 0, abnormal: 0, pending: 0 };
+  for (const hh of model) {
+    if (hh.status) c[hh.status]++; else c.unvisited++;
+    if (hh.abnormal) c.abnormal++;
+    if (hh.pending) c.pending++;
+  }
+  return c;
+}
+
+// The day's progress: the share done, a bar by status and the counts.
+function progressPart() {
   const counts = h('div.progress-counts');
   const bar = h('div.progress-bar', { role: 'img' });
   const progressTitle = h('p.progress-title');
-  const filterBtns = {};
-  const syncbar = h('div.syncbar', { 'aria-live': 'polite', 'data-testid': 'syncbar' });
-  const failedBox = h('div.failed-box');
-  const flash = h('div.flash', { 'aria-live': 'polite' });
-  const listEl = h('div.hh-groups', { 'data-testid': 'households' });
-  const empty = h('div');
-  const report = reportCard();
-
-  function computeCounts() {
-    const c = { households: model.length, visited: 0, not_home: 0, refused: 0, unvisited: 0, abnormal: 0, pending: 0 };
-    for (const hh of model) {
-      if (hh.status) c[hh.status]++; else c.unvisited++;
-      if (hh.abnormal) c.abnormal++;
-      if (hh.pending) c.pending++;
-    }
-    return c;
-  }
-
-  function drawProgress(c) {
+  const el = h('section.card.progress-card', { 'data-testid': 'progress' }, progressTitle, bar, counts);
+  function draw(c) {
     const done = c.visited + c.not_home + c.refused;
     const pct = c.households ? Math.round((done * 100) / c.households) : 0;
     fill(progressTitle, h('strong', t('screen.progress', { done, total: c.households })),
       h('span.pct', `${pct}%`));
     bar.setAttribute('aria-label', t('screen.progressLabel', { pct }));
-    fill(bar, ...STATUSES.map((s) => h(`span.seg.seg-${s}`, {
+    fill(bar, ...codes('screening_statuses').map((s) => h(`span.seg.seg-${s}`, {
       style: { width: c.households ? `${(c[s] * 100) / c.households}%` : '0' },
     })));
-    fill(counts, 
-      ...[...STATUSES, 'unvisited'].map((s) => h(`div.count.count-${s}`, { dataset: { count: s } },
+    fill(counts,
+      ...[...codes('screening_statuses'), 'unvisited'].map((s) => h(`div.count.count-${s}`, { dataset: { count: s } },
         h('span.count-n', String(c[s])), h('span.count-label', t(`screen.count.${s}`)))),
       h(`div.count.count-abnormal${c.abnormal ? '.is-alert' : ''}`, { dataset: { count: 'abnormal' } },
         h('span.count-n', String(c.abnormal)), h('span.count-label', t('screen.count.abnormal'))));
-    filterBtns.all.querySelector('.n').textContent = c.households;
-    filterBtns.todo.querySelector('.n').textContent = c.unvisited;
-    filterBtns.abnormal.querySelector('.n').textContent = c.abnormal;
   }
+  return { el, draw };
+}
 
-  function visible(hh) {
-    if (filter === 'todo') return !hh.status;
-    if (filter === 'abnormal') return hh.abnormal;
-    return true;
+// ---- the filter ----
+
+// All, still to visit, abnormal: buttons with their counts.
+function filterBar(pg) {
+  const btns = {};
+  const el = h('div.seg-filter', { role: 'group', 'aria-label': t('screen.filter') },
+    ...['all', 'todo', 'abnormal'].map((k) => {
+      btns[k] = h('button.seg-btn', {
+        type: 'button', 'aria-pressed': String(k === pg.filter), dataset: { filter: k },
+        onclick: () => { pg.filter = k; applyFilter(pg); },
+      }, h('span', t(`screen.filter.${k}`)), h('span.n', '0'));
+      return btns[k];
+    }));
+  const count = (c) => {
+    btns.all.querySelector('.n').textContent = c.households;
+    btns.todo.querySelector('.n').textContent = c.unvisited;
+    btns.abnormal.querySelector('.n').textContent = c.abnormal;
+  };
+  return { el, btns, count };
+}
+
+function visible(filter, hh) {
+  if (filter === 'todo') return !hh.status;
+  if (filter === 'abnormal') return hh.abnormal;
+  return true;
+}
+
+function applyFilter(pg) {
+  const { filter, listEl } = pg;
+  let shown = 0;
+  for (const hh of pg.model) {
+    const card = pg.cards.get(hh.id);
+    card.li.hidden = !visible(filter, hh);
+    if (!card.li.hidden) shown++;
   }
-
-  function applyFilter() {
-    let shown = 0;
-    for (const hh of model) {
-      const card = cards.get(hh.id);
-      card.li.hidden = !visible(hh);
-      if (!card.li.hidden) shown++;
-    }
-    for (const grp of listEl.children) {
-      grp.hidden = ![...grp.querySelectorAll('li.hh')].some((li) => !li.hidden);
-    }
-    for (const [k, b] of Object.entries(filterBtns)) b.setAttribute('aria-pressed', String(k === filter));
-    fill(empty, shown ? '' : h('div.empty', icon('check'), h('p', t(filter === 'todo' ? 'screen.allDone' : 'screen.noneHere'))));
+  for (const grp of listEl.children) {
+    grp.hidden = ![...grp.querySelectorAll('li.hh')].some((li) => !li.hidden);
   }
+  for (const [k, b] of Object.entries(pg.filters.btns)) b.setAttribute('aria-pressed', String(k === filter));
+  fill(pg.empty, shown ? '' : h('div.empty', icon('check'), h('p', t(filter === 'todo' ? 'screen.allDone' : 'screen.noneHere'))));
+}
 
-  function drawSync(st, failed) {
+// ---- sending ----
+
+// The sync bar (online or not, records waiting) and the records the server
+// refused, each with a way to discard it.
+function syncPart(pg) {
+  const syncbar = h('div.syncbar', { 'aria-live': 'polite', 'data-testid': 'syncbar' });
+  const failedBox = h('div.failed-box');
+  function draw(st, failed) {
     const n = st.pending;
     const online = navigator.onLine;
     const cls = !online ? 'sync-offline' : n ? 'sync-pending' : 'sync-ok';
@@ -250,297 +333,304 @@ async function renderGrid(ctx, grid) {
       n && online ? h('button.btn.btn-small.btn-secondary', {
         type: 'button', onclick: () => outbox.flush(),
       }, t('screen.sendNow')) : null,
-      offlineNote ? h('span.sync-note', offlineNote) : null);
-    fill(failedBox, ...(failed.length ? [h('section.card.failed-card', { 'data-testid': 'failed' },
-      h('h2', icon('alert'), t('screen.failedTitle')), h('p.muted', t('screen.failedIntro')),
-      h('ul.failed-list', failed.map((f) => {
-        const hh = model.find((x) => x.id === f.household_id);
-        return h('li', h('div', h('strong', hh ? place(hh) : `#${f.household_id}`), ' · ',
-          t(`screen.status.${f.body.status}`), ' · ', f.date),
-        h('p.failed-why', errorText(f.error || {}), f.error && f.error.message ? h('span.code', ` ${f.error.message}`) : null),
-        h('button.btn.btn-small.btn-secondary', {
-          type: 'button', onclick: () => outbox.discard(f.uuid),
-        }, t('screen.discard')));
-      })))] : []));
+      pg.offlineNote ? h('span.sync-note', pg.offlineNote) : null);
+    fill(failedBox, ...(failed.length ? [failedCard(pg.model, failed)] : []));
   }
+  return { syncbar, failedBox, draw };
+}
 
-  // Reloads the cached worklist and this grid's waiting records; redraws.
-  async function refresh() {
-    const w = await outbox.worklist(grid);
-    if (w && w.data.date === base.date) base = w.data;
-    const all = await outbox.items();
-    if (!ctx.isCurrent()) return;
-    const mine = all.filter((i) => i.grid === grid);
-    const pending = mine.filter((i) => i.state === 'pending' && i.date === base.date);
-    model = base.items.map((hh) => ({ ...hh, pending: false, findings: currentFindings(hh) }));
-    const byId = new Map(model.map((hh) => [hh.id, hh]));
-    for (const p of pending) {
-      const hh = byId.get(p.household_id);
-      if (!hh) continue;
-      hh.status = p.body.status;
-      hh.abnormal = recordAbnormal(p.body);
-      hh.findings = asFindings(p.body.persons);
-      hh.pending = true;
-    }
-    // first time, or the household list itself changed (fetched again)
-    if (cards.size !== model.length || model.some((hh) => !cards.has(hh.id))) {
-      cards.clear();
-      buildList();
-    }
-    for (const hh of model) cards.get(hh.id)?.update(hh);
-    drawProgress(computeCounts());
-    applyFilter();
-    drawSync(outbox.status, mine.filter((i) => i.state === 'failed'));
-    report.update();
+function failedCard(model, failed) {
+  return h('section.card.failed-card', { 'data-testid': 'failed' },
+    h('h2', icon('alert'), t('screen.failedTitle')), h('p.muted', t('screen.failedIntro')),
+    h('ul.failed-list', failed.map((f) => {
+      const hh = model.find((x) => x.id === f.household_id);
+      return h('li', h('div', h('strong', hh ? place(hh) : `#${f.household_id}`), ' · ',
+        t(`screen.status.${f.body.status}`), ' · ', f.date),
+      h('p.failed-why', errorText(f.error || {}), f.error && f.error.message ? h('span.code', ` ${f.error.message}`) : null),
+      h('button.btn.btn-small.btn-secondary', {
+        type: 'button', onclick: () => outbox.discard(f.uuid),
+      }, t('screen.discard')));
+    })));
+}
+
+// Reloads the cached worklist and this grid's waiting records; redraws.
+async function refresh(pg) {
+  const { ctx, grid } = pg;
+  const w = await outbox.worklist(grid);
+  if (w && w.data.date === pg.base.date) pg.base = w.data;
+  const all = await outbox.items();
+  if (!ctx.isCurrent()) return;
+  const mine = all.filter((i) => i.grid === grid);
+  const pending = mine.filter((i) => i.state === 'pending' && i.date === pg.base.date);
+  pg.model = pg.base.items.map((hh) => ({ ...hh, pending: false, findings: currentFindings(pg, hh) }));
+  const byId = new Map(pg.model.map((hh) => [hh.id, hh]));
+  for (const p of pending) {
+    const hh = byId.get(p.household_id);
+    if (!hh) continue;
+    hh.status = p.body.status;
+    hh.abnormal = recordAbnormal(p.body);
+    hh.findings = asFindings(p.body.persons);
+    hh.pending = true;
   }
-
-  // The findings of hh's current record: the server's when they are of that
-  // record (findings_of, set when fetched), else those of a record made
-  // here; none known otherwise.
-  function currentFindings(hh) {
-    if (hh.status !== 'visited') return [];
-    if (hh.findings && hh.findings_of === hh.uuid) return hh.findings;
-    return found.get(hh.uuid) || [];
+  // first time, or the household list itself changed (fetched again)
+  if (pg.cards.size !== pg.model.length || pg.model.some((hh) => !pg.cards.has(hh.id))) {
+    pg.cards.clear();
+    buildList(pg);
   }
+  for (const hh of pg.model) pg.cards.get(hh.id)?.update(hh);
+  const c = computeCounts(pg.model);
+  pg.progress.draw(c);
+  pg.filters.count(c);
+  applyFilter(pg);
+  pg.sync.draw(outbox.status, mine.filter((i) => i.state === 'failed'));
+  pg.report.update();
+}
 
-  // ---- the households ----
+// The findings of hh's current record: the server's when they are of that
+// record (findings_of, set when fetched), else those of a record made
+// here; none known otherwise.
+function currentFindings(pg, hh) {
+  if (hh.status !== 'visited') return [];
+  if (hh.findings && hh.findings_of === hh.uuid) return hh.findings;
+  return pg.found.get(hh.uuid) || [];
+}
 
-  function buildList() {
-    const groups = new Map();
-    for (const hh of model) {
-      const key = [hh.building, hh.unit].filter(Boolean).join(' ') || t('screen.noBuilding');
-      if (!groups.has(key)) groups.set(key, []);
-      groups.get(key).push(hh);
-    }
-    fill(listEl, ...[...groups].map(([key, list]) => h('section.hh-group',
-      h('h3.hh-group-title', key, h('span.muted', t('screen.households', { n: list.length, count: list.length }))),
-      h('ul.hh-list', list.map((hh) => householdCard(hh).li)))));
+// ---- the households ----
+
+function buildList(pg) {
+  const groups = new Map();
+  for (const hh of pg.model) {
+    const key = [hh.building, hh.unit].filter(Boolean).join(' ') || t('screen.noBuilding');
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(hh);
   }
+  fill(pg.listEl, ...[...groups].map(([key, list]) => h('section.hh-group',
+    h('h3.hh-group-title', key, h('span.muted', t('screen.households', { n: list.length, count: list.length }))),
+    h('ul.hh-list', list.map((hh) => householdCard(pg, hh).li)))));
+}
 
-  function householdCard(hh0) {
-    let hh = hh0;
-    const chip = h('span.chip');
-    const queued = h('span.chip.chip-queued', { hidden: true }, icon('cloud'), t('screen.queued'));
-    const formSlot = h('div.hh-form-slot');
-    const okBtn = h('button.btn.btn-ok', {
-      type: 'button',
-      onclick: async () => {
-        okBtn.disabled = true;
-        await save({ status: 'visited', persons: hh.members.map((m) => ({ person_id: m.id })) });
-        okBtn.disabled = false;
-        fill(flash, notice('success', t('screen.savedNormal', { place: place(hh) })));
-      },
-    }, icon('check'), h('span.btn-label', t('screen.allNormal')));
-    const formBtn = h('button.btn.btn-secondary.btn-detail', {
-      type: 'button', 'aria-expanded': 'false',
-      onclick: () => {
-        if (formSlot.firstChild) return closeForm();
-        fill(formSlot, recordForm(hh, { onDone: closeForm, save }));
-        formBtn.setAttribute('aria-expanded', 'true');
-        formSlot.querySelector('input:checked, input')?.focus();
-      },
-    }, icon('edit'), h('span', t('screen.details')));
-    function closeForm() {
-      fill(formSlot);
-      formBtn.setAttribute('aria-expanded', 'false');
-    }
-    async function save(rec) {
-      const record = {
-        uuid: outbox.newUuid(), household_id: hh.id, date: base.date, status: rec.status,
-        recorded_at: Math.floor(API.serverNow() / 1000),
-      };
-      if (rec.status === 'visited') record.persons = rec.persons;
-      found.set(record.uuid, asFindings(record.persons));
-      await outbox.add(grid, record);
-    }
-    const members = h('p.hh-members');
-    const findings = h('div.hh-found');
-    const li = h('li.hh', { dataset: { household: hh.id } },
-      h('div.hh-head', h('span.hh-place', hh.room && hh.building ? hh.room : place(hh)), h('span.hh-chips', chip, queued)),
-      members, findings,
-      h('div.hh-actions', okBtn, formBtn),
-      formSlot);
-    const update = (next) => {
-      hh = next;
-      li.dataset.status = hh.status || 'none';
-      li.classList.toggle('is-abnormal', !!hh.abnormal);
-      li.classList.toggle('is-done', !!hh.status);
-      chip.className = `chip chip-${hh.abnormal ? 'abnormal' : hh.status || 'none'}`;
-      fill(chip, hh.abnormal ? icon('alert') : null, hh.abnormal ? t('screen.abnormal') : statusText(hh));
-      if (hh.abnormal && hh.status) chip.title = statusText(hh);
-      queued.hidden = !hh.pending;
-      fill(members, ...(hh.members.length ? hh.members.map((m, i) => h('span.member',
-        i ? ' · ' : '', m.name, h('span.muted', ` ${m.sex === 'U' ? '' : label('sex', m.sex)} ${age(m, year)}`.trimEnd()),
-        (m.tags || []).map((tg) => h('span.tag', label('tag', tg)))))
-        : [h('span.muted', t('screen.noMembers'))]));
-      fill(findings, findingsList(hh));
-    };
-    update(hh);
-    cards.set(hh.id, { li, update });
-    return { li };
-  }
-
-  // ---- the zero report ----
-
-  function reportCard() {
-    const card = h('section.card.report-card', { id: 'zero-report', 'data-testid': 'zero-report' });
-    const summary = h('div.report-summary');
-    const unvisitedBox = h('div.report-unvisited');
-    const note = h('input', { id: 'report-note', name: 'note', maxlength: '500', autocomplete: 'off' });
-    const msg = h('div.form-msg', { 'aria-live': 'polite' });
-    const last = h('p.report-last.muted');
-    const reasons = new Map(); // household id -> input
-    let missingMarked = false;
-    let shownKey = null;
-    const submit = h('button.btn.btn-primary.btn-block', { type: 'submit' }, icon('check'), h('span', t('report.submit')));
-    const form = h('form.report-form', {
-      novalidate: true,
-      onsubmit: async (e) => {
-        e.preventDefault();
-        fill(msg);
-        const given = [];
-        for (const [id, input] of reasons) {
-          const v = input.value.trim();
-          input.removeAttribute('aria-invalid');
-          if (!v) continue;
-          if (v.length < 2) {
-            input.setAttribute('aria-invalid', 'true');
-            input.focus();
-            fill(msg, notice('error', t('report.reasonShort')));
-            return;
-          }
-          given.push({ household_id: id, reason: v });
-        }
-        submit.disabled = true;
-        try {
-          // Records still on the phone first: the server counts only what it has.
-          if (outbox.status.pending) await outbox.flush();
-          const waiting = (await outbox.items()).filter((i) => i.grid === grid && i.state === 'pending').length;
-          if (waiting) {
-            fill(msg, notice('error', t('report.waitOutbox', { n: waiting, count: waiting })));
-            return;
-          }
-          const body = { grid, date: base.date, unvisited: given };
-          if (note.value.trim()) body.note = note.value.trim();
-          const r = await API.reports.submit(body);
-          missingMarked = false;
-          fill(msg, notice('success', r.nothing_abnormal ? t('report.doneNothing')
-            : t('report.doneAbnormal', { n: r.abnormal, count: r.abnormal })));
-          last.textContent = t('report.lastAt', { time: fmtTime(r.reported_at) });
-        } catch (err) {
-          if (err.status === 409 && err.field === 'unvisited') {
-            // Someone's list may be stale: fetch the grid's day again, then
-            // ask a reason for each household still without a record.
-            try {
-              base = fromServer(await API.screenings.worklist(grid));
-              await outbox.saveWorklist(grid, base);
-            } catch { /* keep what we have */ }
-            missingMarked = true;
-            await refresh();
-            const missing = [...reasons.values()].filter((i) => !i.value.trim());
-            fill(msg, notice('error', t('report.refused', { n: missing.length || '', count: missing.length })));
-            missing[0]?.focus();
-          } else {
-            fill(msg, notice('error', errorText(err)));
-          }
-        } finally {
-          submit.disabled = false;
-        }
-      },
-    },
-    unvisitedBox,
-    h('div.field', h('label', { for: 'report-note' }, t('report.note')), note),
-    msg, submit, last);
-    card.append(h('h2', t('report.title')), h('p.muted', t('report.intro')), summary, form);
-
-    function update() {
-      const c = computeCounts();
-      // a state, not an error: shown like one, but not announced as an alert
-      fill(summary, c.abnormal
-        ? h('div.notice.notice-error', icon('alert'), h('div.notice-body', h('p', t('report.abnormalToday', { n: c.abnormal, count: c.abnormal }))))
-        : notice('success', t('report.nothingAbnormal')));
-      const todo = model.filter((hh) => !hh.status);
-      const key = todo.map((hh) => hh.id).join(',');
-      if (key === shownKey && todo.length) {
-        // the same households: keep the inputs (and the focus) as they are
-        if (missingMarked) for (const i of reasons.values()) if (!i.value.trim()) i.setAttribute('aria-invalid', 'true');
-        return;
-      }
-      shownKey = key;
-      const keep = new Map([...reasons].filter(([id]) => todo.some((hh) => hh.id === id)));
-      reasons.clear();
-      if (!todo.length) {
-        fill(unvisitedBox, h('p.report-all', icon('check'), t('report.allVisited')));
-        return;
-      }
-      fill(unvisitedBox, 
-        h('p.report-todo', t('report.unvisited', { n: todo.length, count: todo.length })),
-        h('ul.reason-list', { 'data-testid': 'unvisited' }, todo.map((hh) => {
-          const id = `reason-${hh.id}`;
-          const old = keep.get(hh.id);
-          const input = h('input', {
-            id, name: id, maxlength: '200', autocomplete: 'off', value: old ? old.value : '',
-            placeholder: t('report.reasonPlaceholder'),
-          });
-          if (missingMarked && !input.value.trim()) input.setAttribute('aria-invalid', 'true');
-          input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
-          reasons.set(hh.id, input);
-          return h('li.reason-item', { dataset: { household: hh.id } },
-            h('label', { for: id }, place(hh)),
-            h('div.quick-reasons', QUICK_REASONS.map((k) => h('button.chip-btn', {
-              type: 'button',
-              onclick: () => { input.value = t(k); input.removeAttribute('aria-invalid'); },
-            }, t(k)))),
-            input);
-        })));
-    }
-    return Object.assign(card, { update });
-  }
-
-  async function loadReportState() {
-    try {
-      const r = await API.reports.list({ region: grid, date: base.date, limit: 1 });
-      const it = r.items.find((x) => x.grid === grid);
-      if (it && it.reported_at && ctx.isCurrent()) {
-        report.querySelector('.report-last').textContent = t('report.lastAt', { time: fmtTime(it.reported_at) });
-      }
-    } catch { /* offline: nothing to say */ }
-  }
-
-  // ---- the page ----
-  const filters = h('div.seg-filter', { role: 'group', 'aria-label': t('screen.filter') },
-    ...['all', 'todo', 'abnormal'].map((k) => {
-      filterBtns[k] = h('button.seg-btn', {
-        type: 'button', 'aria-pressed': String(k === filter), dataset: { filter: k },
-        onclick: () => { filter = k; applyFilter(); },
-      }, h('span', t(`screen.filter.${k}`)), h('span.n', '0'));
-      return filterBtns[k];
-    }));
-
-  fill(main, 
-    h('div.page-head.screen-head',
-      h('p.screen-where', street ? street.name : '', canPick ? h('a.link', { href: '#/screening' }, t('screen.changeGrid')) : null),
-      h('h1', { tabindex: '-1' }, community ? h('span.h1-community', community, h('span.h1-sep', ' · ')) : null, g.name),
-      h('p.muted.screen-date', t('screen.dateLine', { date: base.date }))),
-    syncbar, failedBox,
-    h('section.card.progress-card', { 'data-testid': 'progress' }, progressTitle, bar, counts),
-    flash,
-    filters, empty, listEl,
-    report);
-  await refresh();
-  loadReportState();
-
-  const unsub = outbox.subscribe(() => {
-    if (!ctx.isCurrent()) { unsub(); return; }
-    refresh();
-  });
-  const onNet = () => {
-    if (!ctx.isCurrent()) { window.removeEventListener('online', onNet); window.removeEventListener('offline', onNet); return; }
-    if (navigator.onLine && offlineNote && fetchedAt) offlineNote = null;
-    refresh();
+// Stores a record of hh made on this page in the outbox (it is sent from
+// there); its findings are remembered for the card.
+async function saveRecord(pg, hh, rec) {
+  const record = {
+    uuid: outbox.newUuid(), household_id: hh.id, date: pg.base.date, status: rec.status,
+    recorded_at: Math.floor(API.serverNow() / 1000),
   };
-  window.addEventListener('online', onNet);
-  window.addEventListener('offline', onNet);
+  if (rec.status === 'visited') record.persons = rec.persons;
+  pg.found.set(record.uuid, asFindings(record.persons));
+  await outbox.add(pg.grid, record);
+}
+
+// The members of a household on one line: name, sex, age, tags.
+function membersLine(hh, year) {
+  if (!hh.members.length) return [h('span.muted', t('screen.noMembers'))];
+  return hh.members.map((m, i) => h('span.member',
+    i ? ' · ' : '', m.name, h('span.muted', ` ${m.sex === 'U' ? '' : label('sex', m.sex)} ${age(m, year)}`.trimEnd()),
+    (m.tags || []).map((tg) => h('span.tag', label('tag', tg)))));
+}
+
+// One household: its place, status chips, members and findings, "all
+// normal" in one tap and the short form.  Registers itself in pg.cards
+// with update(hh) for redraws.
+function householdCard(pg, hh0) {
+  let hh = hh0;
+  const save = (rec) => saveRecord(pg, hh, rec);
+  const chip = h('span.chip');
+  const queued = h('span.chip.chip-queued', { hidden: true }, icon('cloud'), t('screen.queued'));
+  const formSlot = h('div.hh-form-slot');
+  const okBtn = h('button.btn.btn-ok', {
+    type: 'button',
+    onclick: async () => {
+      okBtn.disabled = true;
+      await save({ status: 'visited', persons: hh.members.map((m) => ({ person_id: m.id })) });
+      okBtn.disabled = false;
+      fill(pg.flash, notice('success', t('screen.savedNormal', { place: place(hh) })));
+    },
+  }, icon('check'), h('span.btn-label', t('screen.allNormal')));
+  const formBtn = h('button.btn.btn-secondary.btn-detail', {
+    type: 'button', 'aria-expanded': 'false',
+    onclick: () => {
+      if (formSlot.firstChild) return closeForm();
+      fill(formSlot, recordForm(hh, { onDone: closeForm, save }));
+      formBtn.setAttribute('aria-expanded', 'true');
+      formSlot.querySelector('input:checked, input')?.focus();
+    },
+  }, icon('edit'), h('span', t('screen.details')));
+  function closeForm() {
+    fill(formSlot);
+    formBtn.setAttribute('aria-expanded', 'false');
+  }
+  const members = h('p.hh-members');
+  const findings = h('div.hh-found');
+  const li = h('li.hh', { dataset: { household: hh.id } },
+    h('div.hh-head', h('span.hh-place', hh.room && hh.building ? hh.room : place(hh)), h('span.hh-chips', chip, queued)),
+    members, findings,
+    h('div.hh-actions', okBtn, formBtn),
+    formSlot);
+  const update = (next) => {
+    hh = next;
+    li.dataset.status = hh.status || 'none';
+    li.classList.toggle('is-abnormal', !!hh.abnormal);
+    li.classList.toggle('is-done', !!hh.status);
+    chip.className = `chip chip-${hh.abnormal ? 'abnormal' : hh.status || 'none'}`;
+    fill(chip, hh.abnormal ? icon('alert') : null, hh.abnormal ? t('screen.abnormal') : statusText(hh));
+    if (hh.abnormal && hh.status) chip.title = statusText(hh);
+    queued.hidden = !hh.pending;
+    fill(members, ...membersLine(hh, pg.year));
+    fill(findings, findingsList(hh));
+  };
+  update(hh);
+  pg.cards.set(hh.id, { li, update });
+  return { li };
+}
+
+// ---- the zero report ----
+
+// The day's report: what was found, a reason for each household still
+// without a record, a note.  update() redraws it from pg.model.
+function reportCard(pg) {
+  const card = h('section.card.report-card', { id: 'zero-report', 'data-testid': 'zero-report' });
+  const summary = h('div.report-summary');
+  const parts = {
+    unvisitedBox: h('div.report-unvisited'),
+    note: h('input', { id: 'report-note', name: 'note', maxlength: '500', autocomplete: 'off' }),
+    msg: h('div.form-msg', { 'aria-live': 'polite' }),
+    last: h('p.report-last.muted'),
+    submit: h('button.btn.btn-primary.btn-block', { type: 'submit' }, icon('check'), h('span', t('report.submit'))),
+    reasons: new Map(), // household id -> input
+    missingMarked: false,
+    shownKey: null,
+  };
+  const form = h('form.report-form', {
+    novalidate: true,
+    onsubmit: (e) => {
+      e.preventDefault();
+      return sendReport(pg, parts);
+    },
+  },
+  parts.unvisitedBox,
+  h('div.field', h('label', { for: 'report-note' }, t('report.note')), parts.note),
+  parts.msg, parts.submit, parts.last);
+  card.append(h('h2', t('report.title')), h('p.muted', t('report.intro')), summary, form);
+
+  function update() {
+    const c = computeCounts(pg.model);
+    // a state, not an error: shown like one, but not announced as an alert
+    fill(summary, c.abnormal
+      ? h('div.notice.notice-error', icon('alert'), h('div.notice-body', h('p', t('report.abnormalToday', { n: c.abnormal, count: c.abnormal }))))
+      : notice('success', t('report.nothingAbnormal')));
+    drawUnvisited(pg, parts);
+  }
+  return Object.assign(card, { update });
+}
+
+// The households still without a record, each with an input for the reason
+// (quick reasons in one tap).  The inputs are kept while the same
+// households remain, so typing (and the focus) survive a redraw.
+function drawUnvisited(pg, parts) {
+  const { reasons, unvisitedBox } = parts;
+  const todo = pg.model.filter((hh) => !hh.status);
+  const key = todo.map((hh) => hh.id).join(',');
+  if (key === parts.shownKey && todo.length) {
+    // the same households: keep the inputs (and the focus) as they are
+    if (parts.missingMarked) for (const i of reasons.values()) if (!i.value.trim()) i.setAttribute('aria-invalid', 'true');
+    return;
+  }
+  parts.shownKey = key;
+  const keep = new Map([...reasons].filter(([id]) => todo.some((hh) => hh.id === id)));
+  reasons.clear();
+  if (!todo.length) {
+    fill(unvisitedBox, h('p.report-all', icon('check'), t('report.allVisited')));
+    return;
+  }
+  fill(unvisitedBox,
+    h('p.report-todo', t('report.unvisited', { n: todo.length, count: todo.length })),
+    h('ul.reason-list', { 'data-testid': 'unvisited' }, todo.map((hh) => {
+      const id = `reason-${hh.id}`;
+      const old = keep.get(hh.id);
+      const input = h('input', {
+        id, name: id, maxlength: '200', autocomplete: 'off', value: old ? old.value : '',
+        placeholder: t('report.reasonPlaceholder'),
+      });
+      if (parts.missingMarked && !input.value.trim()) input.setAttribute('aria-invalid', 'true');
+      input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
+      reasons.set(hh.id, input);
+      return h('li.reason-item', { dataset: { household: hh.id } },
+        h('label', { for: id }, place(hh)),
+        h('div.quick-reasons', QUICK_REASONS.map((k) => h('button.chip-btn', {
+          type: 'button',
+          onclick: () => { input.value = t(k); input.removeAttribute('aria-invalid'); },
+        }, t(k)))),
+        input);
+    })));
+}
+
+// Sends the report once the records still on the phone are sent; when the
+// server refuses it for households without a record, fetches the day again
+// and asks a reason for each.
+async function sendReport(pg, parts) {
+  const { grid } = pg;
+  const { msg, note, last, submit, reasons } = parts;
+  fill(msg);
+  const given = [];
+  for (const [id, input] of reasons) {
+    const v = input.value.trim();
+    input.removeAttribute('aria-invalid');
+    if (!v) continue;
+    if (v.length < 2) {
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+      fill(msg, notice('error', t('report.reasonShort')));
+      return;
+    }
+    given.push({ household_id: id, reason: v });
+  }
+  submit.disabled = true;
+  try {
+    // Records still on the phone first: the server counts only what it has.
+    if (outbox.status.pending) await outbox.flush();
+    const waiting = (await outbox.items()).filter((i) => i.grid === grid && i.state === 'pending').length;
+    if (waiting) {
+      fill(msg, notice('error', t('report.waitOutbox', { n: waiting, count: waiting })));
+      return;
+    }
+    const body = { grid, date: pg.base.date, unvisited: given };
+    if (note.value.trim()) body.note = note.value.trim();
+    const r = await API.reports.submit(body);
+    parts.missingMarked = false;
+    fill(msg, notice('success', r.nothing_abnormal ? t('report.doneNothing')
+      : t('report.doneAbnormal', { n: r.abnormal, count: r.abnormal })));
+    last.textContent = t('report.lastAt', { time: fmtTime(r.reported_at) });
+  } catch (err) {
+    if (err.status === 409 && err.field === 'unvisited') {
+      // Someone's list may be stale: fetch the grid's day again, then
+      // ask a reason for each household still without a record.
+      try {
+        pg.base = fromServer(await API.screenings.worklist(grid));
+        await outbox.saveWorklist(grid, pg.base);
+      } catch { /* keep what we have */ }
+      parts.missingMarked = true;
+      await refresh(pg);
+      const missing = [...reasons.values()].filter((i) => !i.value.trim());
+      fill(msg, notice('error', t('report.refused', { n: missing.length || '', count: missing.length })));
+      missing[0]?.focus();
+    } else {
+      fill(msg, notice('error', errorText(err)));
+    }
+  } finally {
+    submit.disabled = false;
+  }
+}
+
+async function loadReportState(pg) {
+  const { ctx, grid } = pg;
+  try {
+    const r = await API.reports.list({ region: grid, date: pg.base.date, limit: 1 });
+    const it = r.items.find((x) => x.grid === grid);
+    if (it && it.reported_at && ctx.isCurrent()) {
+      pg.report.querySelector('.report-last').textContent = t('report.lastAt', { time: fmtTime(it.reported_at) });
+    }
+  } catch { /* offline: nothing to say */ }
 }
 
 // The short form for one household: status; for a visited one, each member's
@@ -549,7 +639,7 @@ async function renderGrid(ctx, grid) {
 function recordForm(hh, { onDone, save }) {
   const fid = `rec-${hh.id}`;
   const msg = h('div.form-msg', { 'aria-live': 'polite' });
-  const statusRadios = STATUSES.map((s) => h('label.seg-radio',
+  const statusRadios = codes('screening_statuses').map((s) => h('label.seg-radio',
     h('input', { type: 'radio', name: `${fid}-status`, value: s, checked: s === (hh.status || 'visited') }),
     h('span', t(`screen.status.${s}`))));
   const membersBox = h('div.members-box');
@@ -607,13 +697,13 @@ function memberFields(fid, m) {
   const present = h('input', { type: 'checkbox', id: `${id}-present`, checked: true });
   const temp = h('input.temp', {
     id: `${id}-temp`, name: 'temperature', type: 'text', inputmode: 'decimal', autocomplete: 'off',
-    placeholder: '36.5', maxlength: '4', 'aria-describedby': `${id}-temp-hint`,
+    placeholder: t('screen.tempPlaceholder'), maxlength: '4', 'aria-describedby': `${id}-temp-hint`,
   });
-  const symptoms = chipBox(`${id}-sym`, SYMPTOMS, 'symptom');
-  const history = chipBox(`${id}-hist`, HISTORY, 'history');
+  const symptoms = chipBox(`${id}-sym`, codes('symptoms'), 'symptom');
+  const history = chipBox(`${id}-hist`, codes('history'), 'history');
   const category = h('select', { id: `${id}-cat`, name: 'category' },
     h('option', { value: '' }, t('category.none')),
-    CATEGORIES.map((c) => h('option', { value: c }, t(`category.${c}`))));
+    codes('finding_categories').map((c) => h('option', { value: c }, t(`category.${c}`))));
   const note = h('input', { id: `${id}-note`, name: 'note', maxlength: '500', autocomplete: 'off' });
   const flag = h('span.abn-flag', { hidden: true }, icon('alert'), t('screen.abnormal'));
   const body = h('div.member-body',
@@ -646,7 +736,7 @@ function memberFields(fid, m) {
     const tv = parseTemperature(temp.value);
     temp.toggleAttribute('aria-invalid', Number.isNaN(tv) && temp.value.trim().length >= 2);
     if (temp.hasAttribute('aria-invalid')) temp.setAttribute('aria-invalid', 'true');
-    temp.classList.toggle('is-fever', tv !== null && !Number.isNaN(tv) && tv >= FEVER);
+    temp.classList.toggle('is-fever', tv !== null && !Number.isNaN(tv) && tv >= fever());
     const f = read();
     const abn = !!f && findingAbnormal(f);
     flag.hidden = !abn;

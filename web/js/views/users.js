@@ -3,6 +3,7 @@
 import { t, label, fmtTime } from '../i18n.js';
 import * as API from '../api.js';
 import { h, icon, notice, pagedList, errorText, td } from '../dom.js';
+import { codes } from '../vocab.js';
 
 const PAGE = 20;
 
@@ -95,8 +96,7 @@ function userForm(ctx, onCreated) {
   const display = h('input', { id: 'nu-display', name: 'display_name', maxlength: '64', autocomplete: 'off' });
   const password = h('input', { id: 'nu-password', name: 'password', type: 'password', required: true, minlength: '8', maxlength: '128', autocomplete: 'new-password', 'aria-describedby': 'nu-password-hint' });
   const role = h('select', { id: 'nu-role', name: 'role', required: true },
-    ['admin', 'commander', 'officer', 'gridworker', 'doctor', 'operator', 'coordinator', 'keeper', 'auditor', 'volunteer']
-      .map((r) => h('option', { value: r, selected: r === 'gridworker' }, label('role', r))));
+    codes('roles').map((r) => h('option', { value: r, selected: r === 'gridworker' }, label('role', r))));
   const region = h('input', { id: 'nu-region', name: 'region', required: true, maxlength: '15', inputmode: 'numeric', value: ctx.me.scope.code, 'aria-describedby': 'nu-region-hint' });
   const inputs = { username, display_name: display, password, role, region };
   const msg = h('div.form-msg', { 'aria-live': 'polite' });
