@@ -22,20 +22,8 @@
 
 const char *const fk_tag_names[] = { "elderly_alone", "chronic", "pregnant", "disabled", NULL };
 const char *const fk_history_names[] = { "from_key_area", "contact_key_area", "contact_case", NULL };
-const char *const fk_symptom_names[] = { "fever", "cough", "fatigue", "short_breath", "other", NULL };
 
 /* ---- region statistics ---- */
-
-int fk_region_chain(const char *code, char out[7][16])
-{
-	static const int lens[] = { 15, 12, 9, 6, 4, 2, 0 };
-	size_t n = strlen(code);
-	int k = 0;
-	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
-		if ((size_t)lens[i] <= n)
-			snprintf(out[k++], 16, "%.*s", lens[i], code);
-	return k;
-}
 
 #define ACC_SLOTS 4096 /* power of two; more distinct regions than any import touches */
 

@@ -25,9 +25,10 @@
 /* The person resource as the API renders it (masked unless revealed). */
 extern const fk_column fk_person_columns[];
 
+/* The person's vocabularies.  history (14-day travel and contact history)
+ * is also what a screening finding records about a person. */
 extern const char *const fk_tag_names[];     /* elderly_alone, chronic, pregnant, disabled */
 extern const char *const fk_history_names[]; /* from_key_area, contact_key_area, contact_case */
-extern const char *const fk_symptom_names[]; /* fever, cough, fatigue, short_breath, other */
 
 /* Region-count deltas (households, persons) per region, applied to every
  * ancestor level in one pass by fk_stats_flush.  Import accumulates a whole
@@ -37,10 +38,6 @@ fk_stats_acc *fk_stats_new(void);
 void fk_stats_add(fk_stats_acc *acc, const char *grid, int64_t households, int64_t persons);
 int fk_stats_flush(fk_db *db, fk_stats_acc *acc); /* and frees acc; 0 or -1 */
 void fk_stats_free(fk_stats_acc *acc);           /* without applying it */
-
-/* Every region code from code up to the country: code itself, its
- * community, street, county, city, province and "".  Returns the count. */
-int fk_region_chain(const char *code, char out[7][16]);
 
 /* ---- households ---- */
 json_t *fk_household_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);

@@ -19,6 +19,7 @@
 #include "util/date.h"
 
 const char *const fk_category_names[] = { "confirmed", "suspected", "febrile", "close_contact", NULL };
+const char *const fk_symptom_names[] = { "fever", "cough", "fatigue", "short_breath", "other", NULL };
 static const char *const status_names[] = { "visited", "not_home", "refused", NULL };
 #define BACKDATE_DAYS 14 /* how late an offline phone may deliver a day's records */
 

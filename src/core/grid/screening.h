@@ -27,7 +27,11 @@
 #define FK_SCREEN_BATCH_MAX 1000
 #define FK_FEVER_DC 373 /* 37.3 °C: abnormal from here up */
 
+/* The findings' vocabularies: a person's four-category mark (四类人员) and
+ * symptoms.  The symptoms are also what an observation's follow-up records
+ * (epi reads them from here). */
 extern const char *const fk_category_names[]; /* confirmed, suspected, febrile, close_contact */
+extern const char *const fk_symptom_names[];  /* fever, cough, fatigue, short_breath, other */
 
 /* Validates a batch (an array of records) without touching the database:
  * types, ranges, enumerations.  Errors name the record's index, e.g.
