@@ -16,6 +16,7 @@
 #include "core/epi/chains.h"
 #include "core/base/fields.h"
 #include "core/base/region.h"
+#include "core/base/rollup.h"
 #include "core/grid/registry.h"
 #include "core/grid/screening.h"
 #include "util/date.h"
@@ -41,18 +42,13 @@ static const char *slot_now(void)
 	return tm.tm_hour < 12 ? "am" : "pm";
 }
 
+/* Observations started and ended per region and day: a roll-up
+ * (core/base/rollup.h) only this module adds to. */
+static const fk_rollup_table observation_daily = { "observation_daily", 1, { "started", "ended" } };
+
 static int obs_daily_add(fk_db *db, const char *grid, int64_t day, const char *column)
 {
-	char chain[7][16], sql[200];
-	int k = fk_region_chain(grid, chain);
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO observation_daily (region, day, %s) VALUES ($1, $2, 1)"
-		 " ON CONFLICT (region, day) DO UPDATE SET %s = observation_daily.%s + 1",
-		 column, column, column);
-	for (int i = 0; i < k; i++)
-		if (fk_db_run(db, sql, "si", chain[i], day) < 0)
-			return -1;
-	return 0;
+	return fk_rollup_apply_col(db, &observation_daily, grid, day, column, 1);
 }
 
 int64_t fk_observation_start(fk_db *db, int64_t person_id, const char *grid, const char *reason, int64_t contact_id,
@@ -205,12 +201,12 @@ static int64_t contact_person(fk_db *db, const fk_actor *who, const json_t *in, 
 		id = -1;
 		goto out;
 	}
-	fk_stats_acc *acc = fk_stats_new();
+	fk_rollup *acc = fk_rollup_new();
 	if (created)
 		fk_stats_add(acc, g, 1, 0);
 	if (rc == FK_UPSERT_CREATED)
 		fk_stats_add(acc, g, 0, 1);
-	if (fk_stats_flush(db, acc) < 0) {
+	if (fk_rollup_apply(db, acc) < 0) {
 		id = fk_err_internal(e);
 		goto out;
 	}

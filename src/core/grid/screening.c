@@ -158,108 +158,40 @@ int fk_screening_check(const json_t *records, fk_err *e)
 
 /* ---- storing ---- */
 
-/* Coverage deltas per (region, day) at every level, in a growable hash
- * table, applied with one upsert per entry. */
-typedef struct cov_delta {
-	char region[16];
-	int64_t day;
-	int64_t n[4]; /* visited, not_home, refused, abnormal */
-	bool used;
-} cov_delta;
+static const fk_rollup_table coverage = { "coverage", 1, { "visited", "not_home", "refused", "abnormal" } };
 
-struct fk_cov_acc {
-	cov_delta *d;
-	size_t n, cap; /* cap: a power of two */
-};
-
-fk_cov_acc *fk_cov_new(void)
+void fk_cov_add(fk_rollup *a, const char *grid, int64_t day, int status, int64_t sign, bool abnormal)
 {
-	fk_cov_acc *a = calloc(1, sizeof(*a));
-	if (!a)
-		abort();
-	return a;
+	int64_t d[4] = { 0 };
+	d[status] = sign;
+	d[3] = abnormal ? sign : 0;
+	fk_rollup_add(a, &coverage, grid, day, d);
 }
 
-static size_t cov_hash(const char *region, int64_t day)
+int fk_screening_household_moved(fk_db *db, int64_t household_id, const char *from, const char *to)
 {
-	size_t h = (size_t)day * 2654435761u;
-	for (const char *p = region; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	return h;
-}
-
-static cov_delta *cov_slot(fk_cov_acc *a, const char *region, int64_t day)
-{
-	if (a->n * 2 >= a->cap) {
-		size_t ncap = a->cap ? a->cap * 2 : 64;
-		cov_delta *nd = calloc(ncap, sizeof(*nd));
-		if (!nd)
-			abort();
-		for (size_t i = 0; i < a->cap; i++) {
-			if (!a->d[i].used)
-				continue;
-			size_t j = cov_hash(a->d[i].region, a->d[i].day) & (ncap - 1);
-			while (nd[j].used)
-				j = (j + 1) & (ncap - 1);
-			nd[j] = a->d[i];
-		}
-		free(a->d);
-		a->d = nd;
-		a->cap = ncap;
+	fk_rollup *acc = fk_rollup_new();
+	fk_stmt *st;
+	if (fk_db_query(db, &st, "SELECT day, status, abnormal FROM screenings WHERE household_id = $1 AND current = 1",
+			"i", household_id) < 0) {
+		fk_rollup_free(acc);
+		return -1;
 	}
-	size_t j = cov_hash(region, day) & (a->cap - 1);
-	while (a->d[j].used && !(a->d[j].day == day && strcmp(a->d[j].region, region) == 0))
-		j = (j + 1) & (a->cap - 1);
-	cov_delta *d = &a->d[j];
-	if (!d->used) {
-		d->used = true;
-		snprintf(d->region, sizeof(d->region), "%s", region);
-		d->day = day;
-		a->n++;
+	while (fk_stmt_step(st) == FK_ROW) {
+		int status = name_index(status_names, fk_stmt_text(st, 1));
+		bool abn = fk_stmt_int64(st, 2) != 0;
+		fk_cov_add(acc, from, fk_stmt_int64(st, 0), status < 0 ? 0 : status, -1, abn);
+		fk_cov_add(acc, to, fk_stmt_int64(st, 0), status < 0 ? 0 : status, +1, abn);
 	}
-	return d;
-}
-
-void fk_cov_add(fk_cov_acc *a, const char *grid, int64_t day, int status, int64_t sign, bool abnormal)
-{
-	char chain[7][16];
-	int k = fk_region_chain(grid, chain);
-	for (int c = 0; c < k; c++) {
-		cov_delta *d = cov_slot(a, chain[c], day);
-		d->n[status] += sign;
-		if (abnormal)
-			d->n[3] += sign;
-	}
-}
-
-int fk_cov_flush(fk_db *db, fk_cov_acc *a)
-{
-	int rc = 0;
-	for (size_t i = 0; i < a->cap && rc == 0; i++) {
-		cov_delta *d = &a->d[i];
-		if (!d->used || (!d->n[0] && !d->n[1] && !d->n[2] && !d->n[3]))
-			continue;
-		rc = fk_db_run(db,
-			       "INSERT INTO coverage (region, day, visited, not_home, refused, abnormal)"
-			       " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (region, day) DO UPDATE SET"
-			       " visited = coverage.visited + excluded.visited,"
-			       " not_home = coverage.not_home + excluded.not_home,"
-			       " refused = coverage.refused + excluded.refused,"
-			       " abnormal = coverage.abnormal + excluded.abnormal",
-			       "siiiii", d->region, d->day, d->n[0], d->n[1], d->n[2], d->n[3]) < 0
-			     ? -1
-			     : 0;
-	}
-	fk_cov_free(a);
-	return rc;
-}
-
-void fk_cov_free(fk_cov_acc *a)
-{
-	if (a) {
-		free(a->d);
-		free(a);
-	}
+	fk_stmt_done(st);
+	if (fk_rollup_apply(db, acc) < 0 ||
+	    fk_db_run(db, "UPDATE screenings SET grid = $1 WHERE household_id = $2", "si", to, household_id) < 0 ||
+	    fk_db_run(db,
+		      "UPDATE alerts SET grid = $1 WHERE state = 'open' AND screening_id IN"
+		      " (SELECT id FROM screenings WHERE household_id = $2)",
+		      "si", to, household_id) < 0)
+		return -1;
+	return 0;
 }
 
 static void digest_of(const json_t *rec, unsigned char out[16])
@@ -344,7 +276,7 @@ static void common_region(char *a, const char *b)
 
 json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records, fk_err *e)
 {
-	fk_cov_acc *acc = fk_cov_new();
+	fk_rollup *acc = fk_rollup_new();
 	json_t *results = json_array();
 	int64_t now = (int64_t)time(NULL);
 	int created = 0, replayed = 0;
@@ -493,7 +425,7 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 							 "result", "created", "abnormal", abnormal, "alerts", alerts));
 		created++;
 	}
-	int frc = fk_cov_flush(db, acc);
+	int frc = fk_rollup_apply(db, acc);
 	acc = NULL;
 	if (frc < 0)
 		goto internal;
@@ -508,7 +440,7 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 internal:
 	fk_err_internal(e);
 fail:
-	fk_cov_free(acc);
+	fk_rollup_free(acc);
 	json_decref(results);
 	return NULL;
 }

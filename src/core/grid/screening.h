@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/base/actor.h"
+#include "core/base/rollup.h"
 #include "core/base/rows.h"
 #include "store/db.h"
 #include "util/err.h"
@@ -45,14 +46,24 @@ int fk_screening_check(const json_t *records, fk_err *e);
  * with e naming the index; the caller rolls the whole batch back. */
 json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records, fk_err *e);
 
-/* Coverage deltas gathered over many records, applied at every level by
- * one upsert per (region, day) (fk_cov_flush frees the accumulator).
- * status: 0 visited, 1 not_home, 2 refused; sign +1 adds, -1 removes. */
-typedef struct fk_cov_acc fk_cov_acc;
-fk_cov_acc *fk_cov_new(void);
-void fk_cov_add(fk_cov_acc *a, const char *grid, int64_t day, int status, int64_t sign, bool abnormal);
-int fk_cov_flush(fk_db *db, fk_cov_acc *a);
-void fk_cov_free(fk_cov_acc *a);
+/* Coverage (the table coverage: visited, not_home, refused, abnormal per
+ * region and day) is a roll-up (core/base/rollup.h) only screening adds
+ * to, and the demo loader, which stores records as screening does.  A
+ * batch accumulates its records and flushes once: one upsert per (region,
+ * day) touched.  status: 0 visited, 1 not_home, 2 refused; sign +1 adds,
+ * -1 removes. */
+void fk_cov_add(fk_rollup *a, const char *grid, int64_t day, int status, int64_t sign, bool abnormal);
+/* The accumulator under the names the demo loader (src/cli) uses. */
+typedef fk_rollup fk_cov_acc;
+#define fk_cov_new fk_rollup_new
+#define fk_cov_flush fk_rollup_apply /* applies, then frees */
+#define fk_cov_free fk_rollup_free
+
+/* A household moved from grid from to grid to (registry calls this, inside
+ * its write): its screening records follow it, their coverage counts move
+ * at every level, and its open alerts go to the new grid's workers.
+ * Returns 0 or -1. */
+int fk_screening_household_moved(fk_db *db, int64_t household_id, const char *from, const char *to);
 
 /* Coverage of region and each child on day: households, persons, visited,
  * not_home, refused, unvisited, abnormal. */
