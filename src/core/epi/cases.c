@@ -16,6 +16,7 @@
 #include "core/base/fields.h"
 #include "core/base/region.h"
 #include "core/base/rollup.h"
+#include "core/grid/alerts.h"
 #include "core/grid/registry.h"
 #include "util/date.h"
 #include "util/strbuf.h"
@@ -168,32 +169,8 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 	}
 	json_t *alert_in = json_object_get(in, "alert_id");
 	int64_t alert = json_is_integer(alert_in) ? json_integer_value(alert_in) : 0;
-	if (alert) {
-		fk_stmt *st;
-		if (fk_db_query(db, &st, "SELECT grid, state, person_id FROM alerts WHERE id = $1", "i", alert) < 0)
-			goto internal;
-		rc = fk_stmt_step(st);
-		bool ok = rc == FK_ROW && fk_scope_contains(who->region, fk_stmt_text(st, 0));
-		bool open = ok && strcmp(fk_stmt_text(st, 1), "open") == 0;
-		bool same = ok && fk_stmt_int64(st, 2) == pid;
-		fk_stmt_done(st);
-		if (!ok) {
-			fk_err_set(e, 404, "not_found", "alert_id", "alert %lld not found", (long long)alert);
-			return NULL;
-		}
-		if (!same) {
-			fk_err_invalid(e, "alert_id", "alert_id: the alert is about another person");
-			return NULL;
-		}
-		if (!open) {
-			fk_err_conflict(e, "alert_id", "alert_id: the alert is closed already");
-			return NULL;
-		}
-		if (fk_db_run(db, "UPDATE alerts SET state = 'closed', outcome = 'reported_as_case', closed_by = $1,"
-				  " closed_at = $2 WHERE id = $3",
-			      "iii", who->user_id, now, alert) < 0)
-			goto internal;
-	}
+	if (alert && fk_alert_close_for_case(db, who, alert, pid, now, e) < 0)
+		return NULL;
 	/* A report entered from paper afterwards keeps its own time. */
 	json_t *rt = json_object_get(in, "reported_time");
 	int64_t reported = json_is_integer(rt) ? json_integer_value(rt) : now;

@@ -17,6 +17,7 @@
 #include "core/base/fields.h"
 #include "core/base/region.h"
 #include "core/base/rollup.h"
+#include "core/grid/alerts.h"
 #include "core/grid/registry.h"
 #include "core/grid/screening.h"
 #include "util/date.h"
@@ -610,10 +611,7 @@ json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const js
 		return NULL;
 	}
 	/* a follow-up entered late (from paper) settles the slot's missed alert */
-	if (fk_db_run(db,
-		      "UPDATE alerts SET state = 'closed', outcome = 'followup_recorded', closed_by = $1, closed_at = $2"
-		      " WHERE observation_id = $3 AND day = $4 AND slot = $5 AND state = 'open'",
-		      "iiiis", who->user_id, now, obs_id, today, slot) < 0) {
+	if (fk_alert_settle_followup(db, who->user_id, obs_id, today, slot, now) < 0) {
 		fk_err_internal(e);
 		return NULL;
 	}
@@ -640,22 +638,7 @@ int fk_followup_sweep(fk_db *db, int64_t day, int pm, int64_t *raised)
 	 * that day and entered before the slot ended (a backdated entry owes
 	 * nothing for slots that had passed when it was made), still running
 	 * that day. */
-	int64_t end = fk_local_time(day, pm ? 24 : 12);
-	int rc = fk_db_run(db,
-			   "INSERT INTO alerts (kind, grid, person_id, observation_id, day, slot, reasons, created_at)"
-			   " SELECT 'followup_missed', o.region, o.person_id, o.id, $1, $2, '[\"followup_missed\"]', $3"
-			   " FROM observations o"
-			   " WHERE (o.state = 'active' OR o.closed_at >= $4) AND o.start_day <= $1 AND o.end_day >= $1"
-			   "  AND o.created_at < $4"
-			   "  AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.observation_id = o.id AND f.day = $1"
-			   "   AND f.slot = $2)"
-			   " ON CONFLICT DO NOTHING",
-			   "isii", day, pm ? "pm" : "am", (int64_t)time(NULL), end);
-	if (rc < 0)
-		return -1;
-	if (raised)
-		*raised = fk_db_changes(db);
-	return 0;
+	return fk_alert_raise_missed(db, day, pm, fk_local_time(day, pm ? 24 : 12), (int64_t)time(NULL), raised);
 }
 
 /* Ends an active observation as released or converted. */

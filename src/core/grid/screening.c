@@ -1,7 +1,8 @@
-/* screening.c - screening records, coverage, alerts and zero reports (see
- * screening.h).  Expected load: batches of up to 1,000 records from grid
- * workers' phones, ~4 M households a day at city scale; every write updates
- * the coverage rows of its grid's seven ancestor levels once per batch. */
+/* screening.c - screening records, coverage, the list of alerts and zero
+ * reports (see screening.h).  Expected load: batches of up to 1,000
+ * records from grid workers' phones, ~4 M households a day at city scale;
+ * every write updates the coverage rows of its grid's seven ancestor levels
+ * once per batch. */
 #include "core/grid/screening.h"
 
 #include <math.h>
@@ -15,6 +16,7 @@
 #include "core/base/scope.h"
 #include "core/base/fields.h"
 #include "core/base/region.h"
+#include "core/grid/alerts.h"
 #include "core/grid/registry.h"
 #include "util/date.h"
 
@@ -186,10 +188,7 @@ int fk_screening_household_moved(fk_db *db, int64_t household_id, const char *fr
 	fk_stmt_done(st);
 	if (fk_rollup_apply(db, acc) < 0 ||
 	    fk_db_run(db, "UPDATE screenings SET grid = $1 WHERE household_id = $2", "si", to, household_id) < 0 ||
-	    fk_db_run(db,
-		      "UPDATE alerts SET grid = $1 WHERE state = 'open' AND screening_id IN"
-		      " (SELECT id FROM screenings WHERE household_id = $2)",
-		      "si", to, household_id) < 0)
+	    fk_alert_move_household(db, household_id, to) < 0)
 		return -1;
 	return 0;
 }
@@ -244,14 +243,7 @@ static int store_finding(fk_db *db, int64_t sid, const char *grid, int64_t day, 
 	}
 	if (abnormal) {
 		char *rs = json_dumps(reasons, JSON_COMPACT);
-		fk_val av[] = {
-			{ 's', .p = grid }, { 'i', .i = pid }, { 'i', .i = sid }, { 'i', .i = day },
-			{ 's', .p = rs },   temp,              { 'i', .i = now },
-		};
-		rc = fk_db_run_vals(db,
-				    "INSERT INTO alerts (grid, person_id, screening_id, day, reasons, temp_dc, created_at)"
-				    " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-				    av, 7);
+		rc = fk_alert_raise_screening(db, grid, pid, sid, day, rs, has_t ? &dc : NULL, now);
 		free(rs);
 		(*alerts)++;
 	}
@@ -497,36 +489,6 @@ json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int
 
 /* ---- alerts ---- */
 
-static const fk_column alert_cols[] = {
-	{ "id", FK_C_INT },
-	{ "kind", FK_C_TEXT },
-	{ "grid", FK_C_TEXT },
-	{ "grid_name", FK_C_TEXT },
-	{ "community_name", FK_C_TEXT },
-	{ "person_id", FK_C_INT },
-	{ "person_name", FK_C_TEXT },
-	{ "household_id", FK_C_INT },
-	{ "screening_id", FK_C_INT },
-	{ "observation_id", FK_C_INT },
-	{ "date", FK_C_DATE },
-	{ "slot", FK_C_TEXT },
-	{ "reasons", FK_C_JSON },
-	{ "temperature", FK_C_TEMP },
-	{ "state", FK_C_TEXT },
-	{ "outcome", FK_C_TEXT },
-	{ "closed_by", FK_C_TEXT },
-	{ "closed_at", FK_C_INT },
-	{ "created_at", FK_C_INT },
-	{ 0 },
-};
-
-#define ALERT_SELECT                                                                                          \
-	"SELECT a.id, a.kind, a.grid, r.name, c.name, a.person_id, p.name, p.household_id, a.screening_id,"   \
-	" a.observation_id, a.day, a.slot, a.reasons,"                                                         \
-	" a.temp_dc, a.state, a.outcome, u.username, a.closed_at, a.created_at"                               \
-	" FROM alerts a JOIN regions r ON r.code = a.grid LEFT JOIN regions c ON c.code = r.parent"           \
-	" JOIN persons p ON p.id = a.person_id LEFT JOIN users u ON u.id = a.closed_by"
-
 json_t *fk_alert_list(fk_db *db, const fk_actor *who, const fk_alert_filter *f, const fk_page *page, fk_err *e)
 {
 	const char *base = fk_scope_region(who, f->region, e);
@@ -548,84 +510,18 @@ json_t *fk_alert_list(fk_db *db, const fk_actor *who, const fk_alert_filter *f, 
 	fk_scope_upper(base, hi, sizeof(hi));
 	fk_stmt *st;
 	if (fk_db_query(db, &st,
-			ALERT_SELECT " WHERE a.grid >= $1 AND a.grid < $2 AND ($3 IS NULL OR a.state = $3) AND a.id < $4"
+			FK_ALERT_SELECT " WHERE a.grid >= $1 AND a.grid < $2 AND ($3 IS NULL OR a.state = $3) AND a.id < $4"
 			" AND ($6 IS NULL OR a.kind = $6) AND ($7 = 0 OR a.day >= $7) AND ($8 = 0 OR a.day <= $8)"
 			" ORDER BY a.id DESC LIMIT $5",
 			"sssiisii", base, hi, state, before, (int64_t)page->limit + 1, kind, f->from, f->to) < 0) {
 		fk_err_internal(e);
 		return NULL;
 	}
-	fk_render rd = { alert_cols, 0, 0 };
+	fk_render rd = { fk_alert_columns, 0, 0 };
 	json_t *out = fk_rows_page_ex(st, page, 1, fk_row_render, &rd);
 	if (!out)
 		fk_err_internal(e);
 	return out;
-}
-
-static json_t *alert_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
-{
-	fk_stmt *st;
-	if (fk_db_query(db, &st, ALERT_SELECT " WHERE a.id = $1", "i", id) < 0) {
-		fk_err_internal(e);
-		return NULL;
-	}
-	fk_render rd = { alert_cols, 0, 0 };
-	json_t *o = NULL;
-	if (fk_stmt_step(st) == FK_ROW && fk_scope_contains(who->region, fk_stmt_text(st, 2)))
-		o = fk_row_render(st, &rd);
-	fk_stmt_done(st);
-	if (!o)
-		fk_err_not_found(e, "alert %lld not found", (long long)id);
-	return o;
-}
-
-/* The last two are for missed follow-ups: recorded after all (also set by
- * itself when the follow-up is entered late), or the person not reached. */
-static const char *const outcome_names[] = { "normal_on_recheck", "referred_to_clinic", "home_isolation",
-					     "centralised_isolation", "reported_as_case", "other",
-					     "followup_recorded", "unreachable", NULL };
-
-json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e)
-{
-	static const fk_field fields[] = {
-		{ "outcome", FK_FT_STRING, true, 1, 32 },
-		{ "note", FK_FT_STRING, false, 0, 500 },
-		{ 0 },
-	};
-	if (fk_fields_check(in, fields, e) < 0)
-		return NULL;
-	const char *outcome = fk_json_str(in, "outcome");
-	if (name_index(outcome_names, outcome) < 0) {
-		fk_err_invalid(e, "outcome",
-			       "outcome: normal_on_recheck, referred_to_clinic, home_isolation, centralised_isolation, "
-			       "reported_as_case, other, followup_recorded or unreachable");
-		return NULL;
-	}
-	json_t *a = alert_get(db, who, id, e);
-	if (!a)
-		return NULL;
-	bool open = strcmp(fk_json_str_or(a, "state"), "open") == 0;
-	char grid[16];
-	snprintf(grid, sizeof(grid), "%s", fk_json_str_or(a, "grid"));
-	json_decref(a);
-	if (!open) {
-		fk_err_conflict(e, "state", "alert %lld is already closed", (long long)id);
-		return NULL;
-	}
-	if (fk_db_run(db, "UPDATE alerts SET state = 'closed', outcome = $1, closed_by = $2, closed_at = $3 WHERE id = $4",
-		      "siii", outcome, who->user_id, (int64_t)time(NULL), id) < 0)
-		goto internal;
-	char obj[48];
-	snprintf(obj, sizeof(obj), "alert:%lld", (long long)id);
-	json_t *d = json_pack("{s:s, s:s}", "outcome", outcome, "note", fk_json_str_or(in, "note"));
-	int rc = fk_audit_append(db, who, "alert.close", obj, grid, d);
-	json_decref(d);
-	if (rc < 0)
-		goto internal;
-	return alert_get(db, who, id, e);
-internal:
-	fk_err_internal(e);
-	return NULL;
 }
 
 /* ---- zero reports ---- */

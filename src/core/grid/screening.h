@@ -1,5 +1,6 @@
-/* screening.h - daily household screening (网格化巡查), alerts, zero
- * reports (零报告) and coverage.
+/* screening.h - daily household screening (网格化巡查), the list of
+ * alerts (core/grid/alerts.h raises and closes them), zero reports (零报告)
+ * and coverage.
  *
  * A screening record says what a grid worker found at one household on one
  * day: visited / not at home / refused, and for each person present their
@@ -81,10 +82,9 @@ typedef struct fk_alert_filter {
 	int64_t from, to;
 } fk_alert_filter;
 
-/* Alerts in scope matching f, newest first. */
+/* Alerts in scope matching f, newest first (raising and closing them is
+ * core/grid/alerts.h's). */
 json_t *fk_alert_list(fk_db *db, const fk_actor *who, const fk_alert_filter *f, const fk_page *page, fk_err *e);
-/* Closes an open alert with an outcome; 409 when already closed. */
-json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e);
 
 /* The day's report for a grid: refused (409 naming "unvisited") while
  * households remain without a record, unless each is given a reason.
