@@ -41,20 +41,22 @@ static const char *const outcome_names[] = { "normal_on_recheck", "referred_to_c
 					     "centralised_isolation", "reported_as_case", "other",
 					     "followup_recorded", "unreachable", NULL };
 
-int fk_alert_raise_screening(fk_db *db, const char *grid, int64_t person_id, int64_t screening_id, int64_t day,
-			     const char *reasons, const int64_t *temp_dc, int64_t now)
+int64_t fk_alert_raise_screening(fk_db *db, const char *grid, int64_t person_id, int64_t screening_id, int64_t day,
+				 const char *reasons, const int64_t *temp_dc, int64_t now)
 {
 	fk_val v[] = {
 		{ 's', .p = grid },    { 'i', .i = person_id }, { 'i', .i = screening_id },
 		{ 'i', .i = day },     { 's', .p = reasons },   { temp_dc ? 'i' : 'n', .i = temp_dc ? *temp_dc : 0 },
 		{ 'i', .i = now },
 	};
-	return fk_db_run_vals(db,
+	int64_t id = 0;
+	if (fk_db_insert_vals(db, &id,
 			      "INSERT INTO alerts (grid, person_id, screening_id, day, reasons, temp_dc, created_at)"
 			      " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-			      v, 7) < 0
-		       ? -1
-		       : 0;
+			      v, 7) < 0 ||
+	    id <= 0)
+		return -1;
+	return id;
 }
 
 int fk_alert_raise_missed(fk_db *db, int64_t day, int pm, int64_t slot_end, int64_t now, int64_t *raised)
@@ -87,13 +89,12 @@ int fk_alert_settle_followup(fk_db *db, int64_t user_id, int64_t observation_id,
 		       : 0;
 }
 
-/* Closes alert id (open) with outcome by user_id. */
-static int set_closed(fk_db *db, int64_t id, const char *outcome, int64_t user_id, int64_t now)
+int fk_alert_close_as(fk_db *db, int64_t id, const char *outcome, int64_t user_id, int64_t at)
 {
 	return fk_db_run(db,
-			 "UPDATE alerts SET state = 'closed', outcome = $1, closed_by = $2, closed_at = $3"
+			 "UPDATE alerts SET state = 'closed', outcome = $1, closed_by = NULLIF($2, 0), closed_at = $3"
 			 " WHERE id = $4 AND state = 'open'",
-			 "siii", outcome, user_id, now, id) < 0
+			 "siii", outcome, user_id, at, id) < 0
 		       ? -1
 		       : 0;
 }
@@ -115,7 +116,7 @@ int fk_alert_close_for_case(fk_db *db, const fk_actor *who, int64_t id, int64_t 
 		return fk_err_invalid(e, "alert_id", "alert_id: the alert is about another person");
 	if (!open)
 		return fk_err_conflict(e, "alert_id", "alert_id: the alert is closed already");
-	return set_closed(db, id, "reported_as_case", who->user_id, now) < 0 ? fk_err_internal(e) : 0;
+	return fk_alert_close_as(db, id, "reported_as_case", who->user_id, now) < 0 ? fk_err_internal(e) : 0;
 }
 
 int fk_alert_move_household(fk_db *db, int64_t household_id, const char *grid)
@@ -175,7 +176,7 @@ json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t 
 		fk_err_conflict(e, "state", "alert %lld is already closed", (long long)id);
 		return NULL;
 	}
-	if (set_closed(db, id, outcome, who->user_id, (int64_t)time(NULL)) < 0)
+	if (fk_alert_close_as(db, id, outcome, who->user_id, (int64_t)time(NULL)) < 0)
 		goto internal;
 	char obj[48];
 	snprintf(obj, sizeof(obj), "alert:%lld", (long long)id);

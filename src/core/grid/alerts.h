@@ -13,6 +13,8 @@
  *   fk_alert_raise_missed, fk_alert_settle_followup     epi (contacts)
  *   fk_alert_close_for_case                             epi (cases)
  *   fk_alert_close                                      the http layer
+ *   fk_alert_close_as                                   this module, and loaders
+ *                                                       replaying history (the demo)
  *   fk_alert_get, fk_alert_columns, FK_ALERT_SELECT     any reader (screening's
  *                                                       list of alerts renders with them)
  * All writes run inside the caller's write transaction.
@@ -41,9 +43,9 @@ extern const fk_column fk_alert_columns[];
 /* Raises a screening alert: person_id of grid was found abnormal on day by
  * screening record screening_id, for reasons (a JSON array of reason codes);
  * temp_dc the temperature in tenths of °C, or NULL when not taken.
- * Returns 0 or -1. */
-int fk_alert_raise_screening(fk_db *db, const char *grid, int64_t person_id, int64_t screening_id, int64_t day,
-			     const char *reasons, const int64_t *temp_dc, int64_t now);
+ * Returns the alert's id, or -1. */
+int64_t fk_alert_raise_screening(fk_db *db, const char *grid, int64_t person_id, int64_t screening_id, int64_t day,
+				 const char *reasons, const int64_t *temp_dc, int64_t now);
 
 /* Raises a followup_missed alert for every observation that owed the
  * follow-up of day's slot (pm: the evening one, else the morning one) and
@@ -68,6 +70,11 @@ int fk_alert_close_for_case(fk_db *db, const fk_actor *who, int64_t id, int64_t 
 /* The household's open screening alerts go to grid, where it moved.
  * Returns 0 or -1. */
 int fk_alert_move_household(fk_db *db, int64_t household_id, const char *grid);
+
+/* Closes alert id, when open, with outcome (one of fk_alert_close's) by
+ * user_id (0: by no one, the system) at time at; no audit entry.
+ * Returns 0 or -1. */
+int fk_alert_close_as(fk_db *db, int64_t id, const char *outcome, int64_t user_id, int64_t at);
 
 /* One alert in who's scope (404 otherwise). */
 json_t *fk_alert_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e);

@@ -243,7 +243,7 @@ static int store_finding(fk_db *db, int64_t sid, const char *grid, int64_t day, 
 	}
 	if (abnormal) {
 		char *rs = json_dumps(reasons, JSON_COMPACT);
-		rc = fk_alert_raise_screening(db, grid, pid, sid, day, rs, has_t ? &dc : NULL, now);
+		rc = fk_alert_raise_screening(db, grid, pid, sid, day, rs, has_t ? &dc : NULL, now) < 0 ? -1 : 0;
 		free(rs);
 		(*alerts)++;
 	}
