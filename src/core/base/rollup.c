@@ -176,7 +176,8 @@ int fk_rollup_flush(fk_db *db, fk_rollup *r)
 	for (size_t i = 0; i < r->cap; i++)
 		if (r->s[i].t && !is_zero(&r->s[i]))
 			order[n++] = &r->s[i];
-	qsort(order, n, sizeof(*order), slot_cmp);
+	if (n)
+		qsort(order, n, sizeof(*order), slot_cmp);
 	fk_strbuf sql = FK_STRBUF_INIT;
 	const fk_rollup_table *cur = NULL;
 	fk_val v[2 + FK_ROLLUP_COLS];
