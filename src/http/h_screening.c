@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grid/alerts.h"
 #include "core/grid/screening.h"
 #include "http/handlers.h"
 #include "util/date.h"

@@ -6,6 +6,7 @@
 #include "core/base/perm.h"
 #include "core/epi/cases.h"
 #include "core/epi/contacts.h"
+#include "core/grid/alerts.h"
 #include "core/grid/registry.h"
 #include "core/grid/screening.h"
 #include "http/handlers.h"

@@ -78,6 +78,18 @@ static inline void tu_db_free(tu_db *t)
 	free(t);
 }
 
+/* A bare person (no household) in region; returns the id. */
+static inline int64_t tu_person(fk_db *db, const char *region, const char *name)
+{
+	int64_t id = 0;
+	assert_int_equal(fk_db_int64(db, &id,
+				     "INSERT INTO persons (region, name, created_at, updated_at) VALUES ($1, $2, 0, 0)"
+				     " RETURNING id",
+				     "ss", region, name),
+			 FK_ROW);
+	return id;
+}
+
 /* Writes text to dir/name. */
 static inline void tu_write_file(const char *dir, const char *name, const char *text)
 {

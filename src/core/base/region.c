@@ -34,6 +34,17 @@ int fk_region_level_of(const char *code)
 	}
 }
 
+int fk_region_chain(const char *code, char out[FK_REGION_CHAIN][16])
+{
+	static const int lens[FK_REGION_CHAIN] = { 15, 12, 9, 6, 4, 2, 0 };
+	size_t n = strlen(code);
+	int k = 0;
+	for (size_t i = 0; i < FK_REGION_CHAIN; i++)
+		if ((size_t)lens[i] <= n)
+			snprintf(out[k++], 16, "%.*s", lens[i], code);
+	return k;
+}
+
 /* The parent code of a well-formed code. */
 static void parent_of(const char *code, char *out, size_t outlen)
 {

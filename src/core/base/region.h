@@ -30,6 +30,14 @@ enum {
 /* Level for a code by its length, or -1 when the code is malformed. */
 int fk_region_level_of(const char *code);
 
+#define FK_REGION_CHAIN 7 /* levels from a grid up to the country */
+
+/* Every region code from code up to the country: code itself, its
+ * community, street, county, city, province and "" (fewer for a code above
+ * grid level).  Returns the count.  Touches no database: the roll-ups
+ * (core/base/rollup.h) add each count to every level with it. */
+int fk_region_chain(const char *code, char out[FK_REGION_CHAIN][16]);
+
 /* One region: code, name, level, parent, parent_name (null for the
  * country), children (count) and path (the ancestors from the province
  * down, each {code, name}).  The lists below give the same fields but the

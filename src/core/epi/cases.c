@@ -15,6 +15,8 @@
 #include "core/epi/contacts.h"
 #include "core/base/fields.h"
 #include "core/base/region.h"
+#include "core/base/rollup.h"
+#include "core/grid/alerts.h"
 #include "core/grid/registry.h"
 #include "util/date.h"
 #include "util/strbuf.h"
@@ -75,34 +77,13 @@ static bool has_outcome(const char *category)
 	       strcmp(category, "asymptomatic") == 0;
 }
 
-/* Adds n to one column of case_daily for every level above grid. */
-static int daily_add(fk_db *db, const char *grid, int64_t day, const char *column, int64_t n)
-{
-	char chain[7][16], sql[256];
-	int k = fk_region_chain(grid, chain);
-	/* column comes from the fixed category/outcome tables, never from input */
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO case_daily (region, day, %s) VALUES ($1, $2, $3)"
-		 " ON CONFLICT (region, day) DO UPDATE SET %s = case_daily.%s + excluded.%s",
-		 column, column, column, column);
-	for (int i = 0; i < k; i++)
-		if (fk_db_run(db, sql, "sii", chain[i], day, n) < 0)
-			return -1;
-	return 0;
-}
-
-static int onset_add(fk_db *db, const char *grid, int64_t day, int64_t n)
-{
-	char chain[7][16];
-	int k = fk_region_chain(grid, chain);
-	for (int i = 0; i < k; i++)
-		if (fk_db_run(db,
-			      "INSERT INTO onset_daily (region, day, cases) VALUES ($1, $2, $3)"
-			      " ON CONFLICT (region, day) DO UPDATE SET cases = onset_daily.cases + excluded.cases",
-			      "sii", chain[i], day, n) < 0)
-			return -1;
-	return 0;
-}
+/* The case roll-ups (core/base/rollup.h), only this module adds to them:
+ * reports and outcomes per region and day (a column per category and
+ * outcome), and the epidemic curve by onset day. */
+static const fk_rollup_table case_daily = {
+	"case_daily", 1, { "suspected", "confirmed", "clinical", "asymptomatic", "excluded", "discharged", "deceased" }
+};
+static const fk_rollup_table onset_daily = { "onset_daily", 1, { "cases" } };
 
 /* Counts on the epidemic curve: confirmed and clinically diagnosed. */
 static bool on_curve(const char *category)
@@ -186,7 +167,7 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 		return NULL;
 	}
 	int64_t pid = json_integer_value(json_object_get(in, "person_id"));
-	char grid[16], alert_grid[16];
+	char grid[16];
 	if (fk_scope_load(db, who, FK_SCOPE_PERSON, pid, "person_id", grid, e) < 0)
 		return NULL;
 	int64_t existing = 0;
@@ -200,29 +181,8 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 	}
 	json_t *alert_in = json_object_get(in, "alert_id");
 	int64_t alert = json_is_integer(alert_in) ? json_integer_value(alert_in) : 0;
-	if (alert) {
-		if (fk_scope_load(db, who, FK_SCOPE_ALERT, alert, "alert_id", alert_grid, e) < 0)
-			return NULL;
-		fk_stmt *st;
-		if (fk_db_query(db, &st, "SELECT state, person_id FROM alerts WHERE id = $1", "i", alert) < 0)
-			goto internal;
-		rc = fk_stmt_step(st);
-		bool open = rc == FK_ROW && strcmp(fk_stmt_text(st, 0), "open") == 0;
-		bool same = rc == FK_ROW && fk_stmt_int64(st, 1) == pid;
-		fk_stmt_done(st);
-		if (!same) {
-			fk_err_invalid(e, "alert_id", "alert_id: the alert is about another person");
-			return NULL;
-		}
-		if (!open) {
-			fk_err_conflict(e, "alert_id", "alert_id: the alert is closed already");
-			return NULL;
-		}
-		if (fk_db_run(db, "UPDATE alerts SET state = 'closed', outcome = 'reported_as_case', closed_by = $1,"
-				  " closed_at = $2 WHERE id = $3",
-			      "iii", who->user_id, now, alert) < 0)
-			goto internal;
-	}
+	if (alert && fk_alert_close_for_case(db, who, alert, pid, now, e) < 0)
+		return NULL;
 	/* A report entered from paper afterwards keeps its own time. */
 	json_t *rt = json_object_get(in, "reported_time");
 	int64_t reported = json_is_integer(rt) ? json_integer_value(rt) : now;
@@ -265,8 +225,8 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 		goto internal;
 	const char *reason = fk_json_str(in, "reason");
 	if (event_add(db, id, reported, who->user_id, "category", NULL, category, reason ? reason : "reported") < 0 ||
-	    daily_add(db, grid, fk_day_of(reported), category, 1) < 0 ||
-	    (has_onset && on_curve(category) && onset_add(db, grid, onset, 1) < 0))
+	    fk_rollup_apply_col(db, &case_daily, grid, fk_day_of(reported), category, 1) < 0 ||
+	    (has_onset && on_curve(category) && fk_rollup_apply_col(db, &onset_daily, grid, onset, "cases", 1) < 0))
 		goto internal;
 	if (strcmp(category, "excluded") != 0 && fk_observation_close_for_case(db, who, pid, id, e) < 0)
 		return NULL;
@@ -416,10 +376,12 @@ json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const jso
 	int64_t day = fk_day_of(at);
 	if (is_cat) {
 		if (fk_db_run(db, "UPDATE cases SET category = $1, updated_at = $2 WHERE id = $3", "sii", to, now, id) < 0 ||
-		    event_add(db, id, at, who->user_id, "category", cat, to, reason) < 0 || daily_add(db, grid, day, to, 1) < 0)
+		    event_add(db, id, at, who->user_id, "category", cat, to, reason) < 0 ||
+		    fk_rollup_apply_col(db, &case_daily, grid, day, to, 1) < 0)
 			goto internal;
 		/* the epidemic curve follows the category */
-		if (has_onset && on_curve(cat) != on_curve(to) && onset_add(db, grid, onset, on_curve(to) ? 1 : -1) < 0)
+		if (has_onset && on_curve(cat) != on_curve(to) &&
+		    fk_rollup_apply_col(db, &onset_daily, grid, onset, "cases", on_curve(to) ? 1 : -1) < 0)
 			goto internal;
 		/* excluded: a close contact goes back under observation until its
 		 * period ends; suspected again: out of it */
@@ -430,7 +392,7 @@ json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const jso
 	} else {
 		if (fk_db_run(db, "UPDATE cases SET outcome = $1, updated_at = $2 WHERE id = $3", "sii", to, now, id) < 0 ||
 		    event_add(db, id, at, who->user_id, "outcome", out, to, reason) < 0 ||
-		    (strcmp(to, "under_treatment") != 0 && daily_add(db, grid, day, to, 1) < 0))
+		    (strcmp(to, "under_treatment") != 0 && fk_rollup_apply_col(db, &case_daily, grid, day, to, 1) < 0))
 			goto internal;
 		/* Discharge starts 14 days of health monitoring at home. */
 		if (strcmp(to, "discharged") == 0 &&

@@ -16,6 +16,8 @@
 #include "core/epi/chains.h"
 #include "core/base/fields.h"
 #include "core/base/region.h"
+#include "core/base/rollup.h"
+#include "core/grid/alerts.h"
 #include "core/grid/registry.h"
 #include "core/grid/screening.h"
 #include "util/date.h"
@@ -52,18 +54,13 @@ static const char *slot_now(void)
 	return tm.tm_hour < 12 ? "am" : "pm";
 }
 
+/* Observations started and ended per region and day: a roll-up
+ * (core/base/rollup.h) only this module adds to. */
+static const fk_rollup_table observation_daily = { "observation_daily", 1, { "started", "ended" } };
+
 static int obs_daily_add(fk_db *db, const char *grid, int64_t day, const char *column)
 {
-	char chain[7][16], sql[200];
-	int k = fk_region_chain(grid, chain);
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO observation_daily (region, day, %s) VALUES ($1, $2, 1)"
-		 " ON CONFLICT (region, day) DO UPDATE SET %s = observation_daily.%s + 1",
-		 column, column, column);
-	for (int i = 0; i < k; i++)
-		if (fk_db_run(db, sql, "si", chain[i], day) < 0)
-			return -1;
-	return 0;
+	return fk_rollup_apply_col(db, &observation_daily, grid, day, column, 1);
 }
 
 int64_t fk_observation_start(fk_db *db, int64_t person_id, const char *grid, const char *reason, int64_t contact_id,
@@ -217,12 +214,12 @@ static int64_t contact_person(fk_db *db, const fk_actor *who, const json_t *in, 
 		id = -1;
 		goto out;
 	}
-	fk_stats_acc *acc = fk_stats_new();
+	fk_rollup *acc = fk_rollup_new();
 	if (created)
 		fk_stats_add(acc, g, 1, 0);
 	if (rc == FK_UPSERT_CREATED)
 		fk_stats_add(acc, g, 0, 1);
-	if (fk_stats_flush(db, acc) < 0) {
+	if (fk_rollup_apply(db, acc) < 0) {
 		id = fk_err_internal(e);
 		goto out;
 	}
@@ -634,10 +631,7 @@ json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const js
 		return NULL;
 	}
 	/* a follow-up entered late (from paper) settles the slot's missed alert */
-	if (fk_db_run(db,
-		      "UPDATE alerts SET state = 'closed', outcome = 'followup_recorded', closed_by = $1, closed_at = $2"
-		      " WHERE observation_id = $3 AND day = $4 AND slot = $5 AND state = 'open'",
-		      "iiiis", who->user_id, now, obs_id, today, slot) < 0) {
+	if (fk_alert_settle_followup(db, who->user_id, obs_id, today, slot, now) < 0) {
 		fk_err_internal(e);
 		return NULL;
 	}
@@ -664,22 +658,7 @@ int fk_followup_sweep(fk_db *db, int64_t day, int pm, int64_t *raised)
 	 * that day and entered before the slot ended (a backdated entry owes
 	 * nothing for slots that had passed when it was made), still running
 	 * that day. */
-	int64_t end = fk_local_time(day, pm ? 24 : 12);
-	int rc = fk_db_run(db,
-			   "INSERT INTO alerts (kind, grid, person_id, observation_id, day, slot, reasons, created_at)"
-			   " SELECT 'followup_missed', o.region, o.person_id, o.id, $1, $2, '[\"followup_missed\"]', $3"
-			   " FROM observations o"
-			   " WHERE (o.state = 'active' OR o.closed_at >= $4) AND o.start_day <= $1 AND o.end_day >= $1"
-			   "  AND o.created_at < $4"
-			   "  AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.observation_id = o.id AND f.day = $1"
-			   "   AND f.slot = $2)"
-			   " ON CONFLICT DO NOTHING",
-			   "isii", day, pm ? "pm" : "am", (int64_t)time(NULL), end);
-	if (rc < 0)
-		return -1;
-	if (raised)
-		*raised = fk_db_changes(db);
-	return 0;
+	return fk_alert_raise_missed(db, day, pm, fk_local_time(day, pm ? 24 : 12), (int64_t)time(NULL), raised);
 }
 
 /* Ends an active observation as released or converted. */

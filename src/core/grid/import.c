@@ -78,7 +78,7 @@ typedef struct imp {
 	/* outcome */
 	int64_t rows, imported, updated, unchanged, rejected, households;
 	json_t *rejects, *ignored;
-	fk_stats_acc *stats;
+	fk_rollup *stats;
 	/* caches: last household, last grid checked */
 	char hh_key[600];
 	int64_t hh_id;
@@ -499,7 +499,7 @@ json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_
 	imp m = { .db = db, .who = who, .default_grid = grid, .e = e };
 	m.rejects = json_array();
 	m.ignored = json_array();
-	m.stats = fk_stats_new();
+	m.stats = fk_rollup_new();
 	struct csv_parser p;
 	csv_init(&p, CSV_APPEND_NULL | CSV_STRICT_FINI);
 	/* a big file into a smaller registry: build the read indexes after */
@@ -542,7 +542,7 @@ json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_
 		fk_err_invalid(e, "file", "no name column: the first line must be the headers, e.g. 姓名,性别,身份证号,手机,网格,地址");
 		goto out;
 	}
-	int rc = fk_stats_flush(db, m.stats);
+	int rc = fk_rollup_apply(db, m.stats);
 	m.stats = NULL;
 	if (rc < 0) {
 		fk_err_internal(e);
@@ -568,7 +568,7 @@ out:
 		chunk_clear(m.ready);
 	free(m.filling);
 	free(m.ready);
-	fk_stats_free(m.stats);
+	fk_rollup_free(m.stats);
 	for (int i = 0; i < C_COUNT; i++)
 		free(m.cell[i]);
 	for (int i = 0; i < m.ncols; i++)

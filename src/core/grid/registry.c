@@ -22,103 +22,23 @@
 
 const char *const fk_tag_names[] = { "elderly_alone", "chronic", "pregnant", "disabled", NULL };
 const char *const fk_history_names[] = { "from_key_area", "contact_key_area", "contact_case", NULL };
-const char *const fk_symptom_names[] = { "fever", "cough", "fatigue", "short_breath", "other", NULL };
 
 /* ---- region statistics ---- */
 
-int fk_region_chain(const char *code, char out[7][16])
+static const fk_rollup_table region_stats = { "region_stats", 0, { "households", "persons" } };
+
+void fk_stats_add(fk_rollup *a, const char *grid, int64_t dh, int64_t dp)
 {
-	static const int lens[] = { 15, 12, 9, 6, 4, 2, 0 };
-	size_t n = strlen(code);
-	int k = 0;
-	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
-		if ((size_t)lens[i] <= n)
-			snprintf(out[k++], 16, "%.*s", lens[i], code);
-	return k;
-}
-
-#define ACC_SLOTS 4096 /* power of two; more distinct regions than any import touches */
-
-typedef struct acc_slot {
-	char region[16];
-	int64_t households, persons;
-	bool used;
-} acc_slot;
-
-struct fk_stats_acc {
-	acc_slot slots[ACC_SLOTS];
-	int used;
-	bool overflow;
-};
-
-fk_stats_acc *fk_stats_new(void)
-{
-	fk_stats_acc *a = calloc(1, sizeof(*a));
-	if (!a)
-		abort();
-	return a;
-}
-
-static void acc_one(fk_stats_acc *a, const char *region, int64_t dh, int64_t dp)
-{
-	unsigned h = 2166136261u;
-	for (const char *p = region; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	for (unsigned i = h & (ACC_SLOTS - 1), probe = 0; probe < ACC_SLOTS; probe++, i = (i + 1) & (ACC_SLOTS - 1)) {
-		acc_slot *s = &a->slots[i];
-		if (!s->used) {
-			if (a->used >= ACC_SLOTS * 3 / 4) {
-				a->overflow = true;
-				return;
-			}
-			s->used = true;
-			snprintf(s->region, sizeof(s->region), "%s", region);
-			a->used++;
-		} else if (strcmp(s->region, region) != 0) {
-			continue;
-		}
-		s->households += dh;
-		s->persons += dp;
-		return;
-	}
-}
-
-static const char stats_upsert[] =
-	"INSERT INTO region_stats (region, households, persons) VALUES ($1, $2, $3)"
-	" ON CONFLICT (region) DO UPDATE SET households = region_stats.households + excluded.households,"
-	" persons = region_stats.persons + excluded.persons";
-
-void fk_stats_add(fk_stats_acc *a, const char *grid, int64_t dh, int64_t dp)
-{
-	char chain[7][16];
-	int n = fk_region_chain(grid, chain);
-	for (int i = 0; i < n; i++)
-		acc_one(a, chain[i], dh, dp);
-}
-
-int fk_stats_flush(fk_db *db, fk_stats_acc *a)
-{
-	int rc = a->overflow ? -1 : 0;
-	for (int i = 0; i < ACC_SLOTS && rc == 0; i++) {
-		acc_slot *s = &a->slots[i];
-		if (s->used && (s->households || s->persons))
-			rc = fk_db_run(db, stats_upsert, "sii", s->region, s->households, s->persons) < 0 ? -1 : 0;
-	}
-	free(a);
-	return rc;
-}
-
-void fk_stats_free(fk_stats_acc *a)
-{
-	free(a);
+	int64_t d[] = { dh, dp };
+	fk_rollup_add(a, &region_stats, grid, 0, d);
 }
 
 /* Applies one change at once (the API's single-row writes). */
 static int stats_now(fk_db *db, const char *grid, int64_t dh, int64_t dp)
 {
-	fk_stats_acc *a = fk_stats_new();
+	fk_rollup *a = fk_rollup_new();
 	fk_stats_add(a, grid, dh, dp);
-	return fk_stats_flush(db, a);
+	return fk_rollup_apply(db, a);
 }
 
 static bool in_scope(const fk_actor *who, const char *code)
@@ -273,32 +193,13 @@ json_t *fk_household_update(fk_db *db, const fk_actor *who, int64_t id, const js
 		goto internal;
 	if (strcmp(grid, old_grid) != 0) {
 		/* the household and its members move to the new grid, with its
-		 * records: coverage counts follow, and open alerts go to the new
-		 * grid's doctor and officers */
-		if (fk_db_run(db, "UPDATE persons SET region = $1 WHERE household_id = $2", "si", grid, id) < 0 ||
-		    stats_now(db, old_grid, -1, -persons) < 0 || stats_now(db, grid, 1, persons) < 0)
-			goto internal;
-		fk_cov_acc *acc = fk_cov_new();
-		fk_stmt *st;
-		if (fk_db_query(db, &st, "SELECT day, status, abnormal FROM screenings WHERE household_id = $1 AND current = 1",
-				"i", id) < 0) {
-			fk_cov_free(acc);
-			goto internal;
-		}
-		while (fk_stmt_step(st) == FK_ROW) {
-			const char *stt = fk_stmt_text(st, 1);
-			int sk = strcmp(stt, "visited") == 0 ? 0 : strcmp(stt, "not_home") == 0 ? 1 : 2;
-			bool abn = fk_stmt_int64(st, 2) != 0;
-			fk_cov_add(acc, old_grid, fk_stmt_int64(st, 0), sk, -1, abn);
-			fk_cov_add(acc, grid, fk_stmt_int64(st, 0), sk, +1, abn);
-		}
-		fk_stmt_done(st);
-		if (fk_cov_flush(db, acc) < 0 ||
-		    fk_db_run(db, "UPDATE screenings SET grid = $1 WHERE household_id = $2", "si", grid, id) < 0 ||
-		    fk_db_run(db,
-			      "UPDATE alerts SET grid = $1 WHERE state = 'open' AND screening_id IN"
-			      " (SELECT id FROM screenings WHERE household_id = $2)",
-			      "si", grid, id) < 0)
+		 * screening records (screening moves those) */
+		fk_rollup *acc = fk_rollup_new();
+		fk_stats_add(acc, old_grid, -1, -persons);
+		fk_stats_add(acc, grid, 1, persons);
+		if (fk_rollup_apply(db, acc) < 0 ||
+		    fk_db_run(db, "UPDATE persons SET region = $1 WHERE household_id = $2", "si", grid, id) < 0 ||
+		    fk_screening_household_moved(db, id, old_grid, grid) < 0)
 			goto internal;
 	}
 	char obj[48];

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/base/actor.h"
+#include "core/base/rollup.h"
 #include "core/base/rows.h"
 #include "store/db.h"
 #include "util/err.h"
@@ -25,22 +26,23 @@
 /* The person resource as the API renders it (masked unless revealed). */
 extern const fk_column fk_person_columns[];
 
+/* The person's vocabularies.  history (14-day travel and contact history)
+ * is also what a screening finding records about a person. */
 extern const char *const fk_tag_names[];     /* elderly_alone, chronic, pregnant, disabled */
 extern const char *const fk_history_names[]; /* from_key_area, contact_key_area, contact_case */
-extern const char *const fk_symptom_names[]; /* fever, cough, fatigue, short_breath, other */
 
-/* Region-count deltas (households, persons) per region, applied to every
- * ancestor level in one pass by fk_stats_flush.  Import accumulates a whole
- * file before flushing, so a million rows cost a few hundred upserts. */
-typedef struct fk_stats_acc fk_stats_acc;
-fk_stats_acc *fk_stats_new(void);
-void fk_stats_add(fk_stats_acc *acc, const char *grid, int64_t households, int64_t persons);
-int fk_stats_flush(fk_db *db, fk_stats_acc *acc); /* and frees acc; 0 or -1 */
-void fk_stats_free(fk_stats_acc *acc);           /* without applying it */
-
-/* Every region code from code up to the country: code itself, its
- * community, street, county, city, province and "".  Returns the count. */
-int fk_region_chain(const char *code, char out[7][16]);
+/* Region counts (households, persons) in the table region_stats, kept at
+ * every level by a roll-up (core/base/rollup.h).  Only the registry and its
+ * loaders (import, the demo, epi creating a contact's person) add to it.
+ * acc is any fk_rollup, so one accumulator can carry the other roll-ups of
+ * the same write too; a bulk load accumulates a whole file and flushes
+ * once, so a million rows cost a few hundred upserts. */
+void fk_stats_add(fk_rollup *acc, const char *grid, int64_t households, int64_t persons);
+/* The accumulator under the names the demo loader (src/cli) uses. */
+typedef fk_rollup fk_stats_acc;
+#define fk_stats_new fk_rollup_new
+#define fk_stats_flush fk_rollup_apply /* applies, then frees */
+#define fk_stats_free fk_rollup_free
 
 /* ---- households ---- */
 json_t *fk_household_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);

@@ -1,7 +1,8 @@
-/* screening.c - screening records, coverage, alerts and zero reports (see
- * screening.h).  Expected load: batches of up to 1,000 records from grid
- * workers' phones, ~4 M households a day at city scale; every write updates
- * the coverage rows of its grid's seven ancestor levels once per batch. */
+/* screening.c - screening records, coverage, the list of alerts and zero
+ * reports (see screening.h).  Expected load: batches of up to 1,000
+ * records from grid workers' phones, ~4 M households a day at city scale;
+ * every write updates the coverage rows of its grid's seven ancestor levels
+ * once per batch. */
 #include "core/grid/screening.h"
 
 #include <math.h>
@@ -15,21 +16,17 @@
 #include "core/base/scope.h"
 #include "core/base/fields.h"
 #include "core/base/region.h"
+#include "core/grid/alerts.h"
 #include "core/grid/registry.h"
 #include "util/date.h"
 
 const char *const fk_category_names[] = { "confirmed", "suspected", "febrile", "close_contact", NULL };
+const char *const fk_symptom_names[] = { "fever", "cough", "fatigue", "short_breath", "other", NULL };
 static const char *const status_names[] = { "visited", "not_home", "refused", NULL };
-static const char *const alert_kind_names[] = { "screening", "followup_missed", NULL };
 
 const char *const *fk_screening_status_names(void)
 {
 	return status_names;
-}
-
-const char *const *fk_alert_kind_names(void)
-{
-	return alert_kind_names;
 }
 
 #define BACKDATE_DAYS 14 /* how late an offline phone may deliver a day's records */
@@ -169,108 +166,37 @@ int fk_screening_check(const json_t *records, fk_err *e)
 
 /* ---- storing ---- */
 
-/* Coverage deltas per (region, day) at every level, in a growable hash
- * table, applied with one upsert per entry. */
-typedef struct cov_delta {
-	char region[16];
-	int64_t day;
-	int64_t n[4]; /* visited, not_home, refused, abnormal */
-	bool used;
-} cov_delta;
+static const fk_rollup_table coverage = { "coverage", 1, { "visited", "not_home", "refused", "abnormal" } };
 
-struct fk_cov_acc {
-	cov_delta *d;
-	size_t n, cap; /* cap: a power of two */
-};
-
-fk_cov_acc *fk_cov_new(void)
+void fk_cov_add(fk_rollup *a, const char *grid, int64_t day, int status, int64_t sign, bool abnormal)
 {
-	fk_cov_acc *a = calloc(1, sizeof(*a));
-	if (!a)
-		abort();
-	return a;
+	int64_t d[4] = { 0 };
+	d[status] = sign;
+	d[3] = abnormal ? sign : 0;
+	fk_rollup_add(a, &coverage, grid, day, d);
 }
 
-static size_t cov_hash(const char *region, int64_t day)
+int fk_screening_household_moved(fk_db *db, int64_t household_id, const char *from, const char *to)
 {
-	size_t h = (size_t)day * 2654435761u;
-	for (const char *p = region; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	return h;
-}
-
-static cov_delta *cov_slot(fk_cov_acc *a, const char *region, int64_t day)
-{
-	if (a->n * 2 >= a->cap) {
-		size_t ncap = a->cap ? a->cap * 2 : 64;
-		cov_delta *nd = calloc(ncap, sizeof(*nd));
-		if (!nd)
-			abort();
-		for (size_t i = 0; i < a->cap; i++) {
-			if (!a->d[i].used)
-				continue;
-			size_t j = cov_hash(a->d[i].region, a->d[i].day) & (ncap - 1);
-			while (nd[j].used)
-				j = (j + 1) & (ncap - 1);
-			nd[j] = a->d[i];
-		}
-		free(a->d);
-		a->d = nd;
-		a->cap = ncap;
+	fk_rollup *acc = fk_rollup_new();
+	fk_stmt *st;
+	if (fk_db_query(db, &st, "SELECT day, status, abnormal FROM screenings WHERE household_id = $1 AND current = 1",
+			"i", household_id) < 0) {
+		fk_rollup_free(acc);
+		return -1;
 	}
-	size_t j = cov_hash(region, day) & (a->cap - 1);
-	while (a->d[j].used && !(a->d[j].day == day && strcmp(a->d[j].region, region) == 0))
-		j = (j + 1) & (a->cap - 1);
-	cov_delta *d = &a->d[j];
-	if (!d->used) {
-		d->used = true;
-		snprintf(d->region, sizeof(d->region), "%s", region);
-		d->day = day;
-		a->n++;
+	while (fk_stmt_step(st) == FK_ROW) {
+		int status = name_index(status_names, fk_stmt_text(st, 1));
+		bool abn = fk_stmt_int64(st, 2) != 0;
+		fk_cov_add(acc, from, fk_stmt_int64(st, 0), status < 0 ? 0 : status, -1, abn);
+		fk_cov_add(acc, to, fk_stmt_int64(st, 0), status < 0 ? 0 : status, +1, abn);
 	}
-	return d;
-}
-
-void fk_cov_add(fk_cov_acc *a, const char *grid, int64_t day, int status, int64_t sign, bool abnormal)
-{
-	char chain[7][16];
-	int k = fk_region_chain(grid, chain);
-	for (int c = 0; c < k; c++) {
-		cov_delta *d = cov_slot(a, chain[c], day);
-		d->n[status] += sign;
-		if (abnormal)
-			d->n[3] += sign;
-	}
-}
-
-int fk_cov_flush(fk_db *db, fk_cov_acc *a)
-{
-	int rc = 0;
-	for (size_t i = 0; i < a->cap && rc == 0; i++) {
-		cov_delta *d = &a->d[i];
-		if (!d->used || (!d->n[0] && !d->n[1] && !d->n[2] && !d->n[3]))
-			continue;
-		rc = fk_db_run(db,
-			       "INSERT INTO coverage (region, day, visited, not_home, refused, abnormal)"
-			       " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (region, day) DO UPDATE SET"
-			       " visited = coverage.visited + excluded.visited,"
-			       " not_home = coverage.not_home + excluded.not_home,"
-			       " refused = coverage.refused + excluded.refused,"
-			       " abnormal = coverage.abnormal + excluded.abnormal",
-			       "siiiii", d->region, d->day, d->n[0], d->n[1], d->n[2], d->n[3]) < 0
-			     ? -1
-			     : 0;
-	}
-	fk_cov_free(a);
-	return rc;
-}
-
-void fk_cov_free(fk_cov_acc *a)
-{
-	if (a) {
-		free(a->d);
-		free(a);
-	}
+	fk_stmt_done(st);
+	if (fk_rollup_apply(db, acc) < 0 ||
+	    fk_db_run(db, "UPDATE screenings SET grid = $1 WHERE household_id = $2", "si", to, household_id) < 0 ||
+	    fk_alert_move_household(db, household_id, to) < 0)
+		return -1;
+	return 0;
 }
 
 static void digest_of(const json_t *rec, unsigned char out[16])
@@ -323,14 +249,7 @@ static int store_finding(fk_db *db, int64_t sid, const char *grid, int64_t day, 
 	}
 	if (abnormal) {
 		char *rs = json_dumps(reasons, JSON_COMPACT);
-		fk_val av[] = {
-			{ 's', .p = grid }, { 'i', .i = pid }, { 'i', .i = sid }, { 'i', .i = day },
-			{ 's', .p = rs },   temp,              { 'i', .i = now },
-		};
-		rc = fk_db_run_vals(db,
-				    "INSERT INTO alerts (grid, person_id, screening_id, day, reasons, temp_dc, created_at)"
-				    " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-				    av, 7);
+		rc = fk_alert_raise_screening(db, grid, pid, sid, day, rs, has_t ? &dc : NULL, now) < 0 ? -1 : 0;
 		free(rs);
 		(*alerts)++;
 	}
@@ -355,7 +274,7 @@ static void common_region(char *a, const char *b)
 
 json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records, fk_err *e)
 {
-	fk_cov_acc *acc = fk_cov_new();
+	fk_rollup *acc = fk_rollup_new();
 	json_t *results = json_array();
 	int64_t now = (int64_t)time(NULL);
 	int created = 0, replayed = 0;
@@ -505,7 +424,7 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 							 "result", "created", "abnormal", abnormal, "alerts", alerts));
 		created++;
 	}
-	int frc = fk_cov_flush(db, acc);
+	int frc = fk_rollup_apply(db, acc);
 	acc = NULL;
 	if (frc < 0)
 		goto internal;
@@ -520,7 +439,7 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 internal:
 	fk_err_internal(e);
 fail:
-	fk_cov_free(acc);
+	fk_rollup_free(acc);
 	json_decref(results);
 	return NULL;
 }
@@ -577,36 +496,6 @@ json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int
 
 /* ---- alerts ---- */
 
-static const fk_column alert_cols[] = {
-	{ "id", FK_C_INT },
-	{ "kind", FK_C_TEXT },
-	{ "grid", FK_C_TEXT },
-	{ "grid_name", FK_C_TEXT },
-	{ "community_name", FK_C_TEXT },
-	{ "person_id", FK_C_INT },
-	{ "person_name", FK_C_TEXT },
-	{ "household_id", FK_C_INT },
-	{ "screening_id", FK_C_INT },
-	{ "observation_id", FK_C_INT },
-	{ "date", FK_C_DATE },
-	{ "slot", FK_C_TEXT },
-	{ "reasons", FK_C_JSON },
-	{ "temperature", FK_C_TEMP },
-	{ "state", FK_C_TEXT },
-	{ "outcome", FK_C_TEXT },
-	{ "closed_by", FK_C_TEXT },
-	{ "closed_at", FK_C_INT },
-	{ "created_at", FK_C_INT },
-	{ 0 },
-};
-
-#define ALERT_SELECT                                                                                          \
-	"SELECT a.id, a.kind, a.grid, r.name, c.name, a.person_id, p.name, p.household_id, a.screening_id,"   \
-	" a.observation_id, a.day, a.slot, a.reasons,"                                                         \
-	" a.temp_dc, a.state, a.outcome, u.username, a.closed_at, a.created_at"                               \
-	" FROM alerts a JOIN regions r ON r.code = a.grid LEFT JOIN regions c ON c.code = r.parent"           \
-	" JOIN persons p ON p.id = a.person_id LEFT JOIN users u ON u.id = a.closed_by"
-
 json_t *fk_alert_list(fk_db *db, const fk_actor *who, const fk_alert_filter *f, const fk_page *page, fk_err *e)
 {
 	const char *base = fk_scope_region(who, f->region, e);
@@ -617,7 +506,7 @@ json_t *fk_alert_list(fk_db *db, const fk_actor *who, const fk_alert_filter *f, 
 		fk_err_invalid(e, "state", "state: open or closed");
 		return NULL;
 	}
-	if (kind && name_index(alert_kind_names, kind) < 0) {
+	if (kind && name_index(fk_alert_kind_names(), kind) < 0) {
 		fk_err_invalid(e, "kind", "kind: screening or followup_missed");
 		return NULL;
 	}
@@ -628,96 +517,18 @@ json_t *fk_alert_list(fk_db *db, const fk_actor *who, const fk_alert_filter *f, 
 	fk_scope_upper(base, hi, sizeof(hi));
 	fk_stmt *st;
 	if (fk_db_query(db, &st,
-			ALERT_SELECT " WHERE a.grid >= $1 AND a.grid < $2 AND ($3 IS NULL OR a.state = $3) AND a.id < $4"
+			FK_ALERT_SELECT " WHERE a.grid >= $1 AND a.grid < $2 AND ($3 IS NULL OR a.state = $3) AND a.id < $4"
 			" AND ($6 IS NULL OR a.kind = $6) AND ($7 = 0 OR a.day >= $7) AND ($8 = 0 OR a.day <= $8)"
 			" ORDER BY a.id DESC LIMIT $5",
 			"sssiisii", base, hi, state, before, (int64_t)page->limit + 1, kind, f->from, f->to) < 0) {
 		fk_err_internal(e);
 		return NULL;
 	}
-	fk_render rd = { alert_cols, 0, 0 };
+	fk_render rd = { fk_alert_columns, 0, 0 };
 	json_t *out = fk_rows_page_ex(st, page, 1, fk_row_render, &rd);
 	if (!out)
 		fk_err_internal(e);
 	return out;
-}
-
-static json_t *alert_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
-{
-	fk_stmt *st;
-	if (fk_db_query(db, &st, ALERT_SELECT " WHERE a.id = $1", "i", id) < 0) {
-		fk_err_internal(e);
-		return NULL;
-	}
-	fk_render rd = { alert_cols, 0, 0 };
-	json_t *o = NULL;
-	char what[48];
-	snprintf(what, sizeof(what), "alert %lld", (long long)id);
-	int rc = fk_stmt_step(st);
-	if (fk_scope_row(who, rc == FK_ROW ? fk_stmt_text(st, 2) : NULL, what, e) == 0)
-		o = fk_row_render(st, &rd);
-	fk_stmt_done(st);
-	return o;
-}
-
-/* The last two are for missed follow-ups: recorded after all (also set by
- * itself when the follow-up is entered late), or the person not reached. */
-static const char *const outcome_names[] = { "normal_on_recheck", "referred_to_clinic", "home_isolation",
-					     "centralised_isolation", "reported_as_case", "other",
-					     "followup_recorded", "unreachable", NULL };
-/* Of those, the ones offered for each kind of alert. */
-static const char *const screening_outcome_names[] = { "normal_on_recheck", "referred_to_clinic", "home_isolation",
-						       "centralised_isolation", "reported_as_case", "other", NULL };
-static const char *const followup_outcome_names[] = { "followup_recorded", "unreachable", "other", NULL };
-
-const char *const *fk_alert_outcome_names(const char *kind)
-{
-	if (!kind)
-		return outcome_names;
-	return strcmp(kind, "followup_missed") == 0 ? followup_outcome_names : screening_outcome_names;
-}
-
-json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e)
-{
-	static const fk_field fields[] = {
-		{ "outcome", FK_FT_STRING, true, 1, 32 },
-		{ "note", FK_FT_STRING, false, 0, 500 },
-		{ 0 },
-	};
-	if (fk_fields_check(in, fields, e) < 0)
-		return NULL;
-	const char *outcome = fk_json_str(in, "outcome");
-	if (name_index(outcome_names, outcome) < 0) {
-		fk_err_invalid(e, "outcome",
-			       "outcome: normal_on_recheck, referred_to_clinic, home_isolation, centralised_isolation, "
-			       "reported_as_case, other, followup_recorded or unreachable");
-		return NULL;
-	}
-	json_t *a = alert_get(db, who, id, e);
-	if (!a)
-		return NULL;
-	bool open = strcmp(fk_json_str_or(a, "state"), "open") == 0;
-	char grid[16];
-	snprintf(grid, sizeof(grid), "%s", fk_json_str_or(a, "grid"));
-	json_decref(a);
-	if (!open) {
-		fk_err_conflict(e, "state", "alert %lld is already closed", (long long)id);
-		return NULL;
-	}
-	if (fk_db_run(db, "UPDATE alerts SET state = 'closed', outcome = $1, closed_by = $2, closed_at = $3 WHERE id = $4",
-		      "siii", outcome, who->user_id, (int64_t)time(NULL), id) < 0)
-		goto internal;
-	char obj[48];
-	snprintf(obj, sizeof(obj), "alert:%lld", (long long)id);
-	json_t *d = json_pack("{s:s, s:s}", "outcome", outcome, "note", fk_json_str_or(in, "note"));
-	int rc = fk_audit_append(db, who, "alert.close", obj, grid, d);
-	json_decref(d);
-	if (rc < 0)
-		goto internal;
-	return alert_get(db, who, id, e);
-internal:
-	fk_err_internal(e);
-	return NULL;
 }
 
 /* ---- zero reports ---- */

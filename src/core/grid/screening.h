@@ -1,5 +1,6 @@
-/* screening.h - daily household screening (网格化巡查), alerts, zero
- * reports (零报告) and coverage.
+/* screening.h - daily household screening (网格化巡查), the list of
+ * alerts (core/grid/alerts.h raises and closes them), zero reports (零报告)
+ * and coverage.
  *
  * A screening record says what a grid worker found at one household on one
  * day: visited / not at home / refused, and for each person present their
@@ -20,6 +21,7 @@
 #include <stdint.h>
 
 #include "core/base/actor.h"
+#include "core/base/rollup.h"
 #include "core/base/rows.h"
 #include "store/db.h"
 #include "util/err.h"
@@ -27,13 +29,13 @@
 #define FK_SCREEN_BATCH_MAX 1000
 #define FK_FEVER_DC 373 /* 37.3 °C: abnormal from here up */
 
+/* The findings' vocabularies: a person's four-category mark (四类人员) and
+ * symptoms.  The symptoms are also what an observation's follow-up records
+ * (epi reads them from here). */
 extern const char *const fk_category_names[]; /* confirmed, suspected, febrile, close_contact */
-/* Codes served by GET /vocab (NULL-terminated): a record's status, an
- * alert's kind, and the outcomes that close an alert of kind (NULL: every
- * outcome accepted). */
+/* Codes served by GET /vocab (NULL-terminated): a record's status. */
 const char *const *fk_screening_status_names(void);
-const char *const *fk_alert_kind_names(void);
-const char *const *fk_alert_outcome_names(const char *kind);
+extern const char *const fk_symptom_names[];  /* fever, cough, fatigue, short_breath, other */
 
 /* Validates a batch (an array of records) without touching the database:
  * types, ranges, enumerations.  Errors name the record's index, e.g.
@@ -47,14 +49,24 @@ int fk_screening_check(const json_t *records, fk_err *e);
  * with e naming the index; the caller rolls the whole batch back. */
 json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records, fk_err *e);
 
-/* Coverage deltas gathered over many records, applied at every level by
- * one upsert per (region, day) (fk_cov_flush frees the accumulator).
- * status: 0 visited, 1 not_home, 2 refused; sign +1 adds, -1 removes. */
-typedef struct fk_cov_acc fk_cov_acc;
-fk_cov_acc *fk_cov_new(void);
-void fk_cov_add(fk_cov_acc *a, const char *grid, int64_t day, int status, int64_t sign, bool abnormal);
-int fk_cov_flush(fk_db *db, fk_cov_acc *a);
-void fk_cov_free(fk_cov_acc *a);
+/* Coverage (the table coverage: visited, not_home, refused, abnormal per
+ * region and day) is a roll-up (core/base/rollup.h) only screening adds
+ * to, and the demo loader, which stores records as screening does.  A
+ * batch accumulates its records and flushes once: one upsert per (region,
+ * day) touched.  status: 0 visited, 1 not_home, 2 refused; sign +1 adds,
+ * -1 removes. */
+void fk_cov_add(fk_rollup *a, const char *grid, int64_t day, int status, int64_t sign, bool abnormal);
+/* The accumulator under the names the demo loader (src/cli) uses. */
+typedef fk_rollup fk_cov_acc;
+#define fk_cov_new fk_rollup_new
+#define fk_cov_flush fk_rollup_apply /* applies, then frees */
+#define fk_cov_free fk_rollup_free
+
+/* A household moved from grid from to grid to (registry calls this, inside
+ * its write): its screening records follow it, their coverage counts move
+ * at every level, and its open alerts go to the new grid's workers.
+ * Returns 0 or -1. */
+int fk_screening_household_moved(fk_db *db, int64_t household_id, const char *from, const char *to);
 
 /* Coverage of region and each child on day: households, persons, visited,
  * not_home, refused, unvisited, abnormal. */
@@ -72,10 +84,9 @@ typedef struct fk_alert_filter {
 	int64_t from, to;
 } fk_alert_filter;
 
-/* Alerts in scope matching f, newest first. */
+/* Alerts in scope matching f, newest first (raising and closing them is
+ * core/grid/alerts.h's). */
 json_t *fk_alert_list(fk_db *db, const fk_actor *who, const fk_alert_filter *f, const fk_page *page, fk_err *e);
-/* Closes an open alert with an outcome; 409 when already closed. */
-json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e);
 
 /* The day's report for a grid: refused (409 naming "unvisited") while
  * households remain without a record, unless each is given a reason.

@@ -22,13 +22,7 @@ static int64_t D;
 
 static int64_t person(fk_db *db, const char *name)
 {
-	int64_t id = 0;
-	assert_int_equal(fk_db_int64(db, &id,
-				     "INSERT INTO persons (region, name, created_at, updated_at) VALUES ($1, $2, 0, 0)"
-				     " RETURNING id",
-				     "ss", GRID, name),
-			 FK_ROW);
-	return id;
+	return tu_person(db, GRID, name);
 }
 
 /* An observation from start to end, entered at `entered`; state and the
