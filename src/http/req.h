@@ -6,7 +6,10 @@
  * Writes go to the writer thread: the handler validates, then returns
  * fk_req_defer(r, job); job runs on the writer connection inside the batch
  * transaction and answers the same way.  All memory comes from r->arena.
- * Handlers never see libmicrohttpd.
+ * Handlers never see libmicrohttpd.  A job reads only what its handler put
+ * in r->ctx, r->json, r->body, path parameters and the actor: the query and
+ * header readers (fk_req_query and all built on it, fk_req_header_in) fail
+ * inside a job, which is then rolled back and answered 500.
  */
 #ifndef FK_REQ_H
 #define FK_REQ_H
@@ -56,6 +59,7 @@ typedef struct fk_req {
 	int nhdr;
 
 	int (*job)(struct fk_req *r);
+	bool job_misuse; /* the job asked for the query or a header (server-private) */
 	void *ctx; /* the handler's state for its job (arena memory) */
 	json_t *cleanup; /* released when the request ends */
 	void *audit;     /* fk_req_reply_audited's entry, apart from ctx */

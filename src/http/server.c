@@ -65,6 +65,21 @@ static fk_db *reader(void)
 
 /* ---- helpers handlers use ---- */
 
+/* Set while a request's job runs on the writer thread.  Jobs must not call
+ * into libmicrohttpd (the connection belongs to its request thread): a
+ * handler reads the query and headers its job needs before fk_req_defer.
+ * A job that asks anyway gets nothing, is rolled back and answered 500. */
+static _Thread_local bool tl_in_job;
+
+static bool off_thread(fk_req *r, const char *what, const char *name)
+{
+	if (!tl_in_job)
+		return false;
+	fk_log_err("%s: %s(\"%s\") called in a writer job; read it before fk_req_defer", r->id, what, name);
+	r->job_misuse = true;
+	return true;
+}
+
 const char *fk_req_param(fk_req *r, const char *name)
 {
 	size_t n = strlen(name);
@@ -76,6 +91,8 @@ const char *fk_req_param(fk_req *r, const char *name)
 
 const char *fk_req_query(fk_req *r, const char *name)
 {
+	if (off_thread(r, "fk_req_query", name))
+		return NULL;
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
@@ -87,6 +104,8 @@ const char *fk_req_region(fk_req *r, const char *name)
 
 const char *fk_req_header_in(fk_req *r, const char *name)
 {
+	if (off_thread(r, "fk_req_header_in", name))
+		return NULL;
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
@@ -281,7 +300,15 @@ static int job_run(fk_db *db, void *arg)
 {
 	fk_req *r = arg;
 	r->db = db;
-	return r->job(r);
+	tl_in_job = true;
+	int rc = r->job(r);
+	tl_in_job = false;
+	if (r->job_misuse) {
+		json_decref(r->out);
+		r->out = NULL;
+		return fk_req_fail(r, 500, "internal", NULL, "internal error");
+	}
+	return rc;
 }
 
 static void job_done(void *arg, int rc)
