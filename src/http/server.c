@@ -548,6 +548,37 @@ static enum MHD_Result send_static(fk_req *r)
 
 /* ---- authentication ---- */
 
+/* Records a session's use, on the writer (the request does not wait). */
+typedef struct session_touch {
+	fk_write write;
+	int64_t now;
+	char token[FK_TOKEN_LEN + 1];
+} session_touch;
+
+static int session_touch_run(fk_db *db, void *arg)
+{
+	session_touch *t = arg;
+	return fk_session_touch(db, t->token, t->now);
+}
+
+static void session_touch_done(void *arg, int rc)
+{
+	if (rc < 0)
+		fk_log_err("session: its last use could not be recorded");
+	free(arg);
+}
+
+static void session_touch_queue(const char *token)
+{
+	session_touch *t = calloc(1, sizeof(*t));
+	if (!t)
+		return; /* the next request tries again */
+	t->now = (int64_t)time(NULL);
+	snprintf(t->token, sizeof(t->token), "%s", token);
+	t->write = (fk_write){ .run = session_touch_run, .done = session_touch_done, .arg = t };
+	fk_writer_submit(writer, &t->write);
+}
+
 /* Finds the token (Authorization: Bearer, else the fk_session cookie) and
  * resolves the session.  Returns 0, or -1 on a database error. */
 static int authenticate(fk_req *r)
@@ -563,12 +594,15 @@ static int authenticate(fk_req *r)
 	if (!tok)
 		return 0;
 	int64_t exp;
-	int rc = fk_session_lookup(r->db, tok, r->addr, &r->arena, &r->actor, &exp);
+	bool stale;
+	int rc = fk_session_lookup(r->db, tok, r->addr, &r->arena, &r->actor, &exp, &stale);
 	if (rc < 0)
 		return -1;
 	r->authed = rc == 1;
 	if (r->authed)
 		r->token = fk_arena_strdup(&r->arena, tok);
+	if (r->authed && stale)
+		session_touch_queue(tok);
 	return 0;
 }
 

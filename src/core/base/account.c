@@ -15,6 +15,7 @@
 
 fk_account_limits fk_account_config = {
 	.session_ttl = 12 * 3600,
+	.session_idle = 2 * 3600,
 	.max_failures = 5,
 	.max_addr_failures = 5,
 	.fail_window = 15 * 60,
@@ -320,7 +321,8 @@ int fk_login_record(fk_db *db, fk_login *login, const char *username, const char
 	sodium_bin2base64(token, FK_TOKEN_LEN + 1, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	token_hash(token, th);
 	*expires_at = now + fk_account_config.session_ttl;
-	if (fk_db_run(db, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, addr) VALUES ($1, $2, $3, $4, $5)",
+	if (fk_db_run(db, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, addr, seen_at)"
+		      " VALUES ($1, $2, $3, $4, $5, $3)",
 		      "biiis", th, sizeof(th), login->user.id, now, *expires_at, addr) < 0 ||
 	    fk_db_run(db, "DELETE FROM login_failures WHERE username = $1", "s", username) < 0 ||
 	    fk_db_run(db, "DELETE FROM sessions WHERE expires_at < $1", "i", now) < 0)
@@ -334,19 +336,30 @@ int fk_login_record(fk_db *db, fk_login *login, const char *username, const char
 	return fk_audit_append(db, &who, "login", obj, login->user.region, NULL);
 }
 
-int fk_session_lookup(fk_db *db, const char *token, const char *addr, fk_arena *a, fk_actor *out,
-		      int64_t *expires_at)
+/* Seconds between two records of a session's use: the idle expiry is
+ * exact to within this. */
+static int64_t touch_every(void)
 {
+	int64_t t = fk_account_config.session_idle / 4;
+	return t < 1 ? 1 : t > 60 ? 60 : t;
+}
+
+int fk_session_lookup(fk_db *db, const char *token, const char *addr, fk_arena *a, fk_actor *out,
+		      int64_t *expires_at, bool *stale)
+{
+	if (stale)
+		*stale = false;
 	if (strlen(token) != FK_TOKEN_LEN)
 		return 0;
 	unsigned char th[32];
 	token_hash(token, th);
 	fk_stmt *st;
+	int64_t now = (int64_t)time(NULL);
 	if (fk_db_query(db, &st,
-			"SELECT u.id, u.username, u.role, u.region, s.expires_at FROM sessions s"
+			"SELECT u.id, u.username, u.role, u.region, s.expires_at, s.seen_at FROM sessions s"
 			" JOIN users u ON u.id = s.user_id"
-			" WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
-			"bi", th, sizeof(th), (int64_t)time(NULL)) < 0)
+			" WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.seen_at > $3 AND u.disabled = 0",
+			"bii", th, sizeof(th), now, now - fk_account_config.session_idle) < 0)
 		return -1;
 	int rc = fk_stmt_step(st);
 	if (rc == FK_ROW) {
@@ -357,9 +370,19 @@ int fk_session_lookup(fk_db *db, const char *token, const char *addr, fk_arena *
 		out->addr = addr;
 		if (expires_at)
 			*expires_at = fk_stmt_int64(st, 4);
+		if (stale)
+			*stale = now - fk_stmt_int64(st, 5) >= touch_every();
 	}
 	fk_stmt_done(st);
 	return rc < 0 ? -1 : rc == FK_ROW;
+}
+
+int fk_session_touch(fk_db *db, const char *token, int64_t now)
+{
+	unsigned char th[32];
+	token_hash(token, th);
+	return fk_db_run(db, "UPDATE sessions SET seen_at = $1 WHERE token_hash = $2 AND seen_at < $1", "ib", now, th,
+			 sizeof(th));
 }
 
 int fk_session_end(fk_db *db, const fk_actor *who, const char *token)

@@ -24,6 +24,7 @@
 
 typedef struct fk_account_limits {
 	int64_t session_ttl;  /* seconds a session lives (default 12 h) */
+	int64_t session_idle; /* seconds a session lives unused (default 2 h) */
 	int max_failures;     /* failed logins for one username before throttling (default 5) */
 	int max_addr_failures; /* failed logins from one address before throttling (default 5);
 				* raise it where many users share one address (a proxy, an office NAT) */
@@ -90,10 +91,15 @@ int fk_login_record(fk_db *db, fk_login *login, const char *username, const char
 		    char *token, int64_t *expires_at);
 
 /* Resolves a token to the acting user; strings are copied into a.  Returns
- * 1 when the session is valid, 0 when not (unknown, expired, user disabled),
- * -1 on a database error. */
+ * 1 when the session is valid, 0 when not (unknown, expired, unused for
+ * session_idle seconds, user disabled), -1 on a database error.  *stale
+ * (may be NULL) says that the session's last use should be recorded with
+ * fk_session_touch: lookups read only, and touch about once a minute. */
 int fk_session_lookup(fk_db *db, const char *token, const char *addr, fk_arena *a, fk_actor *out,
-		      int64_t *expires_at);
+		      int64_t *expires_at, bool *stale);
+/* Records that the session of token (FK_TOKEN_LEN characters) was used at
+ * now.  Must run in a write transaction.  Returns 0 or -1. */
+int fk_session_touch(fk_db *db, const char *token, int64_t now);
 /* Ends a session (audited as "logout").  Returns 0 or -1. */
 int fk_session_end(fk_db *db, const fk_actor *who, const char *token);
 
