@@ -29,9 +29,12 @@ static const char usage[] =
 	"FK_SI_MEAN and FK_SI_SD (the serial interval for Rt in tenths of a day, default 47 and 29),\n"
 	"FK_SESSION_TTL (seconds a session lives, default 43200), FK_SESSION_IDLE (seconds a session\n"
 	"lives unused, default 7200),\n"
-	"FK_LOGIN_MAX_FAILURES (per username, default 5), FK_LOGIN_MAX_ADDR_FAILURES (per address,\n"
-	"default 5; raise it behind a shared proxy) and FK_LOGIN_WINDOW (seconds, default 900) for sign-in\n"
-	"throttling, FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log.\n"
+	"sign-in throttling: failures within FK_LOGIN_WINDOW (seconds, default 900) before a lock,\n"
+	"FK_LOGIN_MAX_FAILURES per account (default 10), FK_LOGIN_MAX_USER_ADDR_FAILURES per account\n"
+	"and address (default 5), FK_LOGIN_MAX_ADDR_FAILURES per address (default 200: a street may\n"
+	"share one carrier-NAT address); a lock lasts FK_LOGIN_DELAY seconds (default 60), doubled by\n"
+	"each further failure up to the window;\n"
+	"FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log.\n"
 	"A numeric setting out of its range stops the server at start (exit status 1).\n"
 	"Stops on SIGINT or SIGTERM after finishing the requests in flight.\n";
 
@@ -128,9 +131,11 @@ int cmd_serve(int argc, char **argv)
 	};
 	fk_account_config.session_ttl = env_long("FK_SESSION_TTL", 12 * 3600, 60, 30L * 86400);
 	fk_account_config.session_idle = env_long("FK_SESSION_IDLE", 2 * 3600, 60, 30L * 86400);
-	fk_account_config.max_failures = (int)env_long("FK_LOGIN_MAX_FAILURES", 5, 1, 1000);
-	fk_account_config.max_addr_failures = (int)env_long("FK_LOGIN_MAX_ADDR_FAILURES", 5, 1, 100000);
+	fk_account_config.max_failures = (int)env_long("FK_LOGIN_MAX_FAILURES", 10, 1, 1000);
+	fk_account_config.max_pair_failures = (int)env_long("FK_LOGIN_MAX_USER_ADDR_FAILURES", 5, 1, 1000);
+	fk_account_config.max_addr_failures = (int)env_long("FK_LOGIN_MAX_ADDR_FAILURES", 200, 1, 100000);
 	fk_account_config.fail_window = env_long("FK_LOGIN_WINDOW", 900, 1, 86400);
+	fk_account_config.lock_delay = env_long("FK_LOGIN_DELAY", 60, 1, 86400);
 	fk_report_hour = (int)env_long("FK_REPORT_HOUR", 20, 0, 24);
 	fk_protocol_edition = (int)env_long("FK_EDITION", 7, 2, 9);
 	fk_observation_days = (int)env_long("FK_OBSERVATION_DAYS", 14, 1, 60);

@@ -11,7 +11,7 @@ import { startServer, cli, REGIONS, ROOT } from '../lib/harness.mjs';
 let srv, tmp;
 before(async () => {
   tmp = mkdtempSync(path.join(tmpdir(), 'fk-cli-'));
-  srv = await startServer({ env: { FK_LOGIN_MAX_FAILURES: '1000', FK_LOGIN_MAX_ADDR_FAILURES: '1000' } });
+  srv = await startServer({ env: { FK_LOGIN_MAX_FAILURES: '1000', FK_LOGIN_MAX_USER_ADDR_FAILURES: '1000', FK_LOGIN_MAX_ADDR_FAILURES: '1000' } });
 });
 after(async () => {
   await srv.stop();
@@ -197,8 +197,10 @@ const BAD_SETTINGS = {
   FK_MAX_UPLOAD: ['1'],
   FK_COOKIE_SECURE: ['2', 'yes'],
   FK_LOGIN_MAX_FAILURES: ['0'],
+  FK_LOGIN_MAX_USER_ADDR_FAILURES: ['0', '1001'],
   FK_LOGIN_MAX_ADDR_FAILURES: ['0'],
   FK_LOGIN_WINDOW: ['0', '86401'],
+  FK_LOGIN_DELAY: ['0'],
   FK_REPORT_HOUR: ['25'],
   FK_EDITION: ['1', '10'],
   FK_OBSERVATION_DAYS: ['0', '61'],

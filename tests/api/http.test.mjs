@@ -31,7 +31,7 @@ before(async () => {
   writeFileSync(path.join(web, '.git', 'config'), SECRET);
   writeFileSync(path.join(tmp, 'outside.txt'), SECRET);
   symlinkSync(path.join(tmp, 'outside.txt'), path.join(web, 'link.txt'));
-  srv = await startServer({ web, env: { FK_LOGIN_MAX_FAILURES: '1000', FK_LOGIN_MAX_ADDR_FAILURES: '1000', FK_QUIET: '0' } });
+  srv = await startServer({ web, env: { FK_LOGIN_MAX_FAILURES: '1000', FK_LOGIN_MAX_USER_ADDR_FAILURES: '1000', FK_LOGIN_MAX_ADDR_FAILURES: '1000', FK_QUIET: '0' } });
   admin = await srv.login('admin');
 });
 after(async () => {

@@ -7,7 +7,7 @@ import { startServer } from '../lib/harness.mjs';
 const TTL = 3600, IDLE = 600;
 let srv;
 // Failed sign-ins below must not trip the throttle for the whole address.
-before(async () => { srv = await startServer({ env: { FK_SESSION_TTL: String(TTL), FK_SESSION_IDLE: String(IDLE), FK_LOGIN_MAX_FAILURES: '100', FK_LOGIN_MAX_ADDR_FAILURES: '100' } }); });
+before(async () => { srv = await startServer({ env: { FK_SESSION_TTL: String(TTL), FK_SESSION_IDLE: String(IDLE), FK_LOGIN_MAX_FAILURES: '100', FK_LOGIN_MAX_USER_ADDR_FAILURES: '100', FK_LOGIN_MAX_ADDR_FAILURES: '100' } }); });
 after(async () => { await srv.stop(); });
 
 const signIn = (username, password, opts = {}) =>
