@@ -38,6 +38,12 @@ typedef struct fk_req {
 	char id[17];
 	struct timespec start;
 
+	struct {
+		size_t target_len; /* the raw request target, query included */
+		int params;        /* query parameters */
+		bool nul;          /* an escaped NUL (%00) in the target */
+	} head;                    /* measured by the server before routing */
+
 	fk_match match;
 	fk_strbuf body;
 	bool too_large; /* the body passed the limit: answered 413 */

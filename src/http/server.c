@@ -36,6 +36,9 @@
 
 enum { ST_NEW, ST_BODY, ST_WAITING, ST_RESUMED, ST_SENT };
 
+#define FK_STR_(x) #x
+#define FK_STR(x) FK_STR_(x)
+
 static const fk_server_config *cfg;
 static fk_writer *writer;
 static atomic_int in_flight;
@@ -680,6 +683,110 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t n)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
+/* ---- the request head ----
+ *
+ * libmicrohttpd keeps a request's head (the request line, headers, the
+ * query's parameters) in the connection's memory (CONN_MEMORY), and
+ * answers what does not fit with an HTML page of its own, or, in 0.9.75,
+ * for a query whose parameters do not fit, not at all.  So the memory is
+ * sized to hold any head within our own limits, which the access handler
+ * enforces with JSON errors like every other answer. */
+#define CONN_MEMORY (64 * 1024)
+#define MAX_TARGET 8192        /* bytes of the request target (path and query): 414 */
+#define MAX_PARAMS 100         /* query parameters: 431 */
+#define MAX_HEADERS 100        /* header fields: 431 */
+#define MAX_HEADER_BYTES 16384 /* header names and values together: 431 */
+
+static fk_req *req_new(struct MHD_Connection *c)
+{
+	fk_req *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	atomic_fetch_add(&in_flight, 1);
+	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	r->conn = c;
+	r->method = "-";
+	r->path = "-";
+	fk_strbuf_init(&r->body);
+	/* a random base drawn once, plus a counter: unique, unguessable
+	 * enough to correlate logs, and no system call per request */
+	snprintf(r->id, sizeof(r->id), "%08x%08x", id_base, (unsigned)atomic_fetch_add(&id_next, 1));
+	client_addr(c, r->addr, sizeof(r->addr));
+	r->actor.addr = r->addr;
+	r->actor.username = "";
+	r->actor.region = "";
+	r->state = ST_NEW;
+	return r;
+}
+
+/* Called by libmicrohttpd with the raw request target as soon as the
+ * request line is read, before it parses the query; what it returns is the
+ * request's *con_cls.  Measures the target for on_access. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	fk_req *r = req_new(c);
+	if (!r)
+		return NULL;
+	r->head.target_len = strlen(uri);
+	const char *q = strchr(uri, '?');
+	/* non-empty parameters, as libmicrohttpd counts them */
+	for (const char *p = q; p && *p; p++)
+		r->head.params += (*p == '?' || *p == '&') && p[1] && p[1] != '&';
+	/* A NUL byte, escaped, would cut the path or a value short. */
+	for (const char *p = uri; (p = strchr(p, '%')) != NULL; p++)
+		if (p[1] == '0' && p[2] == '0')
+			r->head.nul = true;
+#if MHD_VERSION <= 0x00097700
+	/* Too many parameters would exhaust the connection's memory while
+	 * libmicrohttpd parses them, right after this call, and it would then
+	 * leave the client waiting without an answer.  The request is refused
+	 * anyway (414 or 431): cut the query here so it is not parsed.  The
+	 * target is libmicrohttpd's own writable read buffer (0.9.75 to 0.9.77). */
+	if (q && (r->head.params > MAX_PARAMS || r->head.target_len > MAX_TARGET))
+		((char *)q)[1] = '\0';
+#endif
+	return r;
+}
+
+typedef struct head_size {
+	int count;
+	size_t bytes;
+} head_size;
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	head_size *h = cls;
+	h->count++;
+	h->bytes += strlen(key) + (value ? strlen(value) : 0);
+	return MHD_YES;
+}
+
+/* Checks the head against our limits; answers and returns false when it
+ * is refused. */
+static bool head_ok(fk_req *r, enum MHD_Result *ret)
+{
+	head_size h = { 0 };
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &h);
+	if (r->head.target_len > MAX_TARGET)
+		*ret = fail_now(r, 414, "uri_too_long", NULL, "the request target is longer than %s bytes",
+				FK_STR(MAX_TARGET));
+	else if (r->head.params > MAX_PARAMS)
+		*ret = fail_now(r, 431, "too_many_parameters", NULL, "more than %s query parameters",
+				FK_STR(MAX_PARAMS));
+	else if (h.count > MAX_HEADERS)
+		*ret = fail_now(r, 431, "headers_too_large", NULL, "more than %s header fields", FK_STR(MAX_HEADERS));
+	else if (h.bytes > MAX_HEADER_BYTES)
+		*ret = fail_now(r, 431, "headers_too_large", NULL, "the header fields hold more than %s bytes",
+				FK_STR(MAX_HEADER_BYTES));
+	else if (r->head.nul)
+		*ret = fail_now(r, 400, "invalid", NULL, "%s", "a NUL byte (%00) in the path or query");
+	else
+		return true;
+	return false;
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				 const char *version, const char *upload_data, size_t *upload_size,
 				 void **con_cls)
@@ -687,25 +794,15 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 	(void)cls;
 	(void)version;
 	fk_req *r = *con_cls;
-	if (!r) {
-		r = calloc(1, sizeof(*r));
-		if (!r)
-			return MHD_NO;
-		atomic_fetch_add(&in_flight, 1);
-		clock_gettime(CLOCK_MONOTONIC, &r->start);
-		r->conn = c;
+	if (!r)
+		return MHD_NO; /* on_uri ran out of memory */
+	if (r->state == ST_NEW) {
 		r->method = method;
 		r->path = url;
-		fk_strbuf_init(&r->body);
-		/* a random base drawn once, plus a counter: unique, unguessable
-		 * enough to correlate logs, and no system call per request */
-		snprintf(r->id, sizeof(r->id), "%08x%08x", id_base, (unsigned)atomic_fetch_add(&id_next, 1));
-		client_addr(c, r->addr, sizeof(r->addr));
-		r->actor.addr = r->addr;
-		r->actor.username = "";
-		r->actor.region = "";
 		r->state = ST_BODY;
-		*con_cls = r;
+		enum MHD_Result ret;
+		if (!head_ok(r, &ret))
+			return ret;
 		/* File uploads may be larger than JSON bodies. */
 		fk_match m;
 		r->body_limit = cfg->max_body;
@@ -813,10 +910,10 @@ int fk_server_run(const fk_server_config *c)
 		NULL, MHD_OPTION_SOCK_ADDR, &ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)c->conn_timeout, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
-		/* 16 KiB per connection (default 32): MHD clears it for every
-		 * request; headers and JSON chunks fit with room to spare */
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+		/* MHD clears it for every request: enough for a head within our
+		 * limits (see CONN_MEMORY), no more */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 		MHD_OPTION_END);
 	if (!d) {
 		fk_writer_stop(writer);
