@@ -34,6 +34,9 @@ static const char usage[] =
 	"and address (default 5), FK_LOGIN_MAX_ADDR_FAILURES per address (default 200: a street may\n"
 	"share one carrier-NAT address); a lock lasts FK_LOGIN_DELAY seconds (default 60), doubled by\n"
 	"each further failure up to the window;\n"
+	"FK_REQUEST_DEADLINE (seconds for a request, head and body, to arrive, default 30),\n"
+	"FK_UPLOAD_DEADLINE (the same for a CSV import, default 600), FK_MAX_CONN_PER_ADDR (connections\n"
+	"from one address at once, default 256, 0 for no limit),\n"
 	"FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log.\n"
 	"A numeric setting out of its range stops the server at start (exit status 1).\n"
 	"Stops on SIGINT or SIGTERM after finishing the requests in flight.\n";
@@ -127,6 +130,9 @@ int cmd_serve(int argc, char **argv)
 		.max_body = (size_t)env_long("FK_MAX_BODY", 1 << 20, 1024, 1L << 30),
 		.max_upload = (size_t)env_long("FK_MAX_UPLOAD", 256L << 20, 1024, 4L << 30),
 		.conn_timeout = 30,
+		.request_deadline = (int)env_long("FK_REQUEST_DEADLINE", 30, 1, 3600),
+		.upload_deadline = (int)env_long("FK_UPLOAD_DEADLINE", 600, 1, 86400),
+		.max_conn_per_addr = (int)env_long("FK_MAX_CONN_PER_ADDR", 256, 0, 100000),
 		.cookie_secure = env_long("FK_COOKIE_SECURE", 0, 0, 1) == 1,
 	};
 	fk_account_config.session_ttl = env_long("FK_SESSION_TTL", 12 * 3600, 60, 30L * 86400);

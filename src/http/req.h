@@ -78,6 +78,7 @@ typedef struct fk_req {
 	const char *stream_name; /* download file name */
 	fk_write write;
 	int state; /* server-private */
+	struct fk_conn_track *conn_track; /* server-private: the connection's deadline */
 } fk_req;
 
 /* Add Secure to cookies (set by the server from its configuration). */

@@ -29,6 +29,7 @@
 #include "core/base/account.h"
 #include "core/base/audit.h"
 #include "http/body.h"
+#include "http/deadline.h"
 #include "http/req.h"
 #include "http/schedule.h"
 #include "util/date.h"
@@ -40,6 +41,7 @@ enum { ST_NEW, ST_BODY, ST_WAITING, ST_RESUMED, ST_SENT };
 #define FK_STR(x) FK_STR_(x)
 
 static const fk_server_config *cfg;
+static int deadline_s; /* seconds for a request to arrive (fk_deadline_notify) */
 static fk_writer *writer;
 static atomic_int in_flight;
 static unsigned id_base;
@@ -716,6 +718,7 @@ static fk_req *req_new(struct MHD_Connection *c)
 	r->actor.username = "";
 	r->actor.region = "";
 	r->state = ST_NEW;
+	r->conn_track = fk_deadline_of(c);
 	return r;
 }
 
@@ -807,8 +810,10 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		fk_match m;
 		r->body_limit = cfg->max_body;
 		if (strncmp(url, "/api/", 5) == 0 && fk_route_match(fk_routes, fk_routes_count, method, url, &m) == 200 &&
-		    (m.route->flags & FK_ROUTE_UPLOAD))
+		    (m.route->flags & FK_ROUTE_UPLOAD)) {
 			r->body_limit = cfg->max_upload;
+			fk_deadline_extend(r->conn_track, cfg->upload_deadline);
+		}
 		/* A declared length over the limit is refused before the body is
 		 * sent (and before "100 Continue"); the connection then closes. */
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -836,6 +841,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 				fk_arena_printf(&r->arena, "%zu", r->body_limit));
 	if (r->state != ST_BODY)
 		return MHD_YES;
+	fk_deadline_arrived(r->conn_track);
 	return dispatch(r);
 }
 
@@ -846,6 +852,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	fk_req *r = *con_cls;
 	if (!r)
 		return;
+	fk_deadline_restart(r->conn_track);
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	double ms = (double)(now.tv_sec - r->start.tv_sec) * 1e3 + (double)(now.tv_nsec - r->start.tv_nsec) / 1e6;
@@ -876,6 +883,7 @@ int fk_server_run(const fk_server_config *c)
 {
 	cfg = c;
 	fk_cookie_secure = c->cookie_secure;
+	deadline_s = c->request_deadline;
 	id_base = randombytes_random();
 	atomic_store(&id_next, randombytes_random());
 	sigset_t sigs;
@@ -911,6 +919,8 @@ int fk_server_run(const fk_server_config *c)
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)c->conn_timeout, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+		MHD_OPTION_NOTIFY_CONNECTION, fk_deadline_notify, &deadline_s,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->max_conn_per_addr,
 		/* MHD clears it for every request: enough for a head within our
 		 * limits (see CONN_MEMORY), no more */
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
@@ -932,6 +942,7 @@ int fk_server_run(const fk_server_config *c)
 	struct timespec second = { 1, 0 };
 	fk_schedule_tick(writer, (int64_t)time(NULL));
 	while ((sig = sigtimedwait(&sigs, NULL, &second)) < 0) {
+		fk_deadline_sweep();
 		fk_log_flush_all();
 		fk_schedule_tick(writer, (int64_t)time(NULL));
 	}

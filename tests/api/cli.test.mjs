@@ -207,6 +207,9 @@ const BAD_SETTINGS = {
   FK_SI_MEAN: ['10'],
   FK_SI_SD: ['0'],
   FK_QUIET: ['2', 'true'],
+  FK_REQUEST_DEADLINE: ['0', '3601'],
+  FK_UPLOAD_DEADLINE: ['0'],
+  FK_MAX_CONN_PER_ADDR: ['-1'],
   FK_SYNC: ['OFF'],
 };
 
