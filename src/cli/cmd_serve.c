@@ -1,4 +1,5 @@
 /* cmd_serve.c - `fangkong serve`. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,21 +27,37 @@ static const char usage[] =
 	"(the diagnosis and treatment protocol edition in force, default 7; 5 allows clinical diagnosis),\n"
 	"FK_OBSERVATION_DAYS (medical observation after the last exposure, default 14),\n"
 	"FK_SI_MEAN and FK_SI_SD (the serial interval for Rt in tenths of a day, default 47 and 29),\n"
-	"FK_SESSION_TTL (seconds, default 43200),\n"
-	"FK_LOGIN_MAX_FAILURES (per username, default 5), FK_LOGIN_MAX_ADDR_FAILURES (per address,\n"
-	"default 5; raise it behind a shared proxy) and FK_LOGIN_WINDOW (seconds, default 900) for sign-in\n"
-	"throttling, FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log.\n"
+	"FK_SESSION_TTL (seconds a session lives, default 43200), FK_SESSION_IDLE (seconds a session\n"
+	"lives unused, default 7200),\n"
+	"sign-in throttling: failures within FK_LOGIN_WINDOW (seconds, default 900) before a lock,\n"
+	"FK_LOGIN_MAX_FAILURES per account (default 10), FK_LOGIN_MAX_USER_ADDR_FAILURES per account\n"
+	"and address (default 5), FK_LOGIN_MAX_ADDR_FAILURES per address (default 200: a street may\n"
+	"share one carrier-NAT address); a lock lasts FK_LOGIN_DELAY seconds (default 60), doubled by\n"
+	"each further failure up to the window;\n"
+	"FK_REQUEST_DEADLINE (seconds for a request, head and body, to arrive, default 30),\n"
+	"FK_UPLOAD_DEADLINE (the same for a CSV import, default 600), FK_MAX_CONN_PER_ADDR (connections\n"
+	"from one address at once, default 256, 0 for no limit),\n"
+	"FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log.\n"
+	"A numeric setting out of its range stops the server at start (exit status 1).\n"
 	"Stops on SIGINT or SIGTERM after finishing the requests in flight.\n";
 
+static int bad_settings;
+
+/* A numeric setting from the environment: def when unset or empty.  A value
+ * that is not a whole number in [min, max] is reported, naming the setting,
+ * and counted in bad_settings: the server then refuses to start rather than
+ * run on a value nobody chose. */
 static long env_long(const char *name, long def, long min, long max)
 {
 	const char *v = getenv(name);
 	if (!v || !*v)
 		return def;
 	char *end;
+	errno = 0;
 	long n = strtol(v, &end, 10);
-	if (*end || n < min || n > max) {
-		fk_log_err("%s=%s: expected a number from %ld to %ld; using %ld", name, v, min, max, def);
+	if (*end || errno || n < min || n > max) {
+		fk_log_err("%s=%s: expected a whole number from %ld to %ld", name, v, min, max);
+		bad_settings++;
 		return def;
 	}
 	return n;
@@ -113,18 +130,36 @@ int cmd_serve(int argc, char **argv)
 		.max_body = (size_t)env_long("FK_MAX_BODY", 1 << 20, 1024, 1L << 30),
 		.max_upload = (size_t)env_long("FK_MAX_UPLOAD", 256L << 20, 1024, 4L << 30),
 		.conn_timeout = 30,
+		.request_deadline = (int)env_long("FK_REQUEST_DEADLINE", 30, 1, 3600),
+		.upload_deadline = (int)env_long("FK_UPLOAD_DEADLINE", 600, 1, 86400),
+		.max_conn_per_addr = (int)env_long("FK_MAX_CONN_PER_ADDR", 256, 0, 100000),
 		.cookie_secure = env_long("FK_COOKIE_SECURE", 0, 0, 1) == 1,
 	};
 	fk_account_config.session_ttl = env_long("FK_SESSION_TTL", 12 * 3600, 60, 30L * 86400);
-	fk_account_config.max_failures = (int)env_long("FK_LOGIN_MAX_FAILURES", 5, 1, 1000);
-	fk_account_config.max_addr_failures = (int)env_long("FK_LOGIN_MAX_ADDR_FAILURES", 5, 1, 100000);
+	fk_account_config.session_idle = env_long("FK_SESSION_IDLE", 2 * 3600, 60, 30L * 86400);
+	fk_account_config.max_failures = (int)env_long("FK_LOGIN_MAX_FAILURES", 10, 1, 1000);
+	fk_account_config.max_pair_failures = (int)env_long("FK_LOGIN_MAX_USER_ADDR_FAILURES", 5, 1, 1000);
+	fk_account_config.max_addr_failures = (int)env_long("FK_LOGIN_MAX_ADDR_FAILURES", 200, 1, 100000);
 	fk_account_config.fail_window = env_long("FK_LOGIN_WINDOW", 900, 1, 86400);
+	fk_account_config.lock_delay = env_long("FK_LOGIN_DELAY", 60, 1, 86400);
 	fk_report_hour = (int)env_long("FK_REPORT_HOUR", 20, 0, 24);
 	fk_protocol_edition = (int)env_long("FK_EDITION", 7, 2, 9);
 	fk_observation_days = (int)env_long("FK_OBSERVATION_DAYS", 14, 1, 60);
 	/* the serial interval in tenths of a day: FK_SI_MEAN=47 is 4.7 days */
 	fk_rt_settings.si_mean = (double)env_long("FK_SI_MEAN", 47, 11, 300) / 10.0;
 	fk_rt_settings.si_sd = (double)env_long("FK_SI_SD", 29, 1, 300) / 10.0;
+	/* read by main() and the database driver; checked here so that a typo
+	 * does not quietly keep the log on or change durability */
+	env_long("FK_QUIET", 0, 0, 1);
+	const char *sync = getenv("FK_SYNC");
+	if (sync && *sync && strcmp(sync, "FULL") != 0 && strcmp(sync, "NORMAL") != 0) {
+		fk_log_err("FK_SYNC=%s: expected FULL or NORMAL", sync);
+		bad_settings++;
+	}
+	if (bad_settings) {
+		fk_log_err("serve: %d setting(s) out of range; not starting", bad_settings);
+		return 1;
+	}
 
 	/* Refuse to start on a missing or old database rather than fail later. */
 	fk_db *h;

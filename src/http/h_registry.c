@@ -144,18 +144,21 @@ int h_person_reveal(fk_req *r)
 	return fk_req_defer(r, person_reveal_job);
 }
 
+typedef struct import_ctx {
+	const char *grid;
+	bool dry_run;
+} import_ctx;
+
 static int import_job(fk_req *r)
 {
-	const char *grid = fk_req_region(r, "grid");
-	const char *dry = fk_req_query(r, "dry_run");
-	json_t *res = fk_person_import(r->db, &r->actor, r->body.buf, r->body.len, grid, &r->err);
+	import_ctx *c = r->ctx;
+	json_t *res = fk_person_import(r->db, &r->actor, r->body.buf, r->body.len, c->grid, &r->err);
 	if (!res)
 		return -1;
-	bool dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
-	json_object_set_new(res, "dry_run", json_boolean(dry_run));
+	json_object_set_new(res, "dry_run", json_boolean(c->dry_run));
 	fk_req_reply(r, 200, res);
 	/* A dry run answers what would happen and rolls it all back. */
-	return dry_run ? -1 : 0;
+	return c->dry_run ? -1 : 0;
 }
 
 int h_persons_import(fk_req *r)
@@ -166,6 +169,11 @@ int h_persons_import(fk_req *r)
 				   "send the CSV file itself as the body (Content-Type: text/csv)");
 	if (r->body.len == 0)
 		return fk_req_fail(r, 400, "invalid", "file", "the body is empty: send the CSV file");
+	import_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
+	c->grid = fk_req_region(r, "grid");
+	const char *dry = fk_req_query(r, "dry_run");
+	c->dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
+	r->ctx = c;
 	return fk_req_defer_heavy(r, import_job);
 }
 

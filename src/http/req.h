@@ -6,7 +6,10 @@
  * Writes go to the writer thread: the handler validates, then returns
  * fk_req_defer(r, job); job runs on the writer connection inside the batch
  * transaction and answers the same way.  All memory comes from r->arena.
- * Handlers never see libmicrohttpd.
+ * Handlers never see libmicrohttpd.  A job reads only what its handler put
+ * in r->ctx, r->json, r->body, path parameters and the actor: the query and
+ * header readers (fk_req_query and all built on it, fk_req_header_in) fail
+ * inside a job, which is then rolled back and answered 500.
  */
 #ifndef FK_REQ_H
 #define FK_REQ_H
@@ -35,6 +38,12 @@ typedef struct fk_req {
 	char id[17];
 	struct timespec start;
 
+	struct {
+		size_t target_len; /* the raw request target, query included */
+		int params;        /* query parameters */
+		bool nul;          /* an escaped NUL (%00) in the target */
+	} head;                    /* measured by the server before routing */
+
 	fk_match match;
 	fk_strbuf body;
 	bool too_large; /* the body passed the limit: answered 413 */
@@ -56,6 +65,7 @@ typedef struct fk_req {
 	int nhdr;
 
 	int (*job)(struct fk_req *r);
+	bool job_misuse; /* the job asked for the query or a header (server-private) */
 	void *ctx; /* the handler's state for its job (arena memory) */
 	json_t *cleanup; /* released when the request ends */
 	void *audit;     /* fk_req_reply_audited's entry, apart from ctx */
@@ -68,6 +78,7 @@ typedef struct fk_req {
 	const char *stream_name; /* download file name */
 	fk_write write;
 	int state; /* server-private */
+	struct fk_conn_track *conn_track; /* server-private: the connection's deadline */
 } fk_req;
 
 /* Add Secure to cookies (set by the server from its configuration). */

@@ -29,6 +29,7 @@
 #include "core/base/account.h"
 #include "core/base/audit.h"
 #include "http/body.h"
+#include "http/deadline.h"
 #include "http/req.h"
 #include "http/schedule.h"
 #include "util/date.h"
@@ -36,7 +37,11 @@
 
 enum { ST_NEW, ST_BODY, ST_WAITING, ST_RESUMED, ST_SENT };
 
+#define FK_STR_(x) #x
+#define FK_STR(x) FK_STR_(x)
+
 static const fk_server_config *cfg;
+static int deadline_s; /* seconds for a request to arrive (fk_deadline_notify) */
 static fk_writer *writer;
 static atomic_int in_flight;
 static unsigned id_base;
@@ -65,6 +70,21 @@ static fk_db *reader(void)
 
 /* ---- helpers handlers use ---- */
 
+/* Set while a request's job runs on the writer thread.  Jobs must not call
+ * into libmicrohttpd (the connection belongs to its request thread): a
+ * handler reads the query and headers its job needs before fk_req_defer.
+ * A job that asks anyway gets nothing, is rolled back and answered 500. */
+static _Thread_local bool tl_in_job;
+
+static bool off_thread(fk_req *r, const char *what, const char *name)
+{
+	if (!tl_in_job)
+		return false;
+	fk_log_err("%s: %s(\"%s\") called in a writer job; read it before fk_req_defer", r->id, what, name);
+	r->job_misuse = true;
+	return true;
+}
+
 const char *fk_req_param(fk_req *r, const char *name)
 {
 	size_t n = strlen(name);
@@ -76,6 +96,8 @@ const char *fk_req_param(fk_req *r, const char *name)
 
 const char *fk_req_query(fk_req *r, const char *name)
 {
+	if (off_thread(r, "fk_req_query", name))
+		return NULL;
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
@@ -87,6 +109,8 @@ const char *fk_req_region(fk_req *r, const char *name)
 
 const char *fk_req_header_in(fk_req *r, const char *name)
 {
+	if (off_thread(r, "fk_req_header_in", name))
+		return NULL;
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
@@ -281,7 +305,15 @@ static int job_run(fk_db *db, void *arg)
 {
 	fk_req *r = arg;
 	r->db = db;
-	return r->job(r);
+	tl_in_job = true;
+	int rc = r->job(r);
+	tl_in_job = false;
+	if (r->job_misuse) {
+		json_decref(r->out);
+		r->out = NULL;
+		return fk_req_fail(r, 500, "internal", NULL, "internal error");
+	}
+	return rc;
 }
 
 static void job_done(void *arg, int rc)
@@ -521,6 +553,37 @@ static enum MHD_Result send_static(fk_req *r)
 
 /* ---- authentication ---- */
 
+/* Records a session's use, on the writer (the request does not wait). */
+typedef struct session_touch {
+	fk_write write;
+	int64_t now;
+	char token[FK_TOKEN_LEN + 1];
+} session_touch;
+
+static int session_touch_run(fk_db *db, void *arg)
+{
+	session_touch *t = arg;
+	return fk_session_touch(db, t->token, t->now);
+}
+
+static void session_touch_done(void *arg, int rc)
+{
+	if (rc < 0)
+		fk_log_err("session: its last use could not be recorded");
+	free(arg);
+}
+
+static void session_touch_queue(const char *token)
+{
+	session_touch *t = calloc(1, sizeof(*t));
+	if (!t)
+		return; /* the next request tries again */
+	t->now = (int64_t)time(NULL);
+	snprintf(t->token, sizeof(t->token), "%s", token);
+	t->write = (fk_write){ .run = session_touch_run, .done = session_touch_done, .arg = t };
+	fk_writer_submit(writer, &t->write);
+}
+
 /* Finds the token (Authorization: Bearer, else the fk_session cookie) and
  * resolves the session.  Returns 0, or -1 on a database error. */
 static int authenticate(fk_req *r)
@@ -536,12 +599,15 @@ static int authenticate(fk_req *r)
 	if (!tok)
 		return 0;
 	int64_t exp;
-	int rc = fk_session_lookup(r->db, tok, r->addr, &r->arena, &r->actor, &exp);
+	bool stale;
+	int rc = fk_session_lookup(r->db, tok, r->addr, &r->arena, &r->actor, &exp, &stale);
 	if (rc < 0)
 		return -1;
 	r->authed = rc == 1;
 	if (r->authed)
 		r->token = fk_arena_strdup(&r->arena, tok);
+	if (r->authed && stale)
+		session_touch_queue(tok);
 	return 0;
 }
 
@@ -619,6 +685,111 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t n)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
+/* ---- the request head ----
+ *
+ * libmicrohttpd keeps a request's head (the request line, headers, the
+ * query's parameters) in the connection's memory (CONN_MEMORY), and
+ * answers what does not fit with an HTML page of its own, or, in 0.9.75,
+ * for a query whose parameters do not fit, not at all.  So the memory is
+ * sized to hold any head within our own limits, which the access handler
+ * enforces with JSON errors like every other answer. */
+#define CONN_MEMORY (64 * 1024)
+#define MAX_TARGET 8192        /* bytes of the request target (path and query): 414 */
+#define MAX_PARAMS 100         /* query parameters: 431 */
+#define MAX_HEADERS 100        /* header fields: 431 */
+#define MAX_HEADER_BYTES 16384 /* header names and values together: 431 */
+
+static fk_req *req_new(struct MHD_Connection *c)
+{
+	fk_req *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	atomic_fetch_add(&in_flight, 1);
+	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	r->conn = c;
+	r->method = "-";
+	r->path = "-";
+	fk_strbuf_init(&r->body);
+	/* a random base drawn once, plus a counter: unique, unguessable
+	 * enough to correlate logs, and no system call per request */
+	snprintf(r->id, sizeof(r->id), "%08x%08x", id_base, (unsigned)atomic_fetch_add(&id_next, 1));
+	client_addr(c, r->addr, sizeof(r->addr));
+	r->actor.addr = r->addr;
+	r->actor.username = "";
+	r->actor.region = "";
+	r->state = ST_NEW;
+	r->conn_track = fk_deadline_of(c);
+	return r;
+}
+
+/* Called by libmicrohttpd with the raw request target as soon as the
+ * request line is read, before it parses the query; what it returns is the
+ * request's *con_cls.  Measures the target for on_access. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	fk_req *r = req_new(c);
+	if (!r)
+		return NULL;
+	r->head.target_len = strlen(uri);
+	const char *q = strchr(uri, '?');
+	/* non-empty parameters, as libmicrohttpd counts them */
+	for (const char *p = q; p && *p; p++)
+		r->head.params += (*p == '?' || *p == '&') && p[1] && p[1] != '&';
+	/* A NUL byte, escaped, would cut the path or a value short. */
+	for (const char *p = uri; (p = strchr(p, '%')) != NULL; p++)
+		if (p[1] == '0' && p[2] == '0')
+			r->head.nul = true;
+#if MHD_VERSION <= 0x00097700
+	/* Too many parameters would exhaust the connection's memory while
+	 * libmicrohttpd parses them, right after this call, and it would then
+	 * leave the client waiting without an answer.  The request is refused
+	 * anyway (414 or 431): cut the query here so it is not parsed.  The
+	 * target is libmicrohttpd's own writable read buffer (0.9.75 to 0.9.77). */
+	if (q && (r->head.params > MAX_PARAMS || r->head.target_len > MAX_TARGET))
+		((char *)q)[1] = '\0';
+#endif
+	return r;
+}
+
+typedef struct head_size {
+	int count;
+	size_t bytes;
+} head_size;
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	head_size *h = cls;
+	h->count++;
+	h->bytes += strlen(key) + (value ? strlen(value) : 0);
+	return MHD_YES;
+}
+
+/* Checks the head against our limits; answers and returns false when it
+ * is refused. */
+static bool head_ok(fk_req *r, enum MHD_Result *ret)
+{
+	head_size h = { 0 };
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &h);
+	if (r->head.target_len > MAX_TARGET)
+		*ret = fail_now(r, 414, "uri_too_long", NULL, "the request target is longer than %s bytes",
+				FK_STR(MAX_TARGET));
+	else if (r->head.params > MAX_PARAMS)
+		*ret = fail_now(r, 431, "too_many_parameters", NULL, "more than %s query parameters",
+				FK_STR(MAX_PARAMS));
+	else if (h.count > MAX_HEADERS)
+		*ret = fail_now(r, 431, "headers_too_large", NULL, "more than %s header fields", FK_STR(MAX_HEADERS));
+	else if (h.bytes > MAX_HEADER_BYTES)
+		*ret = fail_now(r, 431, "headers_too_large", NULL, "the header fields hold more than %s bytes",
+				FK_STR(MAX_HEADER_BYTES));
+	else if (r->head.nul)
+		*ret = fail_now(r, 400, "invalid", NULL, "%s", "a NUL byte (%00) in the path or query");
+	else
+		return true;
+	return false;
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				 const char *version, const char *upload_data, size_t *upload_size,
 				 void **con_cls)
@@ -626,31 +797,23 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 	(void)cls;
 	(void)version;
 	fk_req *r = *con_cls;
-	if (!r) {
-		r = calloc(1, sizeof(*r));
-		if (!r)
-			return MHD_NO;
-		atomic_fetch_add(&in_flight, 1);
-		clock_gettime(CLOCK_MONOTONIC, &r->start);
-		r->conn = c;
+	if (!r)
+		return MHD_NO; /* on_uri ran out of memory */
+	if (r->state == ST_NEW) {
 		r->method = method;
 		r->path = url;
-		fk_strbuf_init(&r->body);
-		/* a random base drawn once, plus a counter: unique, unguessable
-		 * enough to correlate logs, and no system call per request */
-		snprintf(r->id, sizeof(r->id), "%08x%08x", id_base, (unsigned)atomic_fetch_add(&id_next, 1));
-		client_addr(c, r->addr, sizeof(r->addr));
-		r->actor.addr = r->addr;
-		r->actor.username = "";
-		r->actor.region = "";
 		r->state = ST_BODY;
-		*con_cls = r;
+		enum MHD_Result ret;
+		if (!head_ok(r, &ret))
+			return ret;
 		/* File uploads may be larger than JSON bodies. */
 		fk_match m;
 		r->body_limit = cfg->max_body;
 		if (strncmp(url, "/api/", 5) == 0 && fk_route_match(fk_routes, fk_routes_count, method, url, &m) == 200 &&
-		    (m.route->flags & FK_ROUTE_UPLOAD))
+		    (m.route->flags & FK_ROUTE_UPLOAD)) {
 			r->body_limit = cfg->max_upload;
+			fk_deadline_extend(r->conn_track, cfg->upload_deadline);
+		}
 		/* A declared length over the limit is refused before the body is
 		 * sent (and before "100 Continue"); the connection then closes. */
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -678,6 +841,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 				fk_arena_printf(&r->arena, "%zu", r->body_limit));
 	if (r->state != ST_BODY)
 		return MHD_YES;
+	fk_deadline_arrived(r->conn_track);
 	return dispatch(r);
 }
 
@@ -688,6 +852,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	fk_req *r = *con_cls;
 	if (!r)
 		return;
+	fk_deadline_restart(r->conn_track);
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	double ms = (double)(now.tv_sec - r->start.tv_sec) * 1e3 + (double)(now.tv_nsec - r->start.tv_nsec) / 1e6;
@@ -718,6 +883,7 @@ int fk_server_run(const fk_server_config *c)
 {
 	cfg = c;
 	fk_cookie_secure = c->cookie_secure;
+	deadline_s = c->request_deadline;
 	id_base = randombytes_random();
 	atomic_store(&id_next, randombytes_random());
 	sigset_t sigs;
@@ -752,10 +918,12 @@ int fk_server_run(const fk_server_config *c)
 		NULL, MHD_OPTION_SOCK_ADDR, &ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)c->conn_timeout, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
-		/* 16 KiB per connection (default 32): MHD clears it for every
-		 * request; headers and JSON chunks fit with room to spare */
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+		MHD_OPTION_NOTIFY_CONNECTION, fk_deadline_notify, &deadline_s,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->max_conn_per_addr,
+		/* MHD clears it for every request: enough for a head within our
+		 * limits (see CONN_MEMORY), no more */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 		MHD_OPTION_END);
 	if (!d) {
 		fk_writer_stop(writer);
@@ -774,6 +942,7 @@ int fk_server_run(const fk_server_config *c)
 	struct timespec second = { 1, 0 };
 	fk_schedule_tick(writer, (int64_t)time(NULL));
 	while ((sig = sigtimedwait(&sigs, NULL, &second)) < 0) {
+		fk_deadline_sweep();
 		fk_log_flush_all();
 		fk_schedule_tick(writer, (int64_t)time(NULL));
 	}

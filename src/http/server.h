@@ -13,6 +13,9 @@ typedef struct fk_server_config {
 	size_t max_body;   /* bytes of a JSON body (default 1 MiB) */
 	size_t max_upload; /* bytes of an uploaded file (default 256 MiB) */
 	int conn_timeout;  /* idle seconds before a connection is closed (default 30) */
+	int request_deadline; /* seconds for a request (head and body) to arrive (default 30) */
+	int upload_deadline;  /* the same for a file upload (default 600) */
+	int max_conn_per_addr; /* connections from one address at once (default 256; 0: no limit) */
 	int cookie_secure; /* add Secure to the session cookie (behind TLS) */
 } fk_server_config;
 

@@ -11,7 +11,7 @@ import { startServer, cli, REGIONS, ROOT } from '../lib/harness.mjs';
 let srv, tmp;
 before(async () => {
   tmp = mkdtempSync(path.join(tmpdir(), 'fk-cli-'));
-  srv = await startServer({ env: { FK_LOGIN_MAX_FAILURES: '1000', FK_LOGIN_MAX_ADDR_FAILURES: '1000' } });
+  srv = await startServer({ env: { FK_LOGIN_MAX_FAILURES: '1000', FK_LOGIN_MAX_USER_ADDR_FAILURES: '1000', FK_LOGIN_MAX_ADDR_FAILURES: '1000' } });
 });
 after(async () => {
   await srv.stop();
@@ -186,6 +186,49 @@ test('serve: a missing database, a bad address, bad threads', () => {
   const host = cli(['serve', '--db', srv.db, '--listen', 'localhost:0']);
   assert.equal(host.status, 1);
   assert.match(host.stderr, /not an IP address/);
+});
+
+// Each numeric setting with values out of its range (or not numbers).
+const BAD_SETTINGS = {
+  FK_SESSION_TTL: ['59', '0', '-1', 'x', '12h', '2592001', '99999999999999999999'],
+  FK_SESSION_IDLE: ['59', '2592001', '1.5'],
+  FK_THREADS: ['0', '65'],
+  FK_MAX_BODY: ['1023', 'big'],
+  FK_MAX_UPLOAD: ['1'],
+  FK_COOKIE_SECURE: ['2', 'yes'],
+  FK_LOGIN_MAX_FAILURES: ['0'],
+  FK_LOGIN_MAX_USER_ADDR_FAILURES: ['0', '1001'],
+  FK_LOGIN_MAX_ADDR_FAILURES: ['0'],
+  FK_LOGIN_WINDOW: ['0', '86401'],
+  FK_LOGIN_DELAY: ['0'],
+  FK_REPORT_HOUR: ['25'],
+  FK_EDITION: ['1', '10'],
+  FK_OBSERVATION_DAYS: ['0', '61'],
+  FK_SI_MEAN: ['10'],
+  FK_SI_SD: ['0'],
+  FK_QUIET: ['2', 'true'],
+  FK_REQUEST_DEADLINE: ['0', '3601'],
+  FK_UPLOAD_DEADLINE: ['0'],
+  FK_MAX_CONN_PER_ADDR: ['-1'],
+  FK_SYNC: ['OFF'],
+};
+
+test('serve: a setting out of range stops it at start, naming the setting (exit 1)', () => {
+  // the database is missing: a server that got past its settings would say so and stop
+  const missing = path.join(tmp, 'missing.db');
+  for (const [name, values] of Object.entries(BAD_SETTINGS)) {
+    for (const v of values) {
+      const r = cli(['serve', '--db', missing, '--listen', '127.0.0.1:0'], { env: { [name]: v } });
+      assert.equal(r.status, 1, `${name}=${v}`);
+      assert.match(r.stderr, new RegExp(`${name}=`), `${name}=${v}: ${r.stderr}`);
+      assert.match(r.stderr, /not starting/, `${name}=${v}`);
+      assert.doesNotMatch(r.stderr, /no such database/, `${name}=${v} was accepted`);
+    }
+  }
+  // in range, the same settings are accepted
+  const ok = cli(['serve', '--db', missing], { env: { FK_SESSION_TTL: '60', FK_SESSION_IDLE: '60', FK_QUIET: '0', FK_SYNC: 'FULL' } });
+  assert.equal(ok.status, 1);
+  assert.match(ok.stderr, /no such database/);
 });
 
 test('demo refuses to overwrite a database without --force', () => {

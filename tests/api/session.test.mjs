@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer } from '../lib/harness.mjs';
 
-const TTL = 3600;
+const TTL = 3600, IDLE = 600;
 let srv;
 // Failed sign-ins below must not trip the throttle for the whole address.
-before(async () => { srv = await startServer({ env: { FK_SESSION_TTL: String(TTL), FK_LOGIN_MAX_FAILURES: '100', FK_LOGIN_MAX_ADDR_FAILURES: '100' } }); });
+before(async () => { srv = await startServer({ env: { FK_SESSION_TTL: String(TTL), FK_SESSION_IDLE: String(IDLE), FK_LOGIN_MAX_FAILURES: '100', FK_LOGIN_MAX_USER_ADDR_FAILURES: '100', FK_LOGIN_MAX_ADDR_FAILURES: '100' } }); });
 after(async () => { await srv.stop(); });
 
 const signIn = (username, password, opts = {}) =>
@@ -191,6 +191,32 @@ test('an expired session is refused', async () => {
   const me = await srv.api('GET', '/api/v1/me', { token: r.body.token });
   assert.equal(me.status, 401);
   assert.equal(me.body.error.code, 'unauthenticated');
+});
+
+test('a session unused for FK_SESSION_IDLE seconds ends; using it keeps it alive', async () => {
+  // sessions are stored by the BLAKE2b-256 of their token
+  const row = (token) => `token_hash = x'${execFileSync('b2sum', ['-l', '256'], { input: token }).toString().slice(0, 64)}'`;
+  const seen = (token) => Number(sql(`SELECT seen_at FROM sessions WHERE ${row(token)}`));
+  const now = () => Math.floor(Date.now() / 1000);
+  const a = (await signIn('coordinator', pw('coordinator'))).body.token;
+  const b = (await signIn('coordinator', pw('coordinator'))).body.token;
+  assert.ok(Math.abs(seen(a) - now()) <= 5, 'a new session was just used');
+  const age = (token, s) => sql(`UPDATE sessions SET seen_at = strftime('%s','now') - ${s} WHERE ${row(token)}`);
+  age(a, IDLE + 1);
+  const idle = await srv.api('GET', '/api/v1/me', { token: a });
+  assert.equal(idle.status, 401);
+  assert.equal(idle.body.error.code, 'unauthenticated');
+  // b, used within the idle time, works and its last use moves to now
+  age(b, IDLE - 100);
+  assert.equal((await srv.api('GET', '/api/v1/me', { token: b })).status, 200);
+  let t = 0;
+  for (let i = 0; i < 30 && now() - t > 5; i++) {
+    await new Promise((res) => setTimeout(res, 100));
+    t = seen(b);
+  }
+  assert.ok(now() - t <= 5, `seen_at ${t} was not refreshed`);
+  age(b, IDLE - 100);
+  assert.equal((await srv.api('GET', '/api/v1/me', { token: b })).status, 200, 'still alive');
 });
 
 // The permissions of the foundation routes, per role.  Roles may hold more

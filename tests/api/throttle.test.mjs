@@ -1,6 +1,8 @@
-// Sign-in throttling: after FK_LOGIN_MAX_FAILURES failures for one username,
-// or FK_LOGIN_MAX_ADDR_FAILURES from one address, within FK_LOGIN_WINDOW
-// seconds, sign-ins are 429.
+// Sign-in throttling: after FK_LOGIN_MAX_FAILURES failures for one account,
+// FK_LOGIN_MAX_USER_ADDR_FAILURES for one account from one address, or
+// FK_LOGIN_MAX_ADDR_FAILURES from one address over all accounts, within
+// FK_LOGIN_WINDOW seconds, sign-ins there are 429 for FK_LOGIN_DELAY
+// seconds, doubled by each further failure.
 // Every loopback address 127.x.y.z reaches the server, so each test signs in
 // from addresses of its own and does not disturb the others.
 import { test, before, after } from 'node:test';
@@ -8,14 +10,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer } from '../lib/harness.mjs';
 
-const MAX = 3, ADDR_MAX = 4, WINDOW = 600;
+const MAX = 3, PAIR_MAX = 2, ADDR_MAX = 4, WINDOW = 600, DELAY = 30;
 let srv;
 before(async () => {
   srv = await startServer({
     // (and behind TLS, to see the cookie's Secure flag)
     env: {
-      FK_LOGIN_MAX_FAILURES: String(MAX), FK_LOGIN_MAX_ADDR_FAILURES: String(ADDR_MAX),
-      FK_LOGIN_WINDOW: String(WINDOW), FK_THREADS: '4', FK_COOKIE_SECURE: '1',
+      FK_LOGIN_MAX_FAILURES: String(MAX), FK_LOGIN_MAX_USER_ADDR_FAILURES: String(PAIR_MAX),
+      FK_LOGIN_MAX_ADDR_FAILURES: String(ADDR_MAX), FK_LOGIN_WINDOW: String(WINDOW), FK_LOGIN_DELAY: String(DELAY), FK_THREADS: '4', FK_COOKIE_SECURE: '1',
     },
   });
 });
@@ -49,12 +51,12 @@ test('the server sees the loopback address a request comes from', async () => {
 
 test('failures for one username throttle that username from any address, even with the right password', async () => {
   for (let i = 0; i < MAX; i++) {
-    const r = await signIn('volunteer', `wrong-${i}-password`, '127.0.1.1');
+    const r = await signIn('volunteer', `wrong-${i}-password`, `127.0.1.${i + 10}`);
     assert.equal(r.status, 401, `attempt ${i + 1}`);
   }
   const r = await signIn('volunteer', pw('volunteer'), '127.0.1.2');
   const ra = assertThrottled(r);
-  assert.ok(ra > WINDOW - 60, `Retry-After ${ra}: the window has just begun`);
+  assert.ok(ra > DELAY - 5 && ra <= DELAY, `Retry-After ${ra}: the first lock lasts FK_LOGIN_DELAY`);
   // another user from that second address is not affected
   assert.equal((await signIn('doctor', pw('doctor'), '127.0.1.2')).status, 200);
   // throttled attempts are not counted as failures (they would extend the lock)
@@ -73,6 +75,8 @@ test('failures from one address throttle every sign-in from it, and only from it
   assertThrottled(await signIn('keeper', pw('keeper'), '127.0.2.1'));
   assertThrottled(await signIn('nobody-9', 'wrong-password', '127.0.2.1'));
   assert.equal((await signIn('keeper', pw('keeper'), '127.0.2.2')).status, 200);
+  const lock = sql("SELECT detail FROM audit WHERE action = 'login.locked' AND object = 'addr:127.0.2.1'");
+  assert.deepEqual(JSON.parse(lock).scope, 'address');
 });
 
 test('fewer failures than the limit do not throttle; a success clears the username\'s failures', async () => {
@@ -102,15 +106,55 @@ test('a throttled attempt on a known user is audited in that user\'s region, whe
   assert.ok(r.body.items.every((e) => e.region === '420106001001'));
 });
 
-test('the throttle lifts when the window has passed', async () => {
+test('the lock lifts when its delay has passed; each further failure doubles it', async () => {
   assertThrottled(await signIn('volunteer', pw('volunteer'), '127.0.1.3'));
-  // Rather than wait ten minutes, move the failures back in time.
-  const age = (s) => sql(`UPDATE login_failures SET at = strftime('%s','now') - ${s} WHERE username = 'volunteer'`);
-  age(WINDOW - 5);
+  // Rather than wait, move the failures back in time.
+  const age = (s) => sql(`UPDATE login_failures SET at = at - ${s} WHERE username = 'volunteer'`);
+  sql(`UPDATE login_failures SET at = strftime('%s','now') - ${DELAY - 5} WHERE username = 'volunteer'`);
   const ra = assertThrottled(await signIn('volunteer', pw('volunteer'), '127.0.1.3'));
-  assert.ok(ra <= 5, `Retry-After ${ra} should count down to the failures leaving the window`);
-  age(WINDOW + 1);
+  assert.ok(ra <= 5, `Retry-After ${ra} should count down to the end of the delay`);
+  age(6);
+  // the lock has lapsed: one more guess is checked (and fails)...
+  assert.equal((await signIn('volunteer', 'yet-another-wrong-one', '127.0.1.3')).status, 401);
+  // ...and locks the account for twice as long
+  const ra2 = assertThrottled(await signIn('volunteer', pw('volunteer'), '127.0.1.4'));
+  assert.ok(ra2 > 2 * DELAY - 5 && ra2 <= 2 * DELAY, `Retry-After ${ra2}: twice FK_LOGIN_DELAY`);
+  age(2 * DELAY + 1);
   assert.equal((await signIn('volunteer', pw('volunteer'), '127.0.1.3')).status, 200);
+});
+
+test('carrier NAT: one account locked from an address does not lock the other accounts there', async () => {
+  const nat = '127.0.6.1';
+  const statuses = [];
+  for (let i = 0; i < 12; i++) statuses.push((await signIn('gridworker', `wrong-${i}-password`, nat)).status);
+  assert.deepEqual(statuses, [...Array(PAIR_MAX).fill(401), ...Array(12 - PAIR_MAX).fill(429)]);
+  // the street's other phones still sign in
+  for (const u of ['officer', 'commander', 'keeper'])
+    assert.equal((await signIn(u, pw(u), nat)).status, 200, u);
+  // the locked account is 429 with Retry-After there, even with its password
+  assertThrottled(await signIn('gridworker', pw('gridworker'), nat));
+  const locks = sql("SELECT detail FROM audit WHERE action = 'login.locked' AND object = 'user:gridworker'").split('\n');
+  assert.equal(locks.length, 1, 'one lock, audited once');
+  assert.deepEqual({ ...JSON.parse(locks[0]), retry_after: undefined },
+    { scope: 'account+address', failures: PAIR_MAX, retry_after: undefined });
+});
+
+test('an administrator\'s password reset lifts an account\'s lock, audited', async () => {
+  for (let i = 0; i < MAX; i++)
+    assert.equal((await signIn('operator', `wrong-${i}-password`, `127.0.7.${i + 1}`)).status, 401);
+  assertThrottled(await signIn('operator', pw('operator'), '127.0.7.10'));
+  const admin = (await signIn('admin', pw('admin'), '127.0.7.20')).body.token;
+  const fresh = 'a-fresh-password-for-operator';
+  const p = await srv.api('PATCH', '/api/v1/users/operator', { token: admin, body: { password: fresh } });
+  assert.equal(p.status, 200, JSON.stringify(p.body));
+  assert.equal((await signIn('operator', fresh, '127.0.7.10')).status, 200);
+  const a = await srv.api('GET', '/api/v1/audit?username=admin', { token: admin });
+  const unlock = a.body.items.find((e) => e.action === 'login.unlocked');
+  assert.ok(unlock, a.body.items.map((e) => e.action).join(' '));
+  assert.equal(unlock.object, 'user:operator');
+  assert.equal(JSON.parse(unlock.detail).failures, MAX);
+  const lock = sql("SELECT detail FROM audit WHERE action = 'login.locked' AND object = 'user:operator'");
+  assert.equal(JSON.parse(lock).scope, 'account');
 });
 
 test('concurrent wrong passwords cannot get past the limit', async () => {

@@ -9,7 +9,7 @@ const DEMO = ['admin', 'auditor', 'commander', 'coordinator', 'doctor', 'gridwor
 let srv, admin;
 
 before(async () => {
-  srv = await startServer({ env: { FK_LOGIN_MAX_FAILURES: '1000', FK_LOGIN_MAX_ADDR_FAILURES: '1000' } });
+  srv = await startServer({ env: { FK_LOGIN_MAX_FAILURES: '1000', FK_LOGIN_MAX_USER_ADDR_FAILURES: '1000', FK_LOGIN_MAX_ADDR_FAILURES: '1000' } });
   admin = await srv.login('admin');
   // A user above the admin's county, made with the CLI.
   const add = cli(['user', 'add', 'cityuser', '--role', 'commander', '--region', '4201', '--db', srv.db],

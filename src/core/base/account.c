@@ -16,9 +16,12 @@
 
 fk_account_limits fk_account_config = {
 	.session_ttl = 12 * 3600,
-	.max_failures = 5,
-	.max_addr_failures = 5,
+	.session_idle = 2 * 3600,
+	.max_failures = 10,
+	.max_pair_failures = 5,
+	.max_addr_failures = 200,
 	.fail_window = 15 * 60,
+	.lock_delay = 60,
 };
 
 /* Verified against when the username is unknown, so that the answer takes
@@ -145,13 +148,27 @@ int fk_user_passwd(fk_db *db, const fk_actor *who, const char *username, const c
 	fk_user u;
 	if (user_find(db, who, username, &u, e) < 0)
 		return -1;
-	if (fk_db_run(db, "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3", "sii", hash,
-		      (int64_t)time(NULL), u.id) < 0 ||
-	    fk_db_run(db, "DELETE FROM sessions WHERE user_id = $1", "i", u.id) < 0)
+	int64_t now = (int64_t)time(NULL), failures = 0;
+	if (fk_db_run(db, "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3", "sii", hash, now,
+		      u.id) < 0 ||
+	    fk_db_run(db, "DELETE FROM sessions WHERE user_id = $1", "i", u.id) < 0 ||
+	    fk_db_int64(db, &failures, "SELECT count(*) FROM login_failures WHERE username = $1 AND at > $2", "si",
+			username, now - fk_account_config.fail_window) < 0 ||
+	    fk_db_run(db, "DELETE FROM login_failures WHERE username = $1", "s", username) < 0)
 		return fk_err_internal(e);
 	char obj[96];
 	snprintf(obj, sizeof(obj), "user:%s", username);
-	return fk_audit_append(db, who, "user.passwd", obj, u.region, NULL) < 0 ? fk_err_internal(e) : 0;
+	if (fk_audit_append(db, who, "user.passwd", obj, u.region, NULL) < 0)
+		return fk_err_internal(e);
+	/* A reset by an administrator also lifts the account's sign-in lock. */
+	if (failures > 0) {
+		json_t *d = json_pack("{s:I}", "failures", (json_int_t)failures);
+		int rc = fk_audit_append(db, who, "login.unlocked", obj, u.region, d);
+		json_decref(d);
+		if (rc < 0)
+			return fk_err_internal(e);
+	}
+	return 0;
 }
 
 int fk_user_disable(fk_db *db, const fk_actor *who, const char *username, bool disabled, fk_err *e)
@@ -197,33 +214,83 @@ json_t *fk_user_list(fk_db *db, const fk_actor *who, const fk_page *page, fk_err
 	return out;
 }
 
-/* The time the count-th most recent failure within the window happened, or
- * 0 when there are fewer than count. */
-static int nth_failure(fk_db *db, const char *col_sql, const char *value, int64_t since, int count,
-		       int64_t *at)
+/* ---- sign-in throttling ----
+ *
+ * Failed sign-ins are rows of login_failures (username, addr, at), so every
+ * instance on one database sees the same counts.  Three scopes are counted
+ * over the window: the account from any address, the account from one
+ * address, and the address over all accounts (a far looser limit: a street
+ * of phones may share one carrier-NAT address).  A scope at its limit is
+ * locked from its latest failure for lock_delay seconds, doubled by each
+ * failure beyond the limit, at most the window: an attacker gets a few
+ * guesses an hour, a person who mistyped waits a minute. */
+
+typedef enum { SCOPE_ACCOUNT, SCOPE_PAIR, SCOPE_ADDR, SCOPE_COUNT } lock_scope;
+
+static const char *const scope_names[SCOPE_COUNT] = { "account", "account+address", "address" };
+
+typedef struct lock_state {
+	int64_t wait;    /* seconds until a sign-in may be tried (0: now) */
+	lock_scope scope; /* the scope that waits longest, when wait > 0 */
+	int failures;    /* that scope's failures in the window */
+} lock_state;
+
+/* The lock of one scope: its failures since since and their latest time. */
+static int scope_wait(fk_db *db, lock_scope sc, const char *username, const char *addr, int64_t now,
+		      lock_state *st)
 {
-	*at = 0;
-	int rc = fk_db_int64(db, at, col_sql, "sii", value, since, (int64_t)(count - 1));
-	return rc < 0 ? -1 : 0;
+	const int limit[SCOPE_COUNT] = { fk_account_config.max_failures, fk_account_config.max_pair_failures,
+					 fk_account_config.max_addr_failures };
+	const fk_account_limits *c = &fk_account_config;
+	int64_t since = now - c->fail_window;
+	fk_stmt *q;
+	int qrc = sc == SCOPE_ACCOUNT
+			  ? fk_db_query(db, &q, "SELECT count(*), coalesce(max(at), 0) FROM login_failures"
+						" WHERE username = $1 AND at > $2", "si", username, since)
+		  : sc == SCOPE_PAIR
+			  ? fk_db_query(db, &q, "SELECT count(*), coalesce(max(at), 0) FROM login_failures"
+						" WHERE username = $1 AND addr = $2 AND at > $3", "ssi", username, addr, since)
+			  : fk_db_query(db, &q, "SELECT count(*), coalesce(max(at), 0) FROM login_failures"
+						" WHERE addr = $1 AND at > $2", "si", addr, since);
+	if (qrc < 0)
+		return -1;
+	int rc = fk_stmt_step(q);
+	int64_t n = rc == FK_ROW ? fk_stmt_int64(q, 0) : 0, last = rc == FK_ROW ? fk_stmt_int64(q, 1) : 0;
+	fk_stmt_done(q);
+	if (rc < 0)
+		return -1;
+	if (n < limit[sc])
+		return 0;
+	int64_t over = n - limit[sc], delay = c->lock_delay;
+	while (over-- > 0 && delay < c->fail_window)
+		delay *= 2;
+	if (delay > c->fail_window)
+		delay = c->fail_window;
+	int64_t wait = last + delay - now;
+	if (wait > st->wait) {
+		st->wait = wait;
+		st->scope = sc;
+		st->failures = (int)n;
+	}
+	return 0;
+}
+
+/* The longest lock over the three scopes (st->wait 0: none).  Returns 0 or -1. */
+static int lock_get(fk_db *db, const char *username, const char *addr, lock_state *st)
+{
+	int64_t now = (int64_t)time(NULL);
+	memset(st, 0, sizeof(*st));
+	for (int sc = 0; sc < SCOPE_COUNT; sc++)
+		if (scope_wait(db, (lock_scope)sc, username, addr, now, st) < 0)
+			return -1;
+	return 0;
 }
 
 /* Seconds until the username or the address may try again (0: now), or -1. */
 static int64_t throttled_for(fk_db *db, const char *username, const char *addr)
 {
-	int64_t now = (int64_t)time(NULL), since = now - fk_account_config.fail_window, t1, t2;
-	if (nth_failure(db,
-			"SELECT at FROM login_failures WHERE username = $1 AND at > $2"
-			" ORDER BY at DESC LIMIT 1 OFFSET $3",
-			username, since, fk_account_config.max_failures, &t1) < 0 ||
-	    nth_failure(db,
-			"SELECT at FROM login_failures WHERE addr = $1 AND at > $2"
-			" ORDER BY at DESC LIMIT 1 OFFSET $3",
-			addr, since, fk_account_config.max_addr_failures, &t2) < 0)
-		return -1;
-	if (!t1 && !t2)
-		return 0;
-	int64_t t = (t1 > t2 ? t1 : t2) + fk_account_config.fail_window - now;
-	return t < 1 ? 1 : t;
+	lock_state st;
+	return lock_get(db, username, addr, &st) < 0 ? -1 : st.wait;
 }
 
 int fk_login_check(fk_db *db, const char *username, const char *password, const char *addr, fk_login *out)
@@ -305,13 +372,28 @@ int fk_login_record(fk_db *db, fk_login *login, const char *username, const char
 	}
 	if (login->result != FK_LOGIN_OK) {
 		fk_actor anon = { .username = username, .addr = addr };
+		const char *region = login->user.id ? login->user.region : "";
 		if (login->result == FK_LOGIN_BAD &&
 		    fk_db_run(db, "INSERT INTO login_failures (username, addr, at) VALUES ($1, $2, $3)", "ssi",
 			      username, addr, now) < 0)
 			return -1;
 		json_t *d = json_pack("{s:s}", "reason", login->result == FK_LOGIN_BAD ? "bad credentials" : "throttled");
-		int rc = fk_audit_append(db, &anon, "login.failed", obj,
-					 login->user.id ? login->user.region : "", d);
+		int rc = fk_audit_append(db, &anon, "login.failed", obj, region, d);
+		json_decref(d);
+		if (rc < 0 || login->result != FK_LOGIN_BAD)
+			return rc;
+		/* This failure may have started a lock: say so, once per lock. */
+		lock_state st;
+		if (lock_get(db, username, addr, &st) < 0)
+			return -1;
+		if (st.wait <= 0)
+			return 0;
+		char aobj[96];
+		snprintf(aobj, sizeof(aobj), "addr:%s", addr);
+		d = json_pack("{s:s, s:i, s:I}", "scope", scope_names[st.scope], "failures", st.failures, "retry_after",
+			      (json_int_t)st.wait);
+		rc = fk_audit_append(db, &anon, "login.locked", st.scope == SCOPE_ADDR ? aobj : obj,
+				     st.scope == SCOPE_ADDR ? "" : region, d);
 		json_decref(d);
 		return rc;
 	}
@@ -320,7 +402,8 @@ int fk_login_record(fk_db *db, fk_login *login, const char *username, const char
 	sodium_bin2base64(token, FK_TOKEN_LEN + 1, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	token_hash(token, th);
 	*expires_at = now + fk_account_config.session_ttl;
-	if (fk_db_run(db, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, addr) VALUES ($1, $2, $3, $4, $5)",
+	if (fk_db_run(db, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, addr, seen_at)"
+		      " VALUES ($1, $2, $3, $4, $5, $3)",
 		      "biiis", th, sizeof(th), login->user.id, now, *expires_at, addr) < 0 ||
 	    fk_db_run(db, "DELETE FROM login_failures WHERE username = $1", "s", username) < 0 ||
 	    fk_db_run(db, "DELETE FROM sessions WHERE expires_at < $1", "i", now) < 0)
@@ -334,19 +417,30 @@ int fk_login_record(fk_db *db, fk_login *login, const char *username, const char
 	return fk_audit_append(db, &who, "login", obj, login->user.region, NULL);
 }
 
-int fk_session_lookup(fk_db *db, const char *token, const char *addr, fk_arena *a, fk_actor *out,
-		      int64_t *expires_at)
+/* Seconds between two records of a session's use: the idle expiry is
+ * exact to within this. */
+static int64_t touch_every(void)
 {
+	int64_t t = fk_account_config.session_idle / 4;
+	return t < 1 ? 1 : t > 60 ? 60 : t;
+}
+
+int fk_session_lookup(fk_db *db, const char *token, const char *addr, fk_arena *a, fk_actor *out,
+		      int64_t *expires_at, bool *stale)
+{
+	if (stale)
+		*stale = false;
 	if (strlen(token) != FK_TOKEN_LEN)
 		return 0;
 	unsigned char th[32];
 	token_hash(token, th);
 	fk_stmt *st;
+	int64_t now = (int64_t)time(NULL);
 	if (fk_db_query(db, &st,
-			"SELECT u.id, u.username, u.role, u.region, s.expires_at FROM sessions s"
+			"SELECT u.id, u.username, u.role, u.region, s.expires_at, s.seen_at FROM sessions s"
 			" JOIN users u ON u.id = s.user_id"
-			" WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
-			"bi", th, sizeof(th), (int64_t)time(NULL)) < 0)
+			" WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.seen_at > $3 AND u.disabled = 0",
+			"bii", th, sizeof(th), now, now - fk_account_config.session_idle) < 0)
 		return -1;
 	int rc = fk_stmt_step(st);
 	if (rc == FK_ROW) {
@@ -357,9 +451,19 @@ int fk_session_lookup(fk_db *db, const char *token, const char *addr, fk_arena *
 		out->addr = addr;
 		if (expires_at)
 			*expires_at = fk_stmt_int64(st, 4);
+		if (stale)
+			*stale = now - fk_stmt_int64(st, 5) >= touch_every();
 	}
 	fk_stmt_done(st);
 	return rc < 0 ? -1 : rc == FK_ROW;
+}
+
+int fk_session_touch(fk_db *db, const char *token, int64_t now)
+{
+	unsigned char th[32];
+	token_hash(token, th);
+	return fk_db_run(db, "UPDATE sessions SET seen_at = $1 WHERE token_hash = $2 AND seen_at < $1", "ib", now, th,
+			 sizeof(th));
 }
 
 int fk_session_end(fk_db *db, const fk_actor *who, const char *token)

@@ -24,10 +24,16 @@
 
 typedef struct fk_account_limits {
 	int64_t session_ttl;  /* seconds a session lives (default 12 h) */
-	int max_failures;     /* failed logins for one username before throttling (default 5) */
-	int max_addr_failures; /* failed logins from one address before throttling (default 5);
-				* raise it where many users share one address (a proxy, an office NAT) */
-	int64_t fail_window;  /* seconds the failures are counted over (default 900) */
+	int64_t session_idle; /* seconds a session lives unused (default 2 h) */
+	/* Failed sign-ins within fail_window before a lock, counted per account
+	 * (from any address), per account and address, and per address over
+	 * all accounts (loose: a street may share one carrier-NAT address). */
+	int max_failures;      /* per account (default 10) */
+	int max_pair_failures; /* per account and address (default 5) */
+	int max_addr_failures; /* per address (default 200) */
+	int64_t fail_window;   /* seconds the failures are counted over (default 900) */
+	int64_t lock_delay;    /* seconds of the first lock, doubled by each further
+				* failure up to fail_window (default 60) */
 } fk_account_limits;
 
 extern fk_account_limits fk_account_config;
@@ -54,7 +60,8 @@ int fk_password_hash(const char *password, char *out, fk_err *e);
  * scope). */
 int fk_user_add(fk_db *db, const fk_actor *who, const char *username, const char *pwhash,
 		const char *role, const char *region, const char *display_name, int64_t *id, fk_err *e);
-/* Sets a new (hashed) password and ends the user's sessions. */
+/* Sets a new (hashed) password, ends the user's sessions and clears their
+ * failed sign-ins, which lifts a lock (audited as "login.unlocked"). */
 int fk_user_passwd(fk_db *db, const fk_actor *who, const char *username, const char *pwhash, fk_err *e);
 /* Disables (or re-enables) a user; disabling ends their sessions. */
 int fk_user_disable(fk_db *db, const fk_actor *who, const char *username, bool disabled, fk_err *e);
@@ -83,17 +90,23 @@ int fk_login_check(fk_db *db, const char *username, const char *password, const 
 
 /* Records the outcome of fk_login_check in a write transaction: on success a
  * new session (token written to token, FK_TOKEN_LEN + 1 bytes) and an audit
- * entry "login"; otherwise a failure row and "login.failed".  The throttle
+ * entry "login"; otherwise a failure row and "login.failed", and
+ * "login.locked" when that failure starts a lock.  The throttle
  * is checked again here, under the write lock (login->result may turn to
  * FK_LOGIN_THROTTLED).  Returns 0 or -1. */
 int fk_login_record(fk_db *db, fk_login *login, const char *username, const char *addr,
 		    char *token, int64_t *expires_at);
 
 /* Resolves a token to the acting user; strings are copied into a.  Returns
- * 1 when the session is valid, 0 when not (unknown, expired, user disabled),
- * -1 on a database error. */
+ * 1 when the session is valid, 0 when not (unknown, expired, unused for
+ * session_idle seconds, user disabled), -1 on a database error.  *stale
+ * (may be NULL) says that the session's last use should be recorded with
+ * fk_session_touch: lookups read only, and touch about once a minute. */
 int fk_session_lookup(fk_db *db, const char *token, const char *addr, fk_arena *a, fk_actor *out,
-		      int64_t *expires_at);
+		      int64_t *expires_at, bool *stale);
+/* Records that the session of token (FK_TOKEN_LEN characters) was used at
+ * now.  Must run in a write transaction.  Returns 0 or -1. */
+int fk_session_touch(fk_db *db, const char *token, int64_t now);
 /* Ends a session (audited as "logout").  Returns 0 or -1. */
 int fk_session_end(fk_db *db, const fk_actor *who, const char *token);
 

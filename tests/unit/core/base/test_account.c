@@ -57,7 +57,10 @@ static int setup(void **state)
 	fk_account_config.session_ttl = 3600;
 	fk_account_config.max_failures = 3;
 	fk_account_config.max_addr_failures = 3;
+	fk_account_config.max_pair_failures = 5;
 	fk_account_config.fail_window = 60;
+	fk_account_config.lock_delay = 60;
+	fk_account_config.session_idle = 3600;
 	tu_db *t = tu_db_new(1);
 	assert_int_equal(fk_db_exec(t->db,
 				    "INSERT INTO regions (code, parent, level, name, created_at) VALUES"
@@ -270,7 +273,102 @@ static void fail_login(fk_db *db, const char *user, const char *addr)
 	login(db, user, "definitely-wrong", addr, &l);
 	assert_int_equal(l.result, FK_LOGIN_BAD);
 	record(db, &l, user, addr, NULL);
-	assert_string_equal(last_action(db), "login.failed");
+	/* the failure, and the lock it may start */
+	const char *last = last_action(db);
+	assert_true(strcmp(last, "login.failed") == 0 || strcmp(last, "login.locked") == 0);
+}
+
+/* The detail of the newest audit entry with action, or "" */
+static const char *last_detail(fk_db *db, const char *action)
+{
+	static char buf[256];
+	fk_stmt *st;
+	buf[0] = '\0';
+	assert_int_equal(fk_db_query(db, &st, "SELECT detail FROM audit WHERE action = $1 ORDER BY id DESC LIMIT 1",
+				     "s", action),
+			 0);
+	if (fk_stmt_step(st) == FK_ROW)
+		snprintf(buf, sizeof(buf), "%s", fk_stmt_text(st, 0));
+	fk_stmt_done(st);
+	return buf;
+}
+
+static void age_failures(fk_db *db, int64_t seconds)
+{
+	assert_int_equal(fk_db_run(db, "UPDATE login_failures SET at = at - $1", "i", seconds), 0);
+}
+
+static void test_throttle_progressive(void **state)
+{
+	tu_db *t = *state;
+	fk_account_config.fail_window = 3600;
+	fk_account_config.lock_delay = 10;
+	fk_login l;
+	for (int i = 0; i < 3; i++)
+		fail_login(t->db, "alice", i == 0 ? "8.8.8.1" : i == 1 ? "8.8.8.2" : "8.8.8.3");
+	assert_string_equal(last_action(t->db), "login.locked");
+	assert_non_null(strstr(last_detail(t->db, "login.locked"), "\"scope\":\"account\""));
+	login(t->db, "alice", "alice-password", "8.8.8.4", &l);
+	assert_int_equal(l.result, FK_LOGIN_THROTTLED);
+	assert_true(l.retry_after >= 9 && l.retry_after <= 10);
+	/* The first lock lapses after lock_delay, not after the window... */
+	age_failures(t->db, 11);
+	login(t->db, "alice", "wrong-again", "8.8.8.4", &l);
+	assert_int_equal(l.result, FK_LOGIN_BAD);
+	record(t->db, &l, "alice", "8.8.8.4", NULL);
+	/* ...and each further failure doubles it. */
+	login(t->db, "alice", "alice-password", "8.8.8.4", &l);
+	assert_int_equal(l.result, FK_LOGIN_THROTTLED);
+	assert_true(l.retry_after >= 19 && l.retry_after <= 20);
+	age_failures(t->db, 21);
+	fail_login(t->db, "alice", "8.8.8.4");
+	login(t->db, "alice", "alice-password", "8.8.8.4", &l);
+	assert_true(l.retry_after >= 39 && l.retry_after <= 40);
+	/* never longer than the window */
+	fk_account_config.lock_delay = 3000;
+	login(t->db, "alice", "alice-password", "8.8.8.4", &l);
+	assert_true(l.retry_after >= 3599 && l.retry_after <= 3600);
+}
+
+static void test_throttle_pair_spares_the_address(void **state)
+{
+	tu_db *t = *state;
+	fk_account_config.max_failures = 10;
+	fk_account_config.max_pair_failures = 2;
+	fk_account_config.max_addr_failures = 100;
+	fk_login l;
+	fail_login(t->db, "alice", "5.5.5.5");
+	fail_login(t->db, "alice", "5.5.5.5");
+	assert_non_null(strstr(last_detail(t->db, "login.locked"), "\"scope\":\"account+address\""));
+	login(t->db, "alice", "alice-password", "5.5.5.5", &l);
+	assert_int_equal(l.result, FK_LOGIN_THROTTLED);
+	/* the same address, another account: a street behind one NAT address */
+	add_user(t->db, "dave", "dave-password", "keeper", "42");
+	login(t->db, "dave", "dave-password", "5.5.5.5", &l);
+	assert_int_equal(l.result, FK_LOGIN_OK);
+	/* the same account from elsewhere */
+	login(t->db, "alice", "alice-password", "5.5.5.6", &l);
+	assert_int_equal(l.result, FK_LOGIN_OK);
+}
+
+static void test_passwd_unlocks(void **state)
+{
+	tu_db *t = *state;
+	fk_login l;
+	fk_err e = { 0 };
+	for (int i = 0; i < 3; i++)
+		fail_login(t->db, "alice", "9.9.9.9");
+	login(t->db, "alice", "alice-password", "9.9.9.1", &l);
+	assert_int_equal(l.result, FK_LOGIN_THROTTLED);
+	char h[FK_PWHASH_LEN];
+	quick_hash("new-password", h);
+	assert_int_equal(fk_db_begin_write(t->db), 0);
+	assert_int_equal(fk_user_passwd(t->db, &fk_actor_cli, "alice", h, &e), 0);
+	assert_int_equal(fk_db_commit(t->db), 0);
+	assert_string_equal(last_action(t->db), "login.unlocked");
+	assert_non_null(strstr(last_detail(t->db, "login.unlocked"), "\"failures\":3"));
+	login(t->db, "alice", "new-password", "9.9.9.9", &l);
+	assert_int_equal(l.result, FK_LOGIN_OK);
 }
 
 static void test_throttle_by_username(void **state)
@@ -368,7 +466,7 @@ static void test_session_lifecycle(void **state)
 	fk_arena a = { 0 };
 	fk_actor who;
 	int64_t exp2 = 0;
-	assert_int_equal(fk_session_lookup(t->db, token, "6.6.6.7", &a, &who, &exp2), 1);
+	assert_int_equal(fk_session_lookup(t->db, token, "6.6.6.7", &a, &who, &exp2, NULL), 1);
 	assert_string_equal(who.username, "alice");
 	assert_string_equal(who.region, "4201");
 	assert_string_equal(who.addr, "6.6.6.7");
@@ -380,25 +478,25 @@ static void test_session_lifecycle(void **state)
 	char other[FK_TOKEN_LEN + 2];
 	snprintf(other, sizeof(other), "%s", token);
 	other[5] = other[5] == 'A' ? 'B' : 'A';
-	assert_int_equal(fk_session_lookup(t->db, other, "", &a, &who, NULL), 0);
-	assert_int_equal(fk_session_lookup(t->db, "", "", &a, &who, NULL), 0);
+	assert_int_equal(fk_session_lookup(t->db, other, "", &a, &who, NULL, NULL), 0);
+	assert_int_equal(fk_session_lookup(t->db, "", "", &a, &who, NULL, NULL), 0);
 	snprintf(other, sizeof(other), "%.*s", FK_TOKEN_LEN - 1, token);
-	assert_int_equal(fk_session_lookup(t->db, other, "", &a, &who, NULL), 0);
+	assert_int_equal(fk_session_lookup(t->db, other, "", &a, &who, NULL, NULL), 0);
 	snprintf(other, sizeof(other), "%sA", token);
-	assert_int_equal(fk_session_lookup(t->db, other, "", &a, &who, NULL), 0);
+	assert_int_equal(fk_session_lookup(t->db, other, "", &a, &who, NULL, NULL), 0);
 
 	/* A disabled user's session is not valid, even if the row remains. */
 	assert_int_equal(fk_db_exec(t->db, "UPDATE users SET disabled = 1 WHERE username = 'alice'"), 0);
-	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL), 0);
+	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL, NULL), 0);
 	assert_int_equal(fk_db_exec(t->db, "UPDATE users SET disabled = 0 WHERE username = 'alice'"), 0);
-	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL), 1);
+	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL, NULL), 1);
 
 	/* Ending the session. */
 	assert_int_equal(fk_db_begin_write(t->db), 0);
 	assert_int_equal(fk_session_end(t->db, &who, token), 0);
 	assert_int_equal(fk_db_commit(t->db), 0);
 	assert_string_equal(last_action(t->db), "logout");
-	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL), 0);
+	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL, NULL), 0);
 	fk_arena_release(&a);
 	int64_t bad;
 	assert_true(fk_audit_verify(t->db, &bad) > 0);
@@ -420,9 +518,9 @@ static void test_session_expiry(void **state)
 	new_session(t->db, token);
 	fk_arena a = { 0 };
 	fk_actor who;
-	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL), 1);
+	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL, NULL), 1);
 	sleep(2);
-	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL), 0);
+	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL, NULL), 0);
 	/* The next login sweeps expired sessions away. */
 	fk_account_config.session_ttl = 3600;
 	char token2[FK_TOKEN_LEN + 1];
@@ -431,6 +529,32 @@ static void test_session_expiry(void **state)
 	int64_t n = -1;
 	assert_int_equal(fk_db_int64(t->db, &n, "SELECT count(*) FROM sessions", ""), FK_ROW);
 	assert_int_equal(n, 1);
+	fk_arena_release(&a);
+}
+
+static void test_session_idle(void **state)
+{
+	tu_db *t = *state;
+	fk_account_config.session_idle = 100;
+	char token[FK_TOKEN_LEN + 1];
+	new_session(t->db, token);
+	fk_arena a = { 0 };
+	fk_actor who;
+	bool stale = true;
+	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL, &stale), 1);
+	assert_false(stale);
+	/* used a while ago: still valid, and its use is to be recorded */
+	assert_int_equal(fk_db_exec(t->db, "UPDATE sessions SET seen_at = seen_at - 30"), 0);
+	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL, &stale), 1);
+	assert_true(stale);
+	assert_int_equal(fk_db_begin_write(t->db), 0);
+	assert_int_equal(fk_session_touch(t->db, token, (int64_t)time(NULL)), 0);
+	assert_int_equal(fk_db_commit(t->db), 0);
+	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL, &stale), 1);
+	assert_false(stale);
+	/* unused for longer than session_idle: ended, though its lifetime is not over */
+	assert_int_equal(fk_db_exec(t->db, "UPDATE sessions SET seen_at = seen_at - 101"), 0);
+	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL, &stale), 0);
 	fk_arena_release(&a);
 }
 
@@ -448,14 +572,14 @@ static void test_passwd_and_disable_end_sessions(void **state)
 	assert_int_equal(fk_user_passwd(t->db, &fk_actor_cli, "alice", h, &e), 0);
 	assert_int_equal(fk_db_commit(t->db), 0);
 	assert_string_equal(last_action(t->db), "user.passwd");
-	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL), 0);
+	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL, NULL), 0);
 	fk_login l;
 	login(t->db, "alice", "alice-password", "7.7.7.7", &l);
 	assert_int_equal(l.result, FK_LOGIN_BAD);
 	login(t->db, "alice", "new-password", "7.7.7.7", &l);
 	assert_int_equal(l.result, FK_LOGIN_OK);
 	record(t->db, &l, "alice", "7.7.7.7", token);
-	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL), 1);
+	assert_int_equal(fk_session_lookup(t->db, token, "", &a, &who, NULL, NULL), 1);
 
 	assert_int_equal(fk_db_begin_write(t->db), 0);
 	assert_int_equal(fk_user_disable(t->db, &fk_actor_cli, "alice", true, &e), 0);
@@ -485,6 +609,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_throttle_by_username, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_throttle_by_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_failures_expire, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_throttle_progressive, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_throttle_pair_spares_the_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_passwd_unlocks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_idle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_success_clears_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_expiry, setup, teardown),
