@@ -11,6 +11,7 @@
 #include "core/epi/contacts.h"
 #include "http/handlers.h"
 #include "http/server.h"
+#include "util/date.h"
 #include "util/log.h"
 
 static const char usage[] =
@@ -20,7 +21,9 @@ static const char usage[] =
 	"  --listen HOST:PORT  address to listen on (env FK_LISTEN; default 127.0.0.1:8080;\n"
 	"                      IPv6 as [::1]:8080)\n"
 	"  --web DIR           static files (env FK_WEB; default web)\n"
-	"  --threads N         request threads (env FK_THREADS; default: cores)\n\n"
+	"  --threads N         request threads (env FK_THREADS; default: cores)\n"
+	"  --tz ZONE           the deployment's time zone: today, follow-up slots, the report hour\n"
+	"                      (env FK_TZ; default Asia/Shanghai; wins over TZ)\n\n"
 	"Environment: FK_MAX_BODY (bytes, default 1048576), FK_MAX_UPLOAD (bytes of a CSV import,\n"
 	"default 268435456), FK_REPORT_HOUR (zero reports are late after it, default 20), FK_EDITION\n"
 	"(the diagnosis and treatment protocol edition in force, default 7; 5 allows clinical diagnosis),\n"
@@ -81,6 +84,7 @@ int cmd_serve(int argc, char **argv)
 		{ "listen", required_argument, 0, 'l' },
 		{ "web", required_argument, 0, 'w' },
 		{ "threads", required_argument, 0, 't' },
+		{ "tz", required_argument, 0, 'z' },
 		{ 0 },
 	};
 	int c;
@@ -91,6 +95,12 @@ int cmd_serve(int argc, char **argv)
 		case 'l': listen = optarg; break;
 		case 'w': web = optarg; break;
 		case 't': threads = strtol(optarg, NULL, 10); break;
+		case 'z':
+			if (fk_zone_set(optarg) < 0) {
+				fk_log_err("--tz %s: not a time zone of the tz database (e.g. Asia/Shanghai, UTC)", optarg);
+				return 2;
+			}
+			break;
 		default: fputs(usage, stderr); return 2;
 		}
 	}

@@ -35,8 +35,7 @@ static void sweep_done(void *arg, int rc)
 /* The slot that ended last before now: day * 2 + (1 for the evening). */
 static int64_t last_ended_slot(int64_t now)
 {
-	int64_t day = fk_day_of(now);
-	return now >= fk_local_time(day, 12) ? day * 2 : day * 2 - 1;
+	return fk_slot_of(now) - 1;
 }
 
 /* Only the serve loop's thread calls tick. */

@@ -764,18 +764,18 @@ int fk_server_run(const fk_server_config *c)
 	/* With port 0 the kernel picks one; say which (test harnesses read it). */
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	int port = di && di->port ? di->port : c->port;
-	fprintf(stderr, "fangkong serving http://%s%s%s:%d/ (%d threads, database %s)\n",
+	fprintf(stderr, "fangkong serving http://%s%s%s:%d/ (%d threads, database %s, time zone %s)\n",
 		strchr(c->host, ':') ? "[" : "", c->host, strchr(c->host, ':') ? "]" : "", port, c->threads,
-		c->db_path);
+		c->db_path, fk_zone_name());
 
 	/* The request log is written in batches; flush it every second. */
 	fk_log_buffered(1);
 	int sig = 0;
 	struct timespec second = { 1, 0 };
-	fk_schedule_tick(writer, (int64_t)time(NULL));
+	fk_schedule_tick(writer, fk_now());
 	while ((sig = sigtimedwait(&sigs, NULL, &second)) < 0) {
 		fk_log_flush_all();
-		fk_schedule_tick(writer, (int64_t)time(NULL));
+		fk_schedule_tick(writer, fk_now());
 	}
 	fk_log_info("signal %d: no new connections; finishing %d request(s) in flight", sig,
 		    atomic_load(&in_flight));

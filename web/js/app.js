@@ -195,6 +195,7 @@ async function loadMe(keep = {}) {
     const kept = err.status === 0 || err.status >= 500 ? offline.keptMe() : null;
     if (!kept) throw err;
     state.me = kept;
+    API.setClock(kept.clock);
   }
 }
 

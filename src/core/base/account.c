@@ -12,6 +12,7 @@
 
 #include "core/base/audit.h"
 #include "core/base/fields.h"
+#include "util/date.h"
 
 fk_account_limits fk_account_config = {
 	.session_ttl = 12 * 3600,
@@ -96,7 +97,7 @@ int fk_user_add(fk_db *db, const fk_actor *who, const char *username, const char
 		return fk_err_not_found(e, "region %s not found", region);
 	if (display_name && fk_utf8_len(display_name) > 64)
 		return fk_err_invalid(e, "display_name", "display_name: at most 64 characters");
-	int64_t now = (int64_t)time(NULL), newid = 0;
+	int64_t now = fk_now(), newid = 0;
 	int rc = fk_db_int64(db, &newid,
 			     "INSERT INTO users (username, display_name, password_hash, role, region, created_at, updated_at)"
 			     " VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -146,7 +147,7 @@ int fk_user_passwd(fk_db *db, const fk_actor *who, const char *username, const c
 	if (user_find(db, who, username, &u, e) < 0)
 		return -1;
 	if (fk_db_run(db, "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3", "sii", hash,
-		      (int64_t)time(NULL), u.id) < 0 ||
+		      fk_now(), u.id) < 0 ||
 	    fk_db_run(db, "DELETE FROM sessions WHERE user_id = $1", "i", u.id) < 0)
 		return fk_err_internal(e);
 	char obj[96];
@@ -160,7 +161,7 @@ int fk_user_disable(fk_db *db, const fk_actor *who, const char *username, bool d
 	if (user_find(db, who, username, &u, e) < 0)
 		return -1;
 	if (fk_db_run(db, "UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3", "iii",
-		      (int64_t)disabled, (int64_t)time(NULL), u.id) < 0 ||
+		      (int64_t)disabled, fk_now(), u.id) < 0 ||
 	    (disabled && fk_db_run(db, "DELETE FROM sessions WHERE user_id = $1", "i", u.id) < 0))
 		return fk_err_internal(e);
 	char obj[96];
@@ -210,7 +211,7 @@ static int nth_failure(fk_db *db, const char *col_sql, const char *value, int64_
 /* Seconds until the username or the address may try again (0: now), or -1. */
 static int64_t throttled_for(fk_db *db, const char *username, const char *addr)
 {
-	int64_t now = (int64_t)time(NULL), since = now - fk_account_config.fail_window, t1, t2;
+	int64_t now = fk_now(), since = now - fk_account_config.fail_window, t1, t2;
 	if (nth_failure(db,
 			"SELECT at FROM login_failures WHERE username = $1 AND at > $2"
 			" ORDER BY at DESC LIMIT 1 OFFSET $3",
@@ -289,7 +290,7 @@ int fk_login_check(fk_db *db, const char *username, const char *password, const 
 int fk_login_record(fk_db *db, fk_login *login, const char *username, const char *addr, char *token,
 		    int64_t *expires_at)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = fk_now();
 	char obj[96];
 	snprintf(obj, sizeof(obj), "user:%s", username);
 	/* Checked again under the write lock: attempts racing in parallel were
@@ -346,7 +347,7 @@ int fk_session_lookup(fk_db *db, const char *token, const char *addr, fk_arena *
 			"SELECT u.id, u.username, u.role, u.region, s.expires_at FROM sessions s"
 			" JOIN users u ON u.id = s.user_id"
 			" WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
-			"bi", th, sizeof(th), (int64_t)time(NULL)) < 0)
+			"bi", th, sizeof(th), fk_now()) < 0)
 		return -1;
 	int rc = fk_stmt_step(st);
 	if (rc == FK_ROW) {

@@ -8,6 +8,7 @@
  */
 #include "core/base/audit.h"
 #include "core/base/scope.h"
+#include "util/date.h"
 
 #include <inttypes.h>
 #include <sodium.h>
@@ -61,7 +62,7 @@ int fk_audit_append(fk_db *db, const fk_actor *who, const char *action, const ch
 	char *dj = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	entry e = {
 		.id = last_id + 1,
-		.at = (int64_t)time(NULL),
+		.at = fk_now(),
 		.user_id = who->user_id,
 		.username = who->username ? who->username : "",
 		.addr = who->addr ? who->addr : "",

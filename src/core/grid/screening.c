@@ -115,7 +115,7 @@ int fk_screening_check(const json_t *records, fk_err *e)
 		}
 		/* the phone's clock orders a day's records: not from the future */
 		json_t *ra = json_object_get(rec, "recorded_at");
-		time_t now = time(NULL);
+		time_t now = (time_t)fk_now();
 		if (ra && (json_integer_value(ra) > (json_int_t)now + 600 ||
 			   json_integer_value(ra) < (json_int_t)now - (BACKDATE_DAYS + 1) * 86400)) {
 			fk_err_invalid(e, "recorded_at", "recorded_at: Unix seconds, not in the future");
@@ -345,7 +345,7 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 {
 	fk_cov_acc *acc = fk_cov_new();
 	json_t *results = json_array();
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = fk_now();
 	int created = 0, replayed = 0;
 	char scope[16] = "";
 	bool first = true;
@@ -680,7 +680,7 @@ json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t 
 		return NULL;
 	}
 	if (fk_db_run(db, "UPDATE alerts SET state = 'closed', outcome = $1, closed_by = $2, closed_at = $3 WHERE id = $4",
-		      "siii", outcome, who->user_id, (int64_t)time(NULL), id) < 0)
+		      "siii", outcome, who->user_id, fk_now(), id) < 0)
 		goto internal;
 	char obj[48];
 	snprintf(obj, sizeof(obj), "alert:%lld", (long long)id);
@@ -783,7 +783,7 @@ json_t *fk_report_submit(fk_db *db, const fk_actor *who, const json_t *in, fk_er
 	}
 	char *uj = json_dumps(unvisited, JSON_COMPACT);
 	json_decref(unvisited);
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = fk_now();
 	int rc = fk_db_run(db,
 			   "INSERT INTO daily_reports (grid, day, user_id, abnormal, note, unvisited, created_at)"
 			   " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (grid, day) DO UPDATE SET"
@@ -836,7 +836,7 @@ json_t *fk_report_list(fk_db *db, const fk_actor *who, const char *region, int64
 		return NULL;
 	}
 	/* late: no report, and the day is past, or today past the deadline */
-	time_t t = time(NULL);
+	time_t t = (time_t)fk_now();
 	struct tm tm;
 	localtime_r(&t, &tm);
 	int64_t today = fk_today();
