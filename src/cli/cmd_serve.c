@@ -10,6 +10,7 @@
 #include "core/epi/cases.h"
 #include "core/epi/contacts.h"
 #include "http/handlers.h"
+#include "http/schedule.h"
 #include "http/server.h"
 #include "util/date.h"
 #include "util/log.h"
@@ -32,7 +33,9 @@ static const char usage[] =
 	"FK_SESSION_TTL (seconds, default 43200),\n"
 	"FK_LOGIN_MAX_FAILURES (per username, default 5), FK_LOGIN_MAX_ADDR_FAILURES (per address,\n"
 	"default 5; raise it behind a shared proxy) and FK_LOGIN_WINDOW (seconds, default 900) for sign-in\n"
-	"throttling, FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log.\n"
+	"throttling, FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log,\n"
+	"FK_AUDIT_CHECKPOINTS (the file, or a directory, the signed audit checkpoints are appended to;\n"
+	"default PATH.audit-checkpoints) and FK_AUDIT_CHECKPOINT_MINUTES (default 15).\n"
 	"Stops on SIGINT or SIGTERM after finishing the requests in flight.\n";
 
 static long env_long(const char *name, long def, long min, long max)
@@ -136,6 +139,11 @@ int cmd_serve(int argc, char **argv)
 	fk_rt_settings.si_mean = (double)env_long("FK_SI_MEAN", 47, 11, 300) / 10.0;
 	fk_rt_settings.si_sd = (double)env_long("FK_SI_SD", 29, 1, 300) / 10.0;
 
+	fk_checkpoint_settings = (fk_checkpoint_config){
+		.db_path = cfg.db_path,
+		.file = getenv("FK_AUDIT_CHECKPOINTS"),
+		.minutes = (int)env_long("FK_AUDIT_CHECKPOINT_MINUTES", 15, 1, 1440),
+	};
 	/* Refuse to start on a missing or old database rather than fail later. */
 	fk_db *h;
 	if (cli_open_db(cfg.db_path, 0, &h) < 0)

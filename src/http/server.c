@@ -787,6 +787,7 @@ int fk_server_run(const fk_server_config *c)
 		usleep(10000);
 	MHD_stop_daemon(d);
 	fk_writer_stop(writer);
+	fk_schedule_stop(); /* the final audit checkpoint */
 	pthread_mutex_lock(&readers_lock);
 	for (int i = 0; i < nreaders; i++)
 		fk_db_close(readers[i]);

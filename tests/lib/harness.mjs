@@ -74,11 +74,12 @@ export function demoDatabase(db, { seed = 1, people = 300, days = 2 } = {}) {
       if (!existsSync(path.join(cached, 'logins.json'))) throw e;
     }
   }
-  for (const ext of ['', '.key', '-wal']) {
+  for (const ext of ['', '.key', '.audit-key', '-wal']) {
     if (existsSync(path.join(cached, `demo.db${ext}`))) copyFileSync(path.join(cached, `demo.db${ext}`), db + ext);
   }
   chmodSync(db, 0o600);
   chmodSync(`${db}.key`, 0o600);
+  if (existsSync(`${db}.audit-key`)) chmodSync(`${db}.audit-key`, 0o600);
   return JSON.parse(readFileSync(path.join(cached, 'logins.json'), 'utf8'));
 }
 
