@@ -36,6 +36,8 @@ let zoneOffset = null;
 export function setClock(clock) {
   if (clock && Number.isFinite(clock.utc_offset)) zoneOffset = clock.utc_offset;
 }
+// The deployment's offset from UTC in seconds, or null before /me answered.
+export function deploymentOffset() { return zoneOffset; }
 // Today as YYYY-MM-DD in the deployment's zone (the phone's until /me answered).
 export function serverToday() {
   const p = (n) => String(n).padStart(2, '0');
