@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "util/date.h"
 #include "util/log.h"
 #include "version.h"
 
@@ -34,7 +35,8 @@ static void usage(FILE *f)
 	fprintf(f, "  %-9s %s\n\n"
 		   "Run 'fangkong COMMAND --help' for a command's options.\n"
 		   "Environment: FK_DB (database path), FK_LISTEN (HOST:PORT), FK_WEB (web directory),\n"
-		   "FK_THREADS, FK_QUIET=1 (no request log).\n",
+		   "FK_THREADS, FK_TZ (the deployment's time zone, default Asia/Shanghai; it, not TZ, decides\n"
+		   "\"today\"), FK_QUIET=1 (no request log).\n",
 		"version", "print the version");
 }
 
@@ -44,6 +46,26 @@ int main(int argc, char **argv)
 	if (sodium_init() < 0) {
 		fprintf(stderr, "fangkong: libsodium could not start\n");
 		return 1;
+	}
+	/* The deployment's zone, before anything computes a date (serve --tz
+	 * may replace it before its threads start). */
+	const char *tz = getenv("FK_TZ");
+	if (fk_zone_set(tz && *tz ? tz : "Asia/Shanghai") < 0) {
+		fprintf(stderr, "fangkong: FK_TZ=%s: not a time zone of the tz database (e.g. Asia/Shanghai, UTC)\n", tz);
+		return 2;
+	}
+	/* Test only: FK_NOW (Unix seconds) starts the clock there, so tests do
+	 * not depend on the wall clock.  Refused without FK_TEST=1. */
+	const char *now = getenv("FK_NOW");
+	if (now && *now) {
+		const char *test = getenv("FK_TEST");
+		char *end;
+		long long t = strtoll(now, &end, 10);
+		if (!test || strcmp(test, "1") != 0 || *end || t <= 0) {
+			fprintf(stderr, "fangkong: FK_NOW=%s: a test-only setting (Unix seconds, with FK_TEST=1)\n", now);
+			return 2;
+		}
+		fk_clock_set(t);
 	}
 	const char *q = getenv("FK_QUIET");
 	fk_log_set_quiet(q && strcmp(q, "1") == 0);

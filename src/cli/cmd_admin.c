@@ -1,5 +1,6 @@
 /* cmd_admin.c - `fangkong init`, `user`, `regions import`, `audit verify`,
  * `routes`: the administration subcommands. */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <inttypes.h>
@@ -7,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "core/base/account.h"
 #include "core/base/audit.h"
+#include "core/base/checkpoint.h"
 #include "core/base/fields.h"
 #include "core/base/region.h"
 #include "http/router.h"
@@ -20,7 +23,7 @@
 /* Parses the options every database command shares (--db, plus up to two
  * more given in extra).  Leaves positional arguments from optind. */
 typedef struct cli_opts {
-	const char *db, *role, *region, *within, *display;
+	const char *db, *role, *region, *within, *display, *checkpoint;
 	int enable;
 } cli_opts;
 
@@ -33,6 +36,7 @@ static int parse_opts(int argc, char **argv, cli_opts *o, const char *usage)
 		{ "within", required_argument, 0, 'w' },
 		{ "name", required_argument, 0, 'n' },
 		{ "enable", no_argument, 0, 'e' },
+		{ "checkpoint", required_argument, 0, 'c' },
 		{ 0 },
 	};
 	memset(o, 0, sizeof(*o));
@@ -46,6 +50,7 @@ static int parse_opts(int argc, char **argv, cli_opts *o, const char *usage)
 		case 'w': o->within = optarg; break;
 		case 'n': o->display = optarg; break;
 		case 'e': o->enable = 1; break;
+		case 'c': o->checkpoint = optarg; break;
 		default: fputs(usage, stderr); return -1;
 		}
 	}
@@ -61,8 +66,9 @@ static int report(const fk_err *e)
 
 static const char init_usage[] =
 	"usage: fangkong init [--db PATH]\n\n"
-	"Creates the database (and its key file PATH.key, mode 0600) or migrates an\n"
-	"existing one to this binary's schema, in one transaction.\n";
+	"Creates the database (and its key files, mode 0600: PATH.key for personal data,\n"
+	"PATH.audit-key to sign audit checkpoints) or migrates an existing one to this\n"
+	"binary's schema, in one transaction; makes a key file that is missing.\n";
 
 int cmd_init(int argc, char **argv)
 {
@@ -217,8 +223,95 @@ int cmd_regions(int argc, char **argv)
 }
 
 static const char audit_usage[] =
-	"usage: fangkong audit verify [--db PATH]\n\n"
-	"Recomputes the audit log's hash chain; names the first broken entry.\n";
+	"usage: fangkong audit verify [--db PATH] [--checkpoint FILE]\n\n"
+	"Recomputes the audit log's hash chain; names the first broken entry.\n"
+	"With --checkpoint, also checks every signed checkpoint in FILE (the server writes\n"
+	"them to PATH.audit-checkpoints) against the log: each must be signed with the\n"
+	"database's audit key (PATH.audit-key), and the log must still hold the head it\n"
+	"signed, so entries removed from the end, or rewritten with the chain recomputed,\n"
+	"fail.  Exits 1 when the log or a checkpoint fails.\n";
+
+/* Unix seconds as UTC text. */
+static const char *utc_text(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return out;
+}
+
+/* Reads the whole of path into a NUL-terminated buffer (free it). */
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t n = 0, cap = 4096;
+	char *buf = malloc(cap);
+	size_t got;
+	while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (cap - n - 1 == 0) {
+			char *grown = realloc(buf, cap * 2);
+			if (!grown) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+	}
+	if (buf)
+		buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* audit verify --checkpoint: prints what it found.  Returns the exit code. */
+static int verify_checkpoints(fk_db *db, const char *db_path, const char *file)
+{
+	fk_audit_key k;
+	if (fk_audit_key_load(db_path, &k) < 0)
+		return 1;
+	char *text = read_all(file);
+	if (!text) {
+		sodium_memzero(&k, sizeof(k));
+		fprintf(stderr, "fangkong: %s: %s\n", file, strerror(errno));
+		return 1;
+	}
+	fk_checkpoint_check c;
+	int rc = fk_checkpoint_verify(db, &k, text, &c);
+	sodium_memzero(&k, sizeof(k));
+	free(text);
+	char t[32];
+	switch (rc) {
+	case FK_CP_INTACT:
+		printf("audit log intact: %" PRId64 " entries; %" PRId64 " checkpoint(s) verified", c.entries,
+		       c.notes);
+		if (c.notes)
+			printf(", the latest of %" PRId64 " entries at %s", c.latest.size, utc_text(c.latest.time, t));
+		putchar('\n');
+		return 0;
+	case FK_CP_CHAIN: printf("audit log BROKEN at entry %" PRId64 "\n", c.bad_id); return 1;
+	case FK_CP_BAD_NOTE:
+		printf("checkpoint %" PRId64 " of %s is %s\n", c.note, file,
+		       c.bad_signature ? "not signed with this database's audit key" : "malformed");
+		return 1;
+	case FK_CP_TRUNCATED:
+		printf("audit log TRUNCATED at entry %" PRId64 ": the checkpoint of %s holds %" PRId64
+		       " entries, the log %" PRId64 "\n",
+		       c.bad_id, utc_text(c.first_bad.time, t), c.first_bad.size, c.entries);
+		return 1;
+	case FK_CP_REWRITTEN:
+		printf("audit log REWRITTEN at entry %" PRId64 ": its hash differs from the checkpoint of %s;"
+		       " an entry from %" PRId64 " to %" PRId64 " was changed and the chain recomputed\n",
+		       c.bad_id, utc_text(c.first_bad.time, t), c.good_below + 1, c.bad_id);
+		return 1;
+	default: return 1;
+	}
+}
 
 int cmd_audit(int argc, char **argv)
 {
@@ -234,6 +327,11 @@ int cmd_audit(int argc, char **argv)
 	fk_db *db;
 	if (cli_open_db(o.db, 0, &db) < 0)
 		return 1;
+	if (o.checkpoint) {
+		int rc = verify_checkpoints(db, o.db, o.checkpoint);
+		fk_db_close(db);
+		return rc;
+	}
 	int64_t bad = 0;
 	int64_t n = fk_audit_verify(db, &bad);
 	fk_db_close(db);

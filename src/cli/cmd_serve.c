@@ -11,7 +11,9 @@
 #include "core/epi/cases.h"
 #include "core/epi/contacts.h"
 #include "http/handlers.h"
+#include "http/schedule.h"
 #include "http/server.h"
+#include "util/date.h"
 #include "util/log.h"
 
 static const char usage[] =
@@ -21,7 +23,9 @@ static const char usage[] =
 	"  --listen HOST:PORT  address to listen on (env FK_LISTEN; default 127.0.0.1:8080;\n"
 	"                      IPv6 as [::1]:8080)\n"
 	"  --web DIR           static files (env FK_WEB; default web)\n"
-	"  --threads N         request threads (env FK_THREADS; default: cores)\n\n"
+	"  --threads N         request threads (env FK_THREADS; default: cores)\n"
+	"  --tz ZONE           the deployment's time zone: today, follow-up slots, the report hour\n"
+	"                      (env FK_TZ; default Asia/Shanghai; wins over TZ)\n\n"
 	"Environment: FK_MAX_BODY (bytes, default 1048576), FK_MAX_UPLOAD (bytes of a CSV import,\n"
 	"default 268435456), FK_REPORT_HOUR (zero reports are late after it, default 20), FK_EDITION\n"
 	"(the diagnosis and treatment protocol edition in force, default 7; 5 allows clinical diagnosis),\n"
@@ -37,7 +41,9 @@ static const char usage[] =
 	"FK_REQUEST_DEADLINE (seconds for a request, head and body, to arrive, default 30),\n"
 	"FK_UPLOAD_DEADLINE (the same for a CSV import, default 600), FK_MAX_CONN_PER_ADDR (connections\n"
 	"from one address at once, default 256, 0 for no limit),\n"
-	"FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log.\n"
+	"FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log,\n"
+	"FK_AUDIT_CHECKPOINTS (the file, or a directory, the signed audit checkpoints are appended to;\n"
+	"default PATH.audit-checkpoints) and FK_AUDIT_CHECKPOINT_MINUTES (default 15).\n"
 	"A numeric setting out of its range stops the server at start (exit status 1).\n"
 	"Stops on SIGINT or SIGTERM after finishing the requests in flight.\n";
 
@@ -98,6 +104,7 @@ int cmd_serve(int argc, char **argv)
 		{ "listen", required_argument, 0, 'l' },
 		{ "web", required_argument, 0, 'w' },
 		{ "threads", required_argument, 0, 't' },
+		{ "tz", required_argument, 0, 'z' },
 		{ 0 },
 	};
 	int c;
@@ -108,6 +115,12 @@ int cmd_serve(int argc, char **argv)
 		case 'l': listen = optarg; break;
 		case 'w': web = optarg; break;
 		case 't': threads = strtol(optarg, NULL, 10); break;
+		case 'z':
+			if (fk_zone_set(optarg) < 0) {
+				fk_log_err("--tz %s: not a time zone of the tz database (e.g. Asia/Shanghai, UTC)", optarg);
+				return 2;
+			}
+			break;
 		default: fputs(usage, stderr); return 2;
 		}
 	}
@@ -156,6 +169,11 @@ int cmd_serve(int argc, char **argv)
 		fk_log_err("FK_SYNC=%s: expected FULL or NORMAL", sync);
 		bad_settings++;
 	}
+	fk_checkpoint_settings = (fk_checkpoint_config){
+		.db_path = cfg.db_path,
+		.file = getenv("FK_AUDIT_CHECKPOINTS"),
+		.minutes = (int)env_long("FK_AUDIT_CHECKPOINT_MINUTES", 15, 1, 1440),
+	};
 	if (bad_settings) {
 		fk_log_err("serve: %d setting(s) out of range; not starting", bad_settings);
 		return 1;

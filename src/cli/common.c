@@ -1,7 +1,5 @@
 /* common.c - what the subcommands share: the database, the key file,
  * reading a password from standard input, help. */
-#include <errno.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/base/checkpoint.h"
 #include "store/migrate.h"
 #include "util/log.h"
 #include "util/pii.h"
@@ -28,27 +27,14 @@ static int ensure_key_file(const char *db_path)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s.key", db_path);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		if (errno == EEXIST) {
-			struct stat sb;
-			if (stat(path, &sb) == 0 && (sb.st_mode & 077))
-				return fk_log_err("%s: key file must not be readable by others (chmod 600)", path);
-			return 0;
-		}
-		return fk_log_err("%s: %s", path, strerror(errno));
-	}
 	unsigned char key[32];
 	randombytes_buf(key, sizeof(key));
-	ssize_t w = write(fd, key, sizeof(key));
+	int rc = fk_key_file_create(path, key, sizeof(key));
 	sodium_memzero(key, sizeof(key));
-	if (w != (ssize_t)sizeof(key) || fsync(fd) < 0) {
-		close(fd);
-		unlink(path);
-		return fk_log_err("%s: cannot write the key", path);
-	}
-	close(fd);
-	return 0;
+	struct stat sb;
+	if (rc == 1 && stat(path, &sb) == 0 && (sb.st_mode & 077))
+		return fk_log_err("%s: key file must not be readable by others (chmod 600)", path);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Creates the directory holding path, one level, when missing. */
@@ -70,7 +56,7 @@ int cli_open_db(const char *path, int create, fk_db **out)
 		return fk_log_err("%s: no such database (create it with 'fangkong init --db %s')", path, path);
 	if (create) {
 		ensure_parent_dir(path);
-		if (ensure_key_file(path) < 0)
+		if (ensure_key_file(path) < 0 || fk_audit_key_create(path) < 0)
 			return -1;
 	}
 	fk_db *db;

@@ -107,7 +107,7 @@ static int observe(fk_db *db, int64_t obs, int64_t from, int64_t end, int64_t to
 	/* entered on the day it began, as it would have been: the sweep at the
 	 * end then finds the slots missed since */
 	int64_t entered = at_local(from, 9 * 60 + demo_between(0, 120));
-	if (entered < (int64_t)time(NULL) &&
+	if (entered < fk_now() &&
 	    fk_db_run(db, "UPDATE observations SET created_at = min(created_at, $1) WHERE id = $2", "ii", entered,
 		      obs) < 0)
 		return -1;
@@ -249,7 +249,7 @@ int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out)
 		bool asymptomatic = demo_between(0, 99) < 8;
 		bool pending = today - c->onset <= 2 && !asymptomatic;
 		int64_t diag = at_local(diag_day, 8 * 60 + demo_between(0, 600));
-		int64_t now = (int64_t)time(NULL);
+		int64_t now = fk_now();
 		if (diag > now)
 			diag = now - 600;
 		int64_t reported = diag + 60 * (demo_between(0, 99) < 90 ? demo_between(20, 110) : demo_between(180, 1200));
@@ -362,7 +362,7 @@ int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out)
 	/* the missed follow-ups raise their alerts slot by slot, as the server
 	 * does when each slot ends; the doctors have dealt with all but the
 	 * last day's */
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = fk_now();
 	for (int64_t d = day0; d <= today; d++)
 		for (int pm = 0; pm < 2; pm++) {
 			int64_t raised = 0;

@@ -183,7 +183,7 @@ int demo_people(fk_db *db, const char *county, int people, int days, int64_t wor
 		free(cs);
 		return fk_log_err("demo: no grids under %s", county);
 	}
-	time_t now_t = time(NULL);
+	time_t now_t = (time_t)fk_now();
 	struct tm tm;
 	localtime_r(&now_t, &tm);
 	int64_t year = tm.tm_year + 1900, now = (int64_t)now_t, today = fk_today();

@@ -9,6 +9,7 @@
 #include "core/base/fields.h"
 #include "core/base/region.h"
 #include "http/handlers.h"
+#include "util/date.h"
 
 static const fk_field login_fields[] = {
 	{ "username", FK_FT_STRING, true, 1, 64 },
@@ -99,8 +100,14 @@ int h_me(fk_req *r)
 	/* the deployment's protocol settings the forms need */
 	json_t *protocol = json_pack("{s:i, s:i, s:b}", "edition", fk_protocol_edition, "observation_days",
 				     fk_observation_days, "clinical_category", fk_protocol_edition == 5);
-	return fk_req_reply(r, 200, json_pack("{s:o, s:o, s:o, s:o}", "user", user_json(r, &r->actor), "permissions",
-					      pa, "scope", scope, "protocol", protocol));
+	/* the deployment's day and zone: pages show these, not the phone's */
+	char today[11];
+	int64_t now = fk_now();
+	fk_date_format(fk_day_of(now), today);
+	json_t *clock = json_pack("{s:s, s:s, s:i, s:I}", "zone", fk_zone_name(), "today", today, "utc_offset",
+				  fk_zone_offset(now), "now", (json_int_t)now);
+	return fk_req_reply(r, 200, json_pack("{s:o, s:o, s:o, s:o, s:o}", "user", user_json(r, &r->actor),
+					      "permissions", pa, "scope", scope, "protocol", protocol, "clock", clock));
 }
 
 int h_roles(fk_req *r)

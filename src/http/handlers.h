@@ -75,5 +75,6 @@ int h_sites_list(fk_req *r);
 
 /* h_audit.c */
 int h_audit_list(fk_req *r);
+int h_audit_head(fk_req *r);
 
 #endif

@@ -80,6 +80,7 @@ const fk_route fk_routes[] = {
 	{ "GET", "/api/v1/stats/rt", h_stats_rt, P(STATS_READ), 0, "Rt (Cori et al.) with its credible interval" },
 
 	{ "GET", "/api/v1/audit", h_audit_list, P(AUDIT_READ), 0, "the audit log in scope" },
+	{ "GET", "/api/v1/audit/head", h_audit_head, P(AUDIT_READ), 0, "the log's head and its latest signed checkpoint" },
 };
 
 const size_t fk_routes_count = sizeof(fk_routes) / sizeof(fk_routes[0]);

@@ -578,7 +578,7 @@ static void session_touch_queue(const char *token)
 	session_touch *t = calloc(1, sizeof(*t));
 	if (!t)
 		return; /* the next request tries again */
-	t->now = (int64_t)time(NULL);
+	t->now = fk_now();
 	snprintf(t->token, sizeof(t->token), "%s", token);
 	t->write = (fk_write){ .run = session_touch_run, .done = session_touch_done, .arg = t };
 	fk_writer_submit(writer, &t->write);
@@ -932,19 +932,19 @@ int fk_server_run(const fk_server_config *c)
 	/* With port 0 the kernel picks one; say which (test harnesses read it). */
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	int port = di && di->port ? di->port : c->port;
-	fprintf(stderr, "fangkong serving http://%s%s%s:%d/ (%d threads, database %s)\n",
+	fprintf(stderr, "fangkong serving http://%s%s%s:%d/ (%d threads, database %s, time zone %s)\n",
 		strchr(c->host, ':') ? "[" : "", c->host, strchr(c->host, ':') ? "]" : "", port, c->threads,
-		c->db_path);
+		c->db_path, fk_zone_name());
 
 	/* The request log is written in batches; flush it every second. */
 	fk_log_buffered(1);
 	int sig = 0;
 	struct timespec second = { 1, 0 };
-	fk_schedule_tick(writer, (int64_t)time(NULL));
+	fk_schedule_tick(writer, fk_now());
 	while ((sig = sigtimedwait(&sigs, NULL, &second)) < 0) {
 		fk_deadline_sweep();
 		fk_log_flush_all();
-		fk_schedule_tick(writer, (int64_t)time(NULL));
+		fk_schedule_tick(writer, fk_now());
 	}
 	fk_log_info("signal %d: no new connections; finishing %d request(s) in flight", sig,
 		    atomic_load(&in_flight));
@@ -956,6 +956,7 @@ int fk_server_run(const fk_server_config *c)
 		usleep(10000);
 	MHD_stop_daemon(d);
 	fk_writer_stop(writer);
+	fk_schedule_stop(); /* the final audit checkpoint */
 	pthread_mutex_lock(&readers_lock);
 	for (int i = 0; i < nreaders; i++)
 		fk_db_close(readers[i]);

@@ -1,6 +1,7 @@
 /* pii.c - secretbox sealing, keyed hashes and masks (see pii.h). */
 #include "util/pii.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -27,6 +28,21 @@ int fk_pii_load(const char *db_path, fk_pii_keys *k)
 	crypto_kdf_derive_from_key(k->enc, sizeof(k->enc), 1, "fkpiienc", master);
 	crypto_kdf_derive_from_key(k->mac, sizeof(k->mac), 2, "fkpiimac", master);
 	sodium_memzero(master, sizeof(master));
+	return 0;
+}
+
+int fk_key_file_create(const char *path, const void *key, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EEXIST ? 1 : fk_log_err("%s: %s", path, strerror(errno));
+	ssize_t w = write(fd, key, n);
+	if (w != (ssize_t)n || fsync(fd) < 0) {
+		close(fd);
+		unlink(path);
+		return fk_log_err("%s: cannot write the key", path);
+	}
+	close(fd);
 	return 0;
 }
 

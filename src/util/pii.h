@@ -25,6 +25,11 @@ extern fk_pii_keys fk_pii_global;
 /* Reads DB_PATH.key and derives the keys.  Returns 0 or -1 (logged). */
 int fk_pii_load(const char *db_path, fk_pii_keys *k);
 
+/* Writes n bytes of key to a new file at path (mode 0600, fsync'd; removed
+ * again when the write fails).  Returns 0, 1 when path exists already
+ * (left as it is), or -1 (logged). */
+int fk_key_file_create(const char *path, const void *key, size_t n);
+
 /* Encrypts the string plain into out (strlen(plain) + FK_PII_OVERHEAD
  * bytes).  Returns the ciphertext length. */
 size_t fk_pii_seal(const fk_pii_keys *k, const char *plain, unsigned char *out);

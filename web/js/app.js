@@ -202,6 +202,7 @@ async function loadMe(keep = {}) {
     if (!kept) throw err;
     setVocab(kept.vocab);
     state.me = kept.me;
+    API.setClock(kept.me.clock);
   }
 }
 

@@ -1,6 +1,7 @@
 // i18n.js - UI strings.  Every visible string lives in web/i18n/<lang>.json;
 // code asks for it by key with t('key', {param}).  The choice of language is
 // kept in localStorage; Chinese is the default.
+import { deploymentOffset } from './api.js';
 
 const LANGS = ['zh', 'en'];
 const STORE_KEY = 'fangkong.lang';
@@ -59,12 +60,17 @@ export function t(key, params = {}) {
 
 export function has(key) { return strings[key] !== undefined; }
 
-// Formats Unix seconds as local YYYY-MM-DD HH:MM:SS (the same in both
-// languages: what offices write).
+// Formats Unix seconds as YYYY-MM-DD HH:MM:SS in the deployment's time
+// zone (GET /me's clock; the phone's until it is known), the same in both
+// languages: what offices write.
 export function fmtTime(sec) {
-  const d = new Date(sec * 1000);
+  const off = deploymentOffset();
   const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  if (off === null) {
+    const d = new Date(sec * 1000);
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  }
+  return new Date((sec + off) * 1000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 export function fmtNumber(n) {

@@ -13,6 +13,7 @@
 #include "core/base/audit.h"
 #include "core/base/fields.h"
 #include "core/base/region.h"
+#include "util/date.h"
 
 fk_account_limits fk_account_config = {
 	.session_ttl = 12 * 3600,
@@ -99,7 +100,7 @@ int fk_user_add(fk_db *db, const fk_actor *who, const char *username, const char
 	json_decref(home);
 	if (display_name && fk_utf8_len(display_name) > 64)
 		return fk_err_invalid(e, "display_name", "display_name: at most 64 characters");
-	int64_t now = (int64_t)time(NULL), newid = 0;
+	int64_t now = fk_now(), newid = 0;
 	int rc = fk_db_int64(db, &newid,
 			     "INSERT INTO users (username, display_name, password_hash, role, region, created_at, updated_at)"
 			     " VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -148,7 +149,7 @@ int fk_user_passwd(fk_db *db, const fk_actor *who, const char *username, const c
 	fk_user u;
 	if (user_find(db, who, username, &u, e) < 0)
 		return -1;
-	int64_t now = (int64_t)time(NULL), failures = 0;
+	int64_t now = fk_now(), failures = 0;
 	if (fk_db_run(db, "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3", "sii", hash, now,
 		      u.id) < 0 ||
 	    fk_db_run(db, "DELETE FROM sessions WHERE user_id = $1", "i", u.id) < 0 ||
@@ -177,7 +178,7 @@ int fk_user_disable(fk_db *db, const fk_actor *who, const char *username, bool d
 	if (user_find(db, who, username, &u, e) < 0)
 		return -1;
 	if (fk_db_run(db, "UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3", "iii",
-		      (int64_t)disabled, (int64_t)time(NULL), u.id) < 0 ||
+		      (int64_t)disabled, fk_now(), u.id) < 0 ||
 	    (disabled && fk_db_run(db, "DELETE FROM sessions WHERE user_id = $1", "i", u.id) < 0))
 		return fk_err_internal(e);
 	char obj[96];
@@ -278,7 +279,7 @@ static int scope_wait(fk_db *db, lock_scope sc, const char *username, const char
 /* The longest lock over the three scopes (st->wait 0: none).  Returns 0 or -1. */
 static int lock_get(fk_db *db, const char *username, const char *addr, lock_state *st)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = fk_now();
 	memset(st, 0, sizeof(*st));
 	for (int sc = 0; sc < SCOPE_COUNT; sc++)
 		if (scope_wait(db, (lock_scope)sc, username, addr, now, st) < 0)
@@ -356,7 +357,7 @@ int fk_login_check(fk_db *db, const char *username, const char *password, const 
 int fk_login_record(fk_db *db, fk_login *login, const char *username, const char *addr, char *token,
 		    int64_t *expires_at)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = fk_now();
 	char obj[96];
 	snprintf(obj, sizeof(obj), "user:%s", username);
 	/* Checked again under the write lock: attempts racing in parallel were
@@ -435,7 +436,7 @@ int fk_session_lookup(fk_db *db, const char *token, const char *addr, fk_arena *
 	unsigned char th[32];
 	token_hash(token, th);
 	fk_stmt *st;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = fk_now();
 	if (fk_db_query(db, &st,
 			"SELECT u.id, u.username, u.role, u.region, s.expires_at, s.seen_at FROM sessions s"
 			" JOIN users u ON u.id = s.user_id"

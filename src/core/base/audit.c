@@ -8,6 +8,7 @@
  */
 #include "core/base/audit.h"
 #include "core/base/scope.h"
+#include "util/date.h"
 
 #include <inttypes.h>
 #include <sodium.h>
@@ -61,7 +62,7 @@ int fk_audit_append(fk_db *db, const fk_actor *who, const char *action, const ch
 	char *dj = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	entry e = {
 		.id = last_id + 1,
-		.at = (int64_t)time(NULL),
+		.at = fk_now(),
 		.user_id = who->user_id,
 		.username = who->username ? who->username : "",
 		.addr = who->addr ? who->addr : "",
@@ -108,6 +109,31 @@ json_t *fk_audit_list(fk_db *db, const fk_actor *who, const fk_page *page, const
 
 int64_t fk_audit_verify(fk_db *db, int64_t *bad_id)
 {
+	return fk_audit_verify_each(db, bad_id, NULL, NULL);
+}
+
+int fk_audit_head(fk_db *db, int64_t *size, unsigned char hash[HASH_LEN])
+{
+	*size = 0;
+	memset(hash, 0, HASH_LEN);
+	fk_stmt *st;
+	if (fk_db_query(db, &st, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", "") < 0)
+		return -1;
+	int rc = fk_stmt_step(st);
+	if (rc == FK_ROW) {
+		size_t n;
+		const void *p = fk_stmt_blob(st, 1, &n);
+		*size = fk_stmt_int64(st, 0);
+		if (n == HASH_LEN)
+			memcpy(hash, p, HASH_LEN);
+	}
+	fk_stmt_done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int64_t fk_audit_verify_each(fk_db *db, int64_t *bad_id,
+			     void (*head)(int64_t id, const unsigned char hash[HASH_LEN], void *arg), void *arg)
+{
 	unsigned char prev[HASH_LEN] = { 0 }, hash[HASH_LEN];
 	int64_t n = 0, expect_id = 1;
 	fk_stmt *st;
@@ -140,6 +166,8 @@ int64_t fk_audit_verify(fk_db *db, int64_t *bad_id)
 			return -2;
 		}
 		memcpy(prev, h, HASH_LEN);
+		if (head)
+			head(e.id, prev, arg);
 		expect_id++;
 		n++;
 	}

@@ -31,4 +31,14 @@ json_t *fk_audit_list(fk_db *db, const fk_actor *who, const fk_page *page, const
  * whose hash or link does not match and returns -2. */
 int64_t fk_audit_verify(fk_db *db, int64_t *bad_id);
 
+/* fk_audit_verify that also calls head(id, hash, arg) for every entry
+ * found intact, in order, with the hash the chain gives it (what a
+ * checkpoint of id entries signed).  head may be NULL. */
+int64_t fk_audit_verify_each(fk_db *db, int64_t *bad_id,
+			     void (*head)(int64_t id, const unsigned char hash[32], void *arg), void *arg);
+
+/* The head: *size entries (0 for an empty log) and the last one's hash
+ * (32 zero bytes when empty).  Returns 0 or -1. */
+int fk_audit_head(fk_db *db, int64_t *size, unsigned char hash[32]);
+
 #endif

@@ -14,6 +14,7 @@
 #include "core/base/audit.h"
 #include "core/base/fields.h"
 #include "util/csvlines.h"
+#include "util/date.h"
 #include "util/strbuf.h"
 
 int fk_region_level_of(const char *code)
@@ -228,7 +229,7 @@ json_t *fk_region_create_grid(fk_db *db, const fk_actor *who, const char *parent
 	char code[32];
 	snprintf(code, sizeof(code), "%s%03lld", parent, (long long)last + 1);
 	if (fk_db_run(db, "INSERT INTO regions (code, parent, level, name, created_at) VALUES ($1, $2, $3, $4, $5)",
-		      "ssisi", code, parent, (int64_t)FK_LEVEL_GRID, name, (int64_t)time(NULL)) < 0)
+		      "ssisi", code, parent, (int64_t)FK_LEVEL_GRID, name, fk_now()) < 0)
 		goto internal;
 	json_t *d = json_pack("{s:s}", "name", name);
 	char obj[64];
@@ -377,7 +378,7 @@ int fk_region_import(fk_db *db, const char *dir, const char *within, fk_region_i
 			return fk_err_invalid(e, "within", "--within: a 2, 4, 6, 9 or 12-digit division code");
 	}
 	import_ctx c = { .db = db, .within = within ? within : "", .within_len = within ? strlen(within) : 0,
-			 .now = (int64_t)time(NULL), .e = e };
+			 .now = fk_now(), .e = e };
 	if (fk_db_begin_write(db) < 0)
 		return fk_err_internal(e);
 	int rc = 0;

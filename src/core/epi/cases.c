@@ -148,7 +148,7 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 		fk_err_invalid(e, "place", "place: designated_hospital, temporary_hospital, centralised_site or home");
 		return NULL;
 	}
-	int64_t now = (int64_t)time(NULL), today = fk_today(), onset = 0, sampling = 0;
+	int64_t now = fk_now(), today = fk_today(), onset = 0, sampling = 0;
 	int64_t diag = json_integer_value(json_object_get(in, "diagnosis_time"));
 	if (diag > now + 300) {
 		fk_err_invalid(e, "diagnosis_time", "diagnosis_time: in the future");
@@ -365,7 +365,7 @@ json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const jso
 		fk_err_allowed(e, list);
 		return NULL;
 	}
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = fk_now();
 	json_t *at_in = json_object_get(in, "at");
 	int64_t at = json_is_integer(at_in) ? json_integer_value(at_in) : now;
 	if (at > now + 300) {

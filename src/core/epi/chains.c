@@ -67,7 +67,7 @@ static int graph_load(fk_db *db, const char *base, graph *g)
 	memset(g, 0, sizeof(*g));
 	char hi[32];
 	fk_scope_upper(base, hi, sizeof(hi));
-	int64_t since = (int64_t)time(NULL) - 14 * 86400;
+	int64_t since = fk_now() - 14 * 86400;
 	fk_stmt *st;
 	if (fk_db_query(db, &st,
 			"SELECT id, coalesce(onset_day, -1), region, category, outcome, reported_at >= $3, traced FROM cases"

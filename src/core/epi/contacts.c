@@ -48,10 +48,7 @@ static int index_of(const char *const *names, const char *s)
 /* The slot now: morning until noon, evening after. */
 static const char *slot_now(void)
 {
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	return tm.tm_hour < 12 ? "am" : "pm";
+	return fk_slot_of(fk_now()) % 2 ? "pm" : "am";
 }
 
 /* Observations started and ended per region and day: a roll-up
@@ -67,7 +64,7 @@ int64_t fk_observation_start(fk_db *db, int64_t person_id, const char *grid, con
 			     int64_t case_id, const char *mode, int64_t site_id, int64_t start_day, int64_t end_day,
 			     fk_err *e)
 {
-	int64_t today = start_day, now = (int64_t)time(NULL), id = 0, old_end = 0;
+	int64_t today = start_day, now = fk_now(), id = 0, old_end = 0;
 	fk_stmt *st;
 	if (fk_db_query(db, &st, "SELECT id, end_day FROM observations WHERE person_id = $1 AND state = 'active'", "i",
 			person_id) < 0)
@@ -312,7 +309,7 @@ json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_e
 	int64_t pid = contact_person(db, who, in, grid, e);
 	if (pid < 0)
 		return NULL;
-	int64_t now = (int64_t)time(NULL), id = 0;
+	int64_t now = fk_now(), id = 0;
 	fk_val v[] = {
 		{ 'i', .i = pid }, { 's', .p = grid }, { sc ? 'i' : 'n', .i = source_case },
 		{ sk ? 'i' : 'n', .i = source_contact }, { 's', .p = setting }, { 'i', .i = first },
@@ -611,7 +608,7 @@ json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const js
 		fk_err_invalid(e, "date", "date: a day of the observation, not in the future");
 		return NULL;
 	}
-	int64_t dc = t ? (int64_t)lround(json_number_value(t) * 10.0) : 0, now = (int64_t)time(NULL);
+	int64_t dc = t ? (int64_t)lround(json_number_value(t) * 10.0) : 0, now = fk_now();
 	bool symptomatic = (t && dc >= FK_FEVER_DC) || sym;
 	fk_val v[] = {
 		{ 'i', .i = obs_id }, { 'i', .i = today },	  { 's', .p = slot }, { t ? 'i' : 'n', .i = dc },
@@ -658,13 +655,13 @@ int fk_followup_sweep(fk_db *db, int64_t day, int pm, int64_t *raised)
 	 * that day and entered before the slot ended (a backdated entry owes
 	 * nothing for slots that had passed when it was made), still running
 	 * that day. */
-	return fk_alert_raise_missed(db, day, pm, fk_local_time(day, pm ? 24 : 12), (int64_t)time(NULL), raised);
+	return fk_alert_raise_missed(db, day, pm, fk_local_time(day, pm ? 24 : 12), fk_now(), raised);
 }
 
 /* Ends an active observation as released or converted. */
 static int obs_end(fk_db *db, const fk_actor *who, int64_t id, const obs_row *o, const char *state, fk_err *e)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = fk_now();
 	if (fk_db_run(db, "UPDATE observations SET state = $1, closed_by = $2, closed_at = $3 WHERE id = $4", "siii",
 		      state, who->user_id, now, id) < 0 ||
 	    (o->site_id && fk_db_run(db, "UPDATE sites SET occupancy = occupancy - 1 WHERE id = $1", "i", o->site_id) < 0) ||
@@ -780,7 +777,7 @@ json_t *fk_observation_convert(fk_db *db, const fk_actor *who, int64_t obs_id, c
 	if (rc < 0)
 		goto internal;
 	json_t *c = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s}", "person_id", (json_int_t)o.person_id, "category",
-			      "suspected", "diagnosis_time", (json_int_t)time(NULL), "reporting_unit",
+			      "suspected", "diagnosis_time", (json_int_t)fk_now(), "reporting_unit",
 			      fk_json_str(in, "reporting_unit"), "place", fk_json_str(in, "place"), "reason",
 			      fk_json_str(in, "reason") ? fk_json_str(in, "reason") : "symptoms during medical observation");
 	if (onset > 0) {
@@ -817,7 +814,7 @@ json_t *fk_site_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 			"INSERT INTO sites (region, name, capacity, occupancy, created_at) VALUES ($1, $2, $3, 0, $4)"
 			" RETURNING id",
 			"ssii", region, fk_json_str(in, "name"), (int64_t)json_integer_value(json_object_get(in, "capacity")),
-			(int64_t)time(NULL)) != FK_ROW)
+			fk_now()) != FK_ROW)
 		goto internal;
 	char obj[48];
 	snprintf(obj, sizeof(obj), "site:%lld", (long long)id);

@@ -11,6 +11,7 @@
 #include "core/base/audit.h"
 #include "core/base/fields.h"
 #include "core/base/scope.h"
+#include "util/date.h"
 
 const fk_column fk_alert_columns[] = {
 	{ "id", FK_C_INT },
@@ -193,7 +194,7 @@ json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t 
 		fk_err_conflict(e, "state", "alert %lld is already closed", (long long)id);
 		return NULL;
 	}
-	if (fk_alert_close_as(db, id, outcome, who->user_id, (int64_t)time(NULL)) < 0)
+	if (fk_alert_close_as(db, id, outcome, who->user_id, fk_now()) < 0)
 		goto internal;
 	char obj[48];
 	snprintf(obj, sizeof(obj), "alert:%lld", (long long)id);

@@ -100,7 +100,7 @@ json_t *fk_household_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 int64_t fk_household_ensure(fk_db *db, const char *grid, const char *building, const char *unit,
 			    const char *room, const char *address, bool *created, fk_err *e)
 {
-	int64_t id = 0, now = (int64_t)time(NULL);
+	int64_t id = 0, now = fk_now();
 	*created = false;
 	/* insert first: in a bulk load most households are new */
 	fk_val v[] = { { 's', .p = grid }, { 's', .p = building }, { 's', .p = unit },
@@ -184,7 +184,7 @@ json_t *fk_household_update(fk_db *db, const fk_actor *who, int64_t id, const js
 	int rc = fk_db_run(db,
 			   "UPDATE households SET grid = $1, building = $2, unit = $3, room = $4, address = $5,"
 			   " updated_at = $6 WHERE id = $7",
-			   "sssssii", grid, v[0], v[1], v[2], v[3], (int64_t)time(NULL), id);
+			   "sssssii", grid, v[0], v[1], v[2], v[3], fk_now(), id);
 	if (rc == FK_DB_CONSTRAINT) {
 		fk_err_conflict(e, "address", "another household is registered at this place");
 		goto out;
@@ -302,7 +302,7 @@ static const fk_field person_fields[] = {
 
 static int current_year(void)
 {
-	time_t t = time(NULL);
+	time_t t = (time_t)fk_now();
 	struct tm tm;
 	localtime_r(&t, &tm);
 	return tm.tm_year + 1900;
@@ -402,7 +402,7 @@ int fk_person_parse(const json_t *in, bool create, fk_person_in *p, fk_err *e)
 		if (strcmp(p->doc_type, "id_card") == 0) {
 			fk_idcard card;
 			const char *why;
-			time_t now_t = time(NULL);
+			time_t now_t = (time_t)fk_now();
 			struct tm tm;
 			localtime_r(&now_t, &tm);
 			int today = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
@@ -522,7 +522,7 @@ int64_t fk_person_insert(fk_db *db, const fk_person_in *p, const char *grid)
 	bool has_doc = sl->doc, has_phone = sl->phone;
 	const unsigned char *dh = sl->dh, *ds = sl->ds, *ph = sl->ph, *ps = sl->ps, *denc = sl->denc, *penc = sl->penc;
 	size_t dlen = sl->dlen, plen = sl->plen;
-	int64_t now = (int64_t)time(NULL), id = 0;
+	int64_t now = fk_now(), id = 0;
 	fk_val v[] = {
 		{ 'i', .i = p->household_id },
 		{ 's', .p = grid },
@@ -740,7 +740,7 @@ json_t *fk_person_reveal(fk_db *db, const fk_actor *who, int64_t id, const char 
  * -1 with e set (409 when a new document number belongs to another). */
 static int update_row(fk_db *db, const fk_actor *who, int64_t id, const fk_person_in *p, const char *grid, fk_err *e)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = fk_now();
 	/* One statement per changed group keeps each bind list fixed. */
 	if (fk_db_run(db, "UPDATE persons SET household_id = $1, region = $2, updated_at = $3 WHERE id = $4", "isii",
 		      p->household_id, grid, now, id) < 0)

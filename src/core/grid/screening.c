@@ -124,7 +124,7 @@ int fk_screening_check(const json_t *records, fk_err *e)
 		}
 		/* the phone's clock orders a day's records: not from the future */
 		json_t *ra = json_object_get(rec, "recorded_at");
-		time_t now = time(NULL);
+		time_t now = (time_t)fk_now();
 		if (ra && (json_integer_value(ra) > (json_int_t)now + 600 ||
 			   json_integer_value(ra) < (json_int_t)now - (BACKDATE_DAYS + 1) * 86400)) {
 			fk_err_invalid(e, "recorded_at", "recorded_at: Unix seconds, not in the future");
@@ -276,7 +276,7 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 {
 	fk_rollup *acc = fk_rollup_new();
 	json_t *results = json_array();
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = fk_now();
 	int created = 0, replayed = 0;
 	char scope[16] = "";
 	bool first = true;
@@ -621,7 +621,7 @@ json_t *fk_report_submit(fk_db *db, const fk_actor *who, const json_t *in, fk_er
 	}
 	char *uj = json_dumps(unvisited, JSON_COMPACT);
 	json_decref(unvisited);
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = fk_now();
 	int rc = fk_db_run(db,
 			   "INSERT INTO daily_reports (grid, day, user_id, abnormal, note, unvisited, created_at)"
 			   " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (grid, day) DO UPDATE SET"
@@ -674,7 +674,7 @@ json_t *fk_report_list(fk_db *db, const fk_actor *who, const char *region, int64
 		return NULL;
 	}
 	/* late: no report, and the day is past, or today past the deadline */
-	time_t t = time(NULL);
+	time_t t = (time_t)fk_now();
 	struct tm tm;
 	localtime_r(&t, &tm);
 	int64_t today = fk_today();

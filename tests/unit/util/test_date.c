@@ -63,12 +63,72 @@ static void test_local_time(void **state)
 	tzset();
 }
 
+/* 2020-02-14 hh:mm UTC as Unix seconds */
+static int64_t utc(int hh, int mm)
+{
+	return fk_days_from_civil(2020, 2, 14) * 86400LL + hh * 3600 + mm * 60;
+}
+
+static void test_zone_boundaries(void **state)
+{
+	(void)state;
+	/* the process was started in UTC; the deployment is in Shanghai */
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_int_equal(fk_zone_set("Asia/Shanghai"), 0);
+	assert_string_equal(fk_zone_name(), "Asia/Shanghai");
+	assert_int_equal(fk_zone_offset(utc(0, 0)), 8 * 3600);
+	int64_t d14 = fk_days_from_civil(2020, 2, 14), d15 = d14 + 1;
+	/* 15:59 UTC is 23:59 in Shanghai: still the 14th, its evening slot */
+	fk_clock_set(utc(15, 59));
+	assert_int_equal(fk_today(), d14);
+	assert_int_equal(fk_slot_of(fk_now()), d14 * 2 + 1);
+	/* 16:01 UTC is 00:01 on the 15th: a new day, its morning slot */
+	fk_clock_set(utc(16, 1));
+	assert_int_equal(fk_today(), d15);
+	assert_int_equal(fk_slot_of(fk_now()), d15 * 2);
+	/* 03:59 UTC on the 15th is 11:59: morning; 04:01 is 12:01: afternoon */
+	fk_clock_set(utc(24 + 3, 59));
+	assert_int_equal(fk_slot_of(fk_now()), d15 * 2);
+	fk_clock_set(utc(24 + 4, 1));
+	assert_int_equal(fk_slot_of(fk_now()), d15 * 2 + 1);
+	assert_int_equal(fk_today(), d15);
+	/* the slot ends where fk_local_time says: noon and midnight */
+	assert_int_equal(fk_slot_of(fk_local_time(d15, 12) - 1), d15 * 2);
+	assert_int_equal(fk_slot_of(fk_local_time(d15, 12)), d15 * 2 + 1);
+	assert_int_equal(fk_slot_of(fk_local_time(d15, 24)), (d15 + 1) * 2);
+	/* the same instants in UTC: the 14th until midnight UTC */
+	assert_int_equal(fk_zone_set("UTC"), 0);
+	fk_clock_set(utc(16, 1));
+	assert_int_equal(fk_today(), d14);
+	assert_int_equal(fk_slot_of(fk_now()), d14 * 2 + 1);
+	assert_int_equal(fk_zone_offset(utc(0, 0)), 0);
+	fk_clock_set((int64_t)time(NULL));
+}
+
+static void test_zone_rejects(void **state)
+{
+	(void)state;
+	assert_int_equal(fk_zone_set("Asia/Shanghai"), 0);
+	const char *bad[] = { "", "Mars/Olympus", "Asia", "../../../etc/passwd", "/usr/share/zoneinfo/UTC",
+			      "Asia/Shanghai;x", "Asia/Shanghai ", NULL };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(fk_zone_set(bad[i]), -1);
+	/* nothing changed */
+	assert_string_equal(fk_zone_name(), "Asia/Shanghai");
+	assert_string_equal(getenv("TZ"), "Asia/Shanghai");
+	unsetenv("TZ");
+	tzset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_local_time),
+		cmocka_unit_test(test_zone_boundaries),
+		cmocka_unit_test(test_zone_rejects),
 	};
 	return cmocka_run_group_tests_name("util/date", tests, NULL, NULL);
 }

@@ -179,8 +179,8 @@ function personPicker({ idPrefix, onPick = () => {} }) {
 function newCasePanel(ctx) {
   const person = personPicker({ idPrefix: 'nc-person' });
   const cat = select('nc-category', 'category', newCategories(), 'case.cat', { value: 'suspected' });
-  const onset = h('input', { id: 'nc-onset', type: 'date', name: 'onset_date', max: ymd(new Date(API.serverNow())) });
-  const sampling = h('input', { id: 'nc-sampling', type: 'date', name: 'sampling_date', max: ymd(new Date(API.serverNow())) });
+  const onset = h('input', { id: 'nc-onset', type: 'date', name: 'onset_date', max: API.serverToday() });
+  const sampling = h('input', { id: 'nc-sampling', type: 'date', name: 'sampling_date', max: API.serverToday() });
   const diag = h('input', { id: 'nc-diagnosis', type: 'datetime-local', name: 'diagnosis_time', value: localDateTime(API.serverNow() - 60000) });
   const unit = h('input', { id: 'nc-unit', name: 'reporting_unit', maxlength: '100', autocomplete: 'organization' });
   const place = select('nc-place', 'place', codes('case_places'), 'case.place', { value: 'designated_hospital' });
@@ -407,7 +407,7 @@ function contactForm(ctx, c, onDone) {
       onchange: () => { mode = m; knownBox.hidden = m !== 'known'; newBox.hidden = m !== 'new'; },
     }), h('span', t(`contacts.who.${m}`)))));
 
-  const today = ymd(new Date(API.serverNow()));
+  const today = API.serverToday();
   const setting = select(`${id}-setting`, 'setting', codes('contact_settings'), 'contact.setting', { value: 'household' });
   const first = h('input', { id: `${id}-first`, type: 'date', name: 'first_exposure', max: today });
   const last = h('input', { id: `${id}-last`, type: 'date', name: 'last_exposure', max: today });
