@@ -11,6 +11,7 @@
 #include "core/base/account.h"
 #include "core/base/audit.h"
 #include "core/base/fields.h"
+#include "core/base/list.h"
 #include "core/base/region.h"
 #include "http/router.h"
 #include "store/migrate.h"
@@ -92,7 +93,7 @@ static int user_list(fk_db *db)
 	fk_err e = { 0 };
 	printf("%-20s %-12s %-16s %-8s %s\n", "USERNAME", "ROLE", "REGION", "STATE", "REGION NAME");
 	for (;;) {
-		json_t *p = fk_user_list(db, &fk_actor_cli, &page, &e);
+		json_t *p = fk_list_run(db, &fk_actor_cli, &fk_user_list, fk_list_arg, NULL, &page, 0, &e);
 		if (!p)
 			return report(&e);
 		size_t i;

@@ -36,9 +36,9 @@ int fk_region_level_of(const char *code);
  * path. */
 json_t *fk_region_get(fk_db *db, const fk_actor *who, const char *code, fk_err *e);
 
-/* The children of code, ordered by code, each with its own child count. */
-json_t *fk_region_children(fk_db *db, const fk_actor *who, const char *code, const fk_page *page,
-			   fk_err *e);
+/* The children of the region {code}, ordered by code, each with its own
+ * child count (a declared list, core/base/list.h). */
+extern const struct fk_list fk_region_children;
 
 /* Regions in who's scope (and under within, when given) whose name contains
  * q, ordered by code. */

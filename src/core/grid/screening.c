@@ -14,6 +14,7 @@
 #include "core/base/audit.h"
 #include "core/base/scope.h"
 #include "core/base/fields.h"
+#include "core/base/list.h"
 #include "core/base/region.h"
 #include "core/grid/registry.h"
 #include "util/date.h"
@@ -556,10 +557,23 @@ internal:
 	return NULL;
 }
 
+typedef struct gaps_in {
+	const char *region;
+	char day[11];
+} gaps_in;
+
+static const char *gaps_get(void *ctx, const char *name)
+{
+	gaps_in *in = ctx;
+	return strcmp(name, "region") == 0 ? in->region : strcmp(name, "unvisited") == 0 ? in->day : NULL;
+}
+
 json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int64_t day, const fk_page *page,
 			 fk_err *e)
 {
-	return fk_household_list(db, who, region, day, page, e);
+	gaps_in in = { region };
+	fk_date_format(day, in.day);
+	return fk_list_run(db, who, &fk_household_list, gaps_get, &in, page, 0, e);
 }
 
 /* ---- alerts ---- */
@@ -587,47 +601,35 @@ static const fk_column alert_cols[] = {
 	{ 0 },
 };
 
-#define ALERT_SELECT                                                                                          \
-	"SELECT a.id, a.kind, a.grid, r.name, c.name, a.person_id, p.name, p.household_id, a.screening_id,"   \
+#define ALERT_COLS                                                                                            \
+	"a.id, a.kind, a.grid, r.name, c.name, a.person_id, p.name, p.household_id, a.screening_id,"   \
 	" a.observation_id, a.day, a.slot, a.reasons,"                                                         \
 	" a.temp_dc, a.state, a.outcome, u.username, a.closed_at, a.created_at"                               \
 	" FROM alerts a JOIN regions r ON r.code = a.grid LEFT JOIN regions c ON c.code = r.parent"           \
 	" JOIN persons p ON p.id = a.person_id LEFT JOIN users u ON u.id = a.closed_by"
+#define ALERT_SELECT "SELECT " ALERT_COLS
 
-json_t *fk_alert_list(fk_db *db, const fk_actor *who, const fk_alert_filter *f, const fk_page *page, fk_err *e)
-{
-	const char *base = fk_scope_region(who, f->region, e);
-	if (!base)
-		return NULL;
-	const char *state = f->state, *kind = f->kind;
-	if (state && strcmp(state, "open") != 0 && strcmp(state, "closed") != 0) {
-		fk_err_invalid(e, "state", "state: open or closed");
-		return NULL;
-	}
-	if (kind && strcmp(kind, "screening") != 0 && strcmp(kind, "followup_missed") != 0) {
-		fk_err_invalid(e, "kind", "kind: screening or followup_missed");
-		return NULL;
-	}
-	int64_t before;
-	if (fk_page_int(page, INT64_MAX, &before, e) < 0)
-		return NULL;
-	char hi[32];
-	fk_scope_upper(base, hi, sizeof(hi));
-	fk_stmt *st;
-	if (fk_db_query(db, &st,
-			ALERT_SELECT " WHERE a.grid >= $1 AND a.grid < $2 AND ($3 IS NULL OR a.state = $3) AND a.id < $4"
-			" AND ($6 IS NULL OR a.kind = $6) AND ($7 = 0 OR a.day >= $7) AND ($8 = 0 OR a.day <= $8)"
-			" ORDER BY a.id DESC LIMIT $5",
-			"sssiisii", base, hi, state, before, (int64_t)page->limit + 1, kind, f->from, f->to) < 0) {
-		fk_err_internal(e);
-		return NULL;
-	}
-	fk_render rd = { alert_cols, 0, 0 };
-	json_t *out = fk_rows_page_ex(st, page, 1, fk_row_render, &rd);
-	if (!out)
-		fk_err_internal(e);
-	return out;
-}
+static const char *const alert_states[] = { "open", "closed", NULL };
+static const char *const alert_kinds[] = { "screening", "followup_missed", NULL };
+
+static const fk_filter alert_filters[] = {
+	{ "state", FK_F_ENUM, "a.state = ?", .names = alert_states },
+	{ "kind", FK_F_ENUM, "a.kind = ?", .names = alert_kinds },
+	{ "from", FK_F_DATE, "a.day >= ?" },
+	{ "to", FK_F_DATE, "a.day <= ?" },
+	{ 0 },
+};
+
+const fk_list fk_alert_list = {
+	.select = ALERT_COLS,
+	.region = "region",
+	.scope = "a.grid",
+	.key = FK_KEY_ID,
+	.id = "a.id",
+	.desc = true,
+	.filters = alert_filters,
+	.cols = alert_cols,
+};
 
 static json_t *alert_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 {

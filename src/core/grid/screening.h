@@ -58,16 +58,10 @@ json_t *fk_coverage_get(fk_db *db, const fk_actor *who, const char *region, int6
 json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int64_t day, const fk_page *page,
 			 fk_err *e);
 
-/* Which alerts: under region (NULL: the caller's scope), state "open" or
- * "closed", kind "screening" (abnormal findings) or "followup_missed"
- * (NULL: any), and the days from..to (0: unbounded). */
-typedef struct fk_alert_filter {
-	const char *region, *state, *kind;
-	int64_t from, to;
-} fk_alert_filter;
-
-/* Alerts in scope matching f, newest first. */
-json_t *fk_alert_list(fk_db *db, const fk_actor *who, const fk_alert_filter *f, const fk_page *page, fk_err *e);
+/* Alerts in scope, newest first; filters state (open, closed), kind
+ * (screening: abnormal findings; followup_missed) and the days from..to.
+ * A declared list (core/base/list.h). */
+extern const struct fk_list fk_alert_list;
 /* Closes an open alert with an outcome; 409 when already closed. */
 json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e);
 
