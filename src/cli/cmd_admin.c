@@ -247,7 +247,11 @@ int cmd_audit(int argc, char **argv)
 	return 0;
 }
 
-static const char routes_usage[] = "usage: fangkong routes\n\nLists the API's routes: method, path, permission.\n";
+static const char routes_usage[] =
+	"usage: fangkong routes\n\n"
+	"Lists the API's routes: method, path, permission, where the work runs (reader; writer:\n"
+	"on the writer thread; heavy: as a heavy writer job), the audit actions it records\n"
+	"(- for none), and its summary.\n";
 
 int cmd_routes(int argc, char **argv)
 {
@@ -257,8 +261,11 @@ int cmd_routes(int argc, char **argv)
 		fputs(routes_usage, stderr);
 		return 2;
 	}
-	for (size_t i = 0; i < fk_routes_count; i++)
-		printf("%-6s %-36s %-13s %s\n", fk_routes[i].method, fk_routes[i].pattern,
-		       fk_perm_name(fk_routes[i].perm), fk_routes[i].summary);
+	for (size_t i = 0; i < fk_routes_count; i++) {
+		const fk_route *rt = &fk_routes[i];
+		const char *runs = rt->flags & FK_ROUTE_HEAVY ? "heavy" : rt->flags & FK_ROUTE_WRITES ? "writer" : "reader";
+		printf("%-6s %-36s %-15s %-6s %-36s %s\n", rt->method, rt->pattern, fk_perm_name(rt->perm), runs,
+		       rt->audit ? rt->audit : "-", rt->summary);
+	}
 	return 0;
 }
