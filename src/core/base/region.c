@@ -124,13 +124,12 @@ const fk_list fk_region_children = {
 json_t *fk_region_search(fk_db *db, const fk_actor *who, const char *q, const char *within,
 			 const fk_page *page, fk_err *e)
 {
-	const char *base = who->region;
-	if (within && *within) {
+	bool narrowed = within && *within;
+	if (narrowed) {
 		json_t *w = fk_region_get(db, who, within, e); /* 404 unless it exists in scope */
 		if (!w)
 			return NULL;
 		json_decref(w);
-		base = within;
 	}
 	if (!q || !*q) {
 		fk_err_invalid(e, "q", "q: give part of a region name");
@@ -151,17 +150,19 @@ json_t *fk_region_search(fk_db *db, const fk_actor *who, const char *q, const ch
 	}
 	pat[j++] = '%';
 	pat[j] = '\0';
-	char hi[64], lo[64];
-	fk_scope_upper(base, hi, sizeof(hi));
+	fk_range rg;
+	if (fk_scope_range(who, narrowed ? within : NULL, &rg, e) < 0)
+		return NULL;
+	char lo[64];
 	/* Start after the cursor, but never before the scope's start. */
-	snprintf(lo, sizeof(lo), "%s", page->after && strcmp(page->after, base) > 0 ? page->after : base);
+	snprintf(lo, sizeof(lo), "%s", page->after && strcmp(page->after, rg.base) > 0 ? page->after : rg.base);
 	fk_stmt *st;
 	char sql[512];
 	snprintf(sql, sizeof(sql),
 		 "SELECT %s WHERE r.code %s $1 AND r.code < $2 AND r.name LIKE $3 ESCAPE '\\'"
 		 " ORDER BY r.code LIMIT $4",
 		 region_cols, page->after ? ">" : ">=");
-	if (fk_db_query(db, &st, sql, "sssi", lo, hi, pat, (int64_t)page->limit + 1) < 0) {
+	if (fk_db_query(db, &st, sql, "sssi", lo, rg.hi, pat, (int64_t)page->limit + 1) < 0) {
 		fk_err_internal(e);
 		return NULL;
 	}
@@ -204,8 +205,6 @@ json_t *fk_region_create_grid(fk_db *db, const fk_actor *who, const char *parent
 		return NULL;
 	}
 	int64_t last = 0;
-	char hi[32];
-	fk_scope_upper(parent, hi, sizeof(hi));
 	fk_stmt *st;
 	if (fk_db_query(db, &st, "SELECT max(code) FROM regions WHERE parent = $1", "s", parent) < 0)
 		goto internal;

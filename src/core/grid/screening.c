@@ -813,11 +813,9 @@ internal:
 json_t *fk_report_list(fk_db *db, const fk_actor *who, const char *region, int64_t day, bool missing_only,
 		       int hour, const fk_page *page, fk_err *e)
 {
-	const char *base = fk_scope_region(who, region, e);
-	if (!base)
+	fk_range rg;
+	if (fk_scope_range(who, region, &rg, e) < 0)
 		return NULL;
-	char hi[32];
-	fk_scope_upper(base, hi, sizeof(hi));
 	fk_stmt *st;
 	if (fk_db_query(db, &st,
 			"SELECT r.code AS grid, r.name, c.name AS community_name, d.created_at AS reported_at,"
@@ -827,7 +825,7 @@ json_t *fk_report_list(fk_db *db, const fk_actor *who, const char *region, int64
 			" LEFT JOIN users u ON u.id = d.user_id"
 			" WHERE r.level = 6 AND r.code >= $1 AND r.code < $2 AND r.code > $4"
 			" AND ($5 = 0 OR d.grid IS NULL) ORDER BY r.code LIMIT $6",
-			"ssisii", base, hi, day, page->after ? page->after : "", (int64_t)missing_only,
+			"ssisii", rg.base, rg.hi, day, page->after ? page->after : "", (int64_t)missing_only,
 			(int64_t)page->limit + 1) < 0) {
 		fk_err_internal(e);
 		return NULL;
