@@ -8,15 +8,20 @@
 #include <string.h>
 
 #include "util/date.h"
+#include "util/log.h"
 
 /* Appends sql to to, each ? replaced by the next $N and bound to vals[i]. */
 static void add_sql(fk_list_q *q, fk_strbuf *to, const char *sql, const fk_val *vals)
 {
 	int i = 0;
 	for (const char *p = sql; *p; p++) {
-		if (*p != '?' || q->n == (int)(sizeof(q->v) / sizeof(q->v[0]))) {
+		if (*p != '?') {
 			fk_strbuf_addch(to, *p);
 			continue;
+		}
+		if (q->n == (int)(sizeof(q->v) / sizeof(q->v[0]))) {
+			q->full = true;
+			return;
 		}
 		q->v[q->n++] = vals[i++];
 		fk_strbuf_addf(to, "$%d", q->n);
@@ -213,6 +218,11 @@ json_t *fk_list_run(fk_db *db, const fk_actor *who, const fk_list *l, fk_list_ge
 	add_sql(&q, &sql, " LIMIT ?", &lim);
 
 	fk_stmt *st;
+	if (q.full) {
+		fk_log_err("list: more than %zu values in %s", sizeof(q.v) / sizeof(q.v[0]), sql.buf);
+		fk_err_internal(e);
+		goto out;
+	}
 	if (fk_db_query_vals(db, &st, sql.buf, q.v, q.n) < 0) {
 		fk_err_internal(e);
 		goto out;

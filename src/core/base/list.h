@@ -36,8 +36,8 @@
  *             .filters = thing_filters,
  *     };
  *
- *     // http/routes.c
- *     { "GET", "/api/v1/things", h_list, P(THING_READ), 0, "things in scope", &fk_thing_list },
+ *     // http/routes.c (NULL: the audit action, the list's own when it has one)
+ *     { "GET", "/api/v1/things", h_list, P(THING_READ), 0, "things in scope", NULL, &fk_thing_list },
  *
  * Lists computed from several queries (clusters, coverage, the worklist)
  * are written by hand.
@@ -154,6 +154,7 @@ struct fk_list_q {
 	fk_strbuf where; /* " AND …" conditions so far */
 	fk_val v[24];
 	int n;
+	bool full;       /* more values than v holds: the query is not run (500) */
 	fk_arena arena;  /* memory for bound values, released after the query */
 };
 
