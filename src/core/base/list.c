@@ -131,6 +131,36 @@ static const char *filter_value(const fk_filter *f, fk_list_get get, void *ctx)
 	return v && !*v && (f->opt & FK_FO_BLANK) ? NULL : v;
 }
 
+/* Adds the condition that starts the page after the cursor's key: an id,
+ * a text, or (text, id) raised to floor — never a page below the range
+ * asked for, in one row-value bound the index serves directly.  key holds
+ * the cursor's parts until the query runs.  0, or -1 with a 400 "after". */
+static int page_where(fk_list_q *q, const fk_list *l, const char *key_col, const char *floor, const fk_page *page,
+		      char (*key)[FK_KEY_PART], fk_err *e)
+{
+	if (l->key == FK_KEY_ID) {
+		fk_val kv = { 'i' };
+		if (fk_page_int(page, 0, &kv.i, e) < 0)
+			return -1;
+		if (page->after)
+			fk_list_where(q, fk_arena_printf(&q->arena, "%s %c ?", l->id, l->desc ? '<' : '>'), &kv);
+		return 0;
+	}
+	if (l->key == FK_KEY_TEXT) {
+		fk_val kv = { 's', .p = page->after };
+		if (page->after)
+			fk_list_where(q, fk_arena_printf(&q->arena, "%s > ?", l->text), &kv);
+		return 0;
+	}
+	if (page->after && fk_key_split(page->after, 2, key) < 0)
+		return fk_err_invalid(e, "after", "after: not a cursor from this list");
+	fk_val kv[2] = { { 'i' }, { 'i' } };
+	kv[1].i = fk_key_floor(key, floor);
+	kv[0] = (fk_val){ 's', .p = key[0] };
+	fk_list_where(q, fk_arena_printf(&q->arena, "(%s, %s) > (?, ?)", key_col, l->id), kv);
+	return 0;
+}
+
 json_t *fk_list_run(fk_db *db, const fk_actor *who, const fk_list *l, fk_list_get get, void *ctx,
 		    const fk_page *page, unsigned flags, fk_err *e)
 {
@@ -185,30 +215,10 @@ json_t *fk_list_run(fk_db *db, const fk_actor *who, const fk_list *l, fk_list_ge
 			goto out;
 	}
 
-	/* the page: after the cursor's key */
+	/* the page: after the cursor's key (key holds its parts until the query) */
 	char key[2][FK_KEY_PART] = { "", "0" };
-	if (l->key == FK_KEY_ID) {
-		fk_val kv = { 'i' };
-		if (fk_page_int(page, 0, &kv.i, e) < 0)
-			goto out;
-		if (page->after)
-			fk_list_where(&q, fk_arena_printf(&q.arena, "%s %c ?", l->id, l->desc ? '<' : '>'), &kv);
-	} else if (l->key == FK_KEY_TEXT) {
-		fk_val kv = { 's', .p = page->after };
-		if (page->after)
-			fk_list_where(&q, fk_arena_printf(&q.arena, "%s > ?", l->text), &kv);
-	} else {
-		if (page->after && fk_key_split(page->after, 2, key) < 0) {
-			fk_err_invalid(e, "after", "after: not a cursor from this list");
-			goto out;
-		}
-		/* never a page below the range asked for: one row-value bound,
-		 * which the index serves directly */
-		fk_val kv[2] = { { 'i' }, { 'i' } };
-		kv[1].i = fk_key_floor(key, floor);
-		kv[0] = (fk_val){ 's', .p = key[0] };
-		fk_list_where(&q, fk_arena_printf(&q.arena, "(%s, %s) > (?, ?)", key_col, l->id), kv);
-	}
+	if (page_where(&q, l, key_col, floor, page, key, e) < 0)
+		goto out;
 	fk_strbuf_addf(&sql, " WHERE %s", q.where.buf + strlen(" AND "));
 	if (l->key == FK_KEY_TEXT_ID)
 		fk_strbuf_addf(&sql, " ORDER BY %s, %s", key_col, l->id);
