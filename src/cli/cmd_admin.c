@@ -15,6 +15,7 @@
 #include "core/base/audit.h"
 #include "core/base/checkpoint.h"
 #include "core/base/fields.h"
+#include "core/base/list.h"
 #include "core/base/region.h"
 #include "http/router.h"
 #include "store/migrate.h"
@@ -99,7 +100,7 @@ static int user_list(fk_db *db)
 	fk_err e = { 0 };
 	printf("%-20s %-12s %-16s %-8s %s\n", "USERNAME", "ROLE", "REGION", "STATE", "REGION NAME");
 	for (;;) {
-		json_t *p = fk_user_list(db, &fk_actor_cli, &page, &e);
+		json_t *p = fk_list_run(db, &fk_actor_cli, &fk_user_list, fk_list_arg, NULL, &page, 0, &e);
 		if (!p)
 			return report(&e);
 		size_t i;
@@ -346,9 +347,18 @@ int cmd_audit(int argc, char **argv)
 }
 
 static const char routes_usage[] =
-	"usage: fangkong routes [--json]\n\nLists the API's routes: method, path, permission.\n"
+	"usage: fangkong routes [--json]\n\n"
+	"Lists the API's routes: method, path, permission, where the work runs (reader; writer:\n"
+	"on the writer thread; heavy: as a heavy writer job), the audit actions it records\n"
+	"(- for none), and its summary.\n"
 	"  --json  one JSON array: {method, path, permission, params (the path's {names}),\n"
-	"          body (takes a JSON body or a file), summary} per route\n";
+	"          body (takes a JSON body or a file), runs, audit, summary} per route\n";
+
+/* Where a route's work runs. */
+static const char *route_runs(const fk_route *rt)
+{
+	return rt->flags & FK_ROUTE_HEAVY ? "heavy" : rt->flags & FK_ROUTE_WRITES ? "writer" : "reader";
+}
 
 /* The route table as JSON, for tests and tools that walk the API. */
 static int routes_json(void)
@@ -362,9 +372,11 @@ static int routes_json(void)
 			if (end)
 				json_array_append_new(params, json_stringn(p + 1, (size_t)(end - p - 1)));
 		}
-		json_array_append_new(all, json_pack("{s:s, s:s, s:s, s:o, s:b, s:s}", "method", rt->method, "path",
-						     rt->pattern, "permission", fk_perm_name(rt->perm), "params",
-						     params, "body", rt->flags != 0, "summary", rt->summary));
+		json_array_append_new(
+			all, json_pack("{s:s, s:s, s:s, s:o, s:b, s:s, s:s?, s:s}", "method", rt->method, "path",
+				       rt->pattern, "permission", fk_perm_name(rt->perm), "params", params, "body",
+				       (rt->flags & (FK_ROUTE_BODY | FK_ROUTE_UPLOAD)) != 0, "runs", route_runs(rt),
+				       "audit", rt->audit, "summary", rt->summary));
 	}
 	int rc = json_dumpf(all, stdout, JSON_INDENT(1)) == 0 && puts("") >= 0 ? 0 : 1;
 	json_decref(all);
@@ -381,8 +393,10 @@ int cmd_routes(int argc, char **argv)
 		fputs(routes_usage, stderr);
 		return 2;
 	}
-	for (size_t i = 0; i < fk_routes_count; i++)
-		printf("%-6s %-36s %-13s %s\n", fk_routes[i].method, fk_routes[i].pattern,
-		       fk_perm_name(fk_routes[i].perm), fk_routes[i].summary);
+	for (size_t i = 0; i < fk_routes_count; i++) {
+		const fk_route *rt = &fk_routes[i];
+		printf("%-6s %-36s %-15s %-6s %-36s %s\n", rt->method, rt->pattern, fk_perm_name(rt->perm), route_runs(rt),
+		       rt->audit ? rt->audit : "-", rt->summary);
+	}
 	return 0;
 }

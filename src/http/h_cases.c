@@ -9,23 +9,6 @@
 #include "http/handlers.h"
 #include "util/date.h"
 
-int h_cases_list(fk_req *r)
-{
-	fk_page page;
-	if (fk_req_page(r, &page) < 0)
-		return -1;
-	fk_case_filter f = { .region = fk_req_region(r, "region"), .category = fk_req_query(r, "category"),
-			     .outcome = fk_req_query(r, "outcome"), .late = -1 };
-	if (fk_req_flag(r, "late", &f.late) < 0)
-		return -1;
-	json_t *out = fk_case_list(r->db, &r->actor, &f, &page, &r->err);
-	if (!out)
-		return -1;
-	json_t *d = json_pack("{s:s?, s:s?, s:s?, s:I}", "region", f.region, "category", f.category, "outcome",
-			      f.outcome, "rows", (json_int_t)json_array_size(json_object_get(out, "items")));
-	return fk_req_reply_audited_masked(r, 200, out, "case.search", "cases", f.region ? f.region : r->actor.region, d);
-}
-
 static int case_create_job(fk_req *r)
 {
 	return fk_req_reply(r, 201, fk_case_create(r->db, &r->actor, r->json, &r->err));

@@ -15,36 +15,6 @@ int h_contact_create(fk_req *r)
 	return fk_req_defer(r, contact_job);
 }
 
-int h_contacts_list(fk_req *r)
-{
-	fk_page page;
-	if (fk_req_page(r, &page) < 0)
-		return -1;
-	const char *c = fk_req_query(r, "case_id");
-	int64_t case_id = 0;
-	if (c) {
-		char *end;
-		case_id = strtoll(c, &end, 10);
-		if (!*c || *end || case_id <= 0)
-			return fk_req_fail(r, 400, "invalid", "case_id", "case_id: a case id");
-	}
-	json_t *out = fk_contact_list(r->db, &r->actor, case_id, fk_req_region(r, "region"), &page, &r->err);
-	if (!out)
-		return -1;
-	json_t *d = json_pack("{s:I, s:I}", "case_id", (json_int_t)case_id, "rows",
-			      (json_int_t)json_array_size(json_object_get(out, "items")));
-	return fk_req_reply_audited_masked(r, 200, out, "contact.search", "contacts", r->actor.region, d);
-}
-
-int h_observations_list(fk_req *r)
-{
-	fk_page page;
-	if (fk_req_page(r, &page) < 0)
-		return -1;
-	return fk_req_reply(r, 200, fk_observation_list(r->db, &r->actor, fk_req_region(r, "region"),
-							fk_req_query(r, "state"), &page, &r->err));
-}
-
 int h_observations_due(fk_req *r)
 {
 	fk_page page;
@@ -98,10 +68,3 @@ int h_site_create(fk_req *r)
 	return fk_req_defer(r, site_job);
 }
 
-int h_sites_list(fk_req *r)
-{
-	fk_page page;
-	if (fk_req_page(r, &page) < 0)
-		return -1;
-	return fk_req_reply(r, 200, fk_site_list(r->db, &r->actor, fk_req_region(r, "region"), &page, &r->err));
-}

@@ -27,14 +27,6 @@ int h_region_get(fk_req *r)
 	return fk_req_reply(r, 200, fk_region_get(r->db, &r->actor, code_param(r), &r->err));
 }
 
-int h_region_children(fk_req *r)
-{
-	fk_page page;
-	if (fk_req_page(r, &page) < 0)
-		return -1;
-	return fk_req_reply(r, 200, fk_region_children(r->db, &r->actor, code_param(r), &page, &r->err));
-}
-
 static const fk_field grid_fields[] = {
 	{ "parent", FK_FT_STRING, true, 12, 12 },
 	{ "name", FK_FT_STRING, true, 1, 50 },

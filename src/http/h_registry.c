@@ -4,18 +4,11 @@
 #include <string.h>
 
 #include "core/base/fields.h"
+#include "core/base/list.h"
 #include "core/grid/import.h"
 #include "core/grid/registry.h"
 #include "http/handlers.h"
 #include "util/log.h"
-
-int h_households_list(fk_req *r)
-{
-	fk_page page;
-	if (fk_req_page(r, &page) < 0)
-		return -1;
-	return fk_req_reply(r, 200, fk_household_list(r->db, &r->actor, fk_req_region(r, "region"), -1, &page, &r->err));
-}
 
 static int household_create_job(fk_req *r)
 {
@@ -42,35 +35,6 @@ static int household_update_job(fk_req *r)
 int h_household_update(fk_req *r)
 {
 	return fk_req_defer(r, household_update_job);
-}
-
-int h_persons_list(fk_req *r)
-{
-	fk_page page;
-	if (fk_req_page(r, &page) < 0)
-		return -1;
-	fk_person_filter f = {
-		.region = fk_req_region(r, "region"),
-		.name = fk_req_query(r, "name"),
-		.tag = fk_req_query(r, "tag"),
-		.doc_suffix = fk_req_query(r, "doc_suffix"),
-		.phone_suffix = fk_req_query(r, "phone_suffix"),
-	};
-	const char *hh = fk_req_query(r, "household_id");
-	if (hh) {
-		char *end;
-		f.household_id = strtoll(hh, &end, 10);
-		if (!*hh || *end || f.household_id <= 0)
-			return fk_req_fail(r, 400, "invalid", "household_id", "household_id: a household id");
-	}
-	json_t *out = fk_person_list(r->db, &r->actor, &f, &page, &r->err);
-	if (!out)
-		return -1;
-	/* A search over personal data is audited with its filter and size. */
-	json_t *d = json_pack("{s:s?, s:s?, s:s?, s:b, s:b, s:I}", "region", f.region, "name", f.name, "tag", f.tag,
-			      "doc_suffix", f.doc_suffix != NULL, "phone_suffix", f.phone_suffix != NULL, "rows",
-			      (json_int_t)json_array_size(json_object_get(out, "items")));
-	return fk_req_reply_audited_masked(r, 200, out, "person.search", "persons", f.region ? f.region : r->actor.region, d);
 }
 
 static int person_create_job(fk_req *r)
@@ -178,10 +142,21 @@ int h_persons_import(fk_req *r)
 }
 
 typedef struct export_ctx {
-	fk_person_filter f;
+	const char *region, *name, *tag; /* read once, on the request's thread */
+	unsigned flags;
 	fk_page page;
 	bool started;
 } export_ctx;
+
+/* The export takes the region, name and tag filters of the persons list. */
+static const char *export_get(void *ctx, const char *name)
+{
+	export_ctx *x = ctx;
+	return strcmp(name, "region") == 0 ? x->region
+	       : strcmp(name, "name") == 0 ? x->name
+	       : strcmp(name, "tag") == 0  ? x->tag
+					   : NULL;
+}
 
 /* One page of 1,000 persons as CSV lines per call; the cursor carries on. */
 static int export_stream(fk_req *r, fk_strbuf *out)
@@ -193,7 +168,7 @@ static int export_stream(fk_req *r, fk_strbuf *out)
 		x->started = true;
 	}
 	fk_err e = { 0 };
-	json_t *p = fk_person_list(r->db, &r->actor, &x->f, &x->page, &e);
+	json_t *p = fk_list_run(r->db, &r->actor, &fk_person_list, export_get, x, &x->page, x->flags, &e);
 	if (!p)
 		return fk_log_err("export %s: %s", r->id, e.message);
 	size_t i;
@@ -209,31 +184,33 @@ static int export_stream(fk_req *r, fk_strbuf *out)
 int h_persons_export(fk_req *r)
 {
 	export_ctx *x = fk_arena_alloc(&r->arena, sizeof(*x));
-	x->f.region = fk_req_region(r, "region");
-	x->f.name = fk_req_query(r, "name");
-	x->f.tag = fk_req_query(r, "tag");
+	x->region = fk_req_query(r, "region");
+	x->name = fk_req_query(r, "name");
+	x->tag = fk_req_query(r, "tag");
 	x->page.limit = FK_PAGE_MAX;
 	const char *rv = fk_req_query(r, "reveal"), *reason = fk_req_query(r, "reason");
-	x->f.reveal = rv && (strcmp(rv, "1") == 0 || strcmp(rv, "true") == 0);
-	if (x->f.reveal) {
+	bool reveal = rv && (strcmp(rv, "1") == 0 || strcmp(rv, "true") == 0);
+	if (reveal) {
 		if (!fk_role_can(r->actor.role, FK_PERM_PERSON_REVEAL))
 			return fk_req_fail(r, 403, "forbidden", "reveal", "your role (%s) may not export unmasked data",
 					   fk_role_name(r->actor.role));
 		if (!reason || fk_utf8_len(reason) < 2 || fk_utf8_len(reason) > 200)
 			return fk_req_fail(r, 400, "invalid", "reason", "reason: an unmasked export needs a reason (2 to 200 characters)");
+		x->flags = FK_LIST_REVEAL;
 	}
 	/* Check the filter now, so a bad one gets an error and not a broken file. */
 	fk_page probe = { .limit = 1 };
-	json_t *p = fk_person_list(r->db, &r->actor, &x->f, &probe, &r->err);
+	json_t *p = fk_list_run(r->db, &r->actor, &fk_person_list, export_get, x, &probe, x->flags, &r->err);
 	if (!p)
 		return -1;
 	json_decref(p);
 	r->ctx = x;
 	r->stream = export_stream;
 	r->stream_type = "text/csv; charset=utf-8";
-	const char *region = x->f.region ? x->f.region : r->actor.region;
+	const char *asked = fk_list_region(&fk_person_list, export_get, x);
+	const char *region = asked ? asked : r->actor.region;
 	r->stream_name = fk_arena_printf(&r->arena, "persons-%s.csv", *region ? region : "all");
-	json_t *d = json_pack("{s:s, s:s?, s:s?, s:b, s:s?}", "region", region, "name", x->f.name, "tag", x->f.tag,
-			      "unmasked", x->f.reveal, "reason", x->f.reveal ? reason : NULL);
+	json_t *d = json_pack("{s:s, s:s?, s:s?, s:b, s:s?}", "region", region, "name", export_get(x, "name"), "tag",
+			      export_get(x, "tag"), "unmasked", reveal, "reason", reveal ? reason : NULL);
 	return fk_req_reply_audited(r, 200, json_object(), "person.export", "persons", region, d);
 }

@@ -78,16 +78,6 @@ int h_coverage_gaps(fk_req *r)
 	return fk_req_reply(r, 200, fk_coverage_gaps(r->db, &r->actor, g, day, &page, &r->err));
 }
 
-int h_alerts_list(fk_req *r)
-{
-	fk_page page;
-	fk_alert_filter f = { fk_req_region(r, "region"), fk_req_query(r, "state"), fk_req_query(r, "kind"), 0, 0 };
-	if (fk_req_page(r, &page) < 0 || fk_req_date(r, "from", 0, &f.from, NULL) < 0 ||
-	    fk_req_date(r, "to", 0, &f.to, NULL) < 0)
-		return -1;
-	return fk_req_reply(r, 200, fk_alert_list(r->db, &r->actor, &f, &page, &r->err));
-}
-
 static int alert_close_job(fk_req *r)
 {
 	int64_t id = fk_req_id(r, "id");

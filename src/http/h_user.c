@@ -5,14 +5,6 @@
 #include "core/base/fields.h"
 #include "http/handlers.h"
 
-int h_users_list(fk_req *r)
-{
-	fk_page page;
-	if (fk_req_page(r, &page) < 0)
-		return -1;
-	return fk_req_reply(r, 200, fk_user_list(r->db, &r->actor, &page, &r->err));
-}
-
 static const fk_field user_fields[] = {
 	{ "username", FK_FT_STRING, true, 2, 64 },
 	{ "password", FK_FT_STRING, true, 8, 128 },

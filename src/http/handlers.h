@@ -4,6 +4,9 @@
 
 #include "http/req.h"
 
+/* h_list.c: every declared list (the route names it) */
+int h_list(fk_req *r);
+
 /* h_system.c */
 int h_health(fk_req *r);
 
@@ -20,19 +23,15 @@ int h_roles(fk_req *r);
 int h_regions_search(fk_req *r);
 int h_region_create(fk_req *r);
 int h_region_get(fk_req *r);
-int h_region_children(fk_req *r);
 
 /* h_user.c */
-int h_users_list(fk_req *r);
 int h_user_create(fk_req *r);
 int h_user_update(fk_req *r);
 
 /* h_registry.c */
-int h_households_list(fk_req *r);
 int h_household_create(fk_req *r);
 int h_household_get(fk_req *r);
 int h_household_update(fk_req *r);
-int h_persons_list(fk_req *r);
 int h_person_create(fk_req *r);
 int h_person_get(fk_req *r);
 int h_person_update(fk_req *r);
@@ -46,13 +45,11 @@ int h_screenings_create(fk_req *r);
 int h_worklist(fk_req *r);
 int h_coverage(fk_req *r);
 int h_coverage_gaps(fk_req *r);
-int h_alerts_list(fk_req *r);
 int h_alert_close(fk_req *r);
 int h_report_submit(fk_req *r);
 int h_reports_list(fk_req *r);
 
 /* h_cases.c */
-int h_cases_list(fk_req *r);
 int h_case_create(fk_req *r);
 int h_case_get(fk_req *r);
 int h_case_transition(fk_req *r);
@@ -64,17 +61,13 @@ int h_community_states(fk_req *r);
 
 /* h_contacts.c */
 int h_contact_create(fk_req *r);
-int h_contacts_list(fk_req *r);
-int h_observations_list(fk_req *r);
 int h_observations_due(fk_req *r);
 int h_followup_create(fk_req *r);
 int h_observation_release(fk_req *r);
 int h_observation_convert(fk_req *r);
 int h_site_create(fk_req *r);
-int h_sites_list(fk_req *r);
 
 /* h_audit.c */
-int h_audit_list(fk_req *r);
 int h_audit_head(fk_req *r);
 
 #endif

@@ -1,6 +1,7 @@
 /* router.h - the route table type and its matcher.
  *
- * A route is (method, pattern, handler, permission, flags).  Patterns are
+ * A route is (method, pattern, handler, permission, flags, summary, the
+ * audit action it records, the list it serves).  Patterns are
  * literal segments and {name} captures, one segment each:
  * "/api/v1/regions/{code}/children".  The table in routes.c is the index of
  * the whole API.
@@ -14,9 +15,13 @@
 struct fk_req;
 typedef int (*fk_handler)(struct fk_req *r);
 
+struct fk_list;
+
 enum {
 	FK_ROUTE_BODY = 1u << 0,   /* takes a JSON body */
 	FK_ROUTE_UPLOAD = 1u << 1, /* takes a raw file body up to the upload limit */
+	FK_ROUTE_WRITES = 1u << 2, /* its work runs on the writer thread (fk_req_defer) */
+	FK_ROUTE_HEAVY = 1u << 3,  /* … as a heavy writer job (fk_req_defer_heavy), at times or always */
 };
 
 typedef struct fk_route {
@@ -26,6 +31,10 @@ typedef struct fk_route {
 	uint32_t perm; /* fk_perm bits; FK_PERM_PUBLIC = no session needed */
 	unsigned flags;
 	const char *summary; /* one line, for `fangkong routes` and docs checks */
+	/* The audit actions it records, comma-separated ("case.create"), or
+	 * NULL; entries written for it by other modules included. */
+	const char *audit;
+	const struct fk_list *list; /* the list h_list serves (core/base/list.h) */
 } fk_route;
 
 #define FK_MAX_PARAMS 4

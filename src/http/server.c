@@ -657,6 +657,10 @@ static enum MHD_Result dispatch(fk_req *r)
 	}
 	int rc = rt->handler(r);
 	if (rc == FK_DEFER) {
+		/* the route table says which routes write (routes.c): keep it true */
+		if (!(rt->flags & FK_ROUTE_WRITES) || (r->write.heavy && !(rt->flags & FK_ROUTE_HEAVY)))
+			fk_log_err("route %s %s deferred a %s job but is not marked so in routes.c", rt->method,
+				   rt->pattern, r->write.heavy ? "heavy" : "writer");
 		r->state = ST_WAITING;
 		r->write.run = job_run;
 		r->write.done = job_done;

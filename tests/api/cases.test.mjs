@@ -299,6 +299,11 @@ test('discharge starts a post-discharge observation; readmission and death', asy
   assert.ok(conf.body.items.some((x) => x.id === c.id) && conf.body.items.every((x) => x.category === 'confirmed'));
   assertError(await srv.api('GET', '/api/v1/cases?category=sick', { token: T.doctor }), 400, 'invalid', 'category');
   assertError(await srv.api('GET', '/api/v1/cases?outcome=sick', { token: T.doctor }), 400, 'invalid', 'outcome');
+  // an enum filter's message lists what fits, from the list's declaration
+  const sick = await srv.api('GET', '/api/v1/cases?category=sick', { token: T.doctor });
+  assert.equal(sick.body.error.message, 'category: one of suspected, confirmed, clinical, asymptomatic, excluded');
+  const out = await srv.api('GET', '/api/v1/cases?outcome=sick', { token: T.doctor });
+  assert.equal(out.body.error.message, 'outcome: one of under_treatment, discharged, deceased');
 });
 
 test('permissions: grid worker and auditor 403 on /cases; commander and officer read but do not write', async () => {

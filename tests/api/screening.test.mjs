@@ -465,6 +465,12 @@ test('gaps: exactly the households without a record that day', async () => {
   // by region: the community's gaps hold the grid's
   const comm = await walk(srv, T.doctor, `/api/v1/coverage/gaps?region=${COMM1}`, 3);
   assert.equal(comm.items.length, (await cov(COMM1)).unvisited);
+  // the households list with unvisited= is the same list, in the same order
+  assert.deepEqual((await walk(srv, T.gridworker, `/api/v1/households?region=${GRID}&unvisited=${yesterday}`, 2)).items,
+    (await walk(srv, T.gridworker, `/api/v1/coverage/gaps?grid=${GRID}&date=${yesterday}`, 3)).items);
+  const bad = await get('gridworker', `/api/v1/households?unvisited=yesterday`);
+  assertError(bad, 400, 'invalid', 'unvisited');
+  assert.equal(bad.body.error.message, 'unvisited: a date YYYY-MM-DD');
   // parameters and scope
   assertError(await get('gridworker', `/api/v1/coverage/gaps?grid=${GRID}&date=2026-13-01`), 400, 'invalid', 'date');
   assertError(await get('gridworker', `/api/v1/coverage/gaps?grid=${GRID}&limit=abc`), 400, 'invalid', 'limit');

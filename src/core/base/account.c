@@ -12,6 +12,7 @@
 
 #include "core/base/audit.h"
 #include "core/base/fields.h"
+#include "core/base/list.h"
 #include "core/base/region.h"
 #include "util/date.h"
 
@@ -188,32 +189,20 @@ int fk_user_disable(fk_db *db, const fk_actor *who, const char *username, bool d
 		       : 0;
 }
 
-json_t *fk_user_list(fk_db *db, const fk_actor *who, const fk_page *page, fk_err *e)
-{
-	char hi[64];
-	fk_scope_upper(who->region, hi, sizeof(hi));
-	fk_stmt *st;
-	if (fk_db_query(db, &st,
-			"SELECT u.username, u.id, u.display_name, u.role, u.region, r.name AS region_name,"
-			" u.disabled, u.created_at FROM users u JOIN regions r ON r.code = u.region"
-			" WHERE u.region >= $1 AND u.region < $2 AND u.username > $3"
-			" ORDER BY u.username LIMIT $4",
-			"sssi", who->region, hi, page->after ? page->after : "", (int64_t)page->limit + 1) < 0) {
-		fk_err_internal(e);
-		return NULL;
-	}
-	json_t *out = fk_rows_page(st, page);
-	if (!out) {
-		fk_err_internal(e);
-		return NULL;
-	}
-	/* disabled as a boolean, not 0/1 */
-	size_t i;
-	json_t *it;
-	json_array_foreach(json_object_get(out, "items"), i, it)
-		json_object_set_new(it, "disabled", json_boolean(json_integer_value(json_object_get(it, "disabled"))));
-	return out;
-}
+static const fk_column user_cols[] = {
+	{ "username", FK_C_TEXT }, { "id", FK_C_INT },	   { "display_name", FK_C_TEXT }, { "role", FK_C_TEXT },
+	{ "region", FK_C_TEXT },   { "region_name", FK_C_TEXT }, { "disabled", FK_C_BOOL },    { "created_at", FK_C_INT },
+	{ 0 },
+};
+
+const fk_list fk_user_list = {
+	.select = "u.username, u.id, u.display_name, u.role, u.region, r.name, u.disabled, u.created_at"
+		  " FROM users u JOIN regions r ON r.code = u.region",
+	.scope = "u.region",
+	.key = FK_KEY_TEXT,
+	.text = "u.username",
+	.cols = user_cols,
+};
 
 /* ---- sign-in throttling ----
  *

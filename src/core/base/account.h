@@ -65,8 +65,8 @@ int fk_user_add(fk_db *db, const fk_actor *who, const char *username, const char
 int fk_user_passwd(fk_db *db, const fk_actor *who, const char *username, const char *pwhash, fk_err *e);
 /* Disables (or re-enables) a user; disabling ends their sessions. */
 int fk_user_disable(fk_db *db, const fk_actor *who, const char *username, bool disabled, fk_err *e);
-/* Users in who's scope, ordered by username. */
-json_t *fk_user_list(fk_db *db, const fk_actor *who, const fk_page *page, fk_err *e);
+/* Users in who's scope, ordered by username (a declared list). */
+extern const struct fk_list fk_user_list;
 
 
 typedef enum fk_login_result {

@@ -7,6 +7,7 @@
  * the write lock), so ids are dense and the chain is linear.
  */
 #include "core/base/audit.h"
+#include "core/base/list.h"
 #include "core/base/scope.h"
 #include "util/date.h"
 
@@ -81,31 +82,20 @@ int fk_audit_append(fk_db *db, const fk_actor *who, const char *action, const ch
 	return rc < 0 ? -1 : 0;
 }
 
-json_t *fk_audit_list(fk_db *db, const fk_actor *who, const fk_page *page, const char *action,
-		      const char *username, fk_err *e)
-{
-	char hi[64];
-	fk_scope_upper(who->region, hi, sizeof(hi));
-	int64_t before;
-	if (fk_page_int(page, INT64_MAX, &before, e) < 0)
-		return NULL;
-	/* The scope range lists entries about the caller's subtree; entries with
-	 * an empty region (logins, CLI actions) are visible at national scope. */
-	fk_stmt *st;
-	if (fk_db_query(db, &st,
-			"SELECT id, at, user_id, username, addr, action, object, region, detail"
-			" FROM audit WHERE id < $1 AND region >= $2 AND region < $3"
-			" AND ($4 IS NULL OR action = $4) AND ($5 IS NULL OR username = $5)"
-			" ORDER BY id DESC LIMIT $6",
-			"issssi", before, who->region, hi, action, username, (int64_t)page->limit + 1) < 0) {
-		fk_err_internal(e);
-		return NULL;
-	}
-	json_t *out = fk_rows_page(st, page);
-	if (!out)
-		fk_err_internal(e);
-	return out;
-}
+static const fk_filter audit_filters[] = {
+	{ "action", FK_F_TEXT, "action = ?", .opt = FK_FO_BLANK },
+	{ "username", FK_F_TEXT, "username = ?", .opt = FK_FO_BLANK },
+	{ 0 },
+};
+
+const fk_list fk_audit_list = {
+	.select = "id, at, user_id, username, addr, action, object, region, detail FROM audit",
+	.scope = "region",
+	.key = FK_KEY_ID,
+	.id = "id",
+	.desc = true,
+	.filters = audit_filters,
+};
 
 int64_t fk_audit_verify(fk_db *db, int64_t *bad_id)
 {

@@ -21,10 +21,11 @@
 int fk_audit_append(fk_db *db, const fk_actor *who, const char *action, const char *object,
 		    const char *region, const json_t *detail);
 
-/* Entries in who's scope, newest first, filtered by action and username
- * when non-NULL.  Returns a page object or NULL with e set. */
-json_t *fk_audit_list(fk_db *db, const fk_actor *who, const fk_page *page, const char *action,
-		      const char *username, fk_err *e);
+/* Entries in who's scope, newest first; filters action and username (an
+ * empty one is none).  The scope range holds entries about the caller's
+ * subtree; entries with an empty region (logins, CLI actions) are visible
+ * at national scope.  A declared list (core/base/list.h). */
+extern const struct fk_list fk_audit_list;
 
 /* Recomputes the chain.  Returns the number of entries checked (≥ 0) when
  * intact; -1 on a database error; otherwise sets *bad_id to the first entry

@@ -13,6 +13,7 @@
 
 #include "core/base/audit.h"
 #include "core/base/fields.h"
+#include "core/base/list.h"
 #include "util/csvlines.h"
 #include "util/date.h"
 #include "util/strbuf.h"
@@ -59,7 +60,7 @@ static void parent_of(const char *code, char *out, size_t outlen)
  * row) because grids are named alike in every community (第一网格…) and a
  * list of them means little without their community. */
 static const char region_cols[] =
-	"SELECT r.code, r.name, r.level, r.parent, p.name AS parent_name,"
+	"r.code, r.name, r.level, r.parent, p.name AS parent_name,"
 	" (SELECT count(*) FROM regions c WHERE c.parent = r.code) AS children"
 	" FROM regions r LEFT JOIN regions p ON p.code = r.parent";
 
@@ -69,7 +70,7 @@ json_t *fk_region_get(fk_db *db, const fk_actor *who, const char *code, fk_err *
 		return NULL;
 	fk_stmt *st;
 	char sql[384];
-	snprintf(sql, sizeof(sql), "%s WHERE r.code = $1", region_cols);
+	snprintf(sql, sizeof(sql), "SELECT %s WHERE r.code = $1", region_cols);
 	if (fk_db_query(db, &st, sql, "s", code) < 0)
 		goto internal;
 	int rc = fk_stmt_step(st);
@@ -109,38 +110,36 @@ internal:
 	return NULL;
 }
 
-json_t *fk_region_children(fk_db *db, const fk_actor *who, const char *code, const fk_page *page,
-			   fk_err *e)
+/* The region asked for exists (not only its code in scope); its children. */
+static int children_check(fk_list_q *q, fk_err *e)
 {
-	json_t *self = fk_region_get(db, who, code, e);
-	if (!self)
-		return NULL;
+	json_t *self = fk_region_get(q->db, q->who, q->range.base, e);
 	json_decref(self);
-	fk_stmt *st;
-	char sql[448];
-	snprintf(sql, sizeof(sql), "%s WHERE r.parent = $1 AND r.code > $2 ORDER BY r.code LIMIT $3",
-		 region_cols);
-	if (fk_db_query(db, &st, sql, "ssi", code, page->after ? page->after : "",
-			(int64_t)page->limit + 1) < 0) {
-		fk_err_internal(e);
-		return NULL;
-	}
-	json_t *out = fk_rows_page(st, page);
-	if (!out)
-		fk_err_internal(e);
-	return out;
+	if (!self)
+		return -1;
+	fk_val v = { 's', .p = q->range.base };
+	fk_list_where(q, "r.parent = ?", &v);
+	return 0;
 }
+
+const fk_list fk_region_children = {
+	.select = region_cols,
+	.region = "code",
+	.scope = "r.code",
+	.key = FK_KEY_TEXT,
+	.text = "r.code",
+	.check = children_check,
+};
 
 json_t *fk_region_search(fk_db *db, const fk_actor *who, const char *q, const char *within,
 			 const fk_page *page, fk_err *e)
 {
-	const char *base = who->region;
-	if (within && *within) {
+	bool narrowed = within && *within;
+	if (narrowed) {
 		json_t *w = fk_region_get(db, who, within, e); /* 404 unless it exists in scope */
 		if (!w)
 			return NULL;
 		json_decref(w);
-		base = within;
 	}
 	if (!q || !*q) {
 		fk_err_invalid(e, "q", "q: give part of a region name");
@@ -161,17 +160,19 @@ json_t *fk_region_search(fk_db *db, const fk_actor *who, const char *q, const ch
 	}
 	pat[j++] = '%';
 	pat[j] = '\0';
-	char hi[64], lo[64];
-	fk_scope_upper(base, hi, sizeof(hi));
+	fk_range rg;
+	if (fk_scope_range(who, narrowed ? within : NULL, &rg, e) < 0)
+		return NULL;
+	char lo[64];
 	/* Start after the cursor, but never before the scope's start. */
-	snprintf(lo, sizeof(lo), "%s", page->after && strcmp(page->after, base) > 0 ? page->after : base);
+	snprintf(lo, sizeof(lo), "%s", page->after && strcmp(page->after, rg.base) > 0 ? page->after : rg.base);
 	fk_stmt *st;
 	char sql[512];
 	snprintf(sql, sizeof(sql),
-		 "%s WHERE r.code %s $1 AND r.code < $2 AND r.name LIKE $3 ESCAPE '\\'"
+		 "SELECT %s WHERE r.code %s $1 AND r.code < $2 AND r.name LIKE $3 ESCAPE '\\'"
 		 " ORDER BY r.code LIMIT $4",
 		 region_cols, page->after ? ">" : ">=");
-	if (fk_db_query(db, &st, sql, "sssi", lo, hi, pat, (int64_t)page->limit + 1) < 0) {
+	if (fk_db_query(db, &st, sql, "sssi", lo, rg.hi, pat, (int64_t)page->limit + 1) < 0) {
 		fk_err_internal(e);
 		return NULL;
 	}
@@ -214,8 +215,6 @@ json_t *fk_region_create_grid(fk_db *db, const fk_actor *who, const char *parent
 		return NULL;
 	}
 	int64_t last = 0;
-	char hi[32];
-	fk_scope_upper(parent, hi, sizeof(hi));
 	fk_stmt *st;
 	if (fk_db_query(db, &st, "SELECT max(code) FROM regions WHERE parent = $1", "s", parent) < 0)
 		goto internal;

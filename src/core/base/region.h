@@ -44,9 +44,9 @@ int fk_region_chain(const char *code, char out[FK_REGION_CHAIN][16]);
  * path. */
 json_t *fk_region_get(fk_db *db, const fk_actor *who, const char *code, fk_err *e);
 
-/* The children of code, ordered by code, each with its own child count. */
-json_t *fk_region_children(fk_db *db, const fk_actor *who, const char *code, const fk_page *page,
-			   fk_err *e);
+/* The children of the region {code}, ordered by code, each with its own
+ * child count (a declared list, core/base/list.h). */
+extern const struct fk_list fk_region_children;
 
 /* Regions in who's scope (and under within, when given) whose name contains
  * q, ordered by code. */

@@ -14,6 +14,7 @@
 #include "core/epi/chains.h"
 #include "core/epi/contacts.h"
 #include "core/base/fields.h"
+#include "core/base/list.h"
 #include "core/base/region.h"
 #include "core/base/rollup.h"
 #include "core/grid/alerts.h"
@@ -266,12 +267,13 @@ static const fk_column case_cols[] = {
 	{ 0 },
 };
 
-#define CASE_SELECT                                                                                          \
-	"SELECT c.id, c.person_id, p.name, c.region, r.name, c.category,"                                     \
+#define CASE_COLS                                                                                            \
+	"c.id, c.person_id, p.name, c.region, r.name, c.category,"                                     \
 	" CASE WHEN c.category IN ('suspected', 'excluded') THEN NULL ELSE c.outcome END, c.onset_day,"       \
 	" c.sampling_day, c.diagnosis_at, c.reported_at, c.late, c.reporting_unit, c.place, c.source_alert,"  \
 	" c.edition, c.updated_at FROM cases c JOIN persons p ON p.id = c.person_id"                          \
 	" JOIN regions r ON r.code = c.region"
+#define CASE_SELECT "SELECT " CASE_COLS
 
 json_t *fk_case_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 {
@@ -413,42 +415,25 @@ internal:
 	return NULL;
 }
 
-json_t *fk_case_list(fk_db *db, const fk_actor *who, const fk_case_filter *f, const fk_page *page, fk_err *e)
-{
-	const char *base = f->region ? f->region : who->region;
-	if (fk_region_level_of(base) < 0 || !fk_scope_contains(who->region, base)) {
-		fk_err_not_found(e, "region %s not found", *base ? base : "root");
-		return NULL;
-	}
-	if (f->category && index_of(categories, f->category) < 0) {
-		fk_err_invalid(e, "category", "category: suspected, confirmed, clinical, asymptomatic or excluded");
-		return NULL;
-	}
-	if (f->outcome && index_of(outcomes, f->outcome) < 0) {
-		fk_err_invalid(e, "outcome", "outcome: under_treatment, discharged or deceased");
-		return NULL;
-	}
-	int64_t before;
-	if (fk_page_int(page, INT64_MAX, &before, e) < 0)
-		return NULL;
-	char hi[32];
-	fk_scope_upper(base, hi, sizeof(hi));
-	fk_stmt *st;
-	if (fk_db_query(db, &st,
-			CASE_SELECT " WHERE c.region >= $1 AND c.region < $2 AND ($3 IS NULL OR c.category = $3)"
-				    " AND ($4 IS NULL OR (c.outcome = $4 AND c.category NOT IN ('suspected', 'excluded'))) AND ($5 < 0 OR c.late = $5) AND c.id < $6"
-				    " ORDER BY c.id DESC LIMIT $7",
-			"ssssiii", base, hi, f->category, f->outcome, (int64_t)f->late, before,
-			(int64_t)page->limit + 1) < 0) {
-		fk_err_internal(e);
-		return NULL;
-	}
-	fk_render rd = { case_cols, 0, 0 };
-	json_t *out = fk_rows_page_ex(st, page, 1, fk_row_render, &rd);
-	if (!out)
-		fk_err_internal(e);
-	return out;
-}
+static const fk_filter case_filters[] = {
+	{ "category", FK_F_ENUM, "c.category = ?", .names = categories, .opt = FK_FO_AUDIT },
+	{ "outcome", FK_F_ENUM, "(c.outcome = ? AND c.category NOT IN ('suspected', 'excluded'))", .names = outcomes,
+	  .opt = FK_FO_AUDIT },
+	{ "late", FK_F_FLAG, "c.late = ?" },
+	{ 0 },
+};
+
+const fk_list fk_case_list = {
+	.select = CASE_COLS,
+	.region = "region",
+	.scope = "c.region",
+	.key = FK_KEY_ID,
+	.id = "c.id",
+	.desc = true,
+	.filters = case_filters,
+	.cols = case_cols,
+	.audit = { "case.search", "cases", .region = true },
+};
 
 json_t *fk_case_stats(fk_db *db, const fk_actor *who, const char *region, int64_t from, int64_t to, fk_err *e)
 {

@@ -48,13 +48,9 @@ json_t *fk_case_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e);
  * allowed moves (e->allowed) when the protocol does not allow it. */
 json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e);
 
-typedef struct fk_case_filter {
-	const char *region, *category, *outcome;
-	int late; /* -1 any, 0 on time, 1 late */
-} fk_case_filter;
-
-/* Cases in scope, newest first. */
-json_t *fk_case_list(fk_db *db, const fk_actor *who, const fk_case_filter *f, const fk_page *page, fk_err *e);
+/* Cases in scope, newest first; filters category, outcome, late (audited
+ * as case.search). */
+extern const struct fk_list fk_case_list;
 
 /* Daily statistics of region from day from to day to (at most 366 days):
  * per day the new counts by category, discharges and deaths, and the

@@ -60,13 +60,12 @@ static void graph_free(graph *g)
 	free(g->edges);
 }
 
-/* Loads the cases in scope under base (not excluded) and the links among
+/* Loads the cases in the scope range r (not excluded) and the links among
  * them, and unites the components.  Returns 0 or -1. */
-static int graph_load(fk_db *db, const char *base, graph *g)
+static int graph_load(fk_db *db, const fk_range *r, graph *g)
 {
 	memset(g, 0, sizeof(*g));
-	char hi[32];
-	fk_scope_upper(base, hi, sizeof(hi));
+	const char *base = r->base, *hi = r->hi;
 	int64_t since = fk_now() - 14 * 86400;
 	fk_stmt *st;
 	if (fk_db_query(db, &st,
@@ -220,11 +219,11 @@ static int cmp_membership(const void *a, const void *b)
 
 json_t *fk_cluster_list(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e)
 {
-	const char *base = fk_scope_region(who, region, e);
-	if (!base)
+	fk_range rg;
+	if (fk_scope_range(who, region, &rg, e) < 0)
 		return NULL;
 	graph g;
-	if (graph_load(db, base, &g) < 0) {
+	if (graph_load(db, &rg, &g) < 0) {
 		graph_free(&g);
 		fk_err_internal(e);
 		return NULL;
@@ -310,7 +309,10 @@ json_t *fk_cluster_list(fk_db *db, const fk_actor *who, const char *region, cons
 json_t *fk_cluster_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 {
 	graph g;
-	if (graph_load(db, who->region, &g) < 0) {
+	fk_range all;
+	if (fk_scope_range(who, NULL, &all, e) < 0)
+		return NULL;
+	if (graph_load(db, &all, &g) < 0) {
 		graph_free(&g);
 		fk_err_internal(e);
 		return NULL;
@@ -359,17 +361,15 @@ static int cmp_region_root(const void *a, const void *b, void *ctx)
 
 json_t *fk_community_states(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e)
 {
-	const char *base = fk_scope_region(who, region, e);
-	if (!base)
+	fk_range rg;
+	if (fk_scope_range(who, region, &rg, e) < 0)
 		return NULL;
 	graph g;
 	json_t *out = NULL;
 	int *recent = NULL;
-	if (graph_load(db, base, &g) < 0)
+	if (graph_load(db, &rg, &g) < 0)
 		goto internal;
 	int threshold = fk_protocol_edition >= 7 ? 5 : 2;
-	char hi[32];
-	fk_scope_upper(base, hi, sizeof(hi));
 	fk_stmt *st;
 	/* the recent cases, ordered by community then cluster */
 	int nr = 0;
@@ -381,7 +381,7 @@ json_t *fk_community_states(fk_db *db, const fk_actor *who, const char *region, 
 	if (fk_db_query(db, &st,
 			"SELECT code, name FROM regions WHERE level = 5 AND code >= $1 AND code < $2 AND code > $3"
 			" ORDER BY code LIMIT $4",
-			"sssi", base, hi, page->after ? page->after : "", (int64_t)page->limit + 1) < 0)
+			"sssi", rg.base, rg.hi, page->after ? page->after : "", (int64_t)page->limit + 1) < 0)
 		goto internal;
 	out = fk_rows_page(st, page);
 	if (!out)

@@ -15,6 +15,7 @@
 #include "core/epi/cases.h"
 #include "core/epi/chains.h"
 #include "core/base/fields.h"
+#include "core/base/list.h"
 #include "core/base/region.h"
 #include "core/base/rollup.h"
 #include "core/grid/alerts.h"
@@ -367,57 +368,49 @@ internal:
 	return NULL;
 }
 
-json_t *fk_contact_list(fk_db *db, const fk_actor *who, int64_t case_id, const char *region, const fk_page *page,
-			fk_err *e)
+/* case_id: a case in scope, whose contacts may live anywhere */
+static int contact_case_check(fk_list_q *q, const fk_filter *f, const char *value, fk_err *e)
 {
-	const char *base = region ? region : who->region;
-	if (case_id) {
-		json_t *c = fk_case_get(db, who, case_id, e);
-		if (!c)
-			return NULL;
-		json_decref(c);
-		base = ""; /* a case's contacts may live anywhere */
-	} else if (fk_region_level_of(base) < 0 || !fk_scope_contains(who->region, base)) {
-		fk_err_not_found(e, "region %s not found", *base ? base : "root");
-		return NULL;
-	}
-	int64_t after;
-	if (fk_page_int(page, 0, &after, e) < 0)
-		return NULL;
-	char hi[32];
-	fk_scope_upper(base, hi, sizeof(hi));
-	fk_stmt *st;
-	if (fk_db_query(db, &st,
-			"SELECT k.id, k.person_id, p.name AS person_name, k.region, k.source_case AS source_case_id,"
-			" k.source_contact AS source_contact_id, k.setting, k.first_exposure, k.last_exposure, k.warning,"
-			" o.id AS observation_id, o.state AS observation_state, o.end_day, c.id AS case_id"
-			" FROM contacts k JOIN persons p ON p.id = k.person_id"
-			" LEFT JOIN observations o ON o.contact_id = k.id LEFT JOIN cases c ON c.person_id = k.person_id"
-			" WHERE k.region >= $1 AND k.region < $2 AND ($3 = 0 OR k.source_case = $3) AND k.id > $4"
-			" ORDER BY k.id LIMIT $5",
-			"ssiii", base, hi, case_id, after, (int64_t)page->limit + 1) < 0) {
-		fk_err_internal(e);
-		return NULL;
-	}
-	static const fk_column cols[] = {
-		{ "id", FK_C_INT },	       { "person_id", FK_C_INT },	   { "person_name", FK_C_TEXT },
-		{ "region", FK_C_TEXT },	       { "source_case_id", FK_C_INT },      { "source_contact_id", FK_C_INT },
-		{ "setting", FK_C_TEXT },	       { "first_exposure", FK_C_DATE },     { "last_exposure", FK_C_DATE },
-		{ "warning", FK_C_TEXT },	       { "observation_id", FK_C_INT },      { "observation_state", FK_C_TEXT },
-		{ "observation_end", FK_C_DATE },   { "case_id", FK_C_INT },	   { 0 },
-	};
-	fk_render rd = { cols, 0, 0 };
-	json_t *out = fk_rows_page_ex(st, page, 1, fk_row_render, &rd);
-	if (!out)
-		fk_err_internal(e);
-	/* Out of the caller's scope, a contact's person is named by id only. */
-	size_t i;
-	json_t *it;
-	json_array_foreach(out ? json_object_get(out, "items") : NULL, i, it)
-		if (!fk_scope_contains(who->region, fk_json_str_or(it, "region")))
-			json_object_set_new(it, "person_name", json_null());
-	return out;
+	json_t *c = fk_case_get(q->db, q->who, strtoll(value, NULL, 10), e);
+	json_decref(c);
+	return c ? 0 : -1;
 }
+
+/* Out of the caller's scope, a contact's person is named by id only. */
+static void contact_row(json_t *item, const fk_actor *who)
+{
+	if (!fk_scope_has(who, fk_json_str(item, "region")))
+		json_object_set_new(item, "person_name", json_null());
+}
+
+static const fk_column contact_cols[] = {
+	{ "id", FK_C_INT },	       { "person_id", FK_C_INT },	   { "person_name", FK_C_TEXT },
+	{ "region", FK_C_TEXT },	       { "source_case_id", FK_C_INT },      { "source_contact_id", FK_C_INT },
+	{ "setting", FK_C_TEXT },	       { "first_exposure", FK_C_DATE },     { "last_exposure", FK_C_DATE },
+	{ "warning", FK_C_TEXT },	       { "observation_id", FK_C_INT },      { "observation_state", FK_C_TEXT },
+	{ "observation_end", FK_C_DATE },   { "case_id", FK_C_INT },	   { 0 },
+};
+
+static const fk_filter contact_filters[] = {
+	{ "case_id", FK_F_ID, "k.source_case = ?", .what = "a case id", .opt = FK_FO_ANYWHERE | FK_FO_AUDIT_ID,
+	  .fn = contact_case_check },
+	{ 0 },
+};
+
+const fk_list fk_contact_list = {
+	.select = "k.id, k.person_id, p.name, k.region, k.source_case, k.source_contact, k.setting,"
+		  " k.first_exposure, k.last_exposure, k.warning, o.id, o.state, o.end_day, c.id"
+		  " FROM contacts k JOIN persons p ON p.id = k.person_id"
+		  " LEFT JOIN observations o ON o.contact_id = k.id LEFT JOIN cases c ON c.person_id = k.person_id",
+	.region = "region",
+	.scope = "k.region",
+	.key = FK_KEY_ID,
+	.id = "k.id",
+	.filters = contact_filters,
+	.cols = contact_cols,
+	.row = contact_row,
+	.audit = { "contact.search", "contacts", .at_home = true },
+};
 
 static const fk_column obs_cols[] = {
 	{ "id", FK_C_INT },	       { "person_id", FK_C_INT },  { "person_name", FK_C_TEXT },
@@ -428,62 +421,78 @@ static const fk_column obs_cols[] = {
 	{ "created_at", FK_C_INT },    { 0 },
 };
 
-/* The columns of obs_cols; $3 is today, $4 the current slot. */
-#define OBS_SELECT                                                                                          \
-	"SELECT o.id, o.person_id, p.name, o.region, o.reason, o.contact_id, o.case_id, o.mode, o.site_id,"  \
+/* The columns of obs_cols; the ? are today and the current slot. */
+#define OBS_COLS                                                                                            \
+	"o.id, o.person_id, p.name, o.region, o.reason, o.contact_id, o.case_id, o.mode, o.site_id,"         \
 	" o.start_day, o.end_day, o.state,"                                                                   \
 	" (SELECT count(*) FROM followups f WHERE f.observation_id = o.id),"                                  \
 	" (SELECT count(*) FROM followups f WHERE f.observation_id = o.id AND f.symptomatic = 1),"           \
 	" o.state = 'active' AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.observation_id = o.id"        \
-	" AND f.day = $3 AND f.slot = $4), o.created_at"                                                      \
+	" AND f.day = ? AND f.slot = ?), o.created_at"                                                        \
 	" FROM observations o JOIN persons p ON p.id = o.person_id"
+
+static void obs_args(fk_val v[4])
+{
+	v[0] = (fk_val){ 'i', .i = fk_today() };
+	v[1] = (fk_val){ 's', .p = slot_now() };
+}
+
+static const char *const obs_states[] = { "active", "released", "converted", NULL };
+
+static const fk_filter obs_filters[] = {
+	{ "state", FK_F_ENUM, "o.state = ?", .names = obs_states },
+	{ 0 },
+};
+
+/* What the observation list and the worklist's share: columns, scope, key. */
+#define OBS_LIST                                                                                              \
+	.select = OBS_COLS, .select_args = obs_args, .region = "region", .scope = "o.region", .key = FK_KEY_ID, \
+	.id = "o.id", .cols = obs_cols
+
+const fk_list fk_observation_list = { OBS_LIST, .filters = obs_filters };
 
 /* pending: only those with something to do now (the current slot's
  * follow-up, a release, a symptomatic follow-up to act on). */
-static json_t *obs_list(fk_db *db, const fk_actor *who, const char *region, const char *state, bool pending,
-			const fk_page *page, fk_err *e)
+static int obs_pending(fk_list_q *q, const fk_filter *f, const char *value, fk_err *e)
 {
-	const char *base = fk_scope_region(who, region, e);
-	if (!base)
-		return NULL;
-	if (state && strcmp(state, "active") && strcmp(state, "released") && strcmp(state, "converted")) {
-		fk_err_invalid(e, "state", "state: active, released or converted");
-		return NULL;
-	}
-	int64_t after;
-	if (fk_page_int(page, 0, &after, e) < 0)
-		return NULL;
-	char hi[32];
-	fk_scope_upper(base, hi, sizeof(hi));
-	fk_stmt *st;
-	if (fk_db_query(db, &st,
-			OBS_SELECT " WHERE o.region >= $1 AND o.region < $2 AND ($5 IS NULL OR o.state = $5) AND o.id > $6"
-				   " AND ($8 = 0 OR o.end_day < $3 OR NOT EXISTS (SELECT 1 FROM followups f"
-				   "  WHERE f.observation_id = o.id AND f.day = $3 AND f.slot = $4)"
-				   "  OR EXISTS (SELECT 1 FROM followups f WHERE f.observation_id = o.id AND f.symptomatic = 1))"
-				   " ORDER BY o.id LIMIT $7",
-			"ssissiii", base, hi, fk_today(), slot_now(), state, after, (int64_t)page->limit + 1,
-			(int64_t)pending) < 0) {
-		fk_err_internal(e);
-		return NULL;
-	}
-	fk_render rd = { obs_cols, 0, 0 };
-	json_t *out = fk_rows_page_ex(st, page, 1, fk_row_render, &rd);
-	if (!out)
-		fk_err_internal(e);
-	return out;
+	fk_val v[3] = { { 'i', .i = fk_today() }, { 'i', .i = fk_today() }, { 's', .p = slot_now() } };
+	fk_list_where(q, f->where, v);
+	return 0;
 }
 
-json_t *fk_observation_list(fk_db *db, const fk_actor *who, const char *region, const char *state,
-			    const fk_page *page, fk_err *e)
+static const fk_filter due_filters[] = {
+	{ "state", FK_F_ENUM, "o.state = ?", .names = obs_states },
+	{ "pending", FK_F_CUSTOM,
+	  "(o.end_day < ? OR NOT EXISTS (SELECT 1 FROM followups f WHERE f.observation_id = o.id"
+	  " AND f.day = ? AND f.slot = ?)"
+	  " OR EXISTS (SELECT 1 FROM followups f WHERE f.observation_id = o.id AND f.symptomatic = 1))",
+	  .fn = obs_pending },
+	{ 0 },
+};
+
+/* The active observations of the worklist: fk_observation_list and pending. */
+static const fk_list obs_due_list = { OBS_LIST, .filters = due_filters };
+
+typedef struct due_in {
+	const char *region;
+	bool pending;
+} due_in;
+
+static const char *due_get(void *ctx, const char *name)
 {
-	return obs_list(db, who, region, state, false, page, e);
+	const due_in *in = ctx;
+	if (strcmp(name, "region") == 0)
+		return in->region;
+	if (strcmp(name, "state") == 0)
+		return "active";
+	return strcmp(name, "pending") == 0 && in->pending ? "1" : NULL;
 }
 
 json_t *fk_observation_due(fk_db *db, const fk_actor *who, const char *region, bool pending, const fk_page *page,
 			   fk_err *e)
 {
-	json_t *all = obs_list(db, who, region, "active", pending, page, e);
+	due_in in = { region, pending };
+	json_t *all = fk_list_run(db, who, &obs_due_list, due_get, &in, page, 0, e);
 	if (!all)
 		return NULL;
 	/* the day and slot the worklist is counted by: the server's */
@@ -827,26 +836,10 @@ internal:
 	return NULL;
 }
 
-json_t *fk_site_list(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e)
-{
-	const char *base = fk_scope_region(who, region, e);
-	if (!base)
-		return NULL;
-	char hi[32];
-	fk_scope_upper(base, hi, sizeof(hi));
-	int64_t after;
-	if (fk_page_int(page, 0, &after, e) < 0)
-		return NULL;
-	fk_stmt *st;
-	if (fk_db_query(db, &st,
-			"SELECT id, region, name, capacity, occupancy FROM sites WHERE region >= $1 AND region < $2"
-			" AND id > $3 ORDER BY id LIMIT $4",
-			"ssii", base, hi, after, (int64_t)page->limit + 1) < 0) {
-		fk_err_internal(e);
-		return NULL;
-	}
-	json_t *out = fk_rows_page(st, page);
-	if (!out)
-		fk_err_internal(e);
-	return out;
-}
+const fk_list fk_site_list = {
+	.select = "id, region, name, capacity, occupancy FROM sites",
+	.region = "region",
+	.scope = "region",
+	.key = FK_KEY_ID,
+	.id = "id",
+};

@@ -39,9 +39,9 @@ const char *const *fk_observation_mode_names(void);
  * said so), or NULL with e set. */
 json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);
 
-/* Contacts of a case (case_id > 0) or in a region, by id. */
-json_t *fk_contact_list(fk_db *db, const fk_actor *who, int64_t case_id, const char *region, const fk_page *page,
-			fk_err *e);
+/* Contacts in a region, or of a case (case_id: wherever they live), by id
+ * (audited as contact.search). */
+extern const struct fk_list fk_contact_list;
 
 /* Starts (or extends) the observation of a person from start_day until
  * end_day.  Write transaction; returns its id or -1. */
@@ -49,8 +49,8 @@ int64_t fk_observation_start(fk_db *db, int64_t person_id, const char *grid, con
 			     int64_t case_id, const char *mode, int64_t site_id, int64_t start_day, int64_t end_day,
 			     fk_err *e);
 
-json_t *fk_observation_list(fk_db *db, const fk_actor *who, const char *region, const char *state,
-			    const fk_page *page, fk_err *e);
+/* Medical observations in a region by id; filter state. */
+extern const struct fk_list fk_observation_list;
 
 /* The worklist: active observations in scope with the current slot's
  * follow-up not yet done (due), slots missed since the start, and those
@@ -90,6 +90,7 @@ json_t *fk_observation_release(fk_db *db, const fk_actor *who, int64_t obs_id, c
 json_t *fk_observation_convert(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e);
 
 json_t *fk_site_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);
-json_t *fk_site_list(fk_db *db, const fk_actor *who, const char *region, const fk_page *page, fk_err *e);
+/* Centralised observation sites in a region, by id. */
+extern const struct fk_list fk_site_list;
 
 #endif

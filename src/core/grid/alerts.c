@@ -10,6 +10,7 @@
 
 #include "core/base/audit.h"
 #include "core/base/fields.h"
+#include "core/base/list.h"
 #include "core/base/scope.h"
 #include "util/date.h"
 
@@ -208,3 +209,24 @@ internal:
 	fk_err_internal(e);
 	return NULL;
 }
+
+static const char *const state_names[] = { "open", "closed", NULL };
+
+static const fk_filter list_filters[] = {
+	{ "state", FK_F_ENUM, "a.state = ?", .names = state_names },
+	{ "kind", FK_F_ENUM, "a.kind = ?", .names = kind_names },
+	{ "from", FK_F_DATE, "a.day >= ?" },
+	{ "to", FK_F_DATE, "a.day <= ?" },
+	{ 0 },
+};
+
+const fk_list fk_alert_list = {
+	.select = FK_ALERT_FROM,
+	.region = "region",
+	.scope = "a.grid",
+	.key = FK_KEY_ID,
+	.id = "a.id",
+	.desc = true,
+	.filters = list_filters,
+	.cols = fk_alert_columns,
+};

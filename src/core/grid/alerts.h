@@ -15,8 +15,7 @@
  *   fk_alert_close                                      the http layer
  *   fk_alert_close_as                                   this module, and loaders
  *                                                       replaying history (the demo)
- *   fk_alert_get, fk_alert_columns, FK_ALERT_SELECT     any reader (screening's
- *                                                       list of alerts renders with them)
+ *   fk_alert_get, fk_alert_list, fk_alert_columns       any reader
  * All writes run inside the caller's write transaction.
  */
 #ifndef FK_ALERTS_H
@@ -33,8 +32,9 @@
 /* The alert resource as the API renders it, and the query giving its
  * columns in that order (alias a for alerts; add WHERE / ORDER BY). */
 extern const fk_column fk_alert_columns[];
-#define FK_ALERT_SELECT                                                                                       \
-	"SELECT a.id, a.kind, a.grid, r.name, c.name, a.person_id, p.name, p.household_id, a.screening_id,"   \
+#define FK_ALERT_SELECT "SELECT " FK_ALERT_FROM
+#define FK_ALERT_FROM                                                                                         \
+	"a.id, a.kind, a.grid, r.name, c.name, a.person_id, p.name, p.household_id, a.screening_id,"   \
 	" a.observation_id, a.day, a.slot, a.reasons,"                                                         \
 	" a.temp_dc, a.state, a.outcome, u.username, a.closed_at, a.created_at"                               \
 	" FROM alerts a JOIN regions r ON r.code = a.grid LEFT JOIN regions c ON c.code = r.parent"           \
@@ -87,5 +87,10 @@ json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t 
  * outcomes that close an alert of kind (NULL: every outcome accepted). */
 const char *const *fk_alert_kind_names(void);
 const char *const *fk_alert_outcome_names(const char *kind);
+
+/* Alerts in scope, newest first; filters state (open, closed), kind
+ * (screening: abnormal findings; followup_missed) and the days from..to.
+ * A declared list (core/base/list.h). */
+extern const struct fk_list fk_alert_list;
 
 #endif

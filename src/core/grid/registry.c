@@ -13,6 +13,7 @@
 #include "core/base/audit.h"
 #include "core/base/scope.h"
 #include "core/base/fields.h"
+#include "core/base/list.h"
 #include "core/base/region.h"
 #include "core/grid/screening.h"
 #include "util/date.h"
@@ -218,38 +219,23 @@ out:
 	return out;
 }
 
-json_t *fk_household_list(fk_db *db, const fk_actor *who, const char *region, int64_t unvisited_on,
-			  const fk_page *page, fk_err *e)
-{
-	const char *base = fk_scope_region(who, region, e);
-	if (!base)
-		return NULL;
-	char key[2][FK_KEY_PART] = { "", "0" };
-	if (page->after && fk_key_split(page->after, 2, key) < 0) {
-		fk_err_invalid(e, "after", "after: not a cursor from this list");
-		return NULL;
-	}
-	char hi[32];
-	fk_scope_upper(base, hi, sizeof(hi));
-	int64_t after_id = fk_key_floor(key, base);
-	fk_stmt *st;
-	if (fk_db_query(db, &st,
-			"SELECT h.grid AS _g, h.id AS _i, h.id, h.grid, r.name, h.building, h.unit, h.room, h.address,"
-			" (SELECT count(*) FROM persons p WHERE p.household_id = h.id)"
-			" FROM households h JOIN regions r ON r.code = h.grid"
-			" WHERE (h.grid, h.id) > ($1, $3) AND h.grid < $2"
-			" AND ($4 < 0 OR NOT EXISTS (SELECT 1 FROM screenings s WHERE s.household_id = h.id AND s.day = $4))"
-			" ORDER BY h.grid, h.id LIMIT $5",
-			"ssiii", key[0], hi, after_id, unvisited_on, (int64_t)page->limit + 1) < 0) {
-		fk_err_internal(e);
-		return NULL;
-	}
-	fk_render rd = { household_cols, 2, 0 };
-	json_t *out = fk_rows_page_ex(st, page, 2, fk_row_render, &rd);
-	if (!out)
-		fk_err_internal(e);
-	return out;
-}
+static const fk_filter household_filters[] = {
+	{ "unvisited", FK_F_DATE,
+	  "NOT EXISTS (SELECT 1 FROM screenings s WHERE s.household_id = h.id AND s.day = ?)" },
+	{ 0 },
+};
+
+const fk_list fk_household_list = {
+	.select = "h.id, h.grid, r.name, h.building, h.unit, h.room, h.address,"
+		  " (SELECT count(*) FROM persons p WHERE p.household_id = h.id)"
+		  " FROM households h JOIN regions r ON r.code = h.grid",
+	.region = "region",
+	.scope = "h.grid",
+	.key = FK_KEY_TEXT_ID,
+	.id = "h.id",
+	.filters = household_filters,
+	.cols = household_cols,
+};
 
 /* ---- persons ---- */
 
@@ -835,100 +821,42 @@ out:
 	return out;
 }
 
-json_t *fk_person_list(fk_db *db, const fk_actor *who, const fk_person_filter *f, const fk_page *page,
-		       fk_err *e)
+/* doc_suffix, phone_suffix: the last 4 characters, found by their keyed
+ * hash (the numbers themselves are stored encrypted) */
+static int person_suffix(fk_list_q *q, const fk_filter *f, const char *value, fk_err *e)
 {
-	const char *base = f->region ? f->region : who->region;
-	if (fk_region_level_of(base) < 0 || !in_scope(who, base)) {
-		fk_err_not_found(e, "region %s not found", *base ? base : "root");
-		return NULL;
-	}
-	char hi[32];
-	fk_scope_upper(base, hi, sizeof(hi));
-	bool by_name = f->name && *f->name;
-	char key[2][FK_KEY_PART] = { "", "0" };
-	if (page->after && fk_key_split(page->after, 2, key) < 0) {
-		fk_err_invalid(e, "after", "after: not a cursor from this list");
-		return NULL;
-	}
-	fk_strbuf sql = FK_STRBUF_INIT;
-	fk_val v[12];
-	int n = 0;
-	unsigned char ds[FK_PII_HASH_LEN], ps[FK_PII_HASH_LEN];
-	char name_hi[160];
-	if (by_name && strlen(f->name) > 100) {
-		fk_err_invalid(e, "name", "name: at most 100 bytes");
-		goto fail;
-	}
-	/* The page starts after the cursor's (key, id), never below the range
-	 * asked for: one row-value bound, which the index serves directly. */
-	const char *col = by_name ? "p.name" : "p.region";
-	int64_t after_id = fk_key_floor(key, by_name ? f->name : base);
-	fk_strbuf_addf(&sql, "SELECT %s AS _k, p.id AS _i, " PERSON_COLS PERSON_FROM " WHERE (%s, p.id) > ($1, $2)",
-		       col, col);
-	v[n++] = (fk_val){ 's', .p = key[0] };
-	v[n++] = (fk_val){ 'i', .i = after_id };
-	if (by_name) {
-		/* prefix range: every string starting with name sorts below name + U+10FFFF */
-		snprintf(name_hi, sizeof(name_hi), "%s\xf4\x8f\xbf\xbf", f->name);
-		fk_strbuf_addf(&sql, " AND p.name < $%d AND p.region >= $%d AND p.region < $%d", n + 1, n + 2, n + 3);
-		v[n++] = (fk_val){ 's', .p = name_hi };
-		v[n++] = (fk_val){ 's', .p = base };
-		v[n++] = (fk_val){ 's', .p = hi };
-	} else {
-		fk_strbuf_addf(&sql, " AND p.region < $%d", n + 1);
-		v[n++] = (fk_val){ 's', .p = hi };
-	}
-	if (f->tag && *f->tag) {
-		int k = 0;
-		while (fk_tag_names[k] && strcmp(fk_tag_names[k], f->tag) != 0)
-			k++;
-		if (!fk_tag_names[k]) {
-			fk_err_invalid(e, "tag", "tag: elderly_alone, chronic, pregnant or disabled");
-			goto fail;
-		}
-		fk_strbuf_addf(&sql, " AND (p.tags & $%d) <> 0", n + 1);
-		v[n++] = (fk_val){ 'i', .i = (int64_t)1 << k };
-	}
-	if (f->doc_suffix && *f->doc_suffix) {
-		if (strlen(f->doc_suffix) != 4) {
-			fk_err_invalid(e, "doc_suffix", "doc_suffix: the last 4 characters of the document number");
-			goto fail;
-		}
-		char sfx[5];
-		for (int i = 0; i < 5; i++)
-			sfx[i] = (char)(f->doc_suffix[i] == 'x' ? 'X' : f->doc_suffix[i]);
-		fk_pii_hash(&fk_pii_global, "doc4", sfx, ds);
-		fk_strbuf_addf(&sql, " AND p.doc_sfx = $%d", n + 1);
-		v[n++] = (fk_val){ 'b', .p = ds, .n = FK_PII_HASH_LEN };
-	}
-	if (f->phone_suffix && *f->phone_suffix) {
-		if (strlen(f->phone_suffix) != 4 || strspn(f->phone_suffix, "0123456789") != 4) {
-			fk_err_invalid(e, "phone_suffix", "phone_suffix: the last 4 digits of the phone");
-			goto fail;
-		}
-		fk_pii_hash(&fk_pii_global, "phone4", f->phone_suffix, ps);
-		fk_strbuf_addf(&sql, " AND p.phone_sfx = $%d", n + 1);
-		v[n++] = (fk_val){ 'b', .p = ps, .n = FK_PII_HASH_LEN };
-	}
-	if (f->household_id) {
-		fk_strbuf_addf(&sql, " AND p.household_id = $%d", n + 1);
-		v[n++] = (fk_val){ 'i', .i = f->household_id };
-	}
-	fk_strbuf_addf(&sql, " ORDER BY %s, p.id LIMIT $%d", col, n + 1);
-	v[n++] = (fk_val){ 'i', .i = (int64_t)page->limit + 1 };
-	fk_stmt *st;
-	if (fk_db_query_vals(db, &st, sql.buf, v, n) < 0) {
-		fk_err_internal(e);
-		goto fail;
-	}
-	fk_render rd = { fk_person_columns, 2, f->reveal ? FK_RENDER_REVEAL : 0 };
-	json_t *out = fk_rows_page_ex(st, page, 2, fk_row_render, &rd);
-	if (!out)
-		fk_err_internal(e);
-	fk_strbuf_release(&sql);
-	return out;
-fail:
-	fk_strbuf_release(&sql);
-	return NULL;
+	bool doc = f->name[0] == 'd';
+	if (strlen(value) != 4 || (!doc && strspn(value, "0123456789") != 4))
+		return fk_err_invalid(e, f->name, doc ? "doc_suffix: the last 4 characters of the document number"
+						      : "phone_suffix: the last 4 digits of the phone");
+	char sfx[5];
+	for (int i = 0; i < 5; i++)
+		sfx[i] = (char)(doc && value[i] == 'x' ? 'X' : value[i]);
+	unsigned char *h = fk_arena_alloc(&q->arena, FK_PII_HASH_LEN);
+	fk_pii_hash(&fk_pii_global, doc ? "doc4" : "phone4", sfx, h);
+	fk_val v = { 'b', .p = h, .n = FK_PII_HASH_LEN };
+	fk_list_where(q, f->where, &v);
+	return 0;
 }
+
+static const fk_filter person_filters[] = {
+	{ "name", FK_F_PREFIX, "p.name >= ? AND p.name < ?", .max = 100,
+	  .opt = FK_FO_BLANK | FK_FO_KEY | FK_FO_AUDIT, .col = "p.name" },
+	{ "tag", FK_F_BIT, "(p.tags & ?) <> 0", .names = fk_tag_names, .opt = FK_FO_BLANK | FK_FO_AUDIT },
+	{ "doc_suffix", FK_F_CUSTOM, "p.doc_sfx = ?", .opt = FK_FO_BLANK | FK_FO_AUDIT_GIVEN, .fn = person_suffix },
+	{ "phone_suffix", FK_F_CUSTOM, "p.phone_sfx = ?", .opt = FK_FO_BLANK | FK_FO_AUDIT_GIVEN,
+	  .fn = person_suffix },
+	{ "household_id", FK_F_ID, "p.household_id = ?", .what = "a household id" },
+	{ 0 },
+};
+
+const fk_list fk_person_list = {
+	.select = PERSON_COLS PERSON_FROM,
+	.region = "region",
+	.scope = "p.region",
+	.key = FK_KEY_TEXT_ID,
+	.id = "p.id",
+	.filters = person_filters,
+	.cols = fk_person_columns,
+	.audit = { "person.search", "persons", .region = true },
+};

@@ -49,10 +49,9 @@ json_t *fk_household_create(fk_db *db, const fk_actor *who, const json_t *in, fk
 json_t *fk_household_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e);
 json_t *fk_household_update(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e);
 /* Households under region (a grid or any region in scope), by (grid, id);
- * with unvisited_on >= 0, only those with no screening record that day
- * (the coverage gaps). */
-json_t *fk_household_list(fk_db *db, const fk_actor *who, const char *region, int64_t unvisited_on,
-			  const fk_page *page, fk_err *e);
+ * filter unvisited (a day): only those with no screening record that day
+ * (the coverage gaps).  A declared list (core/base/list.h). */
+extern const struct fk_list fk_household_list;
 /* Finds or creates the household at a place; *created says which.
  * Returns its id, or -1 with e set. */
 int64_t fk_household_ensure(fk_db *db, const char *grid, const char *building, const char *unit,
@@ -136,17 +135,10 @@ json_t *fk_person_update(fk_db *db, const fk_actor *who, int64_t id, const fk_pe
  * (required, 2..200 characters). */
 json_t *fk_person_reveal(fk_db *db, const fk_actor *who, int64_t id, const char *reason, fk_err *e);
 
-typedef struct fk_person_filter {
-	const char *region;       /* subtree, in scope */
-	const char *name;         /* name prefix */
-	const char *tag;          /* one tag name */
-	const char *doc_suffix;   /* last 4 characters of the document number */
-	const char *phone_suffix; /* last 4 digits of the phone */
-	int64_t household_id;     /* 0 = any */
-	bool reveal;              /* personal columns in the clear (exports with person.reveal) */
-} fk_person_filter;
-
-json_t *fk_person_list(fk_db *db, const fk_actor *who, const fk_person_filter *f, const fk_page *page,
-		       fk_err *e);
+/* Persons under region by (region, id), or by (name, id) when a name
+ * prefix is given; filters name, tag, doc_suffix, phone_suffix,
+ * household_id (audited as person.search).  Exports run it with
+ * FK_LIST_REVEAL for the unmasked columns. */
+extern const struct fk_list fk_person_list;
 
 #endif

