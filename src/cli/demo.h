@@ -47,8 +47,9 @@ typedef struct demo_outbreak_counts {
 } demo_outbreak_counts;
 
 /* An outbreak of about target cases over the last six weeks among the
- * residents already in db.  Returns 0 (no outbreak with under 1,000
- * residents) or -1. */
-int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out);
+ * residents already in db; the missed follow-ups' older alerts closed as
+ * the doctor account scoped to each alert's community.  Returns 0 (no
+ * outbreak with under 1,000 residents) or -1. */
+int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak_counts *out);
 
 #endif

@@ -17,6 +17,7 @@
 #include "cli/demo.h"
 #include "core/epi/cases.h"
 #include "core/epi/contacts.h"
+#include "core/grid/screening.h"
 #include "util/date.h"
 #include "util/log.h"
 
@@ -117,8 +118,14 @@ static int observe(fk_db *db, int64_t obs, int64_t from, int64_t end, int64_t to
 				break;
 			if (demo_between(0, 99) < 3)
 				continue;
-			json_t *f = json_pack("{s:o, s:s, s:f}", "date", date_json(d), "slot", s ? "pm" : "am",
-					      "temperature", 36.1 + demo_between(0, 8) / 10.0);
+			/* by phone: the temperature the contact read off their own
+			 * thermometer (a simulated reading), or, one time in four,
+			 * "normal, nothing to report" with no reading taken: no
+			 * temperature, never a default */
+			json_t *f = json_pack("{s:o, s:s, s:[]}", "date", date_json(d), "slot", s ? "pm" : "am",
+					      "symptoms");
+			if (demo_between(0, 3) > 0)
+				json_object_set_new(f, "temperature", json_real(demo_reading(false) / 10.0));
 			json_t *r = fk_followup_add(db, &fk_actor_cli, obs, f, &e);
 			json_decref(f);
 			/* a slot recorded already, or a day before an observation that
@@ -167,7 +174,53 @@ static int add_contact(fk_db *db, const dcase *c, int pi, const person *ps, cons
 	return rc;
 }
 
-int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out)
+/* The doctors close the missed follow-ups' alerts of the days before
+ * day before: most recorded after all, one in five not reached; each as
+ * the doctor of the alert's community, through the API's function.
+ * Returns 0 or -1. */
+static int close_missed(fk_db *db, int64_t doctor_id, int64_t before)
+{
+	struct {
+		int64_t id;
+		char comm[16];
+	} *al = NULL;
+	size_t n = 0, cap = 0;
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			"SELECT id, grid FROM alerts WHERE kind = 'followup_missed' AND state = 'open' AND day < $1"
+			" ORDER BY id",
+			"i", before) < 0)
+		return -1;
+	while (fk_stmt_step(st) == FK_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			al = realloc(al, cap * sizeof(*al));
+			if (!al)
+				abort();
+		}
+		al[n].id = fk_stmt_int64(st, 0);
+		snprintf(al[n].comm, sizeof(al[n].comm), "%.12s", fk_stmt_text(st, 1));
+		n++;
+	}
+	fk_stmt_done(st);
+	int rc = 0;
+	json_t *reached = json_pack("{s:s}", "outcome", "followup_recorded");
+	json_t *unreached = json_pack("{s:s}", "outcome", "unreachable");
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const fk_actor doctor = { doctor_id, "doctor", FK_ROLE_DOCTOR, al[i].comm, "local" };
+		fk_err e = { 0 };
+		json_t *r = fk_alert_close(db, &doctor, al[i].id, al[i].id % 5 == 0 ? unreached : reached, &e);
+		if (!r)
+			rc = fk_log_err("demo: closing alert %lld: %s", (long long)al[i].id, e.message);
+		json_decref(r);
+	}
+	json_decref(reached);
+	json_decref(unreached);
+	free(al);
+	return rc;
+}
+
+int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak_counts *out)
 {
 	memset(out, 0, sizeof(*out));
 	person *ps = NULL;
@@ -372,11 +425,7 @@ int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out)
 				goto out;
 			out->missed += raised;
 		}
-	if (fk_db_run(db,
-		      "UPDATE alerts SET state = 'closed', outcome = CASE WHEN id % 5 = 0 THEN 'unreachable'"
-		      " ELSE 'followup_recorded' END, closed_at = created_at + 7200"
-		      " WHERE kind = 'followup_missed' AND day < $1",
-		      "i", today - 1) < 0)
+	if (close_missed(db, who->doctor, today - 1) < 0)
 		goto out;
 	rc = 0;
 out:
