@@ -102,7 +102,8 @@ static json_t *date_json(int64_t day)
 /* The observation obs, entered on day from, followed up to now as the
  * community doctor would: released when its period is over, otherwise
  * its follow-ups so far, a few missed. */
-static int observe(fk_db *db, int64_t obs, int64_t from, int64_t end, int64_t today, demo_outbreak_counts *out)
+static int observe(fk_db *db, const fk_actor *doc, int64_t obs, int64_t from, int64_t end, int64_t today,
+		   demo_outbreak_counts *out)
 {
 	fk_err e = { 0 };
 	/* entered on the day it began, as it would have been: the sweep at the
@@ -126,7 +127,7 @@ static int observe(fk_db *db, int64_t obs, int64_t from, int64_t end, int64_t to
 					      "symptoms");
 			if (demo_between(0, 3) > 0)
 				json_object_set_new(f, "temperature", json_real(demo_reading(false) / 10.0));
-			json_t *r = fk_followup_add(db, &fk_actor_cli, obs, f, &e);
+			json_t *r = fk_followup_add(db, doc, obs, f, &e);
 			json_decref(f);
 			/* a slot recorded already, or a day before an observation that
 			 * an earlier contact started later: nothing to add */
@@ -139,7 +140,7 @@ static int observe(fk_db *db, int64_t obs, int64_t from, int64_t end, int64_t to
 	if (end < today) {
 		/* the period is over: released, as the doctor would */
 		json_t *none = json_object();
-		json_t *r = fk_observation_release(db, &fk_actor_cli, obs, none, &e);
+		json_t *r = fk_observation_release(db, doc, obs, none, &e);
 		json_decref(none);
 		if (!r && e.status != 409)
 			return fk_log_err("demo: release: %s", e.message);
@@ -149,7 +150,7 @@ static int observe(fk_db *db, int64_t obs, int64_t from, int64_t end, int64_t to
 }
 
 /* Records a contact of case c (its person pi) and its observation. */
-static int add_contact(fk_db *db, const dcase *c, int pi, const person *ps, const char *setting, int64_t first,
+static int add_contact(fk_db *db, const fk_actor *doc, const dcase *c, int pi, const person *ps, const char *setting, int64_t first,
 		       int64_t last, int64_t today, demo_outbreak_counts *out)
 {
 	fk_err e = { 0 };
@@ -159,7 +160,7 @@ static int add_contact(fk_db *db, const dcase *c, int pi, const person *ps, cons
 	json_t *in = json_pack("{s:I, s:I, s:s, s:o, s:o, s:o}", "source_case_id", (json_int_t)c->case_id, "person_id",
 			       (json_int_t)ps[pi].id, "setting", setting, "first_exposure", date_json(first),
 			       "last_exposure", date_json(last), "traced_date", date_json(traced));
-	json_t *k = fk_contact_create(db, &fk_actor_cli, in, &e);
+	json_t *k = fk_contact_create(db, doc, in, &e);
 	json_decref(in);
 	if (!k)
 		return e.status == 409 ? 0 : fk_log_err("demo: contact: %s (%s)", e.message, e.field);
@@ -169,7 +170,7 @@ static int add_contact(fk_db *db, const dcase *c, int pi, const person *ps, cons
 	int rc = 0;
 	/* no observation for someone who is a case already */
 	if (ends && fk_date_parse(ends, &end) == 0)
-		rc = observe(db, obs, traced, end, today, out);
+		rc = observe(db, doc, obs, traced, end, today, out);
 	json_decref(k);
 	return rc;
 }
@@ -229,6 +230,11 @@ int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak
 		free(ps);
 		return np < 1000 ? 0 : -1; /* too few residents for an outbreak */
 	}
+	/* the district's disease-control work (cases, tracing, follow-ups) as
+	 * the doctor account scoped to the county the residents live in */
+	char county[16];
+	snprintf(county, sizeof(county), "%.6s", ps[0].grid);
+	const fk_actor doc = { who->doctor, "doctor", FK_ROLE_DOCTOR, county, "local" };
 	int64_t today = fk_today(), day0 = today - SPAN + 1, control = day0 + 20;
 	dcase *cs = calloc((size_t)target * 2, sizeof(*cs));
 	char *infected = calloc((size_t)np, 1);
@@ -318,7 +324,7 @@ int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak
 		else
 			json_object_set_new(in, "onset_date", date_json(c->onset));
 		fk_err e = { 0 };
-		json_t *k = fk_case_create(db, &fk_actor_cli, in, &e);
+		json_t *k = fk_case_create(db, &doc, in, &e);
 		json_decref(in);
 		if (!k) {
 			fk_log_err("demo: case: %s (%s)", e.message, e.field);
@@ -330,7 +336,7 @@ int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak
 		/* the link to the infector, as contact tracing found it */
 		if (c->infector >= 0) {
 			int64_t last = c->onset - demo_between(1, 3);
-			if (add_contact(db, &cs[c->infector], c->person, ps, c->setting, last - demo_between(0, 2), last,
+			if (add_contact(db, &doc, &cs[c->infector], c->person, ps, c->setting, last - demo_between(0, 2), last,
 					today, out) < 0)
 				goto out;
 		}
@@ -342,7 +348,7 @@ int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak
 				json_t *m = json_pack("{s:s, s:s, s:I}", "to", to, "reason",
 						      strcmp(to, "discharged") == 0 ? "两次核酸阴性，症状消失" : "抢救无效",
 						      "at", (json_int_t)at_local(end, 15 * 60));
-				json_t *r = fk_case_transition(db, &fk_actor_cli, c->case_id, m, &e);
+				json_t *r = fk_case_transition(db, &doc, c->case_id, m, &e);
 				json_decref(m);
 				if (!r) {
 					fk_log_err("demo: transition: %s", e.message);
@@ -361,7 +367,7 @@ int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak
 					obs_end = fk_stmt_int64(st, 1);
 				}
 				fk_stmt_done(st);
-				if (obs && observe(db, obs, end, obs_end, today, out) < 0)
+				if (obs && observe(db, &doc, obs, end, obs_end, today, out) < 0)
 					goto out;
 			}
 		}
@@ -378,12 +384,12 @@ int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak
 			from--;
 		for (int j = from; j < np && ps[j].household == ps[c->person].household; j++)
 			if (j != c->person && !infected[j] &&
-			    add_contact(db, c, j, ps, "household", c->onset - 2, last, today, out) < 0)
+			    add_contact(db, &doc, c, j, ps, "household", c->onset - 2, last, today, out) < 0)
 				goto out;
 		int others = demo_between(2, 7);
 		for (int k = 0; k < others; k++) {
 			int j = demo_between(0, np - 1);
-			if (!infected[j] && add_contact(db, c, j, ps, demo_between(0, 1) ? "work" : "transport",
+			if (!infected[j] && add_contact(db, &doc, c, j, ps, demo_between(0, 1) ? "work" : "transport",
 							last - 1, last, today, out) < 0)
 				goto out;
 		}
@@ -400,13 +406,13 @@ int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak
 				       (json_int_t)at_local(day, 10 * 60), "reported_time", (json_int_t)at_local(day, 11 * 60),
 				       "reporting_unit", "社区卫生服务中心", "place", "centralised_site");
 		fk_err e = { 0 };
-		json_t *k = fk_case_create(db, &fk_actor_cli, in, &e);
+		json_t *k = fk_case_create(db, &doc, in, &e);
 		json_decref(in);
 		if (!k)
 			continue;
 		json_t *m = json_pack("{s:s, s:s, s:I}", "to", "excluded", "reason", "两次核酸阴性", "at",
 				      (json_int_t)at_local(day + 2, 9 * 60));
-		json_t *r = fk_case_transition(db, &fk_actor_cli, json_integer_value(json_object_get(k, "id")), m, &e);
+		json_t *r = fk_case_transition(db, &doc, json_integer_value(json_object_get(k, "id")), m, &e);
 		json_decref(m);
 		json_decref(k);
 		json_decref(r);

@@ -67,6 +67,11 @@ test('the work is done by the accounts whose role may do it, and audited', async
   assert.deepEqual(rows('SELECT DISTINCT user_id FROM screenings').map(([id]) => role(id)), ['gridworker']);
   assert.deepEqual(rows('SELECT DISTINCT user_id FROM daily_reports').map(([id]) => role(id)), ['gridworker']);
   // closed alerts: closed by a doctor, through the API's close
+  // the outbreak: cases, tracing and follow-ups by a doctor too
+  for (const action of ['case.create', 'contact.create', 'followup.record']) {
+    const by = rows(`SELECT DISTINCT username FROM audit WHERE action = '${action}'`).map(([u]) => u);
+    assert.deepEqual(by, ['doctor'], action);
+  }
   const closed = rows("SELECT DISTINCT closed_by FROM alerts WHERE state = 'closed'");
   assert.deepEqual(closed.map(([id]) => role(id)), ['doctor']);
   assert.equal(num("SELECT count(*) FROM audit WHERE action = 'alert.close'"),
