@@ -30,7 +30,8 @@ static const char usage[] =
 	"households and days of screening history, and prints the demo logins.  The\n"
 	"same --seed (default 1) gives the same district and passwords.\n\n"
 	"  --people N     residents (default 100000; the district's real ~1200000 at most)\n"
-	"  --days N       days of screening history ending today (default 14; 0 for none)\n"
+	"  --days N       days of screening history ending today (default 14, the most\n"
+	"                 the API takes late; 0 for none)\n"
 	"  --cases N      an outbreak of about N cases over six weeks, with contacts under\n"
 	"                 observation and their follow-ups (default 300; 0 for none; needs\n"
 	"                 1000 residents or more)\n"
@@ -58,6 +59,11 @@ int demo_between(int lo, int hi)
 double demo_unit(void)
 {
 	return (double)(demo_rand() >> 11) / 9007199254740992.0;
+}
+
+int demo_reading(bool fever)
+{
+	return fever ? 373 + demo_between(0, 20) : 360 + demo_between(0, 10);
 }
 
 static const char *grid_names[] = { "第一网格", "第二网格", "第三网格", "第四网格", "第五网格", "第六网格" };
@@ -169,7 +175,7 @@ int cmd_demo(int argc, char **argv)
 		default: fputs(usage, stderr); return 2;
 		}
 	}
-	if (optind != argc || people < 0 || people > 2000000 || days < 0 || days > 30 || cases < 0 || cases > 100000) {
+	if (optind != argc || people < 0 || people > 2000000 || days < 0 || days > DEMO_MAX_DAYS || cases < 0 || cases > 100000) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -247,12 +253,13 @@ int cmd_demo(int argc, char **argv)
 			goto rollback;
 		}
 	}
-	int64_t worker = 0;
+	demo_accounts who = { 0 };
 	demo_counts dc = { 0 };
 	demo_outbreak_counts oc = { 0 };
-	if (fk_db_int64(db, &worker, "SELECT id FROM users WHERE username = 'gridworker'", "") != FK_ROW ||
-	    (people > 0 && demo_people(db, DEMO_COUNTY, (int)people, (int)days, worker, &dc) < 0) ||
-	    (cases > 0 && demo_outbreak(db, (int)cases, &oc) < 0))
+	if (fk_db_int64(db, &who.worker, "SELECT id FROM users WHERE username = 'gridworker'", "") != FK_ROW ||
+	    fk_db_int64(db, &who.doctor, "SELECT id FROM users WHERE username = 'doctor'", "") != FK_ROW ||
+	    (people > 0 && demo_people(db, DEMO_COUNTY, (int)people, (int)days, &who, &dc) < 0) ||
+	    (cases > 0 && demo_outbreak(db, (int)cases, &who, &oc) < 0))
 		goto rollback;
 	if (fk_db_commit(db) < 0)
 		goto rollback;

@@ -2,6 +2,7 @@
 #ifndef FK_DEMO_H
 #define FK_DEMO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "store/db.h"
@@ -13,23 +14,42 @@ int demo_between(int lo, int hi);
 /* A number in [0, 1). */
 double demo_unit(void);
 
+/* A simulated thermometer reading in tenths of a degree: what the demo's
+ * grid workers and doctors "measured", 36.0 to 37.0 °C for a healthy
+ * person, 37.3 to 39.3 °C for a fever.  The only temperatures the demo
+ * records: a record taken without a reading has no temperature, never a
+ * default. */
+int demo_reading(bool fever);
+
+/* The demo's accounts that do the simulated work, each acting within the
+ * scope of the place worked in (see demo_people). */
+typedef struct demo_accounts {
+	int64_t worker; /* gridworker: screenings and zero reports */
+	int64_t doctor; /* doctor: closes alerts */
+} demo_accounts;
+
 typedef struct demo_counts {
 	int64_t households, persons, screenings, alerts, reports;
 } demo_counts;
 
 /* Residents of every community of county (about people in all), in
  * households under the communities' grids, then days of screening history
- * ending today (today's only partly done), alerts and zero reports.
- * worker is the user id recorded as screening.  Returns 0 or -1. */
-int demo_people(fk_db *db, const char *county, int people, int days, int64_t worker, demo_counts *out);
+ * ending today (today's only partly done, at most DEMO_MAX_DAYS), alerts
+ * and zero reports.  The history goes through the API's own functions:
+ * each grid's records of a day are one batch, checked and stored as the
+ * worker account scoped to that grid; alerts are closed as the doctor
+ * account scoped to the grid's community.  Returns 0 or -1. */
+#define DEMO_MAX_DAYS 14 /* the API takes a record up to 14 days late */
+int demo_people(fk_db *db, const char *county, int people, int days, const demo_accounts *who, demo_counts *out);
 
 typedef struct demo_outbreak_counts {
 	int64_t cases, excluded, contacts, followups, missed; /* missed: follow-up alerts */
 } demo_outbreak_counts;
 
 /* An outbreak of about target cases over the last six weeks among the
- * residents already in db.  Returns 0 (no outbreak with under 1,000
- * residents) or -1. */
-int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out);
+ * residents already in db; the missed follow-ups' older alerts closed as
+ * the doctor account scoped to each alert's community.  Returns 0 (no
+ * outbreak with under 1,000 residents) or -1. */
+int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak_counts *out);
 
 #endif

@@ -17,6 +17,8 @@
 #include "cli/demo.h"
 #include "core/epi/cases.h"
 #include "core/epi/contacts.h"
+#include "core/grid/alerts.h"
+#include "core/grid/screening.h"
 #include "util/date.h"
 #include "util/log.h"
 
@@ -101,7 +103,8 @@ static json_t *date_json(int64_t day)
 /* The observation obs, entered on day from, followed up to now as the
  * community doctor would: released when its period is over, otherwise
  * its follow-ups so far, a few missed. */
-static int observe(fk_db *db, int64_t obs, int64_t from, int64_t end, int64_t today, demo_outbreak_counts *out)
+static int observe(fk_db *db, const fk_actor *doc, int64_t obs, int64_t from, int64_t end, int64_t today,
+		   demo_outbreak_counts *out)
 {
 	fk_err e = { 0 };
 	/* entered on the day it began, as it would have been: the sweep at the
@@ -117,9 +120,17 @@ static int observe(fk_db *db, int64_t obs, int64_t from, int64_t end, int64_t to
 				break;
 			if (demo_between(0, 99) < 3)
 				continue;
-			json_t *f = json_pack("{s:o, s:s, s:f}", "date", date_json(d), "slot", s ? "pm" : "am",
-					      "temperature", 36.1 + demo_between(0, 8) / 10.0);
-			json_t *r = fk_followup_add(db, &fk_actor_cli, obs, f, &e);
+			/* by phone: the temperature the contact read off their own
+			 * thermometer (a simulated reading), or, one time in four,
+			 * "normal, nothing to report" with no reading taken: no
+			 * temperature, never a default */
+			json_t *f = json_pack("{s:o, s:s, s:[]}", "date", date_json(d), "slot", s ? "pm" : "am",
+					      "symptoms");
+			if (demo_between(0, 3) > 0)
+				json_object_set_new(f, "temperature", json_real(demo_reading(false) / 10.0));
+			else
+				json_object_set_new(f, "temperature_measured", json_false());
+			json_t *r = fk_followup_add(db, doc, obs, f, &e);
 			json_decref(f);
 			/* a slot recorded already, or a day before an observation that
 			 * an earlier contact started later: nothing to add */
@@ -132,7 +143,7 @@ static int observe(fk_db *db, int64_t obs, int64_t from, int64_t end, int64_t to
 	if (end < today) {
 		/* the period is over: released, as the doctor would */
 		json_t *none = json_object();
-		json_t *r = fk_observation_release(db, &fk_actor_cli, obs, none, &e);
+		json_t *r = fk_observation_release(db, doc, obs, none, &e);
 		json_decref(none);
 		if (!r && e.status != 409)
 			return fk_log_err("demo: release: %s", e.message);
@@ -142,7 +153,7 @@ static int observe(fk_db *db, int64_t obs, int64_t from, int64_t end, int64_t to
 }
 
 /* Records a contact of case c (its person pi) and its observation. */
-static int add_contact(fk_db *db, const dcase *c, int pi, const person *ps, const char *setting, int64_t first,
+static int add_contact(fk_db *db, const fk_actor *doc, const dcase *c, int pi, const person *ps, const char *setting, int64_t first,
 		       int64_t last, int64_t today, demo_outbreak_counts *out)
 {
 	fk_err e = { 0 };
@@ -152,7 +163,7 @@ static int add_contact(fk_db *db, const dcase *c, int pi, const person *ps, cons
 	json_t *in = json_pack("{s:I, s:I, s:s, s:o, s:o, s:o}", "source_case_id", (json_int_t)c->case_id, "person_id",
 			       (json_int_t)ps[pi].id, "setting", setting, "first_exposure", date_json(first),
 			       "last_exposure", date_json(last), "traced_date", date_json(traced));
-	json_t *k = fk_contact_create(db, &fk_actor_cli, in, &e);
+	json_t *k = fk_contact_create(db, doc, in, &e);
 	json_decref(in);
 	if (!k)
 		return e.status == 409 ? 0 : fk_log_err("demo: contact: %s (%s)", e.message, e.field);
@@ -162,12 +173,58 @@ static int add_contact(fk_db *db, const dcase *c, int pi, const person *ps, cons
 	int rc = 0;
 	/* no observation for someone who is a case already */
 	if (ends && fk_date_parse(ends, &end) == 0)
-		rc = observe(db, obs, traced, end, today, out);
+		rc = observe(db, doc, obs, traced, end, today, out);
 	json_decref(k);
 	return rc;
 }
 
-int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out)
+/* The doctors close the missed follow-ups' alerts of the days before
+ * day before: most recorded after all, one in five not reached; each as
+ * the doctor of the alert's community, through the API's function.
+ * Returns 0 or -1. */
+static int close_missed(fk_db *db, int64_t doctor_id, int64_t before)
+{
+	struct {
+		int64_t id;
+		char comm[16];
+	} *al = NULL;
+	size_t n = 0, cap = 0;
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			"SELECT id, grid FROM alerts WHERE kind = 'followup_missed' AND state = 'open' AND day < $1"
+			" ORDER BY id",
+			"i", before) < 0)
+		return -1;
+	while (fk_stmt_step(st) == FK_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			al = realloc(al, cap * sizeof(*al));
+			if (!al)
+				abort();
+		}
+		al[n].id = fk_stmt_int64(st, 0);
+		snprintf(al[n].comm, sizeof(al[n].comm), "%.12s", fk_stmt_text(st, 1));
+		n++;
+	}
+	fk_stmt_done(st);
+	int rc = 0;
+	json_t *reached = json_pack("{s:s}", "outcome", "followup_recorded");
+	json_t *unreached = json_pack("{s:s}", "outcome", "unreachable");
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const fk_actor doctor = { doctor_id, "doctor", FK_ROLE_DOCTOR, al[i].comm, "local" };
+		fk_err e = { 0 };
+		json_t *r = fk_alert_close(db, &doctor, al[i].id, al[i].id % 5 == 0 ? unreached : reached, &e);
+		if (!r)
+			rc = fk_log_err("demo: closing alert %lld: %s", (long long)al[i].id, e.message);
+		json_decref(r);
+	}
+	json_decref(reached);
+	json_decref(unreached);
+	free(al);
+	return rc;
+}
+
+int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak_counts *out)
 {
 	memset(out, 0, sizeof(*out));
 	person *ps = NULL;
@@ -176,6 +233,11 @@ int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out)
 		free(ps);
 		return np < 1000 ? 0 : -1; /* too few residents for an outbreak */
 	}
+	/* the district's disease-control work (cases, tracing, follow-ups) as
+	 * the doctor account scoped to the county the residents live in */
+	char county[16];
+	snprintf(county, sizeof(county), "%.6s", ps[0].grid);
+	const fk_actor doc = { who->doctor, "doctor", FK_ROLE_DOCTOR, county, "local" };
 	int64_t today = fk_today(), day0 = today - SPAN + 1, control = day0 + 20;
 	dcase *cs = calloc((size_t)target * 2, sizeof(*cs));
 	char *infected = calloc((size_t)np, 1);
@@ -265,7 +327,7 @@ int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out)
 		else
 			json_object_set_new(in, "onset_date", date_json(c->onset));
 		fk_err e = { 0 };
-		json_t *k = fk_case_create(db, &fk_actor_cli, in, &e);
+		json_t *k = fk_case_create(db, &doc, in, &e);
 		json_decref(in);
 		if (!k) {
 			fk_log_err("demo: case: %s (%s)", e.message, e.field);
@@ -277,7 +339,7 @@ int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out)
 		/* the link to the infector, as contact tracing found it */
 		if (c->infector >= 0) {
 			int64_t last = c->onset - demo_between(1, 3);
-			if (add_contact(db, &cs[c->infector], c->person, ps, c->setting, last - demo_between(0, 2), last,
+			if (add_contact(db, &doc, &cs[c->infector], c->person, ps, c->setting, last - demo_between(0, 2), last,
 					today, out) < 0)
 				goto out;
 		}
@@ -289,7 +351,7 @@ int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out)
 				json_t *m = json_pack("{s:s, s:s, s:I}", "to", to, "reason",
 						      strcmp(to, "discharged") == 0 ? "两次核酸阴性，症状消失" : "抢救无效",
 						      "at", (json_int_t)at_local(end, 15 * 60));
-				json_t *r = fk_case_transition(db, &fk_actor_cli, c->case_id, m, &e);
+				json_t *r = fk_case_transition(db, &doc, c->case_id, m, &e);
 				json_decref(m);
 				if (!r) {
 					fk_log_err("demo: transition: %s", e.message);
@@ -308,7 +370,7 @@ int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out)
 					obs_end = fk_stmt_int64(st, 1);
 				}
 				fk_stmt_done(st);
-				if (obs && observe(db, obs, end, obs_end, today, out) < 0)
+				if (obs && observe(db, &doc, obs, end, obs_end, today, out) < 0)
 					goto out;
 			}
 		}
@@ -325,12 +387,12 @@ int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out)
 			from--;
 		for (int j = from; j < np && ps[j].household == ps[c->person].household; j++)
 			if (j != c->person && !infected[j] &&
-			    add_contact(db, c, j, ps, "household", c->onset - 2, last, today, out) < 0)
+			    add_contact(db, &doc, c, j, ps, "household", c->onset - 2, last, today, out) < 0)
 				goto out;
 		int others = demo_between(2, 7);
 		for (int k = 0; k < others; k++) {
 			int j = demo_between(0, np - 1);
-			if (!infected[j] && add_contact(db, c, j, ps, demo_between(0, 1) ? "work" : "transport",
+			if (!infected[j] && add_contact(db, &doc, c, j, ps, demo_between(0, 1) ? "work" : "transport",
 							last - 1, last, today, out) < 0)
 				goto out;
 		}
@@ -347,13 +409,13 @@ int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out)
 				       (json_int_t)at_local(day, 10 * 60), "reported_time", (json_int_t)at_local(day, 11 * 60),
 				       "reporting_unit", "社区卫生服务中心", "place", "centralised_site");
 		fk_err e = { 0 };
-		json_t *k = fk_case_create(db, &fk_actor_cli, in, &e);
+		json_t *k = fk_case_create(db, &doc, in, &e);
 		json_decref(in);
 		if (!k)
 			continue;
 		json_t *m = json_pack("{s:s, s:s, s:I}", "to", "excluded", "reason", "两次核酸阴性", "at",
 				      (json_int_t)at_local(day + 2, 9 * 60));
-		json_t *r = fk_case_transition(db, &fk_actor_cli, json_integer_value(json_object_get(k, "id")), m, &e);
+		json_t *r = fk_case_transition(db, &doc, json_integer_value(json_object_get(k, "id")), m, &e);
 		json_decref(m);
 		json_decref(k);
 		json_decref(r);
@@ -372,11 +434,7 @@ int demo_outbreak(fk_db *db, int target, demo_outbreak_counts *out)
 				goto out;
 			out->missed += raised;
 		}
-	if (fk_db_run(db,
-		      "UPDATE alerts SET state = 'closed', outcome = CASE WHEN id % 5 = 0 THEN 'unreachable'"
-		      " ELSE 'followup_recorded' END, closed_at = created_at + 7200"
-		      " WHERE kind = 'followup_missed' AND day < $1",
-		      "i", today - 1) < 0)
+	if (close_missed(db, who->doctor, today - 1) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -10,6 +10,7 @@
 
 #include "cli/demo.h"
 #include "core/grid/registry.h"
+#include "core/grid/alerts.h"
 #include "core/grid/screening.h"
 #include "util/date.h"
 #include "util/idcard.h"
@@ -82,6 +83,7 @@ static void make_id(int year, char sex, char out[19])
 typedef struct community {
 	char code[16];
 	char grids[8][16];
+	int households[8]; /* by grid */
 	int ngrids;
 } community;
 
@@ -174,7 +176,120 @@ static void make_uuid(char out[37])
 		 (unsigned)a & 0xfff, (unsigned)(b >> 48) & 0xfff, (unsigned long long)(b & 0xffffffffffffULL));
 }
 
-int demo_people(fk_db *db, const char *county, int people, int days, int64_t worker, demo_counts *out)
+/* A street's records of a day, waiting to be sent as one batch, and for
+ * each abnormal finding in order whether a doctor has since closed its
+ * alert. */
+typedef struct batch {
+	char street[16];
+	json_t *records;
+	bool *close;
+	size_t nclose, cap;
+} batch;
+
+static void batch_close_later(batch *b, bool close)
+{
+	if (b->nclose == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 16;
+		b->close = realloc(b->close, b->cap * sizeof(*b->close));
+		if (!b->close)
+			abort();
+	}
+	b->close[b->nclose++] = close;
+}
+
+/* Closes the alerts of screening sid marked to close (from b->close[*k]
+ * on), each as the doctor of the alert's community would, as followed up.
+ * Returns 0 or -1. */
+static int close_alerts(fk_db *db, int64_t sid, int64_t doctor_id, batch *b, size_t *k)
+{
+	struct {
+		int64_t id;
+		char comm[16];
+	} al[64];
+	int n = 0, rc = 0;
+	fk_stmt *st;
+	if (fk_db_query(db, &st, "SELECT id, grid FROM alerts WHERE screening_id = $1 ORDER BY id", "i", sid) < 0)
+		return -1;
+	while (fk_stmt_step(st) == FK_ROW && n < 64) {
+		al[n].id = fk_stmt_int64(st, 0);
+		snprintf(al[n].comm, sizeof(al[n].comm), "%.12s", fk_stmt_text(st, 1));
+		n++;
+	}
+	fk_stmt_done(st);
+	json_t *outcome = json_pack("{s:s}", "outcome", "normal_on_recheck");
+	for (int a = 0; a < n && *k < b->nclose && rc == 0; a++) {
+		if (!b->close[(*k)++])
+			continue;
+		const fk_actor doctor = { doctor_id, "doctor", FK_ROLE_DOCTOR, al[a].comm, "local" };
+		fk_err e = { 0 };
+		json_t *c = fk_alert_close(db, &doctor, al[a].id, outcome, &e);
+		if (!c)
+			rc = fk_log_err("demo: closing alert %lld: %s", (long long)al[a].id, e.message);
+		json_decref(c);
+	}
+	json_decref(outcome);
+	return rc;
+}
+
+/* Sends b as the API takes a batch, through its check and store (which
+ * keep coverage and raise the alerts), with a grid worker's role scoped to
+ * the street; then closes the alerts marked to close.  Empties b.
+ * Returns 0 or -1. */
+static int batch_send(fk_db *db, const demo_accounts *who, batch *b, demo_counts *out)
+{
+	if (json_array_size(b->records) == 0)
+		return 0;
+	const fk_actor worker = { who->worker, "gridworker", FK_ROLE_GRIDWORKER, b->street, "local" };
+	fk_err e = { 0 };
+	int rc = -1;
+	json_t *res = NULL;
+	if (fk_screening_check(b->records, &e) < 0 || !(res = fk_screening_store(db, &worker, b->records, &e))) {
+		fk_log_err("demo: screenings in %s: %s", b->street, e.message);
+		goto out;
+	}
+	size_t i, k = 0;
+	json_t *r;
+	json_array_foreach(res, i, r) {
+		int64_t na = json_integer_value(json_object_get(r, "alerts"));
+		out->screenings++;
+		out->alerts += na;
+		if (na > 0 && close_alerts(db, json_integer_value(json_object_get(r, "id")), who->doctor, b, &k) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	json_decref(res);
+	json_array_clear(b->records);
+	b->nclose = 0;
+	return rc;
+}
+
+/* A visited household's findings: each member present, with the simulated
+ * thermometer reading the grid worker took and, rarely, a symptom; whether
+ * each abnormal finding's alert has been closed since is noted in b. */
+static json_t *draw_findings(const hh *h, int64_t day, int64_t today, batch *b)
+{
+	json_t *persons = json_array();
+	for (int k = 0; k < h->size; k++) {
+		/* a household's members were inserted one after another */
+		int64_t pid = h->first_person + k;
+		int dc = demo_reading(false), sym = 0, a = demo_between(0, 3999);
+		if (a < 6)
+			dc = demo_reading(true); /* a fever */
+		if (a >= 6 && a < 10)
+			sym = demo_between(1, 3); /* cough, fatigue or short breath */
+		json_t *f = json_pack("{s:I, s:f}", "person_id", (json_int_t)pid, "temperature", dc / 10.0);
+		if (sym)
+			json_object_set_new(f, "symptoms", json_pack("[s]", fk_symptom_names[sym]));
+		json_array_append_new(persons, f);
+		/* older alerts have been followed up; recent ones are open */
+		if (dc >= FK_FEVER_DC || sym)
+			batch_close_later(b, day < today - 1 && demo_between(0, 9) < 9);
+	}
+	return persons;
+}
+
+int demo_people(fk_db *db, const char *county, int people, int days, const demo_accounts *who, demo_counts *out)
 {
 	memset(out, 0, sizeof(*out));
 	community *cs = NULL;
@@ -194,6 +309,7 @@ int demo_people(fk_db *db, const char *county, int people, int days, int64_t wor
 	hh *hs = NULL;
 	size_t nh = 0, hcap = 0;
 	fk_stats_acc *stats = fk_stats_new();
+	batch pending = { .records = json_array() };
 	int rc = -1;
 	for (int c = 0; c < nc; c++) {
 		int target = (int)((double)people * w[c] / wsum + 0.5), made = 0, building = 1, unit = 1, floor = 1, room = 1;
@@ -205,6 +321,9 @@ int demo_people(fk_db *db, const char *county, int people, int days, int64_t wor
 			snprintf(b, sizeof(b), "%d栋", building);
 			snprintf(u, sizeof(u), "%d单元", unit);
 			snprintf(r, sizeof(r), "%d%02d", floor, room);
+			/* the units (28 households each) are shared out among the
+			 * grids in turn, so a community's every grid has residents */
+			int gi = ((building - 1) * 3 + unit - 1) % cs[c].ngrids;
 			if (++room > 4) {
 				room = 1;
 				if (++floor > 7) {
@@ -215,14 +334,13 @@ int demo_people(fk_db *db, const char *county, int people, int days, int64_t wor
 					}
 				}
 			}
-			/* buildings are shared out among the grids in runs */
-			int gi = ((building - 1) / 2) % cs[c].ngrids;
 			fk_err e;
 			bool created;
 			int64_t hid = fk_household_ensure(db, cs[c].grids[gi], b, u, r, "", &created, &e);
 			if (hid < 0)
 				goto out;
 			fk_stats_add(stats, cs[c].grids[gi], 1, 0);
+			cs[c].households[gi]++;
 			if (nh == hcap) {
 				hcap = hcap ? hcap * 2 : 4096;
 				hs = realloc(hs, hcap * sizeof(*hs));
@@ -255,94 +373,69 @@ int demo_people(fk_db *db, const char *county, int people, int days, int64_t wor
 
 	/* Screening history: most households visited every day, a few not at
 	 * home or refusing; today only part done.  About 1 in 400 persons
-	 * shows something abnormal on a given day. */
-	fk_cov_acc *cov = fk_cov_new();
+	 * shows something abnormal on a given day.  A street's records of a
+	 * day go in as batches of up to 1,000, as the API takes them (the
+	 * streets' households are consecutive in hs). */
 	static const char *const status[] = { "visited", "not_home", "refused" };
 	for (int64_t day = today - days + 1; day <= today; day++) {
 		bool is_today = day == today;
-		for (size_t i = 0; i < nh; i++) {
+		char date[11];
+		fk_date_format(day, date);
+		for (size_t i = 0; i <= nh; i++) {
+			const char *grid = i < nh ? cs[hs[i].grid_idx / 8].grids[hs[i].grid_idx % 8] : "";
+			/* a new street, or the batch full: send */
+			if ((strncmp(grid, pending.street, 9) != 0 ||
+			     json_array_size(pending.records) == FK_SCREEN_BATCH_MAX) &&
+			    batch_send(db, who, &pending, out) < 0)
+				goto out;
+			if (i == nh)
+				break;
+			snprintf(pending.street, sizeof(pending.street), "%.9s", grid);
 			hh *h = &hs[i];
-			const char *grid = cs[h->grid_idx / 8].grids[h->grid_idx % 8];
 			if (is_today && demo_between(0, 99) >= 62)
 				continue; /* not yet visited today */
 			int r = demo_between(0, 999), st = r < 935 ? 0 : r < 985 ? 1 : 2;
 			char uuid[37];
 			make_uuid(uuid);
+			/* when the phone recorded it: that day, some hours before now's time of day */
 			int64_t at = now - (today - day) * 86400 - demo_between(3600, 8 * 3600);
-			int64_t sid = 0;
-			if (fk_db_int64(db, &sid,
-					"INSERT INTO screenings (uuid, digest, household_id, grid, day, status, abnormal, current,"
-					" user_id, recorded_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, 1, $7, $8, $8)"
-					" RETURNING id",
-					"sbisisii", uuid, uuid, (size_t)16, h->id, grid, day, status[st], worker, at) != FK_ROW)
-				goto cov_fail;
-			out->screenings++;
-			bool abnormal = false;
-			for (int k = 0; st == 0 && k < h->size; k++) {
-				/* a household's members were inserted one after another */
-				int64_t pid = h->first_person + k;
-				int dc = 360 + demo_between(0, 10), sym = 0;
-				int a = demo_between(0, 3999);
-				if (a < 6)
-					dc = 373 + demo_between(0, 20);
-				if (a >= 6 && a < 10)
-					sym = 1 << demo_between(1, 3); /* cough, fatigue or short breath */
-				bool abn = dc >= FK_FEVER_DC || sym;
-				if (fk_db_run(db,
-					      "INSERT INTO findings (screening_id, person_id, temp_dc, symptoms, history, category,"
-					      " note, abnormal) VALUES ($1, $2, $3, $4, 0, NULL, '', $5)",
-					      "iiiii", sid, pid, (int64_t)dc, (int64_t)sym, (int64_t)abn) < 0)
-					goto cov_fail;
-				if (abn) {
-					abnormal = true;
-					char reasons[64];
-					snprintf(reasons, sizeof(reasons), "[%s%s%s]", dc >= FK_FEVER_DC ? "\"temperature\"" : "",
-						 dc >= FK_FEVER_DC && sym ? "," : "",
-						 sym == 2 ? "\"cough\"" : sym == 4 ? "\"fatigue\"" : sym == 8 ? "\"short_breath\"" : "");
-					/* older alerts have been followed up; recent ones are open */
-					bool closed = day < today - 1 && demo_between(0, 9) < 9;
-					if (fk_db_run(db,
-						      "INSERT INTO alerts (grid, person_id, screening_id, day, reasons, temp_dc, state,"
-						      " outcome, closed_by, closed_at, created_at)"
-						      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, 0), NULLIF($10, 0), $11)",
-						      "siiisissiii", grid, pid, sid, day, reasons, (int64_t)dc,
-						      closed ? "closed" : "open", closed ? "normal_on_recheck" : NULL,
-						      closed ? worker : (int64_t)0, closed ? at + 7200 : (int64_t)0, at) < 0)
-						goto cov_fail;
-					out->alerts++;
-				}
-			}
-			if (abnormal && fk_db_run(db, "UPDATE screenings SET abnormal = 1 WHERE id = $1", "i", sid) < 0)
-				goto cov_fail;
-			fk_cov_add(cov, grid, day, st, +1, abnormal);
+			json_t *rec = json_pack("{s:s, s:I, s:s, s:s, s:I}", "uuid", uuid, "household_id",
+						(json_int_t)h->id, "date", date, "status", status[st], "recorded_at",
+						(json_int_t)at);
+			if (st == 0)
+				json_object_set_new(rec, "persons", draw_findings(h, day, today, &pending));
+			json_array_append_new(pending.records, rec);
 		}
 	}
-	if (fk_cov_flush(db, cov) < 0)
-		goto out;
-	cov = NULL;
-	/* Zero reports: every grid reported on the past days (a few late ones
-	 * missing two days ago), none yet today. */
-	for (int64_t day = today - days + 1; day < today; day++)
+	/* Zero reports: the worker of every grid with residents reported on
+	 * the past days (a few late ones missing two days ago), none yet
+	 * today.  Every household has a record on those days, so no report
+	 * needs a reason for one unvisited. */
+	for (int64_t day = today - days + 1; day < today; day++) {
+		char date[11];
+		fk_date_format(day, date);
 		for (int c = 0; c < nc; c++)
 			for (int g = 0; g < cs[c].ngrids; g++) {
-				if (day == today - 2 && demo_between(0, 99) < 3)
+				if (!cs[c].households[g] || (day == today - 2 && demo_between(0, 99) < 3))
 					continue;
-				int64_t ab = 0;
-				if (fk_db_int64(db, &ab, "SELECT abnormal FROM coverage WHERE region = $1 AND day = $2", "si",
-						cs[c].grids[g], day) < 0 ||
-				    fk_db_run(db,
-					      "INSERT INTO daily_reports (grid, day, user_id, abnormal, note, unvisited, created_at)"
-					      " VALUES ($1, $2, $3, $4, '', '[]', $5)",
-					      "siiii", cs[c].grids[g], day, worker, ab,
-					      now - (today - day) * 86400 - demo_between(0, 3600)) < 0)
+				const fk_actor worker = { who->worker, "gridworker", FK_ROLE_GRIDWORKER, cs[c].grids[g],
+							  "local" };
+				fk_err e = { 0 };
+				json_t *in = json_pack("{s:s, s:s}", "grid", cs[c].grids[g], "date", date);
+				json_t *rep = fk_report_submit(db, &worker, in, &e);
+				json_decref(in);
+				if (!rep) {
+					fk_log_err("demo: report of %s: %s", cs[c].grids[g], e.message);
 					goto out;
+				}
+				json_decref(rep);
 				out->reports++;
 			}
+	}
 	rc = 0;
-	goto out;
-cov_fail:
-	fk_cov_free(cov);
 out:
+	json_decref(pending.records);
+	free(pending.close);
 	fk_stats_free(stats);
 	free(hs);
 	free(w);
