@@ -27,7 +27,16 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 VENDOR   := web/vendor/echarts.min.js
 
 .PHONY: all deps deps-run run check test unit api e2e asan bench fuzz clean format
-all: $(BUILD)/fangkong $(VENDOR)
+# The web files compressed at build time (web/FILE.gz beside web/FILE, git-
+# ignored): the server sends them with Content-Encoding: gzip to clients
+# that take it.
+WEB_GZ   := $(addsuffix .gz,$(sort $(VENDOR) $(shell find web -type f \( -name '*.js' -o -name '*.css' \
+              -o -name '*.html' -o -name '*.json' -o -name '*.svg' \) 2>/dev/null)))
+
+all: $(BUILD)/fangkong $(VENDOR) $(WEB_GZ)
+
+$(WEB_GZ): %.gz: %
+	gzip -9 -n -c $< > $@.tmp && mv $@.tmp $@
 
 NPROC    := $(shell nproc 2>/dev/null || echo 2)
 

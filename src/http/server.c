@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -499,6 +500,42 @@ static const char *content_type(const char *path)
 	return "application/octet-stream";
 }
 
+/* Whether the client takes gzip: the token gzip (or *) in Accept-Encoding,
+ * not refused with q=0. */
+static bool accepts_gzip(const char *ae)
+{
+	for (const char *p = ae; p && *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		size_t n = strcspn(p, ",;");
+		bool match = (n == 4 && strncasecmp(p, "gzip", 4) == 0) || (n == 1 && *p == '*');
+		const char *end = p + strcspn(p, ",");
+		if (match) {
+			const char *q = strstr(p, "q=");
+			bool refused = q && q < end && strtod(q + 2, NULL) <= 0.0;
+			return !refused;
+		}
+		p = end;
+	}
+	return false;
+}
+
+/* The gzip copy of a file made at build time (make: web/FILE.gz beside
+ * web/FILE), when it exists and is not older than the file; -1 otherwise. */
+static int open_gzip(const char *full, const struct stat *orig, struct stat *sb)
+{
+	char gz[1040];
+	snprintf(gz, sizeof(gz), "%s.gz", full);
+	int fd = open(gz, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, sb) < 0 || !S_ISREG(sb->st_mode) || sb->st_mtime < orig->st_mtime) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static enum MHD_Result send_static(fk_req *r)
 {
 	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
@@ -520,8 +557,20 @@ static enum MHD_Result send_static(fk_req *r)
 			close(fd);
 		return fail_now(r, 404, "not_found", NULL, "%s not found", "file");
 	}
-	char *etag = fk_arena_printf(&r->arena, "\"%llx-%llx\"", (unsigned long long)sb.st_size,
-				     (unsigned long long)sb.st_mtime);
+	/* A precompressed copy goes to clients that take gzip; the answer
+	 * varies by Accept-Encoding whenever a copy exists. */
+	struct stat gsb;
+	int gfd = open_gzip(full, &sb, &gsb);
+	bool vary = gfd >= 0, gzip = gfd >= 0 && accepts_gzip(fk_req_header_in(r, "Accept-Encoding"));
+	if (gzip) {
+		close(fd);
+		fd = gfd;
+		sb.st_size = gsb.st_size;
+	} else if (gfd >= 0) {
+		close(gfd);
+	}
+	char *etag = fk_arena_printf(&r->arena, "\"%llx-%llx%s\"", (unsigned long long)sb.st_size,
+				     (unsigned long long)sb.st_mtime, gzip ? "-gz" : "");
 	const char *inm = fk_req_header_in(r, "If-None-Match");
 	struct MHD_Response *resp;
 	int status = 200;
@@ -538,6 +587,10 @@ static enum MHD_Result send_static(fk_req *r)
 	}
 	if (!resp)
 		return MHD_NO;
+	if (gzip && status == 200)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
+	if (vary)
+		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
 	/* Vendor libraries change only with a rebuild; our own files are
 	 * revalidated on every load so a deployment shows at once. */
 	MHD_add_response_header(resp, "Cache-Control",

@@ -4,13 +4,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
+import { gzipSync, gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer } from '../lib/harness.mjs';
 
 const MiB = 1024 * 1024;
 const SECRET = 'top-secret-outside-the-web-folder';
+const APP_JS = `export const x = 1;\n${'// the app\n'.repeat(50)}`;
 const INDEX = '<!doctype html><title>fangkong test</title><p>首页</p>\n';
 let srv, tmp, admin;
 
@@ -21,8 +23,13 @@ before(async () => {
   mkdirSync(path.join(web, 'vendor'));
   mkdirSync(path.join(web, '.git'));
   writeFileSync(path.join(web, 'index.html'), INDEX);
-  writeFileSync(path.join(web, 'app.js'), 'export const x = 1;\n');
+  writeFileSync(path.join(web, 'app.js'), APP_JS);
   writeFileSync(path.join(web, 'style.css'), 'body{}\n');
+  // gzip copies as make writes them beside each file (web/FILE.gz); the
+  // one for style.css is older than the file, as after an edit without a build
+  writeFileSync(path.join(web, 'app.js.gz'), gzipSync(APP_JS));
+  writeFileSync(path.join(web, 'style.css.gz'), gzipSync('body{color:red}\n'));
+  utimesSync(path.join(web, 'style.css.gz'), new Date(2020, 0, 1), new Date(2020, 0, 1));
   writeFileSync(path.join(web, 'data.json'), '{"a":1}\n');
   writeFileSync(path.join(web, 'blob.bin'), 'bytes');
   writeFileSync(path.join(web, 'sub', 'page.html'), '<p>sub</p>\n');
@@ -414,6 +421,34 @@ test('static files carry their content types; /vendor/ is cached for a day', asy
   const v = await srv.api('GET', '/vendor/lib.js');
   assert.equal(v.status, 200);
   assert.equal(v.headers.get('cache-control'), 'public, max-age=86400');
+});
+
+test('a file with a gzip copy is sent compressed to clients that take gzip, plain to others, varying by Accept-Encoding', async () => {
+  const gz = await srv.raw('GET', '/app.js', { headers: { 'Accept-Encoding': 'br, gzip;q=0.8' } });
+  assert.equal(gz.status, 200);
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  assert.equal(gz.headers.vary, 'Accept-Encoding');
+  assert.equal(gz.headers['content-type'], 'text/javascript; charset=utf-8');
+  assert.equal(gunzipSync(gz.bytes).toString(), APP_JS);
+  assert.ok(gz.bytes.length < APP_JS.length / 4, `${gz.bytes.length} bytes compressed`);
+  for (const ae of [undefined, 'identity', 'gzip;q=0', 'deflate']) {
+    const plain = await srv.raw('GET', '/app.js', { headers: ae ? { 'Accept-Encoding': ae } : {} });
+    assert.equal(plain.status, 200, ae);
+    assert.equal(plain.headers['content-encoding'], undefined, ae);
+    assert.equal(plain.headers.vary, 'Accept-Encoding', ae);
+    assert.equal(plain.body, APP_JS, ae);
+    assert.notEqual(plain.headers.etag, gz.headers.etag, 'each variant has its own ETag');
+  }
+  const again = await srv.raw('GET', '/app.js', { headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': gz.headers.etag } });
+  assert.equal(again.status, 304);
+  // a copy older than its file is stale: the file itself is sent
+  const css = await srv.raw('GET', '/style.css', { headers: { 'Accept-Encoding': 'gzip' } });
+  assert.equal(css.headers['content-encoding'], undefined);
+  assert.equal(css.body, 'body{}\n');
+  // files without a copy carry no Vary
+  const json = await srv.raw('GET', '/data.json', { headers: { 'Accept-Encoding': 'gzip' } });
+  assert.equal(json.headers['content-encoding'], undefined);
+  assert.equal(json.headers.vary, undefined);
 });
 
 test('missing files, folders, hidden files and symlinks are 404', async () => {

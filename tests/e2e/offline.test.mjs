@@ -29,7 +29,8 @@ const recorded = async () => (await srv.api('GET', '/api/v1/audit?action=screeni
 const card = (page, id) => page.locator(`li.hh[data-household="${id}"]`);
 
 // The files of the app shell: everything under web/ but the vendor
-// libraries and the worker itself; the page is kept as "/".
+// libraries, the worker itself and the gzip copies made at build time;
+// the page is kept as "/".
 function shellFiles() {
   const out = [];
   const walk = (dir) => {
@@ -40,7 +41,7 @@ function shellFiles() {
     }
   };
   walk(path.join(ROOT, 'web'));
-  return out.filter((f) => !f.startsWith('/vendor/') && f !== '/sw.js')
+  return out.filter((f) => !f.startsWith('/vendor/') && f !== '/sw.js' && !f.endsWith('.gz'))
     .map((f) => (f === '/index.html' ? '/' : f)).sort();
 }
 

@@ -166,7 +166,8 @@ export async function startServer({ env = {}, seed = 1, web = path.join(ROOT, 'w
 // so throttling by address can be tested), a keep-alive agent, chunked
 // bodies.  body: a string or Buffer (sent with Content-Length), or an array
 // of chunks (sent chunked).  Returns {status, headers, body (parsed JSON or
-// text), reused (the socket served an earlier request)}.
+// text), bytes (the body as received, a Buffer), reused (the socket served
+// an earlier request)}.
 export function request(base, method, p, { headers = {}, body, token, localAddress, agent } = {}) {
   const u = new URL(base);
   const h = { ...headers };
@@ -179,10 +180,11 @@ export function request(base, method, p, { headers = {}, body, token, localAddre
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
+        const bytes = Buffer.concat(chunks);
+        const text = bytes.toString();
         let parsed = text;
         try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-        resolve({ status: res.statusCode, headers: res.headers, body: parsed, reused: req.reusedSocket });
+        resolve({ status: res.statusCode, headers: res.headers, body: parsed, bytes, reused: req.reusedSocket });
       });
       res.on('error', reject);
     });
