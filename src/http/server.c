@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,12 +30,12 @@
 #include "core/base/audit.h"
 #include "http/body.h"
 #include "http/deadline.h"
+#include "http/internal.h"
 #include "http/req.h"
 #include "http/schedule.h"
 #include "util/date.h"
 #include "util/log.h"
 
-enum { ST_NEW, ST_BODY, ST_WAITING, ST_RESUMED, ST_SENT };
 
 #define FK_STR_(x) #x
 #define FK_STR(x) FK_STR_(x)
@@ -345,7 +344,7 @@ int fk_req_defer_heavy(fk_req *r, int (*job)(fk_req *r))
 
 /* ---- responses ---- */
 
-static void add_common_headers(struct MHD_Response *resp, const fk_req *r)
+void fk_http_common_headers(struct MHD_Response *resp, const fk_req *r)
 {
 	MHD_add_response_header(resp, "Content-Security-Policy",
 				"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
@@ -411,7 +410,7 @@ static enum MHD_Result send_stream(fk_req *r)
 		MHD_add_response_header(resp, "Content-Disposition",
 					fk_arena_printf(&r->arena, "attachment; filename=\"%s\"", r->stream_name));
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	add_common_headers(resp, r);
+	fk_http_common_headers(resp, r);
 	r->status = 200;
 	r->state = ST_SENT;
 	enum MHD_Result ret = MHD_queue_response(r->conn, 200, resp);
@@ -457,7 +456,7 @@ static enum MHD_Result send_json(fk_req *r)
 	if (body)
 		MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	add_common_headers(resp, r);
+	fk_http_common_headers(resp, r);
 	for (int i = 0; i < r->nhdr; i++)
 		MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
 	r->status = status;
@@ -467,141 +466,11 @@ static enum MHD_Result send_json(fk_req *r)
 	return ret;
 }
 
-static enum MHD_Result fail_now(fk_req *r, int status, const char *code, const char *field, const char *fmt,
-				const char *arg)
+enum MHD_Result fk_http_fail_now(fk_req *r, int status, const char *code, const char *field, const char *fmt,
+				 const char *arg)
 {
 	fk_req_fail(r, status, code, field, fmt, arg);
 	return send_json(r);
-}
-
-/* ---- static files ---- */
-
-static const char *content_type(const char *path)
-{
-	static const struct {
-		const char *ext, *type;
-	} types[] = {
-		{ ".html", "text/html; charset=utf-8" },
-		{ ".js", "text/javascript; charset=utf-8" },
-		{ ".mjs", "text/javascript; charset=utf-8" },
-		{ ".css", "text/css; charset=utf-8" },
-		{ ".json", "application/json; charset=utf-8" },
-		{ ".svg", "image/svg+xml" },
-		{ ".png", "image/png" },
-		{ ".ico", "image/x-icon" },
-		{ ".woff2", "font/woff2" },
-		{ ".txt", "text/plain; charset=utf-8" },
-		{ ".webmanifest", "application/manifest+json" },
-	};
-	const char *dot = strrchr(path, '.');
-	for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcmp(dot, types[i].ext) == 0)
-			return types[i].type;
-	return "application/octet-stream";
-}
-
-/* Whether the client takes gzip: the token gzip (or *) in Accept-Encoding,
- * not refused with q=0. */
-static bool accepts_gzip(const char *ae)
-{
-	for (const char *p = ae; p && *p;) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		size_t n = strcspn(p, ",;");
-		bool match = (n == 4 && strncasecmp(p, "gzip", 4) == 0) || (n == 1 && *p == '*');
-		const char *end = p + strcspn(p, ",");
-		if (match) {
-			const char *q = strstr(p, "q=");
-			bool refused = q && q < end && strtod(q + 2, NULL) <= 0.0;
-			return !refused;
-		}
-		p = end;
-	}
-	return false;
-}
-
-/* The gzip copy of a file made at build time (make: web/FILE.gz beside
- * web/FILE), when it exists and is not older than the file; -1 otherwise. */
-static int open_gzip(const char *full, const struct stat *orig, struct stat *sb)
-{
-	char gz[1040];
-	snprintf(gz, sizeof(gz), "%s.gz", full);
-	int fd = open(gz, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, sb) < 0 || !S_ISREG(sb->st_mode) || sb->st_mtime < orig->st_mtime) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static enum MHD_Result send_static(fk_req *r)
-{
-	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
-		fk_req_header(r, "Allow", "GET, HEAD");
-		return fail_now(r, 405, "method_not_allowed", NULL, "%s is not allowed here", r->method);
-	}
-	const char *p = r->path;
-	if (strcmp(p, "/") == 0)
-		p = "/index.html";
-	/* No parent references, hidden files or empty segments. */
-	if (strstr(p, "/.") || strstr(p, "//") || strlen(p) > 512)
-		return fail_now(r, 404, "not_found", NULL, "%s not found", "file");
-	char full[1024];
-	snprintf(full, sizeof(full), "%s%s", cfg->web_dir, p);
-	int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	struct stat sb;
-	if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-		if (fd >= 0)
-			close(fd);
-		return fail_now(r, 404, "not_found", NULL, "%s not found", "file");
-	}
-	/* A precompressed copy goes to clients that take gzip; the answer
-	 * varies by Accept-Encoding whenever a copy exists. */
-	struct stat gsb;
-	int gfd = open_gzip(full, &sb, &gsb);
-	bool vary = gfd >= 0, gzip = gfd >= 0 && accepts_gzip(fk_req_header_in(r, "Accept-Encoding"));
-	if (gzip) {
-		close(fd);
-		fd = gfd;
-		sb.st_size = gsb.st_size;
-	} else if (gfd >= 0) {
-		close(gfd);
-	}
-	char *etag = fk_arena_printf(&r->arena, "\"%llx-%llx%s\"", (unsigned long long)sb.st_size,
-				     (unsigned long long)sb.st_mtime, gzip ? "-gz" : "");
-	const char *inm = fk_req_header_in(r, "If-None-Match");
-	struct MHD_Response *resp;
-	int status = 200;
-	if (inm && strcmp(inm, etag) == 0) {
-		close(fd);
-		status = 304;
-		resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-	} else {
-		resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
-		if (resp)
-			MHD_add_response_header(resp, "Content-Type", content_type(p));
-		else
-			close(fd);
-	}
-	if (!resp)
-		return MHD_NO;
-	if (gzip && status == 200)
-		MHD_add_response_header(resp, "Content-Encoding", "gzip");
-	if (vary)
-		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
-	/* Vendor libraries change only with a rebuild; our own files are
-	 * revalidated on every load so a deployment shows at once. */
-	MHD_add_response_header(resp, "Cache-Control",
-				strncmp(p, "/vendor/", 8) == 0 ? "public, max-age=86400" : "no-cache");
-	MHD_add_response_header(resp, "ETag", etag);
-	add_common_headers(resp, r);
-	r->status = status;
-	r->state = ST_SENT;
-	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)status, resp);
-	MHD_destroy_response(resp);
-	return ret;
 }
 
 /* ---- authentication ---- */
@@ -675,35 +544,35 @@ static bool is_json_type(const char *ct)
 static enum MHD_Result dispatch(fk_req *r)
 {
 	if (strncmp(r->path, "/api/", 5) != 0)
-		return send_static(r);
+		return fk_static_send(r, cfg->web_dir);
 	int m = fk_route_match(fk_routes, fk_routes_count, r->method, r->path, &r->match);
 	if (m == 404)
-		return fail_now(r, 404, "not_found", NULL, "no endpoint %s", r->path);
+		return fk_http_fail_now(r, 404, "not_found", NULL, "no endpoint %s", r->path);
 	if (m == 405) {
 		fk_req_header(r, "Allow", fk_arena_strdup(&r->arena, r->match.allow));
-		return fail_now(r, 405, "method_not_allowed", NULL, "%s is not allowed here", r->method);
+		return fk_http_fail_now(r, 405, "method_not_allowed", NULL, "%s is not allowed here", r->method);
 	}
 	const fk_route *rt = r->match.route;
 	r->db = reader();
 	if (!r->db)
-		return fail_now(r, 503, "unavailable", NULL, "%s", "the database is unavailable");
+		return fk_http_fail_now(r, 503, "unavailable", NULL, "%s", "the database is unavailable");
 	if (authenticate(r) < 0)
-		return fail_now(r, 503, "unavailable", NULL, "%s", "the database is unavailable");
+		return fk_http_fail_now(r, 503, "unavailable", NULL, "%s", "the database is unavailable");
 	if (rt->perm != FK_PERM_PUBLIC) {
 		if (!r->authed)
-			return fail_now(r, 401, "unauthenticated", NULL, "%s", "sign in first");
+			return fk_http_fail_now(r, 401, "unauthenticated", NULL, "%s", "sign in first");
 		if (!fk_role_can(r->actor.role, rt->perm))
-			return fail_now(r, 403, "forbidden", NULL, "your role (%s) may not do this",
+			return fk_http_fail_now(r, 403, "forbidden", NULL, "your role (%s) may not do this",
 					fk_role_name(r->actor.role));
 	}
 	bool safe = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
 	/* A cross-site form can send the cookie but not a custom header. */
 	if (!safe && r->via_cookie && r->authed && !fk_req_header_in(r, "X-Requested-With"))
-		return fail_now(r, 403, "csrf", NULL, "%s",
+		return fk_http_fail_now(r, 403, "csrf", NULL, "%s",
 				"requests signed in by cookie must carry the X-Requested-With header");
 	if (rt->flags & FK_ROUTE_BODY) {
 		if (!is_json_type(fk_req_header_in(r, "Content-Type")))
-			return fail_now(r, 415, "unsupported_media_type", NULL, "%s",
+			return fk_http_fail_now(r, 415, "unsupported_media_type", NULL, "%s",
 					"send the body as Content-Type: application/json");
 		if (fk_body_parse(r->body.buf, r->body.len, &fk_body_defaults, &r->json, &r->err) < 0)
 			return send_json(r);
@@ -830,18 +699,18 @@ static bool head_ok(fk_req *r, enum MHD_Result *ret)
 	head_size h = { 0 };
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &h);
 	if (r->head.target_len > MAX_TARGET)
-		*ret = fail_now(r, 414, "uri_too_long", NULL, "the request target is longer than %s bytes",
+		*ret = fk_http_fail_now(r, 414, "uri_too_long", NULL, "the request target is longer than %s bytes",
 				FK_STR(MAX_TARGET));
 	else if (r->head.params > MAX_PARAMS)
-		*ret = fail_now(r, 431, "too_many_parameters", NULL, "more than %s query parameters",
+		*ret = fk_http_fail_now(r, 431, "too_many_parameters", NULL, "more than %s query parameters",
 				FK_STR(MAX_PARAMS));
 	else if (h.count > MAX_HEADERS)
-		*ret = fail_now(r, 431, "headers_too_large", NULL, "more than %s header fields", FK_STR(MAX_HEADERS));
+		*ret = fk_http_fail_now(r, 431, "headers_too_large", NULL, "more than %s header fields", FK_STR(MAX_HEADERS));
 	else if (h.bytes > MAX_HEADER_BYTES)
-		*ret = fail_now(r, 431, "headers_too_large", NULL, "the header fields hold more than %s bytes",
+		*ret = fk_http_fail_now(r, 431, "headers_too_large", NULL, "the header fields hold more than %s bytes",
 				FK_STR(MAX_HEADER_BYTES));
 	else if (r->head.nul)
-		*ret = fail_now(r, 400, "invalid", NULL, "%s", "a NUL byte (%00) in the path or query");
+		*ret = fk_http_fail_now(r, 400, "invalid", NULL, "%s", "a NUL byte (%00) in the path or query");
 	else
 		return true;
 	return false;
@@ -875,7 +744,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		 * sent (and before "100 Continue"); the connection then closes. */
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > r->body_limit)
-			return fail_now(r, 413, "too_large", NULL, "the body is larger than %s bytes",
+			return fk_http_fail_now(r, 413, "too_large", NULL, "the body is larger than %s bytes",
 					fk_arena_printf(&r->arena, "%zu", r->body_limit));
 		return MHD_YES;
 	}
@@ -894,7 +763,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		return MHD_YES;
 	}
 	if (r->too_large && r->state == ST_BODY)
-		return fail_now(r, 413, "too_large", NULL, "the body is larger than %s bytes",
+		return fk_http_fail_now(r, 413, "too_large", NULL, "the body is larger than %s bytes",
 				fk_arena_printf(&r->arena, "%zu", r->body_limit));
 	if (r->state != ST_BODY)
 		return MHD_YES;
