@@ -161,6 +161,38 @@ static int page_where(fk_list_q *q, const fk_list *l, const char *key_col, const
 	return 0;
 }
 
+json_t *fk_list_one(fk_db *db, const fk_actor *who, const fk_list *l, int64_t id, const char *what,
+		    unsigned flags, fk_err *e)
+{
+	/* the scope column first, then the list's own columns; a list whose
+	 * select binds values of its own (select_args) or has no integer id
+	 * has no record page */
+	if (l->select_args || !l->id || !l->cols) {
+		fk_log_err("list: %s has no record page", l->select);
+		fk_err_internal(e);
+		return NULL;
+	}
+	fk_strbuf q = FK_STRBUF_INIT;
+	fk_strbuf_addf(&q, "SELECT %s, %s WHERE %s = $1", l->scope, l->select, l->id);
+	fk_stmt *st;
+	int rc = fk_db_query(db, &st, q.buf, "i", id);
+	fk_strbuf_release(&q);
+	if (rc < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	json_t *o = NULL;
+	rc = fk_stmt_step(st);
+	if (fk_scope_row(who, rc == FK_ROW ? fk_stmt_text(st, 0) : NULL, what, e) == 0) {
+		fk_render rd = { l->cols, 1, flags & FK_LIST_REVEAL ? FK_RENDER_REVEAL : 0 };
+		o = fk_row_render(st, &rd);
+		if (l->row)
+			l->row(o, who);
+	}
+	fk_stmt_done(st);
+	return o;
+}
+
 json_t *fk_list_run(fk_db *db, const fk_actor *who, const fk_list *l, fk_list_get get, void *ctx,
 		    const fk_page *page, unsigned flags, fk_err *e)
 {

@@ -171,6 +171,14 @@ void fk_list_where(fk_list_q *q, const char *cond, const fk_val *vals);
 json_t *fk_list_run(fk_db *db, const fk_actor *who, const fk_list *l, fk_list_get get, void *ctx,
 		    const fk_page *page, unsigned flags, fk_err *e);
 
+/* One record of l by its id (l->id): the row as the list renders it (its
+ * columns and row hook).  NULL with e set: 404 "<what> not found" when no
+ * such record exists or it lies outside who's scope (the same answer), 500
+ * on a database error.  The record pages (a case, a household, an alert)
+ * are the lists' rows: one declaration serves both. */
+json_t *fk_list_one(fk_db *db, const fk_actor *who, const fk_list *l, int64_t id, const char *what,
+		    unsigned flags, fk_err *e);
+
 /* The region the input asks for ("root" read as ""), NULL when absent. */
 const char *fk_list_region(const fk_list *l, fk_list_get get, void *ctx);
 

@@ -273,23 +273,15 @@ static const fk_column case_cols[] = {
 	" c.sampling_day, c.diagnosis_at, c.reported_at, c.late, c.reporting_unit, c.place, c.source_alert,"  \
 	" c.edition, c.updated_at FROM cases c JOIN persons p ON p.id = c.person_id"                          \
 	" JOIN regions r ON r.code = c.region"
-#define CASE_SELECT "SELECT " CASE_COLS
 
 json_t *fk_case_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 {
-	fk_stmt *st;
-	if (fk_db_query(db, &st, CASE_SELECT " WHERE c.id = $1", "i", id) < 0)
-		goto internal;
-	fk_render rd = { case_cols, 0, 0 };
-	json_t *o = NULL;
 	char what[48];
 	snprintf(what, sizeof(what), "case %lld", (long long)id);
-	int rc = fk_stmt_step(st);
-	if (fk_scope_row(who, rc == FK_ROW ? fk_stmt_text(st, 3) : NULL, what, e) == 0)
-		o = fk_row_render(st, &rd);
-	fk_stmt_done(st);
+	json_t *o = fk_list_one(db, who, &fk_case_list, id, what, 0, e);
 	if (!o)
 		return NULL;
+	fk_stmt *st;
 	if (fk_db_query(db, &st,
 			"SELECT ev.id, ev.at, u.username AS user, ev.field, ev.from_value AS \"from\","
 			" ev.to_value AS \"to\", ev.reason FROM case_events ev LEFT JOIN users u ON u.id = ev.user_id"

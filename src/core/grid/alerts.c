@@ -150,19 +150,9 @@ int fk_alert_move_household(fk_db *db, int64_t household_id, const char *grid)
 
 json_t *fk_alert_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 {
-	fk_stmt *st;
-	if (fk_db_query(db, &st, FK_ALERT_SELECT " WHERE a.id = $1", "i", id) < 0) {
-		fk_err_internal(e);
-		return NULL;
-	}
-	fk_render rd = { fk_alert_columns, 0, 0 };
-	json_t *o = NULL;
-	if (fk_stmt_step(st) == FK_ROW && fk_scope_has(who, fk_stmt_text(st, 2)))
-		o = fk_row_render(st, &rd);
-	fk_stmt_done(st);
-	if (!o)
-		fk_err_not_found(e, "alert %lld not found", (long long)id);
-	return o;
+	char what[48];
+	snprintf(what, sizeof(what), "alert %lld", (long long)id);
+	return fk_list_one(db, who, &fk_alert_list, id, what, 0, e);
 }
 
 json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e)

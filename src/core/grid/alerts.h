@@ -32,7 +32,6 @@
 /* The alert resource as the API renders it, and the query giving its
  * columns in that order (alias a for alerts; add WHERE / ORDER BY). */
 extern const fk_column fk_alert_columns[];
-#define FK_ALERT_SELECT "SELECT " FK_ALERT_FROM
 #define FK_ALERT_FROM                                                                                         \
 	"a.id, a.kind, a.grid, r.name, c.name, a.person_id, p.name, p.household_id, a.screening_id,"   \
 	" a.observation_id, a.day, a.slot, a.reasons,"                                                         \

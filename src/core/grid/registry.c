@@ -66,11 +66,6 @@ static const fk_column household_cols[] = {
 	{ 0 },
 };
 
-#define HOUSEHOLD_SELECT                                                                                    \
-	"SELECT h.id, h.grid, r.name, h.building, h.unit, h.room, h.address,"                                 \
-	" (SELECT count(*) FROM persons p WHERE p.household_id = h.id)"                                       \
-	" FROM households h JOIN regions r ON r.code = h.grid"
-
 static const fk_field household_fields[] = {
 	{ "grid", FK_FT_STRING, true, 15, 15 },
 	{ "building", FK_FT_STRING, false, 0, 50 },
@@ -82,20 +77,9 @@ static const fk_field household_fields[] = {
 
 json_t *fk_household_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 {
-	fk_stmt *st;
-	if (fk_db_query(db, &st, HOUSEHOLD_SELECT " WHERE h.id = $1", "i", id) < 0) {
-		fk_err_internal(e);
-		return NULL;
-	}
-	fk_render rd = { household_cols, 0, 0 };
-	json_t *o = NULL;
 	char what[48];
 	snprintf(what, sizeof(what), "household %lld", (long long)id);
-	int rc = fk_stmt_step(st);
-	if (fk_scope_row(who, rc == FK_ROW ? fk_stmt_text(st, 1) : NULL, what, e) == 0)
-		o = fk_row_render(st, &rd);
-	fk_stmt_done(st);
-	return o;
+	return fk_list_one(db, who, &fk_household_list, id, what, 0, e);
 }
 
 int64_t fk_household_ensure(fk_db *db, const char *grid, const char *building, const char *unit,
