@@ -31,6 +31,28 @@
 #define FK_DEFER 1
 #define FK_MAX_HEADERS 8
 
+/* A write for the writer thread: the parsed input, and what to audit.
+ * The writer runs it with the actor and its input only; it never sees the
+ * request.  run (may be NULL: only the audit entry is written) runs on the
+ * writer connection inside the batch's transaction, in its own savepoint:
+ * it returns 0 with *out the answer (NULL for none), or -1 with e set to
+ * roll back, or 0 with e set to keep its changes and answer the error (a
+ * failed sign-in is recorded).  When action is set and run succeeded, the
+ * audit entry (action, object, region, detail) is appended in the same
+ * savepoint. */
+typedef struct fk_job {
+	int (*run)(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e);
+	const void *in; /* arena memory, or borrowed from the request's body */
+	int status;     /* the answer's status when run succeeds (200 when 0) */
+	const char *action, *object, *region;
+	json_t *detail; /* taken */
+	/* Called on the request's thread once the write is done, before the
+	 * answer goes (for headers: a cookie); may be NULL. */
+	void (*finish)(struct fk_req *r, const void *in);
+} fk_job;
+
+struct fk_plain_job;
+
 typedef struct fk_req {
 	fk_arena arena;
 	void *conn; /* the server's connection handle */
@@ -68,7 +90,7 @@ typedef struct fk_req {
 	bool job_misuse; /* the job asked for the query or a header (server-private) */
 	void *ctx; /* the handler's state for its job (arena memory) */
 	json_t *cleanup; /* released when the request ends */
-	void *audit;     /* fk_req_reply_audited's entry, apart from ctx */
+	struct fk_plain_job *plain; /* server-private: the fk_job queued */
 
 	/* A streamed answer (exports): called on the request's thread, with
 	 * r->db its reader, to append the next part to out.  Returns 1 while
@@ -104,6 +126,14 @@ int fk_req_fail(fk_req *r, int status, const char *code, const char *field, cons
 
 /* Hands job to the writer; the handler returns what this returns. */
 int fk_req_defer(fk_req *r, int (*job)(fk_req *r));
+/* Queues job (copied; its detail is taken) for the writer.  The handler has
+ * parsed and checked its input; it returns what this returns. */
+int fk_req_write(fk_req *r, const fk_job *job);
+/* The same for a job that writes a lot (a batch of many records, an
+ * import): the writer runs one such job per transaction, so the light ones
+ * (sign-ins, audit entries of reads) never wait behind a queue of them. */
+int fk_req_write_heavy(fk_req *r, const fk_job *job);
+
 /* The same for a job that writes a lot (a batch of many records, an
  * import): the writer runs one such job per transaction, so the light ones
  * (sign-ins, audit entries of reads) never wait behind a queue of them. */
