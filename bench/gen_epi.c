@@ -63,6 +63,13 @@ typedef struct gcase {
 	int64_t id, person, onset, diag;
 } gcase;
 
+/* Parses a case as the API does, then stores it. */
+static json_t *case_create(fk_db *d, const fk_actor *who, const json_t *in, fk_err *e)
+{
+	fk_case_in c;
+	return fk_case_parse(in, &c, e) < 0 ? NULL : fk_case_create(d, who, &c, e);
+}
+
 static int cmp(const void *x, const void *y)
 {
 	const gcase *a = x, *b = y;
@@ -183,7 +190,7 @@ int main(int argc, char **argv)
 				       (json_int_t)diag_at, "reported_time", (json_int_t)(diag_at + between(600, 6000)),
 				       "reporting_unit", "武昌医院", "place", "designated_hospital");
 		fk_err e = { 0 };
-		json_t *k = fk_case_create(db, &fk_actor_cli, in, &e);
+		json_t *k = case_create(db, &fk_actor_cli, in, &e);
 		json_decref(in);
 		if (!k) {
 			fprintf(stderr, "gen_epi: case: %s (%s)\n", e.message, e.field);

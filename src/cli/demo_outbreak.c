@@ -100,6 +100,20 @@ static json_t *date_json(int64_t day)
 	return json_string(d);
 }
 
+/* The core's writes take parsed input; the demo builds it as a client
+ * would and parses it as the API does. */
+static json_t *case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
+{
+	fk_case_in c;
+	return fk_case_parse(in, &c, e) < 0 ? NULL : fk_case_create(db, who, &c, e);
+}
+
+static json_t *case_transition(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e)
+{
+	fk_case_move_in m;
+	return fk_case_move_parse(in, &m, e) < 0 ? NULL : fk_case_transition(db, who, id, &m, e);
+}
+
 /* The observation obs, entered on day from, followed up to now as the
  * community doctor would: released when its period is over, otherwise
  * its follow-ups so far, a few missed. */
@@ -327,7 +341,7 @@ int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak
 		else
 			json_object_set_new(in, "onset_date", date_json(c->onset));
 		fk_err e = { 0 };
-		json_t *k = fk_case_create(db, &doc, in, &e);
+		json_t *k = case_create(db, &doc, in, &e);
 		json_decref(in);
 		if (!k) {
 			fk_log_err("demo: case: %s (%s)", e.message, e.field);
@@ -351,7 +365,7 @@ int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak
 				json_t *m = json_pack("{s:s, s:s, s:I}", "to", to, "reason",
 						      strcmp(to, "discharged") == 0 ? "两次核酸阴性，症状消失" : "抢救无效",
 						      "at", (json_int_t)at_local(end, 15 * 60));
-				json_t *r = fk_case_transition(db, &doc, c->case_id, m, &e);
+				json_t *r = case_transition(db, &doc, c->case_id, m, &e);
 				json_decref(m);
 				if (!r) {
 					fk_log_err("demo: transition: %s", e.message);
@@ -409,13 +423,13 @@ int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak
 				       (json_int_t)at_local(day, 10 * 60), "reported_time", (json_int_t)at_local(day, 11 * 60),
 				       "reporting_unit", "社区卫生服务中心", "place", "centralised_site");
 		fk_err e = { 0 };
-		json_t *k = fk_case_create(db, &doc, in, &e);
+		json_t *k = case_create(db, &doc, in, &e);
 		json_decref(in);
 		if (!k)
 			continue;
 		json_t *m = json_pack("{s:s, s:s, s:I}", "to", "excluded", "reason", "两次核酸阴性", "at",
 				      (json_int_t)at_local(day + 2, 9 * 60));
-		json_t *r = fk_case_transition(db, &doc, json_integer_value(json_object_get(k, "id")), m, &e);
+		json_t *r = case_transition(db, &doc, json_integer_value(json_object_get(k, "id")), m, &e);
 		json_decref(m);
 		json_decref(k);
 		json_decref(r);

@@ -795,7 +795,8 @@ json_t *fk_observation_convert(fk_db *db, const fk_actor *who, int64_t obs_id, c
 		json_object_set_new(c, "onset_date", json_string(d));
 	}
 	/* the new case ends the observation as converted (fk_case_create) */
-	json_t *cs = fk_case_create(db, who, c, e);
+	fk_case_in ci;
+	json_t *cs = fk_case_parse(c, &ci, e) < 0 ? NULL : fk_case_create(db, who, &ci, e);
 	json_decref(c);
 	return cs;
 internal:
