@@ -97,7 +97,8 @@ static int64_t contact(int64_t source, int64_t person, const char *setting, int6
 			       (json_int_t)person, "setting", setting, "first_exposure", date_json(first),
 			       "last_exposure", date_json(last), "traced_date", date_json(traced));
 	fk_err e = { 0 };
-	json_t *k = fk_contact_create(db, &fk_actor_cli, in, &e);
+	fk_contact_in c;
+	json_t *k = fk_contact_parse(in, &c, &e) < 0 ? NULL : fk_contact_create(db, &fk_actor_cli, &c, &e);
 	json_decref(in);
 	if (!k) {
 		fprintf(stderr, "gen_epi: contact: %s (%s)\n", e.message, e.field);
@@ -230,10 +231,9 @@ int main(int argc, char **argv)
 	}
 	fk_stmt_done(st);
 	fk_db_begin_write(db);
-	json_t *none = json_object();
 	for (long i = 0; i < nids; i++) {
 		fk_err e = { 0 };
-		json_t *r = fk_observation_release(db, &fk_actor_cli, ids[i], none, &e);
+		json_t *r = fk_observation_release(db, &fk_actor_cli, ids[i], &(fk_release_in){ 0 }, &e);
 		if (!r && e.status != 409) {
 			fprintf(stderr, "gen_epi: release: %s\n", e.message);
 			return 1;
@@ -241,7 +241,6 @@ int main(int argc, char **argv)
 		json_decref(r);
 		tick();
 	}
-	json_decref(none);
 	fk_db_commit(db);
 	double t2 = now_s();
 	printf("gen_epi: %ld observations released in %.1f s\n", nids, t2 - t1);

@@ -108,6 +108,18 @@ static json_t *case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_
 	return fk_case_parse(in, &c, e) < 0 ? NULL : fk_case_create(db, who, &c, e);
 }
 
+static json_t *contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
+{
+	fk_contact_in c;
+	return fk_contact_parse(in, &c, e) < 0 ? NULL : fk_contact_create(db, who, &c, e);
+}
+
+static json_t *followup_add(fk_db *db, const fk_actor *who, int64_t obs, const json_t *in, fk_err *e)
+{
+	fk_followup_in f;
+	return fk_followup_parse(in, &f, e) < 0 ? NULL : fk_followup_add(db, who, obs, &f, e);
+}
+
 static json_t *case_transition(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e)
 {
 	fk_case_move_in m;
@@ -144,7 +156,7 @@ static int observe(fk_db *db, const fk_actor *doc, int64_t obs, int64_t from, in
 				json_object_set_new(f, "temperature", json_real(demo_reading(false) / 10.0));
 			else
 				json_object_set_new(f, "temperature_measured", json_false());
-			json_t *r = fk_followup_add(db, doc, obs, f, &e);
+			json_t *r = followup_add(db, doc, obs, f, &e);
 			json_decref(f);
 			/* a slot recorded already, or a day before an observation that
 			 * an earlier contact started later: nothing to add */
@@ -156,9 +168,7 @@ static int observe(fk_db *db, const fk_actor *doc, int64_t obs, int64_t from, in
 	}
 	if (end < today) {
 		/* the period is over: released, as the doctor would */
-		json_t *none = json_object();
-		json_t *r = fk_observation_release(db, doc, obs, none, &e);
-		json_decref(none);
+		json_t *r = fk_observation_release(db, doc, obs, &(fk_release_in){ 0 }, &e);
 		if (!r && e.status != 409)
 			return fk_log_err("demo: release: %s", e.message);
 		json_decref(r);
@@ -177,7 +187,7 @@ static int add_contact(fk_db *db, const fk_actor *doc, const dcase *c, int pi, c
 	json_t *in = json_pack("{s:I, s:I, s:s, s:o, s:o, s:o}", "source_case_id", (json_int_t)c->case_id, "person_id",
 			       (json_int_t)ps[pi].id, "setting", setting, "first_exposure", date_json(first),
 			       "last_exposure", date_json(last), "traced_date", date_json(traced));
-	json_t *k = fk_contact_create(db, doc, in, &e);
+	json_t *k = contact_create(db, doc, in, &e);
 	json_decref(in);
 	if (!k)
 		return e.status == 409 ? 0 : fk_log_err("demo: contact: %s (%s)", e.message, e.field);
