@@ -37,7 +37,8 @@
  * writer connection inside the batch's transaction, in its own savepoint:
  * it returns 0 with *out the answer (NULL for none), or -1 with e set to
  * roll back, or 0 with e set to keep its changes and answer the error (a
- * failed sign-in is recorded).  When action is set and run succeeded, the
+ * failed sign-in is recorded), or -1 with *out set and e clear to roll
+ * back and answer *out all the same (a dry run).  When action is set and run succeeded, the
  * audit entry (action, object, region, detail) is appended in the same
  * savepoint. */
 typedef struct fk_job {

@@ -293,7 +293,7 @@ static int plain_run(fk_db *db, void *arg)
 	int rc = 0;
 	if (p->job.run)
 		rc = p->job.run(db, &p->actor, p->job.in, &p->out, &p->err);
-	if (rc < 0 && !p->err.status)
+	if (rc < 0 && !p->err.status && !p->out)
 		fk_err_internal(&p->err);
 	if (rc == 0 && !p->err.status && p->job.action &&
 	    fk_audit_append(db, &p->actor, p->job.action, p->job.object, p->job.region, p->job.detail) < 0)
