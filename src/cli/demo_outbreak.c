@@ -232,18 +232,15 @@ static int close_missed(fk_db *db, int64_t doctor_id, int64_t before)
 	}
 	fk_stmt_done(st);
 	int rc = 0;
-	json_t *reached = json_pack("{s:s}", "outcome", "followup_recorded");
-	json_t *unreached = json_pack("{s:s}", "outcome", "unreachable");
+	const fk_alert_close_in reached = { "followup_recorded", "" }, unreached = { "unreachable", "" };
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const fk_actor doctor = { doctor_id, "doctor", FK_ROLE_DOCTOR, al[i].comm, "local" };
 		fk_err e = { 0 };
-		json_t *r = fk_alert_close(db, &doctor, al[i].id, al[i].id % 5 == 0 ? unreached : reached, &e);
+		json_t *r = fk_alert_close(db, &doctor, al[i].id, al[i].id % 5 == 0 ? &unreached : &reached, &e);
 		if (!r)
 			rc = fk_log_err("demo: closing alert %lld: %s", (long long)al[i].id, e.message);
 		json_decref(r);
 	}
-	json_decref(reached);
-	json_decref(unreached);
 	free(al);
 	return rc;
 }

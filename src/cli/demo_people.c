@@ -216,18 +216,17 @@ static int close_alerts(fk_db *db, int64_t sid, int64_t doctor_id, batch *b, siz
 		n++;
 	}
 	fk_stmt_done(st);
-	json_t *outcome = json_pack("{s:s}", "outcome", "normal_on_recheck");
+	const fk_alert_close_in outcome = { "normal_on_recheck", "" };
 	for (int a = 0; a < n && *k < b->nclose && rc == 0; a++) {
 		if (!b->close[(*k)++])
 			continue;
 		const fk_actor doctor = { doctor_id, "doctor", FK_ROLE_DOCTOR, al[a].comm, "local" };
 		fk_err e = { 0 };
-		json_t *c = fk_alert_close(db, &doctor, al[a].id, outcome, &e);
+		json_t *c = fk_alert_close(db, &doctor, al[a].id, &outcome, &e);
 		if (!c)
 			rc = fk_log_err("demo: closing alert %lld: %s", (long long)al[a].id, e.message);
 		json_decref(c);
 	}
-	json_decref(outcome);
 	return rc;
 }
 

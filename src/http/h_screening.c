@@ -78,15 +78,23 @@ int h_coverage_gaps(fk_req *r)
 	return fk_req_reply(r, 200, fk_coverage_gaps(r->db, &r->actor, g, day, &page, &r->err));
 }
 
-static int alert_close_job(fk_req *r)
+typedef struct alert_in {
+	int64_t id;
+	fk_alert_close_in close;
+} alert_in;
+
+static int alert_close_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
 {
-	int64_t id = fk_req_id(r, "id");
-	return id < 0 ? -1 : fk_req_reply(r, 200, fk_alert_close(r->db, &r->actor, id, r->json, &r->err));
+	const alert_in *a = in;
+	return (*out = fk_alert_close(db, who, a->id, &a->close, e)) ? 0 : -1;
 }
 
 int h_alert_close(fk_req *r)
 {
-	return fk_req_defer(r, alert_close_job);
+	alert_in *a = fk_arena_alloc(&r->arena, sizeof(*a));
+	if ((a->id = fk_req_id(r, "id")) < 0 || fk_alert_close_parse(r->json, &a->close, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = alert_close_job, .in = a });
 }
 
 static int report_job(fk_req *r)
