@@ -9,7 +9,7 @@
 #include "http/handlers.h"
 #include "util/date.h"
 
-static int case_create_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int case_create_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	return (*out = fk_case_create(db, who, in, e)) ? 0 : -1;
 }
@@ -40,7 +40,7 @@ typedef struct move_in {
 	fk_case_move_in m;
 } move_in;
 
-static int transition_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int transition_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	const move_in *t = in;
 	return (*out = fk_case_transition(db, who, t->id, &t->m, e)) ? 0 : -1;

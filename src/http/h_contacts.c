@@ -5,7 +5,7 @@
 #include "core/epi/contacts.h"
 #include "http/handlers.h"
 
-static int contact_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int contact_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	return (*out = fk_contact_create(db, who, in, e)) ? 0 : -1;
 }
@@ -38,7 +38,7 @@ typedef struct obs_in {
 	} u;
 } obs_in;
 
-static int followup_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int followup_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	const obs_in *o = in;
 	return (*out = fk_followup_add(db, who, o->id, &o->u.followup, e)) ? 0 : -1;
@@ -52,7 +52,7 @@ int h_followup_create(fk_req *r)
 	return fk_req_write(r, &(fk_job){ .run = followup_job, .in = o, .status = 201 });
 }
 
-static int release_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int release_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	const obs_in *o = in;
 	return (*out = fk_observation_release(db, who, o->id, &o->u.release, e)) ? 0 : -1;
@@ -66,7 +66,7 @@ int h_observation_release(fk_req *r)
 	return fk_req_write(r, &(fk_job){ .run = release_job, .in = o });
 }
 
-static int convert_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int convert_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	const obs_in *o = in;
 	return (*out = fk_observation_convert(db, who, o->id, &o->u.convert, e)) ? 0 : -1;
@@ -80,7 +80,7 @@ int h_observation_convert(fk_req *r)
 	return fk_req_write(r, &(fk_job){ .run = convert_job, .in = o, .status = 201 });
 }
 
-static int site_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int site_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	return (*out = fk_site_create(db, who, in, e)) ? 0 : -1;
 }

@@ -38,7 +38,7 @@ typedef struct grid_in {
 	const char *parent, *name;
 } grid_in;
 
-static int create_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int create_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	const grid_in *g = in;
 	return (*out = fk_region_create_grid(db, who, g->parent, g->name, e)) ? 0 : -1;

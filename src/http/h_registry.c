@@ -20,7 +20,7 @@ typedef struct record_in {
 	} u;
 } record_in;
 
-static int household_create_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int household_create_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	const record_in *h = in;
 	return (*out = fk_household_create(db, who, &h->u.household, e)) ? 0 : -1;
@@ -40,7 +40,7 @@ int h_household_get(fk_req *r)
 	return id < 0 ? -1 : fk_req_reply(r, 200, fk_household_get(r->db, &r->actor, id, &r->err));
 }
 
-static int household_update_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int household_update_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	const record_in *h = in;
 	return (*out = fk_household_update(db, who, h->id, &h->u.household, e)) ? 0 : -1;
@@ -54,7 +54,7 @@ int h_household_update(fk_req *r)
 	return fk_req_write(r, &(fk_job){ .run = household_update_job, .in = h });
 }
 
-static int person_create_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int person_create_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	const record_in *p = in;
 	return (*out = fk_person_create(db, who, &p->u.person, e)) ? 0 : -1;
@@ -81,7 +81,7 @@ int h_person_get(fk_req *r)
 	return fk_req_reply_audited_masked(r, 200, o, "person.view", obj, fk_json_str(o, "region"), NULL);
 }
 
-static int person_update_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int person_update_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	const record_in *p = in;
 	return (*out = fk_person_update(db, who, p->id, &p->u.person, e)) ? 0 : -1;
@@ -105,7 +105,7 @@ static const fk_field reveal_fields[] = {
 	{ 0 },
 };
 
-static int person_reveal_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int person_reveal_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	const record_in *p = in;
 	return (*out = fk_person_reveal(db, who, p->id, p->u.reason, e)) ? 0 : -1;
@@ -127,7 +127,7 @@ typedef struct import_in {
 	bool dry_run;
 } import_in;
 
-static int import_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int import_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	const import_in *c = in;
 	json_t *res = fk_person_import(db, who, c->csv, c->len, c->grid, e);

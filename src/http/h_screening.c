@@ -36,7 +36,7 @@ static int lone_error(const batch_in *b, fk_err *e)
 	return -1;
 }
 
-static int screenings_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int screenings_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	const batch_in *b = in;
 	json_t *res = fk_screening_store(db, who, b->records, e);
@@ -47,7 +47,7 @@ static int screenings_job(fk_db *db, const fk_actor *who, const void *in, json_t
 }
 
 /* One record in, one result out: 201 when stored, 200 on a replay. */
-static void screening_lone(fk_req *r, const void *in)
+static void screening_lone(fk_req *r, void *in)
 {
 	(void)in;
 	if (r->err.status)
@@ -97,7 +97,7 @@ typedef struct alert_in {
 	fk_alert_close_in close;
 } alert_in;
 
-static int alert_close_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int alert_close_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	const alert_in *a = in;
 	return (*out = fk_alert_close(db, who, a->id, &a->close, e)) ? 0 : -1;
@@ -111,7 +111,7 @@ int h_alert_close(fk_req *r)
 	return fk_req_write(r, &(fk_job){ .run = alert_close_job, .in = a });
 }
 
-static int report_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int report_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	return (*out = fk_report_submit(db, who, in, e)) ? 0 : -1;
 }

@@ -21,7 +21,7 @@ typedef struct user_in {
 	char hash[FK_PWHASH_LEN];
 } user_in;
 
-static int create_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int create_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	const user_in *u = in;
 	int64_t id;
@@ -60,7 +60,7 @@ typedef struct user_change {
 	int disabled; /* 1, 0, or -1: unchanged */
 } user_change;
 
-static int update_job(fk_db *db, const fk_actor *who, const void *in, json_t **out, fk_err *e)
+static int update_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	const user_change *c = in;
 	if (c->new_password && fk_user_passwd(db, who, c->username, c->hash, e) < 0)

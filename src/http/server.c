@@ -70,21 +70,6 @@ static fk_db *reader(void)
 
 /* ---- helpers handlers use ---- */
 
-/* Set while a request's job runs on the writer thread.  Jobs must not call
- * into libmicrohttpd (the connection belongs to its request thread): a
- * handler reads the query and headers its job needs before fk_req_defer.
- * A job that asks anyway gets nothing, is rolled back and answered 500. */
-static _Thread_local bool tl_in_job;
-
-static bool off_thread(fk_req *r, const char *what, const char *name)
-{
-	if (!tl_in_job)
-		return false;
-	fk_log_err("%s: %s(\"%s\") called in a writer job; read it before fk_req_defer", r->id, what, name);
-	r->job_misuse = true;
-	return true;
-}
-
 const char *fk_req_param(fk_req *r, const char *name)
 {
 	size_t n = strlen(name);
@@ -96,8 +81,6 @@ const char *fk_req_param(fk_req *r, const char *name)
 
 const char *fk_req_query(fk_req *r, const char *name)
 {
-	if (off_thread(r, "fk_req_query", name))
-		return NULL;
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
@@ -109,8 +92,6 @@ const char *fk_req_region(fk_req *r, const char *name)
 
 const char *fk_req_header_in(fk_req *r, const char *name)
 {
-	if (off_thread(r, "fk_req_header_in", name))
-		return NULL;
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
@@ -319,6 +300,8 @@ static void plain_done(void *arg, int rc)
 static void plain_take(fk_req *r)
 {
 	fk_plain_job *p = r->plain;
+	if (!p)
+		return;
 	r->plain = NULL;
 	if (p->err.status) {
 		json_decref(p->out);
@@ -358,47 +341,6 @@ int fk_req_write(fk_req *r, const fk_job *job)
 int fk_req_write_heavy(fk_req *r, const fk_job *job)
 {
 	return plain_queue(r, job, true);
-}
-
-static int job_run(fk_db *db, void *arg)
-{
-	fk_req *r = arg;
-	r->db = db;
-	tl_in_job = true;
-	int rc = r->job(r);
-	tl_in_job = false;
-	if (r->job_misuse) {
-		json_decref(r->out);
-		r->out = NULL;
-		return fk_req_fail(r, 500, "internal", NULL, "internal error");
-	}
-	return rc;
-}
-
-static void job_done(void *arg, int rc)
-{
-	fk_req *r = arg;
-	if (rc == FK_WRITE_LOST) {
-		json_decref(r->out);
-		r->out = NULL;
-		fk_req_fail(r, 503, "unavailable", NULL, "the change could not be saved; try again");
-	}
-	r->state = ST_RESUMED;
-	MHD_resume_connection(r->conn);
-}
-
-int fk_req_defer(fk_req *r, int (*job)(fk_req *r))
-{
-	r->job = job;
-	r->write.heavy = false;
-	return FK_DEFER;
-}
-
-int fk_req_defer_heavy(fk_req *r, int (*job)(fk_req *r))
-{
-	r->job = job;
-	r->write.heavy = true;
-	return FK_DEFER;
 }
 
 /* ---- responses ---- */
@@ -721,15 +663,9 @@ static enum MHD_Result dispatch(fk_req *r)
 			fk_log_err("route %s %s deferred a %s job but is not marked so in routes.c", rt->method,
 				   rt->pattern, r->write.heavy ? "heavy" : "writer");
 		r->state = ST_WAITING;
-		if (r->plain) {
-			r->write.run = plain_run;
-			r->write.done = plain_done;
-			r->write.arg = r->plain;
-		} else {
-			r->write.run = job_run;
-			r->write.done = job_done;
-			r->write.arg = r;
-		}
+		r->write.run = plain_run;
+		r->write.done = plain_done;
+		r->write.arg = r->plain;
 		MHD_suspend_connection(r->conn);
 		fk_writer_submit(writer, &r->write);
 		return MHD_YES;
@@ -892,8 +828,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		return MHD_YES;
 	}
 	if (r->state == ST_RESUMED) {
-		if (r->plain)
-			plain_take(r);
+		plain_take(r);
 		return send_json(r);
 	}
 	if (*upload_size) {
