@@ -63,6 +63,13 @@ typedef struct gcase {
 	int64_t id, person, onset, diag;
 } gcase;
 
+/* Parses a case as the API does, then stores it. */
+static json_t *case_create(fk_db *d, const fk_actor *who, const json_t *in, fk_err *e)
+{
+	fk_case_in c;
+	return fk_case_parse(in, &c, e) < 0 ? NULL : fk_case_create(d, who, &c, e);
+}
+
 static int cmp(const void *x, const void *y)
 {
 	const gcase *a = x, *b = y;
@@ -90,7 +97,8 @@ static int64_t contact(int64_t source, int64_t person, const char *setting, int6
 			       (json_int_t)person, "setting", setting, "first_exposure", date_json(first),
 			       "last_exposure", date_json(last), "traced_date", date_json(traced));
 	fk_err e = { 0 };
-	json_t *k = fk_contact_create(db, &fk_actor_cli, in, &e);
+	fk_contact_in c;
+	json_t *k = fk_contact_parse(in, &c, &e) < 0 ? NULL : fk_contact_create(db, &fk_actor_cli, &c, &e);
 	json_decref(in);
 	if (!k) {
 		fprintf(stderr, "gen_epi: contact: %s (%s)\n", e.message, e.field);
@@ -183,7 +191,7 @@ int main(int argc, char **argv)
 				       (json_int_t)diag_at, "reported_time", (json_int_t)(diag_at + between(600, 6000)),
 				       "reporting_unit", "武昌医院", "place", "designated_hospital");
 		fk_err e = { 0 };
-		json_t *k = fk_case_create(db, &fk_actor_cli, in, &e);
+		json_t *k = case_create(db, &fk_actor_cli, in, &e);
 		json_decref(in);
 		if (!k) {
 			fprintf(stderr, "gen_epi: case: %s (%s)\n", e.message, e.field);
@@ -223,10 +231,9 @@ int main(int argc, char **argv)
 	}
 	fk_stmt_done(st);
 	fk_db_begin_write(db);
-	json_t *none = json_object();
 	for (long i = 0; i < nids; i++) {
 		fk_err e = { 0 };
-		json_t *r = fk_observation_release(db, &fk_actor_cli, ids[i], none, &e);
+		json_t *r = fk_observation_release(db, &fk_actor_cli, ids[i], &(fk_release_in){ 0 }, &e);
 		if (!r && e.status != 409) {
 			fprintf(stderr, "gen_epi: release: %s\n", e.message);
 			return 1;
@@ -234,7 +241,6 @@ int main(int argc, char **argv)
 		json_decref(r);
 		tick();
 	}
-	json_decref(none);
 	fk_db_commit(db);
 	double t2 = now_s();
 	printf("gen_epi: %ld observations released in %.1f s\n", nids, t2 - t1);

@@ -100,6 +100,32 @@ static json_t *date_json(int64_t day)
 	return json_string(d);
 }
 
+/* The core's writes take parsed input; the demo builds it as a client
+ * would and parses it as the API does. */
+static json_t *case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
+{
+	fk_case_in c;
+	return fk_case_parse(in, &c, e) < 0 ? NULL : fk_case_create(db, who, &c, e);
+}
+
+static json_t *contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
+{
+	fk_contact_in c;
+	return fk_contact_parse(in, &c, e) < 0 ? NULL : fk_contact_create(db, who, &c, e);
+}
+
+static json_t *followup_add(fk_db *db, const fk_actor *who, int64_t obs, const json_t *in, fk_err *e)
+{
+	fk_followup_in f;
+	return fk_followup_parse(in, &f, e) < 0 ? NULL : fk_followup_add(db, who, obs, &f, e);
+}
+
+static json_t *case_transition(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e)
+{
+	fk_case_move_in m;
+	return fk_case_move_parse(in, &m, e) < 0 ? NULL : fk_case_transition(db, who, id, &m, e);
+}
+
 /* The observation obs, entered on day from, followed up to now as the
  * community doctor would: released when its period is over, otherwise
  * its follow-ups so far, a few missed. */
@@ -130,7 +156,7 @@ static int observe(fk_db *db, const fk_actor *doc, int64_t obs, int64_t from, in
 				json_object_set_new(f, "temperature", json_real(demo_reading(false) / 10.0));
 			else
 				json_object_set_new(f, "temperature_measured", json_false());
-			json_t *r = fk_followup_add(db, doc, obs, f, &e);
+			json_t *r = followup_add(db, doc, obs, f, &e);
 			json_decref(f);
 			/* a slot recorded already, or a day before an observation that
 			 * an earlier contact started later: nothing to add */
@@ -142,9 +168,7 @@ static int observe(fk_db *db, const fk_actor *doc, int64_t obs, int64_t from, in
 	}
 	if (end < today) {
 		/* the period is over: released, as the doctor would */
-		json_t *none = json_object();
-		json_t *r = fk_observation_release(db, doc, obs, none, &e);
-		json_decref(none);
+		json_t *r = fk_observation_release(db, doc, obs, &(fk_release_in){ 0 }, &e);
 		if (!r && e.status != 409)
 			return fk_log_err("demo: release: %s", e.message);
 		json_decref(r);
@@ -163,7 +187,7 @@ static int add_contact(fk_db *db, const fk_actor *doc, const dcase *c, int pi, c
 	json_t *in = json_pack("{s:I, s:I, s:s, s:o, s:o, s:o}", "source_case_id", (json_int_t)c->case_id, "person_id",
 			       (json_int_t)ps[pi].id, "setting", setting, "first_exposure", date_json(first),
 			       "last_exposure", date_json(last), "traced_date", date_json(traced));
-	json_t *k = fk_contact_create(db, doc, in, &e);
+	json_t *k = contact_create(db, doc, in, &e);
 	json_decref(in);
 	if (!k)
 		return e.status == 409 ? 0 : fk_log_err("demo: contact: %s (%s)", e.message, e.field);
@@ -208,18 +232,15 @@ static int close_missed(fk_db *db, int64_t doctor_id, int64_t before)
 	}
 	fk_stmt_done(st);
 	int rc = 0;
-	json_t *reached = json_pack("{s:s}", "outcome", "followup_recorded");
-	json_t *unreached = json_pack("{s:s}", "outcome", "unreachable");
+	const fk_alert_close_in reached = { "followup_recorded", "" }, unreached = { "unreachable", "" };
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const fk_actor doctor = { doctor_id, "doctor", FK_ROLE_DOCTOR, al[i].comm, "local" };
 		fk_err e = { 0 };
-		json_t *r = fk_alert_close(db, &doctor, al[i].id, al[i].id % 5 == 0 ? unreached : reached, &e);
+		json_t *r = fk_alert_close(db, &doctor, al[i].id, al[i].id % 5 == 0 ? &unreached : &reached, &e);
 		if (!r)
 			rc = fk_log_err("demo: closing alert %lld: %s", (long long)al[i].id, e.message);
 		json_decref(r);
 	}
-	json_decref(reached);
-	json_decref(unreached);
 	free(al);
 	return rc;
 }
@@ -327,7 +348,7 @@ int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak
 		else
 			json_object_set_new(in, "onset_date", date_json(c->onset));
 		fk_err e = { 0 };
-		json_t *k = fk_case_create(db, &doc, in, &e);
+		json_t *k = case_create(db, &doc, in, &e);
 		json_decref(in);
 		if (!k) {
 			fk_log_err("demo: case: %s (%s)", e.message, e.field);
@@ -351,7 +372,7 @@ int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak
 				json_t *m = json_pack("{s:s, s:s, s:I}", "to", to, "reason",
 						      strcmp(to, "discharged") == 0 ? "两次核酸阴性，症状消失" : "抢救无效",
 						      "at", (json_int_t)at_local(end, 15 * 60));
-				json_t *r = fk_case_transition(db, &doc, c->case_id, m, &e);
+				json_t *r = case_transition(db, &doc, c->case_id, m, &e);
 				json_decref(m);
 				if (!r) {
 					fk_log_err("demo: transition: %s", e.message);
@@ -409,13 +430,13 @@ int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak
 				       (json_int_t)at_local(day, 10 * 60), "reported_time", (json_int_t)at_local(day, 11 * 60),
 				       "reporting_unit", "社区卫生服务中心", "place", "centralised_site");
 		fk_err e = { 0 };
-		json_t *k = fk_case_create(db, &doc, in, &e);
+		json_t *k = case_create(db, &doc, in, &e);
 		json_decref(in);
 		if (!k)
 			continue;
 		json_t *m = json_pack("{s:s, s:s, s:I}", "to", "excluded", "reason", "两次核酸阴性", "at",
 				      (json_int_t)at_local(day + 2, 9 * 60));
-		json_t *r = fk_case_transition(db, &doc, json_integer_value(json_object_get(k, "id")), m, &e);
+		json_t *r = case_transition(db, &doc, json_integer_value(json_object_get(k, "id")), m, &e);
 		json_decref(m);
 		json_decref(k);
 		json_decref(r);

@@ -216,18 +216,17 @@ static int close_alerts(fk_db *db, int64_t sid, int64_t doctor_id, batch *b, siz
 		n++;
 	}
 	fk_stmt_done(st);
-	json_t *outcome = json_pack("{s:s}", "outcome", "normal_on_recheck");
+	const fk_alert_close_in outcome = { "normal_on_recheck", "" };
 	for (int a = 0; a < n && *k < b->nclose && rc == 0; a++) {
 		if (!b->close[(*k)++])
 			continue;
 		const fk_actor doctor = { doctor_id, "doctor", FK_ROLE_DOCTOR, al[a].comm, "local" };
 		fk_err e = { 0 };
-		json_t *c = fk_alert_close(db, &doctor, al[a].id, outcome, &e);
+		json_t *c = fk_alert_close(db, &doctor, al[a].id, &outcome, &e);
 		if (!c)
 			rc = fk_log_err("demo: closing alert %lld: %s", (long long)al[a].id, e.message);
 		json_decref(c);
 	}
-	json_decref(outcome);
 	return rc;
 }
 
@@ -412,8 +411,6 @@ int demo_people(fk_db *db, const char *county, int people, int days, const demo_
 	 * today.  Every household has a record on those days, so no report
 	 * needs a reason for one unvisited. */
 	for (int64_t day = today - days + 1; day < today; day++) {
-		char date[11];
-		fk_date_format(day, date);
 		for (int c = 0; c < nc; c++)
 			for (int g = 0; g < cs[c].ngrids; g++) {
 				if (!cs[c].households[g] || (day == today - 2 && demo_between(0, 99) < 3))
@@ -421,9 +418,8 @@ int demo_people(fk_db *db, const char *county, int people, int days, const demo_
 				const fk_actor worker = { who->worker, "gridworker", FK_ROLE_GRIDWORKER, cs[c].grids[g],
 							  "local" };
 				fk_err e = { 0 };
-				json_t *in = json_pack("{s:s, s:s}", "grid", cs[c].grids[g], "date", date);
-				json_t *rep = fk_report_submit(db, &worker, in, &e);
-				json_decref(in);
+				const fk_report_in in = { .grid = cs[c].grids[g], .day = day, .note = "" };
+				json_t *rep = fk_report_submit(db, &worker, &in, &e);
 				if (!rep) {
 					fk_log_err("demo: report of %s: %s", cs[c].grids[g], e.message);
 					goto out;

@@ -9,14 +9,17 @@
 #include "http/handlers.h"
 #include "util/date.h"
 
-static int case_create_job(fk_req *r)
+static int case_create_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
-	return fk_req_reply(r, 201, fk_case_create(r->db, &r->actor, r->json, &r->err));
+	return (*out = fk_case_create(db, who, in, e)) ? 0 : -1;
 }
 
 int h_case_create(fk_req *r)
 {
-	return fk_req_defer(r, case_create_job);
+	fk_case_in *c = fk_arena_alloc(&r->arena, sizeof(*c));
+	if (fk_case_parse(r->json, c, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = case_create_job, .in = c, .status = 201 });
 }
 
 int h_case_get(fk_req *r)
@@ -32,15 +35,23 @@ int h_case_get(fk_req *r)
 	return fk_req_reply_audited_masked(r, 200, c, "case.view", obj, fk_json_str(c, "region"), NULL);
 }
 
-static int transition_job(fk_req *r)
+typedef struct move_in {
+	int64_t id;
+	fk_case_move_in m;
+} move_in;
+
+static int transition_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
-	int64_t id = fk_req_id(r, "id");
-	return id < 0 ? -1 : fk_req_reply(r, 200, fk_case_transition(r->db, &r->actor, id, r->json, &r->err));
+	const move_in *t = in;
+	return (*out = fk_case_transition(db, who, t->id, &t->m, e)) ? 0 : -1;
 }
 
 int h_case_transition(fk_req *r)
 {
-	return fk_req_defer(r, transition_job);
+	move_in *t = fk_arena_alloc(&r->arena, sizeof(*t));
+	if ((t->id = fk_req_id(r, "id")) < 0 || fk_case_move_parse(r->json, &t->m, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = transition_job, .in = t });
 }
 
 int h_stats_daily(fk_req *r)

@@ -4,6 +4,7 @@
  * names (path parameters first, then the query), runs it, and audits the
  * read when the declaration says so.  A route with FK_ROUTE_WRITES runs the
  * list on the writer, after every entry queued before it. */
+#include "core/base/audit.h"
 #include "core/base/list.h"
 #include "http/handlers.h"
 
@@ -18,6 +19,7 @@ static const char *list_get(void *ctx, const char *name)
  * parameters read on the request's thread (the writer never touches the
  * connection) as name, value pairs for fk_list_arg. */
 typedef struct list_ctx {
+	const fk_list *l;
 	fk_page page;
 	const char **args; /* NULL: read from the request */
 } list_ctx;
@@ -48,19 +50,21 @@ static const char **list_snapshot(fk_req *r, const fk_list *l)
 	return kv;
 }
 
-static int list_job(fk_req *r)
+/* On the writer: the list, and its audit entry in the same transaction. */
+static int list_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
-	const fk_list *l = r->match.route->list;
-	list_ctx *c = r->ctx;
-	fk_list_get get = c->args ? fk_list_arg : list_get;
-	void *ctx = c->args ? (void *)c->args : (void *)r;
-	json_t *out = fk_list_run(r->db, &r->actor, l, get, ctx, &c->page, 0, &r->err);
-	if (!out || !l->audit.action)
-		return fk_req_reply(r, 200, out);
-	const char *region = l->audit.at_home ? NULL : fk_list_region(l, get, ctx);
-	json_t *d = fk_list_detail(l, get, ctx, json_array_size(json_object_get(out, "items")));
-	return fk_req_reply_audited_masked(r, 200, out, l->audit.action, l->audit.object,
-					   region ? region : r->actor.region, d);
+	list_ctx *c = in;
+	const fk_list *l = c->l;
+	*out = fk_list_run(db, who, l, fk_list_arg, c->args, &c->page, 0, e);
+	if (!*out)
+		return -1;
+	if (!l->audit.action)
+		return 0;
+	const char *region = l->audit.at_home ? NULL : fk_list_region(l, fk_list_arg, c->args);
+	json_t *d = fk_list_detail(l, fk_list_arg, c->args, json_array_size(json_object_get(*out, "items")));
+	int rc = fk_audit_append(db, who, l->audit.action, l->audit.object, region ? region : who->region, d);
+	json_decref(d);
+	return rc < 0 ? fk_err_internal(e) : 0;
 }
 
 int h_list(fk_req *r)
@@ -68,8 +72,16 @@ int h_list(fk_req *r)
 	list_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
 	if (fk_req_page(r, &c->page) < 0)
 		return -1;
-	bool writes = r->match.route->flags & FK_ROUTE_WRITES;
-	c->args = writes ? list_snapshot(r, r->match.route->list) : NULL;
-	r->ctx = c;
-	return writes ? fk_req_defer(r, list_job) : list_job(r);
+	const fk_list *l = c->l = r->match.route->list;
+	if (r->match.route->flags & FK_ROUTE_WRITES) {
+		c->args = list_snapshot(r, l);
+		return fk_req_write(r, &(fk_job){ .run = list_job, .in = c });
+	}
+	json_t *out = fk_list_run(r->db, &r->actor, l, list_get, r, &c->page, 0, &r->err);
+	if (!out || !l->audit.action)
+		return fk_req_reply(r, 200, out);
+	const char *region = l->audit.at_home ? NULL : fk_list_region(l, list_get, r);
+	json_t *d = fk_list_detail(l, list_get, r, json_array_size(json_object_get(out, "items")));
+	return fk_req_reply_audited_masked(r, 200, out, l->audit.action, l->audit.object,
+					   region ? region : r->actor.region, d);
 }

@@ -33,15 +33,23 @@ static const fk_field grid_fields[] = {
 	{ 0 },
 };
 
-static int create_job(fk_req *r)
+/* A new grid: {parent, name}, strings borrowed from the body. */
+typedef struct grid_in {
+	const char *parent, *name;
+} grid_in;
+
+static int create_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
-	return fk_req_reply(r, 201, fk_region_create_grid(r->db, &r->actor, fk_json_str(r->json, "parent"),
-							  fk_json_str(r->json, "name"), &r->err));
+	const grid_in *g = in;
+	return (*out = fk_region_create_grid(db, who, g->parent, g->name, e)) ? 0 : -1;
 }
 
 int h_region_create(fk_req *r)
 {
 	if (fk_fields_check(r->json, grid_fields, &r->err) < 0)
 		return -1;
-	return fk_req_defer(r, create_job);
+	grid_in *g = fk_arena_alloc(&r->arena, sizeof(*g));
+	g->parent = fk_json_str(r->json, "parent");
+	g->name = fk_json_str(r->json, "name");
+	return fk_req_write(r, &(fk_job){ .run = create_job, .in = g, .status = 201 });
 }

@@ -10,14 +10,28 @@
 #include "http/handlers.h"
 #include "util/log.h"
 
-static int household_create_job(fk_req *r)
+/* What a job on one record carries: its id and the parsed body. */
+typedef struct record_in {
+	int64_t id;
+	union {
+		fk_household_in household;
+		fk_person_in person;
+		const char *reason;
+	} u;
+} record_in;
+
+static int household_create_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
-	return fk_req_reply(r, 201, fk_household_create(r->db, &r->actor, r->json, &r->err));
+	const record_in *h = in;
+	return (*out = fk_household_create(db, who, &h->u.household, e)) ? 0 : -1;
 }
 
 int h_household_create(fk_req *r)
 {
-	return fk_req_defer(r, household_create_job);
+	record_in *h = fk_arena_alloc(&r->arena, sizeof(*h));
+	if (fk_household_parse(r->json, true, &h->u.household, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = household_create_job, .in = h, .status = 201 });
 }
 
 int h_household_get(fk_req *r)
@@ -26,31 +40,32 @@ int h_household_get(fk_req *r)
 	return id < 0 ? -1 : fk_req_reply(r, 200, fk_household_get(r->db, &r->actor, id, &r->err));
 }
 
-static int household_update_job(fk_req *r)
+static int household_update_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
-	int64_t id = fk_req_id(r, "id");
-	return id < 0 ? -1 : fk_req_reply(r, 200, fk_household_update(r->db, &r->actor, id, r->json, &r->err));
+	const record_in *h = in;
+	return (*out = fk_household_update(db, who, h->id, &h->u.household, e)) ? 0 : -1;
 }
 
 int h_household_update(fk_req *r)
 {
-	return fk_req_defer(r, household_update_job);
+	record_in *h = fk_arena_alloc(&r->arena, sizeof(*h));
+	if ((h->id = fk_req_id(r, "id")) < 0 || fk_household_parse(r->json, false, &h->u.household, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = household_update_job, .in = h });
 }
 
-static int person_create_job(fk_req *r)
+static int person_create_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
-	fk_person_in p;
-	if (fk_person_parse(r->json, true, &p, &r->err) < 0)
-		return -1;
-	return fk_req_reply(r, 201, fk_person_create(r->db, &r->actor, &p, &r->err));
+	const record_in *p = in;
+	return (*out = fk_person_create(db, who, &p->u.person, e)) ? 0 : -1;
 }
 
 int h_person_create(fk_req *r)
 {
-	fk_person_in p;
-	if (fk_person_parse(r->json, true, &p, &r->err) < 0)
+	record_in *p = fk_arena_alloc(&r->arena, sizeof(*p));
+	if (fk_person_parse(r->json, true, &p->u.person, &r->err) < 0)
 		return -1;
-	return fk_req_defer(r, person_create_job);
+	return fk_req_write(r, &(fk_job){ .run = person_create_job, .in = p, .status = 201 });
 }
 
 int h_person_get(fk_req *r)
@@ -66,26 +81,23 @@ int h_person_get(fk_req *r)
 	return fk_req_reply_audited_masked(r, 200, o, "person.view", obj, fk_json_str(o, "region"), NULL);
 }
 
-static int person_update_job(fk_req *r)
+static int person_update_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
-	fk_person_in p;
-	int64_t id = fk_req_id(r, "id");
-	if (id < 0 || fk_person_parse(r->json, false, &p, &r->err) < 0)
-		return -1;
-	return fk_req_reply(r, 200, fk_person_update(r->db, &r->actor, id, &p, &r->err));
+	const record_in *p = in;
+	return (*out = fk_person_update(db, who, p->id, &p->u.person, e)) ? 0 : -1;
 }
 
 int h_person_update(fk_req *r)
 {
-	fk_person_in p;
-	if (fk_person_parse(r->json, false, &p, &r->err) < 0)
+	record_in *p = fk_arena_alloc(&r->arena, sizeof(*p));
+	if ((p->id = fk_req_id(r, "id")) < 0 || fk_person_parse(r->json, false, &p->u.person, &r->err) < 0)
 		return -1;
 	if (json_object_size(r->json) == 0)
 		return fk_req_fail(r, 400, "invalid", NULL, "give at least one field to change");
 	/* the type names the number: they change together */
 	if (fk_json_str(r->json, "doc_type") && !fk_json_str(r->json, "doc_number"))
 		return fk_req_fail(r, 400, "invalid", "doc_type", "doc_type: change it together with doc_number");
-	return fk_req_defer(r, person_update_job);
+	return fk_req_write(r, &(fk_job){ .run = person_update_job, .in = p });
 }
 
 static const fk_field reveal_fields[] = {
@@ -93,34 +105,36 @@ static const fk_field reveal_fields[] = {
 	{ 0 },
 };
 
-static int person_reveal_job(fk_req *r)
+static int person_reveal_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
-	int64_t id = fk_req_id(r, "id");
-	return id < 0 ? -1
-		      : fk_req_reply(r, 200, fk_person_reveal(r->db, &r->actor, id, fk_json_str(r->json, "reason"),
-							      &r->err));
+	const record_in *p = in;
+	return (*out = fk_person_reveal(db, who, p->id, p->u.reason, e)) ? 0 : -1;
 }
 
 int h_person_reveal(fk_req *r)
 {
-	if (fk_fields_check(r->json, reveal_fields, &r->err) < 0)
+	record_in *p = fk_arena_alloc(&r->arena, sizeof(*p));
+	if ((p->id = fk_req_id(r, "id")) < 0 || fk_fields_check(r->json, reveal_fields, &r->err) < 0)
 		return -1;
-	return fk_req_defer(r, person_reveal_job);
+	p->u.reason = fk_json_str(r->json, "reason");
+	return fk_req_write(r, &(fk_job){ .run = person_reveal_job, .in = p });
 }
 
-typedef struct import_ctx {
+typedef struct import_in {
+	const char *csv;
+	size_t len;
 	const char *grid;
 	bool dry_run;
-} import_ctx;
+} import_in;
 
-static int import_job(fk_req *r)
+static int import_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
-	import_ctx *c = r->ctx;
-	json_t *res = fk_person_import(r->db, &r->actor, r->body.buf, r->body.len, c->grid, &r->err);
+	const import_in *c = in;
+	json_t *res = fk_person_import(db, who, c->csv, c->len, c->grid, e);
 	if (!res)
 		return -1;
 	json_object_set_new(res, "dry_run", json_boolean(c->dry_run));
-	fk_req_reply(r, 200, res);
+	*out = res;
 	/* A dry run answers what would happen and rolls it all back. */
 	return c->dry_run ? -1 : 0;
 }
@@ -133,12 +147,13 @@ int h_persons_import(fk_req *r)
 				   "send the CSV file itself as the body (Content-Type: text/csv)");
 	if (r->body.len == 0)
 		return fk_req_fail(r, 400, "invalid", "file", "the body is empty: send the CSV file");
-	import_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
+	import_in *c = fk_arena_alloc(&r->arena, sizeof(*c));
+	c->csv = r->body.buf;
+	c->len = r->body.len;
 	c->grid = fk_req_region(r, "grid");
 	const char *dry = fk_req_query(r, "dry_run");
 	c->dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
-	r->ctx = c;
-	return fk_req_defer_heavy(r, import_job);
+	return fk_req_write_heavy(r, &(fk_job){ .run = import_job, .in = c });
 }
 
 typedef struct export_ctx {

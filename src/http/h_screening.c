@@ -13,49 +13,63 @@ static int date_param(fk_req *r, int64_t *day)
 	return fk_req_date(r, "date", fk_today(), day, NULL);
 }
 
+/* A checked batch, and whether it came as one record (not an array). */
+typedef struct batch_in {
+	json_t *records; /* the request's cleanup owns it */
+	bool lone;
+} batch_in;
+
 /* A lone record's errors need no index: "[0].persons[1].temperature"
  * becomes "persons[1].temperature". */
-static int lone_error(fk_req *r)
+static int lone_error(const batch_in *b, fk_err *e)
 {
-	if (!json_is_array(r->json) && strncmp(r->err.field, "[0]", 3) == 0) {
-		const char *f = r->err.field + 3 + (r->err.field[3] == '.');
-		memmove(r->err.field, f, strlen(f) + 1);
-		if (strncmp(r->err.message, "[0]", 3) == 0) {
-			const char *m = r->err.message + 3;
+	if (b->lone && strncmp(e->field, "[0]", 3) == 0) {
+		const char *f = e->field + 3 + (e->field[3] == '.');
+		memmove(e->field, f, strlen(f) + 1);
+		if (strncmp(e->message, "[0]", 3) == 0) {
+			const char *m = e->message + 3;
 			while (*m == '.' || *m == ':' || *m == ' ')
 				m++;
-			memmove(r->err.message, m, strlen(m) + 1);
+			memmove(e->message, m, strlen(m) + 1);
 		}
 	}
 	return -1;
 }
 
-static int screenings_job(fk_req *r)
+static int screenings_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
-	json_t *batch = r->ctx;
-	json_t *res = fk_screening_store(r->db, &r->actor, batch, &r->err);
+	const batch_in *b = in;
+	json_t *res = fk_screening_store(db, who, b->records, e);
 	if (!res)
-		return lone_error(r);
-	if (!json_is_array(r->json)) {
-		/* one record in, one result out: 201 when stored, 200 on a replay */
-		json_t *one = json_incref(json_array_get(res, 0));
-		json_decref(res);
-		bool created = strcmp(json_string_value(json_object_get(one, "result")), "created") == 0;
-		return fk_req_reply(r, created ? 201 : 200, one);
-	}
-	return fk_req_reply(r, 200, json_pack("{s:o}", "items", res));
+		return lone_error(b, e);
+	*out = json_pack("{s:o}", "items", res);
+	return 0;
+}
+
+/* One record in, one result out: 201 when stored, 200 on a replay. */
+static void screening_lone(fk_req *r, void *in)
+{
+	(void)in;
+	if (r->err.status)
+		return;
+	json_t *one = json_incref(json_array_get(json_object_get(r->out, "items"), 0));
+	if (!one)
+		return;
+	json_decref(r->out);
+	r->out = one;
+	r->status = strcmp(json_string_value(json_object_get(one, "result")), "created") == 0 ? 201 : 200;
 }
 
 int h_screenings_create(fk_req *r)
 {
-	json_t *batch = json_is_array(r->json) ? json_incref(r->json) : json_pack("[O]", r->json);
-	if (fk_screening_check(batch, &r->err) < 0) {
-		json_decref(batch);
-		return lone_error(r);
-	}
-	r->ctx = batch;
-	r->cleanup = batch;
-	return json_array_size(batch) > 10 ? fk_req_defer_heavy(r, screenings_job) : fk_req_defer(r, screenings_job);
+	batch_in *b = fk_arena_alloc(&r->arena, sizeof(*b));
+	b->lone = !json_is_array(r->json);
+	b->records = b->lone ? json_pack("[O]", r->json) : json_incref(r->json);
+	r->cleanup = b->records;
+	if (fk_screening_check(b->records, &r->err) < 0)
+		return lone_error(b, &r->err);
+	fk_job job = { .run = screenings_job, .in = b, .finish = b->lone ? screening_lone : NULL };
+	return json_array_size(b->records) > 10 ? fk_req_write_heavy(r, &job) : fk_req_write(r, &job);
 }
 
 int h_coverage(fk_req *r)
@@ -78,25 +92,36 @@ int h_coverage_gaps(fk_req *r)
 	return fk_req_reply(r, 200, fk_coverage_gaps(r->db, &r->actor, g, day, &page, &r->err));
 }
 
-static int alert_close_job(fk_req *r)
+typedef struct alert_in {
+	int64_t id;
+	fk_alert_close_in close;
+} alert_in;
+
+static int alert_close_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
-	int64_t id = fk_req_id(r, "id");
-	return id < 0 ? -1 : fk_req_reply(r, 200, fk_alert_close(r->db, &r->actor, id, r->json, &r->err));
+	const alert_in *a = in;
+	return (*out = fk_alert_close(db, who, a->id, &a->close, e)) ? 0 : -1;
 }
 
 int h_alert_close(fk_req *r)
 {
-	return fk_req_defer(r, alert_close_job);
+	alert_in *a = fk_arena_alloc(&r->arena, sizeof(*a));
+	if ((a->id = fk_req_id(r, "id")) < 0 || fk_alert_close_parse(r->json, &a->close, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = alert_close_job, .in = a });
 }
 
-static int report_job(fk_req *r)
+static int report_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
-	return fk_req_reply(r, 201, fk_report_submit(r->db, &r->actor, r->json, &r->err));
+	return (*out = fk_report_submit(db, who, in, e)) ? 0 : -1;
 }
 
 int h_report_submit(fk_req *r)
 {
-	return fk_req_defer(r, report_job);
+	fk_report_in *rep = fk_arena_alloc(&r->arena, sizeof(*rep));
+	if (fk_report_parse(r->json, rep, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = report_job, .in = rep, .status = 201 });
 }
 
 int fk_report_hour = 20;

@@ -17,15 +17,18 @@ static const fk_field login_fields[] = {
 	{ 0 },
 };
 
+/* A sign-in: checked on the request's thread (the slow password check),
+ * recorded on the writer, which leaves the token for the cookie here. */
 typedef struct login_ctx {
 	fk_login login;
-	const char *username;
+	const char *username, *addr;
+	char token[FK_TOKEN_LEN + 1];
 } login_ctx;
 
-static json_t *user_json(fk_req *r, const fk_actor *a)
+static json_t *user_json(fk_db *db, const fk_actor *a)
 {
 	fk_err e = { 0 };
-	json_t *scope = fk_region_get(r->db, a, a->region[0] ? a->region : "", &e);
+	json_t *scope = fk_region_get(db, a, a->region[0] ? a->region : "", &e);
 	json_t *u = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)a->user_id, "username", a->username,
 			      "role", fk_role_name(a->role), "region", a->region, "region_name",
 			      scope ? json_string_value(json_object_get(scope, "name")) : "");
@@ -33,31 +36,41 @@ static json_t *user_json(fk_req *r, const fk_actor *a)
 	return u;
 }
 
-static int login_job(fk_req *r)
+static int login_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
-	login_ctx *c = r->ctx;
-	char token[FK_TOKEN_LEN + 1];
+	(void)who; /* nobody yet */
+	login_ctx *c = in;
 	int64_t expires = 0;
-	if (fk_login_record(r->db, &c->login, c->username, r->addr, token, &expires) < 0)
-		return fk_req_fail(r, 500, "internal", NULL, "internal error");
+	if (fk_login_record(db, &c->login, c->username, c->addr, c->token, &expires) < 0)
+		return fk_err_internal(e);
 	if (c->login.result == FK_LOGIN_THROTTLED) {
-		fk_req_header(r, "Retry-After", fk_arena_printf(&r->arena, "%lld", (long long)c->login.retry_after));
-		fk_req_fail(r, 429, "throttled", NULL, "too many failed sign-ins; try again in %lld seconds",
-			    (long long)c->login.retry_after);
+		fk_err_set(e, 429, "throttled", NULL, "too many failed sign-ins; try again in %lld seconds",
+			   (long long)c->login.retry_after);
 		return 0; /* keep the audit entry */
 	}
 	if (c->login.result == FK_LOGIN_BAD) {
-		fk_req_fail(r, 401, "bad_credentials", NULL, "wrong username or password");
+		fk_err_set(e, 401, "bad_credentials", NULL, "wrong username or password");
 		return 0; /* keep the failure and its audit entry */
 	}
 	fk_actor a = { .user_id = c->login.user.id, .username = c->username, .role = c->login.user.role,
-		       .region = c->login.user.region, .addr = r->addr };
+		       .region = c->login.user.region, .addr = c->addr };
+	*out = json_pack("{s:s, s:I, s:o}", "token", c->token, "expires_at", (json_int_t)expires, "user",
+			 user_json(db, &a));
+	return 0;
+}
+
+/* The sign-in's headers: the session cookie, or when to try again. */
+static void login_finish(fk_req *r, void *in)
+{
+	login_ctx *c = in;
+	if (r->err.status == 429)
+		fk_req_header(r, "Retry-After", fk_arena_printf(&r->arena, "%lld", (long long)c->login.retry_after));
+	if (r->err.status)
+		return;
 	fk_req_header(r, "Set-Cookie",
 		      fk_arena_printf(&r->arena, "fk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
-				      token, (long long)fk_account_config.session_ttl,
+				      c->token, (long long)fk_account_config.session_ttl,
 				      fk_cookie_secure ? "; Secure" : ""));
-	return fk_req_reply(r, 200, json_pack("{s:s, s:I, s:o}", "token", token, "expires_at", (json_int_t)expires,
-					      "user", user_json(r, &a)));
 }
 
 int h_session_create(fk_req *r)
@@ -66,24 +79,30 @@ int h_session_create(fk_req *r)
 		return -1;
 	login_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
 	c->username = fk_arena_strdup(&r->arena, fk_json_str(r->json, "username"));
+	c->addr = r->addr;
+	c->token[0] = '\0';
 	if (fk_login_check(r->db, c->username, fk_json_str(r->json, "password"), r->addr, &c->login) < 0)
 		return fk_req_fail(r, 503, "unavailable", NULL, "the database is unavailable");
-	r->ctx = c;
-	return fk_req_defer(r, login_job);
+	return fk_req_write(r, &(fk_job){ .run = login_job, .in = c, .finish = login_finish });
 }
 
-static int logout_job(fk_req *r)
+static int logout_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
-	if (fk_session_end(r->db, &r->actor, r->token) < 0)
-		return fk_req_fail(r, 500, "internal", NULL, "internal error");
-	fk_req_header(r, "Set-Cookie", "fk_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-	r->status = 204;
-	return 0;
+	(void)out; /* 204: no body */
+	return fk_session_end(db, who, in) < 0 ? fk_err_internal(e) : 0;
+}
+
+static void logout_finish(fk_req *r, void *in)
+{
+	(void)in;
+	if (!r->err.status)
+		fk_req_header(r, "Set-Cookie", "fk_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
 
 int h_session_delete(fk_req *r)
 {
-	return fk_req_defer(r, logout_job);
+	return fk_req_write(r, &(fk_job){ .run = logout_job, .in = (void *)r->token, .status = 204,
+					  .finish = logout_finish });
 }
 
 int h_me(fk_req *r)
@@ -106,7 +125,7 @@ int h_me(fk_req *r)
 	fk_date_format(fk_day_of(now), today);
 	json_t *clock = json_pack("{s:s, s:s, s:i, s:I}", "zone", fk_zone_name(), "today", today, "utc_offset",
 				  fk_zone_offset(now), "now", (json_int_t)now);
-	return fk_req_reply(r, 200, json_pack("{s:o, s:o, s:o, s:o, s:o}", "user", user_json(r, &r->actor),
+	return fk_req_reply(r, 200, json_pack("{s:o, s:o, s:o, s:o, s:o}", "user", user_json(r->db, &r->actor),
 					      "permissions", pa, "scope", scope, "protocol", protocol, "clock", clock));
 }
 

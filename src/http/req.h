@@ -3,13 +3,12 @@
  * A handler reads its inputs (path parameters, query, parsed JSON body,
  * the actor), calls one module function and leaves the answer in r->out
  * (status in r->status, 200 by default), or returns -1 with r->err set.
- * Writes go to the writer thread: the handler validates, then returns
- * fk_req_defer(r, job); job runs on the writer connection inside the batch
- * transaction and answers the same way.  All memory comes from r->arena.
- * Handlers never see libmicrohttpd.  A job reads only what its handler put
- * in r->ctx, r->json, r->body, path parameters and the actor: the query and
- * header readers (fk_req_query and all built on it, fk_req_header_in) fail
- * inside a job, which is then rolled back and answered 500.
+ * Writes go to the writer thread: the handler parses its input (the
+ * module's fk_<thing>_parse: a 400 naming the field is answered here, before
+ * anything is queued), then returns fk_req_write(r, &job).  The job (an
+ * fk_job) gets the parsed input and the actor, never the request: nothing
+ * on the writer thread touches the connection.  All memory comes from
+ * r->arena.  Handlers never see libmicrohttpd.
  */
 #ifndef FK_REQ_H
 #define FK_REQ_H
@@ -30,6 +29,30 @@
 
 #define FK_DEFER 1
 #define FK_MAX_HEADERS 8
+
+/* A write for the writer thread: the parsed input, and what to audit.
+ * The writer runs it with the actor and its input only; it never sees the
+ * request.  run (may be NULL: only the audit entry is written) runs on the
+ * writer connection inside the batch's transaction, in its own savepoint:
+ * it returns 0 with *out the answer (NULL for none), or -1 with e set to
+ * roll back, or 0 with e set to keep its changes and answer the error (a
+ * failed sign-in is recorded), or -1 with *out set and e clear to roll
+ * back and answer *out all the same (a dry run).  When action is set and run succeeded, the
+ * audit entry (action, object, region, detail) is appended in the same
+ * savepoint. */
+typedef struct fk_job {
+	int (*run)(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e);
+	void *in; /* arena memory: the parsed input (run may write its results
+	           * there for finish) */
+	int status;     /* the answer's status when run succeeds (200 when 0) */
+	const char *action, *object, *region;
+	json_t *detail; /* taken */
+	/* Called on the request's thread once the write is done, before the
+	 * answer goes (for headers: a cookie); may be NULL. */
+	void (*finish)(struct fk_req *r, void *in);
+} fk_job;
+
+struct fk_plain_job;
 
 typedef struct fk_req {
 	fk_arena arena;
@@ -64,11 +87,9 @@ typedef struct fk_req {
 	const char *hdr_value[FK_MAX_HEADERS];
 	int nhdr;
 
-	int (*job)(struct fk_req *r);
-	bool job_misuse; /* the job asked for the query or a header (server-private) */
-	void *ctx; /* the handler's state for its job (arena memory) */
+	void *ctx; /* the handler's state for a stream (arena memory) */
 	json_t *cleanup; /* released when the request ends */
-	void *audit;     /* fk_req_reply_audited's entry, apart from ctx */
+	struct fk_plain_job *plain; /* server-private: the fk_job queued */
 
 	/* A streamed answer (exports): called on the request's thread, with
 	 * r->db its reader, to append the next part to out.  Returns 1 while
@@ -102,12 +123,14 @@ int fk_req_page(fk_req *r, fk_page *page);
 int fk_req_fail(fk_req *r, int status, const char *code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-/* Hands job to the writer; the handler returns what this returns. */
-int fk_req_defer(fk_req *r, int (*job)(fk_req *r));
+/* Queues job (copied; its detail is taken) for the writer.  The handler has
+ * parsed and checked its input; it returns what this returns. */
+int fk_req_write(fk_req *r, const fk_job *job);
 /* The same for a job that writes a lot (a batch of many records, an
  * import): the writer runs one such job per transaction, so the light ones
  * (sign-ins, audit entries of reads) never wait behind a queue of them. */
-int fk_req_defer_heavy(fk_req *r, int (*job)(fk_req *r));
+int fk_req_write_heavy(fk_req *r, const fk_job *job);
+
 
 /* Answers v (taking it) after appending an audit entry in a write: for
  * reads of personal data, which are audited like writes.  detail may be

@@ -20,8 +20,8 @@ struct fk_list;
 enum {
 	FK_ROUTE_BODY = 1u << 0,   /* takes a JSON body */
 	FK_ROUTE_UPLOAD = 1u << 1, /* takes a raw file body up to the upload limit */
-	FK_ROUTE_WRITES = 1u << 2, /* its work runs on the writer thread (fk_req_defer) */
-	FK_ROUTE_HEAVY = 1u << 3,  /* … as a heavy writer job (fk_req_defer_heavy), at times or always */
+	FK_ROUTE_WRITES = 1u << 2, /* its work runs on the writer thread (fk_req_write) */
+	FK_ROUTE_HEAVY = 1u << 3,  /* … as a heavy writer job (fk_req_write_heavy), at times or always */
 };
 
 typedef struct fk_route {

@@ -70,21 +70,6 @@ static fk_db *reader(void)
 
 /* ---- helpers handlers use ---- */
 
-/* Set while a request's job runs on the writer thread.  Jobs must not call
- * into libmicrohttpd (the connection belongs to its request thread): a
- * handler reads the query and headers its job needs before fk_req_defer.
- * A job that asks anyway gets nothing, is rolled back and answered 500. */
-static _Thread_local bool tl_in_job;
-
-static bool off_thread(fk_req *r, const char *what, const char *name)
-{
-	if (!tl_in_job)
-		return false;
-	fk_log_err("%s: %s(\"%s\") called in a writer job; read it before fk_req_defer", r->id, what, name);
-	r->job_misuse = true;
-	return true;
-}
-
 const char *fk_req_param(fk_req *r, const char *name)
 {
 	size_t n = strlen(name);
@@ -96,8 +81,6 @@ const char *fk_req_param(fk_req *r, const char *name)
 
 const char *fk_req_query(fk_req *r, const char *name)
 {
-	if (off_thread(r, "fk_req_query", name))
-		return NULL;
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
@@ -109,8 +92,6 @@ const char *fk_req_region(fk_req *r, const char *name)
 
 const char *fk_req_header_in(fk_req *r, const char *name)
 {
-	if (off_thread(r, "fk_req_header_in", name))
-		return NULL;
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
@@ -206,25 +187,6 @@ int fk_req_flag(fk_req *r, const char *name, int *flag)
 	return 0;
 }
 
-typedef struct audit_ctx {
-	const char *action, *object, *region;
-	json_t *detail;
-} audit_ctx;
-
-static int audit_job(fk_req *r)
-{
-	audit_ctx *a = r->audit;
-	int rc = fk_audit_append(r->db, &r->actor, a->action, a->object, a->region, a->detail);
-	json_decref(a->detail);
-	a->detail = NULL;
-	if (rc < 0) {
-		json_decref(r->out);
-		r->out = NULL;
-		return fk_req_fail(r, 500, "internal", NULL, "internal error");
-	}
-	return 0;
-}
-
 int fk_req_reply_audited(fk_req *r, int status, json_t *v, const char *action, const char *object,
 			 const char *region, json_t *detail)
 {
@@ -232,13 +194,8 @@ int fk_req_reply_audited(fk_req *r, int status, json_t *v, const char *action, c
 		json_decref(detail);
 		return -1;
 	}
-	audit_ctx *a = fk_arena_alloc(&r->arena, sizeof(*a));
-	a->action = action;
-	a->object = fk_arena_strdup(&r->arena, object);
-	a->region = fk_arena_strdup(&r->arena, region ? region : "");
-	a->detail = detail;
-	r->audit = a;
-	return fk_req_defer(r, audit_job);
+	return fk_req_write(r, &(fk_job){ .action = action, .object = object, .region = region ? region : "",
+					  .detail = detail });
 }
 
 /* An audit entry written after the answer (fk_req_reply_audited_masked):
@@ -301,45 +258,89 @@ int fk_req_reply_audited_masked(fk_req *r, int status, json_t *v, const char *ac
 
 /* ---- writes ---- */
 
-static int job_run(fk_db *db, void *arg)
+/* A plain job as the writer holds it: the job, the actor, and where its
+ * answer goes.  The writer thread reads and writes only this. */
+typedef struct fk_plain_job {
+	fk_job job;
+	fk_actor actor;
+	json_t *out;
+	fk_err err;
+	fk_req *req; /* for plain_done only: resumes the request */
+} fk_plain_job;
+
+static int plain_run(fk_db *db, void *arg)
 {
-	fk_req *r = arg;
-	r->db = db;
-	tl_in_job = true;
-	int rc = r->job(r);
-	tl_in_job = false;
-	if (r->job_misuse) {
-		json_decref(r->out);
-		r->out = NULL;
-		return fk_req_fail(r, 500, "internal", NULL, "internal error");
-	}
+	fk_plain_job *p = arg;
+	int rc = 0;
+	if (p->job.run)
+		rc = p->job.run(db, &p->actor, p->job.in, &p->out, &p->err);
+	if (rc < 0 && !p->err.status && !p->out)
+		fk_err_internal(&p->err);
+	if (rc == 0 && !p->err.status && p->job.action &&
+	    fk_audit_append(db, &p->actor, p->job.action, p->job.object, p->job.region, p->job.detail) < 0)
+		rc = fk_err_internal(&p->err);
+	json_decref(p->job.detail);
+	p->job.detail = NULL;
 	return rc;
 }
 
-static void job_done(void *arg, int rc)
+static void plain_done(void *arg, int rc)
 {
-	fk_req *r = arg;
+	fk_plain_job *p = arg;
+	fk_req *r = p->req;
 	if (rc == FK_WRITE_LOST) {
-		json_decref(r->out);
-		r->out = NULL;
-		fk_req_fail(r, 503, "unavailable", NULL, "the change could not be saved; try again");
+		p->err.status = 0;
+		fk_err_set(&p->err, 503, "unavailable", NULL, "the change could not be saved; try again");
 	}
 	r->state = ST_RESUMED;
 	MHD_resume_connection(r->conn);
 }
 
-int fk_req_defer(fk_req *r, int (*job)(fk_req *r))
+/* Back on the request's thread: the job's answer becomes the request's. */
+static void plain_take(fk_req *r)
 {
-	r->job = job;
-	r->write.heavy = false;
+	fk_plain_job *p = r->plain;
+	if (!p)
+		return;
+	r->plain = NULL;
+	if (p->err.status) {
+		json_decref(p->out);
+		json_decref(r->out);
+		r->out = NULL;
+		r->err = p->err;
+	} else if (p->job.run) {
+		json_decref(r->out);
+		r->out = p->out;
+		r->status = p->job.status ? p->job.status : 200;
+	}
+	if (p->job.finish)
+		p->job.finish(r, p->job.in);
+}
+
+static int plain_queue(fk_req *r, const fk_job *job, bool heavy)
+{
+	fk_plain_job *p = fk_arena_alloc(&r->arena, sizeof(*p));
+	memset(p, 0, sizeof(*p));
+	p->job = *job;
+	if (job->object)
+		p->job.object = fk_arena_strdup(&r->arena, job->object);
+	if (job->region)
+		p->job.region = fk_arena_strdup(&r->arena, job->region);
+	p->actor = r->actor;
+	p->req = r;
+	r->plain = p;
+	r->write.heavy = heavy;
 	return FK_DEFER;
 }
 
-int fk_req_defer_heavy(fk_req *r, int (*job)(fk_req *r))
+int fk_req_write(fk_req *r, const fk_job *job)
 {
-	r->job = job;
-	r->write.heavy = true;
-	return FK_DEFER;
+	return plain_queue(r, job, false);
+}
+
+int fk_req_write_heavy(fk_req *r, const fk_job *job)
+{
+	return plain_queue(r, job, true);
 }
 
 /* ---- responses ---- */
@@ -584,9 +585,9 @@ static enum MHD_Result dispatch(fk_req *r)
 			fk_log_err("route %s %s deferred a %s job but is not marked so in routes.c", rt->method,
 				   rt->pattern, r->write.heavy ? "heavy" : "writer");
 		r->state = ST_WAITING;
-		r->write.run = job_run;
-		r->write.done = job_done;
-		r->write.arg = r;
+		r->write.run = plain_run;
+		r->write.done = plain_done;
+		r->write.arg = r->plain;
 		MHD_suspend_connection(r->conn);
 		fk_writer_submit(writer, &r->write);
 		return MHD_YES;
@@ -748,8 +749,10 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 					fk_arena_printf(&r->arena, "%zu", r->body_limit));
 		return MHD_YES;
 	}
-	if (r->state == ST_RESUMED)
+	if (r->state == ST_RESUMED) {
+		plain_take(r);
 		return send_json(r);
+	}
 	if (*upload_size) {
 		/* A body without Content-Length that grows past the limit is
 		 * read to its end but not kept, then answered 413. */

@@ -129,45 +129,62 @@ static int opt_day(const json_t *in, const char *field, int64_t today, int64_t *
 	return 1;
 }
 
-json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
+int fk_case_parse(const json_t *in, fk_case_in *c, fk_err *e)
 {
+	memset(c, 0, sizeof(*c));
 	if (fk_fields_check(in, case_fields, e) < 0)
-		return NULL;
+		return -1;
 	const char *category = fk_json_str(in, "category"), *place = fk_json_str(in, "place");
 	if (index_of(categories, category) < 0 || strcmp(category, "excluded") == 0) {
 		fk_err_invalid(e, "category", "category: suspected, confirmed, clinical or asymptomatic");
-		fk_err_allowed(e, fk_protocol_edition == 5 ? "suspected,confirmed,clinical,asymptomatic"
-							   : "suspected,confirmed,asymptomatic");
-		return NULL;
+		return fk_err_allowed(e, fk_protocol_edition == 5 ? "suspected,confirmed,clinical,asymptomatic"
+								  : "suspected,confirmed,asymptomatic");
 	}
-	if (strcmp(category, "clinical") == 0 && fk_protocol_edition != 5) {
-		fk_err_invalid(e, "category", "category: clinical diagnosis exists only under edition 5 (this is %d)",
-			       fk_protocol_edition);
-		return NULL;
-	}
-	if (index_of(places, place) < 0) {
-		fk_err_invalid(e, "place", "place: designated_hospital, temporary_hospital, centralised_site or home");
-		return NULL;
-	}
-	int64_t now = fk_now(), today = fk_today(), onset = 0, sampling = 0;
+	if (strcmp(category, "clinical") == 0 && fk_protocol_edition != 5)
+		return fk_err_invalid(e, "category",
+				      "category: clinical diagnosis exists only under edition 5 (this is %d)",
+				      fk_protocol_edition);
+	if (index_of(places, place) < 0)
+		return fk_err_invalid(e, "place",
+				      "place: designated_hospital, temporary_hospital, centralised_site or home");
+	int64_t now = fk_now(), today = fk_today();
 	int64_t diag = json_integer_value(json_object_get(in, "diagnosis_time"));
-	if (diag > now + 300) {
-		fk_err_invalid(e, "diagnosis_time", "diagnosis_time: in the future");
-		return NULL;
-	}
-	int has_onset = opt_day(in, "onset_date", today, &onset, e);
-	int has_sampling = has_onset < 0 ? -1 : opt_day(in, "sampling_date", today, &sampling, e);
+	if (diag > now + 300)
+		return fk_err_invalid(e, "diagnosis_time", "diagnosis_time: in the future");
+	int has_onset = opt_day(in, "onset_date", today, &c->onset, e);
+	int has_sampling = has_onset < 0 ? -1 : opt_day(in, "sampling_date", today, &c->sampling, e);
 	if (has_onset < 0 || has_sampling < 0)
-		return NULL;
-	if (has_onset && onset > fk_day_of(diag)) {
-		fk_err_invalid(e, "onset_date", "onset_date: after the diagnosis");
-		return NULL;
-	}
-	if (has_onset && strcmp(category, "asymptomatic") == 0) {
-		fk_err_invalid(e, "onset_date", "onset_date: an asymptomatic infection has no onset");
-		return NULL;
-	}
-	int64_t pid = json_integer_value(json_object_get(in, "person_id"));
+		return -1;
+	if (has_onset && c->onset > fk_day_of(diag))
+		return fk_err_invalid(e, "onset_date", "onset_date: after the diagnosis");
+	if (has_onset && strcmp(category, "asymptomatic") == 0)
+		return fk_err_invalid(e, "onset_date", "onset_date: an asymptomatic infection has no onset");
+	/* A report entered from paper afterwards keeps its own time. */
+	json_t *rt = json_object_get(in, "reported_time");
+	int64_t reported = json_is_integer(rt) ? json_integer_value(rt) : now;
+	if (reported > now + 300 || reported < diag)
+		return fk_err_invalid(e, "reported_time", "reported_time: from the diagnosis to now");
+	json_t *alert_in = json_object_get(in, "alert_id");
+	c->person_id = json_integer_value(json_object_get(in, "person_id"));
+	c->category = category;
+	c->place = place;
+	c->reporting_unit = fk_json_str(in, "reporting_unit");
+	c->reason = fk_json_str(in, "reason");
+	c->has_onset = has_onset;
+	c->has_sampling = has_sampling;
+	c->diagnosis_time = diag;
+	c->reported_time = reported;
+	c->alert_id = json_is_integer(alert_in) ? json_integer_value(alert_in) : 0;
+	return 0;
+}
+
+json_t *fk_case_create(fk_db *db, const fk_actor *who, const fk_case_in *c, fk_err *e)
+{
+	int64_t now = fk_now(), pid = c->person_id, alert = c->alert_id, reported = c->reported_time;
+	const char *category = c->category;
+	bool has_onset = c->has_onset, has_sampling = c->has_sampling;
+	int64_t onset = c->onset, sampling = c->sampling, diag = c->diagnosis_time;
+
 	char grid[16];
 	if (fk_scope_load(db, who, FK_SCOPE_PERSON, pid, "person_id", grid, e) < 0)
 		return NULL;
@@ -180,17 +197,8 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 				(long long)existing);
 		return NULL;
 	}
-	json_t *alert_in = json_object_get(in, "alert_id");
-	int64_t alert = json_is_integer(alert_in) ? json_integer_value(alert_in) : 0;
 	if (alert && fk_alert_close_for_case(db, who, alert, pid, now, e) < 0)
 		return NULL;
-	/* A report entered from paper afterwards keeps its own time. */
-	json_t *rt = json_object_get(in, "reported_time");
-	int64_t reported = json_is_integer(rt) ? json_integer_value(rt) : now;
-	if (reported > now + 300 || reported < diag) {
-		fk_err_invalid(e, "reported_time", "reported_time: from the diagnosis to now");
-		return NULL;
-	}
 	bool late = reported - diag > FK_REPORT_LIMIT;
 	fk_val v[] = {
 		{ 'i', .i = pid },
@@ -202,8 +210,8 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 		{ 'i', .i = diag },
 		{ 'i', .i = reported },
 		{ 'i', .i = late },
-		{ 's', .p = fk_json_str(in, "reporting_unit") },
-		{ 's', .p = place },
+		{ 's', .p = c->reporting_unit },
+		{ 's', .p = c->place },
 		{ alert ? 'i' : 'n', .i = alert },
 		{ 'i', .i = fk_protocol_edition },
 		{ 'i', .i = who->user_id },
@@ -224,8 +232,7 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 	fk_stmt_done(st);
 	if (rc != FK_ROW)
 		goto internal;
-	const char *reason = fk_json_str(in, "reason");
-	if (event_add(db, id, reported, who->user_id, "category", NULL, category, reason ? reason : "reported") < 0 ||
+	if (event_add(db, id, reported, who->user_id, "category", NULL, category, c->reason ? c->reason : "reported") < 0 ||
 	    fk_rollup_apply_col(db, &case_daily, grid, fk_day_of(reported), category, 1) < 0 ||
 	    (has_onset && on_curve(category) && fk_rollup_apply_col(db, &onset_daily, grid, onset, "cases", 1) < 0))
 		goto internal;
@@ -320,20 +327,31 @@ static const fk_field move_fields[] = {
 	{ 0 },
 };
 
-json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e)
+int fk_case_move_parse(const json_t *in, fk_case_move_in *m, fk_err *e)
 {
+	memset(m, 0, sizeof(*m));
 	if (fk_fields_check(in, move_fields, e) < 0)
-		return NULL;
+		return -1;
+	m->to = fk_json_str(in, "to");
+	m->is_category = index_of(categories, m->to) >= 0;
+	if (!m->is_category && index_of(outcomes, m->to) < 0)
+		return fk_err_invalid(e, "to", "to: a category or an outcome");
+	int64_t now = fk_now();
+	json_t *at_in = json_object_get(in, "at");
+	m->at = json_is_integer(at_in) ? json_integer_value(at_in) : now;
+	if (m->at > now + 300)
+		return fk_err_invalid(e, "at", "at: in the future");
+	m->reason = fk_json_str(in, "reason");
+	return 0;
+}
+
+json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const fk_case_move_in *m, fk_err *e)
+{
 	json_t *c = fk_case_get(db, who, id, e);
 	if (!c)
 		return NULL;
-	const char *to = fk_json_str(in, "to");
-	bool is_cat = index_of(categories, to) >= 0;
-	if (!is_cat && index_of(outcomes, to) < 0) {
-		fk_err_invalid(e, "to", "to: a category or an outcome");
-		json_decref(c);
-		return NULL;
-	}
+	const char *to = m->to;
+	bool is_cat = m->is_category;
 	/* allowed from here? */
 	json_t *allowed = json_object_get(c, "allowed");
 	bool ok = false;
@@ -359,14 +377,8 @@ json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const jso
 		fk_err_allowed(e, list);
 		return NULL;
 	}
-	int64_t now = fk_now();
-	json_t *at_in = json_object_get(in, "at");
-	int64_t at = json_is_integer(at_in) ? json_integer_value(at_in) : now;
-	if (at > now + 300) {
-		fk_err_invalid(e, "at", "at: in the future");
-		return NULL;
-	}
-	const char *reason = fk_json_str(in, "reason");
+	int64_t now = fk_now(), at = m->at;
+	const char *reason = m->reason;
 	int64_t day = fk_day_of(at);
 	if (is_cat) {
 		if (fk_db_run(db, "UPDATE cases SET category = $1, updated_at = $2 WHERE id = $3", "sii", to, now, id) < 0 ||

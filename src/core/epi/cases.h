@@ -13,6 +13,7 @@
 #define FK_CASES_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/base/actor.h"
@@ -33,20 +34,49 @@ const char *const *fk_case_category_names(void);
 const char *const *fk_case_outcome_names(void);
 const char *const *fk_case_place_names(void);
 
-/* Creates a case from {person_id, category, onset_date?, sampling_date?,
- * diagnosis_time (Unix s), reporting_unit, place, alert_id?, reason?}.
- * A given alert is closed as reported_as_case in the same transaction.
- * Returns the case (as fk_case_get) or NULL with e set: 400 naming the
- * field (onset after diagnosis, dates in the future, …), 404 (person or
- * alert outside scope), 409 (the person has a case already). */
-json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);
+/* A new case, parsed.  Strings are borrowed from the parsed JSON, which
+ * must outlive the struct. */
+typedef struct fk_case_in {
+	int64_t person_id;
+	const char *category, *reporting_unit, *place;
+	const char *reason; /* NULL: "reported" */
+	bool has_onset, has_sampling;
+	int64_t onset, sampling;       /* days */
+	int64_t diagnosis_time;        /* Unix s */
+	int64_t reported_time;         /* Unix s; the time of parsing when not given */
+	int64_t alert_id;              /* 0: none */
+} fk_case_in;
+
+/* Parses {person_id, category, onset_date?, sampling_date?, diagnosis_time
+ * (Unix s), reported_time?, reporting_unit, place, alert_id?, reason?}:
+ * everything that needs no database.  Returns 0 or -1 with e set: 400
+ * naming the field (onset after diagnosis, dates in the future, …). */
+int fk_case_parse(const json_t *in, fk_case_in *c, fk_err *e);
+
+/* Creates the case c.  A given alert is closed as reported_as_case in the
+ * same transaction.  Returns the case (as fk_case_get) or NULL with e set:
+ * 404 (person or alert outside scope), 409 (the person has a case
+ * already). */
+json_t *fk_case_create(fk_db *db, const fk_actor *who, const fk_case_in *c, fk_err *e);
 
 /* One case with its person's name and its events. */
 json_t *fk_case_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e);
 
-/* Applies {to, reason, at?}: to is a category or an outcome.  409 with the
- * allowed moves (e->allowed) when the protocol does not allow it. */
-json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e);
+/* A transition, parsed: to is a category or an outcome; at is the time of
+ * parsing when not given.  Strings are borrowed from the JSON. */
+typedef struct fk_case_move_in {
+	const char *to, *reason;
+	bool is_category;
+	int64_t at;
+} fk_case_move_in;
+
+/* Parses {to, reason, at?}.  Returns 0 or -1 with e set (400 naming the
+ * field). */
+int fk_case_move_parse(const json_t *in, fk_case_move_in *m, fk_err *e);
+
+/* Applies m to case id.  409 with the allowed moves (e->allowed) when the
+ * protocol does not allow it. */
+json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const fk_case_move_in *m, fk_err *e);
 
 /* Cases in scope, newest first; filters category, outcome, late (audited
  * as case.search). */

@@ -160,127 +160,135 @@ static int person_field(fk_err *e)
 	return -1;
 }
 
-/* Finds or creates the contact's person; their grid into grid. */
-static int64_t contact_person(fk_db *db, const fk_actor *who, const json_t *in, char grid[16], fk_err *e)
+/* Parses the contact's person: person_id (a known one) or person (a new
+ * one, its fields named "person.<field>"). */
+static int contact_person_parse(const json_t *in, fk_contact_in *c, fk_err *e)
 {
 	json_t *pid = json_object_get(in, "person_id"), *pin = json_object_get(in, "person");
-	if (json_is_integer(pid) == (pin != NULL)) {
-		fk_err_invalid(e, "person_id", "person_id: give person_id (a known person) or person (a new one)");
-		return -1;
-	}
+	if (json_is_integer(pid) == (pin != NULL))
+		return fk_err_invalid(e, "person_id", "person_id: give person_id (a known person) or person (a new one)");
 	if (pid) {
-		if (fk_scope_load(db, who, FK_SCOPE_PERSON, json_integer_value(pid), "person_id", grid, e) < 0)
-			return -1;
-		return json_integer_value(pid);
+		c->person_id = json_integer_value(pid);
+		return 0;
 	}
 	if (fk_fields_check(pin, new_person_fields, e) < 0)
 		return person_field(e);
-	json_t *pj = json_pack("{s:s}", "name", fk_json_str(pin, "name"));
-	const char *keys[] = { "sex", "doc_type", "doc_number", "phone", "birth_year" };
-	for (int i = 0; i < 5; i++)
+	/* the person's own fields, sharing pin's values: the parsed strings
+	 * stay valid as long as in does */
+	json_t *pj = json_object();
+	const char *keys[] = { "name", "sex", "doc_type", "doc_number", "phone", "birth_year" };
+	for (int i = 0; i < 6; i++)
 		if (json_object_get(pin, keys[i]))
 			json_object_set(pj, keys[i], json_object_get(pin, keys[i]));
-	fk_person_in p;
-	int rc = fk_person_parse(pj, false, &p, e);
-	if (rc < 0) {
-		json_decref(pj);
+	int rc = fk_person_parse(pj, false, &c->person, e);
+	json_decref(pj);
+	if (rc < 0)
 		return person_field(e);
+	c->grid = fk_json_str(pin, "grid");
+	c->building = fk_json_str_or(pin, "building");
+	c->unit = fk_json_str_or(pin, "unit");
+	c->room = fk_json_str_or(pin, "room");
+	c->address = fk_json_str_or(pin, "address");
+	if (!*c->address && !*c->building && !*c->room)
+		return fk_err_invalid(e, "person.address", "person.address: give the address, or the building and room");
+	return 0;
+}
+
+/* Finds or creates the contact's person; their grid into grid. */
+static int64_t contact_person(fk_db *db, const fk_actor *who, const fk_contact_in *c, char grid[16], fk_err *e)
+{
+	if (c->person_id) {
+		if (fk_scope_load(db, who, FK_SCOPE_PERSON, c->person_id, "person_id", grid, e) < 0)
+			return -1;
+		return c->person_id;
 	}
-	const char *g = fk_json_str(pin, "grid");
-	const char *b = fk_json_str_or(pin, "building"), *u = fk_json_str_or(pin, "unit"),
-		   *r = fk_json_str_or(pin, "room"), *a = fk_json_str_or(pin, "address");
+	fk_person_in p = c->person;
+	const char *g = c->grid;
 	int64_t id = -1;
 	if (fk_scope_grid(db, who, g, "person.grid", e) < 0)
-		goto out;
-	if (!*a && !*b && !*r) {
-		fk_err_invalid(e, "person.address", "person.address: give the address, or the building and room");
-		goto out;
-	}
+		return -1;
 	bool created;
-	int64_t hid = fk_household_ensure(db, g, b, u, r, a, &created, e);
+	int64_t hid = fk_household_ensure(db, g, c->building, c->unit, c->room, c->address, &created, e);
 	if (hid < 0)
-		goto out;
+		return -1;
 	p.household_id = hid;
 	p.given |= FK_PF_HOUSEHOLD;
 	char old[16];
 	/* A document number registered already in scope links to that person;
 	 * registered elsewhere it is refused, saying nothing of where. */
-	rc = fk_person_upsert(db, who, &p, g, &id, old, e);
+	int rc = fk_person_upsert(db, who, &p, g, &id, old, e);
 	if (rc < 0) {
 		if (e->field[0])
 			person_field(e);
-		id = -1;
-		goto out;
+		return -1;
 	}
 	fk_rollup *acc = fk_rollup_new();
 	if (created)
 		fk_stats_add(acc, g, 1, 0);
 	if (rc == FK_UPSERT_CREATED)
 		fk_stats_add(acc, g, 0, 1);
-	if (fk_rollup_apply(db, acc) < 0) {
-		id = fk_err_internal(e);
-		goto out;
-	}
+	if (fk_rollup_apply(db, acc) < 0)
+		return fk_err_internal(e);
 	snprintf(grid, 16, "%s", rc == FK_UPSERT_CREATED ? g : old);
-out:
-	json_decref(pj);
 	return id;
 }
 
-json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
+int fk_contact_parse(const json_t *in, fk_contact_in *c, fk_err *e)
 {
+	memset(c, 0, sizeof(*c));
 	if (fk_fields_check(in, contact_fields, e) < 0)
-		return NULL;
+		return -1;
 	const char *setting = fk_json_str(in, "setting"), *mode = fk_json_str(in, "mode");
-	if (index_of(settings, setting) < 0) {
-		fk_err_invalid(e, "setting", "setting: household, work, transport, medical or other");
-		return NULL;
-	}
+	if (index_of(settings, setting) < 0)
+		return fk_err_invalid(e, "setting", "setting: household, work, transport, medical or other");
 	if (!mode)
 		mode = "home";
-	if (index_of(modes, mode) < 0) {
-		fk_err_invalid(e, "mode", "mode: home or centralised");
-		return NULL;
-	}
+	if (index_of(modes, mode) < 0)
+		return fk_err_invalid(e, "mode", "mode: home or centralised");
 	json_t *site = json_object_get(in, "site_id");
-	if ((strcmp(mode, "centralised") == 0) != (site != NULL)) {
-		fk_err_invalid(e, "site_id", "site_id: needed for centralised observation, and only then");
-		return NULL;
-	}
-	char site_region[16];
-	if (site && fk_scope_load(db, who, FK_SCOPE_SITE, json_integer_value(site), "site_id", site_region, e) < 0)
-		return NULL;
+	if ((strcmp(mode, "centralised") == 0) != (site != NULL))
+		return fk_err_invalid(e, "site_id", "site_id: needed for centralised observation, and only then");
 	int64_t first, last, today = fk_today();
-	if (fk_date_parse(fk_json_str(in, "first_exposure"), &first) < 0 || first > today) {
-		fk_err_invalid(e, "first_exposure", "first_exposure: a date YYYY-MM-DD, not in the future");
-		return NULL;
-	}
-	if (fk_date_parse(fk_json_str(in, "last_exposure"), &last) < 0 || last > today || last < first) {
-		fk_err_invalid(e, "last_exposure", "last_exposure: a date YYYY-MM-DD from first_exposure to today");
-		return NULL;
-	}
+	if (fk_date_parse(fk_json_str(in, "first_exposure"), &first) < 0 || first > today)
+		return fk_err_invalid(e, "first_exposure", "first_exposure: a date YYYY-MM-DD, not in the future");
+	if (fk_date_parse(fk_json_str(in, "last_exposure"), &last) < 0 || last > today || last < first)
+		return fk_err_invalid(e, "last_exposure", "last_exposure: a date YYYY-MM-DD from first_exposure to today");
 	int64_t traced = today;
 	const char *td = fk_json_str(in, "traced_date");
-	if (td && (fk_date_parse(td, &traced) < 0 || traced > today || traced < first)) {
-		fk_err_invalid(e, "traced_date", "traced_date: a date YYYY-MM-DD from first_exposure to today");
-		return NULL;
-	}
+	if (td && (fk_date_parse(td, &traced) < 0 || traced > today || traced < first))
+		return fk_err_invalid(e, "traced_date", "traced_date: a date YYYY-MM-DD from first_exposure to today");
 	json_t *sc = json_object_get(in, "source_case_id"), *sk = json_object_get(in, "source_contact_id");
-	if ((sc != NULL) == (sk != NULL)) {
-		fk_err_invalid(e, "source_case_id", "source_case_id: give the case (or, from edition 7, the contact) exposed to");
+	if ((sc != NULL) == (sk != NULL))
+		return fk_err_invalid(e, "source_case_id",
+				      "source_case_id: give the case (or, from edition 7, the contact) exposed to");
+	if (sk && fk_protocol_edition < 7)
+		return fk_err_invalid(e, "source_contact_id",
+				      "source_contact_id: contacts of contacts are traced from edition 7 (this is %d)",
+				      fk_protocol_edition);
+	c->setting = setting;
+	c->mode = mode;
+	c->site_id = site ? json_integer_value(site) : 0;
+	c->first = first;
+	c->last = last;
+	c->traced = traced;
+	c->source_case = sc ? json_integer_value(sc) : 0;
+	c->source_contact = sk ? json_integer_value(sk) : 0;
+	return contact_person_parse(in, c, e);
+}
+
+json_t *fk_contact_create(fk_db *db, const fk_actor *who, const fk_contact_in *c, fk_err *e)
+{
+	const char *setting = c->setting, *mode = c->mode;
+	int64_t first = c->first, last = c->last, traced = c->traced, site = c->site_id;
+	bool sc = c->source_case != 0, sk = c->source_contact != 0;
+	char site_region[16];
+	if (site && fk_scope_load(db, who, FK_SCOPE_SITE, site, "site_id", site_region, e) < 0)
 		return NULL;
-	}
-	if (sk && fk_protocol_edition < 7) {
-		fk_err_invalid(e, "source_contact_id",
-			       "source_contact_id: contacts of contacts are traced from edition 7 (this is %d)",
-			       fk_protocol_edition);
-		return NULL;
-	}
 	char warning[160] = "";
 	int64_t source_case = 0, source_contact = 0;
 	if (sc) {
 		char cr[16];
-		source_case = json_integer_value(sc);
+		source_case = c->source_case;
 		if (fk_scope_load(db, who, FK_SCOPE_CASE, source_case, "source_case_id", cr, e) < 0)
 			return NULL;
 		/* The window: edition 5 counts from 2 days before the source's
@@ -301,13 +309,13 @@ json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_e
 			}
 		}
 	} else {
-		source_contact = json_integer_value(sk);
+		source_contact = c->source_contact;
 		char cr[16];
 		if (fk_scope_load(db, who, FK_SCOPE_CONTACT, source_contact, "source_contact_id", cr, e) < 0)
 			return NULL;
 	}
 	char grid[16];
-	int64_t pid = contact_person(db, who, in, grid, e);
+	int64_t pid = contact_person(db, who, c, grid, e);
 	if (pid < 0)
 		return NULL;
 	int64_t now = fk_now(), id = 0;
@@ -340,7 +348,7 @@ json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_e
 			"i", pid) < 0)
 		goto internal;
 	if (!as_case) {
-		obs = fk_observation_start(db, pid, grid, "contact", id, 0, mode, site ? json_integer_value(site) : 0,
+		obs = fk_observation_start(db, pid, grid, "contact", id, 0, mode, site,
 					   traced, last + fk_observation_days, e);
 		if (obs < 0)
 			return NULL;
@@ -586,24 +594,38 @@ static int obs_find(fk_db *db, const fk_actor *who, int64_t id, obs_row *o, fk_e
 	return fk_scope_row(who, rc == FK_ROW ? o->grid : NULL, what, e);
 }
 
-json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e)
+int fk_followup_parse(const json_t *in, fk_followup_in *f, fk_err *e)
 {
+	memset(f, 0, sizeof(*f));
 	if (fk_fields_check(in, followup_fields, e) < 0)
-		return NULL;
+		return -1;
 	const char *slot = fk_json_str(in, "slot");
 	if (!slot)
 		slot = slot_now();
-	if (strcmp(slot, "am") && strcmp(slot, "pm")) {
-		fk_err_invalid(e, "slot", "slot: am or pm");
-		return NULL;
-	}
-	json_t *t = json_object_get(in, "temperature");
-	int64_t sym = 0;
+	if (strcmp(slot, "am") && strcmp(slot, "pm"))
+		return fk_err_invalid(e, "slot", "slot: am or pm");
 	if (json_object_get(in, "symptoms") &&
-	    fk_bits_from_json(json_object_get(in, "symptoms"), fk_symptom_names, "symptoms", &sym, e) < 0)
-		return NULL;
+	    fk_bits_from_json(json_object_get(in, "symptoms"), fk_symptom_names, "symptoms", &f->symptoms, e) < 0)
+		return -1;
 	if (followup_temp_check(in, e) < 0)
-		return NULL;
+		return -1;
+	int64_t today = fk_today();
+	f->day = today;
+	const char *ds_in = fk_json_str(in, "date");
+	if (ds_in && (fk_date_parse(ds_in, &f->day) < 0 || f->day > today))
+		return fk_err_invalid(e, "date", "date: a day of the observation, not in the future");
+	json_t *t = json_object_get(in, "temperature");
+	f->measured = t != NULL;
+	f->temp_dc = t ? (int64_t)lround(json_number_value(t) * 10.0) : 0;
+	f->slot = slot;
+	f->note = fk_json_str_or(in, "note");
+	return 0;
+}
+
+json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const fk_followup_in *f, fk_err *e)
+{
+	const char *slot = f->slot;
+	int64_t sym = f->symptoms, today = f->day;
 	obs_row o;
 	if (obs_find(db, who, obs_id, &o, e) < 0)
 		return NULL;
@@ -611,17 +633,15 @@ json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const js
 		fk_err_conflict(e, "observation", "the observation is %s: no more follow-ups", o.state);
 		return NULL;
 	}
-	int64_t today = fk_today();
-	const char *ds_in = fk_json_str(in, "date");
-	if (ds_in && (fk_date_parse(ds_in, &today) < 0 || today > fk_today() || today < o.start)) {
+	if (today < o.start) {
 		fk_err_invalid(e, "date", "date: a day of the observation, not in the future");
 		return NULL;
 	}
-	int64_t dc = t ? (int64_t)lround(json_number_value(t) * 10.0) : 0, now = fk_now();
-	bool symptomatic = (t && dc >= FK_FEVER_DC) || sym;
+	int64_t dc = f->temp_dc, now = fk_now();
+	bool symptomatic = (f->measured && dc >= FK_FEVER_DC) || sym;
 	fk_val v[] = {
-		{ 'i', .i = obs_id }, { 'i', .i = today },	  { 's', .p = slot }, { t ? 'i' : 'n', .i = dc },
-		{ 'i', .i = sym },    { 's', .p = fk_json_str_or(in, "note") }, { 'i', .i = symptomatic },
+		{ 'i', .i = obs_id }, { 'i', .i = today },	  { 's', .p = slot }, { f->measured ? 'i' : 'n', .i = dc },
+		{ 'i', .i = sym },    { 's', .p = f->note }, { 'i', .i = symptomatic },
 		{ 'i', .i = who->user_id }, { 'i', .i = now },
 	};
 	int rc = fk_db_run_vals(db,
@@ -724,11 +744,19 @@ int fk_observation_resume_for_case(fk_db *db, const fk_actor *who, int64_t case_
 	return fk_audit_append(db, who, "observation.resume", obj, o.grid, NULL) < 0 ? fk_err_internal(e) : 0;
 }
 
-json_t *fk_observation_release(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e)
+int fk_release_parse(const json_t *in, fk_release_in *r, fk_err *e)
 {
 	static const fk_field fields[] = { { "note", FK_FT_STRING, false, 0, 500 }, { 0 } };
+	memset(r, 0, sizeof(*r));
 	if (fk_fields_check(in, fields, e) < 0)
-		return NULL;
+		return -1;
+	r->note = fk_json_str(in, "note");
+	return 0;
+}
+
+json_t *fk_observation_release(fk_db *db, const fk_actor *who, int64_t obs_id, const fk_release_in *r, fk_err *e)
+{
+	(void)r; /* the note is not kept */
 	obs_row o;
 	if (obs_find(db, who, obs_id, &o, e) < 0)
 		return NULL;
@@ -763,7 +791,7 @@ internal:
 	return NULL;
 }
 
-json_t *fk_observation_convert(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e)
+int fk_convert_parse(const json_t *in, fk_convert_in *c, fk_err *e)
 {
 	static const fk_field fields[] = {
 		{ "reporting_unit", FK_FT_STRING, true, 1, 100 },
@@ -771,8 +799,20 @@ json_t *fk_observation_convert(fk_db *db, const fk_actor *who, int64_t obs_id, c
 		{ "reason", FK_FT_STRING, false, 0, 200 },
 		{ 0 },
 	};
+	memset(c, 0, sizeof(*c));
 	if (fk_fields_check(in, fields, e) < 0)
-		return NULL;
+		return -1;
+	c->reporting_unit = fk_json_str(in, "reporting_unit");
+	c->place = fk_json_str(in, "place");
+	c->reason = fk_json_str(in, "reason");
+	if (index_of(fk_case_place_names(), c->place) < 0)
+		return fk_err_invalid(e, "place",
+				      "place: designated_hospital, temporary_hospital, centralised_site or home");
+	return 0;
+}
+
+json_t *fk_observation_convert(fk_db *db, const fk_actor *who, int64_t obs_id, const fk_convert_in *in, fk_err *e)
+{
 	obs_row o;
 	if (obs_find(db, who, obs_id, &o, e) < 0)
 		return NULL;
@@ -785,25 +825,26 @@ json_t *fk_observation_convert(fk_db *db, const fk_actor *who, int64_t obs_id, c
 			     "i", obs_id);
 	if (rc < 0)
 		goto internal;
-	json_t *c = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s}", "person_id", (json_int_t)o.person_id, "category",
-			      "suspected", "diagnosis_time", (json_int_t)fk_now(), "reporting_unit",
-			      fk_json_str(in, "reporting_unit"), "place", fk_json_str(in, "place"), "reason",
-			      fk_json_str(in, "reason") ? fk_json_str(in, "reason") : "symptoms during medical observation");
-	if (onset > 0) {
-		char d[11];
-		fk_date_format(onset, d);
-		json_object_set_new(c, "onset_date", json_string(d));
-	}
 	/* the new case ends the observation as converted (fk_case_create) */
-	json_t *cs = fk_case_create(db, who, c, e);
-	json_decref(c);
+	fk_case_in c = {
+		.person_id = o.person_id,
+		.category = "suspected",
+		.reporting_unit = in->reporting_unit,
+		.place = in->place,
+		.reason = in->reason ? in->reason : "symptoms during medical observation",
+		.has_onset = onset > 0,
+		.onset = onset,
+		.diagnosis_time = fk_now(),
+	};
+	c.reported_time = c.diagnosis_time;
+	json_t *cs = fk_case_create(db, who, &c, e);
 	return cs;
 internal:
 	fk_err_internal(e);
 	return NULL;
 }
 
-json_t *fk_site_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
+int fk_site_parse(const json_t *in, fk_site_in *site, fk_err *e)
 {
 	static const fk_field fields[] = {
 		{ "region", FK_FT_STRING, true, 2, 15 },
@@ -811,9 +852,18 @@ json_t *fk_site_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 		{ "capacity", FK_FT_INT, true, 1, 100000 },
 		{ 0 },
 	};
+	memset(site, 0, sizeof(*site));
 	if (fk_fields_check(in, fields, e) < 0)
-		return NULL;
-	const char *region = fk_json_str(in, "region");
+		return -1;
+	site->region = fk_json_str(in, "region");
+	site->name = fk_json_str(in, "name");
+	site->capacity = json_integer_value(json_object_get(in, "capacity"));
+	return 0;
+}
+
+json_t *fk_site_create(fk_db *db, const fk_actor *who, const fk_site_in *in, fk_err *e)
+{
+	const char *region = in->region;
 	json_t *r = fk_region_get(db, who, region, e);
 	if (!r)
 		return NULL;
@@ -822,15 +872,14 @@ json_t *fk_site_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err 
 	if (fk_db_int64(db, &id,
 			"INSERT INTO sites (region, name, capacity, occupancy, created_at) VALUES ($1, $2, $3, 0, $4)"
 			" RETURNING id",
-			"ssii", region, fk_json_str(in, "name"), (int64_t)json_integer_value(json_object_get(in, "capacity")),
-			fk_now()) != FK_ROW)
+			"ssii", region, in->name, in->capacity, fk_now()) != FK_ROW)
 		goto internal;
 	char obj[48];
 	snprintf(obj, sizeof(obj), "site:%lld", (long long)id);
 	if (fk_audit_append(db, who, "site.create", obj, region, NULL) < 0)
 		goto internal;
-	return json_pack("{s:I, s:s, s:s, s:O, s:i}", "id", (json_int_t)id, "region", region, "name",
-			 fk_json_str(in, "name"), "capacity", json_object_get(in, "capacity"), "occupancy", 0);
+	return json_pack("{s:I, s:s, s:s, s:I, s:i}", "id", (json_int_t)id, "region", region, "name", in->name,
+			 "capacity", (json_int_t)in->capacity, "occupancy", 0);
 internal:
 	fk_err_internal(e);
 	return NULL;

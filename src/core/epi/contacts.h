@@ -19,6 +19,7 @@
 
 #include "core/base/actor.h"
 #include "core/base/rows.h"
+#include "core/grid/registry.h"
 #include "store/db.h"
 #include "util/err.h"
 
@@ -29,15 +30,30 @@ extern int fk_observation_days; /* FK_OBSERVATION_DAYS, default 14 */
 const char *const *fk_contact_setting_names(void);
 const char *const *fk_observation_mode_names(void);
 
-/* {source_case_id | source_contact_id, person_id | person: {name, grid,
- * building?, unit?, room?, address?, sex?, doc_number?, phone?}, setting,
- * first_exposure, last_exposure, traced_date? (default today: when the contact
- * was found, the start of observation), mode?: home|centralised, site_id?}.
- * A person given by fields whose document number is registered already is
- * linked, not created again.  Returns the contact with its observation and
- * any warning (an exposure outside the protocol's window is accepted and
- * said so), or NULL with e set. */
-json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);
+/* A close contact, parsed.  Strings are borrowed from the parsed JSON. */
+typedef struct fk_contact_in {
+	int64_t source_case, source_contact; /* one of them; 0 the other */
+	int64_t person_id;                   /* a known person, or 0: */
+	fk_person_in person;                 /* a new one (no household yet) */
+	const char *grid, *building, *unit, *room, *address; /* the new person's home */
+	const char *setting, *mode;
+	int64_t site_id; /* 0: none */
+	int64_t first, last, traced; /* days */
+} fk_contact_in;
+
+/* Parses {source_case_id | source_contact_id, person_id | person: {name,
+ * grid, building?, unit?, room?, address?, sex?, doc_number?, phone?},
+ * setting, first_exposure, last_exposure, traced_date? (default today:
+ * when the contact was found, the start of observation), mode?:
+ * home|centralised, site_id?}.  Returns 0 or -1 with e set (400 naming the
+ * field; the new person's as "person.<field>"). */
+int fk_contact_parse(const json_t *in, fk_contact_in *c, fk_err *e);
+
+/* Records the contact c.  A new person whose document number is registered
+ * already is linked, not created again.  Returns the contact with its
+ * observation and any warning (an exposure outside the protocol's window is
+ * accepted and said so), or NULL with e set. */
+json_t *fk_contact_create(fk_db *db, const fk_actor *who, const fk_contact_in *c, fk_err *e);
 
 /* Contacts in a region, or of a case (case_id: wherever they live), by id
  * (audited as contact.search). */
@@ -59,10 +75,25 @@ extern const struct fk_list fk_observation_list;
 json_t *fk_observation_due(fk_db *db, const fk_actor *who, const char *region, bool pending, const fk_page *page,
 			   fk_err *e);
 
-/* {date? (default today; a late entry from paper, within the observation),
- * slot?: am|pm (default: now's), temperature?, symptoms?, note?}: 409 when
- * the observation is not active or the slot is recorded already. */
-json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e);
+/* A follow-up, parsed.  Strings are borrowed from the parsed JSON. */
+typedef struct fk_followup_in {
+	int64_t day;          /* today when not given */
+	const char *slot;     /* am|pm: now's when not given */
+	bool measured;        /* a temperature was taken: */
+	int64_t temp_dc;      /* in tenths of a degree */
+	int64_t symptoms;     /* bits of fk_symptom_names */
+	const char *note;     /* "" when none */
+} fk_followup_in;
+
+/* Parses {date? (default today; a late entry from paper), slot?: am|pm,
+ * temperature? | temperature_measured: false, symptoms?, note?}.  Returns 0
+ * or -1 with e set (400 naming the field). */
+int fk_followup_parse(const json_t *in, fk_followup_in *f, fk_err *e);
+
+/* Records f for observation obs_id: 400 (date) when the day is before the
+ * observation began, 409 when the observation is not active or the slot is
+ * recorded already. */
+json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const fk_followup_in *f, fk_err *e);
 
 /* Raises a followup_missed alert for each active observation that owed the
  * follow-up of day's slot (pm: evening, else morning) and has none; slots
@@ -80,16 +111,39 @@ int fk_observation_close_for_case(fk_db *db, const fk_actor *who, int64_t person
  * transaction. */
 int fk_observation_resume_for_case(fk_db *db, const fk_actor *who, int64_t case_id, fk_err *e);
 
+/* A release, parsed: {note?}. */
+typedef struct fk_release_in {
+	const char *note; /* NULL when none */
+} fk_release_in;
+
+int fk_release_parse(const json_t *in, fk_release_in *r, fk_err *e);
+
 /* Releases an active observation whose period has ended (409 otherwise, or
  * when a follow-up in the last 14 days had symptoms). */
-json_t *fk_observation_release(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e);
+json_t *fk_observation_release(fk_db *db, const fk_actor *who, int64_t obs_id, const fk_release_in *r, fk_err *e);
 
-/* Turns the observed person into a suspected case ({reporting_unit, place,
- * reason}), onset the first symptomatic follow-up's day; the observation
- * ends as converted.  Returns the case. */
-json_t *fk_observation_convert(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e);
+/* A conversion, parsed: {reporting_unit, place, reason?}. */
+typedef struct fk_convert_in {
+	const char *reporting_unit, *place, *reason;
+} fk_convert_in;
 
-json_t *fk_site_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);
+int fk_convert_parse(const json_t *in, fk_convert_in *c, fk_err *e);
+
+/* Turns the observed person into a suspected case, onset the first
+ * symptomatic follow-up's day; the observation ends as converted.  Returns
+ * the case. */
+json_t *fk_observation_convert(fk_db *db, const fk_actor *who, int64_t obs_id, const fk_convert_in *c, fk_err *e);
+
+/* A site of centralised observation, parsed: {region, name, capacity}. */
+typedef struct fk_site_in {
+	const char *region, *name;
+	int64_t capacity;
+} fk_site_in;
+
+int fk_site_parse(const json_t *in, fk_site_in *s, fk_err *e);
+
+/* Creates the site in a region in scope (404 otherwise). */
+json_t *fk_site_create(fk_db *db, const fk_actor *who, const fk_site_in *s, fk_err *e);
 /* Centralised observation sites in a region, by id. */
 extern const struct fk_list fk_site_list;
 

@@ -155,25 +155,32 @@ json_t *fk_alert_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 	return fk_list_one(db, who, &fk_alert_list, id, what, 0, e);
 }
 
-json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e)
+int fk_alert_close_parse(const json_t *in, fk_alert_close_in *c, fk_err *e)
 {
 	static const fk_field fields[] = {
 		{ "outcome", FK_FT_STRING, true, 1, 32 },
 		{ "note", FK_FT_STRING, false, 0, 500 },
 		{ 0 },
 	};
+	memset(c, 0, sizeof(*c));
 	if (fk_fields_check(in, fields, e) < 0)
-		return NULL;
+		return -1;
 	const char *outcome = fk_json_str(in, "outcome");
 	int k = 0;
 	while (outcome_names[k] && strcmp(outcome_names[k], outcome) != 0)
 		k++;
-	if (!outcome_names[k]) {
-		fk_err_invalid(e, "outcome",
-			       "outcome: normal_on_recheck, referred_to_clinic, home_isolation, centralised_isolation, "
-			       "reported_as_case, other, followup_recorded or unreachable");
-		return NULL;
-	}
+	if (!outcome_names[k])
+		return fk_err_invalid(e, "outcome",
+				      "outcome: normal_on_recheck, referred_to_clinic, home_isolation, "
+				      "centralised_isolation, reported_as_case, other, followup_recorded or unreachable");
+	c->outcome = outcome;
+	c->note = fk_json_str_or(in, "note");
+	return 0;
+}
+
+json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const fk_alert_close_in *c, fk_err *e)
+{
+	const char *outcome = c->outcome;
 	json_t *a = fk_alert_get(db, who, id, e);
 	if (!a)
 		return NULL;
@@ -189,7 +196,7 @@ json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t 
 		goto internal;
 	char obj[48];
 	snprintf(obj, sizeof(obj), "alert:%lld", (long long)id);
-	json_t *d = json_pack("{s:s, s:s}", "outcome", outcome, "note", fk_json_str_or(in, "note"));
+	json_t *d = json_pack("{s:s, s:s}", "outcome", outcome, "note", c->note);
 	int rc = fk_audit_append(db, who, "alert.close", obj, grid, d);
 	json_decref(d);
 	if (rc < 0)

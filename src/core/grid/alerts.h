@@ -78,9 +78,18 @@ int fk_alert_close_as(fk_db *db, int64_t id, const char *outcome, int64_t user_i
 /* One alert in who's scope (404 otherwise). */
 json_t *fk_alert_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e);
 
-/* Closes an open alert with {outcome, note?}, audited; 409 when already
- * closed.  Returns the alert. */
-json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e);
+/* An alert's closing, parsed: {outcome, note?}.  Strings are borrowed from
+ * the JSON; note is "" when not given. */
+typedef struct fk_alert_close_in {
+	const char *outcome, *note;
+} fk_alert_close_in;
+
+/* Parses {outcome, note?}.  Returns 0 or -1 with e naming the field. */
+int fk_alert_close_parse(const json_t *in, fk_alert_close_in *c, fk_err *e);
+
+/* Closes an open alert as c says, audited; 409 when already closed.
+ * Returns the alert. */
+json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const fk_alert_close_in *c, fk_err *e);
 
 /* Codes served by GET /vocab (NULL-terminated): an alert's kind, and the
  * outcomes that close an alert of kind (NULL: every outcome accepted). */

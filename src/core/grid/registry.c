@@ -107,17 +107,30 @@ int64_t fk_household_ensure(fk_db *db, const char *grid, const char *building, c
 	return rc == FK_ROW ? id : fk_err_internal(e);
 }
 
-json_t *fk_household_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
+int fk_household_parse(const json_t *in, bool create, fk_household_in *h, fk_err *e)
 {
-	if (fk_fields_check(in, household_fields, e) < 0)
-		return NULL;
-	const char *grid = fk_json_str(in, "grid");
-	const char *b = fk_json_str_or(in, "building"), *u = fk_json_str_or(in, "unit"),
-		   *r = fk_json_str_or(in, "room"), *a = fk_json_str_or(in, "address");
-	if (!*b && !*r && !*a) {
-		fk_err_invalid(e, "address", "address: give the address, or the building and room");
-		return NULL;
-	}
+	static const fk_field upd[] = {
+		{ "grid", FK_FT_STRING, false, 15, 15 },     { "building", FK_FT_STRING, false, 0, 50 },
+		{ "unit", FK_FT_STRING, false, 0, 50 },      { "room", FK_FT_STRING, false, 0, 50 },
+		{ "address", FK_FT_STRING, false, 0, 200 }, { 0 },
+	};
+	memset(h, 0, sizeof(*h));
+	if (fk_fields_check(in, create ? household_fields : upd, e) < 0)
+		return -1;
+	const char *(*get)(const json_t *, const char *) = create ? fk_json_str_or : fk_json_str;
+	h->grid = fk_json_str(in, "grid");
+	h->building = get(in, "building");
+	h->unit = get(in, "unit");
+	h->room = get(in, "room");
+	h->address = get(in, "address");
+	if (create && !*h->building && !*h->room && !*h->address)
+		return fk_err_invalid(e, "address", "address: give the address, or the building and room");
+	return 0;
+}
+
+json_t *fk_household_create(fk_db *db, const fk_actor *who, const fk_household_in *h, fk_err *e)
+{
+	const char *grid = h->grid, *b = h->building, *u = h->unit, *r = h->room, *a = h->address;
 	if (fk_scope_grid(db, who, grid, "grid", e) < 0)
 		return NULL;
 	int64_t n = 0;
@@ -144,24 +157,18 @@ internal:
 	return NULL;
 }
 
-json_t *fk_household_update(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e)
+json_t *fk_household_update(fk_db *db, const fk_actor *who, int64_t id, const fk_household_in *h, fk_err *e)
 {
-	static const fk_field upd[] = {
-		{ "grid", FK_FT_STRING, false, 15, 15 },     { "building", FK_FT_STRING, false, 0, 50 },
-		{ "unit", FK_FT_STRING, false, 0, 50 },      { "room", FK_FT_STRING, false, 0, 50 },
-		{ "address", FK_FT_STRING, false, 0, 200 }, { 0 },
-	};
-	if (fk_fields_check(in, upd, e) < 0)
-		return NULL;
 	json_t *cur = fk_household_get(db, who, id, e);
 	if (!cur)
 		return NULL;
 	const char *old_grid = fk_json_str(cur, "grid");
-	const char *grid = fk_json_str(in, "grid") ? fk_json_str(in, "grid") : old_grid;
+	const char *grid = h->grid ? h->grid : old_grid;
 	const char *k[] = { "building", "unit", "room", "address" };
+	const char *given[] = { h->building, h->unit, h->room, h->address };
 	const char *v[4];
 	for (int i = 0; i < 4; i++)
-		v[i] = fk_json_str(in, k[i]) ? fk_json_str(in, k[i]) : fk_json_str(cur, k[i]);
+		v[i] = given[i] ? given[i] : fk_json_str(cur, k[i]);
 	json_t *out = NULL;
 	if (strcmp(grid, old_grid) != 0 && fk_scope_grid(db, who, grid, "grid", e) < 0)
 		goto out;

@@ -45,9 +45,22 @@ typedef fk_rollup fk_stats_acc;
 #define fk_stats_free fk_rollup_free
 
 /* ---- households ---- */
-json_t *fk_household_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);
+
+/* A household's place, parsed.  Strings are borrowed from the JSON; in an
+ * update, NULL means unchanged. */
+typedef struct fk_household_in {
+	const char *grid, *building, *unit, *room, *address;
+} fk_household_in;
+
+/* Parses {grid, building?, unit?, room?, address?} (create: grid required,
+ * absent parts "", the address or the building and room given; update:
+ * everything optional).  Returns 0 or -1 with e naming the field. */
+int fk_household_parse(const json_t *in, bool create, fk_household_in *h, fk_err *e);
+/* Registers h in a grid in scope (404 otherwise; 409 when registered). */
+json_t *fk_household_create(fk_db *db, const fk_actor *who, const fk_household_in *h, fk_err *e);
 json_t *fk_household_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e);
-json_t *fk_household_update(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e);
+/* Changes the given parts of household id; a new grid moves its members. */
+json_t *fk_household_update(fk_db *db, const fk_actor *who, int64_t id, const fk_household_in *h, fk_err *e);
 /* Households under region (a grid or any region in scope), by (grid, id);
  * filter unvisited (a day): only those with no screening record that day
  * (the coverage gaps).  A declared list (core/base/list.h). */

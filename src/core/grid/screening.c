@@ -513,7 +513,7 @@ json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int
 
 /* ---- zero reports ---- */
 
-json_t *fk_report_submit(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
+int fk_report_parse(const json_t *in, fk_report_in *r, fk_err *e)
 {
 	static const fk_field fields[] = {
 		{ "grid", FK_FT_STRING, true, 15, 15 },
@@ -522,18 +522,14 @@ json_t *fk_report_submit(fk_db *db, const fk_actor *who, const json_t *in, fk_er
 		{ "unvisited", FK_FT_ARRAY, false, 0, 5000 },
 		{ 0 },
 	};
+	memset(r, 0, sizeof(*r));
 	if (fk_fields_check(in, fields, e) < 0)
-		return NULL;
-	const char *grid = fk_json_str(in, "grid");
-	int64_t day, today = fk_today();
-	if (record_day(in, &day) < 0 || day > today || day < today - BACKDATE_DAYS) {
-		fk_err_invalid(e, "date", "date: a date YYYY-MM-DD from %d days ago to today", BACKDATE_DAYS);
-		return NULL;
-	}
-	if (fk_scope_grid(db, who, grid, "grid", e) < 0)
-		return NULL;
+		return -1;
+	int64_t today = fk_today();
+	if (record_day(in, &r->day) < 0 || r->day > today || r->day < today - BACKDATE_DAYS)
+		return fk_err_invalid(e, "date", "date: a date YYYY-MM-DD from %d days ago to today", BACKDATE_DAYS);
 	/* The reasons given, by household. */
-	json_t *given = json_object_get(in, "unvisited");
+	const json_t *given = json_object_get(in, "unvisited");
 	size_t i;
 	json_t *u;
 	json_array_foreach(given, i, u) {
@@ -542,13 +538,29 @@ json_t *fk_report_submit(fk_db *db, const fk_actor *who, const json_t *in, fk_er
 		json_t *h = json_object_get(u, "household_id");
 		const char *reason = fk_json_str(u, "reason");
 		if (!json_is_integer(h) || !reason || fk_utf8_len(reason) < 2 || fk_utf8_len(reason) > 200 ||
-		    json_object_size(u) != 2) {
-			fk_err_invalid(e, w, "%s: {\"household_id\": N, \"reason\": \"2 to 200 characters\"}", w);
-			return NULL;
-		}
+		    json_object_size(u) != 2)
+			return fk_err_invalid(e, w, "%s: {\"household_id\": N, \"reason\": \"2 to 200 characters\"}", w);
+	}
+	r->grid = fk_json_str(in, "grid");
+	r->note = fk_json_str_or(in, "note");
+	r->unvisited = given;
+	return 0;
+}
+
+json_t *fk_report_submit(fk_db *db, const fk_actor *who, const fk_report_in *r, fk_err *e)
+{
+	const char *grid = r->grid;
+	const json_t *given = r->unvisited;
+	int64_t day = r->day;
+	size_t i;
+	json_t *u;
+	if (fk_scope_grid(db, who, grid, "grid", e) < 0)
+		return NULL;
+	json_array_foreach(given, i, u) {
 		/* each household named is checked as a path id would be */
+		json_t *h = json_object_get(u, "household_id");
 		char hg[16], hf[48];
-		snprintf(hf, sizeof(hf), "%s.household_id", w);
+		snprintf(hf, sizeof(hf), "unvisited[%zu].household_id", i);
 		if (fk_scope_load(db, who, FK_SCOPE_HOUSEHOLD, json_integer_value(h), hf, hg, e) < 0)
 			return NULL;
 		if (strcmp(hg, grid) != 0) {
@@ -607,7 +619,7 @@ json_t *fk_report_submit(fk_db *db, const fk_actor *who, const json_t *in, fk_er
 			   " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (grid, day) DO UPDATE SET"
 			   " user_id = excluded.user_id, abnormal = excluded.abnormal, note = excluded.note,"
 			   " unvisited = excluded.unvisited, created_at = excluded.created_at",
-			   "siiissi", grid, day, who->user_id, abnormal, fk_json_str_or(in, "note"), uj, now);
+			   "siiissi", grid, day, who->user_id, abnormal, r->note, uj, now);
 	free(uj);
 	if (rc < 0)
 		goto internal;

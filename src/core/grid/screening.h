@@ -77,10 +77,26 @@ json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int
 			 fk_err *e);
 
 
+/* A grid's daily report, parsed.  Strings and the unvisited array are
+ * borrowed from the JSON. */
+typedef struct fk_report_in {
+	const char *grid;
+	int64_t day;               /* today when not given */
+	const char *note;          /* "" when none */
+	const json_t *unvisited;   /* [{household_id, reason}], checked; NULL when none */
+} fk_report_in;
+
+/* Parses {grid, date?, note?, unvisited?: [{household_id, reason}]}: the
+ * date within the backdating window, each reason's shape (errors name
+ * "unvisited[i]").  Returns 0 or -1 with e naming the field. */
+int fk_report_parse(const json_t *in, fk_report_in *r, fk_err *e);
+
 /* The day's report for a grid: refused (409 naming "unvisited") while
- * households remain without a record, unless each is given a reason.
- * A second report for the same day replaces the first. */
-json_t *fk_report_submit(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);
+ * households remain without a record, unless each is given a reason (each
+ * household of the grid and in scope, 404/400 naming
+ * "unvisited[i].household_id" otherwise).  A second report for the same
+ * day replaces the first. */
+json_t *fk_report_submit(fk_db *db, const fk_actor *who, const fk_report_in *r, fk_err *e);
 
 /* Grids under region (in scope) with their report state on day; late is
  * set for grids without a report once the local time is past hour on that

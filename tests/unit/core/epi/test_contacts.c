@@ -138,7 +138,9 @@ static void test_sweep(void **state)
 	fk_date_format(D, ds);
 	json_t *in = json_pack("{s:s, s:s, s:f}", "date", ds, "slot", "pm", "temperature", 36.5);
 	fk_err e = { 0 };
-	json_t *out = fk_followup_add(db, &fk_actor_cli, a, in, &e);
+	fk_followup_in f;
+	assert_int_equal(fk_followup_parse(in, &f, &e), 0);
+	json_t *out = fk_followup_add(db, &fk_actor_cli, a, &f, &e);
 	json_decref(in);
 	assert_non_null(out);
 	json_decref(out);
