@@ -26,7 +26,7 @@ UNIT_SRC := $(wildcard tests/unit/*/*.c tests/unit/*/*/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 VENDOR   := web/vendor/echarts.min.js
 
-.PHONY: all deps deps-run run check test unit api e2e asan bench fuzz clean format
+.PHONY: all deps deps-run run check test unit api e2e asan bench fuzz clean format openapi
 all: $(BUILD)/fangkong $(VENDOR)
 
 NPROC    := $(shell nproc 2>/dev/null || echo 2)
@@ -67,6 +67,11 @@ node_modules/.fk-stamp: package.json
 	@sh scripts/deps.sh run
 
 -include $(OBJ:.o=.d)
+
+# docs/openapi.json: the document GET /api/v1/openapi.json serves, generated
+# from the route table (tests/api/openapi.test.mjs checks the copy is current).
+openapi: $(BUILD)/fangkong
+	$(BUILD)/fangkong routes --openapi > docs/openapi.json.tmp && mv docs/openapi.json.tmp docs/openapi.json
 
 # ---- running ----
 # Builds (in parallel), makes the demo database once, serves it with the

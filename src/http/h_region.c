@@ -27,7 +27,7 @@ int h_region_get(fk_req *r)
 	return fk_req_reply(r, 200, fk_region_get(r->db, &r->actor, code_param(r), &r->err));
 }
 
-static const fk_field grid_fields[] = {
+const fk_field fk_grid_fields[] = {
 	{ "parent", FK_FT_STRING, true, 12, 12 },
 	{ "name", FK_FT_STRING, true, 1, 50 },
 	{ 0 },
@@ -41,7 +41,7 @@ static int create_job(fk_req *r)
 
 int h_region_create(fk_req *r)
 {
-	if (fk_fields_check(r->json, grid_fields, &r->err) < 0)
+	if (fk_fields_check(r->json, fk_grid_fields, &r->err) < 0)
 		return -1;
 	return fk_req_defer(r, create_job);
 }

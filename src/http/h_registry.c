@@ -88,7 +88,7 @@ int h_person_update(fk_req *r)
 	return fk_req_defer(r, person_update_job);
 }
 
-static const fk_field reveal_fields[] = {
+const fk_field fk_reveal_fields[] = {
 	{ "reason", FK_FT_STRING, true, 2, 200 },
 	{ 0 },
 };
@@ -103,7 +103,7 @@ static int person_reveal_job(fk_req *r)
 
 int h_person_reveal(fk_req *r)
 {
-	if (fk_fields_check(r->json, reveal_fields, &r->err) < 0)
+	if (fk_fields_check(r->json, fk_reveal_fields, &r->err) < 0)
 		return -1;
 	return fk_req_defer(r, person_reveal_job);
 }

@@ -5,7 +5,7 @@
 #include "core/base/fields.h"
 #include "http/handlers.h"
 
-static const fk_field user_fields[] = {
+const fk_field fk_user_fields[] = {
 	{ "username", FK_FT_STRING, true, 2, 64 },
 	{ "password", FK_FT_STRING, true, 8, 128 },
 	{ "role", FK_FT_STRING, true, 1, 32 },
@@ -28,7 +28,7 @@ static int create_job(fk_req *r)
 
 int h_user_create(fk_req *r)
 {
-	if (fk_fields_check(r->json, user_fields, &r->err) < 0)
+	if (fk_fields_check(r->json, fk_user_fields, &r->err) < 0)
 		return -1;
 	char *hash = fk_arena_alloc(&r->arena, FK_PWHASH_LEN);
 	if (fk_password_hash(fk_json_str(r->json, "password"), hash, &r->err) < 0)
@@ -37,7 +37,7 @@ int h_user_create(fk_req *r)
 	return fk_req_defer(r, create_job);
 }
 
-static const fk_field update_fields[] = {
+const fk_field fk_user_update_fields[] = {
 	{ "password", FK_FT_STRING, false, 8, 128 },
 	{ "disabled", FK_FT_BOOL, false, 0, 0 },
 	{ 0 },
@@ -56,7 +56,7 @@ static int update_job(fk_req *r)
 
 int h_user_update(fk_req *r)
 {
-	if (fk_fields_check(r->json, update_fields, &r->err) < 0)
+	if (fk_fields_check(r->json, fk_user_update_fields, &r->err) < 0)
 		return -1;
 	if (!fk_json_str(r->json, "password") && !json_is_boolean(json_object_get(r->json, "disabled")))
 		return fk_req_fail(r, 400, "invalid", NULL, "give password or disabled");

@@ -161,7 +161,7 @@ const REGION_PARAM = {
   '/api/v1/screenings/worklist': 'grid',
   '/api/v1/coverage/gaps': 'grid',
 };
-const NO_REGION = new Set(['/api/v1/health', '/api/v1/me', '/api/v1/roles', '/api/v1/vocab', '/api/v1/users', '/api/v1/audit', '/api/v1/audit/head']);
+const NO_REGION = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api/v1/me', '/api/v1/roles', '/api/v1/vocab', '/api/v1/users', '/api/v1/audit', '/api/v1/audit/head']);
 const EXTRA_QUERY = { '/api/v1/regions': 'q=%E7%A4%BE%E5%8C%BA' }; // q=社区 (required)
 
 // Regions outside u's scope that exist: the parent of the home region and,
@@ -224,7 +224,7 @@ function csvRegions(text) {
 }
 
 // Routes whose answer places nothing in a region.
-const UNPLACED = new Set(['/api/v1/health', '/api/v1/roles', '/api/v1/vocab', '/api/v1/audit/head']);
+const UNPLACED = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api/v1/roles', '/api/v1/vocab', '/api/v1/audit/head']);
 
 test('every GET answer holds only rows in the caller\'s scope', async () => {
   const wrong = [], empty = new Set();

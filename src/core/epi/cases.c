@@ -101,7 +101,7 @@ static int event_add(fk_db *db, int64_t case_id, int64_t at, int64_t user, const
 			 "iiissss", case_id, at, user, field, from, to, reason);
 }
 
-static const fk_field case_fields[] = {
+const fk_field fk_case_fields[] = {
 	{ "person_id", FK_FT_INT, true, 1, INT64_MAX },
 	{ "category", FK_FT_STRING, true, 1, 16 },
 	{ "onset_date", FK_FT_STRING, false, 10, 10 },
@@ -131,7 +131,7 @@ static int opt_day(const json_t *in, const char *field, int64_t today, int64_t *
 
 json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
 {
-	if (fk_fields_check(in, case_fields, e) < 0)
+	if (fk_fields_check(in, fk_case_fields, e) < 0)
 		return NULL;
 	const char *category = fk_json_str(in, "category"), *place = fk_json_str(in, "place");
 	if (index_of(categories, category) < 0 || strcmp(category, "excluded") == 0) {
@@ -321,7 +321,7 @@ internal:
 	return NULL;
 }
 
-static const fk_field move_fields[] = {
+const fk_field fk_case_move_fields[] = {
 	{ "to", FK_FT_STRING, true, 1, 32 },
 	{ "reason", FK_FT_STRING, true, 2, 200 },
 	{ "at", FK_FT_INT, false, 0, INT64_MAX },
@@ -330,7 +330,7 @@ static const fk_field move_fields[] = {
 
 json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e)
 {
-	if (fk_fields_check(in, move_fields, e) < 0)
+	if (fk_fields_check(in, fk_case_move_fields, e) < 0)
 		return NULL;
 	json_t *c = fk_case_get(db, who, id, e);
 	if (!c)

@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "core/base/fields.h"
 #include "core/base/actor.h"
 #include "core/base/rows.h"
 #include "core/epi/rt.h"
@@ -39,6 +40,11 @@ const char *const *fk_case_place_names(void);
  * Returns the case (as fk_case_get) or NULL with e set: 400 naming the
  * field (onset after diagnosis, dates in the future, …), 404 (person or
  * alert outside scope), 409 (the person has a case already). */
+/* The bodies of POST /cases and /cases/{id}/transitions (their
+ * declarations, which fk_fields_check enforces and the OpenAPI document
+ * shows). */
+extern const fk_field fk_case_fields[], fk_case_move_fields[];
+
 json_t *fk_case_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);
 
 /* One case with its person's name and its events. */

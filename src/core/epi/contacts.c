@@ -121,7 +121,7 @@ int64_t fk_observation_start(fk_db *db, int64_t person_id, const char *grid, con
 	return id;
 }
 
-static const fk_field contact_fields[] = {
+const fk_field fk_contact_fields[] = {
 	{ "source_case_id", FK_FT_INT, false, 1, INT64_MAX },
 	{ "source_contact_id", FK_FT_INT, false, 1, INT64_MAX },
 	{ "person_id", FK_FT_INT, false, 1, INT64_MAX },
@@ -135,7 +135,7 @@ static const fk_field contact_fields[] = {
 	{ 0 },
 };
 
-static const fk_field new_person_fields[] = {
+const fk_field fk_contact_person_fields[] = {
 	{ "name", FK_FT_STRING, true, 1, 50 },
 	{ "grid", FK_FT_STRING, true, 15, 15 },
 	{ "building", FK_FT_STRING, false, 0, 50 },
@@ -173,7 +173,7 @@ static int64_t contact_person(fk_db *db, const fk_actor *who, const json_t *in, 
 			return -1;
 		return json_integer_value(pid);
 	}
-	if (fk_fields_check(pin, new_person_fields, e) < 0)
+	if (fk_fields_check(pin, fk_contact_person_fields, e) < 0)
 		return person_field(e);
 	json_t *pj = json_pack("{s:s}", "name", fk_json_str(pin, "name"));
 	const char *keys[] = { "sex", "doc_type", "doc_number", "phone", "birth_year" };
@@ -229,7 +229,7 @@ out:
 
 json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
 {
-	if (fk_fields_check(in, contact_fields, e) < 0)
+	if (fk_fields_check(in, fk_contact_fields, e) < 0)
 		return NULL;
 	const char *setting = fk_json_str(in, "setting"), *mode = fk_json_str(in, "mode");
 	if (index_of(settings, setting) < 0) {
@@ -527,7 +527,7 @@ json_t *fk_observation_due(fk_db *db, const fk_actor *who, const char *region, b
 	return all;
 }
 
-static const fk_field followup_fields[] = {
+const fk_field fk_followup_fields[] = {
 	{ "date", FK_FT_STRING, false, 10, 10 },
 	{ "slot", FK_FT_STRING, false, 2, 2 },
 	{ "temperature", FK_FT_NUMBER, false },
@@ -588,7 +588,7 @@ static int obs_find(fk_db *db, const fk_actor *who, int64_t id, obs_row *o, fk_e
 
 json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e)
 {
-	if (fk_fields_check(in, followup_fields, e) < 0)
+	if (fk_fields_check(in, fk_followup_fields, e) < 0)
 		return NULL;
 	const char *slot = fk_json_str(in, "slot");
 	if (!slot)
@@ -724,10 +724,11 @@ int fk_observation_resume_for_case(fk_db *db, const fk_actor *who, int64_t case_
 	return fk_audit_append(db, who, "observation.resume", obj, o.grid, NULL) < 0 ? fk_err_internal(e) : 0;
 }
 
+const fk_field fk_release_fields[] = { { "note", FK_FT_STRING, false, 0, 500 }, { 0 } };
+
 json_t *fk_observation_release(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e)
 {
-	static const fk_field fields[] = { { "note", FK_FT_STRING, false, 0, 500 }, { 0 } };
-	if (fk_fields_check(in, fields, e) < 0)
+	if (fk_fields_check(in, fk_release_fields, e) < 0)
 		return NULL;
 	obs_row o;
 	if (obs_find(db, who, obs_id, &o, e) < 0)
@@ -763,15 +764,16 @@ internal:
 	return NULL;
 }
 
+const fk_field fk_convert_fields[] = {
+	{ "reporting_unit", FK_FT_STRING, true, 1, 100 },
+	{ "place", FK_FT_STRING, true, 1, 32 },
+	{ "reason", FK_FT_STRING, false, 0, 200 },
+	{ 0 },
+};
+
 json_t *fk_observation_convert(fk_db *db, const fk_actor *who, int64_t obs_id, const json_t *in, fk_err *e)
 {
-	static const fk_field fields[] = {
-		{ "reporting_unit", FK_FT_STRING, true, 1, 100 },
-		{ "place", FK_FT_STRING, true, 1, 32 },
-		{ "reason", FK_FT_STRING, false, 0, 200 },
-		{ 0 },
-	};
-	if (fk_fields_check(in, fields, e) < 0)
+	if (fk_fields_check(in, fk_convert_fields, e) < 0)
 		return NULL;
 	obs_row o;
 	if (obs_find(db, who, obs_id, &o, e) < 0)
@@ -803,15 +805,16 @@ internal:
 	return NULL;
 }
 
+const fk_field fk_site_fields[] = {
+	{ "region", FK_FT_STRING, true, 2, 15 },
+	{ "name", FK_FT_STRING, true, 1, 100 },
+	{ "capacity", FK_FT_INT, true, 1, 100000 },
+	{ 0 },
+};
+
 json_t *fk_site_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
 {
-	static const fk_field fields[] = {
-		{ "region", FK_FT_STRING, true, 2, 15 },
-		{ "name", FK_FT_STRING, true, 1, 100 },
-		{ "capacity", FK_FT_INT, true, 1, 100000 },
-		{ 0 },
-	};
-	if (fk_fields_check(in, fields, e) < 0)
+	if (fk_fields_check(in, fk_site_fields, e) < 0)
 		return NULL;
 	const char *region = fk_json_str(in, "region");
 	json_t *r = fk_region_get(db, who, region, e);

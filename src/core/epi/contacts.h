@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/base/fields.h"
 #include "core/base/actor.h"
 #include "core/base/rows.h"
 #include "store/db.h"
@@ -37,6 +38,12 @@ const char *const *fk_observation_mode_names(void);
  * linked, not created again.  Returns the contact with its observation and
  * any warning (an exposure outside the protocol's window is accepted and
  * said so), or NULL with e set. */
+/* The bodies the contact, observation and site routes take (their
+ * declarations, which fk_fields_check enforces and the OpenAPI document
+ * shows); a contact's new "person" is fk_contact_person_fields. */
+extern const fk_field fk_contact_fields[], fk_contact_person_fields[], fk_followup_fields[], fk_release_fields[],
+	fk_convert_fields[], fk_site_fields[];
+
 json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);
 
 /* Contacts in a region, or of a case (case_id: wherever they live), by id

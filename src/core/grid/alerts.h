@@ -24,6 +24,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "core/base/fields.h"
 #include "core/base/actor.h"
 #include "core/base/rows.h"
 #include "store/db.h"
@@ -81,6 +82,9 @@ json_t *fk_alert_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e);
 
 /* Closes an open alert with {outcome, note?}, audited; 409 when already
  * closed.  Returns the alert. */
+/* The body of POST /alerts/{id}/close (its declaration). */
+extern const fk_field fk_alert_close_fields[];
+
 json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e);
 
 /* Codes served by GET /vocab (NULL-terminated): an alert's kind, and the

@@ -71,7 +71,7 @@ static const fk_column household_cols[] = {
 	" (SELECT count(*) FROM persons p WHERE p.household_id = h.id)"                                       \
 	" FROM households h JOIN regions r ON r.code = h.grid"
 
-static const fk_field household_fields[] = {
+const fk_field fk_household_fields[] = {
 	{ "grid", FK_FT_STRING, true, 15, 15 },
 	{ "building", FK_FT_STRING, false, 0, 50 },
 	{ "unit", FK_FT_STRING, false, 0, 50 },
@@ -125,7 +125,7 @@ int64_t fk_household_ensure(fk_db *db, const char *grid, const char *building, c
 
 json_t *fk_household_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e)
 {
-	if (fk_fields_check(in, household_fields, e) < 0)
+	if (fk_fields_check(in, fk_household_fields, e) < 0)
 		return NULL;
 	const char *grid = fk_json_str(in, "grid");
 	const char *b = fk_json_str_or(in, "building"), *u = fk_json_str_or(in, "unit"),
@@ -160,14 +160,15 @@ internal:
 	return NULL;
 }
 
+const fk_field fk_household_update_fields[] = {
+	{ "grid", FK_FT_STRING, false, 15, 15 },     { "building", FK_FT_STRING, false, 0, 50 },
+	{ "unit", FK_FT_STRING, false, 0, 50 },      { "room", FK_FT_STRING, false, 0, 50 },
+	{ "address", FK_FT_STRING, false, 0, 200 }, { 0 },
+};
+
 json_t *fk_household_update(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e)
 {
-	static const fk_field upd[] = {
-		{ "grid", FK_FT_STRING, false, 15, 15 },     { "building", FK_FT_STRING, false, 0, 50 },
-		{ "unit", FK_FT_STRING, false, 0, 50 },      { "room", FK_FT_STRING, false, 0, 50 },
-		{ "address", FK_FT_STRING, false, 0, 200 }, { 0 },
-	};
-	if (fk_fields_check(in, upd, e) < 0)
+	if (fk_fields_check(in, fk_household_update_fields, e) < 0)
 		return NULL;
 	json_t *cur = fk_household_get(db, who, id, e);
 	if (!cur)
@@ -271,7 +272,7 @@ const fk_column fk_person_columns[] = {
 	" p.created_at, p.updated_at"
 #define PERSON_FROM " FROM persons p LEFT JOIN households hh ON hh.id = p.household_id"
 
-static const fk_field person_fields[] = {
+const fk_field fk_person_fields[] = {
 	{ "household_id", FK_FT_INT, false, 1, INT64_MAX },
 	{ "name", FK_FT_STRING, false, 1, 50 },
 	{ "sex", FK_FT_STRING, false, 1, 1 },
@@ -345,7 +346,7 @@ int fk_person_parse(const json_t *in, bool create, fk_person_in *p, fk_err *e)
 {
 	memset(p, 0, sizeof(*p));
 	p->sex = 'U';
-	if (fk_fields_check(in, person_fields, e) < 0)
+	if (fk_fields_check(in, fk_person_fields, e) < 0)
 		return -1;
 	json_t *v;
 	if ((v = json_object_get(in, "household_id")) && !json_is_null(v)) {

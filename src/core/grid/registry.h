@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/base/fields.h"
 #include "core/base/actor.h"
 #include "core/base/rollup.h"
 #include "core/base/rows.h"
@@ -45,6 +46,10 @@ typedef fk_rollup fk_stats_acc;
 #define fk_stats_free fk_rollup_free
 
 /* ---- households ---- */
+/* The bodies the household and person routes take (their declarations,
+ * which fk_fields_check enforces and the OpenAPI document shows). */
+extern const fk_field fk_household_fields[], fk_household_update_fields[], fk_person_fields[];
+
 json_t *fk_household_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);
 json_t *fk_household_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e);
 json_t *fk_household_update(fk_db *db, const fk_actor *who, int64_t id, const json_t *in, fk_err *e);
