@@ -106,8 +106,13 @@ bench: deps all
 	sh bench/screening.sh
 	sh bench/epi.sh
 
-fuzz: deps
+# The libFuzzer targets, then the long property-based run of the whole API
+# from its OpenAPI document (tests/api/fuzz-openapi.test.mjs; `make api`
+# runs it short).
+FK_API_FUZZ_RUNS ?= 40
+fuzz: deps all
 	sh fuzz/run.sh
+	FK_API_FUZZ_RUNS=$(FK_API_FUZZ_RUNS) FK_BIN=$(CURDIR)/$(BUILD)/fangkong node --test tests/api/fuzz-openapi.test.mjs
 
 clean:
 	rm -rf build web/vendor
