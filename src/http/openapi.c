@@ -122,6 +122,33 @@ static const struct {
 	{ "POST /api/v1/sites", fk_site_fields },
 };
 
+/* The exported arrays, as the functions the table below takes. */
+static const char *const *symptoms(void) { return fk_symptom_names; }
+static const char *const *history(void) { return fk_history_names; }
+static const char *const *tags(void) { return fk_tag_names; }
+static const char *const *finding_categories(void) { return fk_category_names; }
+
+/* The code lists a body field takes (those GET /api/v1/vocab serves), by
+ * field name; route NULL: in every body that has the field, else only in
+ * that route's (nested objects included).  An array field's items take
+ * them. */
+static const struct {
+	const char *route, *field;
+	const char *const *(*names)(void);
+} enums[] = {
+	{ NULL, "symptoms", symptoms },
+	{ NULL, "history", history },
+	{ NULL, "tags", tags },
+	{ NULL, "sex", fk_sex_names },
+	{ NULL, "doc_type", fk_doc_type_names },
+	{ NULL, "place", fk_case_place_names },
+	{ NULL, "setting", fk_contact_setting_names },
+	{ NULL, "mode", fk_observation_mode_names },
+	{ "POST /api/v1/screenings", "status", fk_screening_status_names },
+	{ "POST /api/v1/screenings", "category", finding_categories },
+	{ "POST /api/v1/cases", "category", fk_case_category_names },
+};
+
 /* "METHOD path" of rt in buf. */
 static const char *route_key(const fk_route *rt, char *buf, size_t n)
 {
@@ -129,12 +156,15 @@ static const char *route_key(const fk_route *rt, char *buf, size_t n)
 	return buf;
 }
 
+static const char *const *field_enum(const char *route, const char *field);
+static json_t *names_enum(const char *const *names);
+
 /* The schema of one declared field (nest: its nested declaration). */
-static json_t *field_schema(const fk_field *f, const nested *nest);
+static json_t *field_schema(const char *route, const fk_field *f, const nested *nest);
 
 /* The object schema of fields (additional properties are refused: an
  * unknown field is a 400). */
-static json_t *fields_schema(const fk_field *fields, const nested *nest, size_t nnest)
+static json_t *fields_schema(const char *route, const fk_field *fields, const nested *nest, size_t nnest)
 {
 	json_t *props = json_object(), *req = json_array();
 	for (const fk_field *f = fields; f->name; f++) {
@@ -142,7 +172,7 @@ static json_t *fields_schema(const fk_field *fields, const nested *nest, size_t 
 		for (size_t i = 0; i < nnest; i++)
 			if (nest[i].field && strcmp(nest[i].field, f->name) == 0)
 				sub = &nest[i];
-		json_object_set_new(props, f->name, field_schema(f, sub));
+		json_object_set_new(props, f->name, field_schema(route, f, sub));
 		if (f->required)
 			json_array_append_new(req, json_string(f->name));
 	}
@@ -154,12 +184,15 @@ static json_t *fields_schema(const fk_field *fields, const nested *nest, size_t 
 	return o;
 }
 
-static json_t *field_schema(const fk_field *f, const nested *nest)
+static json_t *field_schema(const char *route, const fk_field *f, const nested *nest)
 {
 	bool bounded = f->min != 0 || f->max != 0;
+	const char *const *codes = field_enum(route, f->name);
 	json_t *s;
 	switch (f->type) {
 	case FK_FT_STRING:
+		if (codes)
+			return names_enum(codes);
 		s = json_pack("{s:s}", "type", "string");
 		if (bounded) {
 			json_object_set_new(s, "minLength", json_integer(f->min));
@@ -185,13 +218,23 @@ static json_t *field_schema(const fk_field *f, const nested *nest)
 			json_object_set_new(s, "maxItems", json_integer(f->max));
 		}
 		json_object_set_new(s, "items",
-				    nest && nest->items ? fields_schema(nest->fields, NULL, 0)
+				    nest && nest->items ? fields_schema(route, nest->fields, NULL, 0)
+				    : codes		? names_enum(codes)
 							: json_pack("{s:s}", "type", "string"));
 		return s;
 	case FK_FT_OBJECT:
-		return nest ? fields_schema(nest->fields, NULL, 0) : json_pack("{s:s}", "type", "object");
+		return nest ? fields_schema(route, nest->fields, NULL, 0) : json_pack("{s:s}", "type", "object");
 	}
 	return json_object();
+}
+
+/* The codes field takes in route's body, or NULL. */
+static const char *const *field_enum(const char *route, const char *field)
+{
+	for (size_t i = 0; i < sizeof(enums) / sizeof(enums[0]); i++)
+		if (strcmp(enums[i].field, field) == 0 && (!enums[i].route || strcmp(enums[i].route, route) == 0))
+			return enums[i].names();
+	return NULL;
 }
 
 /* A query or path parameter. */
@@ -311,7 +354,7 @@ static json_t *request_body(const fk_route *rt)
 	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
 		if (strcmp(bodies[i].route, key) != 0)
 			continue;
-		json_t *s = fields_schema(bodies[i].fields, bodies[i].nest, 2);
+		json_t *s = fields_schema(key, bodies[i].fields, bodies[i].nest, 2);
 		if (bodies[i].batch)
 			s = json_pack("{s:[o, {s:s, s:i, s:O}]}", "oneOf", s, "type", "array", "minItems", 1, "items", s);
 		return json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content", "application/json", "schema", s);

@@ -73,7 +73,7 @@ test('every route that takes a body has its schema, and every route its query pa
   assert.deepEqual(lacking, []);
 });
 
-test('a declared list\'s filters are its query parameters, enums included', () => {
+test('a declared list\'s filters are its query parameters, and bodies are their declarations, enums included', () => {
   const cases = DOC.paths['/api/v1/cases'].get.parameters;
   const category = cases.find((p) => p.name === 'category');
   assert.ok(category, 'GET /cases has ?category=');
@@ -83,6 +83,11 @@ test('a declared list\'s filters are its query parameters, enums included', () =
   assert.deepEqual(body.required, ['grid']);
   assert.equal(body.properties.grid.maxLength, 15);
   assert.equal(body.additionalProperties, false);
+  // the code lists of GET /vocab, on the body fields that take them
+  const kase = DOC.paths['/api/v1/cases'].post.requestBody.content['application/json'].schema;
+  assert.ok(kase.properties.category.enum.includes('asymptomatic'), JSON.stringify(kase.properties.category));
+  const batch = DOC.paths['/api/v1/screenings'].post.requestBody.content['application/json'].schema;
+  assert.ok(batch.oneOf[0].properties.persons.items.properties.symptoms.items.enum.includes('fever'));
 });
 
 test('docs/openapi.json is the document the binary generates (make openapi writes it)', () => {
