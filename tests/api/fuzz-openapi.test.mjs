@@ -18,7 +18,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { startServer } from '../lib/harness.mjs';
-import { COUNTY, STREET1, STREET2, COMM1, GRID, GRID_STREET2 } from './registry-helpers.mjs';
+import { COUNTY, STREET1, STREET2, COMM1, GRID, GRID_STREET2, idNumber } from './registry-helpers.mjs';
 
 const RUNS = Number(process.env.FK_API_FUZZ_RUNS || 1);
 const SEED = process.env.FK_API_FUZZ_SEED ? Number(process.env.FK_API_FUZZ_SEED) : Date.now() % 2 ** 31;
@@ -26,6 +26,7 @@ const TIMEOUT_MS = 15000;
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 let srv, DOC;
+const IDS = {}; // existing ids by collection
 const T = { anon: undefined };
 before(async () => {
   srv = await startServer();
@@ -33,6 +34,15 @@ before(async () => {
   const r = await srv.api('GET', '/api/v1/openapi.json');
   assert.equal(r.status, 200);
   DOC = r.body;
+  // ids that exist, by collection ("households"), from every list the
+  // document shows (a list takes ?limit=): requests then name real records
+  for (const [path, item] of Object.entries(DOC.paths)) {
+    if (path.includes('{') || !item.get?.parameters?.some((p) => p.name === 'limit')) continue;
+    const l = await srv.api('GET', `${path}?limit=200`, { token: T.admin });
+    const ids = (l.body?.items ?? []).map((x) => x.id).filter(Number.isInteger);
+    if (ids.length) IDS[path.split('/').pop()] = ids;
+  }
+  assert.ok(Object.keys(IDS).length >= 4, JSON.stringify(Object.keys(IDS)));
 });
 after(async () => { await srv?.stop(); });
 
@@ -50,12 +60,30 @@ const anyJson = fc.jsonValue({ maxDepth: 3 });
 
 // Well-shaped text for fields and parameters whose name says what they hold
 // (so that requests get past the first check and reach the module).
-function hinted(name) {
+// Ids that exist for a field or path parameter (household_id → the
+// households list, source_case_id → cases, the {id} of /cases/{id} → cases),
+// mixed with ids that do not.
+function ids(collection) {
+  const known = IDS[collection];
+  const some = fc.integer({ min: 1, max: 400 });
+  return known ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: some }) : some;
+}
+
+function hinted(name, collection) {
+  if (name === 'id' && collection) return ids(collection);
+  const m = name.match(/^(?:source_)?(\w+?)_id$/);
+  if (m) return ids(`${m[1]}s`);
   if (/^(grid)$/.test(name)) return fc.constantFrom(GRID, GRID_STREET2, '420106001001002');
   if (/^(region|parent|within|code)$/.test(name)) return fc.constantFrom(...CODES);
   if (/date|exposure|^from$|^to$/.test(name) && name !== 'to') return fc.integer({ min: -20, max: 2 }).map(day);
-  if (/(^id$|_id$)/.test(name)) return fc.integer({ min: 1, max: 400 });
+  if (name === 'id') return fc.integer({ min: 1, max: 400 });
   if (name === 'uuid') return fc.uuid();
+  if (name === 'phone') return fc.integer({ min: 0, max: 99999999 }).map((n) => `138${String(n).padStart(8, '0')}`);
+  if (name === 'doc_number') {
+    return fc.tuple(fc.integer({ min: 1950, max: 2015 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), fc.integer({ min: 100, max: 999 }))
+      .map(([y, m, d, q]) => idNumber(COUNTY, `${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}`, q));
+  }
+  if (/_time$|^at$|^recorded_at$/.test(name)) return fc.integer({ min: 60, max: 10 * 86400 }).map((k) => Math.floor(Date.now() / 1000) - k);
   if (name === 'username') return fc.constantFrom('fz-user', 'no-such-user', 'fz-2');
   return null;
 }
@@ -113,8 +141,10 @@ const maybe = (schema, name) => fc.oneof({ weight: 3, arbitrary: valid(schema, n
 // One request's inputs for an operation: path values, query, body.
 function inputs(path, op) {
   const params = op.parameters ?? [];
+  const collection = path.split('/{')[0].split('/').pop();
   const pathArb = Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name,
-    fc.oneof({ weight: 4, arbitrary: valid(p.schema, p.name).map(String) }, { weight: 1, arbitrary: odd })]));
+    fc.oneof({ weight: 4, arbitrary: (p.name === 'id' ? ids(collection) : valid(p.schema, p.name)).map(String) },
+      { weight: 1, arbitrary: odd })]));
   const queryArb = Object.fromEntries(params.filter((p) => p.in === 'query').map((p) => [p.name,
     fc.oneof({ weight: 3, arbitrary: valid(p.schema, p.name).map(String) }, { weight: 1, arbitrary: odd })]));
   const content = op.requestBody?.content ?? {};
