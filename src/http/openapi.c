@@ -19,6 +19,7 @@
 #include "core/base/fields.h"
 #include "core/base/list.h"
 #include "core/base/perm.h"
+#include "core/base/rows.h"
 #include "core/epi/cases.h"
 #include "core/epi/contacts.h"
 #include "core/grid/alerts.h"
@@ -32,12 +33,12 @@
 /* A query parameter of a hand-written handler. */
 typedef struct qparam {
 	const char *name;
-	const char *type; /* "string", "integer", "date", "flag", "region", "grid", "cursor" */
+	const char *type; /* "string", "integer", "date", "flag", "region", "grid", "limit", "cursor" */
 	bool required;
 	const char *desc;
 } qparam;
 
-#define PAGE { "limit", "integer" }, { "after", "cursor" }
+#define PAGE { "limit", "limit" }, { "after", "cursor" }
 
 /* The query parameters of GET routes not served by h_list (and of the
  * upload), by "METHOD path".  An empty list says: none. */
@@ -256,6 +257,8 @@ static json_t *qtype_schema(const char *type)
 {
 	if (strcmp(type, "integer") == 0)
 		return json_pack("{s:s, s:i}", "type", "integer", "minimum", 1);
+	if (strcmp(type, "limit") == 0)
+		return json_pack("{s:s, s:i, s:i}", "type", "integer", "minimum", 1, "maximum", FK_PAGE_MAX);
 	if (strcmp(type, "date") == 0)
 		return json_pack("{s:s, s:s}", "type", "string", "format", "date");
 	if (strcmp(type, "flag") == 0)
@@ -302,18 +305,26 @@ static json_t *filter_param(const fk_filter *f)
 	return param("query", f->name, false, s, f->what);
 }
 
-/* The query parameters of a declared list. */
-static void list_params(json_t *params, const fk_list *l)
+/* Whether name is a {name} of rt's path (h_list reads those first). */
+static bool in_path(const fk_route *rt, const char *name)
 {
-	if (l->region)
+	char brace[40];
+	snprintf(brace, sizeof(brace), "{%s}", name);
+	return strstr(rt->pattern, brace) != NULL;
+}
+
+/* The query parameters of rt's declared list: its region, its filters
+ * (those not taken from the path), limit and after. */
+static void list_params(json_t *params, const fk_route *rt)
+{
+	const fk_list *l = rt->list;
+	if (l->region && !in_path(rt, l->region))
 		json_array_append_new(params, param("query", l->region, false, qtype_schema("region"),
 						    "a region in scope (root: the country)"));
 	for (const fk_filter *f = l->filters; f && f->name; f++)
-		json_array_append_new(params, filter_param(f));
-	json_array_append_new(params, param("query", "limit", false,
-					    json_pack("{s:s, s:i, s:i}", "type", "integer", "minimum", 1, "maximum",
-						      1000),
-					    "page size (default 100)"));
+		if (!in_path(rt, f->name))
+			json_array_append_new(params, filter_param(f));
+	json_array_append_new(params, param("query", "limit", false, qtype_schema("limit"), "page size (default 100)"));
 	json_array_append_new(params, param("query", "after", false, qtype_schema("cursor"),
 					    "the previous page's next"));
 }
@@ -323,7 +334,7 @@ static void list_params(json_t *params, const fk_list *l)
 static bool query_params(json_t *params, const fk_route *rt)
 {
 	if (rt->list) {
-		list_params(params, rt->list);
+		list_params(params, rt);
 		return true;
 	}
 	char key[160];
@@ -332,10 +343,7 @@ static bool query_params(json_t *params, const fk_route *rt)
 		if (strcmp(queries[i].route, key) != 0)
 			continue;
 		for (const qparam *q = queries[i].params; q->name; q++) {
-			json_t *s = strcmp(q->name, "limit") == 0
-					    ? json_pack("{s:s, s:i, s:i}", "type", "integer", "minimum", 1, "maximum", 1000)
-					    : qtype_schema(q->type);
-			json_array_append_new(params, param("query", q->name, q->required, s, q->desc));
+			json_array_append_new(params, param("query", q->name, q->required, qtype_schema(q->type), q->desc));
 		}
 		return true;
 	}
