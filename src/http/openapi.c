@@ -342,9 +342,8 @@ static bool query_params(json_t *params, const fk_route *rt)
 	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
 		if (strcmp(queries[i].route, key) != 0)
 			continue;
-		for (const qparam *q = queries[i].params; q->name; q++) {
+		for (const qparam *q = queries[i].params; q->name; q++)
 			json_array_append_new(params, param("query", q->name, q->required, qtype_schema(q->type), q->desc));
-		}
 		return true;
 	}
 	/* a body route takes no query unless declared above */
@@ -370,7 +369,15 @@ static json_t *request_body(const fk_route *rt)
 	return NULL;
 }
 
-/* The answers of rt: success, and the errors it can give. */
+/* Adds the error answer under status to responses r. */
+static void error_answer(json_t *r, const char *status)
+{
+	json_object_set_new(r, status, json_pack("{s:s}", "$ref", "#/components/responses/Error"));
+}
+
+/* The answers of rt: success (CSV for an export, JSON otherwise), and the
+ * errors it can give (docs/api.md, Errors); "default" covers the rest
+ * (405, 414, 431, 500). */
 static json_t *responses(const fk_route *rt)
 {
 	json_t *r = json_object();
@@ -378,30 +385,23 @@ static json_t *responses(const fk_route *rt)
 	const char *type = strstr(rt->pattern, "/export") ? "text/csv" : "application/json";
 	json_object_set_new(r, "2XX", json_pack("{s:s, s:{s:{s:{}}}}", "description", "success", "content", type,
 						"schema"));
-	json_t *codes = json_array();
-	json_array_append_new(codes, json_string("400"));
+	error_answer(r, "400");
 	if (rt->perm != FK_PERM_PUBLIC)
-		json_array_append_new(codes, json_string("401"));
+		error_answer(r, "401");
 	if (rt->perm != FK_PERM_PUBLIC || !get)
-		json_array_append_new(codes, json_string("403"));
-	json_array_append_new(codes, json_string("404"));
+		error_answer(r, "403"); /* a role without the permission; csrf */
+	error_answer(r, "404");
 	if (rt->flags & FK_ROUTE_WRITES && !get)
-		json_array_append_new(codes, json_string("409"));
+		error_answer(r, "409");
 	if (rt->flags & (FK_ROUTE_BODY | FK_ROUTE_UPLOAD)) {
-		json_array_append_new(codes, json_string("413"));
-		json_array_append_new(codes, json_string("415"));
+		error_answer(r, "413");
+		error_answer(r, "415");
 	}
 	if (strcmp(rt->pattern, "/api/v1/session") == 0 && !get)
-		json_array_append_new(codes, json_string("429"));
+		error_answer(r, "429");
 	if (rt->flags & FK_ROUTE_WRITES)
-		json_array_append_new(codes, json_string("503"));
-	size_t i;
-	json_t *c;
-	json_array_foreach (codes, i, c)
-		json_object_set_new(r, json_string_value(c),
-				    json_pack("{s:s}", "$ref", "#/components/responses/Error"));
-	json_decref(codes);
-	json_object_set_new(r, "default", json_pack("{s:s}", "$ref", "#/components/responses/Error"));
+		error_answer(r, "503");
+	error_answer(r, "default");
 	return r;
 }
 
