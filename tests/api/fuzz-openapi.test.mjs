@@ -194,6 +194,8 @@ test('every route, every user: no 5xx, no hang, every error is the JSON error bo
   const ops = Object.entries(DOC.paths).flatMap(([path, item]) =>
     METHODS.filter((m) => item[m]).map((m) => ({ method: m.toUpperCase(), path, op: item[m] })));
   assert.ok(ops.length > 30);
+  // printed first, so that a failing run can be replayed with FK_API_FUZZ_SEED
+  console.log(`fuzz-openapi: seed ${SEED}, ${RUNS} draws per route and user`);
   let sent = 0;
   const statuses = {};
   for (const { method, path, op } of ops) {
@@ -219,7 +221,7 @@ test('every route, every user: no 5xx, no hang, every error is the JSON error bo
       }), { numRuns: RUNS, seed: SEED + sent, endOnFailure: true, includeErrorInReport: true });
     }
   }
-  console.log(`fuzz-openapi: seed ${SEED}, ${sent} requests, statuses ${JSON.stringify(statuses)}`);
+  console.log(`fuzz-openapi: ${sent} requests, statuses ${JSON.stringify(statuses)}`);
   assert.ok(sent >= ops.length * RUNS, `only ${sent} requests`);
   // the runs reached past the gates: some writes were taken
   assert.ok(Object.keys(statuses).some((s) => s >= 200 && s < 300), JSON.stringify(statuses));
