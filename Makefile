@@ -26,7 +26,7 @@ UNIT_SRC := $(wildcard tests/unit/*/*.c tests/unit/*/*/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 VENDOR   := web/vendor/echarts.min.js
 
-.PHONY: all deps deps-run run check test unit api e2e asan bench fuzz clean format
+.PHONY: all deps deps-run run check test unit api e2e asan bench fuzz clean format openapi
 # The web files compressed at build time (web/FILE.gz beside web/FILE, git-
 # ignored): the server sends them with Content-Encoding: gzip to clients
 # that take it.
@@ -77,6 +77,11 @@ node_modules/.fk-stamp: package.json
 
 -include $(OBJ:.o=.d)
 
+# docs/openapi.json: the document GET /api/v1/openapi.json serves, generated
+# from the route table (tests/api/openapi.test.mjs checks the copy is current).
+openapi: $(BUILD)/fangkong
+	$(BUILD)/fangkong routes --openapi > docs/openapi.json.tmp && mv docs/openapi.json.tmp docs/openapi.json
+
 # ---- running ----
 # Builds (in parallel), makes the demo database once, serves it with the
 # request log in var/fangkong.log, and prints the logins last (scripts/run.sh).
@@ -110,8 +115,13 @@ bench: deps all
 	sh bench/screening.sh
 	sh bench/epi.sh
 
-fuzz: deps
+# The libFuzzer targets, then the long property-based run of the whole API
+# from its OpenAPI document (tests/api/fuzz-openapi.test.mjs; `make api`
+# runs it short).
+FK_API_FUZZ_RUNS ?= 40
+fuzz: deps all
 	sh fuzz/run.sh
+	FK_API_FUZZ_RUNS=$(FK_API_FUZZ_RUNS) FK_BIN=$(CURDIR)/$(BUILD)/fangkong node --test tests/api/fuzz-openapi.test.mjs
 
 clean:
 	rm -rf build web/vendor

@@ -17,6 +17,7 @@
 #include "core/base/fields.h"
 #include "core/base/list.h"
 #include "core/base/region.h"
+#include "http/openapi.h"
 #include "http/router.h"
 #include "store/migrate.h"
 #include "util/log.h"
@@ -347,12 +348,13 @@ int cmd_audit(int argc, char **argv)
 }
 
 static const char routes_usage[] =
-	"usage: fangkong routes [--json]\n\n"
+	"usage: fangkong routes [--json | --openapi]\n\n"
 	"Lists the API's routes: method, path, permission, where the work runs (reader; writer:\n"
 	"on the writer thread; heavy: as a heavy writer job), the audit actions it records\n"
 	"(- for none), and its summary.\n"
 	"  --json  one JSON array: {method, path, permission, params (the path's {names}),\n"
-	"          body (takes a JSON body or a file), runs, audit, summary} per route\n";
+	"          body (takes a JSON body or a file), runs, audit, summary} per route\n"
+	"  --openapi  the OpenAPI 3.1 document GET /api/v1/openapi.json serves (docs/openapi.json)\n";
 
 /* Where a route's work runs. */
 static const char *route_runs(const fk_route *rt)
@@ -389,6 +391,12 @@ int cmd_routes(int argc, char **argv)
 		return 0;
 	if (argc == 2 && strcmp(argv[1], "--json") == 0)
 		return routes_json();
+	if (argc == 2 && strcmp(argv[1], "--openapi") == 0) {
+		json_t *doc = fk_openapi();
+		int rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) == 0 && puts("") >= 0 ? 0 : 1;
+		json_decref(doc);
+		return rc;
+	}
 	if (argc != 1) {
 		fputs(routes_usage, stderr);
 		return 2;

@@ -27,7 +27,7 @@ int h_region_get(fk_req *r)
 	return fk_req_reply(r, 200, fk_region_get(r->db, &r->actor, code_param(r), &r->err));
 }
 
-static const fk_field grid_fields[] = {
+const fk_field fk_grid_fields[] = {
 	{ "parent", FK_FT_STRING, true, 12, 12 },
 	{ "name", FK_FT_STRING, true, 1, 50 },
 	{ 0 },
@@ -46,7 +46,7 @@ static int create_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk
 
 int h_region_create(fk_req *r)
 {
-	if (fk_fields_check(r->json, grid_fields, &r->err) < 0)
+	if (fk_fields_check(r->json, fk_grid_fields, &r->err) < 0)
 		return -1;
 	grid_in *g = fk_arena_alloc(&r->arena, sizeof(*g));
 	g->parent = fk_json_str(r->json, "parent");

@@ -100,7 +100,7 @@ int h_person_update(fk_req *r)
 	return fk_req_write(r, &(fk_job){ .run = person_update_job, .in = p });
 }
 
-static const fk_field reveal_fields[] = {
+const fk_field fk_reveal_fields[] = {
 	{ "reason", FK_FT_STRING, true, 2, 200 },
 	{ 0 },
 };

@@ -11,7 +11,7 @@
 #include "http/handlers.h"
 #include "util/date.h"
 
-static const fk_field login_fields[] = {
+const fk_field fk_login_fields[] = {
 	{ "username", FK_FT_STRING, true, 1, 64 },
 	{ "password", FK_FT_STRING, true, 1, 128 },
 	{ 0 },
@@ -75,7 +75,7 @@ static void login_finish(fk_req *r, void *in)
 
 int h_session_create(fk_req *r)
 {
-	if (fk_fields_check(r->json, login_fields, &r->err) < 0)
+	if (fk_fields_check(r->json, fk_login_fields, &r->err) < 0)
 		return -1;
 	login_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
 	c->username = fk_arena_strdup(&r->arena, fk_json_str(r->json, "username"));

@@ -5,7 +5,7 @@
 #include "core/base/fields.h"
 #include "http/handlers.h"
 
-static const fk_field user_fields[] = {
+const fk_field fk_user_fields[] = {
 	{ "username", FK_FT_STRING, true, 2, 64 },
 	{ "password", FK_FT_STRING, true, 8, 128 },
 	{ "role", FK_FT_STRING, true, 1, 32 },
@@ -34,7 +34,7 @@ static int create_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk
 
 int h_user_create(fk_req *r)
 {
-	if (fk_fields_check(r->json, user_fields, &r->err) < 0)
+	if (fk_fields_check(r->json, fk_user_fields, &r->err) < 0)
 		return -1;
 	user_in *u = fk_arena_alloc(&r->arena, sizeof(*u));
 	if (fk_password_hash(fk_json_str(r->json, "password"), u->hash, &r->err) < 0)
@@ -46,7 +46,7 @@ int h_user_create(fk_req *r)
 	return fk_req_write(r, &(fk_job){ .run = create_job, .in = u, .status = 201 });
 }
 
-static const fk_field update_fields[] = {
+const fk_field fk_user_update_fields[] = {
 	{ "password", FK_FT_STRING, false, 8, 128 },
 	{ "disabled", FK_FT_BOOL, false, 0, 0 },
 	{ 0 },
@@ -73,7 +73,7 @@ static int update_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk
 
 int h_user_update(fk_req *r)
 {
-	if (fk_fields_check(r->json, update_fields, &r->err) < 0)
+	if (fk_fields_check(r->json, fk_user_update_fields, &r->err) < 0)
 		return -1;
 	json_t *dis = json_object_get(r->json, "disabled");
 	const char *pw = fk_json_str(r->json, "password");

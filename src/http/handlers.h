@@ -2,6 +2,7 @@
 #ifndef FK_HANDLERS_H
 #define FK_HANDLERS_H
 
+#include "core/base/fields.h"
 #include "http/req.h"
 
 /* h_list.c: every declared list (the route names it) */
@@ -9,12 +10,14 @@ int h_list(fk_req *r);
 
 /* h_system.c */
 int h_health(fk_req *r);
+int h_openapi(fk_req *r);
 
 /* h_vocab.c */
 int h_vocab(fk_req *r);
 
 /* h_session.c */
 int h_session_create(fk_req *r);
+extern const fk_field fk_login_fields[]; /* its body */
 int h_session_delete(fk_req *r);
 int h_me(fk_req *r);
 int h_roles(fk_req *r);
@@ -22,10 +25,12 @@ int h_roles(fk_req *r);
 /* h_region.c */
 int h_regions_search(fk_req *r);
 int h_region_create(fk_req *r);
+extern const fk_field fk_grid_fields[]; /* its body */
 int h_region_get(fk_req *r);
 
 /* h_user.c */
 int h_user_create(fk_req *r);
+extern const fk_field fk_user_fields[], fk_user_update_fields[]; /* their bodies */
 int h_user_update(fk_req *r);
 
 /* h_registry.c */
@@ -36,6 +41,7 @@ int h_person_create(fk_req *r);
 int h_person_get(fk_req *r);
 int h_person_update(fk_req *r);
 int h_person_reveal(fk_req *r);
+extern const fk_field fk_reveal_fields[]; /* its body */
 int h_persons_import(fk_req *r);
 int h_persons_export(fk_req *r);
 

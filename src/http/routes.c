@@ -23,6 +23,7 @@
 
 const fk_route fk_routes[] = {
 	{ "GET", "/api/v1/health", h_health, FK_PERM_PUBLIC, 0, "liveness, version and schema" },
+	{ "GET", "/api/v1/openapi.json", h_openapi, FK_PERM_PUBLIC, 0, "this API as an OpenAPI 3.1 document" },
 
 	{ "POST", "/api/v1/session", h_session_create, FK_PERM_PUBLIC, BODY | W, "sign in", "login,login.failed,login.locked" },
 	{ "DELETE", "/api/v1/session", h_session_delete, P(SESSION), W, "sign out", "logout" },

@@ -35,6 +35,7 @@
 #include "http/schedule.h"
 #include "util/date.h"
 #include "util/log.h"
+#include "util/text.h"
 
 
 #define FK_STR_(x) #x
@@ -428,6 +429,10 @@ static enum MHD_Result send_json(fk_req *r)
 	size_t len;
 	if (r->err.status) {
 		status = r->err.status;
+		/* messages echo paths and values as the client sent them, and may
+		 * be cut short mid-character: invalid UTF-8 would leave no body */
+		fk_utf8_scrub(r->err.message);
+		fk_utf8_scrub(r->err.field);
 		json_t *e = json_pack("{s:{s:s, s:s}}", "error", "code", r->err.code ? r->err.code : "error",
 				      "message", r->err.message);
 		if (r->err.field[0])

@@ -44,6 +44,16 @@ size_t fk_utf8_valid(const char *s, size_t n)
 	}
 	return n;
 }
+void fk_utf8_scrub(char *s)
+{
+	size_t n = strlen(s), i = 0;
+	while (i < n) {
+		i += fk_utf8_valid(s + i, n - i);
+		if (i < n)
+			s[i++] = '?';
+	}
+}
+
 
 int fk_text_utf8(const char *in, size_t n, char **out, size_t *outn, const char **encoding, fk_err *e)
 {

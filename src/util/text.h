@@ -16,6 +16,11 @@
 /* Length of the valid UTF-8 prefix of s[0..n). */
 size_t fk_utf8_valid(const char *s, size_t n);
 
+/* Replaces, in place, each byte of the NUL-terminated s that is not part of
+ * valid UTF-8 with '?' (a message that echoes a client's bytes, or was cut
+ * short in the middle of a character, stays JSON-encodable). */
+void fk_utf8_scrub(char *s);
+
 /* Converts in[0..n) to UTF-8.  On success returns 0 with *out (malloc'd,
  * NUL-terminated, BOM removed), *outn and *encoding ("utf-8", "utf-8-bom"
  * or "gb18030").  Otherwise -1 with e set (400, naming the byte offset). */

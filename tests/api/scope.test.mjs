@@ -1,58 +1,34 @@
-// Scope, generated from the route table (`fangkong routes --json`): for every
-// route that names a record by a path parameter, and every GET route that
-// takes a region (or grid) query parameter, and for every user whose role
-// holds the route's permission, a record or region of another street is
-// answered 404 exactly like one that does not exist; a list answers only rows
-// in the user's scope.  Then the ids inside bodies (a contact's site_id, a
-// case's alert_id, …) and the refusal of a document number registered
-// elsewhere, which must name no one and no place.  A new route is covered
-// by default; one the generator cannot drive fails until it is described
-// below.
+// Scope of answers and of ids inside bodies: every GET answer, for every
+// user whose role holds the route's permission, holds only rows in the
+// user's scope; the ids inside bodies (a contact's site_id, a case's
+// alert_id, …) are checked like path ids; and the refusal of a document
+// number registered elsewhere names no one and no place.  That a record or
+// region of another street, named in the path or a query parameter, is 404
+// for every route and role is a cell of the generated authorisation matrix
+// (matrix.test.mjs); what the route table does not say about scope (which
+// routes take no region, place nothing, …) is in route-scope.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, cli } from '../lib/harness.mjs';
-import { COUNTY, STREET1, STREET2, COMM1, GRID, GRID_STREET2, idNumber, addDays, walk } from './registry-helpers.mjs';
-
-const COMM2 = '420106002001';
+import { STREET2, COMM1, GRID, GRID_STREET2, idNumber, addDays, walk } from './registry-helpers.mjs';
+import { REGION_PARAM, EXTRA_QUERY, UNPLACED, signIn, scopeKit } from './route-scope.mjs';
 
 let srv, today;
-const T = {};        // tokens by username
-const HOME = {};     // home region by username
+let T = {};          // tokens by username
+let HOME = {};       // home region by username
 let ROLE_OF = {};    // role by username
 let PERMS = {};      // permissions by role
 let ROUTES = [];
+let inScope;
 
-// The demo's users, plus a street-level admin (so that user.write meets
-// users outside its scope) and a doctor of the second street (who owns
-// records there that the first street's doctor must not reach).
-const EXTRA = [
-  { username: 'admin1', password: 'street-admin-password', role: 'admin', region: STREET1 },
-  { username: 'doctor2', password: 'street-doctor-password', role: 'doctor', region: STREET2 },
-];
-
-const inScope = (user, code) => typeof code === 'string' && code.startsWith(HOME[user]);
 const now = () => Math.floor(Date.now() / 1000);
 
 before(async () => {
   // 1,500 residents: the demo outbreak puts cases, contacts, observations
   // and alerts in every street
   srv = await startServer({ people: 1500, days: 1 });
-  for (const u of Object.keys(srv.logins)) {
-    T[u] = await srv.login(u);
-    HOME[u] = srv.logins[u].region;
-    ROLE_OF[u] = srv.logins[u].role;
-  }
-  for (const x of EXTRA) {
-    const r = await srv.api('POST', '/api/v1/users', { token: T.admin, body: x });
-    assert.equal(r.status, 201, JSON.stringify(r.body));
-    const s = await srv.api('POST', '/api/v1/session', { body: { username: x.username, password: x.password } });
-    assert.equal(s.status, 200, JSON.stringify(s.body));
-    T[x.username] = s.body.token;
-    HOME[x.username] = x.region;
-    ROLE_OF[x.username] = x.role;
-  }
-  const roles = await srv.api('GET', '/api/v1/roles', { token: T.admin });
-  PERMS = Object.fromEntries(roles.body.items.map((r) => [r.role, r.permissions]));
+  ({ T, HOME, ROLE_OF, PERMS } = await signIn(srv));
+  ({ inScope } = scopeKit(srv, T, HOME));
   const out = cli(['routes', '--json']);
   assert.equal(out.status, 0, out.stderr);
   ROUTES = JSON.parse(out.stdout);
@@ -66,137 +42,6 @@ before(async () => {
 after(async () => { await srv?.stop(); });
 
 const holders = (perm) => Object.keys(T).filter((u) => perm === 'public' || PERMS[ROLE_OF[u]]?.includes(perm));
-
-// ---- records by path parameter ----
-
-// Where a record lies: the codes of the region or grid it belongs to.
-function places(item) {
-  if (Array.isArray(item.communities)) return item.communities;
-  const c = item.region ?? item.grid ?? item.code;
-  return typeof c === 'string' ? [c] : [];
-}
-
-// The records a path parameter can name: the items of the collection the
-// path extends (/cases/{id} → /cases), as the county admin lists them;
-// region codes by walking the tree from the county.
-const candidates = {};
-async function records(route) {
-  const collection = route.path.slice(0, route.path.indexOf('/{'));
-  if (candidates[collection]) return candidates[collection];
-  let items;
-  if (collection === '/api/v1/regions') {
-    items = [{ code: COUNTY }];
-    for (const parent of [COUNTY, STREET1, STREET2, COMM1, COMM2]) {
-      const r = await srv.api('GET', `/api/v1/regions/${parent}/children?limit=1000`, { token: T.admin });
-      assert.equal(r.status, 200, JSON.stringify(r.body));
-      items.push(...r.body.items);
-    }
-  } else {
-    ({ items } = await walk(srv, T.admin, collection, 1000));
-  }
-  const param = route.params[0];
-  const key = param === 'code' ? 'code' : param === 'username' ? 'username' : 'id';
-  candidates[collection] = items
-    .map((it) => ({ value: String(it[key]), places: places(it) }))
-    .filter((c) => c.places.length > 0 && c.value !== 'undefined');
-  assert.ok(candidates[collection].length > 0, `no records to name in ${collection}`);
-  return candidates[collection];
-}
-
-// A body each writing route accepts when the record is the caller's, so that
-// only scope can explain a 404.  A new route with a path parameter fails the
-// test below until it has one here.
-const BODIES = {
-  'PATCH /api/v1/users/{username}': { disabled: false },
-  'PATCH /api/v1/households/{id}': { unit: '核对单元' },
-  'PATCH /api/v1/persons/{id}': { origin: '核对' },
-  'POST /api/v1/persons/{id}/reveal': { reason: '核对范围' },
-  'POST /api/v1/alerts/{id}/close': { outcome: 'other' },
-  'POST /api/v1/cases/{id}/transitions': { to: 'confirmed', reason: '核对范围' },
-  'POST /api/v1/observations/{id}/followups': { slot: 'am', temperature: 36.5 },
-  'POST /api/v1/observations/{id}/release': {},
-  'POST /api/v1/observations/{id}/convert': { reporting_unit: '社区卫生服务中心', place: 'home' },
-};
-
-test('a record of another street, named in the path, is 404 for every role that may use the route', async () => {
-  const wrong = [], untested = [];
-  let checked = 0;
-  for (const route of ROUTES.filter((r) => r.params.length > 0)) {
-    const name = `${route.method} ${route.path}`;
-    const body = route.method === 'GET' ? undefined : BODIES[name];
-    if (route.method !== 'GET' && !body) { wrong.push(`${name}: no body in BODIES`); continue; }
-    const all = await records(route);
-    let tested = false;
-    for (const u of holders(route.permission)) {
-      const far = all.find((c) => c.places.every((p) => !inScope(u, p)));
-      if (!far) continue;
-      const r = await srv.api(route.method, route.path.replace(/\{\w+\}/, encodeURIComponent(far.value)), { token: T[u], body });
-      checked++;
-      tested = true;
-      if (r.status !== 404 || r.body?.error?.code !== 'not_found')
-        wrong.push(`${u} ${name} ${far.value} (in ${far.places.join(',')}): ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
-      // the same route reaches the user's own records (only reads: a write
-      // would change the record others below still name)
-      const near = route.method === 'GET' && all.find((c) => c.places.every((p) => inScope(u, p)));
-      if (near) {
-        const ok = await srv.api('GET', route.path.replace(/\{\w+\}/, encodeURIComponent(near.value)), { token: T[u] });
-        if (ok.status !== 200) wrong.push(`${u} ${name} ${near.value} (own): ${ok.status} ${JSON.stringify(ok.body).slice(0, 200)}`);
-      }
-    }
-    if (!tested) untested.push(name);
-  }
-  assert.deepEqual(wrong, []);
-  assert.deepEqual(untested, [], 'routes with no user that holds the permission and a record outside its scope');
-  assert.ok(checked > 20, `only ${checked} requests`);
-});
-
-// ---- regions by query parameter ----
-
-// The query parameter a GET route takes its region from ("region" unless
-// named here), and the routes that take none: their scope is the caller's
-// home region.  A GET route without path parameters missing from both is
-// probed with ?region= and must answer 404 for a region outside scope.
-const REGION_PARAM = {
-  '/api/v1/regions': 'within',
-  '/api/v1/screenings/worklist': 'grid',
-  '/api/v1/coverage/gaps': 'grid',
-};
-const NO_REGION = new Set(['/api/v1/health', '/api/v1/me', '/api/v1/roles', '/api/v1/vocab', '/api/v1/users', '/api/v1/audit', '/api/v1/audit/head']);
-const EXTRA_QUERY = { '/api/v1/regions': 'q=%E7%A4%BE%E5%8C%BA' }; // q=社区 (required)
-
-// Regions outside u's scope that exist: the parent of the home region and,
-// below the county, the other street's region (a grid when a grid is asked).
-function outside(u, param) {
-  const home = HOME[u];
-  const up = home.length === 15 ? home.slice(0, 12) : home.length === 12 ? home.slice(0, 9)
-    : home.length === 9 ? home.slice(0, 6) : home.slice(0, Math.max(0, home.length - 2));
-  const other = home.startsWith(STREET1) ? [STREET2, COMM2, GRID_STREET2] : home.startsWith(STREET2) ? [STREET1, COMM1, GRID] : [];
-  const codes = param === 'grid' ? other.filter((c) => c.length === 15) : [up, ...other];
-  if (param === 'grid' && home.length < 15 && other.length === 0) return []; // a county user: every grid of the demo is theirs
-  return codes.filter((c) => c !== '' && !inScope(u, c));
-}
-
-test('a region of another street, named in a query parameter, is 404 for every role that may use the route', async () => {
-  const wrong = [];
-  let checked = 0;
-  for (const route of ROUTES.filter((r) => r.method === 'GET' && r.params.length === 0 && !NO_REGION.has(r.path))) {
-    const param = REGION_PARAM[route.path] ?? 'region';
-    for (const u of holders(route.permission)) {
-      for (const code of outside(u, param)) {
-        const q = [EXTRA_QUERY[route.path], `${param}=${code}`].filter(Boolean).join('&');
-        const r = await srv.api('GET', `${route.path}?${q}`, { token: T[u] });
-        checked++;
-        if (r.status !== 404 || r.body?.error?.code !== 'not_found')
-          wrong.push(`${u} GET ${route.path}?${q}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
-      }
-    }
-  }
-  assert.deepEqual(wrong, []);
-  assert.ok(checked > 50, `only ${checked} requests`);
-  // the exceptions are real routes
-  const known = new Set(ROUTES.map((r) => r.path));
-  assert.deepEqual([...NO_REGION, ...Object.keys(REGION_PARAM)].filter((p) => !known.has(p)), []);
-});
 
 // Every code an answer places a row in: values of "region", "grid", "code"
 // and "communities", at any depth (a region's "path" and "parent" name its
@@ -223,8 +68,6 @@ function csvRegions(text) {
   return rows.map((l) => l.split(',')[col]);
 }
 
-// Routes whose answer places nothing in a region.
-const UNPLACED = new Set(['/api/v1/health', '/api/v1/roles', '/api/v1/vocab', '/api/v1/audit/head']);
 
 test('every GET answer holds only rows in the caller\'s scope', async () => {
   const wrong = [], empty = new Set();

@@ -101,7 +101,7 @@ static int event_add(fk_db *db, int64_t case_id, int64_t at, int64_t user, const
 			 "iiissss", case_id, at, user, field, from, to, reason);
 }
 
-static const fk_field case_fields[] = {
+const fk_field fk_case_fields[] = {
 	{ "person_id", FK_FT_INT, true, 1, INT64_MAX },
 	{ "category", FK_FT_STRING, true, 1, 16 },
 	{ "onset_date", FK_FT_STRING, false, 10, 10 },
@@ -132,7 +132,7 @@ static int opt_day(const json_t *in, const char *field, int64_t today, int64_t *
 int fk_case_parse(const json_t *in, fk_case_in *c, fk_err *e)
 {
 	memset(c, 0, sizeof(*c));
-	if (fk_fields_check(in, case_fields, e) < 0)
+	if (fk_fields_check(in, fk_case_fields, e) < 0)
 		return -1;
 	const char *category = fk_json_str(in, "category"), *place = fk_json_str(in, "place");
 	if (index_of(categories, category) < 0 || strcmp(category, "excluded") == 0) {
@@ -320,7 +320,7 @@ internal:
 	return NULL;
 }
 
-static const fk_field move_fields[] = {
+const fk_field fk_case_move_fields[] = {
 	{ "to", FK_FT_STRING, true, 1, 32 },
 	{ "reason", FK_FT_STRING, true, 2, 200 },
 	{ "at", FK_FT_INT, false, 0, INT64_MAX },
@@ -330,7 +330,7 @@ static const fk_field move_fields[] = {
 int fk_case_move_parse(const json_t *in, fk_case_move_in *m, fk_err *e)
 {
 	memset(m, 0, sizeof(*m));
-	if (fk_fields_check(in, move_fields, e) < 0)
+	if (fk_fields_check(in, fk_case_move_fields, e) < 0)
 		return -1;
 	m->to = fk_json_str(in, "to");
 	m->is_category = index_of(categories, m->to) >= 0;

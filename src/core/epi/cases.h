@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/base/fields.h"
 #include "core/base/actor.h"
 #include "core/base/rows.h"
 #include "core/epi/rt.h"
@@ -58,6 +59,9 @@ int fk_case_parse(const json_t *in, fk_case_in *c, fk_err *e);
  * 404 (person or alert outside scope), 409 (the person has a case
  * already). */
 json_t *fk_case_create(fk_db *db, const fk_actor *who, const fk_case_in *c, fk_err *e);
+/* Request bodies as declared (fk_fields_check enforces them; the OpenAPI
+ * document shows them). */
+extern const fk_field fk_case_fields[], fk_case_move_fields[];
 
 /* One case with its person's name and its events. */
 json_t *fk_case_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e);

@@ -121,7 +121,7 @@ int64_t fk_observation_start(fk_db *db, int64_t person_id, const char *grid, con
 	return id;
 }
 
-static const fk_field contact_fields[] = {
+const fk_field fk_contact_fields[] = {
 	{ "source_case_id", FK_FT_INT, false, 1, INT64_MAX },
 	{ "source_contact_id", FK_FT_INT, false, 1, INT64_MAX },
 	{ "person_id", FK_FT_INT, false, 1, INT64_MAX },
@@ -135,7 +135,7 @@ static const fk_field contact_fields[] = {
 	{ 0 },
 };
 
-static const fk_field new_person_fields[] = {
+const fk_field fk_contact_person_fields[] = {
 	{ "name", FK_FT_STRING, true, 1, 50 },
 	{ "grid", FK_FT_STRING, true, 15, 15 },
 	{ "building", FK_FT_STRING, false, 0, 50 },
@@ -171,7 +171,7 @@ static int contact_person_parse(const json_t *in, fk_contact_in *c, fk_err *e)
 		c->person_id = json_integer_value(pid);
 		return 0;
 	}
-	if (fk_fields_check(pin, new_person_fields, e) < 0)
+	if (fk_fields_check(pin, fk_contact_person_fields, e) < 0)
 		return person_field(e);
 	/* the person's own fields, sharing pin's values: the parsed strings
 	 * stay valid as long as in does */
@@ -535,7 +535,7 @@ json_t *fk_observation_due(fk_db *db, const fk_actor *who, const char *region, b
 	return all;
 }
 
-static const fk_field followup_fields[] = {
+const fk_field fk_followup_fields[] = {
 	{ "date", FK_FT_STRING, false, 10, 10 },
 	{ "slot", FK_FT_STRING, false, 2, 2 },
 	{ "temperature", FK_FT_NUMBER, false },
@@ -744,11 +744,12 @@ int fk_observation_resume_for_case(fk_db *db, const fk_actor *who, int64_t case_
 	return fk_audit_append(db, who, "observation.resume", obj, o.grid, NULL) < 0 ? fk_err_internal(e) : 0;
 }
 
+const fk_field fk_release_fields[] = { { "note", FK_FT_STRING, false, 0, 500 }, { 0 } };
+
 int fk_release_parse(const json_t *in, fk_release_in *r, fk_err *e)
 {
-	static const fk_field fields[] = { { "note", FK_FT_STRING, false, 0, 500 }, { 0 } };
 	memset(r, 0, sizeof(*r));
-	if (fk_fields_check(in, fields, e) < 0)
+	if (fk_fields_check(in, fk_release_fields, e) < 0)
 		return -1;
 	r->note = fk_json_str(in, "note");
 	return 0;
@@ -791,16 +792,17 @@ internal:
 	return NULL;
 }
 
+const fk_field fk_convert_fields[] = {
+	{ "reporting_unit", FK_FT_STRING, true, 1, 100 },
+	{ "place", FK_FT_STRING, true, 1, 32 },
+	{ "reason", FK_FT_STRING, false, 0, 200 },
+	{ 0 },
+};
+
 int fk_convert_parse(const json_t *in, fk_convert_in *c, fk_err *e)
 {
-	static const fk_field fields[] = {
-		{ "reporting_unit", FK_FT_STRING, true, 1, 100 },
-		{ "place", FK_FT_STRING, true, 1, 32 },
-		{ "reason", FK_FT_STRING, false, 0, 200 },
-		{ 0 },
-	};
 	memset(c, 0, sizeof(*c));
-	if (fk_fields_check(in, fields, e) < 0)
+	if (fk_fields_check(in, fk_convert_fields, e) < 0)
 		return -1;
 	c->reporting_unit = fk_json_str(in, "reporting_unit");
 	c->place = fk_json_str(in, "place");
@@ -844,16 +846,17 @@ internal:
 	return NULL;
 }
 
+const fk_field fk_site_fields[] = {
+	{ "region", FK_FT_STRING, true, 2, 15 },
+	{ "name", FK_FT_STRING, true, 1, 100 },
+	{ "capacity", FK_FT_INT, true, 1, 100000 },
+	{ 0 },
+};
+
 int fk_site_parse(const json_t *in, fk_site_in *site, fk_err *e)
 {
-	static const fk_field fields[] = {
-		{ "region", FK_FT_STRING, true, 2, 15 },
-		{ "name", FK_FT_STRING, true, 1, 100 },
-		{ "capacity", FK_FT_INT, true, 1, 100000 },
-		{ 0 },
-	};
 	memset(site, 0, sizeof(*site));
-	if (fk_fields_check(in, fields, e) < 0)
+	if (fk_fields_check(in, fk_site_fields, e) < 0)
 		return -1;
 	site->region = fk_json_str(in, "region");
 	site->name = fk_json_str(in, "name");

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/base/fields.h"
 #include "core/base/actor.h"
 #include "core/base/rows.h"
 #include "core/grid/registry.h"
@@ -54,6 +55,9 @@ int fk_contact_parse(const json_t *in, fk_contact_in *c, fk_err *e);
  * observation and any warning (an exposure outside the protocol's window is
  * accepted and said so), or NULL with e set. */
 json_t *fk_contact_create(fk_db *db, const fk_actor *who, const fk_contact_in *c, fk_err *e);
+/* Request bodies as declared (fk_fields_check enforces them; the OpenAPI
+ * document shows them). */
+extern const fk_field fk_contact_fields[], fk_contact_person_fields[], fk_followup_fields[], fk_release_fields[],
 
 /* Contacts in a region, or of a case (case_id: wherever they live), by id
  * (audited as contact.search). */

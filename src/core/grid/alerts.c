@@ -155,15 +155,16 @@ json_t *fk_alert_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 	return fk_list_one(db, who, &fk_alert_list, id, what, 0, e);
 }
 
+const fk_field fk_alert_close_fields[] = {
+	{ "outcome", FK_FT_STRING, true, 1, 32 },
+	{ "note", FK_FT_STRING, false, 0, 500 },
+	{ 0 },
+};
+
 int fk_alert_close_parse(const json_t *in, fk_alert_close_in *c, fk_err *e)
 {
-	static const fk_field fields[] = {
-		{ "outcome", FK_FT_STRING, true, 1, 32 },
-		{ "note", FK_FT_STRING, false, 0, 500 },
-		{ 0 },
-	};
 	memset(c, 0, sizeof(*c));
-	if (fk_fields_check(in, fields, e) < 0)
+	if (fk_fields_check(in, fk_alert_close_fields, e) < 0)
 		return -1;
 	const char *outcome = fk_json_str(in, "outcome");
 	int k = 0;

@@ -24,6 +24,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "core/base/fields.h"
 #include "core/base/actor.h"
 #include "core/base/rows.h"
 #include "store/db.h"
@@ -90,6 +91,9 @@ int fk_alert_close_parse(const json_t *in, fk_alert_close_in *c, fk_err *e);
 /* Closes an open alert as c says, audited; 409 when already closed.
  * Returns the alert. */
 json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const fk_alert_close_in *c, fk_err *e);
+/* Request bodies as declared (fk_fields_check enforces them; the OpenAPI
+ * document shows them). */
+extern const fk_field fk_alert_close_fields[];
 
 /* Codes served by GET /vocab (NULL-terminated): an alert's kind, and the
  * outcomes that close an alert of kind (NULL: every outcome accepted). */

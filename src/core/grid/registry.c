@@ -66,7 +66,7 @@ static const fk_column household_cols[] = {
 	{ 0 },
 };
 
-static const fk_field household_fields[] = {
+const fk_field fk_household_fields[] = {
 	{ "grid", FK_FT_STRING, true, 15, 15 },
 	{ "building", FK_FT_STRING, false, 0, 50 },
 	{ "unit", FK_FT_STRING, false, 0, 50 },
@@ -107,15 +107,16 @@ int64_t fk_household_ensure(fk_db *db, const char *grid, const char *building, c
 	return rc == FK_ROW ? id : fk_err_internal(e);
 }
 
+const fk_field fk_household_update_fields[] = {
+	{ "grid", FK_FT_STRING, false, 15, 15 },     { "building", FK_FT_STRING, false, 0, 50 },
+	{ "unit", FK_FT_STRING, false, 0, 50 },      { "room", FK_FT_STRING, false, 0, 50 },
+	{ "address", FK_FT_STRING, false, 0, 200 }, { 0 },
+};
+
 int fk_household_parse(const json_t *in, bool create, fk_household_in *h, fk_err *e)
 {
-	static const fk_field upd[] = {
-		{ "grid", FK_FT_STRING, false, 15, 15 },     { "building", FK_FT_STRING, false, 0, 50 },
-		{ "unit", FK_FT_STRING, false, 0, 50 },      { "room", FK_FT_STRING, false, 0, 50 },
-		{ "address", FK_FT_STRING, false, 0, 200 }, { 0 },
-	};
 	memset(h, 0, sizeof(*h));
-	if (fk_fields_check(in, create ? household_fields : upd, e) < 0)
+	if (fk_fields_check(in, create ? fk_household_fields : fk_household_update_fields, e) < 0)
 		return -1;
 	const char *(*get)(const json_t *, const char *) = create ? fk_json_str_or : fk_json_str;
 	h->grid = fk_json_str(in, "grid");
@@ -262,7 +263,7 @@ const fk_column fk_person_columns[] = {
 	" p.created_at, p.updated_at"
 #define PERSON_FROM " FROM persons p LEFT JOIN households hh ON hh.id = p.household_id"
 
-static const fk_field person_fields[] = {
+const fk_field fk_person_fields[] = {
 	{ "household_id", FK_FT_INT, false, 1, INT64_MAX },
 	{ "name", FK_FT_STRING, false, 1, 50 },
 	{ "sex", FK_FT_STRING, false, 1, 1 },
@@ -336,7 +337,7 @@ int fk_person_parse(const json_t *in, bool create, fk_person_in *p, fk_err *e)
 {
 	memset(p, 0, sizeof(*p));
 	p->sex = 'U';
-	if (fk_fields_check(in, person_fields, e) < 0)
+	if (fk_fields_check(in, fk_person_fields, e) < 0)
 		return -1;
 	json_t *v;
 	if ((v = json_object_get(in, "household_id")) && !json_is_null(v)) {

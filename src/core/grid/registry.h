@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/base/fields.h"
 #include "core/base/actor.h"
 #include "core/base/rollup.h"
 #include "core/base/rows.h"
@@ -58,6 +59,9 @@ typedef struct fk_household_in {
 int fk_household_parse(const json_t *in, bool create, fk_household_in *h, fk_err *e);
 /* Registers h in a grid in scope (404 otherwise; 409 when registered). */
 json_t *fk_household_create(fk_db *db, const fk_actor *who, const fk_household_in *h, fk_err *e);
+/* Request bodies as declared (fk_fields_check enforces them; the OpenAPI
+ * document shows them). */
+extern const fk_field fk_household_fields[], fk_household_update_fields[], fk_person_fields[];
 json_t *fk_household_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e);
 /* Changes the given parts of household id; a new grid moves its members. */
 json_t *fk_household_update(fk_db *db, const fk_actor *who, int64_t id, const fk_household_in *h, fk_err *e);

@@ -32,7 +32,7 @@ const char *const *fk_screening_status_names(void)
 
 #define BACKDATE_DAYS 14 /* how late an offline phone may deliver a day's records */
 
-static const fk_field record_fields[] = {
+const fk_field fk_screening_fields[] = {
 	{ "uuid", FK_FT_STRING, true, 36, 36 },
 	{ "household_id", FK_FT_INT, true, 1, INT64_MAX },
 	{ "date", FK_FT_STRING, false, 10, 10 },
@@ -42,7 +42,7 @@ static const fk_field record_fields[] = {
 	{ 0 },
 };
 
-static const fk_field finding_fields[] = {
+const fk_field fk_finding_fields[] = {
 	{ "person_id", FK_FT_INT, true, 1, INT64_MAX },
 	{ "temperature", FK_FT_NUMBER, false },
 	{ "symptoms", FK_FT_ARRAY, false, 0, 5 },
@@ -107,7 +107,7 @@ int fk_screening_check(const json_t *records, fk_err *e)
 	json_array_foreach(records, i, rec) {
 		char where[32];
 		snprintf(where, sizeof(where), "[%zu]", i);
-		if (fk_fields_check(rec, record_fields, e) < 0)
+		if (fk_fields_check(rec, fk_screening_fields, e) < 0)
 			return at(e, where);
 		if (!uuid_ok(fk_json_str(rec, "uuid"))) {
 			fk_err_invalid(e, "uuid", "uuid: not a UUID (8-4-4-4-12 hex digits)");
@@ -141,7 +141,7 @@ int fk_screening_check(const json_t *records, fk_err *e)
 		json_array_foreach(persons, j, f) {
 			char pw[64];
 			snprintf(pw, sizeof(pw), "%s.persons[%zu]", where, j);
-			if (fk_fields_check(f, finding_fields, e) < 0)
+			if (fk_fields_check(f, fk_finding_fields, e) < 0)
 				return at(e, pw);
 			json_t *t = json_object_get(f, "temperature");
 			if (t && !json_is_null(t) && (json_number_value(t) < 35.0 || json_number_value(t) > 42.0)) {
@@ -513,17 +513,18 @@ json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int
 
 /* ---- zero reports ---- */
 
+const fk_field fk_report_fields[] = {
+	{ "grid", FK_FT_STRING, true, 15, 15 },
+	{ "date", FK_FT_STRING, false, 10, 10 },
+	{ "note", FK_FT_STRING, false, 0, 500 },
+	{ "unvisited", FK_FT_ARRAY, false, 0, 5000 },
+	{ 0 },
+};
+
 int fk_report_parse(const json_t *in, fk_report_in *r, fk_err *e)
 {
-	static const fk_field fields[] = {
-		{ "grid", FK_FT_STRING, true, 15, 15 },
-		{ "date", FK_FT_STRING, false, 10, 10 },
-		{ "note", FK_FT_STRING, false, 0, 500 },
-		{ "unvisited", FK_FT_ARRAY, false, 0, 5000 },
-		{ 0 },
-	};
 	memset(r, 0, sizeof(*r));
-	if (fk_fields_check(in, fields, e) < 0)
+	if (fk_fields_check(in, fk_report_fields, e) < 0)
 		return -1;
 	int64_t today = fk_today();
 	if (record_day(in, &r->day) < 0 || r->day > today || r->day < today - BACKDATE_DAYS)

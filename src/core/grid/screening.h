@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/base/fields.h"
 #include "core/base/actor.h"
 #include "core/base/rollup.h"
 #include "core/base/rows.h"
@@ -47,6 +48,11 @@ int fk_screening_check(const json_t *records, fk_err *e);
  * abnormal, alerts}).  Any failure (404 household out of scope, 409 UUID
  * reused with other content, a person not of the household) returns NULL
  * with e naming the index; the caller rolls the whole batch back. */
+/* A screening record, each of its "persons", and a daily report (their
+ * declarations, which fk_fields_check enforces and the OpenAPI document
+ * shows). */
+extern const fk_field fk_screening_fields[], fk_finding_fields[], fk_report_fields[];
+
 json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records, fk_err *e);
 
 /* Coverage (the table coverage: visited, not_home, refused, abnormal per

@@ -20,6 +20,21 @@ static void test_utf8_valid(void **state)
 	assert_int_equal(fk_utf8_valid("\xF4\x90\x80\x80", 4), 0); /* past U+10FFFF */
 }
 
+static void test_utf8_scrub(void **state)
+{
+	(void)state;
+	char a[] = "households/\xFF\xFE not found";
+	fk_utf8_scrub(a);
+	assert_string_equal(a, "households/?? not found");
+	/* 中 cut after two of its three bytes, as vsnprintf truncates */
+	char b[] = "region \xE4\xB8";
+	fk_utf8_scrub(b);
+	assert_string_equal(b, "region ??");
+	char c[] = "é 中 ok";
+	fk_utf8_scrub(c);
+	assert_string_equal(c, "é 中 ok");
+}
+
 static void convert(const char *in, size_t n, int want, const char *enc, const char *text)
 {
 	char *out = NULL;
@@ -60,6 +75,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8_valid),
 		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_utf8_scrub),
 	};
 	return cmocka_run_group_tests_name("util/text", tests, NULL, NULL);
 }
