@@ -114,7 +114,7 @@ static int person_reveal_job(fk_db *db, const fk_actor *who, void *in, json_t **
 int h_person_reveal(fk_req *r)
 {
 	record_in *p = fk_arena_alloc(&r->arena, sizeof(*p));
-	if ((p->id = fk_req_id(r, "id")) < 0 || fk_fields_check(r->json, reveal_fields, &r->err) < 0)
+	if ((p->id = fk_req_id(r, "id")) < 0 || fk_fields_check(r->json, fk_reveal_fields, &r->err) < 0)
 		return -1;
 	p->u.reason = fk_json_str(r->json, "reason");
 	return fk_req_write(r, &(fk_job){ .run = person_reveal_job, .in = p });

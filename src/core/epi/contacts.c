@@ -236,7 +236,7 @@ static int64_t contact_person(fk_db *db, const fk_actor *who, const fk_contact_i
 int fk_contact_parse(const json_t *in, fk_contact_in *c, fk_err *e)
 {
 	memset(c, 0, sizeof(*c));
-	if (fk_fields_check(in, contact_fields, e) < 0)
+	if (fk_fields_check(in, fk_contact_fields, e) < 0)
 		return -1;
 	const char *setting = fk_json_str(in, "setting"), *mode = fk_json_str(in, "mode");
 	if (index_of(settings, setting) < 0)
@@ -597,7 +597,7 @@ static int obs_find(fk_db *db, const fk_actor *who, int64_t id, obs_row *o, fk_e
 int fk_followup_parse(const json_t *in, fk_followup_in *f, fk_err *e)
 {
 	memset(f, 0, sizeof(*f));
-	if (fk_fields_check(in, followup_fields, e) < 0)
+	if (fk_fields_check(in, fk_followup_fields, e) < 0)
 		return -1;
 	const char *slot = fk_json_str(in, "slot");
 	if (!slot)

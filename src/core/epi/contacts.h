@@ -58,6 +58,7 @@ json_t *fk_contact_create(fk_db *db, const fk_actor *who, const fk_contact_in *c
 /* Request bodies as declared (fk_fields_check enforces them; the OpenAPI
  * document shows them). */
 extern const fk_field fk_contact_fields[], fk_contact_person_fields[], fk_followup_fields[], fk_release_fields[],
+	fk_convert_fields[], fk_site_fields[];
 
 /* Contacts in a region, or of a case (case_id: wherever they live), by id
  * (audited as contact.search). */
