@@ -11,6 +11,7 @@
 #include "core/epi/contacts.h"
 #include "http/handlers.h"
 #include "http/server.h"
+#include "store/writer.h"
 #include "util/log.h"
 
 static const char usage[] =
@@ -29,7 +30,8 @@ static const char usage[] =
 	"FK_SESSION_TTL (seconds, default 43200),\n"
 	"FK_LOGIN_MAX_FAILURES (per username, default 5), FK_LOGIN_MAX_ADDR_FAILURES (per address,\n"
 	"default 5; raise it behind a shared proxy) and FK_LOGIN_WINDOW (seconds, default 900) for sign-in\n"
-	"throttling, FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log.\n"
+	"throttling, FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log,\n"
+	"FK_WAL_LIMIT (bytes the database's write-ahead log may hold, default 268435456).\n"
 	"Stops on SIGINT or SIGTERM after finishing the requests in flight.\n";
 
 static long env_long(const char *name, long def, long min, long max)
@@ -119,6 +121,7 @@ int cmd_serve(int argc, char **argv)
 	fk_account_config.max_failures = (int)env_long("FK_LOGIN_MAX_FAILURES", 5, 1, 1000);
 	fk_account_config.max_addr_failures = (int)env_long("FK_LOGIN_MAX_ADDR_FAILURES", 5, 1, 100000);
 	fk_account_config.fail_window = env_long("FK_LOGIN_WINDOW", 900, 1, 86400);
+	fk_writer_wal_limit = env_long("FK_WAL_LIMIT", FK_WAL_LIMIT_DEFAULT, 1L << 20, 64L << 30);
 	fk_report_hour = (int)env_long("FK_REPORT_HOUR", 20, 0, 24);
 	fk_protocol_edition = (int)env_long("FK_EDITION", 7, 2, 9);
 	fk_observation_days = (int)env_long("FK_OBSERVATION_DAYS", 14, 1, 60);
