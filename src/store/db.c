@@ -231,9 +231,9 @@ int64_t fk_db_changes(fk_db *db)
 	return db->drv->changes(db);
 }
 
-int fk_db_checkpoint(fk_db *db, fk_ckpt mode)
+int fk_db_checkpoint(fk_db *db, fk_ckpt mode, int wait_ms)
 {
-	return db->drv->checkpoint ? db->drv->checkpoint(db, mode) : 1;
+	return db->drv->checkpoint ? db->drv->checkpoint(db, mode, wait_ms) : 1;
 }
 
 int fk_db_log_limit(fk_db *db, int64_t bytes)

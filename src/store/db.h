@@ -60,7 +60,7 @@ typedef struct fk_db_driver {
 	int64_t (*changes)(fk_db *db);
 	const char *(*errmsg)(fk_db *db);
 	int (*set_cache)(fk_db *db, int megabytes);
-	int (*checkpoint)(fk_db *db, fk_ckpt mode);
+	int (*checkpoint)(fk_db *db, fk_ckpt mode, int wait_ms);
 	int (*log_limit)(fk_db *db, int64_t bytes);
 	int64_t (*log_bytes)(fk_db *db);
 	int64_t (*last_id)(fk_db *db);
@@ -139,20 +139,19 @@ const char *fk_db_errmsg(fk_db *db);
  * (SQLite's journal_size_limit), and makes fk_db_log_bytes() report the log's
  * length after this connection's last commit (0 before the first).
  *
- * fk_db_checkpoint(db, mode) copies the log back now, from another
+ * fk_db_checkpoint(db, mode, wait_ms) copies the log back now, from another
  * connection:
  *   FK_CKPT_PASSIVE   as far as it can without waiting for anyone;
- *   FK_CKPT_RESTART   all of it, waiting (the busy timeout) for the writer
- *                     and for readers of the log, so that the next commit
+ *   FK_CKPT_RESTART   all of it, waiting up to wait_ms for the writer and
+ *                     for readers of the log, so that the next commit
  *                     starts the log again from its beginning;
- *   FK_CKPT_TRUNCATE  all of it without waiting, and empties the log file
- *                     when nobody reads from it.
+ *   FK_CKPT_TRUNCATE  the same, and empties the log file.
  * Returns 1 when everything was copied back (and, for RESTART and TRUNCATE,
  * the log was started again), 0 when a reader or writer kept part of it, -1
  * on an error.  Servers that manage their own log: no-ops returning 1. */
 int fk_db_log_limit(fk_db *db, int64_t bytes);
 int64_t fk_db_log_bytes(fk_db *db);
-int fk_db_checkpoint(fk_db *db, fk_ckpt mode);
+int fk_db_checkpoint(fk_db *db, fk_ckpt mode, int wait_ms);
 
 /* Transactions.  begin_write takes the write lock at once (SQLite
  * BEGIN IMMEDIATE); savepoints nest inside a transaction. */

@@ -310,15 +310,15 @@ static int sq_set_cache(fk_db *db, int megabytes)
 	return sq_exec(db, sql);
 }
 
-static int sq_checkpoint(fk_db *db, fk_ckpt mode)
+static int sq_checkpoint(fk_db *db, fk_ckpt mode, int wait_ms)
 {
 	sq_db *d = (sq_db *)db;
 	static const int modes[] = { SQLITE_CHECKPOINT_PASSIVE, SQLITE_CHECKPOINT_RESTART, SQLITE_CHECKPOINT_TRUNCATE };
 	int log = 0, copied = 0;
-	if (mode == FK_CKPT_TRUNCATE) /* an idle tidy-up: never wait for a reader */
-		sqlite3_busy_timeout(d->h, 0);
+	if (mode != FK_CKPT_PASSIVE) /* the busy handler waits for the writer and readers */
+		sqlite3_busy_timeout(d->h, wait_ms);
 	int rc = sqlite3_wal_checkpoint_v2(d->h, NULL, modes[mode], &log, &copied);
-	if (mode == FK_CKPT_TRUNCATE)
+	if (mode != FK_CKPT_PASSIVE)
 		sqlite3_busy_timeout(d->h, BUSY_MS);
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		return 0;

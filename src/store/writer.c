@@ -18,10 +18,10 @@
  *    already, so the wait is short, and the log file is reused in place
  *    (writes into a file that grows allocate and zero new blocks: a fifth
  *    of the writer's time when the log grew without end);
- *  - should a reader keep the log for longer than the busy timeout, the
- *    writer goes on and tries again after its next batch, until the log
- *    reaches the limit: then it waits as long as that takes.  The log thus
- *    never exceeds the limit plus one batch;
+ *  - should a reader keep the log for longer than 100 ms (an export), the
+ *    writer goes on and tries again once the log has grown by an eighth of
+ *    the limit, until it reaches the limit: then it waits as long as that
+ *    takes.  The log thus never exceeds the limit plus one batch;
  *  - the connection's journal_size_limit is the limit: a log that grew past
  *    it shrinks back to it when it starts again;
  *  - once the writer has been idle for a second, the checkpointer empties
@@ -56,7 +56,10 @@ struct fk_writer {
 	long long batches, jobs;
 	int64_t limit;             /* the log's bound, in bytes */
 	bool writing;              /* a batch is in its transaction */
-	bool drain;                /* the writer waits for a RESTART checkpoint */
+	int drain;                 /* > 0: the writer waits for a RESTART checkpoint
+				    * that waits up to this many ms for readers */
+	int64_t retry_at;          /* after a RESTART readers kept from completing:
+				    * the log's length at which to try again */
 	bool tidy;                 /* the checkpointer empties the log: no batch starts */
 	bool tidied;               /* the log file is empty since the last batch */
 	int drained;               /* the last RESTART's result (fk_db_checkpoint) */
@@ -70,12 +73,14 @@ struct fk_writer {
 
 #define CKPT_INTERVAL_MS 200
 #define IDLE_TICKS 5 /* intervals without a batch before the log file is emptied */
+#define SOFT_WAIT_MS 100
+#define HARD_WAIT_MS 10000
 
 /* Called with w->lock held; returns with it held. */
-static int checkpoint_unlocked(fk_writer *w, fk_ckpt mode)
+static int checkpoint_unlocked(fk_writer *w, fk_ckpt mode, int wait_ms)
 {
 	pthread_mutex_unlock(&w->lock);
-	int rc = fk_db_checkpoint(w->ckpt_db, mode);
+	int rc = fk_db_checkpoint(w->ckpt_db, mode, wait_ms);
 	if (rc < 0)
 		fk_log_err("writer: checkpoint failed: %s", fk_db_errmsg(w->ckpt_db));
 	pthread_mutex_lock(&w->lock);
@@ -103,9 +108,9 @@ static void *checkpointer_main(void *p)
 		if (w->stopping)
 			break;
 		if (w->drain) { /* the writer waits between batches */
-			w->drained = checkpoint_unlocked(w, FK_CKPT_RESTART);
+			w->drained = checkpoint_unlocked(w, FK_CKPT_RESTART, w->drain);
 			w->restarts += w->drained == 1;
-			w->drain = false;
+			w->drain = 0;
 			pthread_cond_broadcast(&w->cond);
 			continue;
 		}
@@ -113,32 +118,47 @@ static void *checkpointer_main(void *p)
 		seen = w->batches;
 		if (idle >= IDLE_TICKS && !w->tidied && !w->writing && !w->head && !w->hhead) {
 			w->tidy = true;
-			w->tidied = checkpoint_unlocked(w, FK_CKPT_TRUNCATE) == 1;
+			w->tidied = checkpoint_unlocked(w, FK_CKPT_TRUNCATE, 0) == 1;
 			w->tidy = false;
 			pthread_cond_broadcast(&w->cond);
 		} else if (!w->tidied) {
-			checkpoint_unlocked(w, FK_CKPT_PASSIVE);
+			checkpoint_unlocked(w, FK_CKPT_PASSIVE, 0);
 		}
 	}
 	w->ckpt_running = false;
-	w->drain = false;
+	w->drain = 0;
 	pthread_cond_broadcast(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
 }
 
 /* After a batch, with w->lock held: from half the limit on, waits for the
- * checkpointer to copy the log back so that the next commit restarts it;
- * at the limit, until it could. */
+ * checkpointer to copy the log back so that the next commit restarts it,
+ * giving readers SOFT_WAIT_MS to leave the log (when they keep it, tries
+ * again once it has grown by an eighth of the limit); at the limit, waits
+ * until it could, however long readers keep it. */
 static void bound_log(fk_writer *w, int64_t log)
 {
-	while (log >= w->limit / 2 && w->ckpt_running && !w->stopping) {
-		w->drain = true;
+	if (log < w->limit / 2) {
+		w->retry_at = 0;
+		return;
+	}
+	if (log < w->retry_at && log < w->limit)
+		return;
+	while (w->ckpt_running && !w->stopping) {
+		bool hard = log >= w->limit;
+		w->drain = hard ? HARD_WAIT_MS : SOFT_WAIT_MS;
 		pthread_cond_signal(&w->ckpt_cond);
 		while (w->drain)
 			pthread_cond_wait(&w->cond, &w->lock);
-		if (w->drained == 1 || log < w->limit)
+		if (w->drained == 1) {
+			w->retry_at = 0;
 			return;
+		}
+		if (!hard) {
+			w->retry_at = log + w->limit / 8;
+			return;
+		}
 		fk_log_err("writer: the log (%lld bytes) is at its limit; waiting for its readers", (long long)log);
 	}
 }
@@ -241,7 +261,7 @@ static void teardown(fk_writer *w, bool writer_started)
 		pthread_join(w->ckpt_thread, NULL);
 	if (w->ckpt_db) {
 		if (writer_started) /* the last copy back, with nothing else writing */
-			fk_db_checkpoint(w->ckpt_db, FK_CKPT_TRUNCATE);
+			fk_db_checkpoint(w->ckpt_db, FK_CKPT_TRUNCATE, 0);
 		fk_db_close(w->ckpt_db);
 	}
 	fk_db_close(w->db);

@@ -3,7 +3,8 @@
  * the limit plus one batch and the log starts again from its beginning; a
  * log grown past the limit by one huge transaction shrinks back to the limit
  * (journal_size_limit) while writes go on; once the writer is idle, the file
- * is emptied.  No timing is asserted: the idle wait is polled. */
+ * is emptied; a long reader makes the writer wait at the limit.  No timing
+ * is asserted: the idle wait is polled. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -190,11 +191,56 @@ static void test_grown_log_shrinks_back(void **state)
 	assert_int_equal(rows_stored(f), rows + groups * GROUP * ROWS);
 }
 
+typedef struct writes {
+	wal_fx *f;
+	int groups;
+} writes;
+
+static void *writes_main(void *p)
+{
+	writes *x = p;
+	for (int g = 0; g < x->groups; g++)
+		write_group(x->f, GROUP, ROWS);
+	return NULL;
+}
+
+static void test_reader_holds_the_log(void **state)
+{
+	/* A reader in the middle of a long read keeps the log from starting
+	 * again.  The writer goes on past half the limit (trying again now and
+	 * then), but at the limit it waits for that reader: writes queued
+	 * meanwhile do not grow the log further.  Once the reader is done,
+	 * they commit and the log starts again. */
+	wal_fx *f = *state;
+	write_group(f, GROUP, ROWS);
+	assert_int_equal(fk_db_exec(f->t->db, "BEGIN"), 0);
+	assert_true(rows_stored(f) > 0); /* the read transaction now holds the log */
+	long long groups = 1;
+	while (file_size(f->wal) < LIMIT) {
+		write_group(f, GROUP, ROWS);
+		groups++;
+	}
+	long long restarts = fk_writer_restarts(f->w);
+	writes x = { f, 10 };
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, writes_main, &x), 0);
+	/* time for those writes to grow the log, were the writer not waiting */
+	nanosleep(&(struct timespec){ 1, 0 }, NULL);
+	assert_true(atomic_load(&f->peak) <= LIMIT + BATCH_BYTES);
+	assert_int_equal(fk_db_exec(f->t->db, "COMMIT"), 0);
+	pthread_join(th, NULL);
+	groups += x.groups;
+	assert_true(atomic_load(&f->peak) <= LIMIT + BATCH_BYTES);
+	assert_true(fk_writer_restarts(f->w) > restarts);
+	assert_int_equal(rows_stored(f), groups * GROUP * ROWS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_log_stays_under_its_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grown_log_shrinks_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_holds_the_log, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
