@@ -155,7 +155,7 @@ static void bound_log(fk_writer *w, int64_t log)
 			w->retry_at = 0;
 			return;
 		}
-		if (!hard) {
+		if (!hard || w->drained < 0) { /* an error is logged; no busy loop on it */
 			w->retry_at = log + w->limit / 8;
 			return;
 		}
