@@ -1,7 +1,16 @@
 -- ingest.lua - wrk script: POST /api/v1/screenings in batches of 100
 -- records, each a visited household with its members' temperatures, with
--- fresh UUIDs.  Households come from $FK_BENCH_HOUSEHOLDS (lines
+-- fresh UUIDs: time-ordered (version 7) as the app makes them
+-- (web/js/outbox.js), or random (version 4) with FK_BENCH_UUID=v4.
+-- Households come from $FK_BENCH_HOUSEHOLDS (lines
 -- "household_id grid first_person size"); the token from $FK_BENCH_TOKEN.
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_usec; } fk_timeval;
+int gettimeofday(fk_timeval *tv, void *tz);
+]]
+local tv = ffi.new("fk_timeval")
+local v4 = os.getenv("FK_BENCH_UUID") == "v4"
 local households = {}
 local counter = 0
 local thread_tag = 0
@@ -22,7 +31,17 @@ function init(args)
   wrk.headers["Content-Type"] = "application/json"
 end
 
+-- version 7 (RFC 9562): 48 bits of Unix milliseconds, then random bits
+local function uuid7()
+  ffi.C.gettimeofday(tv, nil)
+  local ms = tonumber(tv.tv_sec) * 1000 + math.floor(tonumber(tv.tv_usec) / 1000)
+  return string.format("%08x-%04x-7%03x-%x%03x-%06x%06x", math.floor(ms / 65536), ms % 65536,
+    math.random(0, 0xfff), math.random(8, 11), math.random(0, 0xfff), math.random(0, 0xffffff),
+    math.random(0, 0xffffff))
+end
+
 local function uuid()
+  if not v4 then return uuid7() end
   return string.format("%08x-%04x-4%03x-8%03x-%06x%06x", math.random(0, 0x7fffffff), math.random(0, 0xffff),
     math.random(0, 0xfff), math.random(0, 0xfff), math.random(0, 0xffffff), math.random(0, 0xffffff))
 end

@@ -2,12 +2,14 @@
  * C loop inserting the same rows the server stores for a screening record
  * (one screenings row and one findings row per person present) into the
  * same schema, with prepared statements, in 10,000-row transactions, with
- * the same durability (synchronous=FULL, WAL), with random UUIDs as phones
- * make them (sequential ones would make the uuid index an append and the
- * loop faster than any real ingest can be).  bench/screening.sh runs it on
- * a copy of the benchmark database and compares the server against it.
+ * the same durability (synchronous=FULL, WAL), with the UUIDs the clients
+ * send: time-ordered (version 7, RFC 9562) as the app makes them, or with
+ * "v4" random ones as older phones did (the index then takes each insert at
+ * a random place).  The database's checkpoints are SQLite's own, at commit
+ * (every 1000 pages).  bench/screening.sh runs it on a copy of the
+ * benchmark database and compares the server against it.
  *
- *   insert_baseline DB HOUSEHOLDS_FILE RECORDS
+ *   insert_baseline DB HOUSEHOLDS_FILE RECORDS [v7|v4]
  *   insert_baseline --dump DB N      N households with members, as below
  *   insert_baseline --grids DB       every grid code
  *
@@ -87,10 +89,11 @@ int main(int argc, char **argv)
 		return grids(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "--dump") == 0)
 		return dump(argv[2], atol(argv[3]));
-	if (argc != 4) {
-		fprintf(stderr, "usage: insert_baseline DB HOUSEHOLDS_FILE RECORDS\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: insert_baseline DB HOUSEHOLDS_FILE RECORDS [v7|v4]\n");
 		return 2;
 	}
+	int v4 = argc == 5 && strcmp(argv[4], "v4") == 0;
 	long records = atol(argv[3]);
 	FILE *f = fopen(argv[2], "r");
 	if (!f)
@@ -128,12 +131,18 @@ int main(int argc, char **argv)
 		if (r % 10000 == 0)
 			sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 		const hh *x = &hs[r % n];
-		/* random version-4 UUIDs, as phones make them (and as ingest.lua
-		 * sends): their index takes each insert at a random place */
+		/* as ingest.lua sends them: version 7, the Unix time in
+		 * milliseconds then random bits; or random version 4 */
 		char uuid[40];
 		unsigned long long a = next_random(), b = next_random();
-		snprintf(uuid, sizeof(uuid), "%08llx-%04llx-4%03llx-8%03llx-%012llx", a >> 32, (a >> 16) & 0xffff,
-			 a & 0xfff, b >> 52, b & 0xffffffffffffULL);
+		if (!v4) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			a = (unsigned long long)ts.tv_sec * 1000 + (unsigned long long)ts.tv_nsec / 1000000;
+			a = a << 16 | (next_random() & 0xfff);
+		}
+		snprintf(uuid, sizeof(uuid), "%08llx-%04llx-%c%03llx-%llx%03llx-%012llx", a >> 32, (a >> 16) & 0xffff,
+			 v4 ? '4' : '7', a & 0xfff, 8 + ((b >> 62) & 3), (b >> 50) & 0xfff, b & 0xffffffffffffULL);
 		sqlite3_bind_text(s1, 1, uuid, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_blob(s1, 2, uuid, 16, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(s1, 3, x->id);

@@ -12,12 +12,16 @@
 #    statements in 10,000-row transactions, synchronous=FULL, on a copy.
 # 3. Ingest: wrk -t2 -c16 posts batches of 100 records for INGEST_SECONDS;
 #    records/s = requests/s x 100; the ratio to the baseline is the figure.
+#    Both sides use BENCH_UUID UUIDs: v7 (default; time-ordered, as the app
+#    makes them) or v4 (random, as older phones did).
 # 4. While it runs: p99 of district coverage, one grid's gaps and a person
-#    search (wrk --latency, 2 connections each, one after another), and the
-#    server's peak VmRSS.
-# 5. Import: bench/gen-persons.mjs writes IMPORT_PEOPLE rows (default the
-#    same 1.2 M) and `fangkong import persons` loads them into a database
-#    holding only the regions and grids; time and peak RSS.
+#    search (wrk --latency, 2 connections each, one after another), the
+#    server's peak VmRSS, and the size of the database's WAL file every 2 s
+#    (printed, with its peak; the server's FK_WAL_LIMIT bounds it).
+# 5. Import (skipped with BENCH_IMPORT=0): bench/gen-persons.mjs writes
+#    IMPORT_PEOPLE rows (default the same 1.2 M) and `fangkong import
+#    persons` loads them into a database holding only the regions and
+#    grids; time and peak RSS.
 # Everything listens on 127.0.0.1 and is stopped by PID on exit.
 set -eu
 cd "$(dirname "$0")/.."
@@ -27,18 +31,20 @@ PEOPLE=${BENCH_PEOPLE:-1200000}
 SECONDS_INGEST=${INGEST_SECONDS:-20}
 BASELINE_RECORDS=${BASELINE_RECORDS:-100000}
 IMPORT_PEOPLE=${IMPORT_PEOPLE:-$PEOPLE}
+UUIDS=${BENCH_UUID:-v7}
 . bench/lib.sh
 bench_init screen
 
 cc -O2 -o "$TMP/insert_baseline" bench/insert_baseline.c $(pkg-config --cflags --libs sqlite3)
 
+echo "screening: machine load at start: $(uptime)"
 DB=$(sh bench/district.sh)
 "$TMP/insert_baseline" --dump "$DB" 20000 > "$TMP/households.txt"
 echo "screening: $(wc -l < "$TMP/households.txt") households to screen"
 
 # 2. baseline on a copy
 cp "$DB" "$TMP/base.db"
-"$TMP/insert_baseline" "$TMP/base.db" "$TMP/households.txt" "$BASELINE_RECORDS" | tee "$TMP/baseline.txt"
+"$TMP/insert_baseline" "$TMP/base.db" "$TMP/households.txt" "$BASELINE_RECORDS" "$UUIDS" | tee "$TMP/baseline.txt"
 BASE=$(sed -n 's/.*= \([0-9]*\) records\/s/\1/p' "$TMP/baseline.txt")
 rm -f "$TMP/base.db"*
 
@@ -57,10 +63,26 @@ sample_rss() {
 	return 0
 }
 
-export FK_BENCH_TOKEN="$TOKEN" FK_BENCH_HOUSEHOLDS="$TMP/households.txt"
+# the server's CPU ticks (user + system) and bytes written (WAL and
+# checkpoints: the request log is off): steadier per record than records/s
+# on a shared machine
+srv_usage() { echo "$(awk '{ print $14 + $15 }' /proc/$SRV/stat) $(awk '/^wchar/ { print $2 }' /proc/$SRV/io)"; }
+USAGE0=$(srv_usage)
+export FK_BENCH_TOKEN="$TOKEN" FK_BENCH_HOUSEHOLDS="$TMP/households.txt" FK_BENCH_UUID="$UUIDS"
 wrk -t2 -c16 -d"${SECONDS_INGEST}s" -s bench/ingest.lua "$URL" > "$TMP/ingest.txt" 2> "$TMP/ingest.err" &
 WRK=$!
 PIDS="$PIDS $WRK"
+# the WAL file's size every 2 s while wrk runs ("seconds bytes" lines)
+(
+	t=0
+	while kill -0 $WRK 2>/dev/null; do
+		echo "$t $(stat -c %s "$TMP/srv.db-wal" 2>/dev/null || echo 0)"
+		sleep 2
+		t=$((t + 2))
+	done
+) > "$TMP/wal.txt" &
+WALS=$!
+PIDS="$PIDS $WALS"
 sleep 2
 probe() { # name path
 	FK_BENCH_PATH="$2" wrk -t1 -c2 -d4s --latency -s bench/probe.lua "$URL" > "$TMP/probe-$1.txt" 2>&1
@@ -74,7 +96,9 @@ probe gaps "/api/v1/coverage/gaps?grid=$GRID&limit=100"
 probe search "/api/v1/persons?region=420106&name=%E7%8E%8B%E4%BC%9F&limit=20"
 while kill -0 $WRK 2>/dev/null; do sample_rss; sleep 0.5; done
 wait $WRK || true
+wait $WALS || true
 sample_rss
+USAGE1=$(srv_usage)
 REQS=$(awk '/^Requests\/sec/ {print $2}' "$TMP/ingest.txt")
 ERRS=$(grep -c "ingest: HTTP" "$TMP/ingest.err" || true)
 RATE=$(awk -v r="$REQS" 'BEGIN { printf "%.0f", r * 100 }')
@@ -83,8 +107,15 @@ echo "screening: ingest $RATE records/s over HTTP (batches of 100, 16 connection
 echo "screening: baseline $BASE records/s (prepared inserts, 10,000-row transactions)"
 awk -v a="$RATE" -v b="$BASE" 'BEGIN { printf "screening: ratio %.2f (target >= 0.8)\n", a / b }'
 echo "screening: server peak RSS $((rss_peak / 1024)) MB (target <= 256)"
+N=$(awk '/requests in/ { print $1 * 100 }' "$TMP/ingest.txt")
+echo "$USAGE0 $USAGE1" | awk -v n="$N" -v hz="$(getconf CLK_TCK)" '{ if (n > 0) printf \
+	"screening: server CPU %.0f ms per 1,000 records, %.1f KB written (WAL, checkpoints) per record, %d records\n", \
+	($3 - $1) * 1000 / hz * 1000 / n, ($4 - $2) / 1024 / n, n }'
+echo "screening: uuids $UUIDS; WAL MB every 2 s: $(awk '{ s = s (NR > 1 ? " " : "") sprintf("%.0f", $2 / 1048576) } END { print s }' "$TMP/wal.txt")"
+awk -v s="$SECONDS_INGEST" '$2 > p { p = $2 } END { printf "screening: WAL peak %.0f MB over a %d s ingest (FK_WAL_LIMIT default 256 MB)\n", p / 1048576, s }' "$TMP/wal.txt"
 kill $SRV 2>/dev/null || true
 wait $SRV 2>/dev/null || true
+[ "${BENCH_IMPORT:-1}" = 0 ] && exit 0
 
 # 5. import, measured on its own: the ingest's database copy removed and
 # its dirty pages written out first, so their write-back is not timed here

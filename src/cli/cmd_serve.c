@@ -13,6 +13,7 @@
 #include "http/handlers.h"
 #include "http/schedule.h"
 #include "http/server.h"
+#include "store/writer.h"
 #include "util/date.h"
 #include "util/log.h"
 
@@ -43,7 +44,8 @@ static const char usage[] =
 	"from one address at once, default 256, 0 for no limit),\n"
 	"FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log,\n"
 	"FK_AUDIT_CHECKPOINTS (the file, or a directory, the signed audit checkpoints are appended to;\n"
-	"default PATH.audit-checkpoints) and FK_AUDIT_CHECKPOINT_MINUTES (default 15).\n"
+	"default PATH.audit-checkpoints) and FK_AUDIT_CHECKPOINT_MINUTES (default 15),\n"
+	"FK_WAL_LIMIT (bytes the database's write-ahead log may hold, default 268435456).\n"
 	"A numeric setting out of its range stops the server at start (exit status 1).\n"
 	"Stops on SIGINT or SIGTERM after finishing the requests in flight.\n";
 
@@ -155,6 +157,7 @@ int cmd_serve(int argc, char **argv)
 	fk_account_config.max_addr_failures = (int)env_long("FK_LOGIN_MAX_ADDR_FAILURES", 200, 1, 100000);
 	fk_account_config.fail_window = env_long("FK_LOGIN_WINDOW", 900, 1, 86400);
 	fk_account_config.lock_delay = env_long("FK_LOGIN_DELAY", 60, 1, 86400);
+	fk_writer_wal_limit = env_long("FK_WAL_LIMIT", FK_WAL_LIMIT_DEFAULT, 1L << 20, 64L << 30);
 	fk_report_hour = (int)env_long("FK_REPORT_HOUR", 20, 0, 24);
 	fk_protocol_edition = (int)env_long("FK_EDITION", 7, 2, 9);
 	fk_observation_days = (int)env_long("FK_OBSERVATION_DAYS", 14, 1, 60);

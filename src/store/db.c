@@ -231,9 +231,19 @@ int64_t fk_db_changes(fk_db *db)
 	return db->drv->changes(db);
 }
 
-int fk_db_checkpoint(fk_db *db, bool now)
+int fk_db_checkpoint(fk_db *db, fk_ckpt mode, int wait_ms)
 {
-	return db->drv->checkpoint ? db->drv->checkpoint(db, now) : 0;
+	return db->drv->checkpoint ? db->drv->checkpoint(db, mode, wait_ms) : 1;
+}
+
+int fk_db_log_limit(fk_db *db, int64_t bytes)
+{
+	return db->drv->log_limit ? db->drv->log_limit(db, bytes) : 0;
+}
+
+int64_t fk_db_log_bytes(fk_db *db)
+{
+	return db->drv->log_bytes ? db->drv->log_bytes(db) : 0;
 }
 
 int fk_db_set_cache(fk_db *db, int megabytes)

@@ -30,6 +30,9 @@ enum {
 	FK_DB_BUSY = -3,
 };
 
+/* How far fk_db_checkpoint goes (see there). */
+typedef enum fk_ckpt { FK_CKPT_PASSIVE, FK_CKPT_RESTART, FK_CKPT_TRUNCATE } fk_ckpt;
+
 /* Column value types, as fk_stmt_type reports them. */
 typedef enum fk_coltype { FK_COL_NULL, FK_COL_INT, FK_COL_FLOAT, FK_COL_TEXT, FK_COL_BLOB } fk_coltype;
 
@@ -57,7 +60,9 @@ typedef struct fk_db_driver {
 	int64_t (*changes)(fk_db *db);
 	const char *(*errmsg)(fk_db *db);
 	int (*set_cache)(fk_db *db, int megabytes);
-	int (*checkpoint)(fk_db *db, bool automatic);
+	int (*checkpoint)(fk_db *db, fk_ckpt mode, int wait_ms);
+	int (*log_limit)(fk_db *db, int64_t bytes);
+	int64_t (*log_bytes)(fk_db *db);
 	int64_t (*last_id)(fk_db *db);
 } fk_db_driver;
 
@@ -123,13 +128,30 @@ int64_t fk_db_changes(fk_db *db);
  * far more than the default.  Returns 0 or -1. */
 int fk_db_set_cache(fk_db *db, int megabytes);
 const char *fk_db_errmsg(fk_db *db);
-/* Log-structured storage (SQLite's WAL) copies committed pages back into
- * the main file from time to time.  fk_db_checkpoint(db, false) turns off
- * doing so at commit on this connection (the writer: its commits then never
- * wait for it); fk_db_checkpoint(db, true) does it now, as far as it can
- * without blocking readers or the writer.  A no-op for servers that manage
- * their own log.  Returns 0 or -1. */
-int fk_db_checkpoint(fk_db *db, bool now);
+/* Log-structured storage (SQLite's WAL) appends committed pages to a log
+ * and copies them back into the main file from time to time (a checkpoint);
+ * the log starts again from its beginning only once everything in it has
+ * been copied back and no reader still reads from it.
+ *
+ * fk_db_log_limit(db, bytes) is for the one connection that writes: it turns
+ * off checkpoints at commit (its commits then never wait for one), makes the
+ * log file shrink back to at most bytes each time the log starts again
+ * (SQLite's journal_size_limit), and makes fk_db_log_bytes() report the log's
+ * length after this connection's last commit (0 before the first).
+ *
+ * fk_db_checkpoint(db, mode, wait_ms) copies the log back now, from another
+ * connection:
+ *   FK_CKPT_PASSIVE   as far as it can without waiting for anyone;
+ *   FK_CKPT_RESTART   all of it, waiting up to wait_ms for the writer and
+ *                     for readers of the log, so that the next commit
+ *                     starts the log again from its beginning;
+ *   FK_CKPT_TRUNCATE  the same, and empties the log file.
+ * Returns 1 when everything was copied back (and, for RESTART and TRUNCATE,
+ * the log was started again), 0 when a reader or writer kept part of it, -1
+ * on an error.  Servers that manage their own log: no-ops returning 1. */
+int fk_db_log_limit(fk_db *db, int64_t bytes);
+int64_t fk_db_log_bytes(fk_db *db);
+int fk_db_checkpoint(fk_db *db, fk_ckpt mode, int wait_ms);
 
 /* Transactions.  begin_write takes the write lock at once (SQLite
  * BEGIN IMMEDIATE); savepoints nest inside a transaction. */

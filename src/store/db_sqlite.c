@@ -29,7 +29,11 @@ typedef struct sq_db {
 	sq_stmt **slots;
 	unsigned nslots;
 	unsigned used;
+	int log_frames; /* the log's length in frames after this connection's last commit */
+	int page_size;  /* set by log_limit */
 } sq_db;
+
+#define BUSY_MS 10000
 
 static unsigned hash_sql(const char *s)
 {
@@ -107,7 +111,7 @@ static int sq_open(fk_db **out, const char *path, bool readonly)
 		free(d);
 		return FK_DB_ERROR;
 	}
-	sqlite3_busy_timeout(d->h, 10000);
+	sqlite3_busy_timeout(d->h, BUSY_MS);
 	sqlite3_extended_result_codes(d->h, 0);
 	const char *sync = getenv("FK_SYNC");
 	char pragmas[256];
@@ -306,13 +310,54 @@ static int sq_set_cache(fk_db *db, int megabytes)
 	return sq_exec(db, sql);
 }
 
-static int sq_checkpoint(fk_db *db, bool now)
+static int sq_checkpoint(fk_db *db, fk_ckpt mode, int wait_ms)
 {
 	sq_db *d = (sq_db *)db;
-	if (!now)
-		return sq_exec(db, "PRAGMA wal_autocheckpoint=0");
-	int rc = sqlite3_wal_checkpoint_v2(d->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : -1;
+	static const int modes[] = { SQLITE_CHECKPOINT_PASSIVE, SQLITE_CHECKPOINT_RESTART, SQLITE_CHECKPOINT_TRUNCATE };
+	int log = 0, copied = 0;
+	if (mode != FK_CKPT_PASSIVE) /* the busy handler waits for the writer and readers */
+		sqlite3_busy_timeout(d->h, wait_ms);
+	int rc = sqlite3_wal_checkpoint_v2(d->h, NULL, modes[mode], &log, &copied);
+	if (mode != FK_CKPT_PASSIVE)
+		sqlite3_busy_timeout(d->h, BUSY_MS);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return 0;
+	if (rc != SQLITE_OK) {
+		fk_log_err("sqlite: checkpoint: %s", sqlite3_errmsg(d->h));
+		return -1;
+	}
+	return log == copied;
+}
+
+/* Called after each commit on the writing connection, with the log's length.
+ * Setting it replaces SQLite's own hook, which checkpoints at commit. */
+static int wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	(void)h;
+	(void)name;
+	((sq_db *)arg)->log_frames = frames;
+	return SQLITE_OK;
+}
+
+static int sq_log_limit(fk_db *db, int64_t bytes)
+{
+	sq_db *d = (sq_db *)db;
+	char sql[64];
+	snprintf(sql, sizeof(sql), "PRAGMA journal_size_limit=%lld", (long long)bytes);
+	sqlite3_stmt *st = NULL;
+	if (sq_exec(db, sql) < 0 || sqlite3_prepare_v2(d->h, "PRAGMA page_size", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	d->page_size = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 4096;
+	sqlite3_finalize(st);
+	sqlite3_wal_hook(d->h, wal_hook, d);
+	return 0;
+}
+
+/* A WAL file: a 32-byte header, then frames of a 24-byte header and a page. */
+static int64_t sq_log_bytes(fk_db *db)
+{
+	sq_db *d = (sq_db *)db;
+	return d->log_frames ? 32 + (int64_t)d->log_frames * (24 + d->page_size) : 0;
 }
 
 static int64_t sq_last_id(fk_db *db)
@@ -350,5 +395,7 @@ const fk_db_driver fk_db_sqlite_driver = {
 	.errmsg = sq_errmsg,
 	.set_cache = sq_set_cache,
 	.checkpoint = sq_checkpoint,
+	.log_limit = sq_log_limit,
+	.log_bytes = sq_log_bytes,
 	.last_id = sq_last_id,
 };

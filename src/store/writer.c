@@ -2,11 +2,31 @@
  * Expected load: thousands of small writes per second from many request
  * threads; batches are bounded so one batch's latency stays short.
  *
- * A second thread, with its own connection, copies the log back into the
- * database file (checkpoints) a few times a second, so no commit waits
- * for that copy and its fsync: done at commit, as SQLite does by default,
- * it stalled the queue behind it for hundreds of milliseconds on a large
- * database under a heavy ingest. */
+ * The log (SQLite's WAL) and its bound.  A second thread, with its own
+ * connection, copies the log back into the database file (checkpoints) a
+ * few times a second, so no commit waits for that copy and its fsync: done
+ * at commit, as SQLite does by default, it stalled the queue behind it for
+ * hundreds of milliseconds on a large database under a heavy ingest.  But
+ * under a sustained ingest those background copies never reach the end of
+ * a log the writer keeps appending to, and the log only starts again from
+ * its beginning once they do: it grew by ~110 MB/s without end.  So:
+ *  - after a commit that leaves the log at half the limit (fk_writer_wal_limit)
+ *    or more, the writer answers that batch's jobs and then waits, between
+ *    batches, while the checkpointer copies the rest back and waits for the
+ *    readers of the log (a RESTART checkpoint); the next commit starts the
+ *    log from its beginning.  The background copies did most of the work
+ *    already, so the wait is short, and the log file is reused in place
+ *    (writes into a file that grows allocate and zero new blocks: a fifth
+ *    of the writer's time when the log grew without end);
+ *  - should a reader keep the log for longer than 100 ms (an export), the
+ *    writer goes on and tries again once the log has grown by an eighth of
+ *    the limit, until it reaches the limit: then it waits as long as that
+ *    takes.  The log thus never exceeds the limit plus one batch;
+ *  - the connection's journal_size_limit is the limit: a log that grew past
+ *    it shrinks back to it when it starts again;
+ *  - once the writer has been idle for a second, the checkpointer empties
+ *    the log file (TRUNCATE, without waiting for readers), no batch
+ *    starting meanwhile. */
 #include "store/writer.h"
 
 #include <pthread.h>
@@ -23,46 +43,124 @@
  * only light writes wait behind such a transaction (~0.2 s at most). */
 static int heavy_max = 32;
 
+int64_t fk_writer_wal_limit = FK_WAL_LIMIT_DEFAULT;
+
 struct fk_writer {
 	fk_db *db;
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	pthread_cond_t cond;         /* wakes the writer: a job, the end of a checkpoint */
 	fk_write *head, *tail;       /* light jobs */
 	fk_write *hhead, *htail;     /* heavy jobs */
 	bool stopping;
 	long long batches, jobs;
+	int64_t limit;             /* the log's bound, in bytes */
+	bool writing;              /* a batch is in its transaction */
+	int drain;                 /* > 0: the writer waits for a RESTART checkpoint
+				    * that waits up to this many ms for readers */
+	int64_t retry_at;          /* after a RESTART readers kept from completing:
+				    * the log's length at which to try again */
+	bool tidy;                 /* the checkpointer empties the log: no batch starts */
+	bool tidied;               /* the log file is empty since the last batch */
+	int drained;               /* the last RESTART's result (fk_db_checkpoint) */
+	long long restarts;
 	fk_db *ckpt_db;            /* the checkpointer's connection */
-	pthread_cond_t ckpt_cond;  /* wakes the checkpointer to stop */
+	pthread_cond_t ckpt_cond;  /* wakes the checkpointer: a drain, stopping */
 	pthread_t ckpt_thread;
 	bool ckpt_started;
+	bool ckpt_running;         /* the checkpointer takes drain requests */
 };
 
 #define CKPT_INTERVAL_MS 200
+#define IDLE_TICKS 5 /* intervals without a batch before the log file is emptied */
+#define SOFT_WAIT_MS 100
+#define HARD_WAIT_MS 10000
+
+/* Called with w->lock held; returns with it held. */
+static int checkpoint_unlocked(fk_writer *w, fk_ckpt mode, int wait_ms)
+{
+	pthread_mutex_unlock(&w->lock);
+	int rc = fk_db_checkpoint(w->ckpt_db, mode, wait_ms);
+	if (rc < 0)
+		fk_log_err("writer: checkpoint failed: %s", fk_db_errmsg(w->ckpt_db));
+	pthread_mutex_lock(&w->lock);
+	return rc;
+}
 
 static void *checkpointer_main(void *p)
 {
 	fk_writer *w = p;
 	pthread_setname_np(pthread_self(), "fk-checkpoint");
 	pthread_mutex_lock(&w->lock);
+	long long seen = -1;
+	int idle = 0;
 	while (!w->stopping) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += CKPT_INTERVAL_MS * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
+		if (!w->drain) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += CKPT_INTERVAL_MS * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&w->ckpt_cond, &w->lock, &until);
 		}
-		pthread_cond_timedwait(&w->ckpt_cond, &w->lock, &until);
 		if (w->stopping)
 			break;
-		pthread_mutex_unlock(&w->lock);
-		if (fk_db_checkpoint(w->ckpt_db, true) < 0)
-			fk_log_err("writer: checkpoint failed: %s", fk_db_errmsg(w->ckpt_db));
-		pthread_mutex_lock(&w->lock);
+		if (w->drain) { /* the writer waits between batches */
+			w->drained = checkpoint_unlocked(w, FK_CKPT_RESTART, w->drain);
+			w->restarts += w->drained == 1;
+			w->drain = 0;
+			pthread_cond_broadcast(&w->cond);
+			continue;
+		}
+		idle = w->batches == seen ? idle + 1 : 0;
+		seen = w->batches;
+		if (idle >= IDLE_TICKS && !w->tidied && !w->writing && !w->head && !w->hhead) {
+			w->tidy = true;
+			w->tidied = checkpoint_unlocked(w, FK_CKPT_TRUNCATE, 0) == 1;
+			w->tidy = false;
+			pthread_cond_broadcast(&w->cond);
+		} else if (!w->tidied) {
+			checkpoint_unlocked(w, FK_CKPT_PASSIVE, 0);
+		}
 	}
+	w->ckpt_running = false;
+	w->drain = 0;
+	pthread_cond_broadcast(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
+}
+
+/* After a batch, with w->lock held: from half the limit on, waits for the
+ * checkpointer to copy the log back so that the next commit restarts it,
+ * giving readers SOFT_WAIT_MS to leave the log (when they keep it, tries
+ * again once it has grown by an eighth of the limit); at the limit, waits
+ * until it could, however long readers keep it. */
+static void bound_log(fk_writer *w, int64_t log)
+{
+	if (log < w->limit / 2) {
+		w->retry_at = 0;
+		return;
+	}
+	if (log < w->retry_at && log < w->limit)
+		return;
+	while (w->ckpt_running && !w->stopping) {
+		bool hard = log >= w->limit;
+		w->drain = hard ? HARD_WAIT_MS : SOFT_WAIT_MS;
+		pthread_cond_signal(&w->ckpt_cond);
+		while (w->drain)
+			pthread_cond_wait(&w->cond, &w->lock);
+		if (w->drained == 1) {
+			w->retry_at = 0;
+			return;
+		}
+		if (!hard || w->drained < 0) { /* an error is logged; no busy loop on it */
+			w->retry_at = log + w->limit / 8;
+			return;
+		}
+		fk_log_err("writer: the log (%lld bytes) is at its limit; waiting for its readers", (long long)log);
+	}
 }
 
 /* Runs one batch in one transaction.  Returns 0 when it committed. */
@@ -90,7 +188,7 @@ static void *writer_main(void *p)
 	pthread_setname_np(pthread_self(), "fk-writer");
 	for (;;) {
 		pthread_mutex_lock(&w->lock);
-		while (!w->head && !w->hhead && !w->stopping)
+		while ((!w->head && !w->hhead && !w->stopping) || w->tidy)
 			pthread_cond_wait(&w->cond, &w->lock);
 		if (!w->head && !w->hhead && w->stopping) {
 			pthread_mutex_unlock(&w->lock);
@@ -124,17 +222,26 @@ static void *writer_main(void *p)
 			last = h;
 			n++;
 		}
+		w->writing = true;
 		pthread_mutex_unlock(&w->lock);
 
 		int committed = run_batch(w, batch) == 0;
 		if (!committed)
 			fk_log_err("writer: a batch of %d write(s) could not be committed", n);
+		int64_t log = fk_db_log_bytes(w->db);
+		pthread_mutex_lock(&w->lock);
+		w->writing = false;
+		w->tidied = false;
 		w->batches++;
 		w->jobs += n;
+		pthread_mutex_unlock(&w->lock);
 		for (fk_write *j = batch, *next; j; j = next) {
 			next = j->next; /* done() may free j */
 			j->done(j->arg, committed ? j->rc : FK_WRITE_LOST);
 		}
+		pthread_mutex_lock(&w->lock);
+		bound_log(w, log);
+		pthread_mutex_unlock(&w->lock);
 	}
 	return NULL;
 }
@@ -154,7 +261,7 @@ static void teardown(fk_writer *w, bool writer_started)
 		pthread_join(w->ckpt_thread, NULL);
 	if (w->ckpt_db) {
 		if (writer_started) /* the last copy back, with nothing else writing */
-			fk_db_checkpoint(w->ckpt_db, true);
+			fk_db_checkpoint(w->ckpt_db, FK_CKPT_TRUNCATE, 0);
 		fk_db_close(w->ckpt_db);
 	}
 	fk_db_close(w->db);
@@ -175,13 +282,17 @@ int fk_writer_start(fk_writer **out, const char *path)
 	}
 	/* The writer touches every index the ingest grows. */
 	fk_db_set_cache(w->db, 64);
+	w->limit = fk_writer_wal_limit;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	pthread_cond_init(&w->ckpt_cond, NULL);
-	if (fk_db_open(&w->ckpt_db, path, false) < 0 || fk_db_checkpoint(w->db, false) < 0)
+	if (fk_db_open(&w->ckpt_db, path, false) < 0 || fk_db_log_limit(w->db, w->limit) < 0)
 		goto fail;
-	if (pthread_create(&w->ckpt_thread, NULL, checkpointer_main, w) != 0)
+	w->ckpt_running = true;
+	if (pthread_create(&w->ckpt_thread, NULL, checkpointer_main, w) != 0) {
+		w->ckpt_running = false;
 		goto fail;
+	}
 	w->ckpt_started = true;
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0)
 		goto fail;
@@ -215,6 +326,16 @@ void fk_writer_stop(fk_writer *w)
 
 void fk_writer_stats(fk_writer *w, long long *batches, long long *jobs)
 {
+	pthread_mutex_lock(&w->lock);
 	*batches = w->batches;
 	*jobs = w->jobs;
+	pthread_mutex_unlock(&w->lock);
+}
+
+long long fk_writer_restarts(fk_writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	long long n = w->restarts;
+	pthread_mutex_unlock(&w->lock);
+	return n;
 }

@@ -10,6 +10,7 @@
 #define FK_WRITER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "store/db.h"
 
@@ -34,6 +35,13 @@ typedef struct fk_write {
 
 #define FK_WRITE_LOST (-100)
 
+/* The bound on the database's log (FK_WAL_LIMIT, in bytes), read by
+ * fk_writer_start: from half of it on, the writer pauses between batches
+ * until the log is copied back and can start again from its beginning, so
+ * it never holds more than the limit plus one batch (see writer.c). */
+#define FK_WAL_LIMIT_DEFAULT (256LL << 20)
+extern int64_t fk_writer_wal_limit;
+
 /* Opens the writer connection on path and starts the thread.  Returns 0 or -1. */
 int fk_writer_start(fk_writer **out, const char *path);
 /* Queues a job; its done callback always runs exactly once. */
@@ -43,5 +51,7 @@ void fk_writer_stop(fk_writer *w);
 
 /* Batches committed and jobs run since start (for logs and benchmarks). */
 void fk_writer_stats(fk_writer *w, long long *batches, long long *jobs);
+/* Checkpoints after which the log started again from its beginning. */
+long long fk_writer_restarts(fk_writer *w);
 
 #endif
