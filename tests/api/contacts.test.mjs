@@ -316,6 +316,8 @@ test('clusters: case A, its contact B becomes a case → one cluster of 2 with b
     assert.equal(g.body.size, 2);
     assert.deepEqual(g.body.nodes.map((n) => n.id).sort((x, y) => x - y), [A.id, caseB.id].sort((x, y) => x - y));
     assert.deepEqual(g.body.edges, [{ from: A.id, to: caseB.id, setting: 'household' }]);
+    // each node names its person, for the graph's labels
+    assert.equal(g.body.nodes.find((n) => n.id === caseB.id).person_name, B.name);
   }
   assertError(await srv.api('GET', `/api/v1/clusters/${A.id}`, { token: T.officer2 }), 404, 'not_found');
   assertError(await srv.api('GET', '/api/v1/clusters/99999999', { token: T.doctor }), 404, 'not_found');
@@ -511,4 +513,23 @@ test('the worklist gives what a doctor phoning needs: address, phone masked, the
   assert.equal(entries[0].object, `person:${p.body.id}`);
   assert.equal(entries[0].username, 'doctor');
   assert.deepEqual(JSON.parse(entries[0].detail), { reason: 'follow-up call' });
+});
+
+test("a case's contacts are named to whoever may read the case, also one living in another street; their record stays out of reach", async () => {
+  // the district's disease-control doctor traces a contact living in another street
+  const made = await srv.api('POST', '/api/v1/users', { token: T.admin,
+    body: { username: 'cdc-trace', password: 'district-cdc-password', role: 'doctor', region: '420106' } });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const cdc = (await srv.api('POST', '/api/v1/session', { body: { username: 'cdc-trace', password: 'district-cdc-password' } })).body.token;
+  const k = await contact({ source_case_id: A.id, person: { name: '外街密接', grid: GRID_STREET2, room: '9' }, ...exposure(today, today) }, srv, cdc);
+  assert.equal(k.status, 201, JSON.stringify(k.body));
+  assert.equal(k.body.region, GRID_STREET2);
+  const r = await srv.api('GET', `/api/v1/contacts?case_id=${A.id}&limit=1000`, { token: T.doctor });
+  assert.equal(r.status, 200);
+  const mine = r.body.items.find((x) => x.id === k.body.id);
+  assert.equal(mine.person_name, '外街密接', 'the case\'s doctor sees the name');
+  assertError(await srv.api('GET', `/api/v1/persons/${k.body.person_id}`, { token: T.doctor }), 404, 'not_found');
+  // a region list stays within scope
+  const reg = await srv.api('GET', '/api/v1/contacts?limit=1000', { token: T.doctor });
+  assert.ok(!reg.body.items.some((x) => x.id === k.body.id));
 });

@@ -377,13 +377,6 @@ static int contact_case_check(fk_list_q *q, const fk_filter *f, const char *valu
 	return c ? 0 : -1;
 }
 
-/* Out of the caller's scope, a contact's person is named by id only. */
-static void contact_row(json_t *item, const fk_actor *who)
-{
-	if (!fk_scope_has(who, fk_json_str(item, "region")))
-		json_object_set_new(item, "person_name", json_null());
-}
-
 static const fk_column contact_cols[] = {
 	{ "id", FK_C_INT },	       { "person_id", FK_C_INT },	   { "person_name", FK_C_TEXT },
 	{ "region", FK_C_TEXT },	       { "source_case_id", FK_C_INT },      { "source_contact_id", FK_C_INT },
@@ -409,7 +402,6 @@ const fk_list fk_contact_list = {
 	.id = "k.id",
 	.filters = contact_filters,
 	.cols = contact_cols,
-	.row = contact_row,
 	.audit = { "contact.search", "contacts", .at_home = true },
 };
 

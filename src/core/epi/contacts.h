@@ -40,7 +40,10 @@ const char *const *fk_observation_mode_names(void);
 json_t *fk_contact_create(fk_db *db, const fk_actor *who, const json_t *in, fk_err *e);
 
 /* Contacts in a region, or of a case (case_id: wherever they live), by id
- * (audited as contact.search). */
+ * (audited as contact.search).  A case's contacts are named to whoever may
+ * read the case, also those living outside the reader's scope: the doctor
+ * who traced them knows them; the rest of such a person (phone, document,
+ * household) stays out of reach. */
 extern const struct fk_list fk_contact_list;
 
 /* Starts (or extends) the observation of a person from start_day until
