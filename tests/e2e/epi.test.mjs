@@ -351,6 +351,12 @@ test('wall: the clusters, one drawn as a graph; the epidemic curve and Rt; commu
   // the drawn nodes, as ECharts holds them
   const drawn = await page.evaluate(() => window.echarts.getInstanceByDom(document.querySelector('[data-testid=cluster-graph]')).getOption().series[0].data.length);
   assert.equal(drawn, g.nodes.length);
+  // labels: all of a small cluster; of a big one, the spreaders (three links or more)
+  const degree = {};
+  for (const e of g.edges) for (const id of [e.from, e.to]) degree[id] = (degree[id] || 0) + 1;
+  const labelled = await page.evaluate(() => window.echarts.getInstanceByDom(document.querySelector('[data-testid=cluster-graph]')).getOption()
+    .series[0].data.filter((d) => d.label?.show !== false).map((d) => Number(d.id)).sort((a, b) => a - b));
+  assert.deepEqual(labelled, g.nodes.filter((n) => g.nodes.length <= 80 || degree[n.id] >= 3).map((n) => n.id).sort((a, b) => a - b));
   assert.equal(await page.locator('[data-testid=cluster-nodes] li').count(), g.nodes.length);
   assert.equal(await overflowX(page), 0);
   await shot(page, 'wall-cluster', { fullPage: false });

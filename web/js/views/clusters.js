@@ -150,6 +150,8 @@ function drawGraph(echarts, el, c, layout) {
       id: String(n.id), name: `#${n.id} ${chartText(maskName(n.person_name))}`.trim(), category: Math.max(0, cats.indexOf(n.category)),
       symbolSize: Math.min(34, (small ? 10 : 14) + 3 * (degree[n.id] || 0)),
       pos: place(n),
+      // a big cluster names only its spreaders (three links or more); the others on hover
+      ...(c.nodes.length > 80 ? { label: { show: (degree[n.id] || 0) >= 3 } } : {}),
       tip: `${t('cases.caseNo', { id: n.id })} ${name}\n${label('case.cat', n.category)}${caseOutcome(n) ? ` · ${label('case.out', n.outcome)}` : ''}\n${t('cases.col.onset')} ${n.onset_date || '—'}\n${n.region}`,
     };
   });
@@ -162,9 +164,9 @@ function drawGraph(echarts, el, c, layout) {
     categories: cats.map((k) => ({ name: label('case.cat', k) })),
     links,
     edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 7,
-    label: { show: nodes.length <= 80, position: 'right', fontSize: small ? 10 : 12, color: '#1b2633', formatter: (p) => p.data.name },
+    label: { show: true, position: 'right', fontSize: small ? 10 : 12, color: '#1b2633', formatter: (p) => p.data.name },
     lineStyle: { color: '#8795a6', width: 1.2, curveness: 0.1, opacity: 0.8 },
-    emphasis: { focus: 'adjacency', lineStyle: { width: 3 } },
+    emphasis: { focus: 'adjacency', lineStyle: { width: 3 }, label: { show: true } },
   };
   const option = (k) => ({
     color: cats.map((x) => CAT_COLOURS[x]),
