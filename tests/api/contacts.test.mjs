@@ -318,6 +318,7 @@ test('clusters: case A, its contact B becomes a case → one cluster of 2 with b
     assert.deepEqual(g.body.edges, [{ from: A.id, to: caseB.id, setting: 'household' }]);
     // each node names its person, for the graph's labels
     assert.equal(g.body.nodes.find((n) => n.id === caseB.id).person_name, B.name);
+    assert.equal(g.body.nodes.find((n) => n.id === caseB.id).community_name, c.community_names[0]);
   }
   assertError(await srv.api('GET', `/api/v1/clusters/${A.id}`, { token: T.officer2 }), 404, 'not_found');
   assertError(await srv.api('GET', '/api/v1/clusters/99999999', { token: T.doctor }), 404, 'not_found');

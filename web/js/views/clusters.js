@@ -88,7 +88,7 @@ export async function render(ctx) {
     .sort((a, b) => (a.onset_date || '9').localeCompare(b.onset_date || '9') || a.id - b.id)
     .map((n) => h('li', { dataset: { id: n.id } },
       h('a', { href: caseHref(n.id) }, t('cases.caseNo', { id: n.id }), n.person_name ? ` ${n.person_name}` : ''), catChip(n.category), outChip(caseOutcome(n)),
-      h('span.muted', n.onset_date || '—'), h('span.code', n.region))));
+      h('span.muted', n.onset_date || '—'), h('span.node-where', { title: n.region }, n.community_name || n.region))));
   fill(main,
     h('div.page-head',
       h('a.link.back-link', { href: '#/clusters' }, t('clusters.back')),
@@ -152,7 +152,7 @@ function drawGraph(echarts, el, c, layout) {
       pos: place(n),
       // a big cluster names only its spreaders (three links or more); the others on hover
       ...(c.nodes.length > 80 ? { label: { show: (degree[n.id] || 0) >= 3 } } : {}),
-      tip: `${t('cases.caseNo', { id: n.id })} ${name}\n${label('case.cat', n.category)}${caseOutcome(n) ? ` · ${label('case.out', n.outcome)}` : ''}\n${t('cases.col.onset')} ${n.onset_date || '—'}\n${n.region}`,
+      tip: `${t('cases.caseNo', { id: n.id })} ${name}\n${label('case.cat', n.category)}${caseOutcome(n) ? ` · ${label('case.out', n.outcome)}` : ''}\n${t('cases.col.onset')} ${n.onset_date || '—'}\n${chartText(n.community_name || n.region)}`,
     };
   });
   const maxRow = Math.max(1, ...Object.values(row));
