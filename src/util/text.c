@@ -112,3 +112,16 @@ int fk_text_utf8(const char *in, size_t n, char **out, size_t *outn, const char 
 	*encoding = "gb18030";
 	return 0;
 }
+
+bool fk_uuid_ok(const char *u)
+{
+	if (!u)
+		return false;
+	for (int i = 0; i < 36; i++) {
+		char c = u[i];
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+			return false;
+	}
+	return u[36] == '\0';
+}

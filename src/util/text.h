@@ -26,4 +26,7 @@ void fk_utf8_scrub(char *s);
  * or "gb18030").  Otherwise -1 with e set (400, naming the byte offset). */
 int fk_text_utf8(const char *in, size_t n, char **out, size_t *outn, const char **encoding, fk_err *e);
 
+/* Whether u is a UUID as phones make them: 8-4-4-4-12 hex digits (NULL: no). */
+bool fk_uuid_ok(const char *u);
+
 #endif

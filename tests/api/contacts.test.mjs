@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer } from '../lib/harness.mjs';
-import { COUNTY, COMM1, GRID, GRID_SIBLING, GRID_STREET2, idNumber, addDays } from './registry-helpers.mjs';
+import { COUNTY, COMM1, GRID, GRID_SIBLING, GRID_STREET2, idNumber, addDays, auditEntries, uuid } from './registry-helpers.mjs';
 
 let srv, today;
 const T = {};
@@ -316,6 +316,9 @@ test('clusters: case A, its contact B becomes a case → one cluster of 2 with b
     assert.equal(g.body.size, 2);
     assert.deepEqual(g.body.nodes.map((n) => n.id).sort((x, y) => x - y), [A.id, caseB.id].sort((x, y) => x - y));
     assert.deepEqual(g.body.edges, [{ from: A.id, to: caseB.id, setting: 'household' }]);
+    // each node names its person, for the graph's labels
+    assert.equal(g.body.nodes.find((n) => n.id === caseB.id).person_name, B.name);
+    assert.equal(g.body.nodes.find((n) => n.id === caseB.id).community_name, c.community_names[0]);
   }
   assertError(await srv.api('GET', `/api/v1/clusters/${A.id}`, { token: T.officer2 }), 404, 'not_found');
   assertError(await srv.api('GET', '/api/v1/clusters/99999999', { token: T.doctor }), 404, 'not_found');
@@ -443,4 +446,91 @@ test('missed follow-ups: followup_missed alerts per observation and slot; a late
   } finally {
     await s.stop();
   }
+});
+
+test('follow-ups from a phone queue: a uuid makes a resend a replay (same answer, stored once); other content 409', async () => {
+  const Q = await mkCase();
+  const k = await contact({ source_case_id: Q.id, person_id: (await person()).id, ...exposure(today, today) });
+  const obs = k.body.observation_id;
+  const u = uuid();
+  const body = { uuid: u, date: today, slot: 'am', temperature: 37.6, symptoms: ['cough'], note: '咳嗽' };
+  const first = await followup(obs, body);
+  assert.equal(first.status, 201, JSON.stringify(first.body));
+  assert.deepEqual(first.body, { observation_id: obs, date: today, slot: 'am', symptomatic: true, convert_suggested: true, uuid: u, result: 'created' });
+  const again = await followup(obs, body);
+  assert.equal(again.status, 201, JSON.stringify(again.body));
+  assert.deepEqual(again.body, { ...first.body, result: 'replayed' });
+  // without date and slot (the server's defaults) it is the same follow-up
+  const { date, slot, ...bare } = body;
+  assert.equal((await followup(obs, bare)).body.result, 'replayed');
+  const count = () => execFileSync('sqlite3', [srv.db, `SELECT count(*) FROM followups WHERE observation_id = ${obs}`]).toString().trim();
+  assert.equal(count(), '1', 'stored once');
+  // the same uuid with other content, or for another observation: 409 uuid
+  assertError(await followup(obs, { ...body, temperature: 37.7 }), 409, 'conflict', 'uuid');
+  assertError(await followup(obs, { ...body, note: '' }), 409, 'conflict', 'uuid');
+  assertError(await followup(obs, { ...body, slot: 'pm' }), 409, 'conflict', 'uuid');
+  const other = await contact({ source_case_id: Q.id, person_id: (await person()).id, ...exposure(today, today) });
+  assertError(await followup(other.body.observation_id, body), 409, 'conflict', 'uuid');
+  // a new uuid for a slot recorded already: 409 slot, as without one
+  assertError(await followup(obs, { ...body, uuid: uuid() }), 409, 'conflict', 'slot');
+  assertError(await followup(obs, { ...body, uuid: 'not-a-uuid-at-all-but-36-characters!' }), 400, 'invalid', 'uuid');
+  assert.equal(count(), '1');
+  // a replay after the observation ended (converted) is still answered
+  const c = await srv.api('POST', `/api/v1/observations/${obs}/convert`, { token: T.doctor, body: { reporting_unit: '社区卫生服务中心', place: 'home' } });
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  assert.deepEqual((await followup(obs, body)).body, again.body);
+  assertError(await followup(obs, { ...body, uuid: uuid(), slot: 'pm' }), 409, 'conflict', 'observation');
+});
+
+test('the worklist gives what a doctor phoning needs: address, phone masked, the last readings ("not measured" as null)', async () => {
+  seq++;
+  const h = await srv.api('POST', '/api/v1/households', { token: T.officer, body: { grid: GRID, building: '7栋', unit: '2单元', room: '301', address: '和平路12号' } });
+  const p = await srv.api('POST', '/api/v1/persons', { token: T.officer, body: { household_id: h.body.id, name: `电话${seq}`, phone: '13812345678' } });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  const k = await contact({ source_case_id: A.id, person_id: p.body.id, ...exposure(today, today) });
+  const obs = k.body.observation_id;
+  assert.equal((await followup(obs, { slot: 'am', temperature: 36.6 })).status, 201);
+  assert.equal((await followup(obs, { slot: 'pm', temperature_measured: false })).status, 201);
+  const due = await srv.api('GET', '/api/v1/observations/due?limit=1000', { token: T.doctor });
+  assert.equal(due.status, 200);
+  const it = due.body.items.find((o) => o.id === obs);
+  assert.ok(it, 'on the worklist');
+  assert.equal(it.phone, '138****5678', 'masked: the number is a reveal');
+  assert.equal(it.building, '7栋');
+  assert.equal(it.unit, '2单元');
+  assert.equal(it.room, '301');
+  assert.equal(it.address, '和平路12号');
+  assert.deepEqual(it.readings, [
+    { date: today, slot: 'pm', temperature: null, symptomatic: false },
+    { date: today, slot: 'am', temperature: 36.6, symptomatic: false },
+  ]);
+  // the call: a reveal with the reason "follow-up call", audited per person
+  const before = (await auditEntries(srv, T.admin, 'person.reveal')).length;
+  const r = await srv.api('POST', `/api/v1/persons/${p.body.id}/reveal`, { token: T.doctor, body: { reason: 'follow-up call' } });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.phone, '13812345678');
+  const entries = await auditEntries(srv, T.admin, 'person.reveal');
+  assert.equal(entries.length, before + 1);
+  assert.equal(entries[0].object, `person:${p.body.id}`);
+  assert.equal(entries[0].username, 'doctor');
+  assert.deepEqual(JSON.parse(entries[0].detail), { reason: 'follow-up call' });
+});
+
+test("a case's contacts are named to whoever may read the case, also one living in another street; their record stays out of reach", async () => {
+  // the district's disease-control doctor traces a contact living in another street
+  const made = await srv.api('POST', '/api/v1/users', { token: T.admin,
+    body: { username: 'cdc-trace', password: 'district-cdc-password', role: 'doctor', region: '420106' } });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const cdc = (await srv.api('POST', '/api/v1/session', { body: { username: 'cdc-trace', password: 'district-cdc-password' } })).body.token;
+  const k = await contact({ source_case_id: A.id, person: { name: '外街密接', grid: GRID_STREET2, room: '9' }, ...exposure(today, today) }, srv, cdc);
+  assert.equal(k.status, 201, JSON.stringify(k.body));
+  assert.equal(k.body.region, GRID_STREET2);
+  const r = await srv.api('GET', `/api/v1/contacts?case_id=${A.id}&limit=1000`, { token: T.doctor });
+  assert.equal(r.status, 200);
+  const mine = r.body.items.find((x) => x.id === k.body.id);
+  assert.equal(mine.person_name, '外街密接', 'the case\'s doctor sees the name');
+  assertError(await srv.api('GET', `/api/v1/persons/${k.body.person_id}`, { token: T.doctor }), 404, 'not_found');
+  // a region list stays within scope
+  const reg = await srv.api('GET', '/api/v1/contacts?limit=1000', { token: T.doctor });
+  assert.ok(!reg.body.items.some((x) => x.id === k.body.id));
 });

@@ -186,6 +186,36 @@ test('stats/daily: new and cumulative counts and the onset curve follow each wri
   }
 });
 
+test('stats/daily: current counts (现有确诊, 现有疑似, 尚在医学观察) follow category moves, discharge, death and readmission', async () => {
+  const cur = async () => (await daily()).day(today).current;
+  const c0 = await cur();
+  assert.deepEqual(Object.keys(c0).sort(), ['asymptomatic', 'confirmed', 'observation', 'suspected']);
+  const delta = async (want, msg) => {
+    const c = await cur();
+    assert.deepEqual({ suspected: c.suspected - c0.suspected, confirmed: c.confirmed - c0.confirmed, asymptomatic: c.asymptomatic - c0.asymptomatic, observation: c.observation - c0.observation }, want, msg);
+  };
+  const sus = await mkCase({ category: 'suspected' });
+  await delta({ suspected: 1, confirmed: 0, asymptomatic: 0, observation: 0 }, 'a suspected case');
+  await move(sus.id, 'confirmed');
+  await delta({ suspected: 0, confirmed: 1, asymptomatic: 0, observation: 0 }, 'confirmed: leaves the suspected');
+  const cl = await mkCase({ category: 'clinical' });
+  await delta({ suspected: 0, confirmed: 2, asymptomatic: 0, observation: 0 }, 'a clinical diagnosis is a current confirmed case');
+  await move(cl.id, 'excluded');
+  await delta({ suspected: 0, confirmed: 1, asymptomatic: 0, observation: 0 }, 'excluded: no longer current');
+  const asy = await mkCase({ category: 'asymptomatic' });
+  await delta({ suspected: 0, confirmed: 1, asymptomatic: 1, observation: 0 });
+  await move(sus.id, 'discharged');
+  await delta({ suspected: 0, confirmed: 0, asymptomatic: 1, observation: 1 }, 'discharged: not current, under post-discharge observation');
+  await move(sus.id, 'under_treatment');
+  await delta({ suspected: 0, confirmed: 1, asymptomatic: 1, observation: 1 }, 'readmitted');
+  await move(asy.id, 'deceased');
+  await delta({ suspected: 0, confirmed: 1, asymptomatic: 0, observation: 1 }, 'a death');
+  // the current counts are the cumulative ones less those that left: on every day
+  for (const d of (await daily()).body.days) assert.ok(d.current.confirmed <= d.cumulative.confirmed + d.cumulative.clinical);
+  // the county sees what the community holds
+  assert.deepEqual((await daily('420106', 'commander')).day(today).current, await cur());
+});
+
 test('stats/daily: 400 for bad dates and ranges; 404 out of scope; auditor reads, grid worker does not', async () => {
   const q = (qs, who = 'doctor') => srv.api('GET', `/api/v1/stats/daily${qs}`, { token: T[who] });
   assertError(await q('?from=2026-1-1'), 400, 'invalid', 'from');

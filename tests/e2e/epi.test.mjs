@@ -211,6 +211,122 @@ test('phone: the case page, then the follow-up worklist: one tap "normal", a fev
   await page.context().close();
 });
 
+test('phone: the doctor calls from the worklist (reveal audited as a follow-up call), sees the trend, and records offline: sent once, a lost answer replayed', async () => {
+  // a resident with an address and a phone, traced yesterday: two readings so far
+  const hh = await srv.api('POST', '/api/v1/households', { token: T.officer, body: { grid: GRID, building: '7栋', unit: '2单元', room: '301', address: '和平路12号' } });
+  const p = await srv.api('POST', '/api/v1/persons', { token: T.officer, body: { household_id: hh.body.id, name: '随访戊', phone: '13812345678' } });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  const k = await srv.api('POST', '/api/v1/contacts', {
+    token: T.doctor,
+    body: { source_case_id: caseId, person_id: p.body.id, setting: 'household', first_exposure: addDays(today, -2), last_exposure: addDays(today, -1), traced_date: addDays(today, -1) },
+  });
+  assert.equal(k.status, 201, JSON.stringify(k.body));
+  const obs = k.body.observation_id;
+  const fu = (body) => srv.api('POST', `/api/v1/observations/${obs}/followups`, { token: T.doctor, body: { date: addDays(today, -1), ...body } });
+  assert.equal((await fu({ slot: 'am', temperature: 36.6 })).status, 201);
+  assert.equal((await fu({ slot: 'pm', temperature_measured: false })).status, 201);
+
+  const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
+  await signIn(page, srv, 'doctor', { hash: '#/followups' });
+  await waitHeading(page, '今日随访');
+  const item = page.locator(`[data-testid=fu-due] li.fu-item[data-person="${p.body.id}"]`);
+  await item.waitFor();
+  assert.equal((await item.getByTestId('fu-address').innerText()).trim(), '7栋 2单元 301 · 和平路12号');
+  assert.match(await item.getByTestId('fu-call').innerText(), /拨打[\s\S]*138\*{4}5678/);
+  assert.equal(await item.getByTestId('fu-tel').count(), 0, 'the number is not on the page before the call');
+  // the trend, oldest first: "not measured" in words, never a number
+  assert.deepEqual((await item.locator('[data-testid=fu-readings] li').allInnerTexts()).map((x) => x.replace(/\s+/g, ' ').trim()),
+    [`${addDays(today, -1).slice(5)} 早 36.6°`, `${addDays(today, -1).slice(5)} 晚 未测`]);
+  assert.equal(await overflowX(page), 0, 'the worklist with address, phone and trend fits a phone');
+  await item.scrollIntoViewIfNeeded();
+  await shot(page, 'phone-followups-call', { fullPage: false });
+
+  // "call": revealed with the reason "follow-up call", audited, offered as tel:
+  const admin = await srv.login('admin');
+  const reveals = async () => (await srv.api('GET', '/api/v1/audit?action=person.reveal&limit=1000', { token: admin })).body.items;
+  const before = (await reveals()).length;
+  await item.getByTestId('fu-call').click();
+  await item.getByTestId('fu-tel').waitFor();
+  assert.equal(await item.getByTestId('fu-tel').getAttribute('href'), 'tel:13812345678');
+  const after = await reveals();
+  assert.equal(after.length, before + 1, 'one reveal for one call');
+  assert.equal(after[0].object, `person:${p.body.id}`);
+  assert.deepEqual(JSON.parse(after[0].detail), { reason: 'follow-up call' });
+
+  // offline: the follow-up is kept on the phone, nothing reaches the server
+  const sent = [], answered = [];
+  const isFollowup = (r) => r.method() === 'POST' && /\/observations\/\d+\/followups$/.test(r.url());
+  page.on('request', (r) => { if (isFollowup(r)) sent.push(JSON.parse(r.postData())); });
+  page.on('response', async (r) => { if (isFollowup(r.request())) answered.push({ status: r.status(), body: await r.json() }); });
+  const stored = () => Number(execFileSync('sqlite3', [srv.db, `SELECT count(*) FROM followups WHERE observation_id = ${obs} AND day = (SELECT max(day) FROM followups)`]).toString().trim());
+  const waiting = () => page.evaluate(async () => (await import('/js/outbox.js')).items('followup').then((x) => x.length));
+  await page.context().setOffline(true);
+  await item.getByTestId('fu-normal').click();
+  await page.locator(`li.fu-item[data-person="${p.body.id}"]`).getByRole('status').filter({ hasText: '已保存在手机上' }).waitFor();
+  assert.equal(await waiting(), 1, 'kept in the outbox');
+  assert.equal(stored(), 0);
+  await page.locator(`[data-testid=fu-done] li.fu-item[data-person="${p.body.id}"]`).waitFor({ state: 'attached' });
+  await shot(page, 'phone-followups-offline', { fullPage: false });
+
+  // back online, the answer is lost on the way: stored once, kept to send again
+  let lost = 0;
+  await page.route('**/api/v1/observations/*/followups', async (route) => {
+    await route.fetch();
+    lost++;
+    await route.abort('connectionreset');
+  }, { times: 1 });
+  await page.context().setOffline(false);
+  await page.waitForFunction(() => navigator.onLine);
+  for (let i = 0; i < 100 && !lost; i++) await page.waitForTimeout(100);
+  assert.equal(lost, 1, 'sent when the network returned');
+  assert.equal(stored(), 1);
+  assert.equal(await waiting(), 1, 'no answer: still waiting');
+  // the next flush replays it: answered as the first time, stored once
+  await page.evaluate(async () => (await import('/js/outbox.js')).flush());
+  assert.equal(await waiting(), 0, 'the replay emptied the outbox');
+  assert.equal(stored(), 1, 'exactly once on the server');
+  // tries offline fail on the phone; every try carries the same uuid and content
+  assert.ok(sent.length >= 2, `tries: ${sent.length}`);
+  for (const b of sent) assert.deepEqual(b, sent[0]);
+  // one answer reached the page: the replay's, as the first time
+  await page.waitForTimeout(100);
+  assert.equal(answered.length, 1, JSON.stringify(answered));
+  assert.equal(answered[0].status, 201);
+  assert.equal(answered[0].body.result, 'replayed');
+  assert.equal(answered[0].body.uuid, sent[0].uuid);
+  assert.equal(execFileSync('sqlite3', [srv.db, `SELECT count(*) FROM followups WHERE uuid = '${sent[0].uuid}'`]).toString().trim(), '1');
+  checkClean(assert, page);
+  await page.context().close();
+});
+
+test('statistics: current counts beside the cumulative ones; Rt windows with few cases faded and out of the axis range', async () => {
+  const page = await openPage(browser, srv, { viewport: WALL });
+  await signIn(page, srv, 'commander', { hash: '#/epi' });
+  await waitHeading(page, '疫情统计');
+  await page.getByTestId('rt-chart').locator('canvas').waitFor();
+  const daily = (await srv.api('GET', '/api/v1/stats/daily', { token: T.commander })).body;
+  const last = daily.days.at(-1);
+  for (const k of ['confirmed', 'suspected', 'asymptomatic', 'observation']) {
+    assert.equal((await page.locator(`[data-now=${k}] .stat-value`).innerText()).trim(), last.current[k].toLocaleString('en'), k);
+  }
+  assert.match(await page.getByTestId('epi-now').innerText(), /现有确诊[\s\S]*今日新增[\s\S]*现有疑似[\s\S]*尚在医学观察/);
+  const rt = (await srv.api('GET', '/api/v1/stats/rt?days=60', { token: T.commander })).body;
+  const el = page.getByTestId('rt-chart');
+  const sure = rt.items.filter((x) => x.mean != null && x.cases >= 12);
+  assert.equal(Number(await el.getAttribute('data-faded')), rt.items.filter((x) => x.mean != null && x.cases < 12).length);
+  const want = sure.length ? Math.max(2, Math.ceil(Math.max(...sure.map((x) => x.q975)))) : 4;
+  assert.equal(Number(await el.getAttribute('data-ymax')), want, 'the axis is set by the windows with enough cases');
+  const opt = await page.evaluate(() => {
+    const o = window.echarts.getInstanceByDom(document.querySelector('[data-testid=rt-chart]')).getOption();
+    return { max: o.yAxis[0].max, full: o.series[2].data.filter((v) => v !== '-').length };
+  });
+  assert.equal(opt.max, want);
+  assert.equal(opt.full, sure.length, 'only windows with enough cases in full colour');
+  await shot(page, 'wall-epi-current', { fullPage: false });
+  checkClean(assert, page);
+  await page.context().close();
+});
+
 test('wall: the clusters, one drawn as a graph; the epidemic curve and Rt; community states on the command view', async () => {
   const page = await openPage(browser, srv, { viewport: WALL });
   await signIn(page, srv, 'commander');
@@ -235,6 +351,12 @@ test('wall: the clusters, one drawn as a graph; the epidemic curve and Rt; commu
   // the drawn nodes, as ECharts holds them
   const drawn = await page.evaluate(() => window.echarts.getInstanceByDom(document.querySelector('[data-testid=cluster-graph]')).getOption().series[0].data.length);
   assert.equal(drawn, g.nodes.length);
+  // labels: all of a small cluster; of a big one, the spreaders (three links or more)
+  const degree = {};
+  for (const e of g.edges) for (const id of [e.from, e.to]) degree[id] = (degree[id] || 0) + 1;
+  const labelled = await page.evaluate(() => window.echarts.getInstanceByDom(document.querySelector('[data-testid=cluster-graph]')).getOption()
+    .series[0].data.filter((d) => d.label?.show !== false).map((d) => Number(d.id)).sort((a, b) => a - b));
+  assert.deepEqual(labelled, g.nodes.filter((n) => g.nodes.length <= 80 || degree[n.id] >= 3).map((n) => n.id).sort((a, b) => a - b));
   assert.equal(await page.locator('[data-testid=cluster-nodes] li').count(), g.nodes.length);
   assert.equal(await overflowX(page), 0);
   await shot(page, 'wall-cluster', { fullPage: false });
@@ -251,9 +373,9 @@ test('wall: the clusters, one drawn as a graph; the epidemic curve and Rt; commu
   assert.ok(latest, 'Rt has an estimate');
   assert.match(await page.getByTestId('rt-facts').innerText(), new RegExp(`${latest.mean.toFixed(2)}[\\s\\S]*${latest.q025.toFixed(2)} – ${latest.q975.toFixed(2)}`));
   assert.equal(Number(await page.getByTestId('rt-chart').getAttribute('data-windows')), rt.items.filter((x) => x.mean != null).length);
-  // Rt drawn with its band: mean, lower bound and the band's width
+  // Rt drawn with its band: lower bound, the band's width, mean, and the windows with few cases
   const series = await page.evaluate(() => window.echarts.getInstanceByDom(document.querySelector('[data-testid=rt-chart]')).getOption().series.map((s) => s.data.length));
-  assert.deepEqual(series, [rt.items.length, rt.items.length, rt.items.length]);
+  assert.deepEqual(series, [rt.items.length, rt.items.length, rt.items.length, rt.items.length]); // + the faded windows
   assert.equal(await overflowX(page), 0);
   await shot(page, 'wall-epi');
 
@@ -278,6 +400,67 @@ test('wall: the clusters, one drawn as a graph; the epidemic curve and Rt; commu
   await waitHeading(page, '积玉桥街道 排查态势');
   await page.getByTestId('community-states').locator('.state-summary').waitFor();
   assert.equal(await page.locator('[data-testid=coverage] tbody tr .state-badge').count(), await page.locator('[data-testid=coverage] tbody tr').count());
+  checkClean(assert, page);
+  await page.context().close();
+});
+
+test('clusters: community names, labelled nodes, a time line by onset; a name typed as HTML is drawn as text', async () => {
+  // a contact of the doctor's case named like markup, who becomes a case
+  const XSS = '<img src=x onerror="window.__xss=1">';
+  const hh = await srv.api('POST', '/api/v1/households', { token: T.officer, body: { grid: GRID, building: '流调楼', room: '109' } });
+  const p = await srv.api('POST', '/api/v1/persons', { token: T.officer, body: { household_id: hh.body.id, name: XSS } });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  const k = await srv.api('POST', '/api/v1/contacts', { token: T.doctor, body: { source_case_id: caseId, person_id: p.body.id, setting: 'household', first_exposure: addDays(today, -2), last_exposure: addDays(today, -1) } });
+  assert.equal(k.status, 201, JSON.stringify(k.body));
+  const c = await srv.api('POST', '/api/v1/cases', { token: T.doctor, body: { person_id: p.body.id, category: 'confirmed', diagnosis_time: Math.floor(Date.now() / 1000) - 60, reporting_unit: '武昌医院', place: 'designated_hospital', onset_date: today } });
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  const g = (await srv.api('GET', `/api/v1/clusters/${caseId}`, { token: T.commander })).body;
+  assert.ok(g.nodes.some((n) => n.id === c.body.id), 'the new case joined the cluster');
+
+  const page = await openPage(browser, srv, { viewport: WALL });
+  await signIn(page, srv, 'commander', { hash: '#/clusters' });
+  await waitHeading(page, '传播链');
+  const cl = (await srv.api('GET', '/api/v1/clusters', { token: T.commander })).body.items[0];
+  const first = page.locator('[data-testid=clusters] tbody tr').first();
+  await first.waitFor();
+  assert.ok((await first.innerText()).includes(cl.community_names[0]), 'communities by name');
+  assert.ok(!(await first.innerText()).includes(cl.communities[0]), 'not by code');
+
+  await page.goto(`/#/clusters/${caseId}`);
+  const graph = page.getByTestId('cluster-graph');
+  await graph.locator('canvas').waitFor();
+  const opt = () => page.evaluate(() => {
+    const o = window.echarts.getInstanceByDom(document.querySelector('[data-testid=cluster-graph]')).getOption();
+    return { data: o.series[0].data.map((d) => ({ id: d.id, name: d.name, tip: d.tip, value: d.value })), label: o.series[0].label.show, x: o.xAxis?.[0]?.data };
+  });
+  let o = await opt();
+  assert.equal(o.label, true, 'nodes are labelled');
+  const mine = o.data.find((d) => d.id === String(c.body.id));
+  assert.equal(mine.name, `#${c.body.id} <*>`, 'the label: case number and the name masked');
+  assert.ok(mine.tip.includes(XSS), 'the tooltip names the person as typed');
+  const yiNode = o.data.find((d) => d.id === String(caseId));
+  assert.match(yiNode.name, new RegExp(`^#${caseId} 流\\*甲$`));
+  // every node's tooltip shown: nothing runs, no element is made of the name
+  const n = o.data.length;
+  await page.evaluate((count) => {
+    const ch = window.echarts.getInstanceByDom(document.querySelector('[data-testid=cluster-graph]'));
+    for (let i = 0; i < count; i++) ch.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: i });
+  }, n);
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__xss), undefined, 'the name ran no script');
+  assert.equal(await page.locator('img[src=x]').count(), 0, 'no element made of the name');
+  assert.ok((await page.getByTestId('cluster-nodes').innerText()).includes(XSS), 'listed beside the graph as text');
+  await shot(page, 'wall-cluster-labels', { fullPage: false });
+
+  // the time line: a column per onset day
+  await page.locator('.cl-layout button[data-layout=timeline]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=cluster-graph]').dataset.layout === 'timeline');
+  o = await opt();
+  assert.ok(o.x && o.x.includes(today), 'the x axis runs by onset date');
+  assert.equal(o.data.find((d) => d.id === String(c.body.id)).value[0], o.x.indexOf(today), 'placed at its onset day');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.getByTestId('cluster-graph').scrollIntoViewIfNeeded();
+  await shot(page, 'wall-cluster-timeline', { fullPage: false });
   checkClean(assert, page);
   await page.context().close();
 });

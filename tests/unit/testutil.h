@@ -64,7 +64,12 @@ static inline tu_db *tu_db_new(int migrate)
 	if (migrate) {
 		int applied = -1;
 		assert_int_equal(fk_migrate(t->db, &applied), 0);
-		assert_int_equal(applied, fk_schema_latest());
+		/* every migration applied once: as many as the binary carries
+		 * (numbers may skip one a branch has not merged yet) */
+		int carried = 0;
+		for (const fk_migration *m = fk_migrations; m->version; m++)
+			carried++;
+		assert_int_equal(applied, carried);
 	}
 	return t;
 }

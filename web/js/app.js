@@ -136,9 +136,10 @@ function drawOutboxBadges(st) {
   }
 }
 
-// Starts the outbox for users who record screenings (sends what waits).
+// Starts the outbox for users who record screenings or follow-ups (sends what waits).
 function startOutbox() {
-  if (state.me && state.me.permissions.includes('screening.write')) outbox.start(state.me.user.username);
+  const p = state.me ? state.me.permissions : [];
+  if (p.includes('screening.write') || p.includes('case.write')) outbox.start(state.me.user.username);
 }
 
 function pageError(main, titleKey, textKey) {

@@ -45,3 +45,12 @@ export function drawChart(echarts, el, option) {
 
 // The tooltip every chart uses: drawn on the canvas, not as HTML.
 export const TOOLTIP = { renderMode: 'richText', confine: true };
+
+// A user-typed text (a person's name) made safe to draw in a chart label or
+// tooltip: the tooltips are canvas text, never HTML, so "<img onerror=…>"
+// shows as typed; braces and pipes, which ECharts' rich-text templates
+// would read as markup ("{a|…}"), become their full-width forms, and
+// control characters go.
+export function chartText(s) {
+  return String(s ?? '').replace(/[\u0000-\u001f\u007f]/g, '').replace(/[{}|]/g, (c) => ({ '{': '｛', '}': '｝', '|': '｜' }[c]));
+}

@@ -11,6 +11,10 @@
 // the browser comes back online, every FLUSH_EVERY ms while records wait,
 // and after each new record.
 //
+// The doctor's follow-ups (kind 'followup') go through the same outbox, one
+// request each (POST /observations/{id}/followups with the uuid): the server
+// answers a resend of the same follow-up as a replay.
+//
 // The store also keeps the last worklist of each grid, so the app still
 // shows its households (with the statuses recorded here applied) offline.
 // Records and worklists carry the username: another account signing in on
@@ -29,6 +33,7 @@ let timer = null;
 let running = null;      // the flush in progress
 let again = false;       // another flush was asked for while one ran
 const listeners = new Set();
+const results = new Map(); // uuid → the server's answer to a follow-up just sent
 export const status = { pending: 0, failed: 0, lastError: null, lastSync: null, online: navigator.onLine };
 
 function open() {
@@ -107,9 +112,38 @@ async function changed() {
   }
 }
 
-// This user's records, oldest first (pending and failed).
-export async function items() {
-  return (await all('outbox')).filter((i) => i.user === user).sort((a, b) => a.created - b.created);
+// This user's records of kind (screening, followup), oldest first (pending and failed).
+export async function items(kind = 'screening') {
+  return (await all('outbox')).filter((i) => i.user === user && (i.kind || 'screening') === kind)
+    .sort((a, b) => a.created - b.created);
+}
+
+// Queues the follow-up body (with its uuid, date and slot) of observation
+// obs.  Resolves once it is stored on the phone; send() sends it.
+export async function addFollowup(obs, body) {
+  await put('outbox', {
+    uuid: body.uuid, user, kind: 'followup', obs, date: body.date, body, created: Date.now(), state: 'pending', error: null,
+  });
+  await changed();
+}
+
+// Sends what waits and says what became of record uuid: {result} (the
+// server's answer), {queued: true} (kept for later: offline, or the server
+// unwell) or {error} (refused; the record is forgotten: the user sees why).
+export async function send(uuid) {
+  await flush();
+  if (results.has(uuid)) {
+    const result = results.get(uuid);
+    results.delete(uuid);
+    return { result };
+  }
+  const it = await get('outbox', uuid);
+  if (!it) return { queued: false };
+  if (it.state === 'failed') {
+    await discard(uuid);
+    return { error: it.error };
+  }
+  return { queued: true };
 }
 
 // Queues one record ({uuid, household_id, date, status, persons?}) of grid
@@ -169,7 +203,30 @@ export function flush() {
   return running.then(() => status);
 }
 
+// Sends the waiting follow-ups one by one; false when the rest must wait
+// (unreachable, a server fault, signed out, throttled).
+async function flushFollowups() {
+  for (const it of (await items('followup')).filter((i) => i.state === 'pending')) {
+    try {
+      results.set(it.uuid, await API.observations.followup(it.obs, it.body));
+      if (results.size > 200) results.delete(results.keys().next().value);
+      await del('outbox', it.uuid);
+      status.lastError = null;
+      status.lastSync = Date.now();
+    } catch (err) {
+      status.lastError = err;
+      if (err.status === 0 || err.status >= 500 || err.status === 401 || err.status === 429) return false;
+      it.state = 'failed';
+      it.error = { status: err.status, code: err.code, message: err.message, field: err.field };
+      await put('outbox', it);
+    }
+    await changed();
+  }
+  return true;
+}
+
 async function flushOnce() {
+  if (!(await flushFollowups())) { await changed(); return; }
   let queue = (await items()).filter((i) => i.state === 'pending');
   let size = BATCH;
   while (queue.length) {

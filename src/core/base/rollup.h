@@ -7,7 +7,7 @@
  * a region's figure costs one row.  The tables and their owners:
  *   region_stats (region; households, persons)          registry
  *   coverage (region, day; visited, not_home, …)         screening
- *   case_daily, onset_daily (region, day; …)             epi (cases)
+ *   case_daily, onset_daily, case_current (region, day)  epi (cases)
  *   observation_daily (region, day; started, ended)      epi (contacts)
  * Each owner declares its table once (an fk_rollup_table) and only it adds
  * to it; any module may read them.

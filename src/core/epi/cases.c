@@ -85,6 +85,24 @@ static const fk_rollup_table case_daily = {
 	"case_daily", 1, { "suspected", "confirmed", "clinical", "asymptomatic", "excluded", "discharged", "deceased" }
 };
 static const fk_rollup_table onset_daily = { "onset_daily", 1, { "cases" } };
+/* The cases open now: +1 entering a current category, -1 leaving it. */
+static const fk_rollup_table case_current = { "case_current", 1, { "suspected", "confirmed", "asymptomatic" } };
+
+/* The case_current column a case of category counts in while under
+ * treatment (clinically diagnosed cases are confirmed ones), or NULL. */
+static const char *current_col(const char *category)
+{
+	if (strcmp(category, "clinical") == 0)
+		return "confirmed";
+	return strcmp(category, "excluded") == 0 ? NULL : category;
+}
+
+/* Adds n to the current count of category at grid and day. */
+static int current_add(fk_db *db, const char *grid, int64_t day, const char *category, int64_t n)
+{
+	const char *col = current_col(category);
+	return col ? fk_rollup_apply_col(db, &case_current, grid, day, col, n) : 0;
+}
 
 /* Counts on the epidemic curve: confirmed and clinically diagnosed. */
 static bool on_curve(const char *category)
@@ -234,6 +252,7 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const fk_case_in *c, fk_e
 		goto internal;
 	if (event_add(db, id, reported, who->user_id, "category", NULL, category, c->reason ? c->reason : "reported") < 0 ||
 	    fk_rollup_apply_col(db, &case_daily, grid, fk_day_of(reported), category, 1) < 0 ||
+	    current_add(db, grid, fk_day_of(reported), category, 1) < 0 ||
 	    (has_onset && on_curve(category) && fk_rollup_apply_col(db, &onset_daily, grid, onset, "cases", 1) < 0))
 		goto internal;
 	if (strcmp(category, "excluded") != 0 && fk_observation_close_for_case(db, who, pid, id, e) < 0)
@@ -385,6 +404,10 @@ json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const fk_
 		    event_add(db, id, at, who->user_id, "category", cat, to, reason) < 0 ||
 		    fk_rollup_apply_col(db, &case_daily, grid, day, to, 1) < 0)
 			goto internal;
+		/* a case discharged or dead is not current in any category */
+		if ((!has_outcome(cat) || strcmp(out, "under_treatment") == 0) &&
+		    (current_add(db, grid, day, cat, -1) < 0 || current_add(db, grid, day, to, 1) < 0))
+			goto internal;
 		/* the epidemic curve follows the category */
 		if (has_onset && on_curve(cat) != on_curve(to) &&
 		    fk_rollup_apply_col(db, &onset_daily, grid, onset, "cases", on_curve(to) ? 1 : -1) < 0)
@@ -398,7 +421,8 @@ json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const fk_
 	} else {
 		if (fk_db_run(db, "UPDATE cases SET outcome = $1, updated_at = $2 WHERE id = $3", "sii", to, now, id) < 0 ||
 		    event_add(db, id, at, who->user_id, "outcome", out, to, reason) < 0 ||
-		    (strcmp(to, "under_treatment") != 0 && fk_rollup_apply_col(db, &case_daily, grid, day, to, 1) < 0))
+		    (strcmp(to, "under_treatment") != 0 && fk_rollup_apply_col(db, &case_daily, grid, day, to, 1) < 0) ||
+		    current_add(db, grid, day, cat, strcmp(to, "under_treatment") == 0 ? 1 : -1) < 0)
 			goto internal;
 		/* Discharge starts 14 days of health monitoring at home. */
 		if (strcmp(to, "discharged") == 0 &&
@@ -439,6 +463,48 @@ const fk_list fk_case_list = {
 	.audit = { "case.search", "cases", .region = true },
 };
 
+/* Reads nc columns of roll-up table (a fixed identifier, never input) at
+ * code for the days from..to: per day the counts of that day into
+ * day_n[(d - from) * nc + i] and the running sums since the beginning into
+ * sum_n (the days before from in one aggregate).  Returns 0 or -1. */
+static int rollup_days(fk_db *db, const char *table, const char *const *cols, int nc, const char *code, int64_t from,
+		       int64_t to, int64_t *day_n, int64_t *sum_n)
+{
+	char before[512], range[512];
+	int nb = snprintf(before, sizeof(before), "SELECT "), nr = snprintf(range, sizeof(range), "SELECT day");
+	for (int i = 0; i < nc; i++) {
+		nb += snprintf(before + nb, sizeof(before) - (size_t)nb, "%scoalesce(sum(%s), 0)", i ? ", " : "", cols[i]);
+		nr += snprintf(range + nr, sizeof(range) - (size_t)nr, ", %s", cols[i]);
+	}
+	snprintf(before + nb, sizeof(before) - (size_t)nb, " FROM %s WHERE region = $1 AND day < $2", table);
+	snprintf(range + nr, sizeof(range) - (size_t)nr,
+		 " FROM %s WHERE region = $1 AND day >= $2 AND day <= $3 ORDER BY day", table);
+	int64_t run[FK_ROLLUP_COLS] = { 0 };
+	fk_stmt *st;
+	if (fk_db_query(db, &st, before, "si", code, from) < 0)
+		return -1;
+	if (fk_stmt_step(st) == FK_ROW)
+		for (int i = 0; i < nc; i++)
+			run[i] = fk_stmt_int64(st, i);
+	fk_stmt_done(st);
+	if (fk_db_query(db, &st, range, "sii", code, from, to) < 0)
+		return -1;
+	int rc = fk_stmt_step(st);
+	for (int64_t d = from; d <= to; d++) {
+		int64_t *n = day_n + (d - from) * nc, *sum = sum_n + (d - from) * nc;
+		bool here = rc == FK_ROW && fk_stmt_int64(st, 0) == d;
+		for (int i = 0; i < nc; i++) {
+			n[i] = here ? fk_stmt_int64(st, i + 1) : 0;
+			run[i] += n[i];
+			sum[i] = run[i];
+		}
+		if (here)
+			rc = fk_stmt_step(st);
+	}
+	fk_stmt_done(st);
+	return rc < 0 ? -1 : 0;
+}
+
 json_t *fk_case_stats(fk_db *db, const fk_actor *who, const char *region, int64_t from, int64_t to, fk_err *e)
 {
 	const char *code = fk_scope_region(who, region, e);
@@ -450,47 +516,42 @@ json_t *fk_case_stats(fk_db *db, const fk_actor *who, const char *region, int64_
 	}
 	static const char *const cols[] = { "suspected", "confirmed", "clinical", "asymptomatic",
 					    "excluded",  "discharged", "deceased" };
-	enum { NC = 7 };
-	int64_t cum[NC] = { 0 };
+	static const char *const obs_cols[] = { "started", "ended" };
+	enum { NC = 7, NK = 3, ND = 367 };
 	fk_stmt *st;
-	/* cumulative counts before the range: one aggregate over earlier days */
-	if (fk_db_query(db, &st,
-			"SELECT coalesce(sum(suspected), 0), coalesce(sum(confirmed), 0), coalesce(sum(clinical), 0),"
-			" coalesce(sum(asymptomatic), 0), coalesce(sum(excluded), 0), coalesce(sum(discharged), 0),"
-			" coalesce(sum(deceased), 0) FROM case_daily WHERE region = $1 AND day < $2",
-			"si", code, from) < 0)
+	int rc;
+	/* new and cumulative counts, current ones, and those under observation */
+	int64_t *buf = calloc((size_t)ND * (2 * NC + 2 * NK + 4), sizeof(int64_t));
+	if (!buf)
 		goto internal;
-	if (fk_stmt_step(st) == FK_ROW)
-		for (int i = 0; i < NC; i++)
-			cum[i] = fk_stmt_int64(st, i);
-	fk_stmt_done(st);
-	if (fk_db_query(db, &st,
-			"SELECT day, suspected, confirmed, clinical, asymptomatic, excluded, discharged, deceased"
-			" FROM case_daily WHERE region = $1 AND day >= $2 AND day <= $3 ORDER BY day",
-			"sii", code, from, to) < 0)
+	int64_t *nw_n = buf, *cu_n = nw_n + ND * NC, *cc_d = cu_n + ND * NC, *cc_n = cc_d + ND * NK,
+		*ob_d = cc_n + ND * NK, *ob_n = ob_d + ND * 2;
+	if (rollup_days(db, "case_daily", cols, NC, code, from, to, nw_n, cu_n) < 0 ||
+	    rollup_days(db, "case_current", case_current.cols, NK, code, from, to, cc_d, cc_n) < 0 ||
+	    rollup_days(db, "observation_daily", obs_cols, 2, code, from, to, ob_d, ob_n) < 0) {
+		free(buf);
 		goto internal;
+	}
 	json_t *days = json_array();
-	int rc = fk_stmt_step(st);
 	for (int64_t d = from; d <= to; d++) {
-		int64_t n[NC] = { 0 };
-		if (rc == FK_ROW && fk_stmt_int64(st, 0) == d) {
-			for (int i = 0; i < NC; i++)
-				n[i] = fk_stmt_int64(st, i + 1);
-			rc = fk_stmt_step(st);
-		}
+		size_t k = (size_t)(d - from);
 		char ds[11];
 		fk_date_format(d, ds);
-		json_t *row = json_pack("{s:s}", "date", ds), *nw = json_object(), *cu = json_object();
+		json_t *row = json_pack("{s:s}", "date", ds), *nw = json_object(), *cu = json_object(),
+		       *cur = json_object();
 		for (int i = 0; i < NC; i++) {
-			cum[i] += n[i];
-			json_object_set_new(nw, cols[i], json_integer(n[i]));
-			json_object_set_new(cu, cols[i], json_integer(cum[i]));
+			json_object_set_new(nw, cols[i], json_integer(nw_n[k * NC + (size_t)i]));
+			json_object_set_new(cu, cols[i], json_integer(cu_n[k * NC + (size_t)i]));
 		}
+		for (int i = 0; i < NK; i++)
+			json_object_set_new(cur, case_current.cols[i], json_integer(cc_n[k * NK + (size_t)i]));
+		json_object_set_new(cur, "observation", json_integer(ob_n[k * 2] - ob_n[k * 2 + 1]));
 		json_object_set_new(row, "new", nw);
 		json_object_set_new(row, "cumulative", cu);
+		json_object_set_new(row, "current", cur);
 		json_array_append_new(days, row);
 	}
-	fk_stmt_done(st);
+	free(buf);
 	/* the epidemic curve over the same days */
 	if (fk_db_query(db, &st, "SELECT day, cases FROM onset_daily WHERE region = $1 AND day >= $2 AND day <= $3 ORDER BY day",
 			"sii", code, from, to) < 0) {

@@ -336,6 +336,27 @@ json_t *fk_cluster_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 						       "category", g.n[i].category, "outcome", g.n[i].outcome,
 						       "onset_date", day_or_null(g.n[i].onset), "region", g.n[i].region));
 	}
+	/* the persons' and communities' names, for the graph's labels (a
+	 * cluster is tens of cases: primary-key lookups each) */
+	size_t k;
+	json_t *nd;
+	json_array_foreach(nodes, k, nd) {
+		fk_stmt *st;
+		json_t *name = json_null(), *community = json_null();
+		if (fk_db_query(db, &st,
+				"SELECT p.name, r.name FROM cases c JOIN persons p ON p.id = c.person_id"
+				" LEFT JOIN regions r ON r.code = substr(c.region, 1, 12) WHERE c.id = $1",
+				"i", (int64_t)json_integer_value(json_object_get(nd, "id"))) == 0) {
+			if (fk_stmt_step(st) == FK_ROW) {
+				name = json_string(fk_stmt_text(st, 0));
+				if (!fk_stmt_is_null(st, 1))
+					community = json_string(fk_stmt_text(st, 1));
+			}
+			fk_stmt_done(st);
+		}
+		json_object_set_new(nd, "person_name", name);
+		json_object_set_new(nd, "community_name", community);
+	}
 	for (int i = 0; i < g.nedges; i++)
 		if (find(&g, g.edges[i].a) == root)
 			json_array_append_new(edges, json_pack("{s:I, s:I, s:s}", "from", (json_int_t)g.n[g.edges[i].a].id,

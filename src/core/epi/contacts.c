@@ -22,6 +22,7 @@
 #include "core/grid/registry.h"
 #include "core/grid/screening.h"
 #include "util/date.h"
+#include "util/text.h"
 
 int fk_observation_days = 14;
 
@@ -384,13 +385,6 @@ static int contact_case_check(fk_list_q *q, const fk_filter *f, const char *valu
 	return c ? 0 : -1;
 }
 
-/* Out of the caller's scope, a contact's person is named by id only. */
-static void contact_row(json_t *item, const fk_actor *who)
-{
-	if (!fk_scope_has(who, fk_json_str(item, "region")))
-		json_object_set_new(item, "person_name", json_null());
-}
-
 static const fk_column contact_cols[] = {
 	{ "id", FK_C_INT },	       { "person_id", FK_C_INT },	   { "person_name", FK_C_TEXT },
 	{ "region", FK_C_TEXT },	       { "source_case_id", FK_C_INT },      { "source_contact_id", FK_C_INT },
@@ -416,7 +410,6 @@ const fk_list fk_contact_list = {
 	.id = "k.id",
 	.filters = contact_filters,
 	.cols = contact_cols,
-	.row = contact_row,
 	.audit = { "contact.search", "contacts", .at_home = true },
 };
 
@@ -478,8 +471,63 @@ static const fk_filter due_filters[] = {
 	{ 0 },
 };
 
-/* The active observations of the worklist: fk_observation_list and pending. */
-static const fk_list obs_due_list = { OBS_LIST, .filters = due_filters };
+/* The worklist's columns: the observation's, and what a doctor phoning
+ * the person needs - the household's address and the phone, masked (the
+ * number itself is a reveal: POST /persons/{id}/reveal). */
+static const fk_column due_cols[] = {
+	{ "id", FK_C_INT },	       { "person_id", FK_C_INT },  { "person_name", FK_C_TEXT },
+	{ "region", FK_C_TEXT },       { "reason", FK_C_TEXT },    { "contact_id", FK_C_INT },
+	{ "case_id", FK_C_INT },       { "mode", FK_C_TEXT },      { "site_id", FK_C_INT },
+	{ "start_date", FK_C_DATE },   { "end_date", FK_C_DATE },  { "state", FK_C_TEXT },
+	{ "followups", FK_C_INT },     { "symptomatic", FK_C_INT }, { "due", FK_C_BOOL },
+	{ "created_at", FK_C_INT },    { "phone", FK_C_PHONE },    { "building", FK_C_TEXT },
+	{ "unit", FK_C_TEXT },	       { "room", FK_C_TEXT },      { "address", FK_C_TEXT },
+	{ 0 },
+};
+
+/* The active observations of the worklist: fk_observation_list, pending,
+ * the person's phone (masked) and household. */
+static const fk_list obs_due_list = {
+	.select = "o.id, o.person_id, p.name, o.region, o.reason, o.contact_id, o.case_id, o.mode, o.site_id,"
+		  " o.start_day, o.end_day, o.state,"
+		  " (SELECT count(*) FROM followups f WHERE f.observation_id = o.id),"
+		  " (SELECT count(*) FROM followups f WHERE f.observation_id = o.id AND f.symptomatic = 1),"
+		  " o.state = 'active' AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.observation_id = o.id"
+		  " AND f.day = ? AND f.slot = ?), o.created_at, p.phone_enc, h.building, h.unit, h.room, h.address"
+		  " FROM observations o JOIN persons p ON p.id = o.person_id"
+		  " LEFT JOIN households h ON h.id = p.household_id",
+	.select_args = obs_args,
+	.region = "region",
+	.scope = "o.region",
+	.key = FK_KEY_ID,
+	.id = "o.id",
+	.cols = due_cols,
+	.filters = due_filters,
+};
+
+/* The last 6 follow-ups (three days) of observation id, newest first:
+ * [{date, slot, temperature (null: not measured), symptomatic}]. */
+static json_t *due_readings(fk_db *db, int64_t id)
+{
+	fk_stmt *st;
+	json_t *out = json_array();
+	if (fk_db_query(db, &st,
+			"SELECT day, slot, temp_dc, symptomatic FROM followups WHERE observation_id = $1"
+			" ORDER BY day DESC, slot DESC LIMIT 6",
+			"i", id) < 0)
+		return out;
+	while (fk_stmt_step(st) == FK_ROW) {
+		char ds[11];
+		fk_date_format(fk_stmt_int64(st, 0), ds);
+		json_t *r = json_pack("{s:s, s:s, s:b}", "date", ds, "slot", fk_stmt_text(st, 1), "symptomatic",
+				      fk_stmt_int64(st, 3) != 0);
+		json_object_set_new(r, "temperature",
+				    fk_stmt_is_null(st, 2) ? json_null() : json_real((double)fk_stmt_int64(st, 2) / 10.0));
+		json_array_append_new(out, r);
+	}
+	fk_stmt_done(st);
+	return out;
+}
 
 typedef struct due_in {
 	const char *region;
@@ -531,6 +579,7 @@ json_t *fk_observation_due(fk_db *db, const fk_actor *who, const char *region, b
 		json_object_set_new(it, "missed", json_integer(missed > 0 ? missed : 0));
 		json_object_set_new(it, "release",
 				    json_boolean(today > end && json_integer_value(json_object_get(it, "symptomatic")) == 0));
+		json_object_set_new(it, "readings", due_readings(db, json_integer_value(json_object_get(it, "id"))));
 	}
 	return all;
 }
@@ -542,8 +591,59 @@ const fk_field fk_followup_fields[] = {
 	{ "temperature_measured", FK_FT_BOOL, false },
 	{ "symptoms", FK_FT_ARRAY, false, 0, 5 },
 	{ "note", FK_FT_STRING, false, 0, 500 },
+	{ "uuid", FK_FT_STRING, false, 36, 36 },
 	{ 0 },
 };
+
+/* The answer to a follow-up: the same content when it is sent again; one
+ * sent with a uuid also says its uuid and result (created or replayed). */
+static json_t *followup_answer(int64_t obs_id, int64_t day, const char *slot, bool symptomatic, const char *uuid,
+			       const char *result)
+{
+	char ds[11];
+	fk_date_format(day, ds);
+	/* symptomatic: the doctor is offered the one-step conversion */
+	json_t *a = json_pack("{s:I, s:s, s:s, s:b, s:b}", "observation_id", (json_int_t)obs_id, "date", ds, "slot",
+			      slot, "symptomatic", symptomatic, "convert_suggested", symptomatic);
+	if (uuid)
+		json_object_update_new(a, json_pack("{s:s, s:s}", "uuid", uuid, "result", result));
+	return a;
+}
+
+/* A follow-up whose uuid is stored already: the same content (observation,
+ * temperature, symptoms, note; date and slot when given) is a replay,
+ * answered as the first time; other content is a conflict.  Returns 1 with
+ * *out set, 0 when the uuid is new, -1 with e set. */
+static int followup_replay(fk_db *db, int64_t obs_id, const fk_followup_in *f, json_t **out, fk_err *e)
+{
+	const char *uuid = f->uuid;
+	bool has_t = f->measured;
+	int64_t dc = f->temp_dc, sym = f->symptoms;
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			"SELECT observation_id, day, slot, temp_dc, symptoms, note, symptomatic FROM followups"
+			" WHERE uuid = $1",
+			"s", uuid) < 0)
+		return fk_err_internal(e);
+	int rc = fk_stmt_step(st);
+	if (rc != FK_ROW) {
+		fk_stmt_done(st);
+		return rc < 0 ? fk_err_internal(e) : 0;
+	}
+	int64_t day = fk_stmt_int64(st, 1);
+	char slot[4];
+	snprintf(slot, sizeof(slot), "%s", fk_stmt_text(st, 2));
+	bool same = fk_stmt_int64(st, 0) == obs_id && fk_stmt_is_null(st, 3) == !has_t &&
+		    (!has_t || fk_stmt_int64(st, 3) == dc) && fk_stmt_int64(st, 4) == sym &&
+		    strcmp(fk_stmt_text(st, 5), f->note) == 0 && (!f->date_given || f->day == day) &&
+		    (!f->slot_given || strcmp(f->slot, slot) == 0);
+	bool symptomatic = fk_stmt_int64(st, 6) != 0;
+	fk_stmt_done(st);
+	if (!same)
+		return fk_err_conflict(e, "uuid", "uuid: already used for a different follow-up");
+	*out = followup_answer(obs_id, day, slot, symptomatic, uuid, "replayed");
+	return 1;
+}
 
 /* A follow-up's temperature is measured or said not to be: nothing stands
  * in for a measurement nobody took.  Returns 0 or -1 with e naming the field. */
@@ -600,6 +700,7 @@ int fk_followup_parse(const json_t *in, fk_followup_in *f, fk_err *e)
 	if (fk_fields_check(in, fk_followup_fields, e) < 0)
 		return -1;
 	const char *slot = fk_json_str(in, "slot");
+	f->slot_given = slot != NULL;
 	if (!slot)
 		slot = slot_now();
 	if (strcmp(slot, "am") && strcmp(slot, "pm"))
@@ -612,6 +713,7 @@ int fk_followup_parse(const json_t *in, fk_followup_in *f, fk_err *e)
 	int64_t today = fk_today();
 	f->day = today;
 	const char *ds_in = fk_json_str(in, "date");
+	f->date_given = ds_in != NULL;
 	if (ds_in && (fk_date_parse(ds_in, &f->day) < 0 || f->day > today))
 		return fk_err_invalid(e, "date", "date: a day of the observation, not in the future");
 	json_t *t = json_object_get(in, "temperature");
@@ -619,6 +721,9 @@ int fk_followup_parse(const json_t *in, fk_followup_in *f, fk_err *e)
 	f->temp_dc = t ? (int64_t)lround(json_number_value(t) * 10.0) : 0;
 	f->slot = slot;
 	f->note = fk_json_str_or(in, "note");
+	f->uuid = fk_json_str(in, "uuid");
+	if (f->uuid && !fk_uuid_ok(f->uuid))
+		return fk_err_invalid(e, "uuid", "uuid: not a UUID (8-4-4-4-12 hex digits)");
 	return 0;
 }
 
@@ -626,9 +731,16 @@ json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const fk
 {
 	const char *slot = f->slot;
 	int64_t sym = f->symptoms, today = f->day;
+	const char *uuid = f->uuid;
 	obs_row o;
 	if (obs_find(db, who, obs_id, &o, e) < 0)
 		return NULL;
+	/* sent again from a phone's queue: answered before the observation's
+	 * state is looked at (it may have ended since the first time) */
+	json_t *replayed = NULL;
+	int rp = uuid ? followup_replay(db, obs_id, f, &replayed, e) : 0;
+	if (rp != 0)
+		return rp > 0 ? replayed : NULL;
 	if (strcmp(o.state, "active") != 0) {
 		fk_err_conflict(e, "observation", "the observation is %s: no more follow-ups", o.state);
 		return NULL;
@@ -642,12 +754,12 @@ json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const fk
 	fk_val v[] = {
 		{ 'i', .i = obs_id }, { 'i', .i = today },	  { 's', .p = slot }, { f->measured ? 'i' : 'n', .i = dc },
 		{ 'i', .i = sym },    { 's', .p = f->note }, { 'i', .i = symptomatic },
-		{ 'i', .i = who->user_id }, { 'i', .i = now },
+		{ 'i', .i = who->user_id }, { 'i', .i = now }, { uuid ? 's' : 'n', .p = uuid },
 	};
 	int rc = fk_db_run_vals(db,
 				"INSERT INTO followups (observation_id, day, slot, temp_dc, symptoms, note, symptomatic,"
-				" user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-				v, 9);
+				" user_id, at, uuid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+				v, 10);
 	if (rc == FK_DB_CONSTRAINT) {
 		fk_err_conflict(e, "slot", "slot: the %s follow-up of today is recorded already", slot);
 		return NULL;
@@ -670,11 +782,7 @@ json_t *fk_followup_add(fk_db *db, const fk_actor *who, int64_t obs_id, const fk
 		fk_err_internal(e);
 		return NULL;
 	}
-	char ds[11];
-	fk_date_format(today, ds);
-	/* symptomatic: the doctor is offered the one-step conversion */
-	return json_pack("{s:I, s:s, s:s, s:b, s:b}", "observation_id", (json_int_t)obs_id, "date", ds, "slot", slot,
-			 "symptomatic", symptomatic, "convert_suggested", symptomatic);
+	return followup_answer(obs_id, today, slot, symptomatic, uuid, "created");
 }
 
 int fk_followup_sweep(fk_db *db, int64_t day, int pm, int64_t *raised)

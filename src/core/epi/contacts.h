@@ -61,7 +61,10 @@ extern const fk_field fk_contact_fields[], fk_contact_person_fields[], fk_follow
 	fk_convert_fields[], fk_site_fields[];
 
 /* Contacts in a region, or of a case (case_id: wherever they live), by id
- * (audited as contact.search). */
+ * (audited as contact.search).  A case's contacts are named to whoever may
+ * read the case, also those living outside the reader's scope: the doctor
+ * who traced them knows them; the rest of such a person (phone, document,
+ * household) stays out of reach. */
 extern const struct fk_list fk_contact_list;
 
 /* Starts (or extends) the observation of a person from start_day until
@@ -84,10 +87,13 @@ json_t *fk_observation_due(fk_db *db, const fk_actor *who, const char *region, b
 typedef struct fk_followup_in {
 	int64_t day;          /* today when not given */
 	const char *slot;     /* am|pm: now's when not given */
+	bool date_given, slot_given; /* (a replay compares only what was given) */
 	bool measured;        /* a temperature was taken: */
 	int64_t temp_dc;      /* in tenths of a degree */
 	int64_t symptoms;     /* bits of fk_symptom_names */
 	const char *note;     /* "" when none */
+	const char *uuid;     /* the phone's id for the follow-up (replays are answered
+			       * with the first answer); NULL when not given */
 } fk_followup_in;
 
 /* Parses {date? (default today; a late entry from paper), slot?: am|pm,

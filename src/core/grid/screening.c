@@ -20,6 +20,7 @@
 #include "core/grid/alerts.h"
 #include "core/grid/registry.h"
 #include "util/date.h"
+#include "util/text.h"
 
 const char *const fk_category_names[] = { "confirmed", "suspected", "febrile", "close_contact", NULL };
 const char *const fk_symptom_names[] = { "fever", "cough", "fatigue", "short_breath", "other", NULL };
@@ -71,17 +72,6 @@ static int at(fk_err *e, const char *where)
 	return -1;
 }
 
-static bool uuid_ok(const char *u)
-{
-	for (int i = 0; i < 36; i++) {
-		char c = u[i];
-		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-		if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-			return false;
-	}
-	return u[36] == '\0';
-}
-
 /* The record's day: its date, or today. */
 static int record_day(const json_t *rec, int64_t *day)
 {
@@ -109,7 +99,7 @@ int fk_screening_check(const json_t *records, fk_err *e)
 		snprintf(where, sizeof(where), "[%zu]", i);
 		if (fk_fields_check(rec, fk_screening_fields, e) < 0)
 			return at(e, where);
-		if (!uuid_ok(fk_json_str(rec, "uuid"))) {
+		if (!fk_uuid_ok(fk_json_str(rec, "uuid"))) {
 			fk_err_invalid(e, "uuid", "uuid: not a UUID (8-4-4-4-12 hex digits)");
 			return at(e, where);
 		}

@@ -362,6 +362,8 @@ async function drawContacts(ctx, c, card) {
       renderItems: (items) => items.map((k) => h('li.contact-item', { dataset: { contact: k.id, person: k.person_id } },
         h('div.contact-head',
           h('strong.contact-name', k.person_name || t('contacts.outOfScope')),
+          // named (the doctor traced them), but their record is another area's
+          k.region && !k.region.startsWith(ctx.me.scope.code || '') ? h('span.chip.chip-queued.contact-elsewhere', t('contacts.elsewhere')) : null,
           h('span.chip.chip-none', label('contact.setting', k.setting)),
           k.observation_state ? h(`span.chip.obs-${k.observation_state}`, label('obs.state', k.observation_state)) : null),
         h('div.contact-meta',

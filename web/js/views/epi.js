@@ -3,8 +3,12 @@
 // the cases newly confirmed each day by report, the cumulative counts, and
 // below them the time-varying reproduction number Rt (Cori et al. 2013, as
 // the server computes it) with its 95% credible interval as a band, and the
-// doubling time.  The region and period live in the address
-// (#/epi?region=420106001&days=60).
+// doubling time.  Above the cumulative counts, the figures bulletins quote:
+// 现有确诊, 现有疑似, 现有无症状, 尚在医学观察, each with today's new ones.
+// Rt windows with fewer than RT_MIN_CASES cases (their credible interval
+// spans several units) are drawn faded and kept out of the axis range, so a
+// handful of early cases cannot stretch the axis to 13.  The region and
+// period live in the address (#/epi?region=420106001&days=60).
 import { t, label, fmtNumber } from '../i18n.js';
 import * as API from '../api.js';
 import { h, fill, notice, loading, errorText } from '../dom.js';
@@ -14,6 +18,10 @@ import { CAT_COLOURS } from './clusters.js';
 
 const PERIODS = [30, 60, 90, 180];
 const KPIS = ['confirmed', 'suspected', 'asymptomatic', 'discharged', 'deceased'];
+const NOW = ['confirmed', 'suspected', 'asymptomatic', 'observation'];
+// Rt from fewer cases than this in the 7-day window is shown faded: with 12
+// cases the 95% interval is about ±55% of the mean, with 3 it spans ×4.
+export const RT_MIN_CASES = 12;
 
 function addDays(ymd, n) {
   const d = new Date(`${ymd}T00:00:00Z`);
@@ -63,7 +71,13 @@ export async function render(ctx) {
   }
   if (!ctx.isCurrent()) return;
 
-  const last = daily.days.at(-1) || { new: {}, cumulative: {} };
+  const last = daily.days.at(-1) || { new: {}, cumulative: {}, current: {} };
+  const cur = last.current || {};
+  const newToday = { confirmed: (last.new.confirmed || 0) + (last.new.clinical || 0), suspected: last.new.suspected || 0, asymptomatic: last.new.asymptomatic || 0 };
+  const nowKpis = h('div.stats.kpis.epi-now', { 'data-testid': 'epi-now' }, NOW.map((k) => h(`div.stat.kpi-cat-${k}`, { dataset: { now: k } },
+    h('span.stat-label', t(`epi.now.${k}`)),
+    h('span.stat-value', fmtNumber(cur[k] || 0)),
+    k in newToday ? h('span.stat-sub', t('epi.now.newToday', { n: fmtNumber(newToday[k]) })) : null)));
   const kpis = h('div.stats.kpis.epi-kpis', { 'data-testid': 'epi-kpis' }, KPIS.map((k) => h(`div.stat.kpi-cat-${k}`, { dataset: { kpi: k } },
     h('span.stat-label', label('epi.cum', k)),
     h('span.stat-value', fmtNumber(last.cumulative[k] || 0)),
@@ -72,7 +86,8 @@ export async function render(ctx) {
   const rtFacts = h('dl.facts.rt-facts', { 'data-testid': 'rt-facts' },
     h('div', h('dt', t('epi.rtLatest')), h('dd', { dataset: { k: 'rt' } }, latest
       ? [h(`strong.rt-value${latest.mean >= 1 ? '.is-up' : '.is-down'}`, fix(latest.mean)), ' ',
-        h('span.muted', t('epi.cri', { lo: fix(latest.q025), hi: fix(latest.q975) }))]
+        h('span.muted', t('epi.cri', { lo: fix(latest.q025), hi: fix(latest.q975) })),
+        latest.cases < RT_MIN_CASES ? h('span.chip.chip-not_home.rt-few', t('epi.rtFew', { n: RT_MIN_CASES })) : null]
       : t('epi.rtNone'))),
     latest ? h('div', h('dt', t('epi.window')), h('dd', `${latest.from} – ${latest.to}`)) : null,
     h('div', h('dt', t('epi.doubling')), h('dd', { dataset: { k: 'doubling' } },
@@ -84,13 +99,14 @@ export async function render(ctx) {
   const chartMsg = h('div.chart-msg');
   const totalOnset = daily.onset.reduce((s, x) => s + x.cases, 0);
   fill(body,
+    nowKpis,
     kpis,
     chartMsg,
     h('section.card.chart-card',
       h('div.section-head', h('h2', t('epi.curve')), h('span.muted', t('epi.curveTotal', { n: fmtNumber(totalOnset) }))),
       h('p.hint', t('epi.curveHint')), curveEl),
     h('section.card.chart-card',
-      h('h2', t('epi.rt')), h('p.hint', t('epi.rtHint')), rtFacts, rtEl));
+      h('h2', t('epi.rt')), h('p.hint', t('epi.rtHint'), ' ', t('epi.rtFewHint', { n: RT_MIN_CASES })), rtFacts, rtEl));
 
   let echarts;
   try {
@@ -130,11 +146,20 @@ function drawRt(echarts, el, rt) {
   const items = rt.items;
   const dates = items.map((x) => x.to);
   el.dataset.windows = String(items.filter((x) => x.mean != null).length);
-  const lo = items.map((x) => (x.mean == null ? '-' : x.q025));
-  const band = items.map((x) => (x.mean == null ? '-' : x.q975 - x.q025));
+  // windows with enough cases are drawn in full and set the axis; the others faded
+  const sure = (x) => x.mean != null && x.cases >= RT_MIN_CASES;
+  const few = (x) => x.mean != null && !sure(x);
+  el.dataset.faded = String(items.filter(few).length);
+  const lo = items.map((x) => (sure(x) ? x.q025 : '-'));
+  const band = items.map((x) => (sure(x) ? x.q975 - x.q025 : '-'));
+  const held = items.filter(sure);
+  const top = held.length ? Math.max(2, Math.ceil(Math.max(...held.map((x) => x.q975)))) : 4;
+  el.dataset.ymax = String(top);
+  // the faded line also touches its sure neighbours, so the two join up
+  const fewData = items.map((x, i) => (few(x) || (sure(x) && (few(items[i - 1] || {}) || few(items[i + 1] || {}))) ? x.mean : '-'));
   drawChart(echarts, el, {
     grid: { left: 40, right: 48, top: 40, bottom: 56 },
-    legend: { top: 0, data: [t('epi.s.rt'), t('epi.s.cri')] },
+    legend: { top: 0, data: [t('epi.s.rt'), t('epi.s.cri'), t('epi.s.rtFew', { n: RT_MIN_CASES })] },
     tooltip: {
       ...TOOLTIP, trigger: 'axis',
       formatter: (ps) => {
@@ -144,8 +169,7 @@ function drawRt(echarts, el, rt) {
       },
     },
     xAxis: { type: 'category', data: dates, boundaryGap: false, ...AXIS, axisLabel: { ...AXIS.axisLabel, formatter: (v) => v.slice(5) } },
-    // the first windows' intervals are wide: the axis stops at 4 (or the highest mean)
-    yAxis: { type: 'value', min: 0, max: (v) => Math.max(2, Math.min(Math.ceil(v.max), Math.ceil(Math.max(4, ...items.map((x) => x.mean || 0))))), ...AXIS, ...SPLIT },
+    yAxis: { type: 'value', min: 0, max: top, ...AXIS, ...SPLIT },
     dataZoom: [{ type: 'inside' }],
     series: [
       { name: 'lo', type: 'line', data: lo, stack: 'cri', symbol: 'none', lineStyle: { opacity: 0 }, silent: true },
@@ -154,9 +178,13 @@ function drawRt(echarts, el, rt) {
         areaStyle: { color: 'rgba(26, 95, 180, .18)' }, itemStyle: { color: 'rgba(26, 95, 180, .35)' }, silent: true,
       },
       {
-        name: t('epi.s.rt'), type: 'line', data: items.map((x) => (x.mean == null ? '-' : x.mean)), symbolSize: 4,
+        name: t('epi.s.rt'), type: 'line', data: items.map((x) => (sure(x) ? x.mean : '-')), symbolSize: 4,
         itemStyle: { color: '#134a8e' }, lineStyle: { width: 2 },
         markLine: { silent: true, symbol: 'none', data: [{ yAxis: 1 }], lineStyle: { color: '#c62f2f', type: 'dashed' }, label: { formatter: 'Rt = 1' } },
+      },
+      {
+        name: t('epi.s.rtFew', { n: RT_MIN_CASES }), type: 'line', data: fewData, symbolSize: 3, clip: true,
+        itemStyle: { color: '#9aa5b1', opacity: 0.6 }, lineStyle: { width: 1.5, type: 'dotted', opacity: 0.6 },
       },
     ],
   });

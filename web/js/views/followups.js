@@ -7,8 +7,17 @@
 // suspected case"; observations whose 14 days are over without symptoms
 // wait for the doctor to release them.  The worklist is every active
 // observation in scope (GET /observations/due), read whole and split here.
+//
+// Each card says where the person lives and offers a call: the phone comes
+// masked and "call" reveals it (POST /persons/{id}/reveal, reason
+// "follow-up call", audited per person called) as a tel: link.  The last
+// readings show as a small trend ("not measured" as such).  Follow-ups go
+// through the outbox (outbox.js) with a uuid made here: recorded offline,
+// they are sent when the network returns, and a resend is a replay.  The
+// worklist last read is kept on the phone for use offline.
 import { t, label } from '../i18n.js';
 import * as API from '../api.js';
+import * as outbox from '../outbox.js';
 import { h, fill, icon, notice, loading, errorText, emptyState } from '../dom.js';
 import { fever, parseTemperature } from './screening.js';
 import { caseHref } from './cases.js';
@@ -17,18 +26,48 @@ import { codes, setting } from '../vocab.js';
 const MAX_ITEMS = 5000; // a community's observations: a few hundred at most
 const UNIT_KEY = 'fangkong.reportingUnit';
 
+const KEPT = 'followups'; // the worklist's key in the outbox's store
+
 // Every page of the worklist, with the day and slot the server counts by
-// (its clock and zone decide what is due, not the phone's).
+// (its clock and zone decide what is due, not the phone's).  Offline: the
+// worklist last read here ({offline: fetched}), with the follow-ups still
+// waiting on the phone taken as done.
 async function allDue() {
   const out = [];
   let after = null, date = null, slot = null;
-  do {
-    const page = await API.observations.due(null, after, 1000);
-    out.push(...page.items);
-    ({ date, slot } = page);
-    after = page.next;
-  } while (after && out.length < MAX_ITEMS);
-  return { items: out, date, slot };
+  try {
+    do {
+      const page = await API.observations.due(null, after, 1000);
+      out.push(...page.items);
+      ({ date, slot } = page);
+      after = page.next;
+    } while (after && out.length < MAX_ITEMS);
+  } catch (err) {
+    const kept = err.status === 0 ? await outbox.worklist(KEPT) : null;
+    if (!kept) throw err;
+    const waiting = await outbox.items('followup');
+    const data = kept.data;
+    for (const o of data.items) {
+      if (waiting.some((w) => w.obs === o.id && w.date === data.date && w.body.slot === data.slot)) o.due = false;
+    }
+    return { ...data, offline: kept.fetched };
+  }
+  const data = { items: out, date, slot };
+  await outbox.saveWorklist(KEPT, data).catch(() => {});
+  return data;
+}
+
+// Sends body as the follow-up of o (for the worklist's day and slot) through
+// the outbox: {result}, {queued: true} offline, or throws the refusal.
+async function recordFollowup(env, o, body) {
+  const full = { ...body, uuid: outbox.newUuid(), date: env.today, slot: env.slot };
+  await outbox.addFollowup(o.id, full);
+  const r = await outbox.send(full.uuid);
+  if (r.error) throw Object.assign(new Error(r.error.message || ''), r.error);
+  if (r.result) return r.result;
+  // kept on the phone: judged here as the server will
+  const v = full.temperature;
+  return { queued: true, symptomatic: (v != null && v >= fever()) || (full.symptoms || []).length > 0 };
 }
 
 // Day n of the observation (1-based) and its length.
@@ -40,9 +79,9 @@ function dayOf(o, today) {
 export async function render(ctx) {
   const { main } = ctx;
   fill(main, h('div.page-head', h('h1', { tabindex: '-1' }, t('fu.title'))), loading());
-  let items, date, slot;
+  let items, date, slot, offline;
   try {
-    ({ items, date, slot } = await allDue());
+    ({ items, date, slot, offline } = await allDue());
   } catch (err) {
     if (!ctx.isCurrent()) return;
     fill(main, h('div.page-head', h('h1', { tabindex: '-1' }, t('fu.title'))), notice('error', errorText(err),
@@ -70,7 +109,7 @@ export async function render(ctx) {
       countEls[k], h('span.count-label', t(`fu.count.${k}`)));
   }));
   const bump = (k, d) => { counts[k] += d; countEls[k].textContent = String(counts[k]); };
-  const env = { ctx, today, bump, lists: { sick: sickList, done: doneList }, relList };
+  const env = { ctx, today, slot, bump, lists: { sick: sickList, done: doneList }, relList };
 
   for (const o of sick) sickList.append(card(env, o, 'sick'));
   for (const o of due) dueList.append(card(env, o, 'due'));
@@ -84,6 +123,7 @@ export async function render(ctx) {
     h('div.page-head.fu-head',
       h('h1', { tabindex: '-1' }, t('fu.title')),
       h('p.muted', t('fu.intro', { date: today, slot: t(pm ? 'fu.slot.pm' : 'fu.slot.am') }))),
+    offline ? notice('warn', t('fu.offline', { time: new Date(offline).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) })) : null,
     countBox,
     section('sick', sickList, t('fu.sickIntro')),
     section('due', dueList, null),
@@ -106,6 +146,55 @@ function chips(o, today) {
     h('span.chip.chip-queued', t('fu.day', { n: Math.min(d.n, d.of), of: d.of })),
     o.missed ? h('span.chip.chip-not_home', t('fu.missed', { n: o.missed, count: o.missed })) : null,
     o.symptomatic ? h('span.chip.chip-abnormal', icon('alert'), t('fu.symptomatic', { n: o.symptomatic, count: o.symptomatic })) : null);
+}
+
+// Where the person lives: the household's building, unit, room and address.
+function addressOf(o) {
+  return [[o.building, o.unit, o.room].filter(Boolean).join(' '), o.address].filter(Boolean).join(' · ');
+}
+
+// The last readings, oldest first: a small trend of temperatures, "not
+// measured" said in words (never drawn as a number).
+function readings(o) {
+  const rs = [...(o.readings || [])].reverse();
+  if (!rs.length) return null;
+  return h('ol.fu-readings', { 'data-testid': 'fu-readings', 'aria-label': t('fu.readings') }, rs.map((r) => {
+    const when = `${r.date.slice(5)} ${t(r.slot === 'pm' ? 'fu.slot.pmShort' : 'fu.slot.amShort')}`;
+    const hot = r.temperature != null && r.temperature >= fever();
+    return h(`li.fu-reading${hot ? '.is-fever' : ''}${r.symptomatic ? '.is-sick' : ''}${r.temperature == null ? '.is-unmeasured' : ''}`,
+      h('span.fu-reading-when', when),
+      h('span.fu-reading-v', r.temperature == null ? t('fu.unmeasuredShort') : `${r.temperature.toFixed(1)}°`));
+  }));
+}
+
+// The phone, masked, and "call": the number is revealed (audited as a
+// follow-up call) and offered as a tel: link.
+function phoneRow(o) {
+  const where = addressOf(o);
+  const box = h('div.fu-contact');
+  if (where) box.append(h('span.fu-address', { 'data-testid': 'fu-address' }, icon('home'), h('span', where)));
+  if (!o.phone) {
+    box.append(h('span.fu-phone.muted', t('fu.noPhone')));
+    return box;
+  }
+  const msg = h('span.fu-call-msg', { 'aria-live': 'polite' });
+  const call = h('button.btn.btn-secondary.btn-small.fu-call', { type: 'button', 'data-testid': 'fu-call' },
+    icon('phone'), h('span', t('fu.call')), h('span.fu-phone-masked', o.phone));
+  call.addEventListener('click', async () => {
+    call.disabled = true;
+    try {
+      const r = await API.persons.reveal(o.person_id, 'follow-up call');
+      const tel = h('a.btn.btn-primary.btn-small.fu-tel', { href: `tel:${r.phone}`, 'data-testid': 'fu-tel' }, icon('phone'), h('span', r.phone));
+      call.replaceWith(tel);
+      fill(msg);
+      tel.focus();
+    } catch (err) {
+      call.disabled = false;
+      fill(msg, errorText(err));
+    }
+  });
+  box.append(call, msg);
+  return box;
 }
 
 function card(env, o, kind) {
@@ -136,9 +225,9 @@ function card(env, o, kind) {
       normal.disabled = true;
       more.disabled = true;
       try {
-        await API.observations.followup(o.id, { symptoms: [], temperature_measured: false });
+        const r = await recordFollowup(env, o, { symptoms: [], temperature_measured: false });
         fill(actions);
-        fill(slot, notice('success', t('fu.recordedNormal')));
+        fill(slot, notice(r.queued ? 'info' : 'success', r.queued ? t('fu.queued') : t('fu.recordedNormal')));
         move('done');
       } catch (err) {
         normal.disabled = false;
@@ -149,13 +238,13 @@ function card(env, o, kind) {
     more.addEventListener('click', () => {
       if (slot.querySelector('form')) { fill(slot); more.setAttribute('aria-expanded', 'false'); return; }
       more.setAttribute('aria-expanded', 'true');
-      fill(slot, followupForm(o, (r) => {
+      fill(slot, followupForm(env, o, (r) => {
         fill(actions);
         if (r.symptomatic) {
-          fill(slot, notice('error', t('fu.recordedSick')), convertForm(ctx, o));
+          fill(slot, notice('error', t(r.queued ? 'fu.queuedSick' : 'fu.recordedSick')), r.queued ? null : convertForm(ctx, o));
           move('sick');
         } else {
-          fill(slot, notice('success', t('fu.recorded')));
+          fill(slot, notice(r.queued ? 'info' : 'success', t(r.queued ? 'fu.queued' : 'fu.recorded')));
           move('done');
         }
       }));
@@ -173,7 +262,7 @@ function card(env, o, kind) {
     actions.append(conv);
     if (o.due) {
       const more = h('button.btn.btn-secondary', { type: 'button' }, t('fu.record'));
-      more.addEventListener('click', () => fill(slot, followupForm(o, () => { more.remove(); fill(slot, notice('success', t('fu.recorded'))); })));
+      more.addEventListener('click', () => fill(slot, followupForm(env, o, (r) => { more.remove(); fill(slot, notice(r.queued ? 'info' : 'success', t(r.queued ? 'fu.queued' : 'fu.recorded'))); })));
       actions.append(more);
     }
   } else if (kind === 'release') {
@@ -194,11 +283,11 @@ function card(env, o, kind) {
     });
     actions.append(rel);
   }
-  li.append(head, chips(o, today), actions, slot);
+  li.append(head, phoneRow(o), chips(o, today), readings(o), actions, slot);
   return li;
 }
 
-function followupForm(o, onDone) {
+function followupForm(env, o, onDone) {
   const id = `fu-${o.id}`;
   const temp = h('input.temp', {
     id: `${id}-temp`, name: 'temperature', inputmode: 'decimal', autocomplete: 'off', maxlength: '4', placeholder: t('fu.tempPlaceholder'),
@@ -235,7 +324,7 @@ function followupForm(o, onDone) {
       if (note.value.trim()) body.note = note.value.trim();
       submit.disabled = true;
       try {
-        onDone(await API.observations.followup(o.id, body));
+        onDone(await recordFollowup(env, o, body));
       } catch (err) {
         submit.disabled = false;
         fill(msg, notice('error', errorText(err, { byCode: { conflict: 'fu.conflict' } })));
