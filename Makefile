@@ -57,7 +57,7 @@ $(BUILD)/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/schema.c: scripts/embed-schema.sh $(wildcard schema/*.sql)
+$(BUILD)/schema.c: scripts/embed-schema.sh schema $(wildcard schema/*.sql)
 	@mkdir -p $(dir $@)
 	sh scripts/embed-schema.sh $@
 
