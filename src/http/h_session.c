@@ -56,8 +56,9 @@ static int login_job(fk_req *r)
 		      fk_arena_printf(&r->arena, "fk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
 				      token, (long long)fk_account_config.session_ttl,
 				      fk_cookie_secure ? "; Secure" : ""));
-	return fk_req_reply(r, 200, json_pack("{s:s, s:I, s:o}", "token", token, "expires_at", (json_int_t)expires,
-					      "user", user_json(r, &a)));
+	return fk_req_reply(r, 200, json_pack("{s:s, s:I, s:o, s:b}", "token", token, "expires_at", (json_int_t)expires,
+					      "user", user_json(r, &a), "must_change_password",
+					      c->login.user.must_change));
 }
 
 int h_session_create(fk_req *r)
@@ -106,8 +107,60 @@ int h_me(fk_req *r)
 	fk_date_format(fk_day_of(now), today);
 	json_t *clock = json_pack("{s:s, s:s, s:i, s:I}", "zone", fk_zone_name(), "today", today, "utc_offset",
 				  fk_zone_offset(now), "now", (json_int_t)now);
-	return fk_req_reply(r, 200, json_pack("{s:o, s:o, s:o, s:o, s:o}", "user", user_json(r, &r->actor),
-					      "permissions", pa, "scope", scope, "protocol", protocol, "clock", clock));
+	return fk_req_reply(r, 200, json_pack("{s:o, s:o, s:o, s:o, s:o, s:b}", "user", user_json(r, &r->actor),
+					      "permissions", pa, "scope", scope, "protocol", protocol, "clock", clock,
+					      "must_change_password", r->actor.must_change));
+}
+
+static const fk_field passwd_fields[] = {
+	{ "current_password", FK_FT_STRING, true, 1, 128 },
+	{ "new_password", FK_FT_STRING, true, 8, 128 },
+	{ 0 },
+};
+
+typedef struct passwd_ctx {
+	fk_login login; /* the check of the current password */
+	char hash[FK_PWHASH_LEN];
+} passwd_ctx;
+
+static int passwd_job(fk_req *r)
+{
+	passwd_ctx *c = r->ctx;
+	if (c->login.result == FK_LOGIN_OK)
+		return fk_password_change(r->db, &r->actor, r->token, c->hash, &r->err) < 0
+			       ? -1
+			       : fk_req_reply(r, 200, json_pack("{s:s, s:b}", "username", r->actor.username,
+								"changed", 1));
+	/* a wrong current password counts as a failed sign-in (and may lock) */
+	char token[FK_TOKEN_LEN + 1];
+	int64_t expires = 0;
+	if (fk_login_record(r->db, &c->login, r->actor.username, r->addr, token, &expires) < 0)
+		return fk_req_fail(r, 500, "internal", NULL, "internal error");
+	if (c->login.result == FK_LOGIN_THROTTLED) {
+		fk_req_header(r, "Retry-After", fk_arena_printf(&r->arena, "%lld", (long long)c->login.retry_after));
+		fk_req_fail(r, 429, "throttled", NULL, "too many failed attempts; try again in %lld seconds",
+			    (long long)c->login.retry_after);
+	} else {
+		fk_req_fail(r, 400, "invalid", "current_password", "current_password: not your current password");
+	}
+	return 0; /* keep the failure and its audit entry */
+}
+
+int h_me_password(fk_req *r)
+{
+	if (fk_fields_check(r->json, passwd_fields, &r->err) < 0)
+		return -1;
+	const char *cur = fk_json_str(r->json, "current_password"), *pw = fk_json_str(r->json, "new_password");
+	if (strcmp(cur, pw) == 0)
+		return fk_req_fail(r, 400, "invalid", "new_password", "new_password: must differ from the current one");
+	passwd_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
+	if (fk_login_check(r->db, r->actor.username, cur, r->addr, &c->login) < 0)
+		return fk_req_fail(r, 503, "unavailable", NULL, "the database is unavailable");
+	c->login.rehash = false; /* the password changes anyway */
+	if (c->login.result == FK_LOGIN_OK && fk_password_hash(pw, c->hash, &r->err) < 0)
+		return -1;
+	r->ctx = c;
+	return fk_req_defer(r, passwd_job);
 }
 
 int h_roles(fk_req *r)

@@ -17,6 +17,7 @@ int h_vocab(fk_req *r);
 int h_session_create(fk_req *r);
 int h_session_delete(fk_req *r);
 int h_me(fk_req *r);
+int h_me_password(fk_req *r);
 int h_roles(fk_req *r);
 
 /* h_region.c */
@@ -27,6 +28,7 @@ int h_region_get(fk_req *r);
 /* h_user.c */
 int h_user_create(fk_req *r);
 int h_user_update(fk_req *r);
+int h_user_bulk(fk_req *r);
 
 /* h_registry.c */
 int h_household_create(fk_req *r);

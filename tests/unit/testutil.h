@@ -64,7 +64,10 @@ static inline tu_db *tu_db_new(int migrate)
 	if (migrate) {
 		int applied = -1;
 		assert_int_equal(fk_migrate(t->db, &applied), 0);
-		assert_int_equal(applied, fk_schema_latest());
+		int all = 0; /* every migration (their numbers may have gaps) */
+		for (const fk_migration *m = fk_migrations; m->version; m++)
+			all++;
+		assert_int_equal(applied, all);
 	}
 	return t;
 }
