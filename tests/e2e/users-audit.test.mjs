@@ -58,31 +58,36 @@ test('users: an admin creates a user, sees clear errors, disables and enables an
   await page.getByRole('button', { name: '新建用户' }).click();
   const form = page.locator('#user-form');
   await form.waitFor();
-  assert.equal(await page.inputValue('#nu-region'), '420106', 'region defaults to my area');
+  await page.locator('#nu-region-4').waitFor();
+  assert.equal((await page.getByTestId('nu-region-chosen').innerText()).trim(), '所属区划：武昌区', 'region defaults to my area');
+  // the picker offers the regions of my area only, by name
+  const streets = await page.locator('#nu-region-4 option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  assert.ok(streets.length > 1 && streets.every((c) => c.startsWith('420106') && c.length === 9), streets.join());
+  assert.ok((await page.locator('#nu-region-4 option').allInnerTexts()).includes('积玉桥街道'));
 
   await page.fill('#nu-username', 'newbie');
   await page.fill('#nu-display', '新网格员');
   await page.fill('#nu-password', 'short');
   await page.selectOption('#nu-role', 'gridworker');
-  await page.fill('#nu-region', '420106001002001');
+  await page.selectOption('#nu-region-4', '420106001');
+  await page.selectOption('#nu-region-5', '420106001002');
+  await page.selectOption('#nu-region-6', '420106001002001');
+  assert.equal((await page.getByTestId('nu-region-chosen').innerText()).trim(), '所属区划：武昌区 · 积玉桥街道 · 中山社区居委会 · 第一网格');
   await form.getByRole('button', { name: '创建用户' }).click();
   await form.getByRole('alert').waitFor();
   assert.equal((await form.getByRole('alert').innerText()).trim(), '密码：8 至 128 个字符。');
   assert.equal(await page.getAttribute('#nu-password', 'aria-invalid'), 'true');
 
   await page.fill('#nu-password', 'a-long-enough-pass');
-  await page.fill('#nu-region', '110101');
-  await form.getByRole('button', { name: '创建用户' }).click();
-  await form.getByRole('alert').filter({ hasText: '区划' }).waitFor();
-  assert.equal((await form.getByRole('alert').innerText()).trim(), '该区划不存在，或不在您的管辖范围内。');
-
-  await page.fill('#nu-region', '420106001002001');
   await form.getByRole('button', { name: '创建用户' }).click();
   await page.getByRole('status').filter({ hasText: '已创建用户 newbie。' }).waitFor();
   assert.equal(await form.isVisible(), false, 'the form closes');
   const row = page.locator('tr[data-username=newbie]');
   await row.waitFor();
   assert.match(await row.innerText(), /newbie[\s\S]*新网格员[\s\S]*网格员[\s\S]*第一网格[\s\S]*正常/);
+  assert.doesNotMatch(await row.innerText(), /420106001002001/, 'the region by its name, not its code');
+  const made = (await srv.api('GET', '/api/v1/users?limit=1000', { token: await srv.login('admin') })).body.items.find((u) => u.username === 'newbie');
+  assert.equal(made.region, '420106001002001');
   await shot(page, 'desktop-admin-user-created');
 
   await page.getByRole('button', { name: '新建用户' }).click();
@@ -168,7 +173,10 @@ test('audit: a filtered address opens filtered; users created here are recorded'
   await entries.first().waitFor();
   // the users created through the UI and the API in this file, by admin
   const texts = await entries.allInnerTexts();
-  assert.ok(texts.some((t) => t.includes('user:newbie')), 'newbie creation recorded');
+  assert.ok(texts.some((t) => t.includes('用户 newbie')), 'newbie creation recorded');
+  // details as labelled fields, not JSON
+  assert.ok(texts.some((t) => /角色\s*网格员/.test(t)), texts[0]);
+  for (const t of texts) assert.doesNotMatch(t, /[{}"]/);
   assert.ok(texts.every((t) => t.includes('新建用户')));
   checkClean(assert, page);
   await page.context().close();
