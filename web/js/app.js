@@ -114,7 +114,8 @@ function shell(me, current) {
         href: '#/screening', dataset: { badge: 'outbox' }, hidden: true, 'data-testid': 'outbox-pill',
       }, icon('cloud'), h('span.n')) : null,
       h('div.who', { 'data-testid': 'who' }, h('strong', u.username),
-        h('span', `${label('role', u.role)} · ${u.region_name}`)),
+        h('span', `${label('role', u.role)} · ${u.region_name}`),
+        h('a.who-password', { href: '#/password' }, t('password.title'))),
       langButton(),
       h('button.btn-logout', {
         type: 'button', 'aria-label': t('header.logout'), title: t('header.logout'), onclick: signOut,
@@ -167,7 +168,8 @@ function showApp(focus) {
     setTitle: (s) => { document.title = `${s} · ${t('app.name')}`; },
     onChanged: async () => {
       await loadMe({ fresh: true });
-      if (parseHash().path === 'password') location.hash = '#/';
+      // to the home page (what there is to do), unless already there
+      if (parseHash().path !== '') location.hash = '#/';
       else render(true);
     },
   };

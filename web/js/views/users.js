@@ -26,6 +26,16 @@ export function oneTimePassword() {
 // The column a bulk row was refused for, by the server's field name.
 const COL = { username: 'users.username', display_name: 'users.displayName', role: 'users.role', region: 'users.region' };
 
+// Why a bulk row was refused, in the page's language where it is known.
+function rejectText(x) {
+  if (x.field === 'region') return t('error.regionNotFound');
+  if (x.field === 'role') return t('users.bulkBadRole', { roles: codes('roles').join(', ') });
+  if (x.field === 'username' && /taken/.test(x.message)) return t('error.usernameTaken');
+  if (x.field === 'username') return t('field.username');
+  if (x.field === 'display_name') return t('field.display_name');
+  return x.message;
+}
+
 // The sheet of new passwords, shown once: username, name, role, region and
 // the password, with a print button (print shows only the sheet).
 function passwordSheet(rows, titleKey) {
@@ -122,26 +132,20 @@ export function render(ctx) {
     }));
   };
 
+  // a button that shows and hides a form (box() is made below)
+  const opener = (cls, id, box, iconName, key) => h(`button.btn.${cls}`, {
+    type: 'button', 'aria-expanded': 'false', 'aria-controls': id,
+    onclick: (e) => {
+      const open = box().hidden;
+      box().hidden = !open;
+      e.currentTarget.setAttribute('aria-expanded', String(open));
+      if (open) box().querySelector('input')?.focus();
+    },
+  }, icon(iconName), h('span', t(key)));
   const head = h('div.page-head.title-row',
     h('div', h('h1', { tabindex: '-1' }, t('users.title')), h('p.muted', t('users.intro'))),
-    canWrite ? h('button.btn.btn-primary', {
-      type: 'button', 'aria-expanded': 'false', 'aria-controls': 'user-form',
-      onclick: (e) => {
-        const open = formBox.hidden;
-        formBox.hidden = !open;
-        e.currentTarget.setAttribute('aria-expanded', String(open));
-        if (open) formBox.querySelector('input')?.focus();
-      },
-    }, icon('plus'), h('span', t('users.new'))) : null,
-    canWrite ? h('button.btn.btn-secondary', {
-      type: 'button', 'aria-expanded': 'false', 'aria-controls': 'bulk-form',
-      onclick: (e) => {
-        const open = bulkBox.hidden;
-        bulkBox.hidden = !open;
-        e.currentTarget.setAttribute('aria-expanded', String(open));
-        if (open) bulkBox.querySelector('input')?.focus();
-      },
-    }, icon('upload'), h('span', t('users.bulk'))) : null);
+    canWrite ? h('div.head-actions', opener('btn-primary', 'user-form', () => formBox, 'plus', 'users.new'),
+      opener('btn-secondary', 'bulk-form', () => bulkBox, 'upload', 'users.bulk')) : null);
 
   const formBox = canWrite ? userForm(ctx, (username) => {
     flash.replaceChildren(notice('success', t('users.created', { username })));
@@ -184,8 +188,8 @@ function bulkForm(flash, onDone) {
             h('h2', t('users.bulkRejected')),
             h('ul', r.rejected.map((x) => h('li', { dataset: { line: x.line } },
               h('strong', t('users.line', { n: x.line })), ' ', h('bdi', x.username || '—'), ' — ',
-              x.field && COL[x.field] ? `${t(COL[x.field])}: ` : '',
-              h('span.muted', x.message))))));
+              x.field && COL[x.field] ? `${t(COL[x.field])}：` : '',
+              h('span.reject-why', rejectText(x)))))));
         }
         if (r.created.length) parts.push(passwordSheet(r.created, 'users.bulkSheet'));
         flash.replaceChildren(...parts);
