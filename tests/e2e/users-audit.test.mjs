@@ -302,8 +302,9 @@ test('bulk: a CSV with a bad grid and a bad role — those lines named, the rest
     assert.equal(s.status, 200);
     assert.equal(s.body.must_change_password, true);
     assert.equal(await overflowX(page), 0);
-    await sheet.scrollIntoViewIfNeeded();
-    await shot(page, `${name}-admin-bulk-accounts`, { fullPage: name === 'phone' });
+    await page.locator('.flash').scrollIntoViewIfNeeded();
+    await page.evaluate(() => document.querySelector('.flash').scrollIntoView());
+    await shot(page, `${name}-admin-bulk-accounts`, { fullPage: false });
     checkClean(assert, page);
     await page.context().close();
   }
