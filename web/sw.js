@@ -17,7 +17,7 @@
 // The page asks for it after sign-in ({type: 'keep'}) and deletes the cache
 // at sign-out; with no cache this worker keeps nothing, and an update
 // carries the shell over only when the previous version had one.
-const VERSION = 'v2';
+const VERSION = 'v3';
 const PREFIX = 'fangkong-shell-';
 const CACHE = PREFIX + VERSION;
 const SHELL = [
@@ -44,6 +44,7 @@ const SHELL = [
   '/js/views/gridpick.js',
   '/js/views/home.js',
   '/js/views/login.js',
+  '/js/views/password.js',
   '/js/views/persons.js',
   '/js/views/regionpick.js',
   '/js/views/regions.js',

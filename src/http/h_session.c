@@ -54,8 +54,8 @@ static int login_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_
 	}
 	fk_actor a = { .user_id = c->login.user.id, .username = c->username, .role = c->login.user.role,
 		       .region = c->login.user.region, .addr = c->addr };
-	*out = json_pack("{s:s, s:I, s:o}", "token", c->token, "expires_at", (json_int_t)expires, "user",
-			 user_json(db, &a));
+	*out = json_pack("{s:s, s:I, s:o, s:b}", "token", c->token, "expires_at", (json_int_t)expires, "user",
+			 user_json(db, &a), "must_change_password", c->login.user.must_change);
 	return 0;
 }
 
@@ -125,8 +125,70 @@ int h_me(fk_req *r)
 	fk_date_format(fk_day_of(now), today);
 	json_t *clock = json_pack("{s:s, s:s, s:i, s:I}", "zone", fk_zone_name(), "today", today, "utc_offset",
 				  fk_zone_offset(now), "now", (json_int_t)now);
-	return fk_req_reply(r, 200, json_pack("{s:o, s:o, s:o, s:o, s:o}", "user", user_json(r->db, &r->actor),
-					      "permissions", pa, "scope", scope, "protocol", protocol, "clock", clock));
+	return fk_req_reply(r, 200, json_pack("{s:o, s:o, s:o, s:o, s:o, s:b}", "user", user_json(r->db, &r->actor),
+					      "permissions", pa, "scope", scope, "protocol", protocol, "clock", clock,
+					      "must_change_password", r->actor.must_change));
+}
+
+const fk_field fk_me_password_fields[] = {
+	{ "current_password", FK_FT_STRING, true, 1, 128 },
+	{ "new_password", FK_FT_STRING, true, 8, 128 },
+	{ 0 },
+};
+
+/* A change of one's own password: the current one checked on the request's
+ * thread (the slow password check), the change recorded on the writer. */
+typedef struct passwd_ctx {
+	fk_login login; /* the check of the current password */
+	char hash[FK_PWHASH_LEN];
+	const char *token, *addr;
+} passwd_ctx;
+
+static int passwd_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
+{
+	passwd_ctx *c = in;
+	if (c->login.result == FK_LOGIN_OK) {
+		if (fk_password_change(db, who, c->token, c->hash, e) < 0)
+			return -1;
+		*out = json_pack("{s:s, s:b}", "username", who->username, "changed", 1);
+		return 0;
+	}
+	/* a wrong current password counts as a failed sign-in (and may lock) */
+	char token[FK_TOKEN_LEN + 1];
+	int64_t expires = 0;
+	if (fk_login_record(db, &c->login, who->username, c->addr, token, &expires) < 0)
+		return fk_err_internal(e);
+	if (c->login.result == FK_LOGIN_THROTTLED)
+		fk_err_set(e, 429, "throttled", NULL, "too many failed attempts; try again in %lld seconds",
+			   (long long)c->login.retry_after);
+	else
+		fk_err_invalid(e, "current_password", "current_password: not your current password");
+	return 0; /* keep the failure and its audit entry */
+}
+
+static void passwd_finish(fk_req *r, void *in)
+{
+	passwd_ctx *c = in;
+	if (r->err.status == 429)
+		fk_req_header(r, "Retry-After", fk_arena_printf(&r->arena, "%lld", (long long)c->login.retry_after));
+}
+
+int h_me_password(fk_req *r)
+{
+	if (fk_fields_check(r->json, fk_me_password_fields, &r->err) < 0)
+		return -1;
+	const char *cur = fk_json_str(r->json, "current_password"), *pw = fk_json_str(r->json, "new_password");
+	if (strcmp(cur, pw) == 0)
+		return fk_req_fail(r, 400, "invalid", "new_password", "new_password: must differ from the current one");
+	passwd_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
+	if (fk_login_check(r->db, r->actor.username, cur, r->addr, &c->login) < 0)
+		return fk_req_fail(r, 503, "unavailable", NULL, "the database is unavailable");
+	c->login.rehash = false; /* the password changes anyway */
+	if (c->login.result == FK_LOGIN_OK && fk_password_hash(pw, c->hash, &r->err) < 0)
+		return -1;
+	c->token = r->token;
+	c->addr = r->addr;
+	return fk_req_write(r, &(fk_job){ .run = passwd_job, .in = c, .finish = passwd_finish });
 }
 
 int h_roles(fk_req *r)

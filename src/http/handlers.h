@@ -17,9 +17,10 @@ int h_vocab(fk_req *r);
 
 /* h_session.c */
 int h_session_create(fk_req *r);
-extern const fk_field fk_login_fields[]; /* its body */
+extern const fk_field fk_login_fields[], fk_me_password_fields[]; /* their bodies */
 int h_session_delete(fk_req *r);
 int h_me(fk_req *r);
+int h_me_password(fk_req *r);
 int h_roles(fk_req *r);
 
 /* h_region.c */
@@ -30,8 +31,9 @@ int h_region_get(fk_req *r);
 
 /* h_user.c */
 int h_user_create(fk_req *r);
-extern const fk_field fk_user_fields[], fk_user_update_fields[]; /* their bodies */
+extern const fk_field fk_user_fields[], fk_user_update_fields[], fk_user_bulk_fields[]; /* their bodies */
 int h_user_update(fk_req *r);
+int h_user_bulk(fk_req *r);
 
 /* h_registry.c */
 int h_household_create(fk_req *r);

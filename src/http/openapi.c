@@ -106,6 +106,8 @@ static const struct {
 	{ "POST /api/v1/regions", fk_grid_fields },
 	{ "POST /api/v1/users", fk_user_fields },
 	{ "PATCH /api/v1/users/{username}", fk_user_update_fields },
+	{ "POST /api/v1/users/bulk", fk_user_bulk_fields },
+	{ "POST /api/v1/me/password", fk_me_password_fields },
 	{ "POST /api/v1/households", fk_household_fields },
 	{ "PATCH /api/v1/households/{id}", fk_household_update_fields },
 	{ "POST /api/v1/persons", fk_person_fields },

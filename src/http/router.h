@@ -22,6 +22,7 @@ enum {
 	FK_ROUTE_UPLOAD = 1u << 1, /* takes a raw file body up to the upload limit */
 	FK_ROUTE_WRITES = 1u << 2, /* its work runs on the writer thread (fk_req_write) */
 	FK_ROUTE_HEAVY = 1u << 3,  /* … as a heavy writer job (fk_req_write_heavy), at times or always */
+	FK_ROUTE_PWCHANGE = 1u << 4, /* open to a session that must change its password first */
 };
 
 typedef struct fk_route {

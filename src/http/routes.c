@@ -20,16 +20,19 @@
 #define RAW FK_ROUTE_UPLOAD
 #define W FK_ROUTE_WRITES
 #define HEAVY (FK_ROUTE_WRITES | FK_ROUTE_HEAVY)
+#define PWC FK_ROUTE_PWCHANGE /* open while the password must be changed */
 
 const fk_route fk_routes[] = {
 	{ "GET", "/api/v1/health", h_health, FK_PERM_PUBLIC, 0, "liveness, version and schema" },
 	{ "GET", "/api/v1/openapi.json", h_openapi, FK_PERM_PUBLIC, 0, "this API as an OpenAPI 3.1 document" },
 
 	{ "POST", "/api/v1/session", h_session_create, FK_PERM_PUBLIC, BODY | W, "sign in", "login,login.failed,login.locked" },
-	{ "DELETE", "/api/v1/session", h_session_delete, P(SESSION), W, "sign out", "logout" },
-	{ "GET", "/api/v1/me", h_me, P(SESSION), 0, "who am I, my permissions and scope" },
+	{ "DELETE", "/api/v1/session", h_session_delete, P(SESSION), W | PWC, "sign out", "logout" },
+	{ "GET", "/api/v1/me", h_me, P(SESSION), PWC, "who am I, my permissions and scope" },
+	{ "POST", "/api/v1/me/password", h_me_password, P(SESSION), BODY | W | PWC,
+	  "change my own password (ends my other sessions)", "password.change,login.failed,login.locked" },
 	{ "GET", "/api/v1/roles", h_roles, P(SESSION), 0, "roles and their permissions" },
-	{ "GET", "/api/v1/vocab", h_vocab, P(SESSION), 0, "the codes the API accepts and the settings in force" },
+	{ "GET", "/api/v1/vocab", h_vocab, P(SESSION), PWC, "the codes the API accepts and the settings in force" },
 
 	{ "GET", "/api/v1/regions", h_regions_search, P(REGION_READ), 0, "search regions by name" },
 	{ "POST", "/api/v1/regions", h_region_create, P(REGION_WRITE), BODY | W, "create a grid under a community",
@@ -40,6 +43,8 @@ const fk_route fk_routes[] = {
 
 	{ "GET", "/api/v1/users", h_list, P(USER_READ), 0, "users in scope", NULL, &fk_user_list },
 	{ "POST", "/api/v1/users", h_user_create, P(USER_WRITE), BODY | W, "create a user", "user.create" },
+	{ "POST", "/api/v1/users/bulk", h_user_bulk, P(USER_WRITE), BODY | W,
+	  "create accounts from CSV with one-time passwords", "user.create" },
 	{ "PATCH", "/api/v1/users/{username}", h_user_update, P(USER_WRITE), BODY | W,
 	  "change a user's password or disable them", "user.passwd,user.disable,user.enable,login.unlocked" },
 

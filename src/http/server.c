@@ -567,6 +567,9 @@ static enum MHD_Result dispatch(fk_req *r)
 	if (rt->perm != FK_PERM_PUBLIC) {
 		if (!r->authed)
 			return fk_http_fail_now(r, 401, "unauthenticated", NULL, "%s", "sign in first");
+		if (r->actor.must_change && !(rt->flags & FK_ROUTE_PWCHANGE))
+			return fk_http_fail_now(r, 403, "password_change_required", NULL, "%s",
+						"choose your own password first: POST /api/v1/me/password");
 		if (!fk_role_can(r->actor.role, rt->perm))
 			return fk_http_fail_now(r, 403, "forbidden", NULL, "your role (%s) may not do this",
 					fk_role_name(r->actor.role));

@@ -252,10 +252,24 @@ test('release: 409 while the period runs; 200 once over; 409 with symptoms in th
   due = await srv.api('GET', '/api/v1/observations/due?limit=1000', { token: T.doctor });
   const pending = await srv.api('GET', '/api/v1/observations/due?pending=1&limit=1000', { token: T.doctor });
   assert.equal(pending.status, 200);
-  const want = due.body.items.filter((x) => x.due || x.release || x.symptomatic > 0 || x.end_date < today).map((x) => x.id);
+  const openMissed = new Set((await srv.api('GET', '/api/v1/alerts?kind=followup_missed&state=open&limit=1000', { token: T.doctor }))
+    .body.items.map((a) => a.observation_id));
+  const want = due.body.items.filter((x) => x.due || x.release || x.symptomatic > 0 || x.end_date < today || openMissed.has(x.id)).map((x) => x.id);
   assert.deepEqual(pending.body.items.map((x) => x.id), want);
   assert.ok(want.includes(old.body.observation_id));
   assert.ok(!want.includes(fine.body.observation_id), 'followed up in this slot: nothing to do');
+  // a follow-up missed on an earlier day stays pending while its alert is open
+  const sql = (q) => execFileSync('sqlite3', [srv.db, q]).toString().trim();
+  const fo = fine.body.observation_id;
+  const [pid, grid] = sql(`SELECT o.person_id, h.grid FROM observations o JOIN persons p ON p.id = o.person_id
+    JOIN households h ON h.id = p.household_id WHERE o.id = ${fo}`).split('|');
+  const day = Date.parse(`${addDays(today, -1)}T00:00:00Z`) / 86400000; // day numbers count from 1970-01-01
+  sql(`INSERT INTO alerts (kind, grid, person_id, observation_id, day, slot, reasons, state, created_at)
+    VALUES ('followup_missed', '${grid}', ${pid}, ${fo}, ${day}, 'pm', '["followup_missed"]', 'open', ${now()})`);
+  const ids = async () => (await srv.api('GET', '/api/v1/observations/due?pending=1&limit=1000', { token: T.doctor })).body.items.map((x) => x.id);
+  assert.ok((await ids()).includes(fo), 'an open missed follow-up keeps it on the list');
+  sql(`UPDATE alerts SET state = 'closed', outcome = 'followup_recorded' WHERE observation_id = ${fo}`);
+  assert.ok(!(await ids()).includes(fo), 'closed: off the list again');
   assertError(await srv.api('GET', '/api/v1/observations/due?pending=soon', { token: T.doctor }), 400, 'invalid', 'pending');
   // the day and slot it is counted by
   assert.equal(pending.body.date, today);

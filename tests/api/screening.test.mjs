@@ -287,7 +287,9 @@ test('abnormal findings (≥ 37.3 °C, a symptom, a history flag, a category) ra
   const [f] = find(fever.body.id);
   assert.deepEqual(Object.keys(f).sort(), ['closed_at', 'closed_by', 'created_at', 'date', 'grid', 'grid_name', 'household_id',
     'id', 'kind', 'observation_id', 'outcome', 'person_id', 'person_name', 'reasons', 'screening_id', 'slot', 'state', 'temperature',
-    'community_name'].sort());
+    'community_name', 'building', 'unit', 'room', 'address', 'recorded_by'].sort());
+  assert.deepEqual([f.building, f.unit, f.room, f.address], [H.s1.building, H.s1.unit, H.s1.room, H.s1.address]);
+  assert.equal(f.recorded_by, '网格员', 'the display name of who recorded the screening');
   assert.equal(typeof f.community_name, 'string');
   assert.ok(f.community_name.length > 0);
   assert.deepEqual([f.kind, f.person_id, f.person_name, f.household_id, f.grid, f.grid_name, f.date, f.state, f.outcome, f.closed_by,

@@ -342,3 +342,52 @@ test('a session of a user disabled behind the server\'s back no longer works', a
   assert.equal((await srv.api('GET', '/api/v1/me', { token: r.body.token })).status, 401);
   sql("UPDATE users SET disabled = 0 WHERE username = 'doctor'");
 });
+
+test('changing my own password: needs the current one, ends my other sessions, keeps this one', async () => {
+  const old = pw('doctor');
+  const here = (await signIn('doctor', old)).body.token;
+  const other = (await signIn('doctor', old)).body.token;
+  const neighbour = (await signIn('officer', pw('officer'))).body.token;
+  const change = (token, body) => srv.api('POST', '/api/v1/me/password', { token, body });
+  const short = await change(here, { current_password: old, new_password: 'short' });
+  assert.equal(short.status, 400);
+  assert.equal(short.body.error.field, 'new_password');
+  const missing = await change(here, { new_password: 'doctor-own-password' });
+  assert.equal(missing.status, 400);
+  assert.equal(missing.body.error.field, 'current_password');
+  const wrong = await change(here, { current_password: old + 'x', new_password: 'doctor-own-password' });
+  assert.equal(wrong.status, 400);
+  assert.equal(wrong.body.error.field, 'current_password');
+  assert.equal((await srv.api('GET', '/api/v1/me', { token: other })).status, 200, 'a wrong try ends nothing');
+  const ok = await change(here, { current_password: old, new_password: 'doctor-own-password' });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.deepEqual(ok.body, { username: 'doctor', changed: true });
+  assert.equal((await srv.api('GET', '/api/v1/me', { token: here })).status, 200);
+  assert.equal((await srv.api('GET', '/api/v1/me', { token: other })).status, 401);
+  assert.equal((await srv.api('GET', '/api/v1/me', { token: neighbour })).status, 200, 'other users keep theirs');
+  assert.equal((await signIn('doctor', old)).status, 401);
+  assert.equal((await signIn('doctor', 'doctor-own-password')).status, 200);
+  assert.equal(sql("SELECT count(*) FROM audit WHERE action = 'password.change' AND object = 'user:doctor'"), '1');
+  // back, for the tests after
+  assert.equal((await change(here, { current_password: 'doctor-own-password', new_password: old })).status, 200);
+  // without a session: 401
+  assert.equal((await srv.api('POST', '/api/v1/me/password', { body: { current_password: old, new_password: 'xxxxxxxxxx' } })).status, 401);
+});
+
+test('wrong current passwords count as failed sign-ins and lock like them', async () => {
+  const s = await startServer({ env: { FK_LOGIN_MAX_FAILURES: '3', FK_LOGIN_MAX_USER_ADDR_FAILURES: '3' } });
+  try {
+    const token = await s.login('keeper');
+    const codes = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await s.api('POST', '/api/v1/me/password', { token,
+        body: { current_password: `guess-${i}-wrong`, new_password: 'keeper-new-password' } });
+      codes.push(r.status);
+    }
+    assert.deepEqual(codes, [400, 400, 400, 429]);
+    // the right one is refused too while locked
+    const right = await s.api('POST', '/api/v1/me/password', { token,
+      body: { current_password: s.logins.keeper.password, new_password: 'keeper-new-password' } });
+    assert.equal(right.status, 429);
+  } finally { await s.stop(); }
+});

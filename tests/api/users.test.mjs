@@ -35,7 +35,8 @@ test('the list: users in scope, ordered by username, without secrets', async () 
   assert.ok(!names.includes('cityuser'), 'a user above the county is out of scope');
   const off = all.items.find((u) => u.username === 'officer');
   assert.deepEqual(Object.keys(off).sort(),
-    ['created_at', 'disabled', 'display_name', 'id', 'region', 'region_name', 'role', 'username']);
+    ['created_at', 'disabled', 'display_name', 'id', 'must_change', 'region', 'region_name', 'role', 'username']);
+  assert.equal(off.must_change, false);
   assert.equal(off.disabled, false);
   assert.equal(off.region, '420106001');
   assert.equal(off.region_name, '积玉桥街道');
@@ -244,4 +245,113 @@ test('out of scope users are answered exactly like missing ones', async () => {
   assert.deepEqual(out.body, JSON.parse(JSON.stringify(miss.body).replaceAll('no-such-user', 'cityuser')));
   // nothing happened to cityuser
   assert.equal((await signIn('cityuser', 'city-password')).status, 200);
+});
+
+test('a reset with must_change_password: the user may only change it, then everything works again', async () => {
+  const r = await patch('coordinator', { password: 'reset-by-admin-1', must_change_password: true });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal((await list('admin')).items.find((u) => u.username === 'coordinator').must_change, true);
+  const s = await signIn('coordinator', 'reset-by-admin-1');
+  assert.equal(s.status, 200);
+  assert.equal(s.body.must_change_password, true);
+  const token = s.body.token;
+  const me = await srv.api('GET', '/api/v1/me', { token });
+  assert.equal(me.status, 200);
+  assert.equal(me.body.must_change_password, true);
+  for (const [m, p] of [['GET', '/api/v1/users'], ['GET', '/api/v1/alerts'], ['GET', '/api/v1/roles'],
+    ['GET', '/api/v1/coverage?region=420106001']]) {
+    const x = await srv.api(m, p, { token });
+    assert.equal(x.status, 403, p);
+    assert.equal(x.body.error.code, 'password_change_required', p);
+  }
+  // the same password again is refused; a wrong current one too
+  const same = await srv.api('POST', '/api/v1/me/password', { token,
+    body: { current_password: 'reset-by-admin-1', new_password: 'reset-by-admin-1' } });
+  assert.equal(same.status, 400);
+  assert.equal(same.body.error.field, 'new_password');
+  const wrong = await srv.api('POST', '/api/v1/me/password', { token,
+    body: { current_password: 'not-the-current', new_password: 'my-own-password-1' } });
+  assert.equal(wrong.status, 400);
+  assert.equal(wrong.body.error.field, 'current_password');
+  const ok = await srv.api('POST', '/api/v1/me/password', { token,
+    body: { current_password: 'reset-by-admin-1', new_password: 'my-own-password-1' } });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.equal((await srv.api('GET', '/api/v1/me', { token })).body.must_change_password, false);
+  assert.equal((await srv.api('GET', '/api/v1/roles', { token })).status, 200, 'the same session goes on');
+  assert.equal((await signIn('coordinator', 'reset-by-admin-1')).status, 401);
+  assert.equal((await signIn('coordinator', 'my-own-password-1')).body.must_change_password, false);
+  assert.equal((await list('admin')).items.find((u) => u.username === 'coordinator').must_change, false);
+  const a = await srv.api('GET', '/api/v1/audit?username=coordinator&limit=20', { token: admin });
+  const acts = a.body.items.map((x) => x.action);
+  assert.ok(acts.includes('password.change') && acts.includes('login.failed'), acts.join());
+  const p = (await srv.api('GET', '/api/v1/audit?action=user.passwd', { token: admin })).body.items[0];
+  assert.equal(p.object, 'user:coordinator');
+  assert.deepEqual(JSON.parse(p.detail), { must_change: true });
+});
+
+test('must_change_password only with a new password; a reset out of scope is 404', async () => {
+  const r = await patch('doctor', { must_change_password: true, disabled: false });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.field, 'must_change_password');
+  const out = await patch('cityuser', { password: 'reset-by-admin-2', must_change_password: true });
+  assert.equal(out.status, 404);
+  assert.equal((await signIn('cityuser', 'city-password')).body.must_change_password, false);
+});
+
+test('bulk creation: bad rows answered with their line, the rest created in one go with one-time passwords', async () => {
+  const csv = [
+    'username,display_name,role,region',
+    'bulk-gw1,网格员一,gridworker,420106001001001',
+    'bulk-gw2,"Grid, two",gridworker,420106001001002',
+    'bulk-bad-grid,无此网格,gridworker,420106001001999',
+    'bulk-bad-role,坏角色,emperor,420106001001001',
+    'bulk-gw1,重复,gridworker,420106001001001',
+    'bulk-out,区外,gridworker,420102',
+    '',
+    'bulk-doc,医生,doctor,420106001',
+  ].join('\r\n');
+  const r = await srv.api('POST', '/api/v1/users/bulk', { token: admin, body: { csv } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual(r.body.created.map((u) => [u.line, u.username, u.role, u.region]), [
+    [2, 'bulk-gw1', 'gridworker', '420106001001001'], [3, 'bulk-gw2', 'gridworker', '420106001001002'],
+    [9, 'bulk-doc', 'doctor', '420106001']]);
+  assert.equal(r.body.created[1].display_name, 'Grid, two');
+  assert.equal(r.body.created[0].region_name, '第一网格');
+  assert.deepEqual(r.body.rejected.map((x) => [x.line, x.username, x.field]), [
+    [4, 'bulk-bad-grid', 'region'], [5, 'bulk-bad-role', 'role'], [6, 'bulk-gw1', 'username'],
+    [7, 'bulk-out', 'region']]);
+  for (const x of r.body.rejected) assert.ok(x.message.length > 0);
+  const pws = r.body.created.map((u) => u.password);
+  for (const p of pws) assert.match(p, /^[2-9a-z]{4}-[2-9a-z]{4}-[2-9a-z]{4}$/);
+  assert.equal(new Set(pws).size, pws.length);
+  // each signs in with it once, must change it, and is then free
+  const s = await signIn('bulk-gw1', pws[0]);
+  assert.equal(s.status, 200);
+  assert.equal(s.body.must_change_password, true);
+  assert.equal((await srv.api('GET', '/api/v1/screenings/worklist?grid=420106001001001', { token: s.body.token })).status, 403);
+  const c = await srv.api('POST', '/api/v1/me/password', { token: s.body.token,
+    body: { current_password: pws[0], new_password: 'gw1-own-password' } });
+  assert.equal(c.status, 200);
+  assert.equal((await srv.api('GET', '/api/v1/screenings/worklist?grid=420106001001001', { token: s.body.token })).status, 200);
+  // the passwords are not stored in plain, nor listed
+  const all = await list('admin');
+  assert.doesNotMatch(JSON.stringify(all), new RegExp(pws[1]));
+  assert.ok(!all.items.some((u) => u.username.startsWith('bulk-bad') || u.username === 'bulk-out'));
+  assert.equal(all.items.filter((u) => u.username === 'bulk-gw1').length, 1);
+  const a = await srv.api('GET', '/api/v1/audit?action=user.create&limit=10', { token: admin });
+  for (const u of ['bulk-gw1', 'bulk-gw2', 'bulk-doc']) assert.ok(a.body.items.some((x) => x.object === `user:${u}`), u);
+});
+
+test('bulk creation: Chinese headers in any order, a broken file and an empty one', async () => {
+  const csv = '\uFEFF角色,用户名,网格,姓名\ndoctor,bulk-zh,420106001001001,中文表头\n';
+  const r = await srv.api('POST', '/api/v1/users/bulk', { token: admin, body: { csv } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual(r.body.created.map((u) => [u.line, u.username, u.display_name, u.role]), [[2, 'bulk-zh', '中文表头', 'doctor']]);
+  const broken = await srv.api('POST', '/api/v1/users/bulk', { token: admin, body: { csv: 'a,b,c,d\n"x,y,doctor,1\n' } });
+  assert.equal(broken.status, 400);
+  assert.equal(broken.body.error.field, 'csv');
+  const empty = await srv.api('POST', '/api/v1/users/bulk', { token: admin, body: { csv: 'username,role\n' } });
+  assert.equal(empty.status, 400);
+  const doctor = await srv.login('doctor');
+  assert.equal((await srv.api('POST', '/api/v1/users/bulk', { token: doctor, body: { csv } })).status, 403);
 });

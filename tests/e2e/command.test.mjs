@@ -20,7 +20,8 @@ before(async () => {
   const wl = (await srv.api('GET', `/api/v1/screenings/worklist?grid=${GRID}`, { token: gw })).body;
   const hh = wl.items.find((x) => !x.status && x.members.length);
   assert.ok(hh, 'an unvisited household in the demo grid');
-  fever = { person_id: hh.members[0].id, name: hh.members[0].name };
+  fever = { person_id: hh.members[0].id, name: hh.members[0].name,
+    place: [hh.building, hh.unit, hh.room].filter(Boolean).join(' ') || hh.address };
   const r = await srv.api('POST', '/api/v1/screenings', {
     token: gw,
     body: {
@@ -65,6 +66,10 @@ test('wall screen: coverage by street, drill down to a grid, the fever among the
   assert.match(await alert.innerText(), new RegExp(`${fever.name}[\\s\\S]*37\\.8 °C[\\s\\S]*第一网格[\\s\\S]*${GRID}[\\s\\S]*体温异常[\\s\\S]*咳嗽`));
   // above a community, a grid is named with its community (第一网格 is in every one)
   assert.equal(await alert.locator('.grid-label').innerText(), '尚隆苑社区居委会 · 第一网格');
+  // where the person lives and who recorded the fever, by name
+  assert.ok(fever.place, 'the household has a place');
+  assert.equal((await alert.locator('.alert-home').innerText()).trim(), fever.place);
+  assert.equal((await alert.locator('.alert-by').innerText()).trim(), '登记人 网格员');
   assert.equal(await page.locator('[data-testid=alerts] button', { hasText: '处置' }).count(), 0);
   // grids without today's zero report
   await page.locator(`[data-testid=missing-reports] li[data-grid="${GRID}"]`).waitFor();
@@ -154,7 +159,8 @@ test('phone: an officer closes the alert with an outcome', async () => {
   await page.context().close();
 });
 
-// The alert list's filters: the day (the page's day at first) and the kind.
+// The alert list's filters: the day (every day at first: an open alert of
+// an earlier day is never hidden) and the kind.
 // The demo outbreak (1,500 residents) leaves missed follow-ups open beside
 // the abnormal findings; each choice shows the rows GET /alerts answers for
 // that filter, the kind labelled on each.
@@ -171,7 +177,7 @@ test('alert filters: day and kind give the rows the API answers for them, in Chi
     const missedAll = (await s.api('GET', '/api/v1/alerts?state=open&kind=followup_missed&limit=1000', { token: cm })).body.items;
     const day = missedAll.find((a) => a.date < today)?.date; // an earlier day with missed follow-ups
     assert.ok(day, 'open missed follow-ups of an earlier day in the demo outbreak');
-    const want = async (kind, on) => (await api(`${kind ? `&kind=${kind}` : ''}&from=${on}&to=${on}`)).map((a) => a.id);
+    const want = async (kind, on) => (await api(`${kind ? `&kind=${kind}` : ''}${on ? `&from=${on}&to=${on}` : ''}`)).map((a) => a.id);
 
     const page = await openPage(browser, s, { viewport: WALL });
     await signIn(page, s, 'commander');
@@ -182,9 +188,16 @@ test('alert filters: day and kind give the rows the API answers for them, in Chi
       await list.waitFor({ state: 'attached' });
       return list.locator('li.alert-item').evaluateAll((els) => els.map((e) => Number(e.dataset.alert)));
     };
-    // at first: today, every kind
-    assert.equal(await page.inputValue('#alerts-date'), today);
+    // at first: every day, every kind — the open alerts of earlier days too
+    assert.equal(await page.inputValue('#alerts-date'), '');
     assert.equal(await page.inputValue('#alerts-kind'), '');
+    const all = await shown('', '');
+    assert.deepEqual(all, await want('', ''));
+    const allOpen = (await s.api('GET', '/api/v1/alerts?state=open&limit=1000', { token: cm })).body.items;
+    assert.ok(allOpen.some((a) => a.date < today), 'the demo leaves open alerts of earlier days');
+    assert.ok(all.length === Math.min(10, allOpen.length), 'the first page of every open alert');
+    // today only, then the earlier day
+    await page.fill('#alerts-date', today);
     const first = await shown('', today);
     assert.deepEqual(first, await want('', today));
 

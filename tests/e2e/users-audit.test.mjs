@@ -2,8 +2,10 @@
 // log (load more, filter by action or user, empty state).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { startServer } from '../lib/harness.mjs';
-import { launch, openPage, signIn, shot, checkClean, waitHeading, hash } from './lib/browser.mjs';
+import { launch, openPage, signIn, shot, checkClean, waitHeading, hash, overflowX, PHONE, WALL } from './lib/browser.mjs';
 
 const EXTRA = 15; // more users than one page (20) holds
 let srv, browser;
@@ -58,31 +60,36 @@ test('users: an admin creates a user, sees clear errors, disables and enables an
   await page.getByRole('button', { name: '新建用户' }).click();
   const form = page.locator('#user-form');
   await form.waitFor();
-  assert.equal(await page.inputValue('#nu-region'), '420106', 'region defaults to my area');
+  await page.locator('#nu-region-4').waitFor();
+  assert.equal((await page.getByTestId('nu-region-chosen').innerText()).trim(), '所属区划：武昌区', 'region defaults to my area');
+  // the picker offers the regions of my area only, by name
+  const streets = await page.locator('#nu-region-4 option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  assert.ok(streets.length > 1 && streets.every((c) => c.startsWith('420106') && c.length === 9), streets.join());
+  assert.ok((await page.locator('#nu-region-4 option').allInnerTexts()).includes('积玉桥街道'));
 
   await page.fill('#nu-username', 'newbie');
   await page.fill('#nu-display', '新网格员');
   await page.fill('#nu-password', 'short');
   await page.selectOption('#nu-role', 'gridworker');
-  await page.fill('#nu-region', '420106001002001');
+  await page.selectOption('#nu-region-4', '420106001');
+  await page.selectOption('#nu-region-5', '420106001002');
+  await page.selectOption('#nu-region-6', '420106001002001');
+  assert.equal((await page.getByTestId('nu-region-chosen').innerText()).trim(), '所属区划：武昌区 · 积玉桥街道 · 中山社区居委会 · 第一网格');
   await form.getByRole('button', { name: '创建用户' }).click();
   await form.getByRole('alert').waitFor();
   assert.equal((await form.getByRole('alert').innerText()).trim(), '密码：8 至 128 个字符。');
   assert.equal(await page.getAttribute('#nu-password', 'aria-invalid'), 'true');
 
   await page.fill('#nu-password', 'a-long-enough-pass');
-  await page.fill('#nu-region', '110101');
-  await form.getByRole('button', { name: '创建用户' }).click();
-  await form.getByRole('alert').filter({ hasText: '区划' }).waitFor();
-  assert.equal((await form.getByRole('alert').innerText()).trim(), '该区划不存在，或不在您的管辖范围内。');
-
-  await page.fill('#nu-region', '420106001002001');
   await form.getByRole('button', { name: '创建用户' }).click();
   await page.getByRole('status').filter({ hasText: '已创建用户 newbie。' }).waitFor();
   assert.equal(await form.isVisible(), false, 'the form closes');
   const row = page.locator('tr[data-username=newbie]');
   await row.waitFor();
   assert.match(await row.innerText(), /newbie[\s\S]*新网格员[\s\S]*网格员[\s\S]*第一网格[\s\S]*正常/);
+  assert.doesNotMatch(await row.innerText(), /420106001002001/, 'the region by its name, not its code');
+  const made = (await srv.api('GET', '/api/v1/users?limit=1000', { token: await srv.login('admin') })).body.items.find((u) => u.username === 'newbie');
+  assert.equal(made.region, '420106001002001');
   await shot(page, 'desktop-admin-user-created');
 
   await page.getByRole('button', { name: '新建用户' }).click();
@@ -168,8 +175,192 @@ test('audit: a filtered address opens filtered; users created here are recorded'
   await entries.first().waitFor();
   // the users created through the UI and the API in this file, by admin
   const texts = await entries.allInnerTexts();
-  assert.ok(texts.some((t) => t.includes('user:newbie')), 'newbie creation recorded');
+  assert.ok(texts.some((t) => t.includes('用户 newbie')), 'newbie creation recorded');
+  // details as labelled fields, not JSON
+  assert.ok(texts.some((t) => /角色\s*网格员/.test(t)), texts[0]);
+  for (const t of texts) assert.doesNotMatch(t, /[{}"]/);
   assert.ok(texts.every((t) => t.includes('新建用户')));
   checkClean(assert, page);
   await page.context().close();
+});
+
+// Signs in through the form with a given password; waits for the shell.
+async function signInWith(page, username, password) {
+  await page.goto('/');
+  await page.locator('#login-username').waitFor();
+  await page.fill('#login-username', username);
+  await page.fill('#login-password', password);
+  await page.locator('.login-form button[type=submit]').click();
+  await page.locator('main.main h1').first().waitFor();
+}
+
+test('reset: a one-time password shown once; the user must choose their own before anything else', async () => {
+  const page = await openPage(browser, srv, { viewport: WALL });
+  await signIn(page, srv, 'admin', { hash: '#/users' });
+  await rows(page).first().waitFor();
+  const row = page.locator('tr[data-username=zz-worker-01]');
+  page.once('dialog', (d) => d.accept());
+  await row.getByRole('button', { name: '重置密码' }).click();
+  const sheet = page.getByTestId('password-sheet');
+  await sheet.waitFor();
+  const onetime = (await sheet.locator('code.one-time').innerText()).trim();
+  assert.match(onetime, /^[2-9a-z]{4}-[2-9a-z]{4}-[2-9a-z]{4}$/);
+  assert.match(await sheet.innerText(), /只显示这一次/);
+  await page.locator('tr[data-username=zz-worker-01] .status-wait', { hasText: '待改密码' }).waitFor();
+  await shot(page, 'wall-admin-reset-password', { fullPage: false });
+  // printing shows the sheet alone
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('nav.sidenav').isVisible(), false);
+  assert.equal(await page.locator('[data-testid=users]').isVisible(), false);
+  assert.equal(await sheet.isVisible(), true);
+  await page.emulateMedia({ media: 'screen' });
+  checkClean(assert, page);
+  await page.context().close();
+
+  // the user signs in with it on a phone: only the change-password page
+  const phone = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
+  await signInWith(phone, 'zz-worker-01', onetime);
+  await waitHeading(phone, '请先设置您自己的密码');
+  assert.equal(await phone.locator('nav.sidenav a.nav-link').count(), 0, 'nowhere else to go');
+  const blocked = await phone.evaluate(async () => {
+    const r = await fetch('/api/v1/screenings/worklist?grid=420106001001001', { headers: { 'X-Requested-With': 'fangkong' } });
+    return [r.status, (await r.json()).error.code];
+  });
+  assert.deepEqual(blocked, [403, 'password_change_required']);
+  await phone.goto('/#/screening');
+  await waitHeading(phone, '请先设置您自己的密码');
+  const form = phone.getByTestId('password-form');
+  await phone.fill('#pw-current', onetime);
+  await phone.fill('#pw-new', 'my-own-grid-pass');
+  await phone.fill('#pw-again', 'my-own-grid-pass-typo');
+  await form.getByRole('button', { name: '修改密码' }).click();
+  assert.equal((await form.getByRole('alert').innerText()).trim(), '两次输入的新密码不一致。');
+  assert.equal(await overflowX(phone), 0);
+  await shot(phone, 'phone-forced-password-change');
+  await phone.fill('#pw-again', 'my-own-grid-pass');
+  await form.getByRole('button', { name: '修改密码' }).click();
+  await phone.getByTestId('my-work').waitFor();
+  assert.ok(await phone.locator('nav.sidenav a.nav-link[data-nav=screening]').count() === 1, 'the app is open again');
+  checkClean(assert, phone);
+  await phone.context().close();
+  const s = await srv.api('POST', '/api/v1/session', { body: { username: 'zz-worker-01', password: 'my-own-grid-pass' } });
+  assert.equal(s.status, 200);
+  assert.equal(s.body.must_change_password, false);
+});
+
+test('own password: any user changes it from the account box, in English too', async () => {
+  const page = await openPage(browser, srv);
+  await signInWith(page, 'zz-worker-02', 'grid-pass-123');
+  await page.locator('.topbar').getByRole('button', { name: 'Switch to English' }).click();
+  await page.locator('.who a.who-password', { hasText: 'Change password' }).click();
+  await waitHeading(page, 'Change password');
+  await page.fill('#pw-current', 'wrong-pass-123');
+  await page.fill('#pw-new', 'worker-two-own');
+  await page.fill('#pw-again', 'worker-two-own');
+  const form = page.getByTestId('password-form');
+  await form.getByRole('button', { name: 'Change password' }).click();
+  assert.equal((await form.getByRole('alert').innerText()).trim(), 'The current password is wrong.');
+  await page.fill('#pw-current', 'grid-pass-123');
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await page.waitForURL(/#\/$/);
+  await page.getByTestId('my-work').waitFor();
+  assert.equal((await srv.api('POST', '/api/v1/session', { body: { username: 'zz-worker-02', password: 'worker-two-own' } })).status, 200);
+  checkClean(assert, page);
+  await page.context().close();
+});
+
+test('bulk: a CSV with a bad grid and a bad role — those lines named, the rest created with printable passwords', async () => {
+  for (const [viewport, name, n] of [[WALL, 'wall', 1], [PHONE, 'phone', 2]]) {
+    const page = await openPage(browser, srv, { viewport, isMobile: viewport === PHONE });
+    await signIn(page, srv, 'admin', { hash: '#/users' });
+    await rows(page).first().waitFor();
+    await page.getByRole('button', { name: '批量创建' }).click();
+    const csv = ['用户名,姓名,角色,网格',
+      `bulk-${n}-a,批量一,gridworker,420106001001001`,
+      `bulk-${n}-b,批量二,gridworker,420106001001999`,
+      `bulk-${n}-c,批量三,emperor,420106001001002`,
+      `bulk-${n}-d,批量四,gridworker,420106001001002`].join('\n');
+    await page.setInputFiles('#bulk-file', { name: 'accounts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.locator('#bulk-csv').evaluate((el, want) => new Promise((ok) => {
+      const tick = () => (el.value === want ? ok() : setTimeout(tick, 20));
+      tick();
+    }), csv);
+    await page.locator('#bulk-form').getByRole('button', { name: '创建账号' }).click();
+    const rejected = page.getByTestId('bulk-rejected');
+    await rejected.waitFor();
+    assert.match(await page.locator('.flash').innerText(), /已创建 2 个账号，2 行未创建/);
+    const lines = await rejected.locator('li').evaluateAll((ls) => ls.map((l) => Number(l.dataset.line)));
+    assert.deepEqual(lines, [3, 4]);
+    assert.match(await rejected.locator('li[data-line="3"]').innerText(), /第 3 行[\s\S]*bulk-\d-b[\s\S]*所属区划/);
+    assert.match(await rejected.locator('li[data-line="4"]').innerText(), /第 4 行[\s\S]*bulk-\d-c[\s\S]*角色/);
+    const sheet = page.getByTestId('password-sheet');
+    const made = await sheet.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.username));
+    assert.deepEqual(made, [`bulk-${n}-a`, `bulk-${n}-d`]);
+    assert.match(await sheet.locator('tbody tr').first().innerText(), /批量一[\s\S]*网格员[\s\S]*第一网格/);
+    const pw = (await sheet.locator('code.one-time').first().innerText()).trim();
+    const s = await srv.api('POST', '/api/v1/session', { body: { username: `bulk-${n}-a`, password: pw } });
+    assert.equal(s.status, 200);
+    assert.equal(s.body.must_change_password, true);
+    assert.equal(await overflowX(page), 0);
+    await page.locator('.flash').scrollIntoViewIfNeeded();
+    await page.evaluate(() => document.querySelector('.flash').scrollIntoView());
+    await shot(page, `${name}-admin-bulk-accounts`, { fullPage: false });
+    checkClean(assert, page);
+    await page.context().close();
+  }
+});
+
+// The roles without tools of their own yet land on a home that says what
+// their work is, what exists for them now, and links to it.
+test('every role has a home: its work, its links, no empty page', async () => {
+  const want = {
+    operator: ['热线', ['regions']], coordinator: ['志愿者', ['regions']], keeper: ['物资', ['regions']],
+    volunteer: ['社区', ['regions']], auditor: ['审计日志', ['audit', 'epi']],
+  };
+  for (const [role, [word, links]] of Object.entries(want)) {
+    const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
+    await signIn(page, srv, role);
+    const work = page.getByTestId('my-work');
+    await work.waitFor();
+    assert.equal(await work.getAttribute('data-role'), role);
+    const text = await work.innerText();
+    assert.match(text, new RegExp(word), role);
+    assert.deepEqual(await work.locator('a.work-link').evaluateAll((as) => as.map((a) => a.dataset.work)), links, role);
+    if (role !== 'auditor') assert.match(text, /尚未上线/, role);
+    if (role === 'auditor') {
+      await work.getByTestId('audit-head').locator('dl').waitFor();
+      assert.match(await work.getByTestId('audit-head').innerText(), /日志条数\s*[\d,]+[\s\S]*最新哈希/);
+    }
+    assert.equal(await overflowX(page), 0);
+    await shot(page, `phone-home-${role}`);
+    // each link opens a page of the role's own
+    await work.locator('a.work-link').first().click();
+    await page.locator('main.main h1').first().waitFor();
+    assert.equal(await page.locator('.page-error').count(), 0, role);
+    checkClean(assert, page);
+    await page.context().close();
+  }
+  const wall = await openPage(browser, srv, { viewport: WALL });
+  await signIn(wall, srv, 'auditor');
+  await wall.locator('.topbar').getByRole('button', { name: 'Switch to English' }).click();
+  await wall.getByTestId('my-work').filter({ hasText: 'My work: Auditor' }).waitFor();
+  await wall.getByTestId('audit-head').locator('dl').waitFor();
+  await shot(wall, 'wall-home-auditor-en', { fullPage: false });
+  checkClean(assert, wall);
+  await wall.context().close();
+});
+
+test('audit: every action the server records has a label in both languages', async () => {
+  // the filter's list, as web/js/views/audit.js declares it
+  const src = readFileSync(new URL('../../web/js/views/audit.js', import.meta.url), 'utf8');
+  const ACTIONS = [.../export const ACTIONS = \[([^\]]*)\]/.exec(src)[1].matchAll(/'([a-z_.]+)'/g)].map((m) => m[1]);
+  const zh = JSON.parse(readFileSync(new URL('../../web/i18n/zh.json', import.meta.url)));
+  const en = JSON.parse(readFileSync(new URL('../../web/i18n/en.json', import.meta.url)));
+  const routes = JSON.parse(execFileSync(process.env.FK_BIN, ['routes', '--json']).toString());
+  const recorded = new Set((Array.isArray(routes) ? routes : routes.routes).flatMap((r) => (r.audit ? [].concat(r.audit).join(',').split(',') : [])));
+  recorded.add('region.import'); // written by `fangkong regions import`
+  for (const a of recorded) {
+    assert.ok(zh[`action.${a}`] && en[`action.${a}`], a);
+    assert.ok(ACTIONS.includes(a), `${a} offered in the filter`);
+  }
 });

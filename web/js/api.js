@@ -51,6 +51,10 @@ export function serverToday() {
 let onUnauthorized = null;
 // Called when a signed-in request answers 401 (the session expired or was ended).
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
+let onPasswordRequired = null;
+// Called when a request answers 403 password_change_required (an
+// administrator reset the password: the user must choose their own first).
+export function setPasswordRequiredHandler(fn) { onPasswordRequired = fn; }
 
 // Calls the API; body is sent as JSON, or as it is (a File, a Blob) with
 // contentType when raw is set.  Resolves with the parsed answer; rejects
@@ -85,6 +89,7 @@ export async function api(method, path, body, { quiet401 = false, raw = false, c
       Number.isFinite(retry) ? retry : null);
     if (Array.isArray(e.allowed)) err.allowed = e.allowed; // 409 transition, 400 category: the moves that are allowed
     if (res.status === 401 && !quiet401 && onUnauthorized) onUnauthorized(err);
+    if (err.code === 'password_change_required' && onPasswordRequired) onPasswordRequired(err);
     throw err;
   }
   return data;
@@ -109,6 +114,8 @@ export const session = {
   create: (username, password) => api('POST', '/session', { username, password }, { quiet401: true }),
   delete: () => api('DELETE', '/session', undefined, { quiet401: true }),
 };
+// The signed-in user's own password; ends their other sessions.
+export const mePassword = (current, next) => api('POST', '/me/password', { current_password: current, new_password: next });
 export const me = () => api('GET', '/me', undefined, { quiet401: true }).then((m) => { setClock(m.clock); return m; });
 export const vocab = () => api('GET', '/vocab', undefined, { quiet401: true });
 export const regions = {
@@ -132,9 +139,12 @@ export const users = {
   list: (after, limit = 50) => api('GET', `/users${qs({ limit, after })}`),
   create: (u) => api('POST', '/users', u),
   update: (username, patch) => api('PATCH', `/users/${encodeURIComponent(username)}`, patch),
+  // accounts from CSV text: {created: [… with one-time passwords], rejected: [{line, …}]}
+  bulk: (csv) => api('POST', '/users/bulk', { csv }),
 };
 export const audit = {
   list: ({ after, action, username, limit = 50 } = {}) => api('GET', `/audit${qs({ limit, after, action, username })}`),
+  head: () => api('GET', '/audit/head'),
 };
 
 // A region as a query parameter: the country ("") is left out (the scope).

@@ -90,14 +90,18 @@ async function signOut() {
 
 function shell(me, current) {
   const u = me.user;
+  // until a reset password is changed, there is nowhere else to go
+  const features = me.must_change_password ? [] : allowed(me.permissions);
   const nav = h('nav.sidenav', { id: 'nav', 'aria-label': t('nav.label') },
-    h('ul', allowed(me.permissions).map((f) => h('li', h('a.nav-link', {
+    h('ul', features.map((f) => h('li', h('a.nav-link', {
       href: f.href, dataset: { nav: f.id }, 'aria-current': f.id === current ? 'page' : null,
       onclick: closeNav,
     }, icon(f.icon), h('span', t(`nav.${f.id}`)),
     f.badge ? h('span.nav-badge', { dataset: { badge: f.badge }, hidden: true }) : null)))),
     h('div.nav-account', h('span.label', t('header.account')),
-      h('strong', u.username), h('span', label('role', u.role)), h('span', u.region_name)));
+      h('strong', u.username), h('span', label('role', u.role)), h('span', u.region_name),
+      h('a.link.nav-password', { href: '#/password', onclick: closeNav, 'aria-current': current === 'password' ? 'page' : null },
+        t('password.title'))));
   const header = h('header.topbar',
     h('button.menu-toggle', {
       type: 'button', 'aria-controls': 'nav', 'aria-expanded': 'false', 'aria-label': t('header.menu'),
@@ -110,7 +114,8 @@ function shell(me, current) {
         href: '#/screening', dataset: { badge: 'outbox' }, hidden: true, 'data-testid': 'outbox-pill',
       }, icon('cloud'), h('span.n')) : null,
       h('div.who', { 'data-testid': 'who' }, h('strong', u.username),
-        h('span', `${label('role', u.role)} · ${u.region_name}`)),
+        h('span', `${label('role', u.role)} · ${u.region_name}`),
+        h('a.who-password', { href: '#/password' }, t('password.title'))),
       langButton(),
       h('button.btn-logout', {
         type: 'button', 'aria-label': t('header.logout'), title: t('header.logout'), onclick: signOut,
@@ -151,7 +156,8 @@ function pageError(main, titleKey, textKey) {
 function showApp(focus) {
   const { path, query } = parseHash();
   if (path === 'login') { history.replaceState(null, '', '#/'); return showApp(focus); }
-  const m = match(path);
+  // a password set by an administrator: the user chooses their own first
+  const m = match(state.me.must_change_password ? 'password' : path);
   const seq = ++state.renderSeq;
   document.body.className = 'page-app';
   const { el, main } = shell(state.me, m ? m.feature.id : null);
@@ -161,6 +167,12 @@ function showApp(focus) {
     main, params: m ? m.params : {}, query, me: state.me, can, features: allowed(state.me.permissions),
     isCurrent: () => seq === state.renderSeq,
     setTitle: (s) => { document.title = `${s} · ${t('app.name')}`; },
+    onChanged: async () => {
+      await loadMe({ fresh: true });
+      // to the home page (what there is to do), unless already there
+      if (parseHash().path !== '') location.hash = '#/';
+      else render(true);
+    },
   };
   if (!m) {
     ctx.setTitle(t('error.pageNotFound'));
@@ -209,6 +221,11 @@ async function loadMe(keep = {}) {
 
 async function boot() {
   await initI18n();
+  API.setPasswordRequiredHandler(() => {
+    if (!state.me || state.me.must_change_password) return;
+    state.me.must_change_password = true;
+    render(true);
+  });
   API.setUnauthorizedHandler(() => {
     if (!state.me) return;
     state.me = null;

@@ -15,6 +15,7 @@ import * as cases from './views/cases.js';
 import * as followups from './views/followups.js';
 import * as clusters from './views/clusters.js';
 import * as epi from './views/epi.js';
+import * as password from './views/password.js';
 
 export const FEATURES = [
   { id: 'home', perm: null, icon: 'home', href: '#/', routes: { '': home.render } },
@@ -51,11 +52,13 @@ export const FEATURES = [
   },
   { id: 'users', perm: 'user.read', icon: 'users', href: '#/users', routes: { users: users.render } },
   { id: 'audit', perm: 'audit.read', icon: 'audit', href: '#/audit', routes: { audit: audit.render } },
+  // every user's own password (linked from the account box, not a tile)
+  { id: 'password', perm: null, icon: 'shield', href: '#/password', hidden: true, routes: { password: password.render } },
 ];
 
 // The features a user with these permissions may use, in table order.
 export function allowed(permissions) {
-  return FEATURES.filter((f) => !f.perm || permissions.includes(f.perm));
+  return FEATURES.filter((f) => !f.hidden && (!f.perm || permissions.includes(f.perm)));
 }
 
 // Finds the feature and view for a hash path ("regions/420106").

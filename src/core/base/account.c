@@ -147,12 +147,18 @@ static int user_find(fk_db *db, const fk_actor *who, const char *username, fk_us
 
 int fk_user_passwd(fk_db *db, const fk_actor *who, const char *username, const char *hash, fk_err *e)
 {
+	return fk_user_reset(db, who, username, hash, false, e);
+}
+
+int fk_user_reset(fk_db *db, const fk_actor *who, const char *username, const char *hash, bool must_change,
+		  fk_err *e)
+{
 	fk_user u;
 	if (user_find(db, who, username, &u, e) < 0)
 		return -1;
 	int64_t now = fk_now(), failures = 0;
-	if (fk_db_run(db, "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3", "sii", hash, now,
-		      u.id) < 0 ||
+	if (fk_db_run(db, "UPDATE users SET password_hash = $1, updated_at = $2, must_change = $3 WHERE id = $4",
+		      "siii", hash, now, (int64_t)must_change, u.id) < 0 ||
 	    fk_db_run(db, "DELETE FROM sessions WHERE user_id = $1", "i", u.id) < 0 ||
 	    fk_db_int64(db, &failures, "SELECT count(*) FROM login_failures WHERE username = $1 AND at > $2", "si",
 			username, now - fk_account_config.fail_window) < 0 ||
@@ -160,7 +166,10 @@ int fk_user_passwd(fk_db *db, const fk_actor *who, const char *username, const c
 		return fk_err_internal(e);
 	char obj[96];
 	snprintf(obj, sizeof(obj), "user:%s", username);
-	if (fk_audit_append(db, who, "user.passwd", obj, u.region, NULL) < 0)
+	json_t *pd = must_change ? json_pack("{s:b}", "must_change", 1) : NULL;
+	int prc = fk_audit_append(db, who, "user.passwd", obj, u.region, pd);
+	json_decref(pd);
+	if (prc < 0)
 		return fk_err_internal(e);
 	/* A reset by an administrator also lifts the account's sign-in lock. */
 	if (failures > 0) {
@@ -171,6 +180,40 @@ int fk_user_passwd(fk_db *db, const fk_actor *who, const char *username, const c
 			return fk_err_internal(e);
 	}
 	return 0;
+}
+
+int fk_user_must_change(fk_db *db, int64_t id)
+{
+	return fk_db_run(db, "UPDATE users SET must_change = 1 WHERE id = $1", "i", id);
+}
+
+int fk_password_onetime(char out[15], char *hash)
+{
+	static const char alphabet[] = "23456789abcdefghjkmnpqrstuvwxyz";
+	for (int i = 0; i < 14; i++)
+		out[i] = i % 5 == 4 ? '-' : alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+	out[14] = '\0';
+	return crypto_pwhash_str(hash, out, 14, crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN) == 0 ? 0 : -1;
+}
+
+int fk_password_change(fk_db *db, const fk_actor *who, const char *keep_token, const char *hash, fk_err *e)
+{
+	unsigned char th[32];
+	token_hash(keep_token, th);
+	int64_t ended = 0;
+	if (fk_db_run(db, "UPDATE users SET password_hash = $1, must_change = 0, updated_at = $2 WHERE id = $3", "sii",
+		      hash, fk_now(), who->user_id) < 0 ||
+	    fk_db_int64(db, &ended, "SELECT count(*) FROM sessions WHERE user_id = $1 AND token_hash <> $2", "ib",
+			who->user_id, th, sizeof(th)) < 0 ||
+	    fk_db_run(db, "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", "ib", who->user_id, th,
+		      sizeof(th)) < 0)
+		return fk_err_internal(e);
+	char obj[96];
+	snprintf(obj, sizeof(obj), "user:%s", who->username);
+	json_t *d = json_pack("{s:I}", "sessions_ended", (json_int_t)ended);
+	int rc = fk_audit_append(db, who, "password.change", obj, who->region, d);
+	json_decref(d);
+	return rc < 0 ? fk_err_internal(e) : 0;
 }
 
 int fk_user_disable(fk_db *db, const fk_actor *who, const char *username, bool disabled, fk_err *e)
@@ -192,11 +235,12 @@ int fk_user_disable(fk_db *db, const fk_actor *who, const char *username, bool d
 static const fk_column user_cols[] = {
 	{ "username", FK_C_TEXT }, { "id", FK_C_INT },	   { "display_name", FK_C_TEXT }, { "role", FK_C_TEXT },
 	{ "region", FK_C_TEXT },   { "region_name", FK_C_TEXT }, { "disabled", FK_C_BOOL },    { "created_at", FK_C_INT },
+	{ "must_change", FK_C_BOOL }, /* must choose a new password at the next sign-in */
 	{ 0 },
 };
 
 const fk_list fk_user_list = {
-	.select = "u.username, u.id, u.display_name, u.role, u.region, r.name, u.disabled, u.created_at"
+	.select = "u.username, u.id, u.display_name, u.role, u.region, r.name, u.disabled, u.created_at, u.must_change"
 		  " FROM users u JOIN regions r ON r.code = u.region",
 	.scope = "u.region",
 	.key = FK_KEY_TEXT,
@@ -306,7 +350,7 @@ int fk_login_check(fk_db *db, const char *username, const char *password, const 
 	}
 
 	if (fk_db_query(db, &st,
-			"SELECT id, password_hash, role, region, disabled FROM users WHERE username = $1", "s",
+			"SELECT id, password_hash, role, region, disabled, must_change FROM users WHERE username = $1", "s",
 			username) < 0)
 		return -1;
 	int rc = fk_stmt_step(st);
@@ -317,6 +361,7 @@ int fk_login_check(fk_db *db, const char *username, const char *password, const 
 		out->user.role = fk_role_parse(fk_stmt_text(st, 2));
 		snprintf(out->user.region, sizeof(out->user.region), "%s", fk_stmt_text(st, 3));
 		out->user.disabled = fk_stmt_int64(st, 4) != 0;
+		out->user.must_change = fk_stmt_int64(st, 5) != 0;
 		snprintf(out->user.username, sizeof(out->user.username), "%s", username);
 	}
 	fk_stmt_done(st);
@@ -427,7 +472,7 @@ int fk_session_lookup(fk_db *db, const char *token, const char *addr, fk_arena *
 	fk_stmt *st;
 	int64_t now = fk_now();
 	if (fk_db_query(db, &st,
-			"SELECT u.id, u.username, u.role, u.region, s.expires_at, s.seen_at FROM sessions s"
+			"SELECT u.id, u.username, u.role, u.region, s.expires_at, s.seen_at, u.must_change FROM sessions s"
 			" JOIN users u ON u.id = s.user_id"
 			" WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.seen_at > $3 AND u.disabled = 0",
 			"bii", th, sizeof(th), now, now - fk_account_config.session_idle) < 0)
@@ -439,6 +484,7 @@ int fk_session_lookup(fk_db *db, const char *token, const char *addr, fk_arena *
 		out->role = fk_role_parse(fk_stmt_text(st, 2));
 		out->region = fk_arena_strdup(a, fk_stmt_text(st, 3));
 		out->addr = addr;
+		out->must_change = fk_stmt_int64(st, 6) != 0;
 		if (expires_at)
 			*expires_at = fk_stmt_int64(st, 4);
 		if (stale)

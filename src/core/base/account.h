@@ -44,6 +44,7 @@ typedef struct fk_user {
 	fk_role role;
 	char region[32];
 	bool disabled;
+	bool must_change; /* the password was set by someone else */
 } fk_user;
 
 #define FK_PWHASH_LEN 128
@@ -63,6 +64,22 @@ int fk_user_add(fk_db *db, const fk_actor *who, const char *username, const char
 /* Sets a new (hashed) password, ends the user's sessions and clears their
  * failed sign-ins, which lifts a lock (audited as "login.unlocked"). */
 int fk_user_passwd(fk_db *db, const fk_actor *who, const char *username, const char *pwhash, fk_err *e);
+/* fk_user_passwd, and when must_change the user must choose their own
+ * password at their next sign-in (audited with {"must_change": true}). */
+int fk_user_reset(fk_db *db, const fk_actor *who, const char *username, const char *pwhash, bool must_change,
+		  fk_err *e);
+/* Marks user id (just created) as having to change their password. */
+int fk_user_must_change(fk_db *db, int64_t id);
+/* A one-time password: 14 characters "abcd-efgh-jkmn" from 31 unambiguous
+ * letters and digits (about 59 random bits), into out[15]; its hash
+ * (cheap argon2id parameters: it is random and must be changed at the first
+ * sign-in, which rehashes) into hash (FK_PWHASH_LEN bytes).  Returns 0 or -1. */
+int fk_password_onetime(char out[15], char *hash);
+/* The signed-in user (who) sets their own password (already hashed and the
+ * current one checked by the caller with fk_login_check): clears
+ * must_change and ends their other sessions, all but the one of keep_token.
+ * Audited as "password.change".  Returns 0 or -1 with e set. */
+int fk_password_change(fk_db *db, const fk_actor *who, const char *keep_token, const char *pwhash, fk_err *e);
 /* Disables (or re-enables) a user; disabling ends their sessions. */
 int fk_user_disable(fk_db *db, const fk_actor *who, const char *username, bool disabled, fk_err *e);
 /* Users in who's scope, ordered by username (a declared list). */

@@ -3,6 +3,7 @@
 #ifndef FK_ACTOR_H
 #define FK_ACTOR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/base/perm.h"
@@ -13,6 +14,7 @@ typedef struct fk_actor {
 	fk_role role;
 	const char *region;   /* home region code: the scope ("" = whole country) */
 	const char *addr;     /* client address, "" when unknown */
+	bool must_change;     /* the password was set by someone else: change it first */
 } fk_actor;
 
 /* The command line acts with full scope as the "cli" user. */

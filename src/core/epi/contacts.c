@@ -453,7 +453,8 @@ static const fk_filter obs_filters[] = {
 const fk_list fk_observation_list = { OBS_LIST, .filters = obs_filters };
 
 /* pending: only those with something to do now (the current slot's
- * follow-up, a release, a symptomatic follow-up to act on). */
+ * follow-up, a release, a symptomatic follow-up to act on, a missed
+ * follow-up of any earlier slot whose alert is still open). */
 static int obs_pending(fk_list_q *q, const fk_filter *f, const char *value, fk_err *e)
 {
 	fk_val v[3] = { { 'i', .i = fk_today() }, { 'i', .i = fk_today() }, { 's', .p = slot_now() } };
@@ -466,7 +467,9 @@ static const fk_filter due_filters[] = {
 	{ "pending", FK_F_CUSTOM,
 	  "(o.end_day < ? OR NOT EXISTS (SELECT 1 FROM followups f WHERE f.observation_id = o.id"
 	  " AND f.day = ? AND f.slot = ?)"
-	  " OR EXISTS (SELECT 1 FROM followups f WHERE f.observation_id = o.id AND f.symptomatic = 1))",
+	  " OR EXISTS (SELECT 1 FROM followups f WHERE f.observation_id = o.id AND f.symptomatic = 1)"
+	  " OR EXISTS (SELECT 1 FROM alerts a WHERE a.state = 'open' AND a.kind = 'followup_missed'"
+	  " AND a.observation_id = o.id))",
 	  .fn = obs_pending },
 	{ 0 },
 };

@@ -34,6 +34,12 @@ const fk_column fk_alert_columns[] = {
 	{ "closed_by", FK_C_TEXT },
 	{ "closed_at", FK_C_INT },
 	{ "created_at", FK_C_INT },
+	/* where the person lives, and who recorded the screening (display name) */
+	{ "building", FK_C_TEXT },
+	{ "unit", FK_C_TEXT },
+	{ "room", FK_C_TEXT },
+	{ "address", FK_C_TEXT },
+	{ "recorded_by", FK_C_TEXT },
 	{ 0 },
 };
 

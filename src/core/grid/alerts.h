@@ -36,9 +36,12 @@ extern const fk_column fk_alert_columns[];
 #define FK_ALERT_FROM                                                                                         \
 	"a.id, a.kind, a.grid, r.name, c.name, a.person_id, p.name, p.household_id, a.screening_id,"   \
 	" a.observation_id, a.day, a.slot, a.reasons,"                                                         \
-	" a.temp_dc, a.state, a.outcome, u.username, a.closed_at, a.created_at"                               \
+	" a.temp_dc, a.state, a.outcome, u.username, a.closed_at, a.created_at,"                              \
+	" h.building, h.unit, h.room, h.address, coalesce(nullif(su.display_name, ''), su.username)"          \
 	" FROM alerts a JOIN regions r ON r.code = a.grid LEFT JOIN regions c ON c.code = r.parent"           \
-	" JOIN persons p ON p.id = a.person_id LEFT JOIN users u ON u.id = a.closed_by"
+	" JOIN persons p ON p.id = a.person_id LEFT JOIN users u ON u.id = a.closed_by"                       \
+	" LEFT JOIN households h ON h.id = p.household_id LEFT JOIN screenings s ON s.id = a.screening_id"   \
+	" LEFT JOIN users su ON su.id = s.user_id"
 
 /* Raises a screening alert: person_id of grid was found abnormal on day by
  * screening record screening_id, for reasons (a JSON array of reason codes);

@@ -1,29 +1,54 @@
 // views/audit.js - the audit log in scope, newest first, filterable by
 // action and user; the filter lives in the address (#/audit?action=login)
 // so a filtered view can be bookmarked and shared.
-import { t, label, fmtTime } from '../i18n.js';
+import { t, has, label, fmtTime } from '../i18n.js';
 import * as API from '../api.js';
 import { h, pagedList, td } from '../dom.js';
 
 const PAGE = 50;
 
-// Actions the server records.  Features add theirs here (and action.<name>
-// in web/i18n/*.json); unknown actions still show, under their raw name.
-export const ACTIONS = ['login', 'login.failed', 'logout', 'user.create', 'user.passwd', 'user.disable',
-  'user.enable', 'region.create', 'region.import',
+// Actions the server records: the audit column of `fangkong routes --json`
+// and those the CLI writes (region.import).  Features add theirs here (and
+// action.<name> in web/i18n/*.json); unknown actions still show, raw.
+export const ACTIONS = ['login', 'login.failed', 'login.locked', 'login.unlocked', 'logout', 'password.change',
+  'user.create', 'user.passwd', 'user.disable', 'user.enable', 'region.create', 'region.import',
   'person.search', 'person.view', 'person.reveal', 'person.export', 'person.import', 'person.create', 'person.update',
-  'household.create', 'household.update', 'screening.worklist', 'screening.record', 'alert.close', 'report.submit'];
+  'household.create', 'household.update', 'screening.worklist', 'screening.record', 'alert.close', 'report.submit',
+  'case.search', 'case.view', 'case.create', 'case.transition', 'contact.search', 'contact.create',
+  'followup.record', 'observation.release', 'observation.resume', 'site.create'];
 
 function actionLabel(a) { return label('action', a); }
 
-function detailText(d) {
-  if (!d || d === '{}') return '';
-  try {
-    const o = JSON.parse(d);
-    return Object.entries(o).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ');
-  } catch {
-    return d;
-  }
+// "user:keeper" → "用户 keeper"; kinds without a label stay as they are.
+function objectText(o) {
+  if (!o) return '—';
+  const i = o.indexOf(':');
+  if (i < 0 || !has(`object.${o.slice(0, i)}`)) return o;
+  return `${t(`object.${o.slice(0, i)}`)} ${o.slice(i + 1)}`;
+}
+
+// A detail's value as words: yes/no, lists joined, codes labelled where a
+// label exists (a role, an outcome), nested objects as their own fields.
+function valueText(k, v) {
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'boolean') return t(v ? 'common.yes' : 'common.no');
+  if (Array.isArray(v)) return v.map((x) => valueText(k, x)).join(t('common.listSep'));
+  if (typeof v === 'object') return Object.entries(v).map(([kk, vv]) => `${keyText(kk)} ${valueText(kk, vv)}`).join(t('common.listSep'));
+  if (k === 'role' && has(`role.${v}`)) return t(`role.${v}`);
+  if (k === 'outcome' && has(`outcome.${v}`)) return t(`outcome.${v}`);
+  return String(v);
+}
+
+function keyText(k) { return has(`detail.${k}`) ? t(`detail.${k}`) : k; }
+
+// The detail JSON as labelled fields, never raw JSON.
+function detailEl(d) {
+  if (!d || d === '{}') return '—';
+  let o;
+  try { o = JSON.parse(d); } catch { return h('bdi', d); }
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return h('bdi', valueText('', o));
+  return h('dl.detail-fields', Object.entries(o).map(([k, v]) => h('div',
+    h('dt', keyText(k)), h('dd', h('bdi', valueText(k, v))))));
 }
 
 export function render(ctx) {
@@ -62,12 +87,12 @@ export function render(ctx) {
     h('thead', h('tr', cols.map((c) => h('th', { scope: 'col' }, t(c))))), tbody);
   const row = (e) => h('tr', { dataset: { id: e.id, action: e.action } },
     td(t('audit.at'), h('span.nowrap', fmtTime(e.at))),
-    td(t('audit.user'), e.user_id === null && e.username === 'cli' ? t('audit.system') : e.username || '—'),
-    td(t('audit.action'), h('span.action', actionLabel(e.action))),
-    td(t('audit.object'), h('span.code', e.object || '—')),
+    td(t('audit.user'), e.user_id === null && e.username === 'cli' ? t('audit.system') : h('bdi', e.username || '—')),
+    td(t('audit.action'), h('span.action', { title: e.action }, actionLabel(e.action))),
+    td(t('audit.object'), h('bdi.object', { title: e.object || '' }, objectText(e.object))),
     td(t('audit.region'), h('span.code', e.region || '—')),
     td(t('audit.addr'), h('span.code', e.addr || '—')),
-    td({ label: t('audit.detail'), cls: 'detail' }, detailText(e.detail) || '—'));
+    td({ label: t('audit.detail'), cls: 'detail' }, detailEl(e.detail)));
 
   main.replaceChildren(
     h('div.page-head', h('h1', { tabindex: '-1' }, t('audit.title')), h('p.muted', t('audit.intro'))),

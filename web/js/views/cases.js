@@ -100,7 +100,7 @@ export function renderList(ctx) {
     fetchPage: (after) => API.cases.list(filter, after, PAGE),
     renderItems: (items) => items.map((c) => h('tr', { dataset: { id: c.id } },
       td(t('cases.col.id'), h('a.case-link', { href: caseHref(c.id) }, `#${c.id}`)),
-      td(t('cases.col.person'), h('a.case-name', { href: caseHref(c.id) }, c.person_name || '—')),
+      td(t('cases.col.person'), h('a.case-name', { href: caseHref(c.id) }, h('bdi', c.person_name || '—'))),
       td(t('cases.col.region'), c.region_name, ' ', h('span.code', c.region)),
       td(t('cases.category'), catChip(c.category)),
       td(t('cases.outcome'), outChip(caseOutcome(c)) || '—'),
@@ -143,7 +143,7 @@ function personPicker({ idPrefix, onPick = () => {} }) {
   const choose = (p) => {
     chosen = p;
     fill(results);
-    fill(picked, icon('check'), h('strong', p.name), ' ',
+    fill(picked, icon('check'), h('strong', h('bdi', p.name)), ' ',
       h('span.muted', [label('sex', p.sex), p.birth_year, p.doc_number].filter(Boolean).join(' · ')), ' ',
       h('span.code', `#${p.id}`));
     picked.hidden = false;
@@ -162,7 +162,7 @@ function personPicker({ idPrefix, onPick = () => {} }) {
       else items = (await API.persons.search({ name: v }, null, 10)).items;
       fill(results, items.length ? items.map((p) => h('li', h('button.btn.btn-secondary.btn-small.pick-person', {
         type: 'button', dataset: { person: p.id }, onclick: () => choose(p),
-      }, h('strong', p.name), h('span.muted', [label('sex', p.sex), p.birth_year, p.doc_number].filter(Boolean).join(' · '))))) : h('li.muted', t('cases.noPerson')));
+      }, h('strong', h('bdi', p.name)), h('span.muted', [label('sex', p.sex), p.birth_year, p.doc_number].filter(Boolean).join(' · '))))) : h('li.muted', t('cases.noPerson')));
     } catch (err) {
       fill(results, h('li', notice('error', err.status === 404 ? t('cases.noPerson') : errorText(err))));
     }
@@ -244,7 +244,7 @@ function drawCase(ctx, c, flash = null) {
   const fact = (key, v, attrs = {}) => h('div', h('dt', t(key)), h('dd', attrs, v));
   const facts = h('dl.facts.case-facts', { 'data-testid': 'case-facts' },
     fact('cases.col.person', ctx.can('person.read') && c.person_id
-      ? h('a', { href: `#/persons/${encodeURIComponent(c.person_id)}` }, c.person_name) : (c.person_name || '—')),
+      ? h('a', { href: `#/persons/${encodeURIComponent(c.person_id)}` }, h('bdi', c.person_name)) : h('bdi', c.person_name || '—')),
     fact('cases.col.region', [c.region_name, ' ', h('span.code', c.region)]),
     fact('cases.category', catChip(c.category), { 'data-k': 'category' }),
     fact('cases.outcome', outChip(caseOutcome(c)) || '—', { 'data-k': 'outcome' }),
@@ -272,7 +272,7 @@ function drawCase(ctx, c, flash = null) {
   fill(main,
     h('div.page-head',
       h('a.link.back-link', { href: '#/cases' }, t('cases.back')),
-      h('div.title-row', h('h1', { tabindex: '-1' }, t('cases.caseNo', { id: c.id }), ' ', c.person_name || ''),
+      h('div.title-row', h('h1', { tabindex: '-1' }, t('cases.caseNo', { id: c.id }), ' ', h('bdi', c.person_name || '')),
         catChip(c.category), outChip(caseOutcome(c)), c.late ? h('span.chip.chip-late', t('cases.lateChip')) : null)),
     flash,
     h('div.case-grid',
@@ -361,7 +361,7 @@ async function drawContacts(ctx, c, card) {
       fetchPage: (after) => API.contacts.ofCase(c.id, after),
       renderItems: (items) => items.map((k) => h('li.contact-item', { dataset: { contact: k.id, person: k.person_id } },
         h('div.contact-head',
-          h('strong.contact-name', k.person_name || t('contacts.outOfScope')),
+          h('strong.contact-name', h('bdi', k.person_name || t('contacts.outOfScope'))),
           // named (the doctor traced them), but their record is another area's
           k.region && !k.region.startsWith(ctx.me.scope.code || '') ? h('span.chip.chip-queued.contact-elsewhere', t('contacts.elsewhere')) : null,
           h('span.chip.chip-none', label('contact.setting', k.setting)),

@@ -260,9 +260,11 @@ function gridCard(ctx, self, day) {
     }));
 }
 
-// The open alerts of one day (the page's day at first) and one kind (all,
-// abnormal findings, missed follow-ups), as GET /alerts answers for that
-// filter; choosing another fetches the list again without leaving the page.
+// The open alerts of every day at first (nothing open is hidden: an alert
+// of an earlier day stays until it is closed), or of one chosen day, and of
+// one kind (all, abnormal findings, missed follow-ups), as GET /alerts
+// answers for that filter; choosing another fetches the list again without
+// leaving the page.  Each names where the person lives and who recorded it.
 function alertsCard(ctx, code, day, names) {
   const canClose = ctx.can('alert.close');
   const item = (a) => {
@@ -272,11 +274,12 @@ function alertsCard(ctx, code, day, names) {
     const missed = a.kind === 'followup_missed';
     append(li, [
       h('div.alert-head',
-        ctx.can('person.read') ? h('a.alert-name', { href: `#/persons/${a.person_id}` }, a.person_name)
-          : h('strong.alert-name', a.person_name),
+        ctx.can('person.read') ? h('a.alert-name', { href: `#/persons/${a.person_id}` }, h('bdi', a.person_name))
+          : h('strong.alert-name', h('bdi', a.person_name)),
         a.temperature != null ? h(`span.temp${fever ? '.is-fever' : ''}`, `${a.temperature.toFixed(1)} °C`) : null),
       h('div.alert-where', h('span.grid-label', names ? names.label(a.grid, a.grid_name) : a.grid_name), h('span.code', a.grid),
         h('span.muted', a.slot ? `${a.date} ${t(`fu.slot.${a.slot}`)}` : a.date)),
+      placeLine(a),
       h('div.reasons',
         h(`span.chip.chip-kind.kind-${a.kind}`, label('alertKind', a.kind)),
         (missed ? [] : a.reasons).map((r) => h('span.chip.chip-abnormal', reasonLabel(r)))),
@@ -298,7 +301,7 @@ function alertsCard(ctx, code, day, names) {
     }
     return li;
   };
-  const dateInput = h('input', { id: 'alerts-date', type: 'date', name: 'alerts-date', value: day, max: serverToday || null });
+  const dateInput = h('input', { id: 'alerts-date', type: 'date', name: 'alerts-date', value: '', max: serverToday || null });
   const kindSel = h('select', { id: 'alerts-kind', name: 'alerts-kind' },
     ['', ...codes('alert_kinds')].map((k) => h('option', { value: k }, t(`command.kind.${k || 'all'}`)))); // '': every kind
   const body = h('div.alerts-body');
@@ -328,8 +331,22 @@ function alertsCard(ctx, code, day, names) {
     h('p.muted', t('command.alertsIntro')),
     h('div.alert-filters', { role: 'group', 'aria-label': t('command.alertFilter') },
       h('div.field.date-field', h('label', { for: 'alerts-date' }, t('command.date')), dateInput),
-      h('div.field.kind-field', h('label', { for: 'alerts-kind' }, t('command.alertKind')), kindSel)),
+      h('div.field.kind-field', h('label', { for: 'alerts-kind' }, t('command.alertKind')), kindSel),
+      h('div.field.field-button', h('button.btn.btn-secondary.btn-small', {
+        type: 'button', 'data-testid': 'alerts-every-day',
+        onclick: () => { if (dateInput.value) { dateInput.value = ''; load(); } },
+      }, t('command.everyDay')))),
     body);
+}
+
+// Where the person of an alert lives (building, unit, room or the address)
+// and who recorded the screening, each name isolated from the text around.
+function placeLine(a) {
+  const place = [a.building, a.unit, a.room].filter(Boolean).join(' ') || a.address || '';
+  if (!place && !a.recorded_by) return null;
+  return h('div.alert-place',
+    place ? h('span.alert-home', icon('home'), h('bdi', place)) : null,
+    a.recorded_by ? h('span.alert-by', t('command.recordedBy'), ' ', h('bdi', a.recorded_by)) : null);
 }
 
 function closeForm(a, onClosed) {

@@ -1,7 +1,11 @@
-// views/home.js - overview: who I am, my area, where I can go.
-import { t, has, label, fmtNumber } from '../i18n.js';
+// views/home.js - overview: who I am, my area, what my role does and where
+// I can go.  Every role has a "my work" card: what the role is for, what
+// this system offers it now (links to the pages its permissions open) and,
+// for roles whose own tools are not built yet (hotline, volunteers,
+// supplies), a plain statement of that — no role lands on an empty page.
+import { t, has, label, fmtNumber, fmtTime } from '../i18n.js';
 import * as API from '../api.js';
-import { h, icon, pagedList } from '../dom.js';
+import { h, fill, icon, pagedList, notice, errorText } from '../dom.js';
 import { breadcrumb, childCount, regionHref, regionItems } from './regions.js';
 
 // How many of the area's children the overview lists at first: a screenful
@@ -29,6 +33,8 @@ export function render(ctx) {
       h('span.tile-text', h('strong', t(`nav.${f.id}`)), h('span', t(`nav.${f.id}.desc`))),
       icon('chevron', 'tile-go')))));
 
+  const work = workCard(ctx);
+
   let children = null;
   if (ctx.can('region.read')) {
     children = h('section.section.card',
@@ -50,5 +56,54 @@ export function render(ctx) {
       breadcrumb(s.path, s, { linkCurrent: ctx.can('region.read') }),
       h('h1', { tabindex: '-1' }, t('home.greeting', { name: me.user.username })),
       h('p.muted', t('home.intro'))),
-    stats, quick, children);
+    work, stats, quick, children);
+}
+
+// What each role does here: its work, the pages for it, and what is not
+// built yet.  The links are the features the user's permissions allow.
+const WORK = {
+  admin: ['users', 'regions', 'audit'],
+  commander: ['command', 'epi', 'cases', 'clusters'],
+  officer: ['command', 'persons', 'regions', 'users'],
+  gridworker: ['screening', 'persons'],
+  doctor: ['followups', 'command', 'cases'],
+  operator: ['regions'],
+  coordinator: ['regions'],
+  keeper: ['regions'],
+  auditor: ['audit', 'epi'],
+  volunteer: ['regions'],
+};
+const NOT_YET = ['operator', 'coordinator', 'keeper', 'volunteer'];
+
+function workCard(ctx) {
+  const role = ctx.me.user.role;
+  const ids = (WORK[role] || []).filter((id) => ctx.features.some((f) => f.id === id));
+  const links = ids.map((id) => ctx.features.find((f) => f.id === id)).map((f) => h('li', h('a.work-link', {
+    href: f.href, dataset: { work: f.id },
+  }, icon(f.icon), h('span', t(`home.work.link.${f.id}`)))));
+  const card = h('section.section.card.work-card', { 'data-testid': 'my-work', dataset: { role } },
+    h('h2', t('home.work.title', { role: label('role', role) })),
+    h('p.work-text', has(`home.work.${role}`) ? t(`home.work.${role}`) : t('home.work.other')),
+    links.length ? h('ul.work-links', links) : null,
+    NOT_YET.includes(role) ? notice('info', t(`home.work.notYet.${role}`)) : null,
+    h('p.muted.work-password', t('home.work.password'), ' ', h('a.link', { href: '#/password' }, t('password.title'))));
+  if (ctx.can('audit.read')) card.append(auditHead(ctx));
+  return card;
+}
+
+// The audit log's head and its latest signed checkpoint (auditors check
+// the log against it with `fangkong audit verify`).
+function auditHead(ctx) {
+  const box = h('div.audit-head', { 'data-testid': 'audit-head', 'aria-live': 'polite' }, t('common.loading'));
+  API.audit.head().then((hd) => {
+    if (!ctx.isCurrent()) return;
+    const cp = hd.checkpoint;
+    fill(box, h('dl.detail-fields',
+      h('div', h('dt', t('home.audit.size')), h('dd', fmtNumber(hd.size))),
+      h('div', h('dt', t('home.audit.hash')), h('dd', h('code.hash', hd.hash))),
+      h('div', h('dt', t('home.audit.checkpoint')),
+        h('dd', cp ? t('home.audit.checkpointAt', { size: fmtNumber(cp.size), time: fmtTime(cp.time) })
+          : t('home.audit.noCheckpoint')))));
+  }).catch((err) => { if (ctx.isCurrent()) fill(box, notice('error', errorText(err))); });
+  return h('div.audit-head-box', h('h3', t('home.audit.title')), box);
 }

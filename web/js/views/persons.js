@@ -83,7 +83,7 @@ export function renderSearch(ctx) {
       box: h('div.table-wrap', table),
       fetchPage: (after) => API.persons.search(filter, after, PAGE),
       renderItems: (items) => items.map((p) => h('tr', { dataset: { id: p.id } },
-        td(t('persons.name'), h('a.person-link', { href: personHref(p.id) }, p.name)),
+        td(t('persons.name'), h('a.person-link', { href: personHref(p.id) }, h('bdi', p.name))),
         td(t('persons.sex'), label('sex', p.sex)),
         td(t('persons.birthYear'), p.birth_year || '—'),
         td(t('persons.docNumber'), h('span.code.masked', p.doc_number || '—')),
@@ -233,7 +233,7 @@ export async function renderPerson(ctx) {
   fill(main, 
     h('div.page-head',
       h('a.link.back-link', { href: '#/persons' }, t('persons.backToSearch')),
-      h('div.title-row', h('h1', { tabindex: '-1' }, p.name), tagChips(p.tags))),
+      h('div.title-row', h('h1', { tabindex: '-1' }, h('bdi', p.name)), tagChips(p.tags))),
     h('div.person-grid',
       h('section.card.person-card', h('h2', t('persons.basic')), facts,
         ctx.can('person.reveal') ? revealPanel(p, docDd, phoneDd) : h('p.hint', icon('info'), t('persons.maskedNote'))),
@@ -252,11 +252,11 @@ async function loadHousehold(ctx, p, card) {
     fill(card, h('h2', t('persons.household')),
       h('dl.facts',
         h('div', h('dt', t('persons.grid')), h('dd', hh.grid_name, ' ', h('span.code', hh.grid))),
-        h('div', h('dt', t('persons.address')), h('dd', { 'data-testid': 'address' }, [where, hh.address].filter(Boolean).join(' · ') || '—'))),
+        h('div', h('dt', t('persons.address')), h('dd', { 'data-testid': 'address' }, h('bdi', [where, hh.address].filter(Boolean).join(' · ') || '—')))),
       h('h3', t('persons.members', { n: members.items.length, count: members.items.length })),
       h('ul.member-list', members.items.map((m) => h('li', m.id === p.id
-        ? h('strong', m.name, h('span.muted', ` ${t('persons.thisPerson')}`))
-        : h('a', { href: personHref(m.id) }, m.name),
+        ? h('strong', h('bdi', m.name), h('span.muted', ` ${t('persons.thisPerson')}`))
+        : h('a', { href: personHref(m.id) }, h('bdi', m.name)),
       h('span.muted', ` ${label('sex', m.sex)} ${m.birth_year || ''}`), tagChips(m.tags)))));
   } catch (err) {
     if (!ctx.isCurrent()) return;
