@@ -109,14 +109,14 @@ int h_person_reveal(fk_req *r)
 }
 
 typedef struct import_ctx {
-	const char *grid;
+	const char *grid, *sheet;
 	bool dry_run;
 } import_ctx;
 
 static int import_job(fk_req *r)
 {
 	import_ctx *c = r->ctx;
-	json_t *res = fk_person_import(r->db, &r->actor, r->body.buf, r->body.len, c->grid, &r->err);
+	json_t *res = fk_person_import(r->db, &r->actor, r->body.buf, r->body.len, c->grid, c->sheet, &r->err);
 	if (!res)
 		return -1;
 	json_object_set_new(res, "dry_run", json_boolean(c->dry_run));
@@ -130,11 +130,12 @@ int h_persons_import(fk_req *r)
 	const char *ct = fk_req_header_in(r, "Content-Type");
 	if (ct && (strncasecmp(ct, "multipart/", 10) == 0 || strncasecmp(ct, "application/json", 16) == 0))
 		return fk_req_fail(r, 415, "unsupported_media_type", NULL,
-				   "send the CSV file itself as the body (Content-Type: text/csv)");
+				   "send the file itself (CSV, .xlsx or .xls) as the body");
 	if (r->body.len == 0)
-		return fk_req_fail(r, 400, "invalid", "file", "the body is empty: send the CSV file");
+		return fk_req_fail(r, 400, "invalid", "file", "the body is empty: send the CSV, .xlsx or .xls file");
 	import_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
 	c->grid = fk_req_region(r, "grid");
+	c->sheet = fk_req_query(r, "sheet");
 	const char *dry = fk_req_query(r, "dry_run");
 	c->dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
 	r->ctx = c;

@@ -1,6 +1,8 @@
-/* import.h - bulk import of persons from CSV.
+/* import.h - bulk import of persons from CSV, .xlsx and .xls.
  *
- * The file may be UTF-8 (with or without BOM) or GB18030, with Chinese or
+ * The file may be an Excel workbook (.xlsx or .xls: the first sheet, or the
+ * one named) or a CSV file in UTF-8 (with or without BOM) or GB18030; all
+ * three give their rows to one row path.  Headers are Chinese or
  * English headers (姓名/name, 性别/sex, 身份证号/id_number, 手机/phone,
  * 网格/grid, 楼栋/building, 单元/unit, 房号/room, 地址/address, …).  Each row
  * becomes a person in a household (found or created by grid and address).
@@ -19,14 +21,23 @@
 #include "store/db.h"
 #include "util/err.h"
 
-#define FK_IMPORT_MAX_REPORTED 1000 /* rejected rows listed in full */
+/* Rejected rows listed in full (with their cells, for the download); the
+ * count past it stays exact. */
+#define FK_IMPORT_MAX_REPORTED 100000
 
 /* Imports data[0..len).  grid, when given, is used for rows without a
- * grid column.  Returns {encoding, rows, imported, updated, unchanged,
- * households_created, rejected_count, rejected: [{line, column, reason}],
- * ignored_columns: […]}, or NULL with e set when the file as a whole cannot
- * be read (encoding, no header, no name column). */
+ * grid column; sheet names the workbook's sheet (NULL: the first).
+ * Returns {encoding ("utf-8", "utf-8-bom", "gb18030", "xlsx" or "xls"),
+ * sheet (workbooks), rows, imported, updated, unchanged,
+ * households_created, rejected_count, rejected: [{line, column, code,
+ * message, reason (= message), cells}], columns (the headers cells
+ * follow), ignored_columns: […]}, or NULL with e set when the file as a
+ * whole cannot be read (type, encryption, encoding, no such sheet, no
+ * header, no name column). */
 json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_t len, const char *grid,
-			 fk_err *e);
+			 const char *sheet, fk_err *e);
+
+/* The codes of the reasons a row can be rejected for (NULL-terminated). */
+const char *const *fk_import_reason_codes(void);
 
 #endif
