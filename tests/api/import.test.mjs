@@ -495,3 +495,31 @@ test('every rejected row has a reason code the server declares', async () => {
   assert.deepEqual(r.body.rejected.map((x) => x.code), ['doc_number.invalid_checksum', 'name.missing', 'phone.invalid', 'grid.unknown',
     'address.missing', 'tags.invalid', 'sex.mismatch', 'arrival_date.invalid', 'doc_number.duplicate', 'history.invalid']);
 });
+
+test('the template: an .xlsx with the headers the importer takes (ID column as text), or a CSV; it imports back', async () => {
+  const get = async (q, who = 'officer') => {
+    const res = await fetch(`${srv.base}/api/v1/persons/import/template${q}`, { headers: { Authorization: `Bearer ${T[who]}` } });
+    return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
+  };
+  const x = await get('');
+  assert.equal(x.status, 200);
+  assert.equal(x.headers.get('content-type'), XLSX_TYPE);
+  assert.match(x.headers.get('content-disposition'), /persons-template\.xlsx/);
+  assert.equal(x.body.subarray(0, 4).toString('latin1'), 'PK\x03\x04');
+  // the importer reads it: every header is a known column, no rows
+  const back = await upload('officer', x.body, '?dry_run=1', XLSX_TYPE);
+  assert.equal(back.status, 200, JSON.stringify(back.body));
+  assert.deepEqual([back.body.sheet, back.body.rows, back.body.ignored_columns], ['居民', 0, []]);
+  assert.deepEqual(back.body.columns, ['姓名', '性别', '出生年份', '证件类型', '身份证号', '手机', '网格', '楼栋', '单元', '房号', '地址',
+    '标签', '来源地', '抵达日期', '14天内经历']);
+  // the notes sheet names each English header
+  const notes = await upload('officer', x.body, `?dry_run=1&sheet=${encodeURIComponent('说明 Notes')}`, XLSX_TYPE);
+  assert.equal(notes.status, 400); // it has no name column: it is for reading
+  const c = await get('?format=csv');
+  assert.equal(c.headers.get('content-type'), 'text/csv; charset=utf-8');
+  assert.equal(c.body.toString('utf8'), '\uFEFF姓名,性别,出生年份,证件类型,身份证号,手机,网格,楼栋,单元,房号,地址,标签,来源地,抵达日期,14天内经历\r\n');
+  const cb = await upload('officer', c.body, '?dry_run=1');
+  assert.deepEqual([cb.status, cb.body.rows, cb.body.ignored_columns], [200, 0, []]);
+  assert.equal((await get('?format=pdf')).status, 400);
+  assert.equal((await get('', 'gridworker')).status, 403);
+});

@@ -161,7 +161,9 @@ const REGION_PARAM = {
   '/api/v1/screenings/worklist': 'grid',
   '/api/v1/coverage/gaps': 'grid',
 };
-const NO_REGION = new Set(['/api/v1/health', '/api/v1/me', '/api/v1/roles', '/api/v1/vocab', '/api/v1/users', '/api/v1/audit', '/api/v1/audit/head']);
+// (the import template is the same empty form for everyone)
+const NO_REGION = new Set(['/api/v1/health', '/api/v1/me', '/api/v1/roles', '/api/v1/vocab', '/api/v1/users', '/api/v1/audit', '/api/v1/audit/head',
+  '/api/v1/persons/import/template']);
 const EXTRA_QUERY = { '/api/v1/regions': 'q=%E7%A4%BE%E5%8C%BA' }; // q=社区 (required)
 
 // Regions outside u's scope that exist: the parent of the home region and,
@@ -224,7 +226,7 @@ function csvRegions(text) {
 }
 
 // Routes whose answer places nothing in a region.
-const UNPLACED = new Set(['/api/v1/health', '/api/v1/roles', '/api/v1/vocab', '/api/v1/audit/head']);
+const UNPLACED = new Set(['/api/v1/health', '/api/v1/roles', '/api/v1/vocab', '/api/v1/audit/head', '/api/v1/persons/import/template']);
 
 test('every GET answer holds only rows in the caller\'s scope', async () => {
   const wrong = [], empty = new Set();

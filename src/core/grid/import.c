@@ -46,6 +46,15 @@ static const struct {
 	[C_HISTORY] = { "history", { "14天内经历", "流行病学史", "history" } },
 };
 
+int fk_import_column(int i, const char **zh, const char **en)
+{
+	if (i < 0 || i >= C_COUNT)
+		return -1;
+	*zh = headers[i].names[0];
+	*en = headers[i].field;
+	return 0;
+}
+
 static const struct {
 	const char *label, *code;
 } value_names[] = {

@@ -40,4 +40,15 @@ json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_
 /* The codes of the reasons a row can be rejected for (NULL-terminated). */
 const char *const *fk_import_reason_codes(void);
 
+/* The importer's columns in template order: column i's Chinese header and
+ * its English one (both accepted).  Returns -1 past the last column. */
+int fk_import_column(int i, const char **zh, const char **en);
+
+/* A template to fill in: an .xlsx workbook (xlsx true: the sheet 居民 with
+ * the Chinese headers, the ID, phone and code columns formatted as text so
+ * Excel keeps their digits, and a sheet 说明 Notes giving each column's
+ * English header and what it takes) or a CSV file (UTF-8 with BOM, the
+ * Chinese headers).  Returns 0 with *out (malloc'd) and *n, or -1. */
+int fk_import_template(bool xlsx, char **out, size_t *n);
+
 #endif
