@@ -84,7 +84,7 @@ int cmd_import(int argc, char **argv)
 		goto out;
 	struct timespec t0, t1, t2;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	json_t *res = fk_person_import(db, &fk_actor_cli, data, (size_t)size, grid, sheet, &e);
+	json_t *res = fk_person_import(db, &fk_actor_cli, data, (size_t)size, grid, sheet, NULL, &e);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!res) {
 		fk_db_rollback(db);

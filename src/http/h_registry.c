@@ -111,12 +111,15 @@ int h_person_reveal(fk_req *r)
 typedef struct import_ctx {
 	const char *grid, *sheet;
 	bool dry_run;
+	fk_import_progress *progress;
 } import_ctx;
 
 static int import_job(fk_req *r)
 {
 	import_ctx *c = r->ctx;
-	json_t *res = fk_person_import(r->db, &r->actor, r->body.buf, r->body.len, c->grid, c->sheet, &r->err);
+	json_t *res = fk_person_import(r->db, &r->actor, r->body.buf, r->body.len, c->grid, c->sheet, c->progress,
+				       &r->err);
+	fk_import_progress_done(c->progress, res != NULL);
 	if (!res)
 		return -1;
 	json_object_set_new(res, "dry_run", json_boolean(c->dry_run));
@@ -136,10 +139,23 @@ int h_persons_import(fk_req *r)
 	import_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
 	c->grid = fk_req_region(r, "grid");
 	c->sheet = fk_req_query(r, "sheet");
+	const char *progress = fk_req_query(r, "progress");
+	if (progress && !(c->progress = fk_import_progress_open(progress, r->actor.username)))
+		return fk_req_fail(r, 400, "invalid", "progress",
+				   "progress: 8 to 64 letters, digits, - or _, not the id of an import still running");
 	const char *dry = fk_req_query(r, "dry_run");
 	c->dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
 	r->ctx = c;
 	return fk_req_defer_heavy(r, import_job);
+}
+
+int h_import_progress(fk_req *r)
+{
+	const char *id = fk_req_param(r, "id");
+	json_t *p = id ? fk_import_progress_get(id, r->actor.username) : NULL;
+	if (!p)
+		return fk_req_fail(r, 404, "not_found", NULL, "no import %s of yours is running or ran lately", id ? id : "");
+	return fk_req_reply(r, 200, p);
 }
 
 /* The template's bytes, sent in one part. */

@@ -57,6 +57,8 @@ const fk_route fk_routes[] = {
 	  "import persons from .xlsx, .xls or CSV", "person.import" },
 	{ "GET", "/api/v1/persons/import/template", h_persons_import_template, P(PERSON_IMPORT), 0,
 	  "the import template (.xlsx, or CSV)" },
+	{ "GET", "/api/v1/imports/{id}", h_import_progress, P(PERSON_IMPORT), 0,
+	  "the progress of one's import named ?progress=ID" },
 	{ "GET", "/api/v1/persons/export", h_persons_export, P(PERSON_EXPORT), W, "persons as CSV (audited)",
 	  "person.export" },
 	{ "GET", "/api/v1/persons/{id}", h_person_get, P(PERSON_READ), 0, "one person (masked; audited)", "person.view" },

@@ -523,3 +523,25 @@ test('the template: an .xlsx with the headers the importer takes (ID column as t
   assert.equal((await get('?format=pdf')).status, 400);
   assert.equal((await get('', 'gridworker')).status, 403);
 });
+
+test('progress: an upload named ?progress=ID is reported by GET /imports/{id} to its sender', async () => {
+  const id = `prog-${Date.now()}`;
+  const csv = `姓名,网格,地址,手机\n进度甲,${GRID},进度路 1号,\n进度乙,${GRID},进度路 2号,12\n进度丙,${GRID},进度路 3号,\n`;
+  const r = await upload('officer', csv, `?progress=${id}`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const p = await srv.api('GET', `/api/v1/imports/${id}`, { token: T.officer });
+  assert.equal(p.status, 200, JSON.stringify(p.body));
+  assert.deepEqual(p.body, { id, state: 'done', rows_total: 3, rows_read: 3, stored: 2, rejected: 1 });
+  // another user's import is not found; a finished id may be used again
+  assert.equal((await srv.api('GET', `/api/v1/imports/${id}`, { token: T.admin })).status, 404);
+  assert.equal((await srv.api('GET', '/api/v1/imports/no-such-import', { token: T.officer })).status, 404);
+  const again = await upload('officer', fixture('persons.xlsx'), `?progress=${id}&dry_run=1`, XLSX_TYPE);
+  assert.equal(again.status, 200);
+  const q = (await srv.api('GET', `/api/v1/imports/${id}`, { token: T.officer })).body;
+  assert.deepEqual(q, { id, state: 'done', rows_total: null, rows_read: 4, stored: 1, rejected: 3 });
+  // a file refused as a whole: failed
+  assert.equal((await upload('officer', Buffer.from('%PDF-1.4'), `?progress=${id}`)).status, 400);
+  assert.equal((await srv.api('GET', `/api/v1/imports/${id}`, { token: T.officer })).body.state, 'failed');
+  assertFileError(await upload('officer', csv, '?progress=a/b'), 400, /progress: 8 to 64/, 'progress');
+  assert.equal((await srv.api('GET', `/api/v1/imports/${id}`, { token: T.gridworker })).status, 403);
+});

@@ -5,6 +5,7 @@
 
 #include <csv.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,92 @@ static const char *reason_code(const char *field, const char *message)
 	return "row.invalid";
 }
 
+/* ---- progress ---- */
+
+struct fk_import_progress {
+	char id[65], user[64];
+	int state; /* 0 free, 1 queued, 2 running, 3 done, 4 failed */
+	int64_t total, read, stored, rejected;
+	uint64_t seq; /* age: the oldest goes first */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	fk_import_progress e[64];
+	uint64_t seq;
+} progress = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+fk_import_progress *fk_import_progress_open(const char *id, const char *user)
+{
+	size_t n = strlen(id);
+	if (n < 8 || n > 64 || strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != n)
+		return NULL;
+	pthread_mutex_lock(&progress.lock);
+	fk_import_progress *slot = NULL;
+	for (int i = 0; i < 64; i++) {
+		fk_import_progress *p = &progress.e[i];
+		if (p->state && strcmp(p->id, id) == 0) {
+			slot = p->state >= 3 ? p : NULL; /* a queued or running one keeps its id */
+			break;
+		}
+		if (p->state == 1 || p->state == 2)
+			continue;
+		/* a free entry, else the oldest finished one */
+		if (!slot || (slot->state && (!p->state || p->seq < slot->seq)))
+			slot = p;
+	}
+	if (slot) {
+		memset(slot, 0, sizeof(*slot));
+		snprintf(slot->id, sizeof(slot->id), "%s", id);
+		snprintf(slot->user, sizeof(slot->user), "%s", user);
+		slot->state = 1;
+		slot->total = -1;
+		slot->seq = ++progress.seq;
+	}
+	pthread_mutex_unlock(&progress.lock);
+	return slot;
+}
+
+/* Sets an entry's state and counts (total < 0: unchanged). */
+static void progress_update(fk_import_progress *p, int state, int64_t total, int64_t read, int64_t stored,
+			    int64_t rejected)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&progress.lock);
+	p->state = state;
+	if (total >= 0)
+		p->total = total;
+	p->read = read, p->stored = stored, p->rejected = rejected;
+	pthread_mutex_unlock(&progress.lock);
+}
+
+void fk_import_progress_done(fk_import_progress *p, bool ok)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&progress.lock);
+	p->state = ok ? 3 : 4;
+	pthread_mutex_unlock(&progress.lock);
+}
+
+json_t *fk_import_progress_get(const char *id, const char *user)
+{
+	static const char *const states[] = { "", "queued", "running", "done", "failed" };
+	json_t *out = NULL;
+	pthread_mutex_lock(&progress.lock);
+	for (int i = 0; i < 64 && !out; i++) {
+		const fk_import_progress *p = &progress.e[i];
+		if (p->state && strcmp(p->id, id) == 0 && strcmp(p->user, user) == 0)
+			out = json_pack("{s:s, s:s, s:o, s:I, s:I, s:I}", "id", p->id, "state", states[p->state], "rows_total",
+					p->total >= 0 ? json_integer(p->total) : json_null(), "rows_read",
+					(json_int_t)p->read, "stored", (json_int_t)p->stored, "rejected",
+					(json_int_t)p->rejected);
+	}
+	pthread_mutex_unlock(&progress.lock);
+	return out;
+}
+
 typedef struct imp {
 	fk_db *db;
 	const fk_actor *who;
@@ -153,6 +240,8 @@ typedef struct imp {
 	char grid_ok[16], grid_bad[16];
 	bool fatal;
 	fk_err *e;
+	fk_import_progress *prog;
+	int64_t read; /* rows read from the file (after the header) */
 	json_t *columns;          /* the labels of the mapped columns, in file order (rejects' cells) */
 	struct chunk *filling, *ready; /* see pipeline_step */
 } imp;
@@ -476,6 +565,7 @@ static void pipeline_step(imp *m, bool last)
 			store_row(m, &fill->rows[i]);
 		chunk_clear(fill);
 	}
+	progress_update(m->prog, 2, -1, m->read, m->imported + m->updated + m->unchanged, m->rejected);
 }
 
 static void on_field(void *data, size_t len, void *p)
@@ -547,6 +637,7 @@ static void on_row(int term, void *p)
 	}
 	/* the row's cells go to the chunk being filled */
 	struct chunk *k = m->filling;
+	m->read++;
 	prow *r = &k->rows[k->n++];
 	r->line = m->line;
 	r->numeric = numeric;
@@ -643,7 +734,7 @@ static int refuse_unknown(const char *data, size_t len, fk_err *e)
 }
 
 json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_t len, const char *grid,
-			 const char *sheet, fk_err *e)
+			 const char *sheet, fk_import_progress *prog, fk_err *e)
 {
 	char *text = NULL;
 	size_t tlen = 0;
@@ -667,7 +758,7 @@ json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_
 		fk_err_invalid(e, "grid", "grid: a 15-digit grid code");
 		return NULL;
 	}
-	imp m = { .db = db, .who = who, .default_grid = grid, .e = e };
+	imp m = { .db = db, .who = who, .default_grid = grid, .e = e, .prog = prog };
 	m.rejects = json_array();
 	m.ignored = json_array();
 	m.columns = json_array();
@@ -680,6 +771,9 @@ json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_
 		lines += text[i] == '\n';
 	if (kind != FK_SHEET_TEXT)
 		lines = (int64_t)(len / 40); /* a compressed workbook row is ~40 bytes or more: an upper bound */
+	/* the rows of a CSV file: about its lines less the header */
+	int64_t total = lines + (tlen && text[tlen - 1] != '\n') - 1;
+	progress_update(prog, 2, kind == FK_SHEET_TEXT ? (total > 0 ? total : 0) : -1, 0, 0, 0);
 	bool bulk = lines >= BULK_ROWS &&
 		    fk_db_int64(db, &existing, "SELECT count(*) FROM persons", "") == FK_ROW && lines > existing;
 	if (bulk && bulk_indexes_drop(db) < 0) {

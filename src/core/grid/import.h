@@ -25,6 +25,24 @@
  * count past it stays exact. */
 #define FK_IMPORT_MAX_REPORTED 100000
 
+/* The progress of an import that is running or ran lately, for the page
+ * that sent it to poll (GET /api/v1/imports/{id}).  The client names it
+ * (?progress=ID on the upload); the import (on the writer thread) updates
+ * the counts after every chunk of 4,096 rows, readers take a copy under a
+ * lock.  A fixed table of the latest 64 imports, in memory only. */
+typedef struct fk_import_progress fk_import_progress;
+
+/* Registers id (8 to 64 characters of [A-Za-z0-9_-]) for user, replacing
+ * the oldest entry when the table is full.  Returns the entry, or NULL
+ * when id is malformed or already used by an import still running. */
+fk_import_progress *fk_import_progress_open(const char *id, const char *user);
+/* Marks the end of the import (ok or failed); p may be NULL. */
+void fk_import_progress_done(fk_import_progress *p, bool ok);
+/* {id, state ("queued", "running", "done", "failed"), rows_total (CSV:
+ * the lines after the header; workbooks: null), rows_read, stored,
+ * rejected} of user's import id, or NULL when there is none. */
+json_t *fk_import_progress_get(const char *id, const char *user);
+
 /* Imports data[0..len).  grid, when given, is used for rows without a
  * grid column; sheet names the workbook's sheet (NULL: the first).
  * Returns {encoding ("utf-8", "utf-8-bom", "gb18030", "xlsx" or "xls"),
@@ -35,7 +53,7 @@
  * whole cannot be read (type, encryption, encoding, no such sheet, no
  * header, no name column). */
 json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_t len, const char *grid,
-			 const char *sheet, fk_err *e);
+			 const char *sheet, fk_import_progress *prog, fk_err *e);
 
 /* The codes of the reasons a row can be rejected for (NULL-terminated). */
 const char *const *fk_import_reason_codes(void);
