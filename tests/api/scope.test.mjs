@@ -118,10 +118,15 @@ const BODIES = {
   'POST /api/v1/observations/{id}/convert': { reporting_unit: '社区卫生服务中心', place: 'home' },
 };
 
+// Path records that lie in no region but belong to the caller alone (an
+// import's progress, named by its sender): import.test.mjs checks that
+// another user's is 404.
+const OWN = new Set(['GET /api/v1/imports/{id}']);
+
 test('a record of another street, named in the path, is 404 for every role that may use the route', async () => {
   const wrong = [], untested = [];
   let checked = 0;
-  for (const route of ROUTES.filter((r) => r.params.length > 0)) {
+  for (const route of ROUTES.filter((r) => r.params.length > 0 && !OWN.has(`${r.method} ${r.path}`))) {
     const name = `${route.method} ${route.path}`;
     const body = route.method === 'GET' ? undefined : BODIES[name];
     if (route.method !== 'GET' && !body) { wrong.push(`${name}: no body in BODIES`); continue; }
