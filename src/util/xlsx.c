@@ -111,9 +111,14 @@ static int parse_with(zip_t *z, const char *name, void *ud, XML_StartElementHand
 
 /* ---- shared strings ---- */
 
+/* The shared strings a workbook may hold in all (a zip of a few MB can
+ * unpack to gigabytes): past it the workbook is refused. */
+#define SST_MAX_BYTES ((size_t)512 << 20)
+
 typedef struct sst {
 	char **s;
-	size_t n, cap;
+	size_t n, cap, bytes;
+	bool too_big;
 	fk_strbuf cur;
 	bool in_t;
 	int in_rph;
@@ -140,6 +145,11 @@ static void sst_end(void *ud, const char *el)
 	} else if (strcmp(l, "rPh") == 0) {
 		t->in_rph--;
 	} else if (strcmp(l, "si") == 0) {
+		t->bytes += t->cur.len + sizeof(char *);
+		if (t->bytes > SST_MAX_BYTES) {
+			t->too_big = true;
+			return;
+		}
 		if (t->n == t->cap) {
 			t->cap = t->cap ? t->cap * 2 : 1024;
 			t->s = realloc(t->s, t->cap * sizeof(*t->s));
@@ -153,7 +163,7 @@ static void sst_end(void *ud, const char *el)
 static void sst_text(void *ud, const char *s, int len)
 {
 	sst *t = ud;
-	if (t->in_t && !t->in_rph)
+	if (t->in_t && !t->in_rph && !t->too_big && t->cur.len < SST_MAX_BYTES)
 		fk_strbuf_add(&t->cur, s, (size_t)len);
 }
 
@@ -325,6 +335,11 @@ int fk_xlsx_read(const char *data, size_t n, const char *want, const fk_sheet_si
 	/* a workbook of numbers only has no shared strings */
 	if (parse_with(z, "xl/sharedStrings.xml", &strings, sst_start, sst_end, sst_text) == -2) {
 		fk_err_invalid(e, "file", "the workbook's shared strings (xl/sharedStrings.xml) are not valid XML");
+		goto out;
+	}
+	if (strings.too_big) {
+		fk_err_invalid(e, "file", "the workbook's shared strings unpack to more than %zu MB: split the file",
+			       SST_MAX_BYTES >> 20);
 		goto out;
 	}
 	got = parse_with(z, b.target, &s, sheet_start, sheet_end, sheet_text);
