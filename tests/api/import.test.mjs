@@ -545,3 +545,36 @@ test('progress: an upload named ?progress=ID is reported by GET /imports/{id} to
   assertFileError(await upload('officer', csv, '?progress=a/b'), 400, /progress: 8 to 64/, 'progress');
   assert.equal((await srv.api('GET', `/api/v1/imports/${id}`, { token: T.gridworker })).status, 403);
 });
+
+test('progress while an import runs: the counts grow a chunk (4,096 rows) at a time', async () => {
+  const big = await startServer({ env: { FK_MAX_UPLOAD: '8000000' } });
+  try {
+    const token = await big.login('officer');
+    const rows = ['姓名,身份证号,网格,楼栋,房号'];
+    for (let i = 0; i < 20000; i++) rows.push(`进度${i},${idNumber('420106', `1990${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}`, i % 1000)},${GRID},进度楼${Math.floor(i / 1000)},${i}`);
+    const id = `running-${Date.now()}`;
+    const seen = [];
+    let finished = false;
+    const upload = big.api('POST', `/api/v1/persons/import?progress=${id}&dry_run=1`, { token, raw: rows.join('\n'), headers: { 'Content-Type': 'text/csv' } })
+      .finally(() => { finished = true; });
+    while (!finished) {
+      const p = await big.api('GET', `/api/v1/imports/${id}`, { token });
+      if (p.status === 200 && p.body.state === 'running') seen.push(p.body);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const r = await upload;
+    assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 300));
+    assert.ok(seen.length > 0, 'the import was seen running');
+    for (const [i, p] of seen.entries()) {
+      assert.equal(p.rows_total, 20000);
+      assert.ok(p.rows_read <= 20000 && p.rows_read % 4096 === 0 || p.rows_read === 20000, JSON.stringify(p));
+      assert.ok(p.stored + p.rejected <= p.rows_read, JSON.stringify(p));
+      if (i) assert.ok(p.rows_read >= seen[i - 1].rows_read);
+    }
+    const end = (await big.api('GET', `/api/v1/imports/${id}`, { token })).body;
+    assert.deepEqual([end.state, end.rows_read, end.stored + end.rejected], ['done', 20000, 20000]);
+    assert.equal(end.stored, r.body.imported + r.body.updated + r.body.unchanged);
+  } finally {
+    await big.stop();
+  }
+});
