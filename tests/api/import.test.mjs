@@ -578,3 +578,12 @@ test('progress while an import runs: the counts grow a chunk (4,096 rows) at a t
     await big.stop();
   }
 });
+
+test('a title row above the headers (a roster\'s name, in one cell) is passed over', async () => {
+  const csv = `东湖社区居民花名册,,,\r\n,,,\r\n姓名,网格,地址,手机\r\n标题甲,${GRID},标题路 1号,13900009999\r\n`;
+  const r = await upload('officer', csv, '?dry_run=1');
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual([r.body.rows, r.body.imported, r.body.ignored_columns, r.body.columns], [1, 1, [], ['姓名', '网格', '地址', '手机']]);
+  // but a header row of unknown names is still no header
+  assertFileError(await upload('officer', `甲,乙\r\n丙,丁\r\n戊,己\r\n庚,辛\r\n`), 400, /no name column/);
+});

@@ -223,6 +223,7 @@ typedef struct imp {
 	char *collabel[64];       /* file column → its header text */
 	int ncols;
 	unsigned numeric;         /* the current row's cells stored as numbers (bit per enum col) */
+	int title_rows;           /* rows above the headers skipped as a title */
 	bool header_done, colmap_has_tags, colmap_has_history;
 	int64_t line;     /* the parser's line */
 	int64_t row_line; /* the line of the row being stored (rejects name it) */
@@ -617,6 +618,29 @@ static void on_field(void *data, size_t len, void *p)
 	m->cell[c] = v;
 }
 
+/* A title above the headers ("XX社区居民花名册", often a merged cell):
+ * a first row of at most two non-empty cells, none of them a known
+ * header, is forgotten, and the next row is read as the headers (up to
+ * three such rows). */
+static bool title_row(imp *m)
+{
+	int filled = 0;
+	bool known = false;
+	for (int i = 0; i < m->ncols; i++) {
+		filled += m->collabel[i][0] != '\0';
+		known |= m->colmap[i] >= 0;
+	}
+	if (known || filled > 2 || m->title_rows >= 3)
+		return false;
+	m->title_rows++;
+	for (int i = 0; i < m->ncols; i++)
+		free(m->collabel[i]);
+	m->ncols = 0;
+	json_array_clear(m->ignored);
+	json_array_clear(m->columns);
+	return true;
+}
+
 static void on_row(int term, void *p)
 {
 	(void)term;
@@ -625,6 +649,8 @@ static void on_row(int term, void *p)
 	unsigned numeric = m->numeric;
 	m->numeric = 0;
 	if (!m->header_done) {
+		if (title_row(m))
+			return; /* the next row may be the headers */
 		m->header_done = true;
 		return;
 	}
@@ -804,7 +830,7 @@ json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_
 		fk_err_internal(e);
 		goto out;
 	}
-	if (!m.header_done) {
+	if (!m.header_done && !m.title_rows) {
 		if (kind == FK_SHEET_TEXT)
 			fk_err_invalid(e, "file", "the file is empty");
 		else
