@@ -2,7 +2,7 @@
 # fuzz/run.sh - builds the libFuzzer targets and runs each for a bounded time
 # (`make fuzz`).
 #
-#   sh fuzz/run.sh [TARGET...]      targets: body router fields (default: all)
+#   sh fuzz/run.sh [TARGET...]      targets: body router fields xlsx (default: all)
 #   FUZZ_SECONDS=N                  seconds per target (default 30)
 #
 # Each target is compiled from only the sources it needs with clang's
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 OUT=build/fuzz
-PKGS="libmicrohttpd jansson sqlite3 libsodium"
+PKGS="libmicrohttpd jansson sqlite3 libsodium libzip expat"
 CC=${FUZZ_CC:-clang}
 
 if ! command -v "$CC" >/dev/null 2>&1; then
@@ -47,11 +47,12 @@ sources() {
 	body) echo "fuzz/fuzz_body.c src/http/body.c src/util/err.c" ;;
 	router) echo "fuzz/fuzz_router.c src/http/router.c src/http/routes.c $stubs" ;;
 	fields) echo "fuzz/fuzz_fields.c src/core/base/fields.c src/http/body.c src/util/err.c" ;;
+	xlsx) echo "fuzz/fuzz_xlsx.c src/util/xlsx.c src/util/strbuf.c src/util/err.c" ;;
 	*) return 1 ;;
 	esac
 }
 
-targets=${*:-body router fields}
+targets=${*:-body router fields xlsx}
 failed="" summary=""
 for t in $targets; do
 	src=$(sources "$t") || { echo "fuzz: unknown target $t" >&2; exit 2; }

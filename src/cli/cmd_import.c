@@ -10,15 +10,17 @@
 #include "util/log.h"
 
 static const char usage[] =
-	"usage: fangkong import persons FILE.csv [--grid CODE] [--dry-run] [--db PATH]\n\n"
-	"Imports persons (and their households) from a CSV file in UTF-8, UTF-8 with BOM\n"
-	"or GB18030 (what Excel saves on a Chinese Windows), with Chinese or English\n"
+	"usage: fangkong import persons FILE [--grid CODE] [--sheet NAME] [--dry-run] [--db PATH]\n\n"
+	"Imports persons (and their households) from an Excel workbook (.xlsx or .xls)\n"
+	"or a CSV file in UTF-8, UTF-8 with BOM or GB18030 (what Excel saves on a\n"
+	"Chinese Windows); the type is told from the content.  Chinese or English\n"
 	"headers: 姓名/name, 性别/sex, 出生年份/birth_year, 证件类型/doc_type,\n"
 	"身份证号/id_number, 手机/phone, 网格/grid, 楼栋/building, 单元/unit, 房号/room,\n"
 	"地址/address, 标签/tags, 来源地/origin, 抵达日期/arrival_date, 14天内经历/history.\n"
 	"Valid rows are stored in one transaction; rejected rows are listed with their\n"
 	"line, column and reason.  Importing the same file again changes nothing.\n\n"
 	"  --grid CODE  the grid for rows without a grid column\n"
+	"  --sheet NAME the workbook's sheet to read (default: the first)\n"
 	"  --dry-run    check and count, store nothing\n";
 
 int cmd_import(int argc, char **argv)
@@ -29,11 +31,12 @@ int cmd_import(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	const char *db_opt = NULL, *grid = NULL;
+	const char *db_opt = NULL, *grid = NULL, *sheet = NULL;
 	int dry = 0;
 	static const struct option opts[] = {
 		{ "db", required_argument, 0, 'd' },
 		{ "grid", required_argument, 0, 'g' },
+		{ "sheet", required_argument, 0, 's' },
 		{ "dry-run", no_argument, 0, 'n' },
 		{ 0 },
 	};
@@ -43,6 +46,7 @@ int cmd_import(int argc, char **argv)
 		switch (c) {
 		case 'd': db_opt = optarg; break;
 		case 'g': grid = optarg; break;
+		case 's': sheet = optarg; break;
 		case 'n': dry = 1; break;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -80,7 +84,7 @@ int cmd_import(int argc, char **argv)
 		goto out;
 	struct timespec t0, t1, t2;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	json_t *res = fk_person_import(db, &fk_actor_cli, data, (size_t)size, grid, &e);
+	json_t *res = fk_person_import(db, &fk_actor_cli, data, (size_t)size, grid, sheet, NULL, &e);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!res) {
 		fk_db_rollback(db);

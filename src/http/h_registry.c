@@ -121,16 +121,18 @@ int h_person_reveal(fk_req *r)
 }
 
 typedef struct import_in {
-	const char *csv;
+	const char *data; /* the file as sent */
 	size_t len;
-	const char *grid;
+	const char *grid, *sheet;
 	bool dry_run;
+	fk_import_progress *progress;
 } import_in;
 
 static int import_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	const import_in *c = in;
-	json_t *res = fk_person_import(db, who, c->csv, c->len, c->grid, e);
+	json_t *res = fk_person_import(db, who, c->data, c->len, c->grid, c->sheet, c->progress, e);
+	fk_import_progress_done(c->progress, res != NULL);
 	if (!res)
 		return -1;
 	json_object_set_new(res, "dry_run", json_boolean(c->dry_run));
@@ -144,16 +146,61 @@ int h_persons_import(fk_req *r)
 	const char *ct = fk_req_header_in(r, "Content-Type");
 	if (ct && (strncasecmp(ct, "multipart/", 10) == 0 || strncasecmp(ct, "application/json", 16) == 0))
 		return fk_req_fail(r, 415, "unsupported_media_type", NULL,
-				   "send the CSV file itself as the body (Content-Type: text/csv)");
+				   "send the file itself (CSV, .xlsx or .xls) as the body");
 	if (r->body.len == 0)
-		return fk_req_fail(r, 400, "invalid", "file", "the body is empty: send the CSV file");
+		return fk_req_fail(r, 400, "invalid", "file", "the body is empty: send the CSV, .xlsx or .xls file");
 	import_in *c = fk_arena_alloc(&r->arena, sizeof(*c));
-	c->csv = r->body.buf;
+	c->data = r->body.buf;
 	c->len = r->body.len;
 	c->grid = fk_req_region(r, "grid");
+	c->sheet = fk_req_query(r, "sheet");
+	const char *progress = fk_req_query(r, "progress");
+	if (progress && !(c->progress = fk_import_progress_open(progress, r->actor.username)))
+		return fk_req_fail(r, 400, "invalid", "progress",
+				   "progress: 8 to 64 letters, digits, - or _, not the id of an import still running");
 	const char *dry = fk_req_query(r, "dry_run");
 	c->dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
 	return fk_req_write_heavy(r, &(fk_job){ .run = import_job, .in = c });
+}
+
+int h_import_progress(fk_req *r)
+{
+	const char *id = fk_req_param(r, "id");
+	json_t *p = id ? fk_import_progress_get(id, r->actor.username) : NULL;
+	if (!p)
+		return fk_req_fail(r, 404, "not_found", NULL, "no import %s of yours is running or ran lately", id ? id : "");
+	return fk_req_reply(r, 200, p);
+}
+
+/* The template's bytes, sent in one part. */
+static int template_stream(fk_req *r, fk_strbuf *out)
+{
+	fk_strbuf *t = r->ctx;
+	fk_strbuf_add(out, t->buf, t->len);
+	return 0;
+}
+
+int h_persons_import_template(fk_req *r)
+{
+	const char *format = fk_req_query(r, "format");
+	bool csv = format && strcmp(format, "csv") == 0;
+	if (format && !csv && strcmp(format, "xlsx") != 0)
+		return fk_req_fail(r, 400, "invalid", "format", "format: xlsx or csv");
+	char *data;
+	size_t n;
+	if (fk_import_template(!csv, &data, &n) < 0)
+		return fk_req_fail(r, 500, "internal", NULL, "internal error");
+	fk_strbuf *t = fk_arena_alloc(&r->arena, sizeof(*t));
+	t->buf = fk_arena_alloc(&r->arena, n + 1);
+	memcpy(t->buf, data, n);
+	t->len = n;
+	free(data);
+	r->ctx = t;
+	r->stream = template_stream;
+	r->stream_type = csv ? "text/csv; charset=utf-8"
+			     : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	r->stream_name = csv ? "persons-template.csv" : "persons-template.xlsx";
+	return fk_req_reply(r, 200, json_object());
 }
 
 typedef struct export_ctx {

@@ -7,6 +7,7 @@
 #include "core/epi/cases.h"
 #include "core/epi/contacts.h"
 #include "core/grid/alerts.h"
+#include "core/grid/import.h"
 #include "core/grid/registry.h"
 #include "core/grid/screening.h"
 #include "http/handlers.h"
@@ -49,6 +50,7 @@ int h_vocab(fk_req *r)
 		json_object_set_new(outcomes, *k, codes(fk_alert_outcome_names(*k)));
 	json_object_set_new(v, "alert_outcomes", outcomes);
 	json_object_set_new(v, "roles", roles());
+	json_object_set_new(v, "import_reasons", codes(fk_import_reason_codes()));
 	json_object_set_new(v, "settings",
 			    json_pack("{s:i, s:i, s:f}", "protocol_edition", fk_protocol_edition, "observation_days",
 				      fk_observation_days, "fever_threshold", FK_FEVER_DC / 10.0));

@@ -45,6 +45,8 @@ int h_person_update(fk_req *r);
 int h_person_reveal(fk_req *r);
 extern const fk_field fk_reveal_fields[]; /* its body */
 int h_persons_import(fk_req *r);
+int h_persons_import_template(fk_req *r);
+int h_import_progress(fk_req *r);
 int h_persons_export(fk_req *r);
 
 /* h_screening.c */

@@ -117,20 +117,26 @@ test('a grid worker sees masked values and no reveal, import or export', async (
   await page.context().close();
 });
 
-test('import: a dry run changes nothing and lists the bad row; the import stores the good rows; export is recorded', async () => {
-  const csv = ['姓名,性别,身份证号,手机,网格,楼栋,单元,房号',
-    `导入甲,男,${idNumber('420106', '19800101', 101)},13700000001,,8栋,2单元,301`,
-    `导入乙,女,${idNumber('420106', '19850505', 102)},13700000002,,8栋,2单元,301`,
-    `导入丙,男,${wrongCheck(idNumber('420106', '19900303', 103))},13700000003,,8栋,2单元,302`].join('\r\n');
-  const imported = async () => (await srv.api('GET', `/api/v1/persons?name=${encodeURIComponent('导入')}`, { token: of })).body.items.length;
+// The residents page as the officer, its import panel open.
+async function openImport() {
   const page = await openPage(browser, srv);
   await signIn(page, srv, 'officer', { hash: '#/persons' });
   await waitHeading(page, '居民');
   await page.getByRole('button', { name: '导入' }).click();
   const panel = page.locator('[data-testid=import]');
   await panel.waitFor();
+  return { page, panel };
+}
+
+test('import: a dry run changes nothing and lists the bad row; the import stores the good rows; export is recorded', async () => {
+  const csv = ['姓名,性别,身份证号,手机,网格,楼栋,单元,房号',
+    `导入甲,男,${idNumber('420106', '19800101', 101)},13700000001,,8栋,2单元,301`,
+    `导入乙,女,${idNumber('420106', '19850505', 102)},13700000002,,8栋,2单元,301`,
+    `导入丙,男,${wrongCheck(idNumber('420106', '19900303', 103))},13700000003,,8栋,2单元,302`].join('\r\n');
+  const imported = async () => (await srv.api('GET', `/api/v1/persons?name=${encodeURIComponent('导入')}`, { token: of })).body.items.length;
+  const { page, panel } = await openImport();
   await page.getByRole('button', { name: '检查（不保存）' }).click();
-  assert.equal((await panel.getByRole('alert').innerText()).trim(), '请先选择 CSV 文件。');
+  assert.equal((await panel.getByRole('alert').innerText()).trim(), '请先选择要导入的文件。');
   await page.setInputFiles('#import-file', { name: '居民.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
   // the default grid, chosen community then grid
   await page.selectOption('#import-grid-5', '420106001001');
@@ -148,7 +154,10 @@ test('import: a dry run changes nothing and lists the bad row; the import stores
   assert.deepEqual([await num('rows'), await num('imported'), await num('rejected_count')], ['3', '2', '1']);
   const bad = result.locator('[data-testid=rejected] tbody tr');
   assert.equal(await bad.count(), 1);
-  assert.match(await bad.innerText(), /4[\s\S]*身份证号[\s\S]*check digit/);
+  // the reason in the page's language, from its code
+  assert.match(await bad.innerText(), /4[\s\S]*身份证号[\s\S]*身份证号校验位不正确/);
+  assert.equal(await bad.getAttribute('data-code'), 'doc_number.invalid_checksum');
+  assert.doesNotMatch(await bad.innerText(), /check digit/);
   assert.equal(await imported(), 0, 'the dry run stored nothing');
   await shot(page, 'desktop-persons-import-check');
 
@@ -171,6 +180,61 @@ test('import: a dry run changes nothing and lists the bad row; the import stores
   assert.ok(!text.includes(idNumber('420106', '19800101', 101)), 'masked in the file');
   const exp = await srv.api('GET', '/api/v1/audit?action=person.export&username=officer', { token: await srv.login('admin') });
   assert.equal(exp.body.items.length, 1);
+  checkClean(assert, page);
+  await page.context().close();
+});
+
+test('import: an Excel workbook, the template links, upload progress, the first 100 rejected rows listed and all downloadable', async () => {
+  const { page, panel } = await openImport();
+  assert.match(await panel.locator('h2').innerText(), /Excel 或 CSV/);
+  assert.equal(await panel.locator('[data-testid=template-xlsx]').getAttribute('href'), '/api/v1/persons/import/template');
+  assert.equal(await panel.locator('[data-testid=template-csv]').getAttribute('href'), '/api/v1/persons/import/template?format=csv');
+  const [tpl] = await Promise.all([page.waitForEvent('download'), panel.locator('[data-testid=template-xlsx]').click()]);
+  assert.equal(tpl.suggestedFilename(), 'persons-template.xlsx');
+  assert.equal(readFileSync(await tpl.path()).subarray(0, 2).toString('latin1'), 'PK');
+
+  // the workbook of tests/fixtures/import: four rows, three rejected
+  const xlsx = readFileSync(new URL('../fixtures/import/persons.xlsx', import.meta.url));
+  await page.setInputFiles('#import-file', { name: '居民.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: xlsx });
+  await page.getByRole('button', { name: '检查（不保存）' }).click();
+  const result = panel.locator('[data-testid=import-result]');
+  await result.waitFor();
+  const num = async (k) => (await result.locator(`dd[data-k=${k}]`).innerText()).trim();
+  assert.equal(await num('encoding'), 'xlsx · 居民');
+  assert.deepEqual([await num('rows'), await num('rejected_count')], ['4', '3']);
+  const bad = result.locator('[data-testid=rejected] tbody tr');
+  assert.deepEqual(await bad.evaluateAll((rows) => rows.map((r) => r.dataset.code)), ['doc_number.excel_number', 'name.missing', 'doc_number.invalid_checksum']);
+  assert.match(await bad.first().innerText(), /身份证号被 Excel 存成了数字/);
+  await shot(page, 'desktop-persons-import-xlsx');
+
+  // many rejected rows: 100 listed, every one in the download, in Chinese, masked
+  const rows = ['姓名,身份证号,手机,网格,地址'];
+  for (let i = 0; i < 130; i++) rows.push(`,${idNumber('420106', '19900101', 100 + i)},1390000${String(1000 + i)},${GRID},表外路 ${i}号`);
+  await page.setInputFiles('#import-file', { name: '很多错.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n'), 'utf8') });
+  // the progress bar may come and go between two looks: an observer notes it
+  await page.evaluate(() => {
+    window.progressSeen = false;
+    new MutationObserver(() => { if (document.querySelector('[data-testid=import-progress] progress')) window.progressSeen = true; })
+      .observe(document.body, { childList: true, subtree: true });
+  });
+  await page.getByRole('button', { name: '检查（不保存）' }).click();
+  await result.waitFor();
+  assert.equal(await page.evaluate(() => window.progressSeen), true, 'the upload shows its progress');
+  assert.equal(await num('rejected_count'), '130');
+  assert.equal(await bad.count(), 100);
+  assert.match(await result.locator('[data-testid=rejected-more]').innerText(), /前 100 行，共 130 行有误/);
+  const [dl] = await Promise.all([page.waitForEvent('download'), result.locator('[data-testid=rejected-download]').click()]);
+  assert.equal(dl.suggestedFilename(), '有误的行.csv');
+  const text = readFileSync(await dl.path(), 'utf8');
+  const lines = text.replace(/^\uFEFF/, '').trim().split(/\r\n/);
+  assert.equal(lines.length, 131);
+  assert.equal(lines[0], '行号,列,原因代码,原因,姓名,身份证号,手机,网格,地址');
+  const id0 = idNumber('420106', '19900101', 100);
+  assert.equal(lines[1], `2,姓名,name.missing,缺少姓名,,${id0.slice(0, 6)}********${id0.slice(14)},139****1000,${GRID},表外路 0号`);
+  assert.match(lines[130], /^131,姓名,name\.missing,/);
+  assert.ok(!text.includes(id0), 'ID numbers are masked in the file');
+  await page.locator('[data-testid=rejected-more]').scrollIntoViewIfNeeded();
+  await shot(page, 'desktop-persons-import-rejected', { fullPage: false });
   checkClean(assert, page);
   await page.context().close();
 });

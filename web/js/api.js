@@ -95,6 +95,31 @@ export async function api(method, path, body, { quiet401 = false, raw = false, c
   return data;
 }
 
+// POSTs a file with XMLHttpRequest (fetch reports no upload progress);
+// answers and fails as api() does.
+function upload(path, file, onUpload) {
+  return new Promise((resolve, reject) => {
+    const x = new XMLHttpRequest();
+    x.open('POST', `/api/v1${path}`);
+    x.withCredentials = true;
+    x.setRequestHeader('X-Requested-With', 'fangkong');
+    x.setRequestHeader('Accept', 'application/json');
+    x.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+    if (onUpload) x.upload.onprogress = (e) => onUpload(e.loaded, e.lengthComputable ? e.total : file.size);
+    x.onerror = () => reject(new ApiError(0, 'network', ''));
+    x.onload = () => {
+      let data = null;
+      try { data = x.responseText ? JSON.parse(x.responseText) : null; } catch { data = null; }
+      if (x.status >= 200 && x.status < 300) return resolve(data);
+      const e = (data && data.error) || {};
+      const err = new ApiError(x.status, e.code || `http_${x.status}`, e.message, e.field, null);
+      if (x.status === 401 && onUnauthorized) onUnauthorized(err);
+      reject(err);
+    };
+    x.send(file);
+  });
+}
+
 // Builds a query string from an object, skipping empty values.
 export function qs(params) {
   const u = new URLSearchParams();
@@ -161,6 +186,13 @@ export const persons = {
   // The CSV file itself is the body (the server detects UTF-8 or GB18030).
   importCsv: (file, { grid, dryRun }) => api('POST', `/persons/import${qs({ dry_run: dryRun ? 1 : '', grid })}`,
     file, { raw: true, contentType: 'text/csv' }),
+  // The file (CSV, .xlsx, .xls) through XMLHttpRequest, whose upload
+  // reports its progress: onUpload(sentBytes, totalBytes).  progress names
+  // the import for importProgress while the server works on it.
+  importFile: (file, { grid, dryRun, sheet, progress }, onUpload) => upload(
+    `/persons/import${qs({ dry_run: dryRun ? 1 : '', grid, sheet, progress })}`, file, onUpload),
+  importProgress: (id) => api('GET', `/imports/${encodeURIComponent(id)}`),
+  templateHref: (format) => `/api/v1/persons/import/template${qs({ format })}`,
   // A plain link (the browser downloads it with the session cookie).
   exportHref: ({ region, name } = {}) => `/api/v1/persons/export${qs({ region: rp(region), name })}`,
 };

@@ -22,6 +22,7 @@ export const PREFIX = {
   alert_kinds: 'command.kind',
   alert_outcomes: 'outcome', // {kind: [outcome, …]}
   roles: 'role',
+  import_reasons: 'importReason', // why an imported row was rejected
 };
 
 let current = null;

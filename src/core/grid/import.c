@@ -1,10 +1,11 @@
-/* import.c - persons from CSV (see import.h).  Expected load: a district's
+/* import.c - persons from CSV, .xlsx and .xls (see import.h).  Expected load: a district's
  * registry, up to ~1.2 M rows in one file; per row one insert in the common
  * case (new person, household already seen on the previous row). */
 #include "core/grid/import.h"
 
 #include <csv.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include "core/grid/registry.h"
 #include "util/date.h"
 #include "util/csvlines.h"
+#include "util/pii.h"
+#include "util/sheet.h"
 #include "util/text.h"
 
 enum col {
@@ -44,6 +47,15 @@ static const struct {
 	[C_HISTORY] = { "history", { "14天内经历", "流行病学史", "history" } },
 };
 
+int fk_import_column(int i, const char **zh, const char **en)
+{
+	if (i < 0 || i >= C_COUNT)
+		return -1;
+	*zh = headers[i].names[0];
+	*en = headers[i].field;
+	return 0;
+}
+
 static const struct {
 	const char *label, *code;
 } value_names[] = {
@@ -62,6 +74,147 @@ static const char *value_code(const char *v)
 	return v;
 }
 
+/* The reasons a row is rejected, as codes the UI labels (web/i18n,
+ * "importReason.<code>") with the English message beside them.  A check
+ * of the person validator is told by its field and a word of its message;
+ * an entry without a word is the field's catch-all. */
+static const struct {
+	const char *code, *field, *word;
+} reasons[] = {
+	{ "name.missing", "name", NULL },
+	{ "grid.missing", NULL, NULL },
+	{ "grid.unknown", NULL, NULL },
+	{ "address.missing", NULL, NULL },
+	{ "address.conflict", "address", NULL },
+	{ "doc_number.excel_number", NULL, NULL },
+	{ "doc_number.invalid_checksum", "doc_number", "check digit" },
+	{ "doc_number.invalid_date", "doc_number", "birth date" },
+	{ "doc_number.duplicate", "doc_number", "already registered" },
+	{ "doc_number.too_short", "doc_number", "at least" },
+	{ "doc_number.invalid", "doc_number", NULL },
+	{ "doc_type.invalid", "doc_type", NULL },
+	{ "sex.mismatch", "sex", "does not match" },
+	{ "sex.invalid", "sex", NULL },
+	{ "birth_year.mismatch", "birth_year", "does not match" },
+	{ "birth_year.future", "birth_year", "in the future" },
+	{ "birth_year.invalid", "birth_year", NULL },
+	{ "phone.invalid", "phone", NULL },
+	{ "tags.invalid", "tags", NULL },
+	{ "history.invalid", "history", NULL },
+	{ "origin.invalid", "origin", NULL },
+	{ "arrival_date.future", "arrival_date", "in the future" },
+	{ "arrival_date.invalid", "arrival_date", NULL },
+	{ "row.invalid", NULL, NULL }, /* anything else the validator says */
+};
+#define NREASONS (sizeof(reasons) / sizeof(reasons[0]))
+
+const char *const *fk_import_reason_codes(void)
+{
+	static const char *codes[NREASONS + 1];
+	if (!codes[0])
+		for (size_t i = 0; i < NREASONS; i++)
+			codes[i] = reasons[i].code;
+	return codes;
+}
+
+/* The code of a validator's error: by field and word, else the field's
+ * catch-all, else row.invalid.  (tags[0] is the field tags.) */
+static const char *reason_code(const char *field, const char *message)
+{
+	size_t flen = strcspn(field, "[");
+	for (size_t i = 0; i < NREASONS; i++)
+		if (reasons[i].field && strlen(reasons[i].field) == flen && strncmp(reasons[i].field, field, flen) == 0 &&
+		    (!reasons[i].word || strstr(message, reasons[i].word)))
+			return reasons[i].code;
+	return "row.invalid";
+}
+
+/* ---- progress ---- */
+
+struct fk_import_progress {
+	char id[65], user[64];
+	int state; /* 0 free, 1 queued, 2 running, 3 done, 4 failed */
+	int64_t total, read, stored, rejected;
+	uint64_t seq; /* age: the oldest goes first */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	fk_import_progress e[64];
+	uint64_t seq;
+} progress = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+fk_import_progress *fk_import_progress_open(const char *id, const char *user)
+{
+	size_t n = strlen(id);
+	if (n < 8 || n > 64 || strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != n)
+		return NULL;
+	pthread_mutex_lock(&progress.lock);
+	fk_import_progress *slot = NULL;
+	for (int i = 0; i < 64; i++) {
+		fk_import_progress *p = &progress.e[i];
+		if (p->state && strcmp(p->id, id) == 0) {
+			slot = p->state >= 3 ? p : NULL; /* a queued or running one keeps its id */
+			break;
+		}
+		if (p->state == 1 || p->state == 2)
+			continue;
+		/* a free entry, else the oldest finished one */
+		if (!slot || (slot->state && (!p->state || p->seq < slot->seq)))
+			slot = p;
+	}
+	if (slot) {
+		memset(slot, 0, sizeof(*slot));
+		snprintf(slot->id, sizeof(slot->id), "%s", id);
+		snprintf(slot->user, sizeof(slot->user), "%s", user);
+		slot->state = 1;
+		slot->total = -1;
+		slot->seq = ++progress.seq;
+	}
+	pthread_mutex_unlock(&progress.lock);
+	return slot;
+}
+
+/* Sets an entry's state and counts (total < 0: unchanged). */
+static void progress_update(fk_import_progress *p, int state, int64_t total, int64_t read, int64_t stored,
+			    int64_t rejected)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&progress.lock);
+	p->state = state;
+	if (total >= 0)
+		p->total = total;
+	p->read = read, p->stored = stored, p->rejected = rejected;
+	pthread_mutex_unlock(&progress.lock);
+}
+
+void fk_import_progress_done(fk_import_progress *p, bool ok)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&progress.lock);
+	p->state = ok ? 3 : 4;
+	pthread_mutex_unlock(&progress.lock);
+}
+
+json_t *fk_import_progress_get(const char *id, const char *user)
+{
+	static const char *const states[] = { "", "queued", "running", "done", "failed" };
+	json_t *out = NULL;
+	pthread_mutex_lock(&progress.lock);
+	for (int i = 0; i < 64 && !out; i++) {
+		const fk_import_progress *p = &progress.e[i];
+		if (p->state && strcmp(p->id, id) == 0 && strcmp(p->user, user) == 0)
+			out = json_pack("{s:s, s:s, s:o, s:I, s:I, s:I}", "id", p->id, "state", states[p->state], "rows_total",
+					p->total >= 0 ? json_integer(p->total) : json_null(), "rows_read",
+					(json_int_t)p->read, "stored", (json_int_t)p->stored, "rejected",
+					(json_int_t)p->rejected);
+	}
+	pthread_mutex_unlock(&progress.lock);
+	return out;
+}
+
 typedef struct imp {
 	fk_db *db;
 	const fk_actor *who;
@@ -69,6 +222,8 @@ typedef struct imp {
 	int colmap[64];           /* file column → enum col, or -1 */
 	char *collabel[64];       /* file column → its header text */
 	int ncols;
+	unsigned numeric;         /* the current row's cells stored as numbers (bit per enum col) */
+	int title_rows;           /* rows above the headers skipped as a title */
 	bool header_done, colmap_has_tags, colmap_has_history;
 	int64_t line;     /* the parser's line */
 	int64_t row_line; /* the line of the row being stored (rejects name it) */
@@ -86,20 +241,39 @@ typedef struct imp {
 	char grid_ok[16], grid_bad[16];
 	bool fatal;
 	fk_err *e;
+	fk_import_progress *prog;
+	int64_t read; /* rows read from the file (after the header) */
+	json_t *columns;          /* the labels of the mapped columns, in file order (rejects' cells) */
 	struct chunk *filling, *ready; /* see pipeline_step */
 } imp;
 
-static void reject(imp *m, int col, const char *reason)
+/* Records a rejected row: its line, the column at fault, the reason's code
+ * and English message, and its cells (of the mapped columns, in file
+ * order) with the document and phone numbers masked. */
+static void reject(imp *m, char *const *cell, int col, const char *code, const char *reason)
 {
 	m->rejected++;
 	if (json_array_size(m->rejects) >= FK_IMPORT_MAX_REPORTED)
 		return;
 	const char *label = "";
-	for (int i = 0; col >= 0 && i < m->ncols; i++)
-		if (m->colmap[i] == col)
+	json_t *cells = json_array();
+	for (int i = 0; i < m->ncols; i++) {
+		int c = m->colmap[i];
+		if (c < 0)
+			continue;
+		if (c == col)
 			label = m->collabel[i];
-	json_array_append_new(m->rejects, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)m->row_line, "column", label,
-						    "reason", reason));
+		const char *v = cell[c] ? cell[c] : "";
+		char masked[256];
+		if ((c == C_DOC || c == C_PHONE) && strlen(v) < sizeof(masked)) {
+			(c == C_DOC ? fk_mask_doc : fk_mask_phone)(v, masked);
+			v = masked;
+		}
+		json_array_append_new(cells, json_string(v));
+	}
+	json_array_append_new(m->rejects, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "line", (json_int_t)m->row_line,
+						    "column", label, "code", code, "message", reason, "reason", reason,
+						    "cells", cells));
 }
 
 static int col_of_field(const char *field)
@@ -141,6 +315,15 @@ static void date_cell(const char *s, char out[16])
 		snprintf(out, 16, "%.15s", s);
 }
 
+/* A number Excel wrote in scientific notation (1.10101E+17): what a CSV
+ * saved from a sheet whose ID column was a number holds. */
+static bool excel_number(const char *s)
+{
+	char *end;
+	(void)strtod(s, &end);
+	return !*end && (strstr(s, "E+") || strstr(s, "e+"));
+}
+
 /* The grid of a row: exists, is a grid, in scope (cached by last result). */
 static int check_grid(imp *m, const char *grid)
 {
@@ -166,7 +349,9 @@ typedef struct prow {
 	/* the first failure before the grid check, and the first after it
 	 * (col -1: none), so the reasons come in the order the checks do */
 	int early_col, late_col;
+	const char *early_code, *late_code;
 	char early[200], late[200];
+	unsigned numeric; /* cells the workbook stored as numbers */
 	const char *grid;
 	json_t *o;           /* the person object; p's strings point into it */
 	fk_person_in p;
@@ -195,18 +380,28 @@ static void prepare_row(const imp *m, prow *r)
 		return; /* blank lines at the end of Excel files */
 	if (!*c[C_NAME]) {
 		r->early_col = C_NAME;
+		r->early_code = "name.missing";
 		snprintf(r->early, sizeof(r->early), "name: required");
 		return;
 	}
 	r->grid = *c[C_GRID] ? c[C_GRID] : m->default_grid;
 	if (!r->grid || !*r->grid) {
 		r->early_col = C_GRID;
+		r->early_code = "grid.missing";
 		snprintf(r->early, sizeof(r->early), "grid: give a grid column or import with a default grid");
 		return;
 	}
 	if (!*c[C_ADDRESS] && !*c[C_BUILDING] && !*c[C_ROOM]) {
 		r->late_col = C_ADDRESS;
+		r->late_code = "address.missing";
 		snprintf(r->late, sizeof(r->late), "address: give the address, or the building and room");
+		return;
+	}
+	if (*c[C_DOC] && ((r->numeric & 1u << C_DOC) || excel_number(c[C_DOC]))) {
+		r->late_col = C_DOC;
+		r->late_code = "doc_number.excel_number";
+		snprintf(r->late, sizeof(r->late), "doc_number: Excel stored this number as a number and lost its last "
+						   "digits (%s); format the column as Text and type the numbers again", c[C_DOC]);
 		return;
 	}
 	/* The row as the API's person object, so one validator serves both. */
@@ -233,12 +428,14 @@ static void prepare_row(const imp *m, prow *r)
 		json_object_set_new(o, "origin", json_string(c[C_ORIGIN]));
 	if (*c[C_ARRIVAL]) {
 		char d[16];
-		date_cell(c[C_ARRIVAL], d);
+		if (!(r->numeric & 1u << C_ARRIVAL) || fk_sheet_serial_date(c[C_ARRIVAL], d) < 0)
+			date_cell(c[C_ARRIVAL], d);
 		json_object_set_new(o, "arrival_date", json_string(d));
 	}
 	fk_err e = { 0 };
 	if (fk_person_parse(o, false, &r->p, &e) < 0) {
 		r->late_col = col_of_field(e.field);
+		r->late_code = reason_code(e.field, e.message);
 		snprintf(r->late, sizeof(r->late), "%s", e.message);
 		json_decref(o);
 		return;
@@ -267,16 +464,16 @@ static void store_row(imp *m, prow *r)
 	for (int i = 0; i < C_COUNT; i++)
 		c[i] = r->cell[i] ? r->cell[i] : "";
 	if (r->early_col >= 0) {
-		reject(m, r->early_col, r->early);
+		reject(m, r->cell, r->early_col, r->early_code, r->early);
 		return;
 	}
 	const char *grid = r->grid;
 	if (check_grid(m, grid) < 0) {
-		reject(m, C_GRID, "grid: no such grid in your area (a 15-digit grid code)");
+		reject(m, r->cell, C_GRID, "grid.unknown", "grid: no such grid in your area (a 15-digit grid code)");
 		return;
 	}
 	if (r->late_col >= 0 || !r->o) {
-		reject(m, r->late_col, r->late);
+		reject(m, r->cell, r->late_col, r->late_code ? r->late_code : "row.invalid", r->late);
 		return;
 	}
 	fk_person_in p = r->p;
@@ -306,7 +503,7 @@ static void store_row(imp *m, prow *r)
 		if (e.status >= 500) {
 			m->fatal = true;
 		} else {
-			reject(m, col_of_field(e.field), e.message);
+			reject(m, r->cell, col_of_field(e.field), reason_code(e.field, e.message), e.message);
 			/* a household made only for this row goes again */
 			if (created && fk_db_run(m->db, "DELETE FROM households WHERE id = $1", "i", m->hh_id) < 0)
 				m->fatal = true;
@@ -369,6 +566,7 @@ static void pipeline_step(imp *m, bool last)
 			store_row(m, &fill->rows[i]);
 		chunk_clear(fill);
 	}
+	progress_update(m->prog, 2, -1, m->read, m->imported + m->updated + m->unchanged, m->rejected);
 }
 
 static void on_field(void *data, size_t len, void *p)
@@ -404,6 +602,8 @@ static void on_field(void *data, size_t len, void *p)
 		else if (m->colmap[f] == C_HISTORY)
 			m->colmap_has_history = true;
 		m->ncols = f + 1;
+		if (m->colmap[f] >= 0)
+			json_array_append_new(m->columns, json_string(label));
 		return;
 	}
 	if (f >= m->ncols || m->colmap[f] < 0)
@@ -418,12 +618,39 @@ static void on_field(void *data, size_t len, void *p)
 	m->cell[c] = v;
 }
 
+/* A title above the headers ("XX社区居民花名册", often a merged cell):
+ * a first row of at most two non-empty cells, none of them a known
+ * header, is forgotten, and the next row is read as the headers (up to
+ * three such rows). */
+static bool title_row(imp *m)
+{
+	int filled = 0;
+	bool known = false;
+	for (int i = 0; i < m->ncols; i++) {
+		filled += m->collabel[i][0] != '\0';
+		known |= m->colmap[i] >= 0;
+	}
+	if (known || filled > 2 || m->title_rows >= 3)
+		return false;
+	m->title_rows++;
+	for (int i = 0; i < m->ncols; i++)
+		free(m->collabel[i]);
+	m->ncols = 0;
+	json_array_clear(m->ignored);
+	json_array_clear(m->columns);
+	return true;
+}
+
 static void on_row(int term, void *p)
 {
 	(void)term;
 	imp *m = p;
 	m->field = 0;
+	unsigned numeric = m->numeric;
+	m->numeric = 0;
 	if (!m->header_done) {
+		if (title_row(m))
+			return; /* the next row may be the headers */
 		m->header_done = true;
 		return;
 	}
@@ -436,14 +663,38 @@ static void on_row(int term, void *p)
 	}
 	/* the row's cells go to the chunk being filled */
 	struct chunk *k = m->filling;
+	m->read++;
 	prow *r = &k->rows[k->n++];
 	r->line = m->line;
+	r->numeric = numeric;
 	for (int i = 0; i < C_COUNT; i++) {
 		r->cell[i] = m->cell[i];
 		m->cell[i] = NULL;
 	}
 	if (k->n == CHUNK_ROWS)
 		pipeline_step(m, false);
+}
+
+/* The workbook readers' rows go the CSV parser's way: a cell is a field
+ * (the empty cells before it too), the end of a row a record. */
+static void sheet_cell(void *ctx, int col, const char *s, size_t len, bool number)
+{
+	imp *m = ctx;
+	if (col >= 64)
+		return;
+	while (m->field < col)
+		on_field((void *)"", 0, m);
+	int f = m->field;
+	if (number && m->header_done && f < m->ncols && m->colmap[f] >= 0)
+		m->numeric |= 1u << m->colmap[f];
+	on_field((void *)s, len, m);
+}
+
+static void sheet_row(void *ctx, int64_t line)
+{
+	imp *m = ctx;
+	m->line = line;
+	on_row('\n', m);
 }
 
 /* The persons indexes a bulk load does not read (schema/002): for a file
@@ -482,23 +733,61 @@ static int bulk_indexes_create(fk_db *db)
 	return fk_db_exec(db, "PRAGMA threads=0");
 }
 
+/* Files that are neither text nor a workbook, named by their first bytes. */
+static int refuse_unknown(const char *data, size_t len, fk_err *e)
+{
+	static const struct {
+		const char *magic, *what;
+	} kinds[] = {
+		{ "%PDF", "a PDF document" }, { "\x89PNG", "a PNG image" }, { "\xFF\xD8\xFF", "a JPEG image" },
+		{ "GIF8", "a GIF image" }, { "Rar!", "a RAR archive" }, { "7z\xBC\xAF", "a 7-Zip archive" },
+		{ "\x1F\x8B", "a gzip archive" }, { "{\\rtf", "an RTF document" },
+	};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (len >= strlen(kinds[i].magic) && memcmp(data, kinds[i].magic, strlen(kinds[i].magic)) == 0)
+			return fk_err_invalid(e, "file", "the file type is not recognised: this is %s; send a CSV, .xlsx or "
+							 ".xls file", kinds[i].what);
+	bool utf16 = len >= 2 && ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE);
+	const char *nul = utf16 ? NULL : memchr(data, '\0', len);
+	if (nul) {
+		const unsigned char *b = (const unsigned char *)data;
+		return fk_err_invalid(e, "file", "the file type is not recognised: it is not text (a NUL byte at position "
+						 "%zu; it starts with the bytes %02X %02X %02X %02X) and not an Excel workbook; "
+						 "send a CSV, .xlsx or .xls file", (size_t)(nul - data),
+				      len > 0 ? b[0] : 0, len > 1 ? b[1] : 0, len > 2 ? b[2] : 0, len > 3 ? b[3] : 0);
+	}
+	return 0;
+}
+
 json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_t len, const char *grid,
-			 fk_err *e)
+			 const char *sheet, fk_import_progress *prog, fk_err *e)
 {
 	char *text = NULL;
 	size_t tlen = 0;
-	const char *encoding;
+	const char *encoding = "";
 	json_t *out = NULL;
-	if (fk_text_utf8(data, len, &text, &tlen, &encoding, e) < 0)
+	char sheet_name[64] = "";
+	fk_sheet_kind kind = fk_sheet_detect(data, len);
+	if (kind == FK_SHEET_ENCRYPTED) {
+		fk_err_invalid(e, "file", "the workbook is encrypted (protected with a password): open it in Excel or WPS, "
+					  "remove the password and save it again");
 		return NULL;
+	}
+	if (kind == FK_SHEET_TEXT && (refuse_unknown(data, len, e) < 0 || fk_text_utf8(data, len, &text, &tlen, &encoding, e) < 0))
+		return NULL;
+	if (kind == FK_SHEET_XLSX)
+		encoding = "xlsx";
+	else if (kind == FK_SHEET_XLS)
+		encoding = "xls";
 	if (grid && *grid && fk_region_level_of(grid) != FK_LEVEL_GRID) {
 		free(text);
 		fk_err_invalid(e, "grid", "grid: a 15-digit grid code");
 		return NULL;
 	}
-	imp m = { .db = db, .who = who, .default_grid = grid, .e = e };
+	imp m = { .db = db, .who = who, .default_grid = grid, .e = e, .prog = prog };
 	m.rejects = json_array();
 	m.ignored = json_array();
+	m.columns = json_array();
 	m.stats = fk_rollup_new();
 	struct csv_parser p;
 	csv_init(&p, CSV_APPEND_NULL | CSV_STRICT_FINI);
@@ -506,6 +795,11 @@ json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_
 	int64_t lines = 0, existing = 0;
 	for (size_t i = 0; i < tlen; i++)
 		lines += text[i] == '\n';
+	if (kind != FK_SHEET_TEXT)
+		lines = (int64_t)(len / 40); /* a compressed workbook row is ~40 bytes or more: an upper bound */
+	/* the rows of a CSV file: about its lines less the header */
+	int64_t total = lines + (tlen && text[tlen - 1] != '\n') - 1;
+	progress_update(prog, 2, kind == FK_SHEET_TEXT ? (total > 0 ? total : 0) : -1, 0, 0, 0);
 	bool bulk = lines >= BULK_ROWS &&
 		    fk_db_int64(db, &existing, "SELECT count(*) FROM persons", "") == FK_ROW && lines > existing;
 	if (bulk && bulk_indexes_drop(db) < 0) {
@@ -517,7 +811,12 @@ json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_
 	if (!m.filling || !m.ready)
 		abort();
 	m.filling->m = m.ready->m = &m;
-	if (fk_csv_parse_text(&p, text, tlen, &m.line, on_field, on_row, &m) < 0) {
+	fk_sheet_sink sink = { sheet_cell, sheet_row, &m };
+	if (kind == FK_SHEET_XLSX ? fk_xlsx_read(data, len, sheet, &sink, sheet_name, e) < 0
+	    : kind == FK_SHEET_XLS ? fk_xls_read(data, len, sheet, &sink, sheet_name, e) < 0
+				   : false)
+		goto out;
+	if (kind == FK_SHEET_TEXT && fk_csv_parse_text(&p, text, tlen, &m.line, on_field, on_row, &m) < 0) {
 		fk_err_invalid(e, "file", "line %lld: %s", (long long)m.line, csv_strerror(csv_error(&p)));
 		goto out;
 	}
@@ -531,15 +830,19 @@ json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_
 		fk_err_internal(e);
 		goto out;
 	}
-	if (!m.header_done) {
-		fk_err_invalid(e, "file", "the file is empty");
+	if (!m.header_done && !m.title_rows) {
+		if (kind == FK_SHEET_TEXT)
+			fk_err_invalid(e, "file", "the file is empty");
+		else
+			fk_err_invalid(e, "file", "sheet %s is empty: it has no header row", sheet_name);
 		goto out;
 	}
 	bool has_name = false;
 	for (int i = 0; i < m.ncols; i++)
 		has_name |= m.colmap[i] == C_NAME;
 	if (!has_name) {
-		fk_err_invalid(e, "file", "no name column: the first line must be the headers, e.g. 姓名,性别,身份证号,手机,网格,地址");
+		fk_err_invalid(e, "file", "no name column: the first %s must be the headers, e.g. 姓名,性别,身份证号,手机,网格,地址",
+			       kind == FK_SHEET_TEXT ? "line" : "row of the sheet");
 		goto out;
 	}
 	int rc = fk_rollup_apply(db, m.stats);
@@ -556,10 +859,13 @@ json_t *fk_person_import(fk_db *db, const fk_actor *who, const char *data, size_
 		fk_err_internal(e);
 		goto out;
 	}
-	out = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:O, s:O}", "encoding", encoding, "rows",
+	out = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:O, s:O, s:O}", "encoding", encoding, "rows",
 			(json_int_t)m.rows, "imported", (json_int_t)m.imported, "updated", (json_int_t)m.updated,
 			"unchanged", (json_int_t)m.unchanged, "households_created", (json_int_t)m.households,
-			"rejected_count", (json_int_t)m.rejected, "rejected", m.rejects, "ignored_columns", m.ignored);
+			"rejected_count", (json_int_t)m.rejected, "rejected", m.rejects, "ignored_columns", m.ignored,
+			"columns", m.columns);
+	if (sheet_name[0])
+		json_object_set_new(out, "sheet", json_string(sheet_name));
 out:
 	csv_free(&p);
 	if (m.filling)
@@ -575,6 +881,7 @@ out:
 		free(m.collabel[i]);
 	json_decref(m.rejects);
 	json_decref(m.ignored);
+	json_decref(m.columns);
 	free(text);
 	return out;
 }

@@ -6,7 +6,7 @@
 // every search, view, reveal, import and export is in the audit log, and the
 // page says so where it matters.  The search lives in the address
 // (#/persons?name=王) like the audit filters.
-import { t, label, fmtNumber } from '../i18n.js';
+import { t, has, label, fmtNumber } from '../i18n.js';
 import * as API from '../api.js';
 import { h, fill, loadRecord, icon, notice, loading, errorText, pagedList, td, emptyState } from '../dom.js';
 import { gridPicker } from './gridpick.js';
@@ -122,8 +122,17 @@ export function renderSearch(ctx) {
 
 // ---- import ----
 
+const WORKBOOK_TYPES = '.xlsx,.xls,.csv,text/csv,application/vnd.ms-excel,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const REJECTS_SHOWN = 100; // the rest are in the download
+
+// An id for the import's progress (GET /imports/{id}).
+function progressId() {
+  return globalThis.crypto?.randomUUID ? crypto.randomUUID() : `imp-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
 function importPanel(ctx) {
-  const file = h('input', { id: 'import-file', type: 'file', name: 'file', accept: '.csv,text/csv' });
+  const file = h('input', { id: 'import-file', type: 'file', name: 'file', accept: WORKBOOK_TYPES });
+  const sheet = h('input', { id: 'import-sheet', type: 'text', name: 'sheet', autocomplete: 'off', placeholder: t('persons.sheetFirst') });
   let grid = '';
   const picker = gridPicker({
     scope: ctx.me.scope, idPrefix: 'import-grid', optional: true,
@@ -132,7 +141,7 @@ function importPanel(ctx) {
   const result = h('div.import-result', { 'aria-live': 'polite' });
   const check = h('button.btn.btn-primary', { type: 'button' }, t('persons.dryRun'));
   const doImport = h('button.btn.btn-secondary', { type: 'button', disabled: true }, t('persons.doImport'));
-  let checked = null; // {file, grid} of the last clean dry run
+  let checked = null; // {file, grid, sheet} of the last clean dry run
   function reset() {
     checked = null;
     doImport.disabled = true;
@@ -140,6 +149,7 @@ function importPanel(ctx) {
     doImport.classList.replace('btn-primary', 'btn-secondary');
   }
   file.addEventListener('change', () => { reset(); fill(result); });
+  sheet.addEventListener('input', reset);
 
   async function run(dryRun) {
     const f = file.files[0];
@@ -151,14 +161,28 @@ function importPanel(ctx) {
     file.removeAttribute('aria-invalid');
     check.disabled = true;
     doImport.disabled = true;
-    fill(result, loading());
+    const bar = importProgress(f.size);
+    fill(result, bar.el);
+    const id = progressId();
+    let done = false;
+    // while the server reads and stores, its counts every second
+    const poll = async () => {
+      while (!done) {
+        await new Promise((r) => setTimeout(r, 800));
+        if (done || !bar.uploaded) continue;
+        try { bar.rows(await API.persons.importProgress(id)); } catch { /* not yet known: keep waiting */ }
+      }
+    };
     try {
-      const r = await API.persons.importCsv(f, { grid, dryRun });
+      poll();
+      const r = await API.persons.importFile(f, { grid, dryRun, sheet: sheet.value.trim(), progress: id }, bar.upload);
+      done = true;
       fill(result, importResult(r));
-      checked = dryRun && r.rows > r.rejected_count ? { f, grid } : null;
+      checked = dryRun && r.rows > r.rejected_count ? { f, grid, sheet: sheet.value } : null;
     } catch (err) {
+      done = true;
       checked = null;
-      fill(result, notice('error', err.field === 'file' ? t('persons.badFile', { why: err.message })
+      fill(result, notice('error', err.field === 'file' || err.field === 'sheet' ? t('persons.badFile', { why: err.message })
         : errorText(err, { byCode: { too_large: 'persons.tooLarge' } })));
     } finally {
       check.disabled = false;
@@ -172,38 +196,97 @@ function importPanel(ctx) {
   }
   check.addEventListener('click', () => run(true));
   doImport.addEventListener('click', () => {
-    if (checked && checked.f === file.files[0] && checked.grid === grid) run(false);
+    if (checked && checked.f === file.files[0] && checked.grid === grid && checked.sheet === sheet.value) run(false);
   });
 
   return h('section.card.import-card', { id: 'import-panel', 'data-testid': 'import' },
     h('h2', t('persons.importTitle')),
     h('p.muted', t('persons.importIntro')),
     h('p.hint', t('persons.importColumns')),
+    h('p.template-links', icon('download'), h('span', t('persons.template')),
+      h('a', { href: API.persons.templateHref(), download: '', 'data-testid': 'template-xlsx' }, t('persons.templateXlsx')),
+      h('a', { href: API.persons.templateHref('csv'), download: '', 'data-testid': 'template-csv' }, t('persons.templateCsv'))),
     h('div.form-grid',
       h('div.field', h('label', { for: 'import-file' }, t('persons.file')), file),
+      h('div.field', h('label', { for: 'import-sheet' }, t('persons.sheet')), sheet, h('p.hint', t('persons.sheetHint'))),
       h('div.field', h('span.group-label', t('persons.defaultGrid')), picker.el, h('p.hint', t('persons.defaultGridHint')))),
     h('div.form-actions', check, doImport),
     h('p.hint', t('persons.dryRunHint')),
     result);
 }
 
+// The upload's bar, then the server's row counts.
+function importProgress(size) {
+  const bar = h('progress', { max: 100, value: 0, 'aria-labelledby': 'import-progress-text' });
+  const text = h('p', { id: 'import-progress-text' }, t('persons.uploading', { pct: '0' }));
+  const el = h('div.import-progress', { 'data-testid': 'import-progress', role: 'status' }, text, bar);
+  const self = {
+    el, uploaded: false,
+    upload(sent, total) {
+      const pct = total ? Math.min(100, Math.round((100 * sent) / total)) : 0;
+      bar.value = pct;
+      text.textContent = t('persons.uploading', { pct: String(pct) });
+      if (sent >= (total || size)) {
+        self.uploaded = true;
+        bar.removeAttribute('value'); // indeterminate until the server counts
+        text.textContent = t('persons.processing');
+      }
+    },
+    rows(p) {
+      if (!p || p.state === 'queued') return;
+      if (p.rows_total) { bar.max = p.rows_total; bar.value = Math.min(p.rows_read, p.rows_total); }
+      text.textContent = t('persons.rowsProgress', { read: fmtNumber(p.rows_read), stored: fmtNumber(p.stored), rejected: fmtNumber(p.rejected) });
+    },
+  };
+  return self;
+}
+
+// A rejected row's reason in the page's language (the server's English
+// message for a code this page does not know).
+const reasonText = (x) => (x.code && has(`importReason.${x.code}`) ? t(`importReason.${x.code}`) : x.message || x.reason);
+
+// Every rejected row as CSV (BOM: Excel reads UTF-8): line, column, code,
+// reason in the page's language, then the row's cells as the server sent
+// them (ID and phone numbers masked).
+function rejectedCsv(r) {
+  const q = (v) => { const s = String(v ?? ''); return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
+  const head = [t('persons.line'), t('persons.column'), t('persons.reasonCode'), t('persons.rejectReason'), ...(r.columns || [])];
+  const lines = [head, ...r.rejected.map((x) => [x.line, x.column, x.code, reasonText(x), ...(x.cells || [])])];
+  return `\uFEFF${lines.map((l) => l.map(q).join(',')).join('\r\n')}\r\n`;
+}
+
 function importResult(r) {
   const n = (k) => fmtNumber(r[k]);
+  const rejected = r.rejected || [];
+  let download = null;
+  if (rejected.length) {
+    download = h('button.btn.btn-secondary', { type: 'button', 'data-testid': 'rejected-download' }, icon('download'),
+      h('span', t('persons.rejectedDownload', { n: fmtNumber(rejected.length) })));
+    download.addEventListener('click', () => {
+      const a = h('a', { href: URL.createObjectURL(new Blob([rejectedCsv(r)], { type: 'text/csv;charset=utf-8' })), download: t('persons.rejectedFile') });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    });
+  }
   return h('div', { 'data-testid': 'import-result', dataset: { dryRun: String(!!r.dry_run) } },
     r.dry_run ? notice('info', t('persons.dryRunDone')) : notice('success', t('persons.importDone')),
     h('dl.facts.import-facts',
-      h('div', h('dt', t('persons.encoding')), h('dd', { dataset: { k: 'encoding' } }, r.encoding)),
+      h('div', h('dt', t('persons.encoding')), h('dd', { dataset: { k: 'encoding' } }, r.sheet ? `${r.encoding} · ${r.sheet}` : r.encoding)),
       ['rows', 'imported', 'updated', 'unchanged', 'households_created', 'rejected_count'].map((k) => h('div',
         h('dt', t(`persons.count.${k}`)), h('dd', { dataset: { k } }, n(k))))),
     r.ignored_columns && r.ignored_columns.length
       ? h('p.hint', t('persons.ignored', { cols: r.ignored_columns.join(t('common.listSep')) })) : null,
-    r.rejected && r.rejected.length ? h('div',
-      h('h3', t('persons.rejected')),
+    rejected.length ? h('div',
+      h('div.rejected-head', h('h3', t('persons.rejected')), download),
+      rejected.length > REJECTS_SHOWN || r.rejected_count > rejected.length
+        ? h('p.hint', { 'data-testid': 'rejected-more' }, t('persons.rejectedMore', { shown: fmtNumber(Math.min(REJECTS_SHOWN, rejected.length)), n: n('rejected_count') })) : null,
       h('div.table-wrap', h('table.data-table.rejected-table', { 'data-testid': 'rejected' },
         h('thead', h('tr', ['persons.line', 'persons.column', 'persons.rejectReason'].map((c) => h('th', { scope: 'col' }, t(c))))),
-        h('tbody', r.rejected.map((x) => h('tr', { dataset: { line: x.line } },
+        h('tbody', rejected.slice(0, REJECTS_SHOWN).map((x) => h('tr', { dataset: { line: x.line, code: x.code } },
           td(t('persons.line'), String(x.line)), td(t('persons.column'), x.column || '—'),
-          td({ label: t('persons.rejectReason'), cls: 'detail' }, x.reason))))))) : null);
+          td({ label: t('persons.rejectReason'), cls: 'detail' }, reasonText(x)))))))) : null);
 }
 
 // ---- one person ----
