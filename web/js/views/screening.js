@@ -190,6 +190,8 @@ async function renderGrid(ctx, grid) {
     filter: 'all',
     cards: new Map(),   // household id -> {li, update()}
     flash: h('div.flash', { 'aria-live': 'polite' }),
+    snack: h('div.snack-slot', { 'aria-live': 'polite' }),
+    snackTimer: 0,
     listEl: h('div.hh-groups', { 'data-testid': 'households' }),
     empty: h('div'),
   };
@@ -203,7 +205,7 @@ async function renderGrid(ctx, grid) {
     pg.progress.el,
     pg.flash,
     pg.filters.el, pg.empty, pg.listEl,
-    pg.report);
+    pg.report, pg.snack);
   await refresh(pg);
   loadReportState(pg);
   watch(pg);
@@ -364,12 +366,15 @@ async function refresh(pg) {
   const pending = mine.filter((i) => i.state === 'pending' && i.date === pg.base.date);
   pg.model = pg.base.items.map((hh) => ({ ...hh, pending: false, findings: currentFindings(pg, hh) }));
   const byId = new Map(pg.model.map((hh) => [hh.id, hh]));
-  for (const p of pending) {
+  for (const p of pending) { // oldest first: the last one made is the state
     const hh = byId.get(p.household_id);
     if (!hh) continue;
-    hh.status = p.body.status;
-    hh.abnormal = recordAbnormal(p.body);
-    hh.findings = asFindings(p.body.persons);
+    const undo = p.body.status === 'withdrawn';
+    hh.status = undo ? null : p.body.status;
+    hh.abnormal = !undo && recordAbnormal(p.body);
+    hh.findings = undo ? [] : asFindings(p.body.persons);
+    hh.uuid = undo ? null : p.uuid;
+    hh.mine = !undo;
     hh.pending = true;
   }
   // first time, or the household list itself changed (fetched again)
@@ -419,6 +424,32 @@ async function saveRecord(pg, hh, rec) {
   if (rec.status === 'visited') record.persons = rec.persons;
   pg.found.set(record.uuid, asFindings(record.persons));
   await outbox.add(pg.grid, record);
+  snackbar(pg, t(rec.status === 'visited' && !recordAbnormal(record) ? 'screen.savedNormal' : 'screen.saved',
+    { place: place(hh) }), { ...hh, uuid: record.uuid });
+}
+
+// Undoes the current record of hh (made by this user): a record of its own
+// (status withdrawn) that goes through the outbox like any, so an undo
+// made offline is sent, once, after the record it undoes.
+async function undoRecord(pg, hh) {
+  if (!hh.uuid) return;
+  await outbox.add(pg.grid, {
+    uuid: outbox.newUuid(), household_id: hh.id, date: pg.base.date, status: 'withdrawn', withdraws: hh.uuid,
+    recorded_at: Math.floor(API.serverNow() / 1000),
+  });
+  snackbar(pg, t('screen.undone', { place: place(hh) }), null);
+}
+
+// The message after a save, fixed at the bottom of the screen, with "undo"
+// for the record just made (hh.uuid) while it shows.
+function snackbar(pg, text, hh) {
+  clearTimeout(pg.snackTimer);
+  const bar = h('div.snackbar', { role: 'status', 'data-testid': 'snackbar' }, h('span.snack-text', text),
+    hh && !pg.base.reported ? h('button.btn.btn-small.snack-undo', {
+      type: 'button', onclick: () => { fill(pg.snack); undoRecord(pg, hh); },
+    }, icon('undo'), t('screen.undo')) : null);
+  fill(pg.snack, bar);
+  pg.snackTimer = setTimeout(() => fill(pg.snack), 10000);
 }
 
 // The members of a household on one line: name, sex, age, tags.
@@ -444,7 +475,6 @@ function householdCard(pg, hh0) {
       okBtn.disabled = true;
       await save({ status: 'visited', persons: hh.members.map((m) => ({ person_id: m.id })) });
       okBtn.disabled = false;
-      fill(pg.flash, notice('success', t('screen.savedNormal', { place: place(hh) })));
     },
   }, icon('check'), h('span.btn-label', t('screen.allNormal')));
   const formBtn = h('button.btn.btn-secondary.btn-detail', {
@@ -460,12 +490,15 @@ function householdCard(pg, hh0) {
     fill(formSlot);
     formBtn.setAttribute('aria-expanded', 'false');
   }
+  const undoBtn = h('button.btn.btn-secondary.btn-undo', {
+    type: 'button', hidden: true, onclick: () => undoRecord(pg, hh),
+  }, icon('undo'), h('span', t('screen.undo')));
   const members = h('p.hh-members');
   const findings = h('div.hh-found');
   const li = h('li.hh', { dataset: { household: hh.id } },
     h('div.hh-head', h('span.hh-place', hh.room && hh.building ? hh.room : place(hh)), h('span.hh-chips', chip, queued)),
     members, findings,
-    h('div.hh-actions', okBtn, formBtn),
+    h('div.hh-actions', okBtn, formBtn, undoBtn),
     formSlot);
   const update = (next) => {
     hh = next;
@@ -476,6 +509,8 @@ function householdCard(pg, hh0) {
     fill(chip, hh.abnormal ? icon('alert') : null, hh.abnormal ? t('screen.abnormal') : statusText(hh));
     if (hh.abnormal && hh.status) chip.title = statusText(hh);
     queued.hidden = !hh.pending;
+    // the day's current record, made by this user, until the day is reported
+    undoBtn.hidden = !(hh.status && hh.mine && hh.uuid && !pg.base.reported);
     fill(members, ...membersLine(hh, pg.year));
     fill(findings, findingsList(hh));
   };
