@@ -89,8 +89,11 @@ test('grid worker: the grid\'s households, "all normal" in one tap, a fever reco
   await member.locator('.abn-flag', { hasText: '异常' }).waitFor(); // flagged as it is typed
   assert.equal(await form.locator(`fieldset[data-person="${p2}"] .abn-flag`).isVisible(), false);
   await page.fill(`#rec-${added[102].id}-${p2}-temp`, '36.6');
-  await member.scrollIntoViewIfNeeded();
+  // a household of two fits one phone screen below the top bar and the sticky strip
+  await form.evaluate((f) => f.scrollIntoView({ block: 'end' }));
   await shot(page, 'phone-screening-form', { fullPage: false });
+  const formBox = await form.boundingBox();
+  assert.ok(formBox.height <= 812 - 56 - 56, `the form of two is ${formBox.height} px high`);
   // out of range is caught before anything is stored
   await page.fill(`#rec-${added[102].id}-${p2}-temp`, '46');
   await form.getByRole('button', { name: '保存' }).click();

@@ -188,7 +188,11 @@ async function renderGrid(ctx, grid) {
     found: new Map(),
     model: [],          // households with local records applied
     filter: 'all',
-    cards: new Map(),   // household id -> {li, update()}
+    cards: new Map(),   // household id -> {li, update()}: the cards built so far
+    byId: new Map(),    // household id -> its entry of model
+    groups: [],         // building sections: {key, ids, el, list, built}
+    listKey: null,      // the household ids the sections were built for
+    observer: null,
     flash: h('div.flash', { 'aria-live': 'polite' }),
     snack: h('div.snack-slot', { 'aria-live': 'polite' }),
     snackTimer: 0,
@@ -196,12 +200,14 @@ async function renderGrid(ctx, grid) {
     empty: h('div'),
   };
   pg.progress = progressPart();
+  pg.jump = jumpPart(pg);
   pg.filters = filterBar(pg);
   pg.sync = syncPart(pg);
   pg.report = reportCard(pg);
   fill(main,
     gridHead(ctx, g, pg.base.date),
     pg.sync.syncbar, pg.sync.failedBox,
+    pg.jump.el,
     pg.progress.el,
     pg.flash,
     pg.filters.el, pg.empty, pg.listEl,
@@ -301,16 +307,22 @@ function visible(filter, hh) {
   return true;
 }
 
+// Shows the households of the filter: built cards are hidden or shown, and
+// a building section with none to show is hidden whether built or not.
 function applyFilter(pg) {
-  const { filter, listEl } = pg;
+  const { filter } = pg;
   let shown = 0;
-  for (const hh of pg.model) {
-    const card = pg.cards.get(hh.id);
-    card.li.hidden = !visible(filter, hh);
-    if (!card.li.hidden) shown++;
-  }
-  for (const grp of listEl.children) {
-    grp.hidden = ![...grp.querySelectorAll('li.hh')].some((li) => !li.hidden);
+  for (const grp of pg.groups) {
+    let n = 0;
+    for (const id of grp.ids) {
+      const hh = pg.byId.get(id);
+      const on = !!hh && visible(filter, hh);
+      const card = pg.cards.get(id);
+      if (card) card.li.hidden = !on;
+      if (on) n++;
+    }
+    grp.el.hidden = !n;
+    shown += n;
   }
   for (const [k, b] of Object.entries(pg.filters.btns)) b.setAttribute('aria-pressed', String(k === filter));
   fill(pg.empty, shown ? '' : h('div.empty', icon('check'), h('p', t(filter === 'todo' ? 'screen.allDone' : 'screen.noneHere'))));
@@ -377,14 +389,17 @@ async function refresh(pg) {
     hh.mine = !undo;
     hh.pending = true;
   }
+  pg.byId = byId;
   // first time, or the household list itself changed (fetched again)
-  if (pg.cards.size !== pg.model.length || pg.model.some((hh) => !pg.cards.has(hh.id))) {
-    pg.cards.clear();
+  const key = pg.model.map((hh) => hh.id).join(',');
+  if (key !== pg.listKey) {
+    pg.listKey = key;
     buildList(pg);
   }
-  for (const hh of pg.model) pg.cards.get(hh.id)?.update(hh);
+  for (const [id, card] of pg.cards) card.update(byId.get(id));
   const c = computeCounts(pg.model);
   pg.progress.draw(c);
+  pg.jump.draw();
   pg.filters.count(c);
   applyFilter(pg);
   pg.sync.draw(outbox.status, mine.filter((i) => i.state === 'failed'));
@@ -402,16 +417,93 @@ function currentFindings(pg, hh) {
 
 // ---- the households ----
 
+// Cards built at once (about the first screens); the other building
+// sections are built when they come near the screen, so a grid of 1,000
+// households costs the first screen, not 1,000 cards.
+const EAGER_CARDS = 30;
+const CARD_PX = 150; // a section's height before its cards are built (about a card each)
+
+// The households by building and unit: one section each, its title always
+// there, its cards built by fillGroup (at once for the first ones, the rest
+// when an IntersectionObserver sees the section within a screen or so).
 function buildList(pg) {
+  pg.observer?.disconnect();
+  pg.cards.clear();
   const groups = new Map();
   for (const hh of pg.model) {
     const key = [hh.building, hh.unit].filter(Boolean).join(' ') || t('screen.noBuilding');
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(hh);
+    if (!groups.has(key)) groups.set(key, { key, building: hh.building || key, ids: [] });
+    groups.get(key).ids.push(hh.id);
   }
-  fill(pg.listEl, ...[...groups].map(([key, list]) => h('section.hh-group',
-    h('h3.hh-group-title', key, h('span.muted', t('screen.households', { n: list.length, count: list.length }))),
-    h('ul.hh-list', list.map((hh) => householdCard(pg, hh).li)))));
+  pg.groups = [...groups.values()];
+  const io = 'IntersectionObserver' in window ? new IntersectionObserver((entries) => {
+    for (const en of entries) if (en.isIntersecting) fillGroup(pg, pg.groups[Number(en.target.dataset.group)]);
+  }, { rootMargin: '100% 0px' }) : null;
+  pg.observer = io;
+  let budget = EAGER_CARDS;
+  pg.groups.forEach((grp, i) => {
+    grp.list = h('ul.hh-list');
+    grp.el = h('section.hh-group', { id: `grp-${i}`, dataset: { group: i } },
+      h('h3.hh-group-title', { tabindex: '-1' }, grp.key, h('span.muted', t('screen.households', { n: grp.ids.length, count: grp.ids.length }))),
+      grp.list);
+    if (budget > 0 || !io) {
+      budget -= grp.ids.length;
+      fillGroup(pg, grp);
+    } else {
+      grp.list.style.minHeight = `${grp.ids.length * CARD_PX}px`;
+      io.observe(grp.el);
+    }
+  });
+  fill(pg.listEl, ...pg.groups.map((g) => g.el));
+}
+
+// Builds the cards of one building section (once).
+function fillGroup(pg, grp) {
+  if (grp.built) return;
+  grp.built = true;
+  pg.observer?.unobserve(grp.el);
+  grp.list.style.minHeight = '';
+  fill(grp.list, ...grp.ids.map((id) => {
+    const li = householdCard(pg, pg.byId.get(id)).li;
+    li.hidden = !visible(pg.filter, pg.byId.get(id));
+    return li;
+  }));
+}
+
+// Shows household id's card (building its section first): for the zero
+// report's "visit it" and the building index.
+function showGroup(pg, i) {
+  const grp = pg.groups[i];
+  if (!grp) return;
+  fillGroup(pg, grp);
+  grp.el.scrollIntoView({ block: 'start' });
+  grp.el.querySelector('.hh-group-title').focus({ preventScroll: true });
+}
+
+// The sticky strip: the day's progress in one line and a jump to a
+// building (with its own done / total).
+function jumpPart(pg) {
+  const line = h('span.sticky-progress', { 'data-testid': 'sticky-progress' });
+  const select = h('select.jump-select', { id: 'jump-building', 'aria-label': t('screen.jump') });
+  select.addEventListener('change', () => {
+    if (select.value !== '') showGroup(pg, Number(select.value));
+    select.value = '';
+  });
+  const el = h('div.screen-sticky', line, select);
+  function draw() {
+    const c = computeCounts(pg.model);
+    const done = c.visited + c.not_home + c.refused;
+    fill(line, h('strong', `${done} / ${c.households}`), ' ', t('screen.doneShort'),
+      c.abnormal ? h('span.sticky-abn', icon('alert'), t('screen.abnormalN', { n: c.abnormal })) : null);
+    const opts = [h('option', { value: '' }, t('screen.jump'))];
+    pg.groups.forEach((grp, i) => {
+      const left = grp.ids.filter((id) => !pg.byId.get(id)?.status).length;
+      opts.push(h('option', { value: String(i) }, `${grp.key} · ${t('screen.leftN', { n: left })}`));
+    });
+    fill(select, ...opts);
+    select.hidden = pg.groups.length < 2;
+  }
+  return { el, draw };
 }
 
 // Stores a record of hh made on this page in the outbox (it is sent from
@@ -737,20 +829,25 @@ function memberFields(fid, m) {
   const symptoms = chipBox(`${id}-sym`, codes('symptoms'), 'symptom');
   const history = chipBox(`${id}-hist`, codes('history'), 'history');
   const category = h('select', { id: `${id}-cat`, name: 'category' },
-    h('option', { value: '' }, t('category.none')),
+    h('option', { value: '' }, `${t('screen.category')}: ${t('category.none')}`),
     codes('finding_categories').map((c) => h('option', { value: c }, t(`category.${c}`))));
   const note = h('input', { id: `${id}-note`, name: 'note', maxlength: '500', autocomplete: 'off' });
   const flag = h('span.abn-flag', { hidden: true }, icon('alert'), t('screen.abnormal'));
+  // compact: a household of two fits one phone screen (375 x 812)
+  // labels read by screen readers; on screen the placeholders and the chips say it
+  const tempField = h('div.temp-field', h('label.sr-only', { for: temp.id }, t('screen.temperature')), temp,
+    h('span.temp-unit', { 'aria-hidden': 'true' }, '°C'),
+    h('span.sr-only', { id: `${id}-temp-hint` }, t('screen.temperatureHint')));
   const body = h('div.member-body',
-    h('div.field.temp-field', h('label', { for: temp.id }, t('screen.temperature')), temp,
-      h('p.hint', { id: `${id}-temp-hint` }, t('screen.temperatureHint'))),
-    h('div.field', h('span.group-label', t('screen.symptoms')), symptoms),
-    h('div.field', h('span.group-label', t('screen.history')), history),
-    h('div.field', h('label', { for: category.id }, t('screen.category')), category),
-    h('div.field', h('label', { for: note.id }, t('screen.note')), note));
+    h('div.chip-row', { role: 'group', 'aria-label': t('screen.symptoms') }, symptoms),
+    h('div.chip-row', { role: 'group', 'aria-label': t('screen.history') }, history),
+    h('div.member-row',
+      h('div.field', h('label.sr-only', { for: category.id }, t('screen.category')), category),
+      h('div.field', h('label.sr-only', { for: note.id }, t('screen.note')), note)));
+  note.placeholder = t('screen.note');
   const el = h('fieldset.member-set', { dataset: { person: m.id } },
     h('legend', h('span.member-name', m.name), flag),
-    h('label.present', present, h('span', t('screen.present'))),
+    h('div.member-top', h('label.present', present, h('span', t('screen.present'))), tempField),
     body);
   const checked = (box) => [...box.querySelectorAll('input:checked')].map((i) => i.value);
   function read() {
@@ -777,6 +874,7 @@ function memberFields(fid, m) {
     flag.hidden = !abn;
     el.classList.toggle('is-abnormal', abn);
     body.hidden = !present.checked;
+    tempField.hidden = !present.checked;
     el.classList.toggle('is-absent', !present.checked);
   }
   el.addEventListener('input', check);
