@@ -369,3 +369,46 @@ test('an officer picks community then grid; the page works in English', async ()
   checkClean(assert, page);
   await page.context().close();
 });
+
+test('zero report: the refusal is shown above the reasons, in view; one reason for a building, then for all the rest', async () => {
+  // households of two more buildings, not visited
+  for (const [building, room] of [['7栋', '701'], ['7栋', '702'], ['8栋', '801']]) {
+    const r = await srv.api('POST', '/api/v1/households', { token: gw, body: { grid: GRID, building, unit: '1单元', room } });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  const todo = (await worklist()).items.filter((x) => !x.status);
+  const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
+  await openApp(page);
+  const report = page.locator('[data-testid=zero-report]');
+  await report.getByRole('button', { name: '提交零报告' }).click();
+  const refused = page.locator('[data-testid=report-refused]').getByRole('alert');
+  await refused.waitFor();
+  assert.match(await refused.innerText(), new RegExp(`还有 ${todo.length} 户既未排查也未说明原因。请在下方`));
+  const box = await refused.boundingBox();
+  const strip = await page.locator('.screen-sticky').boundingBox();
+  assert.ok(box.y >= strip.y + strip.height && box.y + box.height <= 812, `the refusal is on screen, below the sticky strip (y ${box.y})`);
+  const listTop = (await report.locator('[data-testid=unvisited]').boundingBox()).y;
+  assert.ok(box.y < listTop, 'the refusal is above the households it speaks of');
+  await shot(page, 'phone-zero-report-refused-bulk', { fullPage: false });
+
+  // one reason for building 7 only
+  const bulk = report.locator('[data-testid=bulk-reason]');
+  await bulk.getByRole('button', { name: '全家外出' }).click();
+  await page.selectOption('#reason-scope', '7栋');
+  await bulk.getByRole('button', { name: '填入尚无原因的住户' }).click();
+  await bulk.getByText('已为 2 户填写原因。').waitFor();
+  const values = () => report.locator('[data-testid=unvisited] li').evaluateAll((els) => els.map((e) => [e.querySelector('label').textContent, e.querySelector('input').value]));
+  for (const [where, v] of await values()) assert.equal(v, where.startsWith('7栋') ? '全家外出' : '', where);
+  // then another for all the rest; building 7 keeps its own
+  await page.fill('#reason-bulk', '楼栋封闭，无法入户');
+  await page.selectOption('#reason-scope', '*');
+  await bulk.getByRole('button', { name: '填入尚无原因的住户' }).click();
+  await bulk.getByText(`已为 ${todo.length - 2} 户填写原因。`).waitFor();
+  for (const [where, v] of await values()) assert.equal(v, where.startsWith('7栋') ? '全家外出' : '楼栋封闭，无法入户', where);
+  await report.getByRole('button', { name: '提交零报告' }).click();
+  await report.getByRole('status').filter({ hasText: '零报告已提交' }).waitFor();
+  assert.equal(await refused.count(), 0, 'the refusal is gone');
+  await shot(page, 'phone-zero-report-bulk-sent', { fullPage: false });
+  checkClean(assert, page);
+  await page.context().close();
+});

@@ -622,6 +622,8 @@ function reportCard(pg) {
     unvisitedBox: h('div.report-unvisited'),
     note: h('input', { id: 'report-note', name: 'note', maxlength: '500', autocomplete: 'off' }),
     msg: h('div.form-msg', { 'aria-live': 'polite' }),
+    todoMsg: h('div.form-msg', { 'aria-live': 'polite', 'data-testid': 'report-refused' }),
+    openEach: () => {},
     last: h('p.report-last.muted'),
     submit: h('button.btn.btn-primary.btn-block', { type: 'submit' }, icon('check'), h('span', t('report.submit'))),
     reasons: new Map(), // household id -> input
@@ -651,9 +653,12 @@ function reportCard(pg) {
   return Object.assign(card, { update });
 }
 
-// The households still without a record, each with an input for the reason
-// (quick reasons in one tap).  The inputs are kept while the same
-// households remain, so typing (and the focus) survive a redraw.
+// The households still without a record: one reason for all of them or
+// for a building's (it fills the reasons not yet given), then each
+// household with its own input (quick reasons in one tap), folded away
+// until asked for.  The inputs are kept while the same households remain,
+// so typing (and the focus) survive a redraw.  Refusals are shown at the
+// top of this part (parts.todoMsg), where the worker reads and acts.
 function drawUnvisited(pg, parts) {
   const { reasons, unvisitedBox } = parts;
   const todo = pg.model.filter((hh) => !hh.status);
@@ -670,26 +675,79 @@ function drawUnvisited(pg, parts) {
     fill(unvisitedBox, h('p.report-all', icon('check'), t('report.allVisited')));
     return;
   }
+  const items = todo.map((hh) => {
+    const id = `reason-${hh.id}`;
+    const old = keep.get(hh.id);
+    const input = h('input', {
+      id, name: id, maxlength: '200', autocomplete: 'off', value: old ? old.value : '',
+      placeholder: t('report.reasonPlaceholder'),
+    });
+    if (parts.missingMarked && !input.value.trim()) input.setAttribute('aria-invalid', 'true');
+    input.addEventListener('input', () => { input.removeAttribute('aria-invalid'); countGiven(); });
+    reasons.set(hh.id, input);
+    return h('li.reason-item', { dataset: { household: hh.id } },
+      h('label', { for: id }, place(hh)),
+      h('div.quick-reasons', QUICK_REASONS.map((k) => h('button.chip-btn', {
+        type: 'button',
+        onclick: () => { input.value = t(k); input.removeAttribute('aria-invalid'); countGiven(); },
+      }, t(k)))),
+      input);
+  });
+  // one reason for many
+  const buildings = [...new Set(todo.map((hh) => hh.building || ''))];
+  const bulk = h('input', {
+    id: 'reason-bulk', maxlength: '200', autocomplete: 'off', placeholder: t('report.reasonPlaceholder'),
+  });
+  const scope = h('select', { id: 'reason-scope', 'aria-label': t('report.bulkScope') },
+    h('option', { value: '*' }, t('report.bulkAll', { n: todo.length })),
+    buildings.length > 1 ? buildings.map((b) => {
+      const n = todo.filter((hh) => (hh.building || '') === b).length;
+      return h('option', { value: b }, t('report.bulkBuilding', { b: b || t('screen.noBuilding'), n }));
+    }) : null);
+  const bulkMsg = h('div.form-msg', { 'aria-live': 'polite' });
+  const apply = h('button.btn.btn-secondary', {
+    type: 'button',
+    onclick: () => {
+      fill(bulkMsg);
+      const v = bulk.value.trim();
+      if (v.length < 2) {
+        bulk.setAttribute('aria-invalid', 'true');
+        fill(bulkMsg, notice('error', t('report.reasonShort')));
+        bulk.focus();
+        return;
+      }
+      bulk.removeAttribute('aria-invalid');
+      let n = 0;
+      for (const hh of todo) {
+        const input = reasons.get(hh.id);
+        if (input.value.trim() || (scope.value !== '*' && (hh.building || '') !== scope.value)) continue;
+        input.value = v;
+        input.removeAttribute('aria-invalid');
+        n++;
+      }
+      countGiven();
+      fill(bulkMsg, notice('success', t('report.bulkApplied', { n, count: n })));
+    },
+  }, t('report.bulkApply'));
+  const bulkBox = h('div.bulk-reason', { 'data-testid': 'bulk-reason' },
+    h('label', { for: 'reason-bulk' }, t('report.bulkLabel')),
+    h('div.quick-reasons', QUICK_REASONS.map((k) => h('button.chip-btn', {
+      type: 'button', onclick: () => { bulk.value = t(k); bulk.removeAttribute('aria-invalid'); },
+    }, t(k)))),
+    bulk, h('div.bulk-row', scope, apply), bulkMsg);
+  const summary = h('summary');
+  const details = h('details.reason-each', { open: parts.missingMarked || todo.length <= 3 }, summary,
+    h('ul.reason-list', { 'data-testid': 'unvisited' }, items));
+  function countGiven() {
+    const given = [...reasons.values()].filter((i) => i.value.trim()).length;
+    summary.textContent = t('report.eachSummary', { n: todo.length, given });
+  }
+  countGiven();
+  parts.openEach = () => { details.open = true; };
   fill(unvisitedBox,
+    parts.todoMsg,
     h('p.report-todo', t('report.unvisited', { n: todo.length, count: todo.length })),
-    h('ul.reason-list', { 'data-testid': 'unvisited' }, todo.map((hh) => {
-      const id = `reason-${hh.id}`;
-      const old = keep.get(hh.id);
-      const input = h('input', {
-        id, name: id, maxlength: '200', autocomplete: 'off', value: old ? old.value : '',
-        placeholder: t('report.reasonPlaceholder'),
-      });
-      if (parts.missingMarked && !input.value.trim()) input.setAttribute('aria-invalid', 'true');
-      input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
-      reasons.set(hh.id, input);
-      return h('li.reason-item', { dataset: { household: hh.id } },
-        h('label', { for: id }, place(hh)),
-        h('div.quick-reasons', QUICK_REASONS.map((k) => h('button.chip-btn', {
-          type: 'button',
-          onclick: () => { input.value = t(k); input.removeAttribute('aria-invalid'); },
-        }, t(k)))),
-        input);
-    })));
+    bulkBox, details);
 }
 
 // Sends the report once the records still on the phone are sent; when the
@@ -699,6 +757,7 @@ async function sendReport(pg, parts) {
   const { grid } = pg;
   const { msg, note, last, submit, reasons } = parts;
   fill(msg);
+  fill(parts.todoMsg);
   const given = [];
   for (const [id, input] of reasons) {
     const v = input.value.trim();
@@ -706,8 +765,9 @@ async function sendReport(pg, parts) {
     if (!v) continue;
     if (v.length < 2) {
       input.setAttribute('aria-invalid', 'true');
+      parts.openEach();
+      fill(parts.todoMsg, notice('error', t('report.reasonShort')));
       input.focus();
-      fill(msg, notice('error', t('report.reasonShort')));
       return;
     }
     given.push({ household_id: id, reason: v });
@@ -738,9 +798,12 @@ async function sendReport(pg, parts) {
       } catch { /* keep what we have */ }
       parts.missingMarked = true;
       await refresh(pg);
+      parts.openEach();
       const missing = [...reasons.values()].filter((i) => !i.value.trim());
-      fill(msg, notice('error', t('report.refused', { n: missing.length || '', count: missing.length })));
-      missing[0]?.focus();
+      // said where it is read: above the reasons it asks for, in view
+      fill(parts.todoMsg, notice('error', t('report.refused', { n: missing.length || '', count: missing.length })));
+      parts.todoMsg.scrollIntoView({ block: 'start' });
+      document.getElementById('reason-bulk')?.focus({ preventScroll: true });
     } else {
       fill(msg, notice('error', errorText(err)));
     }
