@@ -39,9 +39,9 @@ const synced = (page) => page.locator('.syncbar.sync-ok').waitFor();
 
 async function openApp(page) {
   await signIn(page, srv, 'gridworker');
-  // from the home page's quick link, as a grid worker would
-  await page.locator('a.tile[data-tile=screening]').click();
+  // the grid worker's home after sign-in is the day's worklist
   await page.locator('main h1', { hasText: '第一网格' }).waitFor();
+  assert.equal(hash(page), '#/screening');
   await page.locator('li.hh').first().waitFor();
 }
 
