@@ -139,6 +139,8 @@ async function loadWorklist(ctx, grid) {
     fetchedAt = cached.fetched;
   }
   if (!ctx.isCurrent()) return null;
+  // Today's list kept on the phone is shown at once; the server's follows.
+  if (cached && cached.data.date === API.serverToday()) return { base, fetchedAt, offlineNote, stale: true };
   try {
     base = fromServer(await API.screenings.worklist(grid));
     await outbox.saveWorklist(grid, base);
@@ -163,6 +165,26 @@ async function loadWorklist(ctx, grid) {
   }
   if (!ctx.isCurrent()) return null;
   return { base, fetchedAt, offlineNote };
+}
+
+// Fetches the worklist of a page drawn from the phone's copy; redraws with
+// it, or says the copy is shown when the server cannot be reached.
+async function refetch(pg) {
+  try {
+    // records waiting are sent first: their answers update the phone's copy,
+    // which must not overwrite the list fetched here
+    await outbox.flush();
+    const w = fromServer(await API.screenings.worklist(pg.grid));
+    if (!pg.ctx.isCurrent()) return;
+    await outbox.saveWorklist(pg.grid, w);
+    pg.base = w;
+    pg.fetchedAt = Date.now();
+    pg.offlineNote = null;
+  } catch {
+    if (!pg.ctx.isCurrent()) return;
+    pg.offlineNote = t('screen.cachedList', { time: fmtTime(Math.floor(pg.fetchedAt / 1000)) });
+  }
+  await refresh(pg);
 }
 
 // The grid's day: its head, the sync bar, the progress, the households
@@ -213,6 +235,7 @@ async function renderGrid(ctx, grid) {
     pg.filters.el, pg.empty, pg.listEl,
     pg.report, pg.snack);
   await refresh(pg);
+  if (loaded.stale) refetch(pg);
   loadReportState(pg);
   watch(pg);
 }
