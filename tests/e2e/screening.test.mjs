@@ -412,3 +412,30 @@ test('zero report: the refusal is shown above the reasons, in view; one reason f
   checkClean(assert, page);
   await page.context().close();
 });
+
+test('the sticky strip: progress stays in view while scrolling, and a building is one choice away', async () => {
+  const w = await worklist();
+  const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
+  await openApp(page);
+  const strip = page.locator('.screen-sticky');
+  const done = w.items.filter((x) => x.status).length;
+  assert.match(await strip.innerText(), new RegExp(`${done} / ${w.items.length}`));
+  const options = await page.locator('#jump-building option').allInnerTexts();
+  const last = options.length - 1;
+  assert.ok(last >= 2, 'buildings to jump to');
+  const name = options[last].split(' · ')[0];
+  await page.selectOption('#jump-building', String(last - 1));
+  const title = page.locator('.hh-group-title', { hasText: name });
+  await page.waitForFunction((n) => {
+    const t = [...document.querySelectorAll('.hh-group-title')].find((e) => e.textContent.startsWith(n));
+    const s = document.querySelector('.screen-sticky').getBoundingClientRect();
+    const r = t && t.getBoundingClientRect();
+    return r && r.top >= s.bottom - 1 && r.top < 300;
+  }, name);
+  assert.equal(await title.isVisible(), true);
+  const box = await strip.boundingBox();
+  assert.ok(box.y >= 0 && box.y < 120, `the strip stays under the top bar (y ${box.y})`);
+  await shot(page, 'phone-screening-jump', { fullPage: false });
+  checkClean(assert, page);
+  await page.context().close();
+});

@@ -516,7 +516,7 @@ function jumpPart(pg) {
   function draw() {
     const c = computeCounts(pg.model);
     const done = c.visited + c.not_home + c.refused;
-    fill(line, h('strong', `${done} / ${c.households}`), ' ', t('screen.doneShort'),
+    fill(line, h('strong', `${done} / ${c.households}`), t('screen.doneShort'),
       c.abnormal ? h('span.sticky-abn', icon('alert'), t('screen.abnormalN', { n: c.abnormal })) : null);
     const opts = [h('option', { value: '' }, t('screen.jump'))];
     pg.groups.forEach((grp, i) => {
