@@ -117,3 +117,24 @@ test('offline: "全部正常" and its undo wait on the phone, then reach the ser
   checkClean(assert, page);
   await page.context().close();
 });
+
+test('once the zero report is sent from the page, the day\'s records show no undo', async () => {
+  const hh = (await worklist()).items.find((x) => !x.status && x.members.length);
+  const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
+  await openApp(page);
+  await card(page, hh.id).scrollIntoViewIfNeeded();
+  await card(page, hh.id).getByRole('button', { name: '全部正常' }).click();
+  await page.locator('.syncbar.sync-ok').waitFor();
+  const undoOnCard = card(page, hh.id).getByRole('button', { name: '撤销' });
+  await undoOnCard.waitFor();
+  const report = page.locator('[data-testid=zero-report]');
+  await page.fill('#reason-bulk', '全家外出');
+  await report.getByRole('button', { name: '填入尚无原因的住户' }).click();
+  await report.getByRole('button', { name: '提交零报告' }).click();
+  await report.getByRole('status').filter({ hasText: '零报告已提交' }).waitFor();
+  await undoOnCard.waitFor({ state: 'hidden' });
+  assert.equal(await page.locator('li.hh .btn-undo:visible').count(), 0);
+  assert.equal(await page.locator('[data-testid=snackbar] .snack-undo').count(), 0);
+  checkClean(assert, page);
+  await page.context().close();
+});

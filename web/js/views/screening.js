@@ -808,6 +808,11 @@ async function sendReport(pg, parts) {
     if (note.value.trim()) body.note = note.value.trim();
     const r = await API.reports.submit(body);
     parts.missingMarked = false;
+    // reported: the day's records can no longer be undone
+    pg.base.reported = true;
+    fill(pg.snack);
+    await outbox.saveWorklist(grid, pg.base);
+    await refresh(pg);
     fill(msg, notice('success', r.nothing_abnormal ? t('report.doneNothing')
       : t('report.doneAbnormal', { n: r.abnormal, count: r.abnormal })));
     last.textContent = t('report.lastAt', { time: fmtTime(r.reported_at) });
