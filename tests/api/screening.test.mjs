@@ -569,7 +569,8 @@ test('reports: who reported, who is missing, and who is late', async () => {
 test('worklist: every household of the grid with its members and today\'s status; audited', async () => {
   const before = (await auditEntries(srv, T.admin, 'screening.worklist')).length;
   const w = await worklist();
-  assert.deepEqual(Object.keys(w).sort(), ['counts', 'date', 'grid', 'items', 'next']);
+  assert.deepEqual(Object.keys(w).sort(), ['counts', 'date', 'grid', 'items', 'next', 'reported']);
+  assert.equal(w.reported, true); // the zero report above
   assert.equal(w.date, today);
   assert.equal(w.next, null);
   assert.equal(w.grid.code, GRID);
@@ -583,7 +584,8 @@ test('worklist: every household of the grid with its members and today\'s status
     assert.ok(a.join('\u0000') <= b.join('\u0000'), `order: ${a} then ${b}`);
   }
   const s1 = w.items.find((h) => h.id === H.s1.id);
-  assert.deepEqual(Object.keys(s1).sort(), ['abnormal', 'address', 'building', 'findings', 'id', 'members', 'room', 'status', 'unit', 'uuid']);
+  assert.deepEqual(Object.keys(s1).sort(), ['abnormal', 'address', 'building', 'findings', 'id', 'members', 'mine', 'room', 'status', 'unit', 'uuid']);
+  assert.equal(s1.mine, true);
   assert.deepEqual([s1.building, s1.unit, s1.room, s1.status, s1.abnormal], ['筛查楼', '1单元', '101', 'visited', true]);
   assert.deepEqual(s1.members.map((m) => [m.id, m.name]), [[P['筛一甲'].id, '筛一甲'], [P['筛一乙'].id, '筛一乙']]);
   assert.deepEqual(Object.keys(s1.members[0]).sort(), ['birth_year', 'id', 'name', 'sex', 'tags']);

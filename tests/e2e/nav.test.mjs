@@ -45,6 +45,11 @@ test('gridworker sees Overview, Screening, Command, Residents and Regions, and i
   const page = await openPage(browser, srv);
   await signIn(page, srv, 'gridworker');
   assert.deepEqual(await navLabels(page), ['概览', '入户排查', '指挥调度', '居民', '区划']);
+  // signed in, the grid worker's day opens on the worklist; the overview is one tap away
+  assert.match(await waitHeading(page, '第一网格'), /第一网格/);
+  assert.equal(hash(page), '#/screening');
+  await page.locator('a.nav-link[data-nav=home]').click();
+  assert.match(await waitHeading(page, '您好'), /gridworker/);
   assert.equal(await page.locator('a.tile').count(), 4);
   assert.match(await page.locator('.stats').innerText(), /第一网格[\s\S]*网格员/);
   assert.equal(await page.locator('text=您的辖区是最小管理单元，没有下级区划。').count(), 1);

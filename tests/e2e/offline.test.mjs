@@ -68,8 +68,7 @@ test('a reload offline shows today\'s households; a record made then reaches the
   assert.ok(hh, 'an unvisited household in the demo grid');
 
   const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
-  await signIn(page, srv, 'gridworker');
-  await page.locator('a.tile[data-tile=screening]').click();
+  await signIn(page, srv, 'gridworker'); // opens on the worklist
   await page.locator('main h1', { hasText: '第一网格' }).waitFor();
   await page.locator('li.hh').first().waitFor();
   await shellReady(page);
@@ -133,8 +132,7 @@ test('nothing is kept for a signed-out user; signing out removes what was kept',
     'no service worker before sign-in');
   assert.deepEqual(await kept(page), { paths: [], me: null });
 
-  await signIn(page, srv, 'gridworker');
-  await page.locator('a.tile[data-tile=screening]').click();
+  await signIn(page, srv, 'gridworker'); // opens on the worklist
   await page.locator('li.hh').first().waitFor();
   await shellReady(page);
   assert.ok((await kept(page)).paths.length > 0);

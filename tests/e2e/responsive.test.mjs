@@ -34,6 +34,10 @@ test('phone: login, drawer navigation, region pages, out of scope, sign out', as
   await shot(page, 'phone-login');
 
   await signIn(page, srv, 'gridworker');
+  await page.locator('main h1', { hasText: '第一网格' }).waitFor(); // the worklist first
+  await noOverflow(page, 'worklist');
+  await page.locator('.brand').click();
+  await page.locator('main h1', { hasText: '您好' }).waitFor();
   await noOverflow(page, 'home');
   const toggle = page.getByRole('button', { name: '菜单' });
   assert.equal(await toggle.isVisible(), true, 'menu button on phones');

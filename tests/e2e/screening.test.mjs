@@ -39,9 +39,9 @@ const synced = (page) => page.locator('.syncbar.sync-ok').waitFor();
 
 async function openApp(page) {
   await signIn(page, srv, 'gridworker');
-  // from the home page's quick link, as a grid worker would
-  await page.locator('a.tile[data-tile=screening]').click();
+  // the grid worker's home after sign-in is the day's worklist
   await page.locator('main h1', { hasText: '第一网格' }).waitFor();
+  assert.equal(hash(page), '#/screening');
   await page.locator('li.hh').first().waitFor();
 }
 
@@ -89,8 +89,11 @@ test('grid worker: the grid\'s households, "all normal" in one tap, a fever reco
   await member.locator('.abn-flag', { hasText: '异常' }).waitFor(); // flagged as it is typed
   assert.equal(await form.locator(`fieldset[data-person="${p2}"] .abn-flag`).isVisible(), false);
   await page.fill(`#rec-${added[102].id}-${p2}-temp`, '36.6');
-  await member.scrollIntoViewIfNeeded();
+  // a household of two fits one phone screen below the top bar and the sticky strip
+  await form.evaluate((f) => f.scrollIntoView({ block: 'end' }));
   await shot(page, 'phone-screening-form', { fullPage: false });
+  const formBox = await form.boundingBox();
+  assert.ok(formBox.height <= 812 - 56 - 56, `the form of two is ${formBox.height} px high`);
   // out of range is caught before anything is stored
   await page.fill(`#rec-${added[102].id}-${p2}-temp`, '46');
   await form.getByRole('button', { name: '保存' }).click();
@@ -363,6 +366,76 @@ test('an officer picks community then grid; the page works in English', async ()
   await page.locator(`#pick-6`).waitFor();
   assert.equal(await page.inputValue('#pick-6'), GRID);
   assert.equal(await open.isDisabled(), false);
+  checkClean(assert, page);
+  await page.context().close();
+});
+
+test('zero report: the refusal is shown above the reasons, in view; one reason for a building, then for all the rest', async () => {
+  // households of two more buildings, not visited
+  for (const [building, room] of [['7栋', '701'], ['7栋', '702'], ['8栋', '801']]) {
+    const r = await srv.api('POST', '/api/v1/households', { token: gw, body: { grid: GRID, building, unit: '1单元', room } });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  const todo = (await worklist()).items.filter((x) => !x.status);
+  const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
+  await openApp(page);
+  const report = page.locator('[data-testid=zero-report]');
+  await report.getByRole('button', { name: '提交零报告' }).click();
+  const refused = page.locator('[data-testid=report-refused]').getByRole('alert');
+  await refused.waitFor();
+  assert.match(await refused.innerText(), new RegExp(`还有 ${todo.length} 户既未排查也未说明原因。请在下方`));
+  const box = await refused.boundingBox();
+  const strip = await page.locator('.screen-sticky').boundingBox();
+  assert.ok(box.y >= strip.y + strip.height && box.y + box.height <= 812, `the refusal is on screen, below the sticky strip (y ${box.y})`);
+  const listTop = (await report.locator('[data-testid=unvisited]').boundingBox()).y;
+  assert.ok(box.y < listTop, 'the refusal is above the households it speaks of');
+  await shot(page, 'phone-zero-report-refused-bulk', { fullPage: false });
+
+  // one reason for building 7 only
+  const bulk = report.locator('[data-testid=bulk-reason]');
+  await bulk.getByRole('button', { name: '全家外出' }).click();
+  await page.selectOption('#reason-scope', '7栋');
+  await bulk.getByRole('button', { name: '填入尚无原因的住户' }).click();
+  await bulk.getByText('已为 2 户填写原因。').waitFor();
+  const values = () => report.locator('[data-testid=unvisited] li').evaluateAll((els) => els.map((e) => [e.querySelector('label').textContent, e.querySelector('input').value]));
+  for (const [where, v] of await values()) assert.equal(v, where.startsWith('7栋') ? '全家外出' : '', where);
+  // then another for all the rest; building 7 keeps its own
+  await page.fill('#reason-bulk', '楼栋封闭，无法入户');
+  await page.selectOption('#reason-scope', '*');
+  await bulk.getByRole('button', { name: '填入尚无原因的住户' }).click();
+  await bulk.getByText(`已为 ${todo.length - 2} 户填写原因。`).waitFor();
+  for (const [where, v] of await values()) assert.equal(v, where.startsWith('7栋') ? '全家外出' : '楼栋封闭，无法入户', where);
+  await report.getByRole('button', { name: '提交零报告' }).click();
+  await report.getByRole('status').filter({ hasText: '零报告已提交' }).waitFor();
+  assert.equal(await refused.count(), 0, 'the refusal is gone');
+  await shot(page, 'phone-zero-report-bulk-sent', { fullPage: false });
+  checkClean(assert, page);
+  await page.context().close();
+});
+
+test('the sticky strip: progress stays in view while scrolling, and a building is one choice away', async () => {
+  const w = await worklist();
+  const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
+  await openApp(page);
+  const strip = page.locator('.screen-sticky');
+  const done = w.items.filter((x) => x.status).length;
+  assert.match(await strip.innerText(), new RegExp(`${done} / ${w.items.length}`));
+  const options = await page.locator('#jump-building option').allInnerTexts();
+  const last = options.length - 1;
+  assert.ok(last >= 2, 'buildings to jump to');
+  const name = options[last].split(' · ')[0];
+  await page.selectOption('#jump-building', String(last - 1));
+  const title = page.locator('.hh-group-title', { hasText: name });
+  await page.waitForFunction((n) => {
+    const t = [...document.querySelectorAll('.hh-group-title')].find((e) => e.textContent.startsWith(n));
+    const s = document.querySelector('.screen-sticky').getBoundingClientRect();
+    const r = t && t.getBoundingClientRect();
+    return r && r.top >= s.bottom - 1 && r.top < 300;
+  }, name);
+  assert.equal(await title.isVisible(), true);
+  const box = await strip.boundingBox();
+  assert.ok(box.y >= 0 && box.y < 120, `the strip stays under the top bar (y ${box.y})`);
+  await shot(page, 'phone-screening-jump', { fullPage: false });
   checkClean(assert, page);
   await page.context().close();
 });

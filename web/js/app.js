@@ -27,6 +27,7 @@ function parseHash() {
 }
 
 function can(perm) { return !!state.me && state.me.permissions.includes(perm); }
+const isGridWorker = () => !!state.me && state.me.user.role === 'gridworker' && can('screening.write');
 
 function langButton(extraClass = '') {
   return h(`button.btn-lang${extraClass}`, {
@@ -49,7 +50,9 @@ function showLogin() {
     onSignedIn: async () => {
       await loadMe({ fresh: true });
       startOutbox();
-      if (parseHash().path === 'login') location.hash = '#/';
+      const path = parseHash().path;
+      // a grid worker's day starts on the worklist; everyone else's on the overview
+      if (path === 'login' || path === '') location.hash = isGridWorker() ? '#/screening' : '#/';
       render();
     },
   }));

@@ -4,56 +4,48 @@
 // links and route guards are all derived from this table: a new feature
 // (screening, cases, hotline, supplies, funds…) is one entry here, its labels
 // nav.<id> and nav.<id>.desc in web/i18n/*.json, and a view module.
-import * as home from './views/home.js';
-import * as regions from './views/regions.js';
-import * as users from './views/users.js';
-import * as audit from './views/audit.js';
-import * as screening from './views/screening.js';
-import * as command from './views/command.js';
-import * as persons from './views/persons.js';
-import * as cases from './views/cases.js';
-import * as followups from './views/followups.js';
-import * as clusters from './views/clusters.js';
-import * as epi from './views/epi.js';
-import * as password from './views/password.js';
+// Views are modules loaded when first shown (the service worker keeps them
+// for offline use): the sign-in form and a grid worker's first household
+// card wait only for what they draw.  view(name, fn) answers a route's view.
+const view = (name, fn) => (ctx) => import(`./views/${name}.js`).then((m) => m[fn](ctx));
 
 export const FEATURES = [
-  { id: 'home', perm: null, icon: 'home', href: '#/', routes: { '': home.render } },
+  { id: 'home', perm: null, icon: 'home', href: '#/', routes: { '': view('home', 'render') } },
   {
     // the grid worker's phone app; badge: records waiting in the outbox
     id: 'screening', perm: 'screening.write', icon: 'screening', href: '#/screening', badge: 'outbox',
-    routes: { screening: screening.render, 'screening/:grid': screening.render },
+    routes: { screening: view('screening', 'render'), 'screening/:grid': view('screening', 'render') },
   },
   {
     id: 'command', perm: 'screening.read', icon: 'command', href: '#/command',
-    routes: { command: command.renderIndex, 'command/:code': command.render },
+    routes: { command: view('command', 'renderIndex'), 'command/:code': view('command', 'render') },
   },
   {
     id: 'cases', perm: 'case.read', icon: 'cases', href: '#/cases',
-    routes: { cases: cases.renderList, 'cases/:id': cases.renderCase },
+    routes: { cases: view('cases', 'renderList'), 'cases/:id': view('cases', 'renderCase') },
   },
   {
     // the community doctor's phone: today's follow-ups of people under observation
     id: 'followups', perm: 'case.write', icon: 'followups', href: '#/followups',
-    routes: { followups: followups.render },
+    routes: { followups: view('followups', 'render') },
   },
   {
     id: 'clusters', perm: 'case.read', icon: 'clusters', href: '#/clusters',
-    routes: { clusters: clusters.renderList, 'clusters/:id': clusters.render },
+    routes: { clusters: view('clusters', 'renderList'), 'clusters/:id': view('clusters', 'render') },
   },
-  { id: 'epi', perm: 'stats.read', icon: 'epi', href: '#/epi', routes: { epi: epi.render } },
+  { id: 'epi', perm: 'stats.read', icon: 'epi', href: '#/epi', routes: { epi: view('epi', 'render') } },
   {
     id: 'persons', perm: 'person.read', icon: 'persons', href: '#/persons',
-    routes: { persons: persons.renderSearch, 'persons/:id': persons.renderPerson },
+    routes: { persons: view('persons', 'renderSearch'), 'persons/:id': view('persons', 'renderPerson') },
   },
   {
     id: 'regions', perm: 'region.read', icon: 'regions', href: '#/regions',
-    routes: { regions: regions.renderIndex, 'regions/:code': regions.render },
+    routes: { regions: view('regions', 'renderIndex'), 'regions/:code': view('regions', 'render') },
   },
-  { id: 'users', perm: 'user.read', icon: 'users', href: '#/users', routes: { users: users.render } },
-  { id: 'audit', perm: 'audit.read', icon: 'audit', href: '#/audit', routes: { audit: audit.render } },
+  { id: 'users', perm: 'user.read', icon: 'users', href: '#/users', routes: { users: view('users', 'render') } },
+  { id: 'audit', perm: 'audit.read', icon: 'audit', href: '#/audit', routes: { audit: view('audit', 'render') } },
   // every user's own password (linked from the account box, not a tile)
-  { id: 'password', perm: null, icon: 'shield', href: '#/password', hidden: true, routes: { password: password.render } },
+  { id: 'password', perm: null, icon: 'shield', href: '#/password', hidden: true, routes: { password: view('password', 'render') } },
 ];
 
 // The features a user with these permissions may use, in table order.

@@ -146,7 +146,8 @@ export async function send(uuid) {
   return { queued: true };
 }
 
-// Queues one record ({uuid, household_id, date, status, persons?}) of grid
+// Queues one record ({uuid, household_id, date, status, persons?}, or an
+// undo: {uuid, household_id, date, status: 'withdrawn', withdraws}) of grid
 // and starts sending it.  Resolves once the record is stored on the phone.
 export async function add(grid, record) {
   await put('outbox', {
@@ -180,9 +181,13 @@ async function accepted(item, result) {
   if (!w || w.data.date !== item.date) return;
   const hh = w.data.items.find((x) => x.id === item.household_id);
   if (!hh) return;
-  hh.status = item.body.status;
-  hh.abnormal = !!result.abnormal;
-  hh.uuid = item.uuid;
+  if (item.body.status === 'withdrawn') {
+    // an undo: the household is pending again, unless a later record stood
+    if (!result.withdrew) return;
+    Object.assign(hh, { status: null, abnormal: false, uuid: null, findings: [], findings_of: null, mine: false });
+  } else {
+    Object.assign(hh, { status: item.body.status, abnormal: !!result.abnormal, uuid: item.uuid, mine: true });
+  }
   await put('worklists', w);
 }
 

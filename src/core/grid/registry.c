@@ -213,7 +213,8 @@ out:
 
 static const fk_filter household_filters[] = {
 	{ "unvisited", FK_F_DATE,
-	  "NOT EXISTS (SELECT 1 FROM screenings s WHERE s.household_id = h.id AND s.day = ?)" },
+	  "NOT EXISTS (SELECT 1 FROM screenings s WHERE s.household_id = h.id AND s.day = ? AND s.current = 1"
+	  " AND s.status <> 'withdrawn')" },
 	{ 0 },
 };
 

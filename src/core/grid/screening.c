@@ -40,8 +40,13 @@ const fk_field fk_screening_fields[] = {
 	{ "status", FK_FT_STRING, true, 1, 16 },
 	{ "recorded_at", FK_FT_INT, false, 0, INT64_MAX },
 	{ "persons", FK_FT_ARRAY, false, 0, 50 },
+	{ "withdraws", FK_FT_STRING, false, 36, 36 },
 	{ 0 },
 };
+
+/* The status of an undo: a record that withdraws another (see
+ * fk_screening_store); not a state coverage counts. */
+#define WITHDRAWN "withdrawn"
 
 const fk_field fk_finding_fields[] = {
 	{ "person_id", FK_FT_INT, true, 1, INT64_MAX },
@@ -108,9 +113,17 @@ int fk_screening_check(const json_t *records, fk_err *e)
 			fk_err_invalid(e, "date", "date: a date YYYY-MM-DD from %d days ago to today", BACKDATE_DAYS);
 			return at(e, where);
 		}
-		int status = name_index(status_names, fk_json_str(rec, "status"));
-		if (status < 0) {
-			fk_err_invalid(e, "status", "status: visited, not_home or refused");
+		const char *st = fk_json_str(rec, "status");
+		int status = name_index(status_names, st);
+		bool undo = strcmp(st, WITHDRAWN) == 0;
+		if (status < 0 && !undo) {
+			fk_err_invalid(e, "status", "status: visited, not_home, refused or withdrawn");
+			return at(e, where);
+		}
+		const char *wd = fk_json_str(rec, "withdraws");
+		if (undo != (wd != NULL) || (wd && !fk_uuid_ok(wd))) {
+			fk_err_invalid(e, "withdraws",
+				       "withdraws: the uuid of the record undone, with status withdrawn and only then");
 			return at(e, where);
 		}
 		/* the phone's clock orders a day's records: not from the future */
@@ -171,7 +184,8 @@ int fk_screening_household_moved(fk_db *db, int64_t household_id, const char *fr
 {
 	fk_rollup *acc = fk_rollup_new();
 	fk_stmt *st;
-	if (fk_db_query(db, &st, "SELECT day, status, abnormal FROM screenings WHERE household_id = $1 AND current = 1",
+	if (fk_db_query(db, &st, "SELECT day, status, abnormal FROM screenings WHERE household_id = $1 AND current = 1"
+			" AND status <> '" WITHDRAWN "'",
 			"i", household_id) < 0) {
 		fk_rollup_free(acc);
 		return -1;
@@ -263,6 +277,40 @@ static void common_region(char *a, const char *b)
 		}
 }
 
+/* The record an undo (status withdrawn) withdraws: its uuid must name a
+ * record of the same household and day, made by who and not itself an
+ * undo, and the grid's day must not be reported yet (the report counted
+ * the record).  Returns the record's id, or -1 with e set (404, 400, 409). */
+static int64_t undo_target(fk_db *db, const fk_actor *who, const json_t *rec, int64_t hid, int64_t day,
+			   const char *grid, fk_err *e)
+{
+	const char *target = fk_json_str(rec, "withdraws");
+	fk_stmt *st;
+	if (fk_db_query(db, &st, "SELECT id, household_id, day, status, user_id FROM screenings WHERE uuid = $1", "s",
+			target) < 0)
+		return fk_err_internal(e);
+	if (fk_stmt_step(st) != FK_ROW) {
+		fk_stmt_done(st);
+		return fk_err_set(e, 404, "not_found", "withdraws", "withdraws: no record %s", target);
+	}
+	int64_t id = fk_stmt_int64(st, 0), h = fk_stmt_int64(st, 1), d = fk_stmt_int64(st, 2), uid = fk_stmt_int64(st, 4);
+	bool undo = strcmp(fk_stmt_text(st, 3), WITHDRAWN) == 0;
+	fk_stmt_done(st);
+	if (h != hid || d != day)
+		return fk_err_invalid(e, "withdraws", "withdraws: record %s is of another household or day", target);
+	if (undo)
+		return fk_err_invalid(e, "withdraws", "withdraws: record %s is an undo itself", target);
+	if (uid != who->user_id)
+		return fk_err_conflict(e, "withdraws", "withdraws: record %s was made by someone else", target);
+	int64_t reported = 0;
+	if (fk_db_int64(db, &reported, "SELECT count(*) FROM daily_reports WHERE grid = $1 AND day = $2", "si", grid,
+			day) < 0)
+		return fk_err_internal(e);
+	if (reported)
+		return fk_err_conflict(e, "withdraws", "withdraws: the grid's day is reported already: no undo after the report");
+	return id;
+}
+
 json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records, fk_err *e)
 {
 	fk_rollup *acc = fk_rollup_new();
@@ -336,12 +384,13 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 				goto fail;
 			}
 		}
-		int status = name_index(status_names, fk_json_str(rec, "status"));
+		const char *status_s = fk_json_str(rec, "status");
+		int status = name_index(status_names, status_s); /* -1: an undo */
 		json_t *ra = json_object_get(rec, "recorded_at");
 		int64_t sid = 0;
 		fk_val sv[] = {
 			{ 's', .p = uuid }, { 'b', .p = dig, .n = 16 }, { 'i', .i = hid }, { 's', .p = grid },
-			{ 'i', .i = day }, { 's', .p = status_names[status] }, { 'i', .i = who->user_id },
+			{ 'i', .i = day }, { 's', .p = status_s }, { 'i', .i = who->user_id },
 			{ 'i', .i = ra ? (int64_t)json_integer_value(ra) : now }, { 'i', .i = now },
 		};
 		if (fk_db_insert_vals(db, &sid,
@@ -385,13 +434,27 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 		int64_t rec_at = ra ? (int64_t)json_integer_value(ra) : now;
 		/* (prev: the current record before this one, read with the household) */
 		bool superseded = prev && prev_at > rec_at;
-		if (prev && superseded) {
+		/* An undo is a record too: made last, it leaves the household
+		 * with no counted state that day (pending again).  It withdraws
+		 * only its target: when a later record already replaced that,
+		 * the undo is history, as any earlier record is. */
+		int64_t target = 0;
+		if (status < 0) {
+			target = undo_target(db, who, rec, hid, day, grid, e);
+			if (target < 0) {
+				at(e, where);
+				goto fail;
+			}
+			superseded = superseded || prev != target;
+		}
+		if (superseded) {
 			if (fk_db_run(db, "UPDATE screenings SET current = 0 WHERE id = $1", "i", sid) < 0)
 				goto internal;
 		} else if (prev) {
 			if (fk_db_run(db, "UPDATE screenings SET current = 0 WHERE id = $1", "i", prev) < 0)
 				goto internal;
-			fk_cov_add(acc, grid, day, prev_status < 0 ? 0 : prev_status, -1, prev_abn);
+			if (prev_status >= 0) /* an undo counted nothing */
+				fk_cov_add(acc, grid, day, prev_status, -1, prev_abn);
 		}
 		int alerts = 0;
 		bool abnormal = false;
@@ -403,7 +466,7 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 		}
 		if (abnormal && fk_db_run(db, "UPDATE screenings SET abnormal = 1 WHERE id = $1", "i", sid) < 0)
 			goto internal;
-		if (!superseded)
+		if (!superseded && status >= 0)
 			fk_cov_add(acc, grid, day, status, +1, abnormal);
 		if (first) {
 			snprintf(scope, sizeof(scope), "%s", grid);
@@ -411,8 +474,11 @@ json_t *fk_screening_store(fk_db *db, const fk_actor *who, const json_t *records
 		} else {
 			common_region(scope, grid);
 		}
-		json_array_append_new(results, json_pack("{s:s, s:I, s:s, s:b, s:i}", "uuid", uuid, "id", (json_int_t)sid,
-							 "result", "created", "abnormal", abnormal, "alerts", alerts));
+		json_t *res = json_pack("{s:s, s:I, s:s, s:b, s:i}", "uuid", uuid, "id", (json_int_t)sid, "result",
+					"created", "abnormal", abnormal, "alerts", alerts);
+		if (status < 0)
+			json_object_set_new(res, "withdrew", json_boolean(!superseded));
+		json_array_append_new(results, res);
 		created++;
 	}
 	int frc = fk_rollup_apply(db, acc);
@@ -564,7 +630,8 @@ json_t *fk_report_submit(fk_db *db, const fk_actor *who, const fk_report_in *r, 
 	fk_stmt *st;
 	if (fk_db_query(db, &st,
 			"SELECT h.id FROM households h WHERE h.grid = $1"
-			" AND NOT EXISTS (SELECT 1 FROM screenings s WHERE s.household_id = h.id AND s.day = $2)"
+			" AND NOT EXISTS (SELECT 1 FROM screenings s WHERE s.household_id = h.id AND s.day = $2"
+			" AND s.current = 1 AND s.status <> '" WITHDRAWN "')"
 			" ORDER BY h.id",
 			"si", grid, day) < 0)
 		goto internal;
@@ -707,15 +774,18 @@ json_t *fk_screening_worklist(fk_db *db, const fk_actor *who, const char *grid, 
 	fk_stmt *st;
 	json_t *items = json_array(), *by_id = json_object();
 	if (fk_db_query(db, &st,
-			"SELECT h.id, h.building, h.unit, h.room, h.address, s.status, s.abnormal, s.uuid"
+			"SELECT h.id, h.building, h.unit, h.room, h.address, s.status, s.abnormal, s.uuid,"
+			" s.user_id = $3 AS mine"
 			" FROM households h LEFT JOIN screenings s ON s.household_id = h.id AND s.day = $2 AND s.current = 1"
+			" AND s.status <> '" WITHDRAWN "'"
 			" WHERE h.grid = $1 ORDER BY h.building, h.unit, h.room, h.id",
-			"si", grid, day) < 0)
+			"sii", grid, day, who->user_id) < 0)
 		goto internal;
 	int64_t counts[4] = { 0 }; /* visited, not_home, refused, abnormal */
 	while (fk_stmt_step(st) == FK_ROW) {
 		json_t *h = fk_row_json(st);
 		json_object_set_new(h, "abnormal", json_boolean(fk_stmt_int64(st, 6) != 0));
+		json_object_set_new(h, "mine", json_boolean(fk_stmt_int64(st, 8) != 0));
 		json_object_set_new(h, "members", json_array());
 		json_object_set_new(h, "findings", json_array());
 		int k = name_index(status_names, fk_stmt_text(st, 5));
@@ -759,10 +829,19 @@ json_t *fk_screening_worklist(fk_db *db, const fk_actor *who, const char *grid, 
 	fk_render fr = { finding_cols, 1, 0 };
 	attach_rows(st, by_id, "findings", &fr);
 	json_decref(by_id);
+	int64_t reported = 0; /* the day reported: no more undo */
+	if (fk_db_int64(db, &reported, "SELECT count(*) FROM daily_reports WHERE grid = $1 AND day = $2", "si", grid,
+			day) < 0) {
+		json_decref(items);
+		json_decref(g);
+		fk_err_internal(e);
+		return NULL;
+	}
 	char d[11];
 	fk_date_format(day, d);
 	int64_t total = (int64_t)json_array_size(items);
-	return json_pack("{s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:n}", "date", d, "grid", g, "counts",
+	return json_pack("{s:s, s:o, s:b, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:n}", "date", d, "grid", g,
+			 "reported", reported != 0, "counts",
 			 "households", (json_int_t)total, "visited", (json_int_t)counts[0], "not_home",
 			 (json_int_t)counts[1], "refused", (json_int_t)counts[2], "unvisited",
 			 (json_int_t)(total - counts[0] - counts[1] - counts[2]), "abnormal", (json_int_t)counts[3], "items",

@@ -9,6 +9,10 @@
  * with the first record and stores nothing; the same UUID with different
  * content is a conflict.  A later record for the same household and day
  * replaces the earlier one in the counts (a second visit after "not at home").
+ * An undo is a record too (status "withdrawn", withdraws: the uuid undone):
+ * made last by the phone's clock, it takes the record it names out of the
+ * counts and leaves the household pending that day; only its maker may
+ * undo a record, and only until the grid's day is reported (409).
  * Coverage per region and day is kept in the same transaction as the
  * records, at every level from grid to country, so reading it costs one
  * row per region shown.

@@ -139,6 +139,8 @@ async function loadWorklist(ctx, grid) {
     fetchedAt = cached.fetched;
   }
   if (!ctx.isCurrent()) return null;
+  // Today's list kept on the phone is shown at once; the server's follows.
+  if (cached && cached.data.date === API.serverToday()) return { base, fetchedAt, offlineNote, stale: true };
   try {
     base = fromServer(await API.screenings.worklist(grid));
     await outbox.saveWorklist(grid, base);
@@ -165,6 +167,26 @@ async function loadWorklist(ctx, grid) {
   return { base, fetchedAt, offlineNote };
 }
 
+// Fetches the worklist of a page drawn from the phone's copy; redraws with
+// it, or says the copy is shown when the server cannot be reached.
+async function refetch(pg) {
+  try {
+    // records waiting are sent first: their answers update the phone's copy,
+    // which must not overwrite the list fetched here
+    await outbox.flush();
+    const w = fromServer(await API.screenings.worklist(pg.grid));
+    if (!pg.ctx.isCurrent()) return;
+    await outbox.saveWorklist(pg.grid, w);
+    pg.base = w;
+    pg.fetchedAt = Date.now();
+    pg.offlineNote = null;
+  } catch {
+    if (!pg.ctx.isCurrent()) return;
+    pg.offlineNote = t('screen.cachedList', { time: fmtTime(Math.floor(pg.fetchedAt / 1000)) });
+  }
+  await refresh(pg);
+}
+
 // The grid's day: its head, the sync bar, the progress, the households
 // (filtered), the zero report.  The parts share one state object (pg) and
 // are redrawn together by refresh(pg) whenever the outbox changes.
@@ -188,23 +210,32 @@ async function renderGrid(ctx, grid) {
     found: new Map(),
     model: [],          // households with local records applied
     filter: 'all',
-    cards: new Map(),   // household id -> {li, update()}
+    cards: new Map(),   // household id -> {li, update()}: the cards built so far
+    byId: new Map(),    // household id -> its entry of model
+    groups: [],         // building sections: {key, ids, el, list, built}
+    listKey: null,      // the household ids the sections were built for
+    observer: null,
     flash: h('div.flash', { 'aria-live': 'polite' }),
+    snack: h('div.snack-slot', { 'aria-live': 'polite' }),
+    snackTimer: 0,
     listEl: h('div.hh-groups', { 'data-testid': 'households' }),
     empty: h('div'),
   };
   pg.progress = progressPart();
+  pg.jump = jumpPart(pg);
   pg.filters = filterBar(pg);
   pg.sync = syncPart(pg);
   pg.report = reportCard(pg);
   fill(main,
     gridHead(ctx, g, pg.base.date),
     pg.sync.syncbar, pg.sync.failedBox,
+    pg.jump.el,
     pg.progress.el,
     pg.flash,
     pg.filters.el, pg.empty, pg.listEl,
-    pg.report);
+    pg.report, pg.snack);
   await refresh(pg);
+  if (loaded.stale) refetch(pg);
   loadReportState(pg);
   watch(pg);
 }
@@ -299,16 +330,22 @@ function visible(filter, hh) {
   return true;
 }
 
+// Shows the households of the filter: built cards are hidden or shown, and
+// a building section with none to show is hidden whether built or not.
 function applyFilter(pg) {
-  const { filter, listEl } = pg;
+  const { filter } = pg;
   let shown = 0;
-  for (const hh of pg.model) {
-    const card = pg.cards.get(hh.id);
-    card.li.hidden = !visible(filter, hh);
-    if (!card.li.hidden) shown++;
-  }
-  for (const grp of listEl.children) {
-    grp.hidden = ![...grp.querySelectorAll('li.hh')].some((li) => !li.hidden);
+  for (const grp of pg.groups) {
+    let n = 0;
+    for (const id of grp.ids) {
+      const hh = pg.byId.get(id);
+      const on = !!hh && visible(filter, hh);
+      const card = pg.cards.get(id);
+      if (card) card.li.hidden = !on;
+      if (on) n++;
+    }
+    grp.el.hidden = !n;
+    shown += n;
   }
   for (const [k, b] of Object.entries(pg.filters.btns)) b.setAttribute('aria-pressed', String(k === filter));
   fill(pg.empty, shown ? '' : h('div.empty', icon('check'), h('p', t(filter === 'todo' ? 'screen.allDone' : 'screen.noneHere'))));
@@ -364,22 +401,28 @@ async function refresh(pg) {
   const pending = mine.filter((i) => i.state === 'pending' && i.date === pg.base.date);
   pg.model = pg.base.items.map((hh) => ({ ...hh, pending: false, findings: currentFindings(pg, hh) }));
   const byId = new Map(pg.model.map((hh) => [hh.id, hh]));
-  for (const p of pending) {
+  for (const p of pending) { // oldest first: the last one made is the state
     const hh = byId.get(p.household_id);
     if (!hh) continue;
-    hh.status = p.body.status;
-    hh.abnormal = recordAbnormal(p.body);
-    hh.findings = asFindings(p.body.persons);
+    const undo = p.body.status === 'withdrawn';
+    hh.status = undo ? null : p.body.status;
+    hh.abnormal = !undo && recordAbnormal(p.body);
+    hh.findings = undo ? [] : asFindings(p.body.persons);
+    hh.uuid = undo ? null : p.uuid;
+    hh.mine = !undo;
     hh.pending = true;
   }
+  pg.byId = byId;
   // first time, or the household list itself changed (fetched again)
-  if (pg.cards.size !== pg.model.length || pg.model.some((hh) => !pg.cards.has(hh.id))) {
-    pg.cards.clear();
+  const key = pg.model.map((hh) => hh.id).join(',');
+  if (key !== pg.listKey) {
+    pg.listKey = key;
     buildList(pg);
   }
-  for (const hh of pg.model) pg.cards.get(hh.id)?.update(hh);
+  for (const [id, card] of pg.cards) card.update(byId.get(id));
   const c = computeCounts(pg.model);
   pg.progress.draw(c);
+  pg.jump.draw();
   pg.filters.count(c);
   applyFilter(pg);
   pg.sync.draw(outbox.status, mine.filter((i) => i.state === 'failed'));
@@ -397,16 +440,93 @@ function currentFindings(pg, hh) {
 
 // ---- the households ----
 
+// Cards built at once (about the first screens); the other building
+// sections are built when they come near the screen, so a grid of 1,000
+// households costs the first screen, not 1,000 cards.
+const EAGER_CARDS = 30;
+const CARD_PX = 150; // a section's height before its cards are built (about a card each)
+
+// The households by building and unit: one section each, its title always
+// there, its cards built by fillGroup (at once for the first ones, the rest
+// when an IntersectionObserver sees the section within a screen or so).
 function buildList(pg) {
+  pg.observer?.disconnect();
+  pg.cards.clear();
   const groups = new Map();
   for (const hh of pg.model) {
     const key = [hh.building, hh.unit].filter(Boolean).join(' ') || t('screen.noBuilding');
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(hh);
+    if (!groups.has(key)) groups.set(key, { key, building: hh.building || key, ids: [] });
+    groups.get(key).ids.push(hh.id);
   }
-  fill(pg.listEl, ...[...groups].map(([key, list]) => h('section.hh-group',
-    h('h3.hh-group-title', key, h('span.muted', t('screen.households', { n: list.length, count: list.length }))),
-    h('ul.hh-list', list.map((hh) => householdCard(pg, hh).li)))));
+  pg.groups = [...groups.values()];
+  const io = 'IntersectionObserver' in window ? new IntersectionObserver((entries) => {
+    for (const en of entries) if (en.isIntersecting) fillGroup(pg, pg.groups[Number(en.target.dataset.group)]);
+  }, { rootMargin: '100% 0px' }) : null;
+  pg.observer = io;
+  let budget = EAGER_CARDS;
+  pg.groups.forEach((grp, i) => {
+    grp.list = h('ul.hh-list');
+    grp.el = h('section.hh-group', { id: `grp-${i}`, dataset: { group: i } },
+      h('h3.hh-group-title', { tabindex: '-1' }, grp.key, h('span.muted', t('screen.households', { n: grp.ids.length, count: grp.ids.length }))),
+      grp.list);
+    if (budget > 0 || !io) {
+      budget -= grp.ids.length;
+      fillGroup(pg, grp);
+    } else {
+      grp.list.style.minHeight = `${grp.ids.length * CARD_PX}px`;
+      io.observe(grp.el);
+    }
+  });
+  fill(pg.listEl, ...pg.groups.map((g) => g.el));
+}
+
+// Builds the cards of one building section (once).
+function fillGroup(pg, grp) {
+  if (grp.built) return;
+  grp.built = true;
+  pg.observer?.unobserve(grp.el);
+  grp.list.style.minHeight = '';
+  fill(grp.list, ...grp.ids.map((id) => {
+    const li = householdCard(pg, pg.byId.get(id)).li;
+    li.hidden = !visible(pg.filter, pg.byId.get(id));
+    return li;
+  }));
+}
+
+// Shows household id's card (building its section first): for the zero
+// report's "visit it" and the building index.
+function showGroup(pg, i) {
+  const grp = pg.groups[i];
+  if (!grp) return;
+  fillGroup(pg, grp);
+  grp.el.scrollIntoView({ block: 'start' });
+  grp.el.querySelector('.hh-group-title').focus({ preventScroll: true });
+}
+
+// The sticky strip: the day's progress in one line and a jump to a
+// building (with its own done / total).
+function jumpPart(pg) {
+  const line = h('span.sticky-progress', { 'data-testid': 'sticky-progress' });
+  const select = h('select.jump-select', { id: 'jump-building', 'aria-label': t('screen.jump') });
+  select.addEventListener('change', () => {
+    if (select.value !== '') showGroup(pg, Number(select.value));
+    select.value = '';
+  });
+  const el = h('div.screen-sticky', line, select);
+  function draw() {
+    const c = computeCounts(pg.model);
+    const done = c.visited + c.not_home + c.refused;
+    fill(line, h('strong', `${done} / ${c.households}`), t('screen.doneShort'),
+      c.abnormal ? h('span.sticky-abn', icon('alert'), t('screen.abnormalN', { n: c.abnormal })) : null);
+    const opts = [h('option', { value: '' }, t('screen.jump'))];
+    pg.groups.forEach((grp, i) => {
+      const left = grp.ids.filter((id) => !pg.byId.get(id)?.status).length;
+      opts.push(h('option', { value: String(i) }, `${grp.key} · ${t('screen.leftN', { n: left })}`));
+    });
+    fill(select, ...opts);
+    select.hidden = pg.groups.length < 2;
+  }
+  return { el, draw };
 }
 
 // Stores a record of hh made on this page in the outbox (it is sent from
@@ -419,6 +539,32 @@ async function saveRecord(pg, hh, rec) {
   if (rec.status === 'visited') record.persons = rec.persons;
   pg.found.set(record.uuid, asFindings(record.persons));
   await outbox.add(pg.grid, record);
+  snackbar(pg, t(rec.status === 'visited' && !recordAbnormal(record) ? 'screen.savedNormal' : 'screen.saved',
+    { place: place(hh) }), { ...hh, uuid: record.uuid });
+}
+
+// Undoes the current record of hh (made by this user): a record of its own
+// (status withdrawn) that goes through the outbox like any, so an undo
+// made offline is sent, once, after the record it undoes.
+async function undoRecord(pg, hh) {
+  if (!hh.uuid) return;
+  await outbox.add(pg.grid, {
+    uuid: outbox.newUuid(), household_id: hh.id, date: pg.base.date, status: 'withdrawn', withdraws: hh.uuid,
+    recorded_at: Math.floor(API.serverNow() / 1000),
+  });
+  snackbar(pg, t('screen.undone', { place: place(hh) }), null);
+}
+
+// The message after a save, fixed at the bottom of the screen, with "undo"
+// for the record just made (hh.uuid) while it shows.
+function snackbar(pg, text, hh) {
+  clearTimeout(pg.snackTimer);
+  const bar = h('div.snackbar', { role: 'status', 'data-testid': 'snackbar' }, h('span.snack-text', text),
+    hh && !pg.base.reported ? h('button.btn.btn-small.snack-undo', {
+      type: 'button', onclick: () => { fill(pg.snack); undoRecord(pg, hh); },
+    }, icon('undo'), t('screen.undo')) : null);
+  fill(pg.snack, bar);
+  pg.snackTimer = setTimeout(() => fill(pg.snack), 10000);
 }
 
 // The members of a household on one line: name, sex, age, tags.
@@ -444,7 +590,6 @@ function householdCard(pg, hh0) {
       okBtn.disabled = true;
       await save({ status: 'visited', persons: hh.members.map((m) => ({ person_id: m.id })) });
       okBtn.disabled = false;
-      fill(pg.flash, notice('success', t('screen.savedNormal', { place: place(hh) })));
     },
   }, icon('check'), h('span.btn-label', t('screen.allNormal')));
   const formBtn = h('button.btn.btn-secondary.btn-detail', {
@@ -460,12 +605,15 @@ function householdCard(pg, hh0) {
     fill(formSlot);
     formBtn.setAttribute('aria-expanded', 'false');
   }
+  const undoBtn = h('button.btn.btn-secondary.btn-undo', {
+    type: 'button', hidden: true, onclick: () => undoRecord(pg, hh),
+  }, icon('undo'), h('span', t('screen.undo')));
   const members = h('p.hh-members');
   const findings = h('div.hh-found');
   const li = h('li.hh', { dataset: { household: hh.id } },
     h('div.hh-head', h('span.hh-place', hh.room && hh.building ? hh.room : place(hh)), h('span.hh-chips', chip, queued)),
     members, findings,
-    h('div.hh-actions', okBtn, formBtn),
+    h('div.hh-actions', okBtn, formBtn, undoBtn),
     formSlot);
   const update = (next) => {
     hh = next;
@@ -476,6 +624,8 @@ function householdCard(pg, hh0) {
     fill(chip, hh.abnormal ? icon('alert') : null, hh.abnormal ? t('screen.abnormal') : statusText(hh));
     if (hh.abnormal && hh.status) chip.title = statusText(hh);
     queued.hidden = !hh.pending;
+    // the day's current record, made by this user, until the day is reported
+    undoBtn.hidden = !(hh.status && hh.mine && hh.uuid && !pg.base.reported);
     fill(members, ...membersLine(hh, pg.year));
     fill(findings, findingsList(hh));
   };
@@ -495,6 +645,8 @@ function reportCard(pg) {
     unvisitedBox: h('div.report-unvisited'),
     note: h('input', { id: 'report-note', name: 'note', maxlength: '500', autocomplete: 'off' }),
     msg: h('div.form-msg', { 'aria-live': 'polite' }),
+    todoMsg: h('div.form-msg', { 'aria-live': 'polite', 'data-testid': 'report-refused' }),
+    openEach: () => {},
     last: h('p.report-last.muted'),
     submit: h('button.btn.btn-primary.btn-block', { type: 'submit' }, icon('check'), h('span', t('report.submit'))),
     reasons: new Map(), // household id -> input
@@ -524,9 +676,12 @@ function reportCard(pg) {
   return Object.assign(card, { update });
 }
 
-// The households still without a record, each with an input for the reason
-// (quick reasons in one tap).  The inputs are kept while the same
-// households remain, so typing (and the focus) survive a redraw.
+// The households still without a record: one reason for all of them or
+// for a building's (it fills the reasons not yet given), then each
+// household with its own input (quick reasons in one tap), folded away
+// until asked for.  The inputs are kept while the same households remain,
+// so typing (and the focus) survive a redraw.  Refusals are shown at the
+// top of this part (parts.todoMsg), where the worker reads and acts.
 function drawUnvisited(pg, parts) {
   const { reasons, unvisitedBox } = parts;
   const todo = pg.model.filter((hh) => !hh.status);
@@ -543,26 +698,79 @@ function drawUnvisited(pg, parts) {
     fill(unvisitedBox, h('p.report-all', icon('check'), t('report.allVisited')));
     return;
   }
+  const items = todo.map((hh) => {
+    const id = `reason-${hh.id}`;
+    const old = keep.get(hh.id);
+    const input = h('input', {
+      id, name: id, maxlength: '200', autocomplete: 'off', value: old ? old.value : '',
+      placeholder: t('report.reasonPlaceholder'),
+    });
+    if (parts.missingMarked && !input.value.trim()) input.setAttribute('aria-invalid', 'true');
+    input.addEventListener('input', () => { input.removeAttribute('aria-invalid'); countGiven(); });
+    reasons.set(hh.id, input);
+    return h('li.reason-item', { dataset: { household: hh.id } },
+      h('label', { for: id }, place(hh)),
+      h('div.quick-reasons', QUICK_REASONS.map((k) => h('button.chip-btn', {
+        type: 'button',
+        onclick: () => { input.value = t(k); input.removeAttribute('aria-invalid'); countGiven(); },
+      }, t(k)))),
+      input);
+  });
+  // one reason for many
+  const buildings = [...new Set(todo.map((hh) => hh.building || ''))];
+  const bulk = h('input', {
+    id: 'reason-bulk', maxlength: '200', autocomplete: 'off', placeholder: t('report.reasonPlaceholder'),
+  });
+  const scope = h('select', { id: 'reason-scope', 'aria-label': t('report.bulkScope') },
+    h('option', { value: '*' }, t('report.bulkAll', { n: todo.length })),
+    buildings.length > 1 ? buildings.map((b) => {
+      const n = todo.filter((hh) => (hh.building || '') === b).length;
+      return h('option', { value: b }, t('report.bulkBuilding', { b: b || t('screen.noBuilding'), n }));
+    }) : null);
+  const bulkMsg = h('div.form-msg', { 'aria-live': 'polite' });
+  const apply = h('button.btn.btn-secondary', {
+    type: 'button',
+    onclick: () => {
+      fill(bulkMsg);
+      const v = bulk.value.trim();
+      if (v.length < 2) {
+        bulk.setAttribute('aria-invalid', 'true');
+        fill(bulkMsg, notice('error', t('report.reasonShort')));
+        bulk.focus();
+        return;
+      }
+      bulk.removeAttribute('aria-invalid');
+      let n = 0;
+      for (const hh of todo) {
+        const input = reasons.get(hh.id);
+        if (input.value.trim() || (scope.value !== '*' && (hh.building || '') !== scope.value)) continue;
+        input.value = v;
+        input.removeAttribute('aria-invalid');
+        n++;
+      }
+      countGiven();
+      fill(bulkMsg, notice('success', t('report.bulkApplied', { n, count: n })));
+    },
+  }, t('report.bulkApply'));
+  const bulkBox = h('div.bulk-reason', { 'data-testid': 'bulk-reason' },
+    h('label', { for: 'reason-bulk' }, t('report.bulkLabel')),
+    h('div.quick-reasons', QUICK_REASONS.map((k) => h('button.chip-btn', {
+      type: 'button', onclick: () => { bulk.value = t(k); bulk.removeAttribute('aria-invalid'); },
+    }, t(k)))),
+    bulk, h('div.bulk-row', scope, apply), bulkMsg);
+  const summary = h('summary');
+  const details = h('details.reason-each', { open: parts.missingMarked || todo.length <= 3 }, summary,
+    h('ul.reason-list', { 'data-testid': 'unvisited' }, items));
+  function countGiven() {
+    const given = [...reasons.values()].filter((i) => i.value.trim()).length;
+    summary.textContent = t('report.eachSummary', { n: todo.length, given });
+  }
+  countGiven();
+  parts.openEach = () => { details.open = true; };
   fill(unvisitedBox,
+    parts.todoMsg,
     h('p.report-todo', t('report.unvisited', { n: todo.length, count: todo.length })),
-    h('ul.reason-list', { 'data-testid': 'unvisited' }, todo.map((hh) => {
-      const id = `reason-${hh.id}`;
-      const old = keep.get(hh.id);
-      const input = h('input', {
-        id, name: id, maxlength: '200', autocomplete: 'off', value: old ? old.value : '',
-        placeholder: t('report.reasonPlaceholder'),
-      });
-      if (parts.missingMarked && !input.value.trim()) input.setAttribute('aria-invalid', 'true');
-      input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
-      reasons.set(hh.id, input);
-      return h('li.reason-item', { dataset: { household: hh.id } },
-        h('label', { for: id }, place(hh)),
-        h('div.quick-reasons', QUICK_REASONS.map((k) => h('button.chip-btn', {
-          type: 'button',
-          onclick: () => { input.value = t(k); input.removeAttribute('aria-invalid'); },
-        }, t(k)))),
-        input);
-    })));
+    bulkBox, details);
 }
 
 // Sends the report once the records still on the phone are sent; when the
@@ -572,6 +780,7 @@ async function sendReport(pg, parts) {
   const { grid } = pg;
   const { msg, note, last, submit, reasons } = parts;
   fill(msg);
+  fill(parts.todoMsg);
   const given = [];
   for (const [id, input] of reasons) {
     const v = input.value.trim();
@@ -579,8 +788,9 @@ async function sendReport(pg, parts) {
     if (!v) continue;
     if (v.length < 2) {
       input.setAttribute('aria-invalid', 'true');
+      parts.openEach();
+      fill(parts.todoMsg, notice('error', t('report.reasonShort')));
       input.focus();
-      fill(msg, notice('error', t('report.reasonShort')));
       return;
     }
     given.push({ household_id: id, reason: v });
@@ -598,6 +808,11 @@ async function sendReport(pg, parts) {
     if (note.value.trim()) body.note = note.value.trim();
     const r = await API.reports.submit(body);
     parts.missingMarked = false;
+    // reported: the day's records can no longer be undone
+    pg.base.reported = true;
+    fill(pg.snack);
+    await outbox.saveWorklist(grid, pg.base);
+    await refresh(pg);
     fill(msg, notice('success', r.nothing_abnormal ? t('report.doneNothing')
       : t('report.doneAbnormal', { n: r.abnormal, count: r.abnormal })));
     last.textContent = t('report.lastAt', { time: fmtTime(r.reported_at) });
@@ -611,9 +826,12 @@ async function sendReport(pg, parts) {
       } catch { /* keep what we have */ }
       parts.missingMarked = true;
       await refresh(pg);
+      parts.openEach();
       const missing = [...reasons.values()].filter((i) => !i.value.trim());
-      fill(msg, notice('error', t('report.refused', { n: missing.length || '', count: missing.length })));
-      missing[0]?.focus();
+      // said where it is read: above the reasons it asks for, in view
+      fill(parts.todoMsg, notice('error', t('report.refused', { n: missing.length || '', count: missing.length })));
+      parts.todoMsg.scrollIntoView({ block: 'start' });
+      document.getElementById('reason-bulk')?.focus({ preventScroll: true });
     } else {
       fill(msg, notice('error', errorText(err)));
     }
@@ -702,20 +920,25 @@ function memberFields(fid, m) {
   const symptoms = chipBox(`${id}-sym`, codes('symptoms'), 'symptom');
   const history = chipBox(`${id}-hist`, codes('history'), 'history');
   const category = h('select', { id: `${id}-cat`, name: 'category' },
-    h('option', { value: '' }, t('category.none')),
+    h('option', { value: '' }, `${t('screen.category')}: ${t('category.none')}`),
     codes('finding_categories').map((c) => h('option', { value: c }, t(`category.${c}`))));
   const note = h('input', { id: `${id}-note`, name: 'note', maxlength: '500', autocomplete: 'off' });
   const flag = h('span.abn-flag', { hidden: true }, icon('alert'), t('screen.abnormal'));
+  // compact: a household of two fits one phone screen (375 x 812)
+  // labels read by screen readers; on screen the placeholders and the chips say it
+  const tempField = h('div.temp-field', h('label.sr-only', { for: temp.id }, t('screen.temperature')), temp,
+    h('span.temp-unit', { 'aria-hidden': 'true' }, '°C'),
+    h('span.sr-only', { id: `${id}-temp-hint` }, t('screen.temperatureHint')));
   const body = h('div.member-body',
-    h('div.field.temp-field', h('label', { for: temp.id }, t('screen.temperature')), temp,
-      h('p.hint', { id: `${id}-temp-hint` }, t('screen.temperatureHint'))),
-    h('div.field', h('span.group-label', t('screen.symptoms')), symptoms),
-    h('div.field', h('span.group-label', t('screen.history')), history),
-    h('div.field', h('label', { for: category.id }, t('screen.category')), category),
-    h('div.field', h('label', { for: note.id }, t('screen.note')), note));
+    h('div.chip-row', { role: 'group', 'aria-label': t('screen.symptoms') }, symptoms),
+    h('div.chip-row', { role: 'group', 'aria-label': t('screen.history') }, history),
+    h('div.member-row',
+      h('div.field', h('label.sr-only', { for: category.id }, t('screen.category')), category),
+      h('div.field', h('label.sr-only', { for: note.id }, t('screen.note')), note)));
+  note.placeholder = t('screen.note');
   const el = h('fieldset.member-set', { dataset: { person: m.id } },
     h('legend', h('span.member-name', m.name), flag),
-    h('label.present', present, h('span', t('screen.present'))),
+    h('div.member-top', h('label.present', present, h('span', t('screen.present'))), tempField),
     body);
   const checked = (box) => [...box.querySelectorAll('input:checked')].map((i) => i.value);
   function read() {
@@ -742,6 +965,7 @@ function memberFields(fid, m) {
     flag.hidden = !abn;
     el.classList.toggle('is-abnormal', abn);
     body.hidden = !present.checked;
+    tempField.hidden = !present.checked;
     el.classList.toggle('is-absent', !present.checked);
   }
   el.addEventListener('input', check);
