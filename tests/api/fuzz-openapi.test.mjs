@@ -77,7 +77,7 @@ function hinted(name, collection) {
   if (/^(region|parent|within|code)$/.test(name)) return fc.constantFrom(...CODES);
   if (/date|exposure|^from$|^to$/.test(name) && name !== 'to') return fc.integer({ min: -20, max: 2 }).map(day);
   if (name === 'id') return fc.integer({ min: 1, max: 400 });
-  if (name === 'uuid') return fc.uuid();
+  if (name === 'uuid' || name === 'withdraws') return fc.uuid();
   if (name === 'phone') return fc.integer({ min: 0, max: 99999999 }).map((n) => `138${String(n).padStart(8, '0')}`);
   if (name === 'doc_number') {
     return fc.tuple(fc.integer({ min: 1950, max: 2015 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), fc.integer({ min: 100, max: 999 }))
@@ -112,7 +112,7 @@ function valid(schema, name = '') {
   case 'string':
     if (schema.format === 'date') return fc.integer({ min: -30, max: 3 }).map(day);
     if (hint) return hint.map(String);
-    return fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 12, 12) });
+    return fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.max(Math.min(schema.maxLength ?? 12, 12), schema.minLength ?? 0) });
   default:
     return anyJson;
   }
