@@ -39,7 +39,7 @@ static const char *content_type(const char *path)
 
 /* Whether the client takes gzip: the token gzip (or *) in Accept-Encoding,
  * not refused with q=0. */
-static bool accepts_gzip(const char *ae)
+bool fk_http_accepts_gzip(const char *ae)
 {
 	for (const char *p = ae; p && *p;) {
 		while (*p == ' ' || *p == ',')
@@ -98,7 +98,7 @@ enum MHD_Result fk_static_send(fk_req *r, const char *web_dir)
 	 * varies by Accept-Encoding whenever a copy exists. */
 	struct stat gsb;
 	int gfd = open_gzip(full, &sb, &gsb);
-	bool vary = gfd >= 0, gzip = gfd >= 0 && accepts_gzip(fk_req_header_in(r, "Accept-Encoding"));
+	bool vary = gfd >= 0, gzip = gfd >= 0 && fk_http_accepts_gzip(fk_req_header_in(r, "Accept-Encoding"));
 	if (gzip) {
 		close(fd);
 		fd = gfd;

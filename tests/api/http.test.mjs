@@ -451,6 +451,25 @@ test('a file with a gzip copy is sent compressed to clients that take gzip, plai
   assert.equal(json.headers.vary, undefined);
 });
 
+test('large JSON answers go gzip-compressed to clients that take gzip; small ones and other clients get plain JSON', async () => {
+  const plain = await srv.raw('GET', '/api/v1/openapi.json');
+  assert.equal(plain.status, 200);
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.ok(plain.bytes.length >= 8192, `${plain.bytes.length} bytes: the test needs an answer past the threshold`);
+  assert.equal(plain.headers.vary, 'Accept-Encoding');
+  const gz = await srv.raw('GET', '/api/v1/openapi.json', { headers: { 'Accept-Encoding': 'gzip, deflate' } });
+  assert.equal(gz.status, 200);
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  assert.equal(gz.headers['content-type'], 'application/json; charset=utf-8');
+  assert.deepEqual(JSON.parse(gunzipSync(gz.bytes).toString()), plain.body);
+  assert.ok(gz.bytes.length < plain.bytes.length / 3, `${gz.bytes.length} of ${plain.bytes.length} bytes`);
+  const refused = await srv.raw('GET', '/api/v1/openapi.json', { headers: { 'Accept-Encoding': 'gzip;q=0' } });
+  assert.equal(refused.headers['content-encoding'], undefined);
+  const small = await srv.raw('GET', '/api/v1/health', { headers: { 'Accept-Encoding': 'gzip' } });
+  assert.equal(small.headers['content-encoding'], undefined);
+  assert.equal(small.body.status, 'ok');
+});
+
 test('missing files, folders, hidden files and symlinks are 404', async () => {
   for (const p of ['/missing.html', '/sub', '/sub/', '/vendor', '/.env', '/.git/config', '/sub/.hidden', '/link.txt']) {
     const r = await srv.raw('GET', p);

@@ -52,5 +52,5 @@ export const TOOLTIP = { renderMode: 'richText', confine: true };
 // would read as markup ("{a|…}"), become their full-width forms, and
 // control characters go.
 export function chartText(s) {
-  return String(s ?? '').replace(/[\u0000-\u001f\u007f]/g, '').replace(/[{}|]/g, (c) => ({ '{': '｛', '}': '｝', '|': '｜' }[c]));
+  return String(s ?? '').replace(/[\u0000-\u001f\u007f]/g, '').replace(/[{}|]/g, (c) => ({ '{': '\uff5b', '}': '\uff5d', '|': '\uff5c' }[c]));
 }

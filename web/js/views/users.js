@@ -165,7 +165,7 @@ export function render(ctx) {
 function bulkForm(flash, onDone) {
   const file = h('input', { id: 'bulk-file', name: 'file', type: 'file', accept: '.csv,text/csv,text/plain' });
   const text = h('textarea', { id: 'bulk-csv', name: 'csv', rows: '6', spellcheck: 'false',
-    placeholder: 'username,display_name,role,region\ngw-0101,张三,gridworker,420106001001001' });
+    placeholder: t('users.bulkSample').split('\n').slice(0, 2).join('\n') });
   file.addEventListener('change', async () => {
     const f = file.files[0];
     if (f) text.value = await f.text();
@@ -188,7 +188,7 @@ function bulkForm(flash, onDone) {
             h('h2', t('users.bulkRejected')),
             h('ul', r.rejected.map((x) => h('li', { dataset: { line: x.line } },
               h('strong', t('users.line', { n: x.line })), ' ', h('bdi', x.username || '—'), ' — ',
-              x.field && COL[x.field] ? `${t(COL[x.field])}：` : '',
+              x.field && COL[x.field] ? t('users.rejectField', { field: t(COL[x.field]) }) : '',
               h('span.reject-why', rejectText(x)))))));
         }
         if (r.created.length) parts.push(passwordSheet(r.created, 'users.bulkSheet'));
@@ -204,7 +204,7 @@ function bulkForm(flash, onDone) {
     },
   },
   h('h2', t('users.bulk')), h('p.muted', t('users.bulkIntro')),
-  h('pre.bulk-sample', 'username,display_name,role,region\ngw-0101,张三,gridworker,420106001001001\ngw-0102,李四,gridworker,420106001001002'),
+  h('pre.bulk-sample', t('users.bulkSample')),
   h('div.field', h('label', { for: 'bulk-file' }, t('users.bulkFile')), file),
   h('div.field', h('label', { for: 'bulk-csv' }, t('users.bulkText')), text),
   msg,
