@@ -106,6 +106,7 @@ run_one() {
 	set +e
 	# New inputs go to the first directory (the working corpus); the seeds
 	# are read only.
+	# shellcheck disable=SC2086 # $limit and $dict are one flag or none
 	"$OUT/$t" $limit -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$OUT/crash-$t-" $dict "$corpus" "fuzz/seeds/$t" >"$log" 2>&1
 	rc=$?
