@@ -4,7 +4,7 @@
 #
 #   sh fuzz/run.sh [TARGET...]      default: every target (see `targets` below)
 #   FUZZ_RUNS=N                     executions per target (default 1000000)
-#   FUZZ_IMPORT_RUNS=N              … for import (default FUZZ_RUNS; see below)
+#   FUZZ_IMPORT_RUNS=N              executions of import (default FUZZ_RUNS; see below)
 #   FUZZ_SECONDS=N                  run each for N seconds instead of FUZZ_RUNS
 #   FUZZ_JOBS=N                     targets run at the same time (default 1)
 #
@@ -95,8 +95,8 @@ run_one() {
 	[ -f "fuzz/$t.dict" ] && dict="-dict=fuzz/$t.dict"
 	# The import allocates two chunks of 4096 prepared rows (about 12 MB)
 	# per file, which ASan maps, zeroes and unmaps again for every input:
-	# it runs 100–500 inputs a second where the others run thousands, so
-	# make fuzz gives it fewer (FUZZ_IMPORT_RUNS).
+	# it runs about a thousand inputs a second where the others run ten
+	# thousand and more; FUZZ_IMPORT_RUNS gives it fewer when time is short.
 	n=$RUNS
 	[ "$t" = import ] && n=${FUZZ_IMPORT_RUNS:-$RUNS}
 	if [ -n "$SECS" ]; then limit="-max_total_time=$SECS"; else limit="-runs=$n"; fi
