@@ -26,6 +26,7 @@
 #include "core/base/actor.h"
 #include "core/epi/cases.h"
 #include "core/epi/contacts.h"
+#include "core/epi/sites.h"
 #include "core/grid/registry.h"
 #include "store/db.h"
 #include "store/migrate.h"

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/epi/contacts.h"
+#include "core/epi/sites.h"
 #include "http/handlers.h"
 
 static int contact_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)

@@ -9,6 +9,7 @@
 #include "core/base/region.h"
 #include "core/epi/cases.h"
 #include "core/epi/contacts.h"
+#include "core/epi/sites.h"
 #include "core/grid/alerts.h"
 #include "core/grid/registry.h"
 #include "core/grid/screening.h"

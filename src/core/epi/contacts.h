@@ -58,7 +58,7 @@ json_t *fk_contact_create(fk_db *db, const fk_actor *who, const fk_contact_in *c
 /* Request bodies as declared (fk_fields_check enforces them; the OpenAPI
  * document shows them). */
 extern const fk_field fk_contact_fields[], fk_contact_person_fields[], fk_followup_fields[], fk_release_fields[],
-	fk_convert_fields[], fk_site_fields[];
+	fk_convert_fields[];
 
 /* Contacts in a region, or of a case (case_id: wherever they live), by id
  * (audited as contact.search).  A case's contacts are named to whoever may
@@ -145,17 +145,5 @@ int fk_convert_parse(const json_t *in, fk_convert_in *c, fk_err *e);
  * the case. */
 json_t *fk_observation_convert(fk_db *db, const fk_actor *who, int64_t obs_id, const fk_convert_in *c, fk_err *e);
 
-/* A site of centralised observation, parsed: {region, name, capacity}. */
-typedef struct fk_site_in {
-	const char *region, *name;
-	int64_t capacity;
-} fk_site_in;
-
-int fk_site_parse(const json_t *in, fk_site_in *s, fk_err *e);
-
-/* Creates the site in a region in scope (404 otherwise). */
-json_t *fk_site_create(fk_db *db, const fk_actor *who, const fk_site_in *s, fk_err *e);
-/* Centralised observation sites in a region, by id. */
-extern const struct fk_list fk_site_list;
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "../../parseutil.h"
 #include "core/epi/contacts.h"
+#include "core/epi/sites.h"
 
 static fk_contact_in contact;
 static fk_followup_in followup;
