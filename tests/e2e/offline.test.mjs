@@ -135,6 +135,13 @@ test('nothing is kept for a signed-out user; signing out removes what was kept',
   await signIn(page, srv, 'gridworker'); // opens on the worklist
   await page.locator('li.hh').first().waitFor();
   await shellReady(page);
+  // the shell's cache as kept() reads it (by name), not only by match: wait
+  // for it to be listed too rather than read it the instant after
+  await page.waitForFunction(async () => {
+    for (const n of await caches.keys())
+      if (n.startsWith('fangkong-') && (await (await caches.open(n)).keys()).length) return true;
+    return false;
+  }, null, { timeout: 10000 });
   assert.ok((await kept(page)).paths.length > 0);
 
   await page.getByRole('button', { name: '退出登录' }).click();
