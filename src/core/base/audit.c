@@ -164,3 +164,13 @@ int64_t fk_audit_verify_each(fk_db *db, int64_t *bad_id,
 	fk_stmt_done(st);
 	return rc < 0 ? -1 : n;
 }
+
+int fk_audit_record(fk_db *db, const fk_actor *who, const char *action, const char *kind, int64_t id,
+		    const char *region, json_t *detail)
+{
+	char obj[64];
+	snprintf(obj, sizeof(obj), "%s:%lld", kind, (long long)id);
+	int rc = fk_audit_append(db, who, action, obj, region, detail);
+	json_decref(detail);
+	return rc;
+}

@@ -16,6 +16,11 @@
 #include "store/db.h"
 #include "util/err.h"
 
+/* Appends an entry about the record kind:id ("case:12"), with detail, which
+ * it takes (NULL: {}).  The same as fk_audit_append otherwise. */
+int fk_audit_record(fk_db *db, const fk_actor *who, const char *action, const char *kind, int64_t id,
+		    const char *region, json_t *detail);
+
 /* Appends an entry.  Must run inside a write transaction.  detail may be
  * NULL (stored as {}); it is not consumed.  Returns 0 or -1. */
 int fk_audit_append(fk_db *db, const fk_actor *who, const char *action, const char *object,

@@ -259,12 +259,8 @@ json_t *fk_case_create(fk_db *db, const fk_actor *who, const fk_case_in *c, fk_e
 		return NULL;
 	if (fk_chains_case(db, pid, id) < 0)
 		goto internal;
-	char obj[48];
-	snprintf(obj, sizeof(obj), "case:%lld", (long long)id);
-	json_t *d = json_pack("{s:s, s:b, s:I}", "category", category, "late", late, "alert", (json_int_t)alert);
-	rc = fk_audit_append(db, who, "case.create", obj, grid, d);
-	json_decref(d);
-	if (rc < 0)
+	if (fk_audit_record(db, who, "case.create", "case", id, grid,
+			    json_pack("{s:s, s:b, s:I}", "category", category, "late", late, "alert", (json_int_t)alert)) < 0)
 		goto internal;
 	return fk_case_get(db, who, id, e);
 internal:
@@ -430,12 +426,8 @@ json_t *fk_case_transition(fk_db *db, const fk_actor *who, int64_t id, const fk_
 					 day + fk_observation_days, e) < 0)
 			return NULL;
 	}
-	char obj[48];
-	snprintf(obj, sizeof(obj), "case:%lld", (long long)id);
-	json_t *d = json_pack("{s:s, s:s, s:s}", "from", is_cat ? cat : out, "to", to, "reason", reason);
-	int rc = fk_audit_append(db, who, "case.transition", obj, grid, d);
-	json_decref(d);
-	if (rc < 0)
+	if (fk_audit_record(db, who, "case.transition", "case", id, grid,
+			    json_pack("{s:s, s:s, s:s}", "from", is_cat ? cat : out, "to", to, "reason", reason)) < 0)
 		goto internal;
 	return fk_case_get(db, who, id, e);
 internal:

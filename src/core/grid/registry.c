@@ -195,12 +195,8 @@ json_t *fk_household_update(fk_db *db, const fk_actor *who, int64_t id, const fk
 		    fk_screening_household_moved(db, id, old_grid, grid) < 0)
 			goto internal;
 	}
-	char obj[48];
-	audit_obj(obj, sizeof(obj), "household", id);
-	json_t *d = json_pack("{s:s, s:s}", "from_grid", old_grid, "grid", grid);
-	rc = fk_audit_append(db, who, "household.update", obj, grid, d);
-	json_decref(d);
-	if (rc < 0)
+	if (fk_audit_record(db, who, "household.update", "household", id, grid,
+			    json_pack("{s:s, s:s}", "from_grid", old_grid, "grid", grid)) < 0)
 		goto internal;
 	out = fk_household_get(db, who, id, e);
 	goto out;
@@ -791,8 +787,6 @@ json_t *fk_person_update(fk_db *db, const fk_actor *who, int64_t id, const fk_pe
 		goto out;
 	if (strcmp(grid, old_grid) != 0 && (stats_now(db, old_grid, 0, -1) < 0 || stats_now(db, grid, 0, 1) < 0))
 		goto internal;
-	char obj[48];
-	audit_obj(obj, sizeof(obj), "person", id);
 	/* the names of the fields changed, never their values */
 	json_t *fields = json_array();
 	static const char *const names[] = { "household_id", "name", "sex", "birth_year", "doc_type", "doc_number",
@@ -800,10 +794,7 @@ json_t *fk_person_update(fk_db *db, const fk_actor *who, int64_t id, const fk_pe
 	for (int i = 0; i < 11; i++)
 		if (p->given & (1u << i))
 			json_array_append_new(fields, json_string(names[i]));
-	json_t *d = json_pack("{s:o}", "fields", fields);
-	int rc = fk_audit_append(db, who, "person.update", obj, grid, d);
-	json_decref(d);
-	if (rc < 0)
+	if (fk_audit_record(db, who, "person.update", "person", id, grid, json_pack("{s:o}", "fields", fields)) < 0)
 		goto internal;
 	out = fk_person_get(db, who, id, e);
 	goto out;
