@@ -241,6 +241,8 @@ int cmd_demo(int argc, char **argv)
 		{ "keeper", "keeper", DEMO_COUNTY, "仓库管理员" },
 		{ "auditor", "auditor", DEMO_COUNTY, "审计员" },
 		{ "volunteer", "volunteer", community, "志愿者" },
+		{ "finance", "finance", DEMO_COUNTY, "财务人员" },
+		{ "supervisor", "supervisor", DEMO_COUNTY, "督导组" },
 	};
 	char passwords[sizeof(users) / sizeof(users[0])][32];
 	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {

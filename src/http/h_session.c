@@ -107,8 +107,8 @@ int h_session_delete(fk_req *r)
 
 int h_me(fk_req *r)
 {
-	const char *perms[32];
-	int n = fk_role_perm_names(r->actor.role, perms, 32);
+	const char *perms[64];
+	int n = fk_role_perm_names(r->actor.role, perms, 64);
 	json_t *pa = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(pa, json_string(perms[i]));
@@ -195,8 +195,8 @@ int h_roles(fk_req *r)
 {
 	json_t *items = json_array();
 	for (int role = 1; role < FK_ROLE_COUNT; role++) {
-		const char *perms[32];
-		int n = fk_role_perm_names((fk_role)role, perms, 32);
+		const char *perms[64];
+		int n = fk_role_perm_names((fk_role)role, perms, 64);
 		json_t *pa = json_array();
 		for (int i = 0; i < n; i++)
 			json_array_append_new(pa, json_string(perms[i]));

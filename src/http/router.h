@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/base/perm.h"
+
 struct fk_req;
 typedef int (*fk_handler)(struct fk_req *r);
 
@@ -29,7 +31,7 @@ typedef struct fk_route {
 	const char *method;
 	const char *pattern;
 	fk_handler handler;
-	uint32_t perm; /* fk_perm bits; FK_PERM_PUBLIC = no session needed */
+	fk_perms perm; /* FK_PERM_ bits; FK_PERM_PUBLIC = no session needed */
 	unsigned flags;
 	const char *summary; /* one line, for `fangkong routes` and docs checks */
 	/* The audit actions it records, comma-separated ("case.create"), or

@@ -23,41 +23,63 @@ typedef enum fk_role {
 	FK_ROLE_KEEPER,
 	FK_ROLE_AUDITOR,
 	FK_ROLE_VOLUNTEER,
+	FK_ROLE_FINANCE,
+	FK_ROLE_SUPERVISOR,
 	FK_ROLE_COUNT
 } fk_role;
 
-/* Permissions, one bit each.  FK_PERM_PUBLIC needs no session at all. */
-typedef enum fk_perm {
-	FK_PERM_PUBLIC = 0,
-	FK_PERM_SESSION = 1u << 0,      /* any signed-in user */
-	FK_PERM_REGION_READ = 1u << 1,
-	FK_PERM_REGION_WRITE = 1u << 2, /* create grids */
-	FK_PERM_USER_READ = 1u << 3,
-	FK_PERM_USER_WRITE = 1u << 4,
-	FK_PERM_AUDIT_READ = 1u << 5,
-	FK_PERM_PERSON_READ = 1u << 6,    /* households and persons, masked */
-	FK_PERM_PERSON_WRITE = 1u << 7,   /* register and edit households and persons */
-	FK_PERM_PERSON_REVEAL = 1u << 8,  /* one record's full document number and phone, audited */
-	FK_PERM_PERSON_EXPORT = 1u << 9,  /* personal data out of the system, audited */
-	FK_PERM_PERSON_IMPORT = 1u << 10, /* bulk CSV import */
-	FK_PERM_SCREEN_READ = 1u << 11,   /* coverage, gaps, reports, alerts */
-	FK_PERM_SCREEN_WRITE = 1u << 12,  /* record screenings and the daily (zero) report */
-	FK_PERM_ALERT_CLOSE = 1u << 13,   /* close an alert with an outcome */
-	FK_PERM_CASE_READ = 1u << 14,     /* cases and their history */
-	FK_PERM_CASE_WRITE = 1u << 15,    /* report cases, change category and outcome */
-	FK_PERM_STATS_READ = 1u << 16,    /* epidemic statistics (no personal data) */
-} fk_perm;
+/* Permissions, one bit each (a 64-bit set: fk_perms).  FK_PERM_PUBLIC needs
+ * no session at all.  Bits 17-31 belong to the modules: hotline 17-20,
+ * supplies and funds 21-25, mobilisation and supervision 26-30, command 31. */
+typedef uint64_t fk_perms;
+#define FK_PERM_PUBLIC UINT64_C(0)
+#define FK_PERM_SESSION (UINT64_C(1) << 0) /* any signed-in user */
+#define FK_PERM_REGION_READ (UINT64_C(1) << 1)
+#define FK_PERM_REGION_WRITE (UINT64_C(1) << 2) /* create grids */
+#define FK_PERM_USER_READ (UINT64_C(1) << 3)
+#define FK_PERM_USER_WRITE (UINT64_C(1) << 4)
+#define FK_PERM_AUDIT_READ (UINT64_C(1) << 5)
+#define FK_PERM_PERSON_READ (UINT64_C(1) << 6) /* households and persons, masked */
+#define FK_PERM_PERSON_WRITE (UINT64_C(1) << 7) /* register and edit households and persons */
+#define FK_PERM_PERSON_REVEAL (UINT64_C(1) << 8) /* one record's full document number and phone, audited */
+#define FK_PERM_PERSON_EXPORT (UINT64_C(1) << 9) /* personal data out of the system, audited */
+#define FK_PERM_PERSON_IMPORT (UINT64_C(1) << 10) /* bulk CSV import */
+#define FK_PERM_SCREEN_READ (UINT64_C(1) << 11) /* coverage, gaps, reports, alerts */
+#define FK_PERM_SCREEN_WRITE (UINT64_C(1) << 12) /* record screenings and the daily (zero) report */
+#define FK_PERM_ALERT_CLOSE (UINT64_C(1) << 13) /* close an alert with an outcome */
+#define FK_PERM_CASE_READ (UINT64_C(1) << 14) /* cases and their history */
+#define FK_PERM_CASE_WRITE (UINT64_C(1) << 15) /* report cases, change category and outcome */
+#define FK_PERM_STATS_READ (UINT64_C(1) << 16) /* epidemic statistics (no personal data) */
+/* hotline (tickets, family doctors, answers) */
+#define FK_PERM_TICKET_READ (UINT64_C(1) << 17)   /* tickets, measures, roster, answers */
+#define FK_PERM_TICKET_WRITE (UINT64_C(1) << 18)  /* take calls, dispatch, call back, close */
+#define FK_PERM_TICKET_HANDLE (UINT64_C(1) << 19) /* a unit's inbox: sign, reply, wait, return */
+#define FK_PERM_TICKET_CHASE (UINT64_C(1) << 20)  /* the chase board, record a chase */
+/* supplies, donations and special funds */
+#define FK_PERM_STOCK_READ (UINT64_C(1) << 21)      /* catalogue, stock, requests, donations, funds */
+#define FK_PERM_STOCK_WRITE (UINT64_C(1) << 22)     /* receive, issue, count, ship */
+#define FK_PERM_SUPPLY_REQUEST (UINT64_C(1) << 23)  /* request items for one's region */
+#define FK_PERM_SUPPLY_APPROVE (UINT64_C(1) << 24)  /* approve requests, receive and allocate donations */
+#define FK_PERM_FUND_WRITE (UINT64_C(1) << 25)      /* allocate, disburse, reverse special funds */
+/* mobilisation, supervision and announcements */
+#define FK_PERM_MOBILISE_READ (UINT64_C(1) << 26)   /* volunteers, teams, posts, shifts, tasks, hours */
+#define FK_PERM_MOBILISE_WRITE (UINT64_C(1) << 27)  /* organise: approve, teams, posts, shifts, tasks, certify */
+#define FK_PERM_SERVE (UINT64_C(1) << 28)           /* one's own shifts: check in/out, tasks, corrections */
+#define FK_PERM_SUPERVISE (UINT64_C(1) << 29)       /* inspections, findings, notices, interviews */
+#define FK_PERM_ANNOUNCE (UINT64_C(1) << 30)        /* send announcements to a region's staff */
+/* command */
+#define FK_PERM_BULLETIN_APPROVE (UINT64_C(1) << 31) /* approve and publish a region's daily bulletin */
 
 /* Role by its name ("admin", …); FK_ROLE_NONE when unknown. */
 fk_role fk_role_parse(const char *name);
 const char *fk_role_name(fk_role r);
 /* Every role name, comma-separated (for error messages and help). */
 const char *fk_role_names(void);
-uint32_t fk_role_perms(fk_role r);
-bool fk_role_can(fk_role r, uint32_t perm);
+fk_perms fk_role_perms(fk_role r);
+bool fk_role_can(fk_role r, fk_perms perm);
 /* The name of one permission bit ("public" for FK_PERM_PUBLIC). */
-const char *fk_perm_name(uint32_t perm);
-/* Names of the permissions a role holds, for /api/v1/me; out must hold 16. */
+const char *fk_perm_name(fk_perms perm);
+/* Names of the permissions a role holds, for /api/v1/me; out must hold 64. */
 int fk_role_perm_names(fk_role r, const char **out, int max);
 
 #endif

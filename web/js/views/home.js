@@ -72,8 +72,10 @@ const WORK = {
   keeper: ['regions'],
   auditor: ['audit', 'epi'],
   volunteer: ['regions'],
+  finance: ['regions'],
+  supervisor: ['command', 'regions'],
 };
-const NOT_YET = ['operator', 'coordinator', 'keeper', 'volunteer'];
+const NOT_YET = ['operator', 'coordinator', 'keeper', 'volunteer', 'finance', 'supervisor'];
 
 function workCard(ctx) {
   const role = ctx.me.user.role;
