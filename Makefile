@@ -1,7 +1,7 @@
 # fangkong - build, run and test.  `make run` and `make check` are all a new
 # machine needs: both install what is missing first (scripts/deps.sh).
 
-PKGS     := libmicrohttpd jansson sqlite3 libsodium gsl libzip expat freexl xlsxwriter zlib
+PKGS     := libmicrohttpd jansson sqlite3 libsodium gsl libzip expat freexl xlsxwriter zlib pangocairo cairo-pdf
 CC       ?= cc
 MODE     ?= release
 BUILD    := build/$(MODE)
