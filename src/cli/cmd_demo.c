@@ -42,13 +42,21 @@ static const char usage[] =
 /* splitmix64: a tiny, well-known generator; written here because demo data
  * needs reproducibility across machines, not cryptographic strength. */
 static uint64_t rng_state;
+/* The passwords draw from a stream of their own, so that adding a demo
+ * account leaves the district's households and records as they were. */
+static uint64_t pw_state;
 
-uint64_t demo_rand(void)
+static uint64_t splitmix(uint64_t *state)
 {
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+uint64_t demo_rand(void)
+{
+	return splitmix(&rng_state);
 }
 
 int demo_between(int lo, int hi)
@@ -140,7 +148,7 @@ static void make_password(char *out, size_t n)
 	snprintf(out, n, "demo-");
 	size_t len = strlen(out);
 	for (int i = 0; i < 8 && len + 1 < n; i++)
-		out[len++] = alpha[demo_rand() % (sizeof(alpha) - 1)];
+		out[len++] = alpha[splitmix(&pw_state) % (sizeof(alpha) - 1)];
 	out[len] = '\0';
 }
 
@@ -194,7 +202,12 @@ int cmd_demo(int argc, char **argv)
 		snprintf(side, sizeof(side), "%s-shm", path);
 		unlink(side);
 	}
-	rng_state = (uint64_t)seed;
+	/* The district's stream starts where it did when eleven accounts'
+	 * passwords (8 draws each) came first from it: the same --seed gives the
+	 * same district as before, which the tests' expectations were read from
+	 * (the grid worker's grid of 8 households, …). */
+	rng_state = (uint64_t)seed + 88 * 0x9e3779b97f4a7c15ULL;
+	pw_state = ~(uint64_t)seed;
 
 	fk_db *db;
 	if (cli_open_db(path, 1, &db) < 0)

@@ -203,8 +203,7 @@ function render(focus = false) {
 // refuses (401) signs out.
 async function loadMe(keep = {}) {
   try {
-    const me = await API.me();
-    const vocab = await API.vocab();
+    const [me, vocab] = await Promise.all([API.me(), API.vocab()]);
     setVocab(vocab);
     state.me = me;
     offline.keep(me, vocab, keep);
@@ -222,8 +221,23 @@ async function loadMe(keep = {}) {
   }
 }
 
+// At start-up, while the strings and /me load: the module of the page being
+// opened, and once the user is known, the first data that page asks for.
+function startEarly(m) {
+  m?.view.load?.();
+}
+function startEarlyData(m) {
+  if (!m || !state.me || (m.feature.perm && !can(m.feature.perm)) || !m.feature.early) return;
+  for (const path of m.feature.early(m.params, state.me)) API.getEarly(path);
+}
+
 async function boot() {
-  await initI18n();
+  const opening = match(parseHash().path);
+  startEarly(opening);
+  const strings = initI18n();
+  const who = loadMe().then(() => startEarlyData(opening));
+  who.catch(() => { /* answered below, once the strings are there */ });
+  await strings;
   API.setPasswordRequiredHandler(() => {
     if (!state.me || state.me.must_change_password) return;
     state.me.must_change_password = true;
@@ -237,7 +251,7 @@ async function boot() {
     render();
   });
   try {
-    await loadMe();
+    await who;
   } catch (err) {
     root.replaceChildren(h('div.boot-error', notice('error', t(err.code === 'network' ? 'error.network' : 'error.server'),
       h('button.btn.btn-secondary', { type: 'button', onclick: () => location.reload() }, t('common.retry')))));

@@ -7,13 +7,21 @@
 // Views are modules loaded when first shown (the service worker keeps them
 // for offline use): the sign-in form and a grid worker's first household
 // card wait only for what they draw.  view(name, fn) answers a route's view.
-const view = (name, fn) => (ctx) => import(`./views/${name}.js`).then((m) => m[fn](ctx));
+// view.load() starts loading the module early (app.js does, at start-up,
+// for the page being opened, while it asks who is signed in).
+const view = (name, fn) => Object.assign((ctx) => import(`./views/${name}.js`).then((m) => m[fn](ctx)),
+  { load: () => import(`./views/${name}.js`).catch(() => { /* shown when the page opens */ }) });
 
 export const FEATURES = [
   { id: 'home', perm: null, icon: 'home', href: '#/', routes: { '': view('home', 'render') } },
   {
-    // the grid worker's phone app; badge: records waiting in the outbox
+    // the grid worker's phone app; badge: records waiting in the outbox;
+    // early: the API paths the page will ask for first (started at load)
     id: 'screening', perm: 'screening.write', icon: 'screening', href: '#/screening', badge: 'outbox',
+    early: (params, me) => {
+      const grid = params.grid || (me.scope.level >= 6 ? me.scope.code : null);
+      return grid ? [`/screenings/worklist?grid=${encodeURIComponent(grid)}`] : [];
+    },
     routes: { screening: view('screening', 'render'), 'screening/:grid': view('screening', 'render') },
   },
   {
