@@ -82,14 +82,21 @@ int h_coverage(fk_req *r)
 
 int h_coverage_gaps(fk_req *r)
 {
-	int64_t day;
+	int64_t day, since;
+	bool dated, from;
 	fk_page page;
-	if (date_param(r, &day) < 0 || fk_req_page(r, &page) < 0)
+	if (fk_req_date(r, "date", fk_today(), &day, &dated) < 0 || fk_req_date(r, "since", 0, &since, &from) < 0 ||
+	    fk_req_page(r, &page) < 0)
 		return -1;
+	if (from && dated)
+		return fk_req_fail(r, 400, "invalid", "since", "since: give date (one day) or since (every day to today), not both");
+	if (from && since > fk_today())
+		return fk_req_fail(r, 400, "invalid", "since", "since: a day not after today");
 	const char *g = fk_req_region(r, "grid");
 	if (!g)
 		g = fk_req_region(r, "region");
-	return fk_req_reply(r, 200, fk_coverage_gaps(r->db, &r->actor, g, day, &page, &r->err));
+	return fk_req_reply(r, 200,
+			    fk_coverage_gaps(r->db, &r->actor, g, from ? since : day, from, &page, &r->err));
 }
 
 typedef struct alert_in {

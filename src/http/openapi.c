@@ -72,7 +72,7 @@ static const struct {
 	    { "reason", "string", false, "why, when reveal is given" } } },
 	{ "GET /api/v1/screenings/worklist", { { "grid", "grid", true }, { "date", "date" } } },
 	{ "GET /api/v1/coverage", { { "region", "region" }, { "date", "date" } } },
-	{ "GET /api/v1/coverage/gaps", { { "grid", "grid" }, { "region", "region" }, { "date", "date" }, PAGE } },
+	{ "GET /api/v1/coverage/gaps", { { "grid", "grid" }, { "region", "region" }, { "date", "date" }, { "since", "date" }, PAGE } },
 	{ "GET /api/v1/reports", { { "region", "region" }, { "date", "date" }, { "missing", "flag" }, PAGE } },
 	{ "GET /api/v1/cases/{id}" },
 	{ "GET /api/v1/observations/due", { { "region", "region" }, { "pending", "flag" }, PAGE } },

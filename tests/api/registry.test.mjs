@@ -56,7 +56,7 @@ function assertError(r, status, code, field) {
 test('households: create in the grid worker\'s grid, validation, duplicates, scope', async () => {
   const r = await post('gridworker', '/api/v1/households', { grid: GRID, building: '88栋', unit: '2单元', room: '1201' });
   assert.equal(r.status, 201, JSON.stringify(r.body));
-  assert.deepEqual(Object.keys(r.body).sort(), ['address', 'building', 'grid', 'grid_name', 'id', 'persons', 'room', 'unit']);
+  assert.deepEqual(Object.keys(r.body).sort(), ['address', 'building', 'grid', 'grid_name', 'id', 'last_screened', 'persons', 'room', 'unit']);
   assert.equal(r.body.grid, GRID);
   assert.equal(r.body.grid_name, '第一网格');
   assert.equal(r.body.persons, 0);

@@ -449,7 +449,8 @@ test('gaps: exactly the households without a record that day', async () => {
   assert.deepEqual(r.body.items.map((h) => h.id).sort((a, b) => a - b), want);
   assert.equal(r.body.items.length, (await cov(GRID)).unvisited);
   for (const h of r.body.items) {
-    assert.deepEqual(Object.keys(h).sort(), ['address', 'building', 'grid', 'grid_name', 'id', 'persons', 'room', 'unit']);
+    assert.deepEqual(Object.keys(h).sort(), ['address', 'building', 'grid', 'grid_name', 'id', 'last_screened', 'persons', 'room', 'unit']);
+    assert.ok(h.last_screened === null || h.last_screened < today, 'a gap of today was last screened before it, if ever');
     assert.equal(h.grid, GRID);
   }
   assert.ok(!r.body.items.some((h) => [H.s1.id, H.s2.id, H.s3.id, H.s4.id].includes(h.id)));
@@ -478,6 +479,32 @@ test('gaps: exactly the households without a record that day', async () => {
   assertError(await get('gridworker', `/api/v1/coverage/gaps?grid=${GRID}&limit=abc`), 400, 'invalid', 'limit');
   assertError(await get('gridworker', `/api/v1/coverage/gaps?grid=${GRID_SIBLING}`), 404, 'not_found');
   assertError(await get('officer2', `/api/v1/coverage/gaps?region=${COMM1}`), 404, 'not_found');
+});
+
+// Nothing open is hidden: a household missed on an earlier day stays on the
+// `since` list until a record of any later day closes it.
+test('gaps since a day: households not reached on any day since, until a record closes them', async () => {
+  const yesterday = addDays(today, -1);
+  const since = async () => (await walk(srv, T.gridworker, `/api/v1/coverage/gaps?grid=${GRID}&since=${yesterday}`, 2)).items;
+  const ids = (items) => items.map((h) => h.id).sort((a, b) => a - b);
+  const [wy, wt] = [await worklist(GRID, yesterday), await worklist()];
+  const missedBoth = wy.items.filter((h) => h.status === null && wt.items.find((x) => x.id === h.id).status === null);
+  const got = await since();
+  assert.deepEqual(ids(got), ids(missedBoth));
+  for (const h of got) assert.ok(h.last_screened === null || h.last_screened < yesterday, `${h.id}: ${h.last_screened}`);
+  // a household missed yesterday and visited today is closed: not listed
+  const closedToday = wy.items.filter((h) => h.status === null && wt.items.find((x) => x.id === h.id).status !== null);
+  for (const h of closedToday) assert.ok(!got.some((x) => x.id === h.id), `${h.id} was visited today`);
+  // a new household, never screened, is listed until its first record
+  const n = await srv.api('POST', '/api/v1/households', { token: T.gridworker, body: { grid: GRID, address: '新户 2号' } });
+  assert.equal((await since()).find((h) => h.id === n.body.id).last_screened, null);
+  await record('gridworker', { uuid: uuid(), household_id: n.body.id, status: 'visited', persons: [] });
+  assert.ok(!(await since()).some((h) => h.id === n.body.id));
+  // parameters
+  assertError(await get('gridworker', `/api/v1/coverage/gaps?grid=${GRID}&since=${yesterday}&date=${today}`), 400, 'invalid', 'since');
+  assertError(await get('gridworker', `/api/v1/coverage/gaps?grid=${GRID}&since=${addDays(today, 1)}`), 400, 'invalid', 'since');
+  assertError(await get('gridworker', `/api/v1/coverage/gaps?grid=${GRID}&since=soon`), 400, 'invalid', 'since');
+  assertError(await get('officer2', `/api/v1/coverage/gaps?region=${COMM1}&since=${yesterday}`), 404, 'not_found');
 });
 
 test('zero report: refused while households lack a record; accepted with a reason for each', async () => {

@@ -108,6 +108,15 @@ test('wall screen: coverage by street, drill down to a grid, the fever among the
   const gaps = (await srv.api('GET', `/api/v1/coverage/gaps?region=${GRID}`, { token: cm })).body.items;
   await page.locator('[data-testid=gaps] li, .coverage-card .empty').first().waitFor();
   assert.equal(await page.locator('[data-testid=gaps] li').count(), gaps.length);
+  // households missed on an earlier day and not reached since stay listed, with their last day
+  const yday = new Date(Date.parse(`${cov.date}T00:00:00Z`) - 86400000).toISOString().slice(0, 10);
+  const earlier = (await srv.api('GET', `/api/v1/coverage/gaps?region=${GRID}&since=${yday}`, { token: cm })).body.items;
+  await page.locator('[data-testid=gaps-earlier] li, .gaps-earlier .empty').first().waitFor();
+  assert.equal(await page.locator('[data-testid=gaps-earlier] li').count(), earlier.length);
+  for (const [i, g] of earlier.entries()) {
+    assert.match(await page.locator('[data-testid=gaps-earlier] li').nth(i).innerText(),
+      g.last_screened ? new RegExp(`上次排查：${g.last_screened}`) : /从未排查/);
+  }
   // the breadcrumb leads back up
   await page.locator('.breadcrumb a', { hasText: '积玉桥街道' }).click();
   await waitHeading(page, '积玉桥街道 排查态势');

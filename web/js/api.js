@@ -225,6 +225,8 @@ export const screenings = {
 export const coverage = {
   get: (region, date) => api('GET', `/coverage${qs({ region: rp(region), date })}`),
   gaps: (region, date, after, limit = 50) => api('GET', `/coverage/gaps${qs({ region: rp(region), date, limit, after })}`),
+  // households with no record on any day since `since` (to today)
+  gapsSince: (region, since, after, limit = 50) => api('GET', `/coverage/gaps${qs({ region: rp(region), since, limit, after })}`),
 };
 export const alerts = {
   // kind: screening | followup_missed; from, to: days of the finding or slot

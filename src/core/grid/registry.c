@@ -63,6 +63,7 @@ static const fk_column household_cols[] = {
 	{ "room", FK_C_TEXT },
 	{ "address", FK_C_TEXT },
 	{ "persons", FK_C_INT },
+	{ "last_screened", FK_C_DATE }, /* the day of its latest record (undone ones aside), or null */
 	{ 0 },
 };
 
@@ -211,12 +212,19 @@ static const fk_filter household_filters[] = {
 	{ "unvisited", FK_F_DATE,
 	  "NOT EXISTS (SELECT 1 FROM screenings s WHERE s.household_id = h.id AND s.day = ? AND s.current = 1"
 	  " AND s.status <> 'withdrawn')" },
+	/* not reached on any day from this one on: a gap of an earlier day
+	 * stays on the list until a record closes it */
+	{ "unvisited_since", FK_F_DATE,
+	  "NOT EXISTS (SELECT 1 FROM screenings s WHERE s.household_id = h.id AND s.day >= ? AND s.current = 1"
+	  " AND s.status <> 'withdrawn')" },
 	{ 0 },
 };
 
 const fk_list fk_household_list = {
 	.select = "h.id, h.grid, r.name, h.building, h.unit, h.room, h.address,"
-		  " (SELECT count(*) FROM persons p WHERE p.household_id = h.id)"
+		  " (SELECT count(*) FROM persons p WHERE p.household_id = h.id),"
+		  " (SELECT max(s.day) FROM screenings s WHERE s.household_id = h.id AND s.current = 1"
+		  " AND s.status <> 'withdrawn')"
 		  " FROM households h JOIN regions r ON r.code = h.grid",
 	.region = "region",
 	.scope = "h.grid",

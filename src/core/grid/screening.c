@@ -546,20 +546,20 @@ internal:
 }
 
 typedef struct gaps_in {
-	const char *region;
+	const char *region, *filter;
 	char day[11];
 } gaps_in;
 
 static const char *gaps_get(void *ctx, const char *name)
 {
 	gaps_in *in = ctx;
-	return strcmp(name, "region") == 0 ? in->region : strcmp(name, "unvisited") == 0 ? in->day : NULL;
+	return strcmp(name, "region") == 0 ? in->region : strcmp(name, in->filter) == 0 ? in->day : NULL;
 }
 
-json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int64_t day, const fk_page *page,
-			 fk_err *e)
+json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int64_t day, bool since,
+			 const fk_page *page, fk_err *e)
 {
-	gaps_in in = { region };
+	gaps_in in = { region, since ? "unvisited_since" : "unvisited" };
 	fk_date_format(day, in.day);
 	return fk_list_run(db, who, &fk_household_list, gaps_get, &in, page, 0, e);
 }

@@ -82,8 +82,10 @@ int fk_screening_household_moved(fk_db *db, int64_t household_id, const char *fr
  * not_home, refused, unvisited, abnormal. */
 json_t *fk_coverage_get(fk_db *db, const fk_actor *who, const char *region, int64_t day, fk_err *e);
 
-/* Households of a grid (or any region) with no record on day, by id. */
-json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int64_t day, const fk_page *page,
+/* Households of a grid (or any region) with no record on day, by id; with
+ * since, with no record on any day from day on (not reached since). */
+json_t *fk_coverage_gaps(fk_db *db, const fk_actor *who, const char *region, int64_t day, bool since,
+			 const fk_page *page,
 			 fk_err *e);
 
 

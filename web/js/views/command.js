@@ -243,21 +243,32 @@ function coverageCard(ctx, cov, date) {
       : h('p.muted', t('regions.noChildren')));
 }
 
-// At grid level: the households without a record that day.
+// At grid level: the households without a record that day, and (looking
+// at today) those missed on an earlier day and not reached since: they stay
+// listed until a record closes them.
 function gridCard(ctx, self, day) {
-  const list = h('ul.gap-list', { 'data-testid': 'gaps' });
+  const place = (g) => [g.building, g.unit, g.room].filter(Boolean).join(' ') || g.address;
+  const gaps = (testid, fetchPage, emptyText, extra) => pagedList({
+    listEl: h('ul.gap-list', { 'data-testid': testid }),
+    fetchPage,
+    renderItems: (items) => items.map((g) => h('li.gap-item',
+      h('strong', place(g)),
+      h('span.muted', t('command.persons', { n: g.persons, count: g.persons })),
+      extra ? extra(g) : null)),
+    emptyText,
+    isCurrent: ctx.isCurrent,
+  });
+  const isToday = !serverToday || day === serverToday;
+  const yesterday = new Date(Date.parse(`${day}T00:00:00Z`) - 86400000).toISOString().slice(0, 10);
   return h('section.card.coverage-card',
     h('div.section-head', h('h2', t('command.gaps')),
       ctx.can('screening.write') ? h('a.btn.btn-primary', { href: `#/screening/${self.code}` }, t('command.openScreening')) : null),
-    pagedList({
-      listEl: list,
-      fetchPage: (after) => API.coverage.gaps(self.code, day, after),
-      renderItems: (items) => items.map((g) => h('li.gap-item',
-        h('strong', [g.building, g.unit, g.room].filter(Boolean).join(' ') || g.address),
-        h('span.muted', t('command.persons', { n: g.persons, count: g.persons })))),
-      emptyText: t('command.noGaps'),
-      isCurrent: ctx.isCurrent,
-    }));
+    gaps('gaps', (after) => API.coverage.gaps(self.code, day, after), t('command.noGaps')),
+    isToday ? h('div.gaps-earlier',
+      h('h3', t('command.gapsEarlier')),
+      h('p.muted', t('command.gapsEarlierIntro', { date: yesterday })),
+      gaps('gaps-earlier', (after) => API.coverage.gapsSince(self.code, yesterday, after), t('command.noGapsEarlier'),
+        (g) => h('span.gap-last', g.last_screened ? t('command.lastScreened', { date: g.last_screened }) : t('command.neverScreened')))) : null);
 }
 
 // The open alerts of every day at first (nothing open is hidden: an alert
