@@ -46,7 +46,9 @@ static const char usage[] =
 	"FK_AUDIT_CHECKPOINTS (the file, or a directory, the signed audit checkpoints are appended to;\n"
 	"default PATH.audit-checkpoints) and FK_AUDIT_CHECKPOINT_MINUTES (default 15),\n"
 	"FK_WAL_LIMIT (bytes the database's write-ahead log may hold, default 268435456).\n"
-	"A numeric setting out of its range stops the server at start (exit status 1).\n"
+	"A numeric setting out of its range stops the server at start (exit status 1), and so does a\n"
+	"database that is missing, damaged (the whole file is read first: about a second per GB)\n"
+	"or written by a newer fangkong.\n"
 	"Stops on SIGINT or SIGTERM after finishing the requests in flight.\n";
 
 static int bad_settings;
@@ -182,10 +184,14 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 
-	/* Refuse to start on a missing or old database rather than fail later. */
+	/* Refuse to start on a missing, old, newer or damaged database rather
+	 * than fail later, part-way through someone's work. */
 	fk_db *h;
 	if (cli_open_db(cfg.db_path, 0, &h) < 0)
 		return 1;
+	int damaged = cli_check_db(h, cfg.db_path);
 	fk_db_close(h);
+	if (damaged < 0)
+		return 1;
 	return fk_server_run(&cfg) < 0 ? 1 : 0;
 }
