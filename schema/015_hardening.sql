@@ -1,0 +1,4 @@
+-- 015: hardening.  A session records the user agent it signed in with, so
+-- that its user can tell their sessions apart in the list of their own
+-- sessions (GET /api/v1/me/sessions) and sign out the ones they do not know.
+ALTER TABLE sessions ADD COLUMN agent TEXT NOT NULL DEFAULT '';
