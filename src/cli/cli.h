@@ -13,6 +13,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
 
 /* The database path: --db, else $FK_DB, else var/fangkong.db. */
 const char *cli_db_path(const char *opt);

@@ -16,7 +16,7 @@ export const ACTIONS = ['login', 'login.failed', 'login.locked', 'login.unlocked
   'household.create', 'household.update', 'screening.worklist', 'screening.record', 'alert.close', 'report.submit',
   'case.search', 'case.view', 'case.create', 'case.transition', 'contact.search', 'contact.create',
   'followup.record', 'observation.release', 'observation.resume', 'site.create',
-  'session.end', 'user.sessions_end'];
+  'session.end', 'user.sessions_end', 'purge'];
 
 function actionLabel(a) { return label('action', a); }
 
