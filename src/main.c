@@ -22,6 +22,7 @@ static const struct {
 	{ "import", cmd_import, "import persons from a CSV file" },
 	{ "demo", cmd_demo, "build the demonstration district (武汉市武昌区)" },
 	{ "audit", cmd_audit, "verify the audit log's hash chain" },
+	{ "purge", cmd_purge, "erase personal data past its retention (FK_RETENTION_DAYS)" },
 	{ "routes", cmd_routes, "list the API's routes and their permissions" },
 };
 

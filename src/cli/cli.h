@@ -13,6 +13,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
 
 /* The database path: --db, else $FK_DB, else var/fangkong.db. */
 const char *cli_db_path(const char *opt);
@@ -21,6 +22,9 @@ const char *cli_db_path(const char *opt);
  * create is set; otherwise it must exist and be at the newest schema.
  * Returns 0 or -1 (reported on stderr). */
 int cli_open_db(const char *path, int create, fk_db **out);
+/* Reads the whole database (fk_db_check); a damaged one is reported, naming
+ * path, what is damaged and what to do.  Returns 0 or -1. */
+int cli_check_db(fk_db *db, const char *path);
 
 /* Reads one line (the password) from standard input, without its newline.
  * Returns 0 or -1. */

@@ -33,7 +33,8 @@ static const char usage[] =
 	"FK_OBSERVATION_DAYS (medical observation after the last exposure, default 14),\n"
 	"FK_SI_MEAN and FK_SI_SD (the serial interval for Rt in tenths of a day, default 47 and 29),\n"
 	"FK_SESSION_TTL (seconds a session lives, default 43200), FK_SESSION_IDLE (seconds a session\n"
-	"lives unused, default 7200),\n"
+	"lives unused, default 7200), FK_MAX_SESSIONS (sessions one user holds at once, default 100;\n"
+	"a sign-in beyond ends the least recently used),\n"
 	"sign-in throttling: failures within FK_LOGIN_WINDOW (seconds, default 900) before a lock,\n"
 	"FK_LOGIN_MAX_FAILURES per account (default 10), FK_LOGIN_MAX_USER_ADDR_FAILURES per account\n"
 	"and address (default 5), FK_LOGIN_MAX_ADDR_FAILURES per address (default 200: a street may\n"
@@ -46,7 +47,9 @@ static const char usage[] =
 	"FK_AUDIT_CHECKPOINTS (the file, or a directory, the signed audit checkpoints are appended to;\n"
 	"default PATH.audit-checkpoints) and FK_AUDIT_CHECKPOINT_MINUTES (default 15),\n"
 	"FK_WAL_LIMIT (bytes the database's write-ahead log may hold, default 268435456).\n"
-	"A numeric setting out of its range stops the server at start (exit status 1).\n"
+	"A numeric setting out of its range stops the server at start (exit status 1), and so does a\n"
+	"database that is missing, damaged (the whole file is read first: about a second per GB)\n"
+	"or written by a newer fangkong.\n"
 	"Stops on SIGINT or SIGTERM after finishing the requests in flight.\n";
 
 static int bad_settings;
@@ -152,6 +155,7 @@ int cmd_serve(int argc, char **argv)
 	};
 	fk_account_config.session_ttl = env_long("FK_SESSION_TTL", 12 * 3600, 60, 30L * 86400);
 	fk_account_config.session_idle = env_long("FK_SESSION_IDLE", 2 * 3600, 60, 30L * 86400);
+	fk_account_config.max_sessions = (int)env_long("FK_MAX_SESSIONS", 100, 1, 10000);
 	fk_account_config.max_failures = (int)env_long("FK_LOGIN_MAX_FAILURES", 10, 1, 1000);
 	fk_account_config.max_pair_failures = (int)env_long("FK_LOGIN_MAX_USER_ADDR_FAILURES", 5, 1, 1000);
 	fk_account_config.max_addr_failures = (int)env_long("FK_LOGIN_MAX_ADDR_FAILURES", 200, 1, 100000);
@@ -182,10 +186,14 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 
-	/* Refuse to start on a missing or old database rather than fail later. */
+	/* Refuse to start on a missing, old, newer or damaged database rather
+	 * than fail later, part-way through someone's work. */
 	fk_db *h;
 	if (cli_open_db(cfg.db_path, 0, &h) < 0)
 		return 1;
+	int damaged = cli_check_db(h, cfg.db_path);
 	fk_db_close(h);
+	if (damaged < 0)
+		return 1;
 	return fk_server_run(&cfg) < 0 ? 1 : 0;
 }

@@ -61,7 +61,8 @@ int cli_open_db(const char *path, int create, fk_db **out)
 	}
 	fk_db *db;
 	if (fk_db_open(&db, path, false) < 0)
-		return -1;
+		return fk_log_err("%s: cannot be opened as a fangkong database (the reason is above); "
+				  "check the path, or restore the file from a backup", path);
 	if (create) {
 		int applied = 0;
 		if (fk_migrate(db, &applied) < 0) {
@@ -73,6 +74,12 @@ int cli_open_db(const char *path, int create, fk_db **out)
 				    fk_schema_latest());
 	} else {
 		int v = fk_schema_version(db);
+		if (v > fk_schema_latest()) {
+			fk_db_close(db);
+			return fk_log_err("%s: schema version %d was written by a newer fangkong; this binary knows "
+					  "versions up to %d: run the newer binary (the database is left unchanged)",
+					  path, v, fk_schema_latest());
+		}
 		if (v != fk_schema_latest()) {
 			fk_db_close(db);
 			return fk_log_err("%s: schema version %d, this binary needs %d: run 'fangkong init --db %s'",
@@ -85,6 +92,18 @@ int cli_open_db(const char *path, int create, fk_db **out)
 	}
 	*out = db;
 	return 0;
+}
+
+int cli_check_db(fk_db *db, const char *path)
+{
+	char problem[512];
+	if (fk_db_check(db, problem, sizeof(problem)) == 0)
+		return 0;
+	for (char *c = problem; *c; c++) /* one line in the log */
+		if (*c == '\n')
+			*c = ' ';
+	return fk_log_err("%s: the database is damaged (%s); not starting: restore it from a backup "
+			  "(then 'fangkong audit verify --db %s')", path, problem, path);
 }
 
 int cli_read_secret(char *buf, size_t n)

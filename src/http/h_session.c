@@ -8,6 +8,7 @@
 #include "core/epi/contacts.h"
 #include "core/base/fields.h"
 #include "core/base/region.h"
+#include "core/base/sessions.h"
 #include "http/handlers.h"
 #include "util/date.h"
 
@@ -83,6 +84,7 @@ int h_session_create(fk_req *r)
 	c->token[0] = '\0';
 	if (fk_login_check(r->db, c->username, fk_json_str(r->json, "password"), r->addr, &c->login) < 0)
 		return fk_req_fail(r, 503, "unavailable", NULL, "the database is unavailable");
+	fk_agent_clean(fk_req_header_in(r, "User-Agent"), c->login.agent);
 	return fk_req_write(r, &(fk_job){ .run = login_job, .in = c, .finish = login_finish });
 }
 
@@ -189,6 +191,53 @@ int h_me_password(fk_req *r)
 	c->token = r->token;
 	c->addr = r->addr;
 	return fk_req_write(r, &(fk_job){ .run = passwd_job, .in = c, .finish = passwd_finish });
+}
+
+/* ---- one's own sessions ---- */
+
+int h_me_sessions(fk_req *r)
+{
+	json_t *out = fk_sessions_mine(r->db, &r->actor, r->token);
+	if (!out)
+		return fk_req_fail(r, 503, "unavailable", NULL, "the database is unavailable");
+	return fk_req_reply(r, 200, out);
+}
+
+/* The session a job ends: the caller's token (to mark the current one) and
+ * the id named in the path, or NULL for all the others. */
+typedef struct end_ctx {
+	const char *token, *id;
+	int64_t ended;
+} end_ctx;
+
+static int session_end_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
+{
+	(void)out; /* 204 */
+	end_ctx *c = in;
+	return fk_session_end_mine(db, who, c->token, c->id, e);
+}
+
+int h_me_session_delete(fk_req *r)
+{
+	end_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
+	*c = (end_ctx){ .token = r->token, .id = fk_req_param(r, "id") };
+	return fk_req_write(r, &(fk_job){ .run = session_end_job, .in = c, .status = 204 });
+}
+
+static int sessions_end_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
+{
+	end_ctx *c = in;
+	if (fk_sessions_end_others(db, who, c->token, &c->ended, e) < 0)
+		return -1;
+	*out = json_pack("{s:I}", "sessions_ended", (json_int_t)c->ended);
+	return 0;
+}
+
+int h_me_sessions_delete(fk_req *r)
+{
+	end_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
+	*c = (end_ctx){ .token = r->token };
+	return fk_req_write(r, &(fk_job){ .run = sessions_end_job, .in = c });
 }
 
 int h_roles(fk_req *r)

@@ -294,3 +294,18 @@ int h_user_bulk(fk_req *r)
 			return fk_req_fail(r, 503, "unavailable", NULL, "out of memory hashing a password");
 	return fk_req_write(r, &(fk_job){ .run = bulk_job, .in = b });
 }
+
+static int user_sessions_end_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
+{
+	int64_t ended = 0;
+	if (fk_user_sessions_end(db, who, in, &ended, e) < 0)
+		return -1;
+	*out = json_pack("{s:s, s:I}", "username", (const char *)in, "sessions_ended", (json_int_t)ended);
+	return 0;
+}
+
+int h_user_sessions_delete(fk_req *r)
+{
+	return fk_req_write(r, &(fk_job){ .run = user_sessions_end_job,
+					  .in = (void *)fk_arena_strdup(&r->arena, fk_req_param(r, "username")) });
+}

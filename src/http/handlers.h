@@ -21,6 +21,9 @@ extern const fk_field fk_login_fields[], fk_me_password_fields[]; /* their bodie
 int h_session_delete(fk_req *r);
 int h_me(fk_req *r);
 int h_me_password(fk_req *r);
+int h_me_sessions(fk_req *r);
+int h_me_session_delete(fk_req *r);
+int h_me_sessions_delete(fk_req *r);
 int h_roles(fk_req *r);
 
 /* h_region.c */
@@ -33,6 +36,7 @@ int h_region_get(fk_req *r);
 int h_user_create(fk_req *r);
 extern const fk_field fk_user_fields[], fk_user_update_fields[], fk_user_bulk_fields[]; /* their bodies */
 int h_user_update(fk_req *r);
+int h_user_sessions_delete(fk_req *r);
 int h_user_bulk(fk_req *r);
 
 /* h_registry.c */

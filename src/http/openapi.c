@@ -83,6 +83,7 @@ static const struct {
 	{ "GET /api/v1/stats/rt",
 	  { { "region", "region" }, { "to", "date" }, { "days", "integer", false, "1 to 366 (default 60)" } } },
 	{ "GET /api/v1/audit/head" },
+	{ "GET /api/v1/me/sessions" },
 };
 
 /* A nested part of a body: the object (or array items) at field of

@@ -116,6 +116,15 @@ const fk_route fk_routes[] = {
 
 	{ "GET", "/api/v1/audit", h_list, P(AUDIT_READ), W, "the audit log in scope", NULL, &fk_audit_list },
 	{ "GET", "/api/v1/audit/head", h_audit_head, P(AUDIT_READ), W, "the log's head and its latest signed checkpoint" },
+
+	/* hardening: one's own sessions, and an administrator ending a user's */
+	{ "GET", "/api/v1/me/sessions", h_me_sessions, P(SESSION), 0, "where I am signed in (no tokens)" },
+	{ "DELETE", "/api/v1/me/sessions", h_me_sessions_delete, P(SESSION), W,
+	  "sign out all my other sessions", "session.end" },
+	{ "DELETE", "/api/v1/me/sessions/{id}", h_me_session_delete, P(SESSION), W, "sign out one of my sessions",
+	  "session.end" },
+	{ "DELETE", "/api/v1/users/{username}/sessions", h_user_sessions_delete, P(USER_WRITE), W,
+	  "end every session of a user", "user.sessions_end" },
 };
 
 const size_t fk_routes_count = sizeof(fk_routes) / sizeof(fk_routes[0]);

@@ -246,6 +246,12 @@ int64_t fk_db_log_bytes(fk_db *db)
 	return db->drv->log_bytes ? db->drv->log_bytes(db) : 0;
 }
 
+int fk_db_check(fk_db *db, char *problem, size_t n)
+{
+	problem[0] = '\0';
+	return db->drv->check ? db->drv->check(db, problem, n) : 0;
+}
+
 int fk_db_set_cache(fk_db *db, int megabytes)
 {
 	return db->drv->set_cache(db, megabytes);

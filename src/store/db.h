@@ -64,6 +64,7 @@ typedef struct fk_db_driver {
 	int (*log_limit)(fk_db *db, int64_t bytes);
 	int64_t (*log_bytes)(fk_db *db);
 	int64_t (*last_id)(fk_db *db);
+	int (*check)(fk_db *db, char *problem, size_t n);
 } fk_db_driver;
 
 /* Opens a connection.  target is a file path (SQLite) or, later, a
@@ -152,6 +153,12 @@ const char *fk_db_errmsg(fk_db *db);
 int fk_db_log_limit(fk_db *db, int64_t bytes);
 int64_t fk_db_log_bytes(fk_db *db);
 int fk_db_checkpoint(fk_db *db, fk_ckpt mode, int wait_ms);
+
+/* Checks that the whole database can be read (for SQLite, PRAGMA
+ * quick_check: every page, row and index entry).  Returns 0 when it can, 1
+ * when it is damaged, with the first problems in problem (n bytes, always
+ * NUL-terminated).  A driver without such a check returns 0. */
+int fk_db_check(fk_db *db, char *problem, size_t n);
 
 /* Transactions.  begin_write takes the write lock at once (SQLite
  * BEGIN IMMEDIATE); savepoints nest inside a transaction. */

@@ -19,16 +19,19 @@ export const REGION_PARAM = {
   '/api/v1/coverage/gaps': 'grid',
 };
 export const NO_REGION = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api/v1/me', '/api/v1/roles', '/api/v1/vocab', '/api/v1/users', '/api/v1/audit', '/api/v1/audit/head',
-  '/api/v1/persons/import/template']); // (the import template is the same empty form for everyone)
+  '/api/v1/persons/import/template', // (the import template is the same empty form for everyone)
+  '/api/v1/me/sessions']); // (one's own sessions)
 export const EXTRA_QUERY = { '/api/v1/regions': 'q=%E7%A4%BE%E5%8C%BA' }; // q=社区 (required)
 
 // Routes whose answer places nothing in a region.
 export const UNPLACED = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api/v1/roles', '/api/v1/vocab', '/api/v1/audit/head',
-  '/api/v1/persons/import/template']);
+  '/api/v1/persons/import/template',
+  '/api/v1/me/sessions']);
 // Path records that lie in no region but belong to the caller alone (an
 // import's progress, named by its sender): import.test.mjs checks that
 // another user's is 404.
-export const OWN = new Set(['GET /api/v1/imports/{id}']);
+export const OWN = new Set(['GET /api/v1/imports/{id}',
+  'DELETE /api/v1/me/sessions/{id}']); // my-sessions.test.mjs: another user's is 404
 
 // A body each writing route with a path parameter accepts when the record
 // is the caller's, so that only scope can explain a 404.  A new such route
@@ -43,6 +46,8 @@ export const BODIES = {
   'POST /api/v1/observations/{id}/followups': { slot: 'am', temperature: 36.5 },
   'POST /api/v1/observations/{id}/release': {},
   'POST /api/v1/observations/{id}/convert': { reporting_unit: '社区卫生服务中心', place: 'home' },
+  'DELETE /api/v1/me/sessions/{id}': {},
+  'DELETE /api/v1/users/{username}/sessions': {},
 };
 
 // The demo's users, plus a street-level admin (so that user.write meets

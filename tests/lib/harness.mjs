@@ -116,17 +116,7 @@ export async function startServer({ env = {}, seed = 1, web = path.join(ROOT, 'w
     base, db, dir, logins, child,
     get log() { return log; },
     // Calls the API; returns {status, headers, body (parsed JSON or text)}.
-    async api(method, p, { token, body, headers = {}, raw } = {}) {
-      const h = { ...headers };
-      if (token) h.Authorization = `Bearer ${token}`;
-      let payload = raw;
-      if (body !== undefined) { h['Content-Type'] ??= 'application/json'; payload = JSON.stringify(body); }
-      const res = await fetch(base + p, { method, headers: h, body: payload });
-      const text = await res.text();
-      let parsed = text;
-      try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-      return { status: res.status, headers: res.headers, body: parsed };
-    },
+    api(method, p, opts) { return api(base, method, p, opts); },
     // Signs in as a demo user (once per server); returns the bearer token.
     async login(username) {
       if (tokens[username]) return tokens[username];
@@ -159,6 +149,20 @@ export async function startServer({ env = {}, seed = 1, web = path.join(ROOT, 'w
     },
   };
   return srv;
+}
+
+// Calls the API of the server at base; returns {status, headers, body
+// (parsed JSON or text)}.
+export async function api(base, method, p, { token, body, headers = {}, raw } = {}) {
+  const h = { ...headers };
+  if (token) h.Authorization = `Bearer ${token}`;
+  let payload = raw;
+  if (body !== undefined) { h['Content-Type'] ??= 'application/json'; payload = JSON.stringify(body); }
+  const res = await fetch(base + p, { method, headers: h, body: payload });
+  const text = await res.text();
+  let parsed = text;
+  try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, body: parsed };
 }
 
 // A request through node:http, for what fetch cannot do: paths sent as

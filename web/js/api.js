@@ -162,6 +162,12 @@ export const session = {
 };
 // The signed-in user's own password; ends their other sessions.
 export const mePassword = (current, next) => api('POST', '/me/password', { current_password: current, new_password: next });
+// one's own sessions: the list (no tokens), signing out one or all others
+export const mySessions = {
+  list: () => api('GET', '/me/sessions'),
+  end: (id) => api('DELETE', `/me/sessions/${encodeURIComponent(id)}`),
+  endOthers: () => api('DELETE', '/me/sessions'),
+};
 export const me = () => api('GET', '/me', undefined, { quiet401: true }).then((m) => { setClock(m.clock); return m; });
 export const vocab = () => api('GET', '/vocab', undefined, { quiet401: true });
 export const regions = {
@@ -187,6 +193,7 @@ export const users = {
   update: (username, patch) => api('PATCH', `/users/${encodeURIComponent(username)}`, patch),
   // accounts from CSV text: {created: [… with one-time passwords], rejected: [{line, …}]}
   bulk: (csv) => api('POST', '/users/bulk', { csv }),
+  endSessions: (username) => api('DELETE', `/users/${encodeURIComponent(username)}/sessions`),
 };
 export const audit = {
   list: ({ after, action, username, limit = 50 } = {}) => api('GET', `/audit${qs({ limit, after, action, username })}`),

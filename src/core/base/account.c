@@ -24,6 +24,7 @@ fk_account_limits fk_account_config = {
 	.max_addr_failures = 200,
 	.fail_window = 15 * 60,
 	.lock_delay = 60,
+	.max_sessions = 100,
 };
 
 /* Verified against when the username is unknown, so that the answer takes
@@ -44,9 +45,33 @@ static const char *pwhash_dummy(void)
 	return dummy_hash;
 }
 
-static void token_hash(const char *token, unsigned char out[32])
+void fk_token_hash(const char *token, unsigned char out[32])
 {
 	crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
+}
+
+void fk_agent_clean(const char *header, char *out)
+{
+	size_t n = 0;
+	for (const char *c = header ? header : ""; *c && n < FK_AGENT_LEN; c++)
+		out[n++] = *c >= 0x20 && *c < 0x7f ? *c : '?';
+	out[n] = '\0';
+}
+
+int fk_sessions_delete(fk_db *db, int64_t user_id, const char *keep_token, int64_t *ended)
+{
+	unsigned char keep[32] = { 0 }; /* no token hashes to 32 zero bytes */
+	if (keep_token)
+		fk_token_hash(keep_token, keep);
+	int64_t n = 0;
+	if (fk_db_int64(db, &n, "SELECT count(*) FROM sessions WHERE user_id = $1 AND token_hash <> $2", "ib", user_id,
+			keep, sizeof(keep)) < 0 ||
+	    fk_db_run(db, "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", "ib", user_id, keep,
+		      sizeof(keep)) < 0)
+		return -1;
+	if (ended)
+		*ended = n;
+	return 0;
 }
 
 static int password_check(const char *password, fk_err *e)
@@ -159,7 +184,7 @@ int fk_user_reset(fk_db *db, const fk_actor *who, const char *username, const ch
 	int64_t now = fk_now(), failures = 0;
 	if (fk_db_run(db, "UPDATE users SET password_hash = $1, updated_at = $2, must_change = $3 WHERE id = $4",
 		      "siii", hash, now, (int64_t)must_change, u.id) < 0 ||
-	    fk_db_run(db, "DELETE FROM sessions WHERE user_id = $1", "i", u.id) < 0 ||
+	    fk_sessions_delete(db, u.id, NULL, NULL) < 0 ||
 	    fk_db_int64(db, &failures, "SELECT count(*) FROM login_failures WHERE username = $1 AND at > $2", "si",
 			username, now - fk_account_config.fail_window) < 0 ||
 	    fk_db_run(db, "DELETE FROM login_failures WHERE username = $1", "s", username) < 0)
@@ -198,15 +223,10 @@ int fk_password_onetime(char out[15], char *hash)
 
 int fk_password_change(fk_db *db, const fk_actor *who, const char *keep_token, const char *hash, fk_err *e)
 {
-	unsigned char th[32];
-	token_hash(keep_token, th);
 	int64_t ended = 0;
 	if (fk_db_run(db, "UPDATE users SET password_hash = $1, must_change = 0, updated_at = $2 WHERE id = $3", "sii",
 		      hash, fk_now(), who->user_id) < 0 ||
-	    fk_db_int64(db, &ended, "SELECT count(*) FROM sessions WHERE user_id = $1 AND token_hash <> $2", "ib",
-			who->user_id, th, sizeof(th)) < 0 ||
-	    fk_db_run(db, "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", "ib", who->user_id, th,
-		      sizeof(th)) < 0)
+	    fk_sessions_delete(db, who->user_id, keep_token, &ended) < 0)
 		return fk_err_internal(e);
 	char obj[96];
 	snprintf(obj, sizeof(obj), "user:%s", who->username);
@@ -223,13 +243,28 @@ int fk_user_disable(fk_db *db, const fk_actor *who, const char *username, bool d
 		return -1;
 	if (fk_db_run(db, "UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3", "iii",
 		      (int64_t)disabled, fk_now(), u.id) < 0 ||
-	    (disabled && fk_db_run(db, "DELETE FROM sessions WHERE user_id = $1", "i", u.id) < 0))
+	    (disabled && fk_sessions_delete(db, u.id, NULL, NULL) < 0))
 		return fk_err_internal(e);
 	char obj[96];
 	snprintf(obj, sizeof(obj), "user:%s", username);
 	return fk_audit_append(db, who, disabled ? "user.disable" : "user.enable", obj, u.region, NULL) < 0
 		       ? fk_err_internal(e)
 		       : 0;
+}
+
+int fk_user_sessions_end(fk_db *db, const fk_actor *who, const char *username, int64_t *ended, fk_err *e)
+{
+	fk_user u;
+	if (user_find(db, who, username, &u, e) < 0)
+		return -1;
+	if (fk_sessions_delete(db, u.id, NULL, ended) < 0)
+		return fk_err_internal(e);
+	char obj[96];
+	snprintf(obj, sizeof(obj), "user:%s", username);
+	json_t *d = json_pack("{s:I}", "sessions_ended", (json_int_t)*ended);
+	int rc = fk_audit_append(db, who, "user.sessions_end", obj, u.region, d);
+	json_decref(d);
+	return rc < 0 ? fk_err_internal(e) : 0;
 }
 
 static const fk_column user_cols[] = {
@@ -435,14 +470,21 @@ int fk_login_record(fk_db *db, fk_login *login, const char *username, const char
 	unsigned char raw[32], th[32];
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2base64(token, FK_TOKEN_LEN + 1, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	token_hash(token, th);
+	fk_token_hash(token, th);
 	*expires_at = now + fk_account_config.session_ttl;
-	if (fk_db_run(db, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, addr, seen_at)"
-		      " VALUES ($1, $2, $3, $4, $5, $3)",
-		      "biiis", th, sizeof(th), login->user.id, now, *expires_at, addr) < 0 ||
+	int64_t held = 0;
+	if (fk_db_run(db, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, addr, seen_at, agent)"
+		      " VALUES ($1, $2, $3, $4, $5, $3, $6)",
+		      "biiiss", th, sizeof(th), login->user.id, now, *expires_at, addr, login->agent) < 0 ||
 	    fk_db_run(db, "DELETE FROM login_failures WHERE username = $1", "s", username) < 0 ||
-	    fk_db_run(db, "DELETE FROM sessions WHERE expires_at < $1", "i", now) < 0)
+	    fk_db_run(db, "DELETE FROM sessions WHERE expires_at < $1", "i", now) < 0 ||
+	    fk_db_int64(db, &held, "SELECT count(*) FROM sessions WHERE user_id = $1", "i", login->user.id) < 0)
 		return -1;
+	/* the bound on one user's sessions: the least recently used go */
+	for (; held > fk_account_config.max_sessions; held--)
+		if (fk_db_run(db, "DELETE FROM sessions WHERE token_hash = (SELECT token_hash FROM sessions"
+			      " WHERE user_id = $1 ORDER BY seen_at, created_at LIMIT 1)", "i", login->user.id) < 0)
+			return -1;
 	if (login->rehash &&
 	    fk_db_run(db, "UPDATE users SET password_hash = $1 WHERE id = $2", "si", login->new_hash,
 		      login->user.id) < 0)
@@ -468,7 +510,7 @@ int fk_session_lookup(fk_db *db, const char *token, const char *addr, fk_arena *
 	if (strlen(token) != FK_TOKEN_LEN)
 		return 0;
 	unsigned char th[32];
-	token_hash(token, th);
+	fk_token_hash(token, th);
 	fk_stmt *st;
 	int64_t now = fk_now();
 	if (fk_db_query(db, &st,
@@ -497,7 +539,7 @@ int fk_session_lookup(fk_db *db, const char *token, const char *addr, fk_arena *
 int fk_session_touch(fk_db *db, const char *token, int64_t now)
 {
 	unsigned char th[32];
-	token_hash(token, th);
+	fk_token_hash(token, th);
 	return fk_db_run(db, "UPDATE sessions SET seen_at = $1 WHERE token_hash = $2 AND seen_at < $1", "ib", now, th,
 			 sizeof(th));
 }
@@ -505,7 +547,7 @@ int fk_session_touch(fk_db *db, const char *token, int64_t now)
 int fk_session_end(fk_db *db, const fk_actor *who, const char *token)
 {
 	unsigned char th[32];
-	token_hash(token, th);
+	fk_token_hash(token, th);
 	if (fk_db_run(db, "DELETE FROM sessions WHERE token_hash = $1", "b", th, sizeof(th)) < 0)
 		return -1;
 	char obj[96];

@@ -21,6 +21,7 @@
 #include "util/err.h"
 
 #define FK_TOKEN_LEN 43 /* base64url of 32 bytes, without padding */
+#define FK_AGENT_LEN 200 /* bytes of a User-Agent kept with a session */
 
 typedef struct fk_account_limits {
 	int64_t session_ttl;  /* seconds a session lives (default 12 h) */
@@ -34,6 +35,8 @@ typedef struct fk_account_limits {
 	int64_t fail_window;   /* seconds the failures are counted over (default 900) */
 	int64_t lock_delay;    /* seconds of the first lock, doubled by each further
 				* failure up to fail_window (default 60) */
+	int max_sessions;      /* sessions one user holds at once; a sign-in beyond
+				* ends the least recently used (default 100) */
 } fk_account_limits;
 
 extern fk_account_limits fk_account_config;
@@ -80,6 +83,14 @@ int fk_password_onetime(char out[15], char *hash);
  * must_change and ends their other sessions, all but the one of keep_token.
  * Audited as "password.change".  Returns 0 or -1 with e set. */
 int fk_password_change(fk_db *db, const fk_actor *who, const char *keep_token, const char *pwhash, fk_err *e);
+/* Ends every session of username (in who's scope, else 404), audited as
+ * "user.sessions_end" with {"sessions_ended": n}; *ended gets n. */
+int fk_user_sessions_end(fk_db *db, const fk_actor *who, const char *username, int64_t *ended, fk_err *e);
+/* Deletes user_id's sessions but the one of keep_token (NULL: all of
+ * them), counting them into *ended (may be NULL).  Returns 0 or -1. */
+int fk_sessions_delete(fk_db *db, int64_t user_id, const char *keep_token, int64_t *ended);
+/* The stored form of a session token: its BLAKE2b-256 hash. */
+void fk_token_hash(const char *token, unsigned char out[32]);
 /* Disables (or re-enables) a user; disabling ends their sessions. */
 int fk_user_disable(fk_db *db, const fk_actor *who, const char *username, bool disabled, fk_err *e);
 /* Users in who's scope, ordered by username (a declared list). */
@@ -98,7 +109,13 @@ typedef struct fk_login {
 	fk_user user;        /* when OK */
 	bool rehash;         /* the stored hash uses old parameters */
 	char new_hash[128];  /* when rehash */
+	char agent[FK_AGENT_LEN + 1]; /* the client's User-Agent, recorded with a new
+				       * session (fk_agent_clean; "" when unknown) */
 } fk_login;
+
+/* Copies a User-Agent header into out (FK_AGENT_LEN + 1 bytes): printable
+ * ASCII only (anything else becomes '?'), cut at FK_AGENT_LEN bytes. */
+void fk_agent_clean(const char *header, char *out);
 
 /* Reads throttling state and verifies the password (slow, ~0.1 s).
  * Returns 0 with *out filled, or -1 on a database error. */

@@ -15,7 +15,8 @@ export const ACTIONS = ['login', 'login.failed', 'login.locked', 'login.unlocked
   'person.search', 'person.view', 'person.reveal', 'person.export', 'person.import', 'person.create', 'person.update',
   'household.create', 'household.update', 'screening.worklist', 'screening.record', 'alert.close', 'report.submit',
   'case.search', 'case.view', 'case.create', 'case.transition', 'contact.search', 'contact.create',
-  'followup.record', 'observation.release', 'observation.resume', 'site.create'];
+  'followup.record', 'observation.release', 'observation.resume', 'site.create',
+  'session.end', 'user.sessions_end', 'purge'];
 
 function actionLabel(a) { return label('action', a); }
 

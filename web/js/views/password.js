@@ -3,7 +3,7 @@
 // or a bulk creation the server answers every other call with 403
 // password_change_required: the app then shows only this page (forced),
 // and goes on to the home page once the password is changed.
-import { t } from '../i18n.js';
+import { t, fmtTime } from '../i18n.js';
 import * as API from '../api.js';
 import { h, fill, notice, errorText } from '../dom.js';
 
@@ -15,6 +15,63 @@ function pwField(id, labelKey, autocomplete, hintKey) {
   const el = h('div.field', h('label', { for: id }, t(labelKey)), input,
     hintKey ? h('p.hint', { id: `${id}-hint` }, t(hintKey)) : null);
   return { el, input };
+}
+
+// A User-Agent as a person names their device: "Android · Chrome".
+export function deviceName(agent) {
+  if (!agent) return t('sessions.unknownDevice');
+  const os = [['Android', /Android/], ['iPhone', /iPhone/], ['iPad', /iPad/], ['Windows', /Windows/],
+    ['macOS', /Mac OS X|Macintosh/], ['Linux', /Linux/]].find(([, re]) => re.test(agent));
+  const app = [['WeChat', /MicroMessenger/], ['Edge', /Edg\//], ['Firefox', /Firefox\//], ['Chrome', /Chrome\//],
+    ['Safari', /Safari\//]].find(([, re]) => re.test(agent));
+  const parts = [os?.[0], app?.[0]].filter(Boolean);
+  return parts.length ? parts.join(' · ') : agent.slice(0, 40);
+}
+
+// The signed-in user's sessions: device, address, times, "this device";
+// sign out one, or all the others.
+function sessionsCard() {
+  const list = h('ul.session-list', { 'data-testid': 'my-sessions' });
+  const msg = h('div.form-msg', { 'aria-live': 'polite' });
+  const act = async (fn, doneKey) => {
+    fill(msg);
+    try {
+      const r = await fn();
+      fill(msg, notice('success', t(doneKey, { n: r?.sessions_ended ?? 1 })));
+      await load();
+    } catch (err) {
+      fill(msg, notice('error', errorText(err)));
+    }
+  };
+  const others = h('button.btn', { type: 'button', 'data-testid': 'end-other-sessions',
+    onclick: () => act(() => API.mySessions.endOthers(), 'sessions.othersEnded') }, t('sessions.endOthers'));
+  async function load() {
+    let items;
+    try {
+      ({ items } = await API.mySessions.list());
+    } catch (err) {
+      fill(list, h('li', notice('error', errorText(err))));
+      return;
+    }
+    others.disabled = items.every((s) => s.current);
+    fill(list, ...items.map((s) => h('li.session-item', { 'data-current': s.current ? 'true' : null },
+      h('div.session-main',
+        h('strong', deviceName(s.agent)),
+        s.current ? h('span.badge', t('sessions.current')) : null),
+      h('div.muted.session-meta',
+        h('span', `${t('sessions.addr')} ${s.addr}`),
+        h('span', `${t('sessions.signedIn')} ${fmtTime(s.created_at)}`),
+        h('span', `${t('sessions.seen')} ${fmtTime(s.seen_at)}`)),
+      s.current ? null : h('button.btn.btn-small', {
+        type: 'button', 'aria-label': `${t('sessions.end')} ${deviceName(s.agent)}`,
+        onclick: () => act(() => API.mySessions.end(s.id), 'sessions.ended'),
+      }, t('sessions.end')))));
+  }
+  load();
+  return h('section.card.sessions-card', { 'aria-labelledby': 'sessions-title' },
+    h('h2', { id: 'sessions-title' }, t('sessions.title')),
+    h('p.muted', t('sessions.intro')),
+    list, msg, h('div.form-actions', others));
 }
 
 // ctx.forced: the server demands a new password before anything else;
@@ -64,6 +121,7 @@ export function render(ctx) {
   main.replaceChildren(
     h('div.page-head', h('h1', { tabindex: '-1' }, t(forced ? 'password.forcedTitle' : 'password.title')),
       h('p.muted', t('password.intro'))),
-    form);
+    form,
+    forced ? null : sessionsCard());
   if (forced) cur.input.focus();
 }

@@ -113,7 +113,21 @@ export function render(ctx) {
             btn.disabled = false;
           }
         },
-      }, t(u.disabled ? 'users.enable' : 'users.disable'))));
+      }, t(u.disabled ? 'users.enable' : 'users.disable')), self || u.disabled ? null : h('button.btn.btn-small.btn-secondary', {
+        type: 'button', dataset: { action: 'end-sessions' },
+        onclick: async (e) => {
+          const btn = e.currentTarget;
+          btn.disabled = true;
+          try {
+            const r = await API.users.endSessions(u.username);
+            flash.replaceChildren(notice('success', t('sessions.adminEnded', { user: u.username, n: r.sessions_ended })));
+          } catch (err) {
+            flash.replaceChildren(notice('error', errorText(err)));
+          } finally {
+            btn.disabled = false;
+          }
+        },
+      }, t('sessions.adminEnd'))));
     }
     return h('tr', { dataset: { username: u.username } }, cells);
   };
