@@ -341,6 +341,7 @@ static const fk_column ticket_cols[] = {
 	{ "answer_id", FK_C_INT },
 	{ "merged_into", FK_C_INT },
 	{ "first_unit", FK_C_TEXT },
+	{ "first_unit_name", FK_C_TEXT },
 	{ 0 },
 };
 
@@ -348,9 +349,10 @@ static const fk_column ticket_cols[] = {
 	"t.id, t.number, t.region, r.name, p.name, t.channel, t.category, t.urgency, t.caller_name, t.phone_enc,"  \
 	" t.text, t.state, t.unit, u.name, t.unit_kind, t.doctor_id, d.name, d.duty_phone, t.reply,"              \
 	" t.satisfaction, t.ext_days, t.ext_asked, t.reopened, t.chases, t.due_at, t.created_at, t.updated_at,"   \
-	" t.person_id, t.answer_id, t.merged_into, t.first_unit"                                                  \
+	" t.person_id, t.answer_id, t.merged_into, t.first_unit, f.name"                                          \
 	" FROM tickets t JOIN regions r ON r.code = t.region LEFT JOIN regions p ON p.code = r.parent"            \
-	" LEFT JOIN regions u ON u.code = t.unit LEFT JOIN doctors d ON d.id = t.doctor_id"
+	" LEFT JOIN regions u ON u.code = t.unit LEFT JOIN doctors d ON d.id = t.doctor_id"                       \
+	" LEFT JOIN regions f ON f.code = t.first_unit"
 
 #define CLOSED_SQL "('answered', 'closed_resolved', 'closed_unresolved', 'closed_duplicate', 'closed_not_responsible')"
 #define HANDLING_SQL "('dispatched', 'signed', 'in_progress', 'waiting', 'reopened')"

@@ -15,7 +15,13 @@ export const ACTIONS = ['login', 'login.failed', 'login.locked', 'login.unlocked
   'person.search', 'person.view', 'person.reveal', 'person.export', 'person.import', 'person.create', 'person.update',
   'household.create', 'household.update', 'screening.worklist', 'screening.record', 'alert.close', 'report.submit',
   'case.search', 'case.view', 'case.create', 'case.transition', 'contact.search', 'contact.create',
-  'followup.record', 'observation.release', 'observation.resume', 'site.create'];
+  'followup.record', 'observation.release', 'observation.resume', 'site.create',
+  // hotline
+  'ticket.create', 'ticket.message', 'ticket.view', 'ticket.search', 'ticket.answer', 'ticket.dispatch', 'ticket.sign',
+  'ticket.start', 'ticket.wait', 'ticket.resume', 'ticket.reply', 'ticket.return', 'ticket.extend',
+  'ticket.approve_extension', 'ticket.refuse_extension', 'ticket.callback', 'ticket.close', 'ticket.merge',
+  'ticket.not_responsible', 'ticket.reopen', 'ticket.chase', 'ticket.note', 'answer.create', 'doctor.team',
+  'doctor.create', 'doctor.shift', 'calendar.set'];
 
 function actionLabel(a) { return label('action', a); }
 
