@@ -140,7 +140,7 @@ const fk_route fk_routes[] = {
 	  "move a ticket along the closed loop (the move's own permission applies)",
 	  "ticket.answer,ticket.dispatch,ticket.sign,ticket.start,ticket.wait,ticket.resume,ticket.reply,"
 	  "ticket.return,ticket.extend,ticket.approve_extension,ticket.refuse_extension,ticket.callback,"
-	  "ticket.close,ticket.merge,ticket.not_responsible,ticket.reopen,ticket.chase,ticket.note" },
+	  "ticket.close,ticket.merge,ticket.not_responsible,ticket.reopen,ticket.chase,ticket.note,ticket.alert" },
 	{ "GET", "/api/v1/hotline/measures", h_ticket_measures, P(TICKET_READ), 0,
 	  "the measures (三率) by day, region, unit and category, and the overdue count" },
 	{ "GET", "/api/v1/hotline/calendar", h_calendar_get, P(TICKET_READ), 0,

@@ -75,7 +75,7 @@ test('bad input: a move the protocol does not allow → 409 with the allowed mov
   const t = await ticket();
   const r = await move('operator', t.id, { move: 'close', outcome: 'resolved' });
   assertError(r, 409, 'transition', 'move');
-  assert.deepEqual(r.body.error.allowed, ['answer', 'dispatch', 'merge', 'not_responsible', 'chase', 'note']);
+  assert.deepEqual(r.body.error.allowed, ['answer', 'dispatch', 'merge', 'not_responsible', 'chase', 'note', 'alert']);
   assertError(await move('operator', t.id, { move: 'fly' }), 400, 'invalid', 'move');
 });
 
@@ -263,6 +263,31 @@ test('family doctors: a team, its doctors, the roster; a medical call goes to th
   assertError(await move('officer', t.id, { move: 'sign' }), 403, 'forbidden');
   const r = await move('doctor', t.id, { move: 'sign' });
   assert.equal(r.body.state, 'signed');
+});
+
+test('a fever call raises a screening alert for the registered person in one step', async () => {
+  const hh = await post('officer', '/api/v1/households', { grid: GRID, building: '热线楼', room: '101' });
+  assert.equal(hh.status, 201, JSON.stringify(hh.body));
+  const p = await post('officer', '/api/v1/persons', { household_id: hh.body.id, name: '发热居民', phone: '13566667777' });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  const r = await post('operator', '/api/v1/tickets', {
+    channel: 'phone', category: 'help.fever', urgency: 'general', phone: '135 6666 7777', text: '家中老人发热38度',
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal(r.body.person_id, p.body.id, 'matched by the keyed hash of the phone');
+  assert.equal(r.body.region, GRID, "the person's grid");
+  const a = await move('operator', r.body.id, { move: 'alert' });
+  assert.equal(a.status, 200, JSON.stringify(a.body));
+  const alertId = a.body.events.at(-1).detail.alert_id;
+  const alerts = await get('officer', `/api/v1/alerts?kind=hotline&region=${GRID}`);
+  const al = alerts.body.items.find((x) => x.id === alertId);
+  assert.ok(al, 'the alert is in the grid');
+  assert.equal(al.person_id, p.body.id);
+  assert.deepEqual(al.reasons, ['fever']);
+  assertError(await move('operator', r.body.id, { move: 'alert' }), 409, 'conflict', 'move');
+  const other = await ticket();
+  assertError(await move('operator', other.id, { move: 'alert' }), 409, 'conflict', 'move');
+  assertError(await move('supervisor', r.body.id, { move: 'alert' }), 403, 'forbidden');
 });
 
 test('the inbox, the chase board and the callback list', async () => {

@@ -541,12 +541,7 @@ json_t *fk_ticket_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 	json_t *moves = json_array();
 	const char *state = fk_json_str_or(t, "state");
 	for (const fk_ticket_move *m = fk_ticket_moves; m->name; m++)
-		if (fk_ticket_move_allowed(m, state) &&
-		    (m->perm ? fk_role_can(who->role, m->perm)
-			     : fk_role_can(who->role, FK_PERM_TICKET_WRITE | FK_PERM_TICKET_HANDLE) ||
-				       fk_role_can(who->role, FK_PERM_TICKET_HANDLE) ||
-				       fk_role_can(who->role, FK_PERM_TICKET_CHASE) ||
-				       fk_role_can(who->role, FK_PERM_TICKET_WRITE)))
+		if (fk_ticket_move_allowed(m, state) && fk_ticket_move_permitted(m, who->role))
 			json_array_append_new(moves, json_string(m->name));
 	json_object_set_new(t, "moves", moves);
 	json_t *one = json_array();

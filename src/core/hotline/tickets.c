@@ -17,6 +17,7 @@
 #include "core/base/region.h"
 #include "core/base/rollup.h"
 #include "core/base/scope.h"
+#include "core/grid/alerts.h"
 #include "core/grid/registry.h"
 #include "core/hotline/calendar.h"
 #include "core/hotline/ticket_int.h"
@@ -76,12 +77,13 @@ const fk_ticket_move fk_ticket_moves[] = {
 	{ "chase", { OPEN, NULL }, NULL, C },
 	{ "note", { OPEN, "answered", "closed_resolved", "closed_unresolved", "closed_duplicate",
 		    "closed_not_responsible", NULL },
-	  NULL, 0 },
+	  NULL, W | H | C },
+	{ "alert", { OPEN, "answered", NULL }, NULL, W | H },
 	{ NULL },
 };
 const char *const fk_ticket_move_names[] = { "answer", "dispatch", "sign", "start", "wait", "resume", "reply",
 					     "return", "extend", "approve_extension", "refuse_extension", "callback",
-					     "close", "merge", "not_responsible", "reopen", "chase", "note", NULL };
+					     "close", "merge", "not_responsible", "reopen", "chase", "note", "alert", NULL };
 
 bool fk_names_has(const char *const *names, const char *s)
 {
@@ -120,6 +122,11 @@ void fk_ticket_moves_from(const char *state, char *out, size_t n)
 	for (const fk_ticket_move *m = fk_ticket_moves; m->name; m++)
 		if (fk_ticket_move_allowed(m, state))
 			k += (size_t)snprintf(out + k, k < n ? n - k : 0, "%s%s", k ? "," : "", m->name);
+}
+
+bool fk_ticket_move_permitted(const fk_ticket_move *m, fk_role role)
+{
+	return (fk_role_perms(role) & m->perm) != 0;
 }
 
 bool fk_ticket_closed(const char *state)
@@ -649,10 +656,11 @@ json_t *fk_ticket_move_make(fk_db *db, const fk_actor *who, int64_t id, const fk
 	if (!mv)
 		return fk_err_invalid(e, "move", "move: unknown"), NULL;
 	fk_perms need = mv->perm;
-	if (need ? !fk_role_can(who->role, need)
-		 : !fk_role_can(who->role, FK_PERM_TICKET_WRITE) && !fk_role_can(who->role, FK_PERM_TICKET_HANDLE) &&
-			   !fk_role_can(who->role, FK_PERM_TICKET_CHASE)) {
-		fk_err_forbidden(e, "%s needs %s (%s)", m->move, need ? fk_perm_name(need) : "a ticket permission",
+	if (!fk_ticket_move_permitted(mv, who->role)) {
+		fk_err_forbidden(e, "%s needs %s (%s)", m->move,
+				 need == FK_PERM_TICKET_WRITE || need == FK_PERM_TICKET_HANDLE || need == FK_PERM_TICKET_CHASE
+					 ? fk_perm_name(need)
+					 : "ticket.write or ticket.handle",
 				 fk_role_name(who->role));
 		return NULL;
 	}
@@ -848,6 +856,41 @@ json_t *fk_ticket_move_make(fk_db *db, const fk_actor *who, int64_t id, const fk
 		if (fk_db_run(db, "UPDATE tickets SET chases = chases + 1 WHERE id = $1", "i", id) < 0)
 			goto internal_r;
 		fk_rollup_add_col(r, &outcome_daily, t.region, day, "chased", 1);
+	} else if (strcmp(name, "alert") == 0) {
+		if (!fk_ticket_medical(t.category)) {
+			fk_err_conflict(e, "move", "only a medical ticket raises a screening alert");
+			goto fail;
+		}
+		int64_t person = 0, raised = 0;
+		char grid[16] = "";
+		fk_stmt *st;
+		if (fk_db_query(db, &st,
+				"SELECT t.person_id, p.region FROM tickets t JOIN persons p ON p.id = t.person_id WHERE t.id = $1",
+				"i", id) < 0)
+			goto internal_r;
+		if (fk_stmt_step(st) == FK_ROW) {
+			person = fk_stmt_int64(st, 0);
+			snprintf(grid, sizeof(grid), "%s", fk_stmt_text(st, 1));
+		}
+		fk_stmt_done(st);
+		if (!person) {
+			fk_err_conflict(e, "move", "the caller is not matched to a registered person");
+			goto fail;
+		}
+		if (fk_scope_ref(who, grid, "person_id", "person", e) < 0)
+			goto fail;
+		if (fk_db_int64(db, &raised, "SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND move = 'alert'", "i",
+				id) != FK_ROW)
+			goto internal_r;
+		if (raised) {
+			fk_err_conflict(e, "move", "ticket %s raised its alert already", t.number);
+			goto fail;
+		}
+		int64_t alert = fk_alert_raise_hotline(db, grid, person, day, "[\"fever\"]", at);
+		if (alert < 0)
+			goto internal_r;
+		json_object_set_new(detail, "alert_id", json_integer(alert));
+		json_object_set_new(detail, "person_id", json_integer(person));
 	} else if (mv->to) { /* sign, start, wait, resume */
 		if (fk_db_run(db, "UPDATE tickets SET state = $1 WHERE id = $2", "si", to, id) < 0)
 			goto internal_r;

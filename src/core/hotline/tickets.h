@@ -52,7 +52,7 @@ typedef struct fk_ticket_move {
 	const char *name;
 	const char *from[16]; /* NULL-terminated */
 	const char *to;       /* NULL: the state does not change */
-	uint64_t perm;        /* FK_PERM_* the actor needs (0: any ticket permission) */
+	uint64_t perm;        /* FK_PERM_* bits: the actor needs one of them */
 } fk_ticket_move;
 extern const fk_ticket_move fk_ticket_moves[];
 
@@ -62,6 +62,8 @@ const fk_ticket_move *fk_ticket_move_find(const char *name);
 bool fk_ticket_move_allowed(const fk_ticket_move *m, const char *state);
 /* The moves allowed from state, comma-separated into out. */
 void fk_ticket_moves_from(const char *state, char *out, size_t n);
+/* Whether a role may make move m (it holds one of the move's permissions). */
+bool fk_ticket_move_permitted(const fk_ticket_move *m, fk_role role);
 /* Whether state is typed closed. */
 bool fk_ticket_closed(const char *state);
 /* The state the resident sees for state. */
@@ -110,7 +112,8 @@ extern const fk_field fk_move_fields[];
 int fk_move_parse(const json_t *in, fk_move_in *m, fk_err *e);
 
 /* Makes move m on ticket id: 404 when missing or out of scope, 403 when
- * who may not make it, 409 "transition" with the allowed moves when the
+ * who may not make it (alert: a medical ticket whose caller the registry
+ * knows raises a screening alert for that person, once — 409 otherwise), 409 "transition" with the allowed moves when the
  * state does not allow it, 409 "too_late" for a return after 2 working
  * days or an extension asked after the deadline.  Returns the ticket. */
 json_t *fk_ticket_move_make(fk_db *db, const fk_actor *who, int64_t id, const fk_move_in *m, fk_err *e);

@@ -54,11 +54,11 @@ static void test_allowed(void **state)
 	(void)state;
 	char out[256];
 	fk_ticket_moves_from("received", out, sizeof(out));
-	assert_string_equal(out, "answer,dispatch,merge,not_responsible,chase,note");
+	assert_string_equal(out, "answer,dispatch,merge,not_responsible,chase,note,alert");
 	fk_ticket_moves_from("dispatched", out, sizeof(out));
-	assert_string_equal(out, "sign,return,merge,chase,note");
+	assert_string_equal(out, "sign,return,merge,chase,note,alert");
 	fk_ticket_moves_from("replied", out, sizeof(out));
-	assert_string_equal(out, "callback,chase,note");
+	assert_string_equal(out, "callback,chase,note,alert");
 	fk_ticket_moves_from("closed_duplicate", out, sizeof(out));
 	assert_string_equal(out, "note");
 	fk_ticket_moves_from("closed_resolved", out, sizeof(out));
@@ -75,6 +75,13 @@ static void test_allowed(void **state)
 	assert_int_equal(fk_ticket_move_find("dispatch")->perm, FK_PERM_TICKET_WRITE);
 	assert_int_equal(fk_ticket_move_find("approve_extension")->perm, FK_PERM_TICKET_WRITE);
 	assert_int_equal(fk_ticket_move_find("chase")->perm, FK_PERM_TICKET_CHASE);
+	/* a note by anyone who works tickets; an alert by who takes or handles them */
+	assert_true(fk_ticket_move_permitted(fk_ticket_move_find("note"), FK_ROLE_SUPERVISOR));
+	assert_false(fk_ticket_move_permitted(fk_ticket_move_find("note"), FK_ROLE_AUDITOR));
+	assert_true(fk_ticket_move_permitted(fk_ticket_move_find("alert"), FK_ROLE_DOCTOR));
+	assert_true(fk_ticket_move_permitted(fk_ticket_move_find("alert"), FK_ROLE_OPERATOR));
+	assert_false(fk_ticket_move_permitted(fk_ticket_move_find("alert"), FK_ROLE_SUPERVISOR));
+	assert_false(fk_ticket_move_permitted(fk_ticket_move_find("reply"), FK_ROLE_OPERATOR));
 	/* closed states are typed closed; the resident sees four states */
 	assert_true(fk_ticket_closed("answered"));
 	assert_true(fk_ticket_closed("closed_unresolved"));
