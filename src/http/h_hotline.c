@@ -67,6 +67,26 @@ int h_ticket_move(fk_req *r)
 	return fk_req_write(r, &(fk_job){ .run = move_job, .in = c });
 }
 
+typedef struct reveal_ctx {
+	int64_t id;
+	const char *reason;
+} reveal_ctx;
+
+static int reveal_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
+{
+	reveal_ctx *c = in;
+	return (*out = fk_ticket_reveal(db, who, c->id, c->reason, e)) ? 0 : -1;
+}
+
+int h_ticket_reveal(fk_req *r)
+{
+	reveal_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
+	if ((c->id = fk_req_id(r, "id")) < 0 || fk_fields_check(r->json, fk_ticket_reveal_fields, &r->err) < 0)
+		return -1;
+	c->reason = fk_json_str(r->json, "reason");
+	return fk_req_write(r, &(fk_job){ .run = reveal_job, .in = c });
+}
+
 int h_answer_create(fk_req *r)
 {
 	fk_answer_in *a = fk_arena_alloc(&r->arena, sizeof(*a));

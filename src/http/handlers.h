@@ -84,6 +84,7 @@ int h_audit_head(fk_req *r);
 int h_ticket_create(fk_req *r);
 int h_ticket_get(fk_req *r);
 int h_ticket_move(fk_req *r);
+int h_ticket_reveal(fk_req *r);
 int h_ticket_measures(fk_req *r);
 int h_calendar_get(fk_req *r);
 int h_calendar_put(fk_req *r);

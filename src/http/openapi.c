@@ -139,6 +139,7 @@ static const struct {
 	{ "POST /api/v1/sites", fk_site_fields },
 	{ "POST /api/v1/tickets", fk_ticket_fields },
 	{ "POST /api/v1/tickets/{id}/moves", fk_move_fields },
+	{ "POST /api/v1/tickets/{id}/reveal", fk_ticket_reveal_fields },
 	{ "PUT /api/v1/hotline/calendar", fk_workday_fields },
 	{ "POST /api/v1/answers", fk_answer_fields },
 	{ "POST /api/v1/doctor-teams", fk_team_fields },

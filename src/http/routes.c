@@ -141,6 +141,8 @@ const fk_route fk_routes[] = {
 	  "ticket.answer,ticket.dispatch,ticket.sign,ticket.start,ticket.wait,ticket.resume,ticket.reply,"
 	  "ticket.return,ticket.extend,ticket.approve_extension,ticket.refuse_extension,ticket.callback,"
 	  "ticket.close,ticket.merge,ticket.not_responsible,ticket.reopen,ticket.chase,ticket.note,ticket.alert" },
+	{ "POST", "/api/v1/tickets/{id}/reveal", h_ticket_reveal, P(TICKET_READ), BODY | W,
+	  "the caller's number in the clear, to call back, with a reason (audited)", "ticket.reveal" },
 	{ "GET", "/api/v1/hotline/measures", h_ticket_measures, P(TICKET_READ), 0,
 	  "the measures (三率) by day, region, unit and category, and the overdue count" },
 	{ "GET", "/api/v1/hotline/calendar", h_calendar_get, P(TICKET_READ), 0,

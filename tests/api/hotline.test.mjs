@@ -263,6 +263,16 @@ test('family doctors: a team, its doctors, the roster; a medical call goes to th
   assertError(await move('officer', t.id, { move: 'sign' }), 403, 'forbidden');
   const r = await move('doctor', t.id, { move: 'sign' });
   assert.equal(r.body.state, 'signed');
+  // the doctor calls back: the number in the clear, with a reason, audited
+  assertError(await post('doctor', `/api/v1/tickets/${t.id}/reveal`, {}), 400, 'invalid', 'reason');
+  const rv = await post('doctor', `/api/v1/tickets/${t.id}/reveal`, { reason: '回电了解透析安排' });
+  assert.equal(rv.status, 200, JSON.stringify(rv.body));
+  assert.match(rv.body.phone, /^1390000\d{4}$/);
+  assertError(await post('officer', `/api/v1/tickets/${t.id}/reveal`, { reason: '查看' }), 403, 'forbidden');
+  assertError(await post('auditor', `/api/v1/tickets/${t.id}/reveal`, { reason: '查看' }), 403, 'forbidden');
+  assertError(await post('officer2', `/api/v1/tickets/${t.id}/reveal`, { reason: '查看' }), 404, 'not_found');
+  const audit = await get('admin', '/api/v1/audit?action=ticket.reveal&limit=1');
+  assert.equal(JSON.parse(audit.body.items[0].detail).reason, '回电了解透析安排');
 });
 
 test('a fever call raises a screening alert for the registered person in one step', async () => {

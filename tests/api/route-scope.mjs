@@ -47,6 +47,7 @@ export const BODIES = {
   'POST /api/v1/observations/{id}/convert': { reporting_unit: '社区卫生服务中心', place: 'home' },
   // hotline
   'POST /api/v1/tickets/{id}/moves': { move: 'note', note: '核对范围' },
+  'POST /api/v1/tickets/{id}/reveal': { reason: '核对范围' },
 };
 
 // The demo's users, plus a street-level admin (so that user.write meets

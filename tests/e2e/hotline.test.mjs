@@ -133,6 +133,12 @@ test("doctor: the phone queue of the family doctors' calls", async () => {
   const api = (await srv.api('GET', '/api/v1/tickets/doctor-queue?mine=0&limit=50', { token: T.doctor })).body.items;
   assert.equal(await page.locator('[data-testid=doctor-queue] > li').count(), api.length);
   await shot(page, 'hotline-doctor-375');
+  // the doctor opens the call and shows the number to call back (audited)
+  await page.locator('[data-testid=doctor-queue] li', { hasText: '透析' }).first().locator('a.btn').click();
+  await page.locator('#hl-reveal-reason').fill('回电安排透析车辆');
+  await page.getByRole('button', { name: '显示号码回电' }).click();
+  await page.locator('a[href="tel:13912340002"]').waitFor();
+  await shot(page, 'hotline-doctor-call-375');
   assert.ok(await overflowX(page) <= 0, 'no sideways scrolling');
   checkClean(assert, page);
   await page.context().close();

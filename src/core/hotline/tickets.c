@@ -944,3 +944,45 @@ internal:
 	fk_err_internal(e);
 	return NULL;
 }
+
+const fk_field fk_ticket_reveal_fields[] = {
+	{ "reason", FK_FT_STRING, true, 2, 200 },
+	{ 0 },
+};
+
+json_t *fk_ticket_reveal(fk_db *db, const fk_actor *who, int64_t id, const char *reason, fk_err *e)
+{
+	fk_ticket_row t;
+	char what[48];
+	snprintf(what, sizeof(what), "ticket %lld", (long long)id);
+	int rc = fk_ticket_row_load(db, id, &t);
+	if (rc < 0)
+		return fk_err_internal(e), NULL;
+	if (rc == 0)
+		return fk_err_not_found(e, "%s not found", what), NULL;
+	if (fk_scope_row(who, t.region, what, e) < 0)
+		return NULL;
+	/* the operators who take calls, and the unit (or doctor) handling it */
+	if (!fk_role_can(who->role, FK_PERM_TICKET_WRITE) &&
+	    (!fk_role_can(who->role, FK_PERM_TICKET_HANDLE) || handler_check(who, &t, e) < 0)) {
+		if (!e->status)
+			fk_err_forbidden(e, "only the operators and the unit handling ticket %s see the number (%s)", t.number,
+					 fk_role_name(who->role));
+		return NULL;
+	}
+	fk_stmt *st;
+	if (fk_db_query(db, &st, "SELECT phone_enc FROM tickets WHERE id = $1", "i", id) < 0)
+		return fk_err_internal(e), NULL;
+	char phone[64] = "";
+	size_t n = 0;
+	const void *enc = fk_stmt_step(st) == FK_ROW ? fk_stmt_blob(st, 0, &n) : NULL;
+	rc = enc && n ? fk_pii_open(&fk_pii_global, enc, n, phone, sizeof(phone)) : 0;
+	fk_stmt_done(st);
+	if (rc < 0)
+		return fk_err_internal(e), NULL;
+	if (fk_audit_record(db, who, "ticket.reveal", "ticket", id, t.region,
+			    json_pack("{s:s, s:s}", "number", t.number, "reason", reason)) < 0)
+		return fk_err_internal(e), NULL;
+	return json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "number", t.number, "phone",
+			 phone[0] ? json_string(phone) : json_null());
+}

@@ -118,6 +118,12 @@ int fk_move_parse(const json_t *in, fk_move_in *m, fk_err *e);
  * days or an extension asked after the deadline.  Returns the ticket. */
 json_t *fk_ticket_move_make(fk_db *db, const fk_actor *who, int64_t id, const fk_move_in *m, fk_err *e);
 
+/* The caller's phone in the clear, for calling back: the operators (ticket
+ * write) and the unit or family doctor handling the ticket (403 for the
+ * rest); audited as ticket.reveal with reason.  {id, number, phone}. */
+extern const fk_field fk_ticket_reveal_fields[];
+json_t *fk_ticket_reveal(fk_db *db, const fk_actor *who, int64_t id, const char *reason, fk_err *e);
+
 /* One ticket with its events (internal ones included), its deadlines and
  * their derivation, and the moves allowed now; 404 when missing or out of
  * scope. */

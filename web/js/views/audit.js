@@ -20,7 +20,7 @@ export const ACTIONS = ['login', 'login.failed', 'login.locked', 'login.unlocked
   'ticket.create', 'ticket.message', 'ticket.view', 'ticket.search', 'ticket.answer', 'ticket.dispatch', 'ticket.sign',
   'ticket.start', 'ticket.wait', 'ticket.resume', 'ticket.reply', 'ticket.return', 'ticket.extend',
   'ticket.approve_extension', 'ticket.refuse_extension', 'ticket.callback', 'ticket.close', 'ticket.merge',
-  'ticket.not_responsible', 'ticket.reopen', 'ticket.chase', 'ticket.note', 'ticket.alert', 'answer.create', 'doctor.team',
+  'ticket.not_responsible', 'ticket.reopen', 'ticket.chase', 'ticket.note', 'ticket.alert', 'ticket.reveal', 'answer.create', 'doctor.team',
   'doctor.create', 'doctor.shift', 'calendar.set'];
 
 function actionLabel(a) { return label('action', a); }

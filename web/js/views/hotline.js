@@ -370,7 +370,23 @@ export async function renderTicket(ctx) {
   showTicket(ctx, tk);
 }
 
+// The caller's number in the clear, to call back: a reason, then a tel: link (audited).
+function revealBox(tk) {
+  const reason = h('input', { id: 'hl-reveal-reason', maxlength: '200', autocomplete: 'off' });
+  const out = h('div.form-msg', { 'aria-live': 'polite' });
+  return h('form.hl-reveal', { onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      const r = await post(`/tickets/${tk.id}/reveal`, { reason: reason.value.trim() });
+      fill(out, r.phone ? h('a.btn.btn-primary', { href: `tel:${r.phone}` }, t('hotline.call', { phone: r.phone })) : t('hotline.noPhone'));
+    } catch (err) { fill(out, notice('error', apiError(err))); }
+  } },
+  h('div.field', h('label', { for: 'hl-reveal-reason' }, t('hotline.revealReason')), reason),
+  h('button.btn.btn-secondary', { type: 'submit' }, t('hotline.reveal')), out);
+}
+
 function showTicket(ctx, tk) {
+  const handles = ['sign', 'start', 'wait', 'resume', 'reply', 'return', 'extend'].some((m) => tk.moves.includes(m));
   const fact = (k, v) => (v === null || v === undefined || v === '' ? null : h('div', h('dt', t(k)), h('dd', v)));
   const movesBox = h('div.hl-moves');
   const formBox = h('div.hl-move-form');
@@ -399,7 +415,8 @@ function showTicket(ctx, tk) {
           fact('hotline.satisfaction', tk.satisfaction ? label('hotline.sat', tk.satisfaction) : null),
           fact('hotline.extAsked', tk.ext_asked ? t('hotline.days', { n: tk.ext_asked }) : null),
           fact('hotline.col.action', tk.chases ? t('hotline.chases', { n: tk.chases }) : null))),
-      h('section.card', { 'data-testid': 'moves' }, h('h2', t('hotline.movesTitle')), movesBox, formBox),
+      h('section.card', { 'data-testid': 'moves' }, h('h2', t('hotline.movesTitle')), movesBox, formBox,
+        tk.phone && (ctx.can('ticket.write') || handles) ? revealBox(tk) : null),
       h('section.card', { 'data-testid': 'deadlines' }, h('h2', t('hotline.deadlinesTitle')),
         h('div.table-wrap', h('table.data-table', h('thead', h('tr', ['name', 'due', 'state', 'how'].map((c) => h('th', { scope: 'col' }, t(`hotline.dl.${c}`))))),
           h('tbody', tk.deadlines.map(deadlineRow))))),
