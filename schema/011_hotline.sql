@@ -44,8 +44,13 @@ CREATE TABLE tickets (
 );
 CREATE INDEX tickets_region ON tickets (region, id);
 CREATE INDEX tickets_unit ON tickets (unit, id);
+-- the lists of tickets in a state (an inbox, the callbacks): few of all
+CREATE INDEX tickets_state_unit ON tickets (state, unit);
+CREATE INDEX tickets_state_region ON tickets (state, region);
 CREATE INDEX tickets_phone ON tickets (phone_hash, id);
-CREATE INDEX tickets_due ON tickets (due_at);
+-- open tickets only have a next deadline: the chase board and the overdue
+-- count read the ones past it, by region
+CREATE INDEX tickets_due ON tickets (due_at, region);
 
 -- The per-day sequence behind ticket numbers.
 CREATE TABLE ticket_seq (

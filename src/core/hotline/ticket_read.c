@@ -88,26 +88,58 @@ static json_t *deadline_json(const char *name, const char *rule, fk_limit_unit u
 	return how;
 }
 
-/* A calendar for a ticket's region, cached for the next ticket of the
- * same region (a page's tickets are mostly few communities). */
+/* Calendars for a page of tickets.  Nearly every region shares the
+ * calendar of the deepest region above it that has entries of its own (the
+ * country's, or a province's), so the regions that have entries are read
+ * once and a calendar is loaded once per such key. */
+#define CAL_KEYS 8
 typedef struct cal_cache {
-	char region[16];
-	int64_t from;
-	bool ok;
-	fk_workcal cal;
+	bool listed;
+	int nkeys;           /* regions holding calendar entries */
+	char keys[64][16];
+	int n;               /* calendars loaded */
+	char key[CAL_KEYS][16];
+	int64_t from[CAL_KEYS];
+	fk_workcal cal[CAL_KEYS];
 } cal_cache;
+
+static cal_cache *cal_cache_new(void)
+{
+	cal_cache *cc = malloc(sizeof(*cc));
+	if (!cc)
+		abort();
+	cc->listed = false;
+	cc->nkeys = cc->n = 0;
+	return cc;
+}
 
 static const fk_workcal *cal_for(fk_db *db, cal_cache *cc, const char *region, int64_t from)
 {
-	if (cc->ok && strcmp(cc->region, region) == 0 && cc->from <= from)
-		return &cc->cal;
-	cc->ok = false;
-	if (fk_workcal_load(db, region, from, from + 1200, &cc->cal) < 0)
+	if (!cc->listed) {
+		fk_stmt *st;
+		if (fk_db_query(db, &st, "SELECT DISTINCT region FROM work_calendar ORDER BY region LIMIT 64", "") < 0)
+			return NULL;
+		while (fk_stmt_step(st) == FK_ROW)
+			snprintf(cc->keys[cc->nkeys++], 16, "%s", fk_stmt_text(st, 0));
+		fk_stmt_done(st);
+		cc->listed = true;
+	}
+	/* the deepest region with entries that holds region */
+	const char *key = "";
+	for (int i = 0; i < cc->nkeys; i++)
+		if (strlen(cc->keys[i]) > strlen(key) && fk_scope_contains(cc->keys[i], region))
+			key = cc->keys[i];
+	for (int i = 0; i < cc->n; i++)
+		if (strcmp(cc->key[i], key) == 0 && cc->from[i] <= from)
+			return &cc->cal[i];
+	int slot = cc->n < CAL_KEYS ? cc->n++ : CAL_KEYS - 1;
+	if (fk_workcal_load(db, key, from, from + 1200, &cc->cal[slot]) < 0) {
+		cc->n = slot;
 		return NULL;
-	snprintf(cc->region, sizeof(cc->region), "%s", region);
-	cc->from = from;
-	cc->ok = true;
-	return &cc->cal;
+	}
+	snprintf(cc->key[slot], 16, "%s", key);
+	cc->from[slot] = from;
+	return &cc->cal[slot];
 }
 
 static int times_on(fk_db *db, cal_cache *cc, const fk_ticket_row *t, int64_t now, json_t *out, fk_ticket_times *tm)
@@ -224,30 +256,41 @@ static int times_on(fk_db *db, cal_cache *cc, const fk_ticket_row *t, int64_t no
 
 int fk_ticket_times_compute(fk_db *db, const fk_ticket_row *t, int64_t now, json_t *out, fk_ticket_times *times)
 {
-	cal_cache *cc = malloc(sizeof(*cc));
-	if (!cc)
-		abort();
-	cc->ok = false;
+	cal_cache *cc = cal_cache_new();
 	int rc = times_on(db, cc, t, now, out, times);
 	free(cc);
 	return rc;
 }
 
+/* The columns the deadlines need, from a rendered row (no second read). */
+static void row_from_item(const json_t *it, fk_ticket_row *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->id = json_integer_value(json_object_get(it, "id"));
+	t->created_at = json_integer_value(json_object_get(it, "created_at"));
+	t->ext_days = json_integer_value(json_object_get(it, "ext_days"));
+	t->ext_asked = json_integer_value(json_object_get(it, "ext_asked"));
+	t->doctor_id = json_integer_value(json_object_get(it, "doctor_id"));
+	snprintf(t->number, sizeof(t->number), "%s", fk_json_str_or(it, "number"));
+	snprintf(t->region, sizeof(t->region), "%s", fk_json_str_or(it, "region"));
+	snprintf(t->state, sizeof(t->state), "%s", fk_json_str_or(it, "state"));
+	snprintf(t->unit, sizeof(t->unit), "%s", fk_json_str_or(it, "unit"));
+	snprintf(t->unit_kind, sizeof(t->unit_kind), "%s", fk_json_str_or(it, "unit_kind"));
+	snprintf(t->category, sizeof(t->category), "%s", fk_json_str_or(it, "category"));
+	snprintf(t->urgency, sizeof(t->urgency), "%s", fk_json_str_or(it, "urgency"));
+	snprintf(t->channel, sizeof(t->channel), "%s", fk_json_str_or(it, "channel"));
+	snprintf(t->first_unit, sizeof(t->first_unit), "%s", fk_json_str_or(it, "first_unit"));
+}
+
 int fk_ticket_deadlines_page(fk_db *db, json_t *items, int64_t now)
 {
-	cal_cache *cc = malloc(sizeof(*cc));
-	if (!cc)
-		abort();
-	cc->ok = false;
+	cal_cache *cc = cal_cache_new();
 	size_t i;
 	json_t *it;
 	int rc = 0;
 	json_array_foreach(items, i, it) {
 		fk_ticket_row t;
-		if (fk_ticket_row_load(db, json_integer_value(json_object_get(it, "id")), &t) != 1) {
-			rc = -1;
-			break;
-		}
+		row_from_item(it, &t);
 		json_t *dl = json_array();
 		fk_ticket_times tm;
 		if (times_on(db, cc, &t, now, dl, &tm) < 0) {
@@ -403,10 +446,14 @@ static const fk_filter ticket_filters[] = {
 	{ 0 },
 };
 
+/* The scope column is written +t.region so that SQLite walks the ids
+ * newest first and filters by region, instead of reading the region's
+ * whole range to sort it: a district's or a street's tickets are a large
+ * share of all, and the page is the newest 100. */
 const fk_list fk_ticket_list = {
 	.select = TICKET_FROM,
 	.region = "region",
-	.scope = "t.region",
+	.scope = "+t.region",
 	.key = FK_KEY_ID,
 	.id = "t.id",
 	.desc = true,
@@ -445,14 +492,15 @@ const fk_list fk_inbox_list = {
 static int chase_check(fk_list_q *q, fk_err *e)
 {
 	(void)e;
-	fk_list_where(q, "t.due_at < ? AND t.state NOT IN " CLOSED_SQL, (fk_val[]){ { 'i', .i = fk_now() } });
+	/* a closed ticket has no next deadline (due_at null) */
+	fk_list_where(q, "t.due_at < ?", (fk_val[]){ { 'i', .i = fk_now() } });
 	return 0;
 }
 
-const fk_list fk_chase_list = {
+const fk_list fk_chase_list = { /* read by the due index: few tickets are past a deadline */
 	.select = TICKET_FROM,
 	.region = "region",
-	.scope = "t.region",
+	.scope = "+t.region",
 	.key = FK_KEY_ID,
 	.id = "t.id",
 	.filters = inbox_filters,
@@ -785,7 +833,7 @@ json_t *fk_ticket_measures(fk_db *db, const fk_actor *who, const char *region, i
 	fk_scope_upper(r, hi, sizeof(hi));
 	int64_t overdue = 0;
 	fk_db_int64(db, &overdue,
-		    "SELECT count(*) FROM tickets WHERE region >= $1 AND region < $2 AND due_at < $3 AND state NOT IN " CLOSED_SQL,
+		    "SELECT count(*) FROM tickets WHERE +region >= $1 AND +region < $2 AND due_at < $3",
 		    "ssi", r, hi, fk_now());
 	json_object_set_new(tot, "overdue", json_integer(overdue));
 	json_decref(flow);
