@@ -242,6 +242,29 @@ int h_calendar_get(fk_req *r)
 	return fk_req_reply(r, 200, fk_workcal_days(r->db, &r->actor, fk_req_region(r, "region"), from, to, &r->err));
 }
 
+static int limit_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
+{
+	*out = fk_limit_set(db, who, in, e);
+	if (!*out)
+		return -1;
+	int64_t n = fk_ticket_refresh_due(db, who->region);
+	if (n < 0)
+		return fk_err_internal(e);
+	json_object_set_new(*out, "tickets_updated", json_integer(n));
+	return 0;
+}
+
+int h_limit_put(fk_req *r)
+{
+	fk_limit_in *l = fk_arena_alloc(&r->arena, sizeof(*l));
+	if (fk_limit_parse(r->json, l, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = limit_job, .in = l, .action = "limits.set", .object = "ticket_limits",
+					  .region = r->actor.region,
+					  .detail = json_pack("{s:s, s:s, s:I, s:I}", "urgency", l->urgency, "reply_unit", l->unit,
+							      "reply_n", (json_int_t)l->n, "ext_max", (json_int_t)l->ext_max) });
+}
+
 static int calendar_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
 {
 	fk_workday_in *w = in;

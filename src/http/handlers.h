@@ -88,6 +88,7 @@ int h_ticket_reveal(fk_req *r);
 int h_ticket_measures(fk_req *r);
 int h_calendar_get(fk_req *r);
 int h_calendar_put(fk_req *r);
+int h_limit_put(fk_req *r);
 int h_answer_create(fk_req *r);
 int h_team_create(fk_req *r);
 int h_doctor_create(fk_req *r);

@@ -141,6 +141,7 @@ static const struct {
 	{ "POST /api/v1/tickets/{id}/moves", fk_move_fields },
 	{ "POST /api/v1/tickets/{id}/reveal", fk_ticket_reveal_fields },
 	{ "PUT /api/v1/hotline/calendar", fk_workday_fields },
+	{ "PUT /api/v1/hotline/limits", fk_limit_fields },
 	{ "POST /api/v1/answers", fk_answer_fields },
 	{ "POST /api/v1/doctor-teams", fk_team_fields },
 	{ "POST /api/v1/doctors", fk_doctor_fields },
@@ -186,6 +187,7 @@ static const struct {
 	{ "POST /api/v1/answers", "category", ticket_categories },
 	{ "POST /api/v1/tickets/{id}/moves", "move", ticket_moves },
 	{ "POST /api/v1/tickets/{id}/moves", "satisfaction", ticket_satisfactions },
+	{ "PUT /api/v1/hotline/limits", "urgency", ticket_urgencies },
 };
 
 /* "METHOD path" of rt in buf. */

@@ -149,6 +149,8 @@ const fk_route fk_routes[] = {
 	  "working days and days off of a region, and the time limits" },
 	{ "PUT", "/api/v1/hotline/calendar", h_calendar_put, P(TICKET_WRITE), BODY | W,
 	  "make a day a working day or a day off for a region (deadlines follow)", "calendar.set" },
+	{ "PUT", "/api/v1/hotline/limits", h_limit_put, P(TICKET_WRITE), BODY | W,
+	  "change a time limit by urgency (city level or above; deadlines follow)", "limits.set" },
 	{ "GET", "/api/v1/answers", h_list, P(TICKET_READ), 0, "standard answers: search, in force, replaced", NULL,
 	  &fk_answer_list },
 	{ "POST", "/api/v1/answers", h_answer_create, P(TICKET_WRITE), BODY | W,

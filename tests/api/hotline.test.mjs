@@ -6,7 +6,7 @@
 // server; the demo's month of tickets supplies old dispatches.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/harness.mjs';
+import { startServer, cli } from '../lib/harness.mjs';
 
 const COUNTY = '420106';
 const STREET1 = '420106001';
@@ -430,6 +430,24 @@ test('the calendar: the 2020 Spring Festival extension and its make-up day; a re
   assert.equal(after.body.days[0].work, false);
   assertError(await srv.api('PUT', '/api/v1/hotline/calendar', { token: T.operator, body: { region: '420111', date: '2020-02-03', work: false } }), 404, 'not_found');
   assertError(await srv.api('PUT', '/api/v1/hotline/calendar', { token: T.operator, body: { date: '2020-02-31', work: false } }), 400, 'invalid', 'date');
+});
+
+test('time limits: set at city level, deadlines follow', async () => {
+  const body = { urgency: 'complex', reply_unit: 'workdays', reply_n: 20, ext_max: 10 };
+  assertError(await srv.api('PUT', '/api/v1/hotline/limits', { token: T.operator, body }), 403, 'forbidden');
+  const out = cli(['user', 'add', 'cityop', '--role', 'operator', '--region', '4201', '--db', srv.db], { input: 'city-operator-password\n' });
+  assert.equal(out.status, 0, out.stderr);
+  const s = await srv.api('POST', '/api/v1/session', { body: { username: 'cityop', password: 'city-operator-password' } });
+  const city = s.body.token;
+  assertError(await srv.api('PUT', '/api/v1/hotline/limits', { token: city, body: { ...body, reply_unit: 'weeks' } }), 400, 'invalid', 'reply_unit');
+  assertError(await srv.api('PUT', '/api/v1/hotline/limits', { token: city, body: { ...body, urgency: 'someday' } }), 400, 'invalid', 'urgency');
+  assertError(await srv.api('PUT', '/api/v1/hotline/limits', { token: city, body: { ...body, reply_unit: 'hours', ext_max: 2 } }), 400, 'invalid', 'ext_max');
+  const r = await srv.api('PUT', '/api/v1/hotline/limits', { token: city, body });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const t = await ticket({ urgency: 'complex', dispatch_to: STREET1 });
+  assert.equal(t.deadlines.find((d) => d.name === 'reply').n, 20);
+  const cal = await get('operator', '/api/v1/hotline/calendar?from=2020-01-01&to=2020-01-02');
+  assert.equal(cal.body.limits.find((l) => l.urgency === 'complex').reply_n, 20);
 });
 
 test('roles: auditors read, commanders read, nobody else takes calls', async () => {

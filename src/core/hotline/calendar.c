@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/base/perm.h"
 #include "core/base/region.h"
 #include "core/base/scope.h"
 #include "util/date.h"
@@ -241,6 +242,56 @@ int fk_limit_get(fk_db *db, const char *urgency, fk_limit *out)
 	}
 	fk_stmt_done(st);
 	return rc == FK_ROW ? 0 : -1;
+}
+
+const fk_field fk_limit_fields[] = {
+	{ "urgency", FK_FT_STRING, true, 1, 16 },
+	{ "reply_unit", FK_FT_STRING, true, 1, 16 },
+	{ "reply_n", FK_FT_INT, true, 1, 720 },
+	{ "ext_max", FK_FT_INT, true, 0, 30 },
+	{ 0 },
+};
+
+int fk_limit_parse(const json_t *in, fk_limit_in *l, fk_err *e)
+{
+	memset(l, 0, sizeof(*l));
+	if (fk_fields_check(in, fk_limit_fields, e) < 0)
+		return -1;
+	l->urgency = fk_json_str(in, "urgency");
+	l->unit = fk_json_str(in, "reply_unit");
+	l->n = json_integer_value(json_object_get(in, "reply_n"));
+	l->ext_max = json_integer_value(json_object_get(in, "ext_max"));
+	bool hours = strcmp(l->unit, "hours") == 0;
+	if (!hours && strcmp(l->unit, "workdays") != 0)
+		return fk_err_invalid(e, "reply_unit", "reply_unit: hours or workdays");
+	if (!hours && l->n > 60)
+		return fk_err_invalid(e, "reply_n", "reply_n: at most 60 working days");
+	if (hours && l->ext_max)
+		return fk_err_invalid(e, "ext_max", "ext_max: a limit in hours is not extended (0)");
+	return 0;
+}
+
+json_t *fk_limit_set(fk_db *db, const fk_actor *who, const fk_limit_in *l, fk_err *e)
+{
+	if (strlen(who->region) > 4) {
+		fk_err_forbidden(e, "the time limits hold for the whole deployment and are set at city level or above (%s)",
+				 fk_role_name(who->role));
+		return NULL;
+	}
+	int rc = fk_db_run(db,
+			   "UPDATE ticket_limits SET reply_unit = $1, reply_n = $2, ext_max = $3, updated_at = $4"
+			   " WHERE urgency = $5",
+			   "siiis", l->unit, l->n, l->ext_max, fk_now(), l->urgency);
+	if (rc < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	if (fk_db_changes(db) == 0) {
+		fk_err_invalid(e, "urgency", "urgency: life_safety, utilities, general or complex");
+		return NULL;
+	}
+	return json_pack("{s:s, s:s, s:I, s:I}", "urgency", l->urgency, "reply_unit", l->unit, "reply_n",
+			 (json_int_t)l->n, "ext_max", (json_int_t)l->ext_max);
 }
 
 const fk_field fk_workday_fields[] = {

@@ -92,6 +92,17 @@ typedef struct fk_limit {
 /* The limit for urgency.  Returns 0, or -1 (none or a database error). */
 int fk_limit_get(fk_db *db, const char *urgency, fk_limit *out);
 
+/* PUT /hotline/limits: {urgency, reply_unit, reply_n, ext_max}.  The
+ * limits hold for the whole deployment, so only a caller at city level or
+ * above sets them (403 otherwise). */
+typedef struct fk_limit_in {
+	const char *urgency, *unit;
+	int64_t n, ext_max;
+} fk_limit_in;
+extern const fk_field fk_limit_fields[];
+int fk_limit_parse(const json_t *in, fk_limit_in *l, fk_err *e);
+json_t *fk_limit_set(fk_db *db, const fk_actor *who, const fk_limit_in *l, fk_err *e);
+
 /* PUT /hotline/calendar: {region?, date, work, note?}. */
 typedef struct fk_workday_in {
 	const char *region; /* NULL: the caller's home */

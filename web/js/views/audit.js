@@ -21,7 +21,7 @@ export const ACTIONS = ['login', 'login.failed', 'login.locked', 'login.unlocked
   'ticket.start', 'ticket.wait', 'ticket.resume', 'ticket.reply', 'ticket.return', 'ticket.extend',
   'ticket.approve_extension', 'ticket.refuse_extension', 'ticket.callback', 'ticket.close', 'ticket.merge',
   'ticket.not_responsible', 'ticket.reopen', 'ticket.chase', 'ticket.note', 'ticket.alert', 'ticket.reveal', 'answer.create', 'doctor.team',
-  'doctor.create', 'doctor.shift', 'calendar.set'];
+  'doctor.create', 'doctor.shift', 'calendar.set', 'limits.set'];
 
 function actionLabel(a) { return label('action', a); }
 
