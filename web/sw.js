@@ -17,7 +17,7 @@
 // The page asks for it after sign-in ({type: 'keep'}) and deletes the cache
 // at sign-out; with no cache this worker keeps nothing, and an update
 // carries the shell over only when the previous version had one.
-const VERSION = 'v5';
+const VERSION = 'v6';
 const PREFIX = 'fangkong-shell-';
 const CACHE = PREFIX + VERSION;
 const SHELL = [
@@ -35,6 +35,8 @@ const SHELL = [
   '/js/offline.js',
   '/js/outbox.js',
   '/js/vocab.js',
+  '/message.html',
+  '/js/public.js',
   '/js/views/audit.js',
   '/js/views/cases.js',
   '/js/views/clusters.js',
@@ -42,6 +44,7 @@ const SHELL = [
   '/js/views/epi.js',
   '/js/views/followups.js',
   '/js/views/gridpick.js',
+  '/js/views/hotline.js',
   '/js/views/home.js',
   '/js/views/login.js',
   '/js/views/password.js',

@@ -271,10 +271,12 @@ int cmd_demo(int argc, char **argv)
 	demo_accounts who = { 0 };
 	demo_counts dc = { 0 };
 	demo_outbreak_counts oc = { 0 };
+	demo_hotline_counts hc = { 0 };
 	if (fk_db_int64(db, &who.worker, "SELECT id FROM users WHERE username = 'gridworker'", "") != FK_ROW ||
 	    fk_db_int64(db, &who.doctor, "SELECT id FROM users WHERE username = 'doctor'", "") != FK_ROW ||
 	    (people > 0 && demo_people(db, DEMO_COUNTY, (int)people, (int)days, &who, &dc) < 0) ||
-	    (cases > 0 && demo_outbreak(db, (int)cases, &who, &oc) < 0))
+	    (cases > 0 && demo_outbreak(db, (int)cases, &who, &oc) < 0) ||
+	    demo_hotline(db, DEMO_COUNTY, people / 20 < 300 ? 300 : people / 20 > 4000 ? 4000 : (int)(people / 20), &hc) < 0)
 		goto rollback;
 	if (fk_db_commit(db) < 0)
 		goto rollback;
@@ -284,6 +286,10 @@ int cmd_demo(int argc, char **argv)
 	printf("%lld residents in %lld households; %lld days of screening: %lld records, %lld alerts, %lld zero reports\n",
 	       (long long)dc.persons, (long long)dc.households, (long long)(people > 0 ? days : 0),
 	       (long long)dc.screenings, (long long)dc.alerts, (long long)dc.reports);
+	printf("hotline: %lld tickets (%lld answered directly, %lld dispatched, %lld returned, %lld reopened),"
+	       " %lld doctor teams, %lld standard answers\n",
+	       (long long)hc.tickets, (long long)hc.direct, (long long)hc.dispatched, (long long)hc.returned,
+	       (long long)hc.reopened, (long long)hc.teams, (long long)hc.answers);
 	printf("outbreak: %lld cases, %lld excluded suspects, %lld close contacts, %lld follow-ups, %lld missed\n\n",
 	       (long long)oc.cases, (long long)oc.excluded, (long long)oc.contacts, (long long)oc.followups,
 	       (long long)oc.missed);

@@ -52,4 +52,13 @@ typedef struct demo_outbreak_counts {
  * outbreak with under 1,000 residents) or -1. */
 int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak_counts *out);
 
+typedef struct demo_hotline_counts {
+	int64_t teams, answers, tickets, direct, dispatched, returned, reopened;
+} demo_hotline_counts;
+
+/* A month of the hotline in county (about tickets tickets): doctor teams
+ * and their roster, the standard answers, tickets through the hotline
+ * module's functions (demo_hotline.c).  Returns 0 or -1. */
+int demo_hotline(fk_db *db, const char *county, int tickets, demo_hotline_counts *out);
+
 #endif

@@ -10,6 +10,7 @@
 #include "core/grid/import.h"
 #include "core/grid/registry.h"
 #include "core/grid/screening.h"
+#include "core/hotline/tickets.h"
 #include "http/handlers.h"
 
 /* A NULL-terminated list of codes as a JSON array. */
@@ -51,6 +52,14 @@ int h_vocab(fk_req *r)
 	json_object_set_new(v, "alert_outcomes", outcomes);
 	json_object_set_new(v, "roles", roles());
 	json_object_set_new(v, "import_reasons", codes(fk_import_reason_codes()));
+	json_object_set_new(v, "ticket_categories", codes(fk_ticket_category_names));
+	json_object_set_new(v, "ticket_urgencies", codes(fk_ticket_urgency_names));
+	json_object_set_new(v, "ticket_channels", codes(fk_ticket_channel_names));
+	json_object_set_new(v, "ticket_states", codes(fk_ticket_state_names));
+	json_object_set_new(v, "ticket_closed_states", codes(fk_ticket_closed_states));
+	json_object_set_new(v, "ticket_moves", codes(fk_ticket_move_names));
+	json_object_set_new(v, "ticket_satisfactions", codes(fk_ticket_satisfaction_names));
+	json_object_set_new(v, "ticket_public_states", codes(fk_ticket_public_states));
 	json_object_set_new(v, "settings",
 			    json_pack("{s:i, s:i, s:f}", "protocol_edition", fk_protocol_edition, "observation_days",
 				      fk_observation_days, "fever_threshold", FK_FEVER_DC / 10.0));

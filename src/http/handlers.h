@@ -84,4 +84,21 @@ int h_site_create(fk_req *r);
 /* h_audit.c */
 int h_audit_head(fk_req *r);
 
+/* h_hotline.c */
+int h_ticket_create(fk_req *r);
+int h_ticket_get(fk_req *r);
+int h_ticket_move(fk_req *r);
+int h_ticket_reveal(fk_req *r);
+int h_ticket_measures(fk_req *r);
+int h_calendar_get(fk_req *r);
+int h_calendar_put(fk_req *r);
+int h_limit_put(fk_req *r);
+int h_answer_create(fk_req *r);
+int h_team_create(fk_req *r);
+int h_doctor_create(fk_req *r);
+int h_shift_create(fk_req *r);
+int h_message_create(fk_req *r);
+int h_message_lookup(fk_req *r);
+int h_public_regions(fk_req *r);
+
 #endif

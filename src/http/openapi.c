@@ -26,6 +26,10 @@
 #include "core/grid/alerts.h"
 #include "core/grid/registry.h"
 #include "core/grid/screening.h"
+#include "core/hotline/answers.h"
+#include "core/hotline/calendar.h"
+#include "core/hotline/doctors.h"
+#include "core/hotline/tickets.h"
 #include "http/handlers.h"
 #include "http/openapi.h"
 #include "http/router.h"
@@ -84,6 +88,10 @@ static const struct {
 	  { { "region", "region" }, { "to", "date" }, { "days", "integer", false, "1 to 366 (default 60)" } } },
 	{ "GET /api/v1/audit/head" },
 	{ "GET /api/v1/me/sessions" },
+	{ "GET /api/v1/tickets/{id}" },
+	{ "GET /api/v1/hotline/measures", { { "region", "region" }, { "from", "date" }, { "to", "date" } } },
+	{ "GET /api/v1/hotline/calendar", { { "region", "region" }, { "from", "date" }, { "to", "date" } } },
+	{ "GET /api/v1/public/regions", { { "parent", "string", false, "a county or street code (default: the deployment's county)" } } },
 };
 
 /* A nested part of a body: the object (or array items) at field of
@@ -130,6 +138,17 @@ static const struct {
 	{ "POST /api/v1/observations/{id}/release", fk_release_fields },
 	{ "POST /api/v1/observations/{id}/convert", fk_convert_fields },
 	{ "POST /api/v1/sites", fk_site_fields },
+	{ "POST /api/v1/tickets", fk_ticket_fields },
+	{ "POST /api/v1/tickets/{id}/moves", fk_move_fields },
+	{ "POST /api/v1/tickets/{id}/reveal", fk_ticket_reveal_fields },
+	{ "PUT /api/v1/hotline/calendar", fk_workday_fields },
+	{ "PUT /api/v1/hotline/limits", fk_limit_fields },
+	{ "POST /api/v1/answers", fk_answer_fields },
+	{ "POST /api/v1/doctor-teams", fk_team_fields },
+	{ "POST /api/v1/doctors", fk_doctor_fields },
+	{ "POST /api/v1/duty-shifts", fk_shift_fields },
+	{ "POST /api/v1/public/messages", fk_message_fields },
+	{ "POST /api/v1/public/lookup", fk_lookup_fields },
 };
 
 /* The exported arrays, as the functions the table below takes. */
@@ -137,6 +156,11 @@ static const char *const *symptoms(void) { return fk_symptom_names; }
 static const char *const *history(void) { return fk_history_names; }
 static const char *const *tags(void) { return fk_tag_names; }
 static const char *const *finding_categories(void) { return fk_category_names; }
+static const char *const *ticket_categories(void) { return fk_ticket_category_names; }
+static const char *const *ticket_channels(void) { return fk_ticket_channel_names; }
+static const char *const *ticket_urgencies(void) { return fk_ticket_urgency_names; }
+static const char *const *ticket_moves(void) { return fk_ticket_move_names; }
+static const char *const *ticket_satisfactions(void) { return fk_ticket_satisfaction_names; }
 
 /* The code lists a body field takes (those GET /api/v1/vocab serves), by
  * field name; route NULL: in every body that has the field, else only in
@@ -157,6 +181,14 @@ static const struct {
 	{ "POST /api/v1/screenings", "status", fk_screening_status_names },
 	{ "POST /api/v1/screenings", "category", finding_categories },
 	{ "POST /api/v1/cases", "category", fk_case_category_names },
+	{ "POST /api/v1/tickets", "category", ticket_categories },
+	{ "POST /api/v1/tickets", "channel", ticket_channels },
+	{ "POST /api/v1/tickets", "urgency", ticket_urgencies },
+	{ "POST /api/v1/public/messages", "category", ticket_categories },
+	{ "POST /api/v1/answers", "category", ticket_categories },
+	{ "POST /api/v1/tickets/{id}/moves", "move", ticket_moves },
+	{ "POST /api/v1/tickets/{id}/moves", "satisfaction", ticket_satisfactions },
+	{ "PUT /api/v1/hotline/limits", "urgency", ticket_urgencies },
 };
 
 /* "METHOD path" of rt in buf. */

@@ -13,6 +13,9 @@
 #include "core/grid/alerts.h"
 #include "core/grid/registry.h"
 #include "core/grid/screening.h"
+#include "core/hotline/answers.h"
+#include "core/hotline/doctors.h"
+#include "core/hotline/tickets.h"
 #include "http/handlers.h"
 #include "http/router.h"
 
@@ -125,6 +128,57 @@ const fk_route fk_routes[] = {
 	  "session.end" },
 	{ "DELETE", "/api/v1/users/{username}/sessions", h_user_sessions_delete, P(USER_WRITE), W,
 	  "end every session of a user", "user.sessions_end" },
+	/* hotline: tickets, the public message form, answers, family doctors */
+	{ "GET", "/api/v1/tickets", h_list, P(TICKET_READ), 0, "tickets in scope; ?phone= a caller's history (audited)",
+	  "ticket.search", &fk_ticket_list },
+	{ "POST", "/api/v1/tickets", h_ticket_create, P(TICKET_WRITE), BODY | W,
+	  "take a call: a ticket, answered or dispatched at once when asked",
+	  "ticket.create,ticket.answer,ticket.dispatch" },
+	{ "GET", "/api/v1/tickets/inbox", h_list, P(TICKET_READ), 0, "tickets dispatched to units in scope, open",
+	  "ticket.search", &fk_inbox_list },
+	{ "GET", "/api/v1/tickets/chase", h_list, P(TICKET_READ), 0, "the chase board: open tickets past a deadline",
+	  "ticket.search", &fk_chase_list },
+	{ "GET", "/api/v1/tickets/callbacks", h_list, P(TICKET_READ), 0, "replied tickets to call back", "ticket.search",
+	  &fk_callback_list },
+	{ "GET", "/api/v1/tickets/doctor-queue", h_list, P(TICKET_READ), 0,
+	  "tickets routed to family doctors, open; ?mine=1 one's own", "ticket.search", &fk_doctor_queue },
+	{ "GET", "/api/v1/tickets/{id}", h_ticket_get, P(TICKET_READ), 0,
+	  "one ticket: events, deadlines and how each was derived, the moves allowed (audited)", "ticket.view" },
+	{ "POST", "/api/v1/tickets/{id}/moves", h_ticket_move, P(TICKET_READ), BODY | W,
+	  "move a ticket along the closed loop (the move's own permission applies)",
+	  "ticket.answer,ticket.dispatch,ticket.sign,ticket.start,ticket.wait,ticket.resume,ticket.reply,"
+	  "ticket.return,ticket.extend,ticket.approve_extension,ticket.refuse_extension,ticket.callback,"
+	  "ticket.close,ticket.merge,ticket.not_responsible,ticket.reopen,ticket.chase,ticket.note,ticket.alert" },
+	{ "POST", "/api/v1/tickets/{id}/reveal", h_ticket_reveal, P(TICKET_READ), BODY | W,
+	  "the caller's number in the clear, to call back, with a reason (audited)", "ticket.reveal" },
+	{ "GET", "/api/v1/hotline/measures", h_ticket_measures, P(TICKET_READ), 0,
+	  "the measures (三率) by day, region, unit and category, and the overdue count" },
+	{ "GET", "/api/v1/hotline/calendar", h_calendar_get, P(TICKET_READ), 0,
+	  "working days and days off of a region, and the time limits" },
+	{ "PUT", "/api/v1/hotline/calendar", h_calendar_put, P(TICKET_WRITE), BODY | W,
+	  "make a day a working day or a day off for a region (deadlines follow)", "calendar.set" },
+	{ "PUT", "/api/v1/hotline/limits", h_limit_put, P(TICKET_WRITE), BODY | W,
+	  "change a time limit by urgency (city level or above; deadlines follow)", "limits.set" },
+	{ "GET", "/api/v1/answers", h_list, P(TICKET_READ), 0, "standard answers: search, in force, replaced", NULL,
+	  &fk_answer_list },
+	{ "POST", "/api/v1/answers", h_answer_create, P(TICKET_WRITE), BODY | W,
+	  "add a standard answer (replacing one from its effective day)", "answer.create" },
+	{ "GET", "/api/v1/doctor-teams", h_list, P(TICKET_READ), 0, "family doctor teams", NULL, &fk_team_list },
+	{ "POST", "/api/v1/doctor-teams", h_team_create, P(TICKET_HANDLE), BODY | W, "add a family doctor team",
+	  "doctor.team" },
+	{ "GET", "/api/v1/doctors", h_list, P(TICKET_READ), 0, "family doctors, who is on duty now", NULL,
+	  &fk_doctor_list },
+	{ "POST", "/api/v1/doctors", h_doctor_create, P(TICKET_HANDLE), BODY | W,
+	  "add a doctor to a team (published name and duty phone)", "doctor.create" },
+	{ "GET", "/api/v1/duty-shifts", h_list, P(TICKET_READ), 0, "the duty roster", NULL, &fk_shift_list },
+	{ "POST", "/api/v1/duty-shifts", h_shift_create, P(TICKET_HANDLE), BODY | W, "put a doctor on duty",
+	  "doctor.shift" },
+	{ "POST", "/api/v1/public/messages", h_message_create, FK_PERM_PUBLIC, BODY | W,
+	  "a resident's message (no account; limited per address and phone)", "ticket.message" },
+	{ "POST", "/api/v1/public/lookup", h_message_lookup, FK_PERM_PUBLIC, BODY | W,
+	  "a message's state and reply, by number and the phone's last 4 digits" },
+	{ "GET", "/api/v1/public/regions", h_public_regions, FK_PERM_PUBLIC, 0,
+	  "streets and communities for the public form" },
 };
 
 const size_t fk_routes_count = sizeof(fk_routes) / sizeof(fk_routes[0]);

@@ -20,13 +20,15 @@ export const REGION_PARAM = {
 };
 export const NO_REGION = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api/v1/me', '/api/v1/roles', '/api/v1/vocab', '/api/v1/users', '/api/v1/audit', '/api/v1/audit/head',
   '/api/v1/persons/import/template', // (the import template is the same empty form for everyone)
-  '/api/v1/me/sessions']); // (one's own sessions)
+  '/api/v1/me/sessions', // (one's own sessions)
+  '/api/v1/public/regions']); // hotline: the public form's region names, the same for everyone
 export const EXTRA_QUERY = { '/api/v1/regions': 'q=%E7%A4%BE%E5%8C%BA' }; // q=社区 (required)
 
 // Routes whose answer places nothing in a region.
 export const UNPLACED = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api/v1/roles', '/api/v1/vocab', '/api/v1/audit/head',
   '/api/v1/persons/import/template',
-  '/api/v1/me/sessions']);
+  '/api/v1/me/sessions',
+  '/api/v1/public/regions']); // hotline: public names of the region tree
 // Path records that lie in no region but belong to the caller alone (an
 // import's progress, named by its sender): import.test.mjs checks that
 // another user's is 404.
@@ -48,6 +50,9 @@ export const BODIES = {
   'POST /api/v1/observations/{id}/convert': { reporting_unit: '社区卫生服务中心', place: 'home' },
   'DELETE /api/v1/me/sessions/{id}': {},
   'DELETE /api/v1/users/{username}/sessions': {},
+  // hotline
+  'POST /api/v1/tickets/{id}/moves': { move: 'note', note: '核对范围' },
+  'POST /api/v1/tickets/{id}/reveal': { reason: '核对范围' },
 };
 
 // The demo's users, plus a street-level admin (so that user.write meets

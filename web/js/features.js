@@ -52,6 +52,19 @@ export const FEATURES = [
   },
   { id: 'users', perm: 'user.read', icon: 'users', href: '#/users', routes: { users: view('users', 'render') } },
   { id: 'audit', perm: 'audit.read', icon: 'audit', href: '#/audit', routes: { audit: view('audit', 'render') } },
+  // hotline: the operator's console and callbacks, a unit's inbox (a
+  // doctor's phone queue), the chase board, tickets, the measures
+  {
+    id: 'hotline', perm: 'ticket.write', icon: 'phone', href: '#/hotline',
+    routes: { hotline: view('hotline', 'renderConsole'), 'hotline/callbacks': view('hotline', 'renderCallbacks') },
+  },
+  { id: 'inbox', perm: 'ticket.handle', icon: 'inbox', href: '#/inbox', routes: { inbox: view('hotline', 'renderInbox') } },
+  { id: 'chase', perm: 'ticket.chase', icon: 'alert', href: '#/chase', routes: { chase: view('hotline', 'renderChase') } },
+  {
+    id: 'tickets', perm: 'ticket.read', icon: 'audit', href: '#/tickets',
+    routes: { tickets: view('hotline', 'renderTickets'), 'tickets/:id': view('hotline', 'renderTicket') },
+  },
+  { id: 'measures', perm: 'ticket.read', icon: 'command', href: '#/measures', routes: { measures: view('hotline', 'renderMeasures') } },
   // every user's own password (linked from the account box, not a tile)
   { id: 'password', perm: null, icon: 'shield', href: '#/password', hidden: true, routes: { password: view('password', 'render') } },
 ];

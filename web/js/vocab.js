@@ -23,6 +23,14 @@ export const PREFIX = {
   alert_outcomes: 'outcome', // {kind: [outcome, …]}
   roles: 'role',
   import_reasons: 'importReason', // why an imported row was rejected
+  ticket_categories: 'hotline.cat',
+  ticket_urgencies: 'hotline.urg',
+  ticket_channels: 'hotline.ch',
+  ticket_states: 'hotline.st',
+  ticket_closed_states: 'hotline.st',
+  ticket_moves: 'hotline.mv',
+  ticket_satisfactions: 'hotline.sat',
+  ticket_public_states: 'hotline.pub',
 };
 
 let current = null;

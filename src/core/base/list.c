@@ -281,6 +281,11 @@ json_t *fk_list_run(fk_db *db, const fk_actor *who, const fk_list *l, fk_list_ge
 		json_array_foreach(json_object_get(out, "items"), i, it)
 			l->row(it, who);
 	}
+	if (l->page && l->page(db, json_object_get(out, "items")) < 0) {
+		json_decref(out);
+		out = NULL;
+		fk_err_internal(e);
+	}
 out:
 	fk_strbuf_release(&sql);
 	fk_strbuf_release(&q.where);

@@ -135,6 +135,10 @@ typedef struct fk_list {
 	 * (that a parent exists) and may add conditions.  0 or -1 with e set. */
 	int (*check)(fk_list_q *q, fk_err *e);
 	void (*row)(json_t *item, const fk_actor *who); /* per rendered row, may be NULL */
+	/* Once per rendered page, with the reader: adds what needs the
+	 * database for the page's items together (the deadlines of a page of
+	 * tickets, computed from their events).  0, or -1 (a 500); may be NULL. */
+	int (*page)(fk_db *db, json_t *items);
 	fk_list_audit audit;
 } fk_list;
 

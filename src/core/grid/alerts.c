@@ -52,7 +52,7 @@ static const char *const outcome_names[] = { "normal_on_recheck", "referred_to_c
 static const char *const screening_outcome_names[] = { "normal_on_recheck", "referred_to_clinic", "home_isolation",
 						       "centralised_isolation", "reported_as_case", "other", NULL };
 static const char *const followup_outcome_names[] = { "followup_recorded", "unreachable", "other", NULL };
-static const char *const kind_names[] = { "screening", "followup_missed", NULL };
+static const char *const kind_names[] = { "screening", "followup_missed", "hotline", NULL };
 
 const char *const *fk_alert_kind_names(void)
 {
@@ -79,6 +79,21 @@ int64_t fk_alert_raise_screening(fk_db *db, const char *grid, int64_t person_id,
 			      "INSERT INTO alerts (grid, person_id, screening_id, day, reasons, temp_dc, created_at)"
 			      " VALUES ($1, $2, $3, $4, $5, $6, $7)",
 			      v, 7) < 0 ||
+	    id <= 0)
+		return -1;
+	return id;
+}
+
+int64_t fk_alert_raise_hotline(fk_db *db, const char *grid, int64_t person_id, int64_t day, const char *reasons,
+				int64_t now)
+{
+	fk_val v[] = { { 's', .p = grid }, { 'i', .i = person_id }, { 'i', .i = day }, { 's', .p = reasons },
+		       { 'i', .i = now } };
+	int64_t id = 0;
+	if (fk_db_insert_vals(db, &id,
+			      "INSERT INTO alerts (kind, grid, person_id, day, reasons, created_at)"
+			      " VALUES ('hotline', $1, $2, $3, $4, $5)",
+			      v, 5) < 0 ||
 	    id <= 0)
 		return -1;
 	return id;

@@ -12,6 +12,7 @@
  *   fk_alert_raise_screening, fk_alert_move_household   screening
  *   fk_alert_raise_missed, fk_alert_settle_followup     epi (contacts)
  *   fk_alert_close_for_case                             epi (cases)
+ *   fk_alert_raise_hotline                              hotline (tickets)
  *   fk_alert_close                                      the http layer
  *   fk_alert_close_as                                   this module, and loaders
  *                                                       replaying history (the demo)
@@ -49,6 +50,13 @@ extern const fk_column fk_alert_columns[];
  * Returns the alert's id, or -1. */
 int64_t fk_alert_raise_screening(fk_db *db, const char *grid, int64_t person_id, int64_t screening_id, int64_t day,
 				 const char *reasons, const int64_t *temp_dc, int64_t now);
+
+/* Raises a hotline alert: a call about person_id of grid (a fever at home
+ * reported on the hotline) asks the grid's doctor and officers to screen
+ * the person, for reasons (a JSON array of symptom codes) on day.  Returns
+ * the alert's id, or -1. */
+int64_t fk_alert_raise_hotline(fk_db *db, const char *grid, int64_t person_id, int64_t day, const char *reasons,
+				int64_t now);
 
 /* Raises a followup_missed alert for every observation that owed the
  * follow-up of day's slot (pm: the evening one, else the morning one) and
@@ -98,8 +106,10 @@ json_t *fk_alert_close(fk_db *db, const fk_actor *who, int64_t id, const fk_aler
  * document shows them). */
 extern const fk_field fk_alert_close_fields[];
 
-/* Codes served by GET /vocab (NULL-terminated): an alert's kind, and the
- * outcomes that close an alert of kind (NULL: every outcome accepted). */
+/* Codes served by GET /vocab (NULL-terminated): an alert's kind
+ * (screening, followup_missed, hotline), and the outcomes that close an
+ * alert of kind (NULL: every outcome accepted; a hotline alert takes a
+ * screening alert's). */
 const char *const *fk_alert_kind_names(void);
 const char *const *fk_alert_outcome_names(const char *kind);
 

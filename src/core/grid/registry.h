@@ -77,6 +77,15 @@ int64_t fk_household_ensure(fk_db *db, const char *grid, const char *building, c
 /* ---- persons ---- */
 
 /* A validated person: what a create or update carries. */
+/* A phone number as the registry keeps it (also for the hotline's
+ * callers, so a caller is found by the same keyed hash): digits only, a
+ * +86 / 0086 prefix, spaces and '-' dropped, 7 to 15 digits, an 11-digit
+ * number starting with 1.  Returns 0 or -1 with e naming "phone". */
+int fk_phone_normalise(const char *in, char *out, size_t n, fk_err *e);
+/* The keyed hashes of a normalised phone: the whole number and its last 4
+ * digits (domains "phone" and "phone4" of util/pii.h). */
+void fk_phone_hashes(const char *phone, unsigned char h[FK_PII_HASH_LEN], unsigned char sfx[FK_PII_HASH_LEN]);
+
 /* A person's document number and phone as stored: keyed hashes (whole and
  * last four) and secretbox ciphertexts.  Made by fk_person_seal, which
  * touches no database, so a bulk load can make them on another thread. */

@@ -16,7 +16,13 @@ export const ACTIONS = ['login', 'login.failed', 'login.locked', 'login.unlocked
   'household.create', 'household.update', 'screening.worklist', 'screening.record', 'alert.close', 'report.submit',
   'case.search', 'case.view', 'case.create', 'case.transition', 'contact.search', 'contact.create',
   'followup.record', 'observation.release', 'observation.resume', 'site.create',
-  'session.end', 'user.sessions_end', 'purge'];
+  'session.end', 'user.sessions_end', 'purge',
+  // hotline
+  'ticket.create', 'ticket.message', 'ticket.view', 'ticket.search', 'ticket.answer', 'ticket.dispatch', 'ticket.sign',
+  'ticket.start', 'ticket.wait', 'ticket.resume', 'ticket.reply', 'ticket.return', 'ticket.extend',
+  'ticket.approve_extension', 'ticket.refuse_extension', 'ticket.callback', 'ticket.close', 'ticket.merge',
+  'ticket.not_responsible', 'ticket.reopen', 'ticket.chase', 'ticket.note', 'ticket.alert', 'ticket.reveal', 'answer.create', 'doctor.team',
+  'doctor.create', 'doctor.shift', 'calendar.set', 'limits.set'];
 
 function actionLabel(a) { return label('action', a); }
 

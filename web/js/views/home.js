@@ -63,19 +63,19 @@ export function render(ctx) {
 // built yet.  The links are the features the user's permissions allow.
 const WORK = {
   admin: ['users', 'regions', 'audit'],
-  commander: ['command', 'epi', 'cases', 'clusters'],
-  officer: ['command', 'persons', 'regions', 'users'],
+  commander: ['command', 'epi', 'cases', 'clusters', 'measures', 'chase'],
+  officer: ['command', 'persons', 'regions', 'users', 'inbox'],
   gridworker: ['screening', 'persons'],
-  doctor: ['followups', 'command', 'cases'],
-  operator: ['regions'],
+  doctor: ['followups', 'command', 'cases', 'inbox'],
+  operator: ['hotline', 'tickets', 'measures'],
   coordinator: ['regions'],
   keeper: ['regions'],
-  auditor: ['audit', 'epi'],
+  auditor: ['audit', 'epi', 'tickets', 'measures'],
   volunteer: ['regions'],
   finance: ['regions'],
-  supervisor: ['command', 'regions'],
+  supervisor: ['command', 'regions', 'chase', 'measures'],
 };
-const NOT_YET = ['operator', 'coordinator', 'keeper', 'volunteer', 'finance', 'supervisor'];
+const NOT_YET = ['coordinator', 'keeper', 'volunteer', 'finance', 'supervisor'];
 
 function workCard(ctx) {
   const role = ctx.me.user.role;

@@ -1,0 +1,292 @@
+/* h_hotline.c - tickets and their moves, the public message form and
+ * lookup, the measures, the working calendar, standard answers and the
+ * family doctors' teams and roster.  Lists are declared
+ * (in core/hotline) and served by h_list. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/base/region.h"
+#include "core/hotline/answers.h"
+#include "core/hotline/calendar.h"
+#include "core/hotline/doctors.h"
+#include "core/hotline/tickets.h"
+#include "http/handlers.h"
+#include "util/date.h"
+
+/* One job per create: parse on the request's thread, run on the writer. */
+#define CREATE_JOB(name, type, fn)                                                                  \
+	static int name(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)          \
+	{                                                                                           \
+		return (*out = fn(db, who, (const type *)in, e)) ? 0 : -1;                          \
+	}
+
+CREATE_JOB(ticket_job, fk_ticket_in, fk_ticket_create)
+CREATE_JOB(answer_job, fk_answer_in, fk_answer_create)
+CREATE_JOB(team_job, fk_team_in, fk_team_create)
+CREATE_JOB(doctor_job, fk_doctor_in, fk_doctor_create)
+CREATE_JOB(shift_job, fk_shift_in, fk_shift_create)
+
+int h_ticket_create(fk_req *r)
+{
+	fk_ticket_in *t = fk_arena_alloc(&r->arena, sizeof(*t));
+	if (fk_ticket_parse(r->json, t, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = ticket_job, .in = t, .status = 201 });
+}
+
+int h_ticket_get(fk_req *r)
+{
+	int64_t id = fk_req_id(r, "id");
+	if (id < 0)
+		return -1;
+	json_t *t = fk_ticket_get(r->db, &r->actor, id, &r->err);
+	if (!t)
+		return -1;
+	char obj[48];
+	snprintf(obj, sizeof(obj), "ticket:%lld", (long long)id);
+	return fk_req_reply_audited_masked(r, 200, t, "ticket.view", obj, fk_json_str(t, "region"), NULL);
+}
+
+typedef struct move_ctx {
+	int64_t id;
+	fk_move_in m;
+} move_ctx;
+
+static int move_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
+{
+	move_ctx *c = in;
+	return (*out = fk_ticket_move_make(db, who, c->id, &c->m, e)) ? 0 : -1;
+}
+
+int h_ticket_move(fk_req *r)
+{
+	move_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
+	if ((c->id = fk_req_id(r, "id")) < 0 || fk_move_parse(r->json, &c->m, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = move_job, .in = c });
+}
+
+typedef struct reveal_ctx {
+	int64_t id;
+	const char *reason;
+} reveal_ctx;
+
+static int reveal_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
+{
+	reveal_ctx *c = in;
+	return (*out = fk_ticket_reveal(db, who, c->id, c->reason, e)) ? 0 : -1;
+}
+
+int h_ticket_reveal(fk_req *r)
+{
+	reveal_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
+	if ((c->id = fk_req_id(r, "id")) < 0 || fk_fields_check(r->json, fk_ticket_reveal_fields, &r->err) < 0)
+		return -1;
+	c->reason = fk_json_str(r->json, "reason");
+	return fk_req_write(r, &(fk_job){ .run = reveal_job, .in = c });
+}
+
+int h_answer_create(fk_req *r)
+{
+	fk_answer_in *a = fk_arena_alloc(&r->arena, sizeof(*a));
+	if (fk_answer_parse(r->json, a, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = answer_job, .in = a, .status = 201 });
+}
+
+int h_team_create(fk_req *r)
+{
+	fk_team_in *t = fk_arena_alloc(&r->arena, sizeof(*t));
+	if (fk_team_parse(r->json, t, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = team_job, .in = t, .status = 201 });
+}
+
+int h_doctor_create(fk_req *r)
+{
+	fk_doctor_in *d = fk_arena_alloc(&r->arena, sizeof(*d));
+	if (fk_doctor_parse(r->json, d, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = doctor_job, .in = d, .status = 201 });
+}
+
+int h_shift_create(fk_req *r)
+{
+	fk_shift_in *s = fk_arena_alloc(&r->arena, sizeof(*s));
+	if (fk_shift_parse(r->json, s, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = shift_job, .in = s, .status = 201 });
+}
+
+/* ---- the public form and lookup (no account) ---- */
+
+typedef struct public_ctx {
+	fk_ticket_in t;
+	fk_lookup_in l;
+	int64_t retry_after;
+} public_ctx;
+
+static void public_finish(fk_req *r, void *in)
+{
+	public_ctx *c = in;
+	if (r->err.status == 429)
+		fk_req_header(r, "Retry-After", fk_arena_printf(&r->arena, "%lld", (long long)c->retry_after));
+}
+
+static int message_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
+{
+	(void)who;
+	public_ctx *c = in;
+	*out = fk_message_create(db, &c->t, &c->retry_after, e);
+	if (*out)
+		return 0;
+	return e->status == 429 ? 0 : -1; /* keep the hit that was counted */
+}
+
+int h_message_create(fk_req *r)
+{
+	public_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
+	bool bot = false;
+	if (fk_message_parse(r->json, &c->t, &bot, &r->err) < 0)
+		return -1;
+	if (bot) /* the hidden field was filled: nothing is stored, nothing told */
+		return fk_req_reply(r, 202, json_pack("{s:b}", "received", 1));
+	c->t.addr = r->addr;
+	return fk_req_write(r, &(fk_job){ .run = message_job, .in = c, .status = 201, .finish = public_finish });
+}
+
+static int lookup_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
+{
+	(void)who;
+	public_ctx *c = in;
+	*out = fk_lookup(db, &c->l, &c->retry_after, e);
+	return *out ? 0 : 0; /* a miss keeps its hit: guesses are counted */
+}
+
+int h_message_lookup(fk_req *r)
+{
+	public_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
+	if (fk_lookup_parse(r->json, &c->l, &r->err) < 0)
+		return -1;
+	c->l.addr = r->addr;
+	return fk_req_write(r, &(fk_job){ .run = lookup_job, .in = c, .finish = public_finish });
+}
+
+/* The region tree for the public form: the children of ?parent= (the
+ * deployment's county when absent: the one county with communities). */
+int h_public_regions(fk_req *r)
+{
+	const char *parent = fk_req_query(r, "parent");
+	char county[16] = "";
+	if (!parent) {
+		fk_stmt *st;
+		if (fk_db_query(r->db, &st,
+				"SELECT substr(code, 1, 6) FROM regions WHERE level = 5 ORDER BY code LIMIT 1", "") == 0) {
+			if (fk_stmt_step(st) == FK_ROW)
+				snprintf(county, sizeof(county), "%s", fk_stmt_text(st, 0));
+			fk_stmt_done(st);
+		}
+		parent = county;
+	}
+	int lvl = fk_region_level_of(parent);
+	if (lvl < FK_LEVEL_COUNTY || lvl > FK_LEVEL_STREET)
+		return fk_req_fail(r, 400, "invalid", "parent", "parent: a county or street code");
+	fk_stmt *st;
+	if (fk_db_query(r->db, &st, "SELECT code, name FROM regions WHERE parent = $1 ORDER BY code LIMIT 1000", "s",
+			parent) < 0)
+		return fk_req_fail(r, 500, "internal", NULL, "internal error");
+	json_t *items = json_array();
+	while (fk_stmt_step(st) == FK_ROW)
+		json_array_append_new(items, fk_row_json(st));
+	fk_stmt_done(st);
+	json_t *name = NULL;
+	if (fk_db_query(r->db, &st, "SELECT name FROM regions WHERE code = $1", "s", parent) == 0) {
+		if (fk_stmt_step(st) == FK_ROW)
+			name = json_string(fk_stmt_text(st, 0));
+		fk_stmt_done(st);
+	}
+	if (!name) {
+		json_decref(items);
+		return fk_req_fail(r, 404, "not_found", "parent", "region %s not found", parent);
+	}
+	return fk_req_reply(r, 200, json_pack("{s:s, s:o, s:o}", "parent", parent, "name", name, "items", items));
+}
+
+/* ---- measures and the calendar ---- */
+
+/* ?from= and ?to= (to: today; from: 29 days before to). */
+static int day_range(fk_req *r, int64_t *from, int64_t *to)
+{
+	bool given;
+	if (fk_req_date(r, "to", fk_today(), to, NULL) < 0 || fk_req_date(r, "from", 0, from, &given) < 0)
+		return -1;
+	if (!given)
+		*from = *to - 29;
+	return 0;
+}
+
+int h_ticket_measures(fk_req *r)
+{
+	int64_t from, to;
+	if (day_range(r, &from, &to) < 0)
+		return -1;
+	return fk_req_reply(r, 200, fk_ticket_measures(r->db, &r->actor, fk_req_region(r, "region"), from, to, &r->err));
+}
+
+int h_calendar_get(fk_req *r)
+{
+	int64_t from, to;
+	if (day_range(r, &from, &to) < 0)
+		return -1;
+	return fk_req_reply(r, 200, fk_workcal_days(r->db, &r->actor, fk_req_region(r, "region"), from, to, &r->err));
+}
+
+static int limit_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
+{
+	*out = fk_limit_set(db, who, in, e);
+	if (!*out)
+		return -1;
+	int64_t n = fk_ticket_refresh_due(db, who->region);
+	if (n < 0)
+		return fk_err_internal(e);
+	json_object_set_new(*out, "tickets_updated", json_integer(n));
+	return 0;
+}
+
+int h_limit_put(fk_req *r)
+{
+	fk_limit_in *l = fk_arena_alloc(&r->arena, sizeof(*l));
+	if (fk_limit_parse(r->json, l, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = limit_job, .in = l, .action = "limits.set", .object = "ticket_limits",
+					  .region = r->actor.region,
+					  .detail = json_pack("{s:s, s:s, s:I, s:I}", "urgency", l->urgency, "reply_unit", l->unit,
+							      "reply_n", (json_int_t)l->n, "ext_max", (json_int_t)l->ext_max) });
+}
+
+static int calendar_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
+{
+	fk_workday_in *w = in;
+	*out = fk_workday_set(db, who, w, e);
+	if (!*out)
+		return -1;
+	const char *region = fk_json_str_or(*out, "region");
+	int64_t n = fk_ticket_refresh_due(db, region);
+	if (n < 0)
+		return fk_err_internal(e);
+	json_object_set_new(*out, "tickets_updated", json_integer(n));
+	return 0;
+}
+
+int h_calendar_put(fk_req *r)
+{
+	fk_workday_in *w = fk_arena_alloc(&r->arena, sizeof(*w));
+	if (fk_workday_parse(r->json, w, &r->err) < 0)
+		return -1;
+	char d[11];
+	fk_date_format(w->day, d);
+	return fk_req_write(r, &(fk_job){ .run = calendar_job, .in = w, .action = "calendar.set", .object = "calendar",
+					  .region = w->region ? w->region : r->actor.region,
+					  .detail = json_pack("{s:s, s:b}", "date", d, "work", w->work) });
+}
