@@ -131,6 +131,17 @@ int fk_merkle_consistency(fk_merkle_get get, void *ctx, int64_t first, int64_t s
 	return 0;
 }
 
+/* RFC 9162's "if LSB(fn) is not set, right-shift fn and sn equally until
+ * either LSB(fn) is set or fn is 0": past the levels where the node is the
+ * last of its level and has no right sibling. */
+static void climb_right_edge(uint64_t *fn, uint64_t *sn)
+{
+	while (!(*fn & 1) && *fn != 0) {
+		*fn >>= 1;
+		*sn >>= 1;
+	}
+}
+
 int fk_merkle_verify_inclusion(const unsigned char leaf[32], int64_t index, int64_t size,
 			       const unsigned char (*path)[32], int n, const unsigned char root[32])
 {
@@ -144,11 +155,7 @@ int fk_merkle_verify_inclusion(const unsigned char leaf[32], int64_t index, int6
 			return -1;
 		if ((fn & 1) || fn == sn) {
 			fk_merkle_node(path[i], r, r);
-			if (!(fn & 1))
-				while (!(fn & 1) && fn != 0) {
-					fn >>= 1;
-					sn >>= 1;
-				}
+			climb_right_edge(&fn, &sn);
 		} else {
 			fk_merkle_node(r, path[i], r);
 		}
@@ -184,11 +191,7 @@ int fk_merkle_verify_consistency(int64_t first, int64_t second, const unsigned c
 		if ((fn & 1) || fn == sn) {
 			fk_merkle_node(path[i], fr, fr);
 			fk_merkle_node(path[i], sr, sr);
-			if (!(fn & 1))
-				while (!(fn & 1) && fn != 0) {
-					fn >>= 1;
-					sn >>= 1;
-				}
+			climb_right_edge(&fn, &sn);
 		} else {
 			fk_merkle_node(sr, path[i], sr);
 		}
