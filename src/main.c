@@ -22,6 +22,7 @@ static const struct {
 	{ "import", cmd_import, "import persons from a CSV file" },
 	{ "demo", cmd_demo, "build the demonstration district (武汉市武昌区)" },
 	{ "audit", cmd_audit, "verify the audit log's hash chain" },
+	{ "ledger", cmd_ledger, "verify the public ledger against a saved checkpoint" },
 	{ "routes", cmd_routes, "list the API's routes and their permissions" },
 };
 

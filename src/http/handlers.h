@@ -80,4 +80,11 @@ int h_site_create(fk_req *r);
 /* h_audit.c */
 int h_audit_head(fk_req *r);
 
+/* h_ledger.c: the public ledger (no account) */
+int h_ledger_checkpoint(fk_req *r);
+int h_ledger_key(fk_req *r);
+int h_ledger_entries(fk_req *r);
+int h_ledger_inclusion(fk_req *r);
+int h_ledger_consistency(fk_req *r);
+
 #endif

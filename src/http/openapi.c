@@ -83,6 +83,18 @@ static const struct {
 	{ "GET /api/v1/stats/rt",
 	  { { "region", "region" }, { "to", "date" }, { "days", "integer", false, "1 to 366 (default 60)" } } },
 	{ "GET /api/v1/audit/head" },
+	/* supplies, donations, special funds and the public ledger */
+	{ "GET /api/v1/ledger/checkpoint" },
+	{ "GET /api/v1/ledger/key" },
+	{ "GET /api/v1/ledger/entries",
+	  { { "start", "integer", false, "the first index (default 0)" },
+	    { "limit", "integer", false, "1 to 1000 (default 100)" } } },
+	{ "GET /api/v1/ledger/proof/inclusion",
+	  { { "index", "integer", true, "the entry's index" },
+	    { "size", "integer", false, "the tree's size (default: the latest checkpoint's)" } } },
+	{ "GET /api/v1/ledger/proof/consistency",
+	  { { "first", "integer", true, "the smaller tree's size" },
+	    { "second", "integer", false, "the larger tree's size (default: the latest checkpoint's)" } } },
 };
 
 /* A nested part of a body: the object (or array items) at field of

@@ -116,6 +116,18 @@ const fk_route fk_routes[] = {
 
 	{ "GET", "/api/v1/audit", h_list, P(AUDIT_READ), W, "the audit log in scope", NULL, &fk_audit_list },
 	{ "GET", "/api/v1/audit/head", h_audit_head, P(AUDIT_READ), W, "the log's head and its latest signed checkpoint" },
+
+	/* supplies, donations, special funds and the public ledger */
+	{ "GET", "/api/v1/ledger/checkpoint", h_ledger_checkpoint, FK_PERM_PUBLIC, 0,
+	  "the public ledger's latest signed checkpoint (C2SP tlog-checkpoint, text)" },
+	{ "GET", "/api/v1/ledger/key", h_ledger_key, FK_PERM_PUBLIC, 0,
+	  "the ledger's verifier key (signed-note form, text)" },
+	{ "GET", "/api/v1/ledger/entries", h_ledger_entries, FK_PERM_PUBLIC, 0,
+	  "ledger entries from ?start=, each with the exact bytes hashed" },
+	{ "GET", "/api/v1/ledger/proof/inclusion", h_ledger_inclusion, FK_PERM_PUBLIC, 0,
+	  "an entry's inclusion proof (?index=, ?size=)" },
+	{ "GET", "/api/v1/ledger/proof/consistency", h_ledger_consistency, FK_PERM_PUBLIC, 0,
+	  "a consistency proof between two sizes (?first=, ?second=)" },
 };
 
 const size_t fk_routes_count = sizeof(fk_routes) / sizeof(fk_routes[0]);

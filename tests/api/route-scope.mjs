@@ -131,3 +131,12 @@ export function scopeKit(srv, T, HOME) {
 
   return { inScope, records, outside };
 }
+
+// supplies, donations, special funds and the public ledger: the ledger is
+// public and places nothing in a region.
+for (const p of ['/api/v1/ledger/checkpoint', '/api/v1/ledger/key', '/api/v1/ledger/entries',
+  '/api/v1/ledger/proof/inclusion', '/api/v1/ledger/proof/consistency']) {
+  NO_REGION.add(p);
+  UNPLACED.add(p);
+}
+Object.assign(EXTRA_QUERY, { '/api/v1/ledger/proof/inclusion': 'index=0', '/api/v1/ledger/proof/consistency': 'first=0' });
