@@ -213,6 +213,7 @@ CREATE TABLE fund_entries (
 	region        TEXT NOT NULL,     -- the allocation's region: the scope key
 	allocation_id INTEGER NOT NULL REFERENCES fund_allocations (id),
 	kind          TEXT NOT NULL,     -- disbursement, reversal
+	purpose       TEXT NOT NULL,     -- what it was spent on (must be the allocation's)
 	amount_fen    INTEGER NOT NULL,  -- + spent, - a reversal
 	payee         TEXT NOT NULL,
 	voucher       TEXT NOT NULL,

@@ -87,4 +87,24 @@ int h_ledger_entries(fk_req *r);
 int h_ledger_inclusion(fk_req *r);
 int h_ledger_consistency(fk_req *r);
 
+/* h_supplies.c: catalogue, warehouses, stock, donations, special funds */
+int h_items(fk_req *r);
+int h_item_create(fk_req *r);
+int h_warehouse_create(fk_req *r);
+int h_stock(fk_req *r);
+int h_stock_receive(fk_req *r);
+int h_stock_issue(fk_req *r);
+int h_stock_adjust(fk_req *r);
+int h_stock_count(fk_req *r);
+int h_donation_receive(fk_req *r);
+int h_donation_get(fk_req *r);
+int h_donation_allocate(fk_req *r);
+int h_donation_deliver(fk_req *r);
+int h_donation_reverse(fk_req *r);
+int h_fund_allocate(fk_req *r);
+int h_fund_allocation_get(fk_req *r);
+int h_fund_disburse(fk_req *r);
+int h_fund_reverse(fk_req *r);
+int h_fund_audit(fk_req *r);
+
 #endif

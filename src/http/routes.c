@@ -13,6 +13,9 @@
 #include "core/grid/alerts.h"
 #include "core/grid/registry.h"
 #include "core/grid/screening.h"
+#include "core/supplies/donations.h"
+#include "core/supplies/funds.h"
+#include "core/supplies/stock.h"
 #include "http/handlers.h"
 #include "http/router.h"
 
@@ -128,6 +131,51 @@ const fk_route fk_routes[] = {
 	  "an entry's inclusion proof (?index=, ?size=)" },
 	{ "GET", "/api/v1/ledger/proof/consistency", h_ledger_consistency, FK_PERM_PUBLIC, 0,
 	  "a consistency proof between two sizes (?first=, ?second=)" },
+	{ "GET", "/api/v1/items", h_items, P(STOCK_READ), 0, "the catalogue: items with standard, grade and unit" },
+	{ "POST", "/api/v1/items", h_item_create, P(STOCK_WRITE), BODY | W, "add an item to the catalogue", "item.create" },
+	{ "GET", "/api/v1/warehouses", h_list, P(STOCK_READ), 0, "warehouses in a region", NULL, &fk_warehouse_list },
+	{ "POST", "/api/v1/warehouses", h_warehouse_create, P(STOCK_WRITE), BODY | W, "add a warehouse to a region",
+	  "warehouse.create" },
+	{ "GET", "/api/v1/stock", h_stock, P(STOCK_READ), 0,
+	  "stock on hand, days of supply, low stock and expiring lots in a region" },
+	{ "GET", "/api/v1/stock/moves", h_list, P(STOCK_READ), 0, "the stock ledger's movements in a region", NULL,
+	  &fk_move_list },
+	{ "POST", "/api/v1/stock/receipts", h_stock_receive, P(STOCK_WRITE), BODY | W, "receive a lot into a warehouse",
+	  "stock.receive" },
+	{ "POST", "/api/v1/stock/issues", h_stock_issue, P(STOCK_WRITE), BODY | W,
+	  "issue an item, earliest expiry first, never an expired lot", "stock.issue" },
+	{ "POST", "/api/v1/stock/adjustments", h_stock_adjust, P(STOCK_WRITE), BODY | W,
+	  "an adjustment with its reason (damaged, expired, lost, found, consumed)", "stock.adjust" },
+	{ "POST", "/api/v1/stock/counts", h_stock_count, P(STOCK_WRITE), BODY | W,
+	  "a stock count: each difference recorded as an adjustment", "stock.count" },
+	{ "GET", "/api/v1/donations", h_list, P(STOCK_READ), 0, "donations received in a region", NULL,
+	  &fk_donation_list },
+	{ "POST", "/api/v1/donations", h_donation_receive, P(SUPPLY_APPROVE), BODY | W,
+	  "receive a donation and publish it to the ledger", "donation.receive" },
+	{ "GET", "/api/v1/donations/allocations", h_list, P(STOCK_READ), 0, "allocations of donations in a region", NULL,
+	  &fk_allocation_list },
+	{ "POST", "/api/v1/donations/allocations", h_donation_allocate, P(SUPPLY_APPROVE), BODY | W,
+	  "allocate a donation (bound by its designation) and publish it", "donation.allocate" },
+	{ "GET", "/api/v1/donations/{id}", h_donation_get, P(STOCK_READ), 0,
+	  "one donation with where it went (published records: no PATCH or DELETE)" },
+	{ "POST", "/api/v1/donations/allocations/{id}/deliver", h_donation_deliver, P(SUPPLY_APPROVE), BODY | W,
+	  "record and publish a delivery signed for", "donation.deliver" },
+	{ "POST", "/api/v1/donations/allocations/{id}/reverse", h_donation_reverse, P(SUPPLY_APPROVE), BODY | W,
+	  "correct an allocation by a reversing entry", "donation.reverse" },
+	{ "GET", "/api/v1/funds/allocations", h_list, P(STOCK_READ), 0, "special fund allocations in a region", NULL,
+	  &fk_fund_alloc_list },
+	{ "POST", "/api/v1/funds/allocations", h_fund_allocate, P(FUND_WRITE), BODY | W,
+	  "appropriate or pass down a special fund with its purpose", "fund.allocate" },
+	{ "GET", "/api/v1/funds/allocations/{id}", h_fund_allocation_get, P(STOCK_READ), 0,
+	  "one allocation with its payments (published records: no PATCH or DELETE)" },
+	{ "GET", "/api/v1/funds/entries", h_list, P(STOCK_READ), 0, "disbursements and reversals in a region", NULL,
+	  &fk_fund_entry_list },
+	{ "POST", "/api/v1/funds/disbursements", h_fund_disburse, P(FUND_WRITE), BODY | W,
+	  "pay from an allocation within its purpose and balance", "fund.disburse" },
+	{ "POST", "/api/v1/funds/entries/{id}/reverse", h_fund_reverse, P(FUND_WRITE), BODY | W,
+	  "correct a payment by a reversing entry", "fund.reverse" },
+	{ "GET", "/api/v1/funds/audit", h_fund_audit, P(STOCK_READ), 0,
+	  "the auditor's five checks over a region's special funds" },
 };
 
 const size_t fk_routes_count = sizeof(fk_routes) / sizeof(fk_routes[0]);
