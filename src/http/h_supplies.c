@@ -102,7 +102,7 @@ int h_donation_get(fk_req *r)
 	int64_t id = fk_req_id(r, "id");
 	if (id < 0)
 		return -1;
-	json_t *d = fk_list_one(r->db, &r->actor, &fk_donation_list, id, "donation", 0, &r->err);
+	json_t *d = fk_donation_get(r->db, &r->actor, id, &r->err);
 	if (!d)
 		return -1;
 	char ids[32];
@@ -125,7 +125,7 @@ int h_fund_allocation_get(fk_req *r)
 	int64_t id = fk_req_id(r, "id");
 	if (id < 0)
 		return -1;
-	json_t *a = fk_list_one(r->db, &r->actor, &fk_fund_alloc_list, id, "allocation", 0, &r->err);
+	json_t *a = fk_fund_allocation_get(r->db, &r->actor, id, &r->err);
 	if (!a)
 		return -1;
 	char ids[32];

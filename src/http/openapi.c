@@ -26,6 +26,9 @@
 #include "core/grid/alerts.h"
 #include "core/grid/registry.h"
 #include "core/grid/screening.h"
+#include "core/supplies/donations.h"
+#include "core/supplies/funds.h"
+#include "core/supplies/stock.h"
 #include "http/handlers.h"
 #include "http/openapi.h"
 #include "http/router.h"
@@ -84,6 +87,11 @@ static const struct {
 	  { { "region", "region" }, { "to", "date" }, { "days", "integer", false, "1 to 366 (default 60)" } } },
 	{ "GET /api/v1/audit/head" },
 	/* supplies, donations, special funds and the public ledger */
+	{ "GET /api/v1/items" },
+	{ "GET /api/v1/stock", { { "region", "region" }, { "warehouse", "integer", false, "one warehouse" } } },
+	{ "GET /api/v1/donations/{id}" },
+	{ "GET /api/v1/funds/allocations/{id}" },
+	{ "GET /api/v1/funds/audit", { { "region", "region" } } },
 	{ "GET /api/v1/ledger/checkpoint" },
 	{ "GET /api/v1/ledger/key" },
 	{ "GET /api/v1/ledger/entries",
@@ -141,6 +149,20 @@ static const struct {
 	{ "POST /api/v1/observations/{id}/release", fk_release_fields },
 	{ "POST /api/v1/observations/{id}/convert", fk_convert_fields },
 	{ "POST /api/v1/sites", fk_site_fields },
+	/* supplies, donations and special funds */
+	{ "POST /api/v1/items", fk_item_fields },
+	{ "POST /api/v1/warehouses", fk_warehouse_fields },
+	{ "POST /api/v1/stock/receipts", fk_receipt_fields },
+	{ "POST /api/v1/stock/issues", fk_issue_fields },
+	{ "POST /api/v1/stock/adjustments", fk_adjust_fields },
+	{ "POST /api/v1/stock/counts", fk_count_fields, { { "lines", fk_count_line_fields, true } } },
+	{ "POST /api/v1/donations", fk_donation_fields },
+	{ "POST /api/v1/donations/allocations", fk_allocation_fields },
+	{ "POST /api/v1/donations/allocations/{id}/deliver", fk_delivery_fields },
+	{ "POST /api/v1/donations/allocations/{id}/reverse", fk_reversal_fields },
+	{ "POST /api/v1/funds/allocations", fk_fund_alloc_fields },
+	{ "POST /api/v1/funds/disbursements", fk_disburse_fields },
+	{ "POST /api/v1/funds/entries/{id}/reverse", fk_reversal_fields },
 };
 
 /* The exported arrays, as the functions the table below takes. */

@@ -140,3 +140,13 @@ for (const p of ['/api/v1/ledger/checkpoint', '/api/v1/ledger/key', '/api/v1/led
   UNPLACED.add(p);
 }
 Object.assign(EXTRA_QUERY, { '/api/v1/ledger/proof/inclusion': 'index=0', '/api/v1/ledger/proof/consistency': 'first=0' });
+// the catalogue is the same for everyone
+NO_REGION.add('/api/v1/items');
+UNPLACED.add('/api/v1/items');
+Object.assign(BODIES, {
+  'POST /api/v1/donations/allocations/{id}/deliver': { delivered_on: '2020-02-01', signed_by: '核对范围' },
+  'POST /api/v1/donations/allocations/{id}/reverse': { reason: '核对范围' },
+  'POST /api/v1/funds/entries/{id}/reverse': { reason: '核对范围' },
+});
+// a street's finance officer, so that fund.write meets another street's records
+EXTRA.push({ username: 'finance1', password: 'street-finance-password', role: 'finance', region: STREET1 });

@@ -576,6 +576,36 @@ internal:
 	return NULL;
 }
 
+#define DONATION_SELECT                                                                                             \
+	"d.id, d.region, r.name AS region_name, d.donor_kind,"                                                      \
+	" CASE WHEN d.donor_public = 1 THEN d.donor_name ELSE NULL END AS donor, d.kind, d.amount_fen,"             \
+	" d.item_id, i.name AS item, d.qty, d.value_fen, d.designated_region, d.designated_purpose, d.voucher,"      \
+	" d.receipt_no, d.received_day, d.emergency, d.allocated, d.ledger_idx AS ledger_index,"                    \
+	" d.published_at FROM donations d LEFT JOIN regions r ON r.code = d.region"                                 \
+	" LEFT JOIN items i ON i.id = d.item_id"
+
+json_t *fk_donation_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
+{
+	fk_stmt *st;
+	if (fk_db_query(db, &st, "SELECT " DONATION_SELECT " WHERE d.id = $1", "i", id) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	json_t *d = fk_stmt_step(st) == FK_ROW ? fk_row_json(st) : NULL;
+	fk_stmt_done(st);
+	char what[48];
+	snprintf(what, sizeof(what), "donation %" PRId64, id);
+	if (!d) {
+		fk_err_set(e, 404, "not_found", NULL, "%s not found", what);
+		return NULL;
+	}
+	if (fk_scope_row(who, fk_json_str(d, "region"), what, e) < 0) {
+		json_decref(d);
+		return NULL;
+	}
+	return d;
+}
+
 static const fk_filter donation_filters[] = {
 	{ "kind", FK_F_ENUM, "d.kind = ?", .names = fk_donation_kinds },
 	{ 0 },
@@ -584,12 +614,7 @@ static const fk_filter donation_filters[] = {
 /* The donor's name is shown to staff only for organisations and donors
  * who asked to be named; a private person's name stays on the desk. */
 const fk_list fk_donation_list = {
-	.select = "d.id, d.region, r.name AS region_name, d.donor_kind,"
-		  " CASE WHEN d.donor_public = 1 THEN d.donor_name ELSE NULL END AS donor, d.kind, d.amount_fen,"
-		  " d.item_id, i.name AS item, d.qty, d.value_fen, d.designated_region, d.designated_purpose, d.voucher,"
-		  " d.receipt_no, d.received_day, d.emergency, d.allocated, d.ledger_idx AS ledger_index,"
-		  " d.published_at FROM donations d LEFT JOIN regions r ON r.code = d.region"
-		  " LEFT JOIN items i ON i.id = d.item_id",
+	.select = DONATION_SELECT,
 	.region = "region",
 	.scope = "d.region",
 	.key = FK_KEY_ID,

@@ -80,6 +80,10 @@ json_t *fk_donation_reverse(fk_db *db, const fk_actor *who, const fk_reversal_in
  * else -1 with a 404 (for the 405 of a change to a published record). */
 int fk_donation_in_scope(fk_db *db, const fk_actor *who, int64_t id, bool allocation, fk_err *e);
 
+/* One donation as the list shows it: 404 alike for missing and out of
+ * scope.  NULL with e set. */
+json_t *fk_donation_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e);
+
 /* Donations in scope, newest first, with allocated, late, ledger_index. */
 extern const struct fk_list fk_donation_list;
 /* Allocations in scope, newest first. */

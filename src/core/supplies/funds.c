@@ -349,10 +349,30 @@ static const fk_filter fund_alloc_filters[] = {
 	{ 0 },
 };
 
+#define ALLOC_SELECT                                                                                                \
+	"a.id, a.region, r.name AS region_name, a.from_region, a.parent_id, a.purpose, a.amount_fen,"               \
+	" a.passed_fen, a.spent_fen, a.amount_fen - a.passed_fen - a.spent_fen AS balance_fen, a.doc_no,"          \
+	" a.day, a.ledger_idx AS ledger_index FROM fund_allocations a LEFT JOIN regions r ON r.code = a.region"
+
+json_t *fk_fund_allocation_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
+{
+	alloc a;
+	if (alloc_load(db, who, id, NULL, &a, e) < 0)
+		return NULL;
+	fk_stmt *st;
+	if (fk_db_query(db, &st, "SELECT " ALLOC_SELECT " WHERE a.id = $1", "i", id) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	json_t *row = fk_stmt_step(st) == FK_ROW ? fk_row_json(st) : NULL;
+	fk_stmt_done(st);
+	if (!row)
+		fk_err_internal(e);
+	return row;
+}
+
 const fk_list fk_fund_alloc_list = {
-	.select = "a.id, a.region, r.name AS region_name, a.from_region, a.parent_id, a.purpose, a.amount_fen,"
-		  " a.passed_fen, a.spent_fen, a.amount_fen - a.passed_fen - a.spent_fen AS balance_fen, a.doc_no,"
-		  " a.day, a.ledger_idx AS ledger_index FROM fund_allocations a LEFT JOIN regions r ON r.code = a.region",
+	.select = ALLOC_SELECT,
 	.region = "region",
 	.scope = "a.region",
 	.key = FK_KEY_ID,

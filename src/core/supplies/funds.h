@@ -53,6 +53,10 @@ json_t *fk_fund_reverse(fk_db *db, const fk_actor *who, const fk_fund_reversal_i
 /* 0 when fund entry id is in who's scope, else -1 with a 404. */
 int fk_fund_entry_in_scope(fk_db *db, const fk_actor *who, int64_t id, fk_err *e);
 
+/* One allocation as the list shows it: 404 alike for missing and out of
+ * scope.  NULL with e set. */
+json_t *fk_fund_allocation_get(fk_db *db, const fk_actor *who, int64_t id, fk_err *e);
+
 extern const struct fk_list fk_fund_alloc_list;
 extern const struct fk_list fk_fund_entry_list;
 

@@ -478,7 +478,7 @@ const fk_field fk_count_fields[] = {
 	{ 0 },
 };
 
-static const fk_field count_line_fields[] = {
+const fk_field fk_count_line_fields[] = {
 	{ "lot_id", FK_FT_INT, true, 1, INT64_MAX },
 	{ "counted", FK_FT_INT, true, 0, 100000000 },
 	{ 0 },
@@ -495,7 +495,7 @@ int fk_count_parse(const json_t *in, fk_count_in *c, fk_arena *a, fk_err *e)
 	c->lines = fk_arena_alloc(a, sizeof(*c->lines) * (size_t)c->n);
 	for (int i = 0; i < c->n; i++) {
 		const json_t *l = json_array_get(lines, (size_t)i);
-		if (!json_is_object(l) || fk_fields_check(l, count_line_fields, e) < 0) {
+		if (!json_is_object(l) || fk_fields_check(l, fk_count_line_fields, e) < 0) {
 			char f[64];
 			snprintf(f, sizeof(f), "lines[%d]%s%s", i, e->field[0] ? "." : "", e->field);
 			return fk_err_invalid(e, f, "%s: %s", f,

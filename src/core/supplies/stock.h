@@ -100,7 +100,7 @@ typedef struct fk_count_in {
 	fk_count_line *lines;
 	int n;
 } fk_count_in;
-extern const fk_field fk_count_fields[];
+extern const fk_field fk_count_fields[], fk_count_line_fields[];
 int fk_count_parse(const json_t *in, fk_count_in *c, fk_arena *a, fk_err *e);
 json_t *fk_stock_count(fk_db *db, const fk_actor *who, const fk_count_in *c, fk_err *e);
 
