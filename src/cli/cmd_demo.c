@@ -276,9 +276,9 @@ int cmd_demo(int argc, char **argv)
 	printf("outbreak: %lld cases, %lld excluded suspects, %lld close contacts, %lld follow-ups, %lld missed\n",
 	       (long long)oc.cases, (long long)oc.excluded, (long long)oc.contacts, (long long)oc.followups,
 	       (long long)oc.missed);
-	printf("supplies: %lld stock movements, %lld donations, %lld allocations (%lld corrected), %lld fund allocations,"
+	printf("supplies: %lld stock movements, %lld requests, %lld donations, %lld allocations (%lld corrected), %lld fund allocations,"
 	       " %lld payments\n\n",
-	       (long long)sc.moves, (long long)sc.donations, (long long)sc.allocations, (long long)sc.reversals,
+	       (long long)sc.moves, (long long)sc.requests, (long long)sc.donations, (long long)sc.allocations, (long long)sc.reversals,
 	       (long long)sc.fund_allocations, (long long)sc.fund_entries);
 	printf("%-12s %-14s %-16s %-12s %s\n", "USERNAME", "PASSWORD", "REGION", "ROLE", "REGION NAME");
 	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {

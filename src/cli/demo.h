@@ -53,7 +53,7 @@ typedef struct demo_outbreak_counts {
 int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak_counts *out);
 
 typedef struct demo_supplies_counts {
-	int64_t moves, donations, allocations, reversals, fund_allocations, fund_entries;
+	int64_t moves, requests, donations, allocations, reversals, fund_allocations, fund_entries;
 } demo_supplies_counts;
 
 /* Six weeks of the district's supplies, donations and special funds in

@@ -17,6 +17,7 @@
 #include "cli/demo.h"
 #include "core/supplies/donations.h"
 #include "core/supplies/funds.h"
+#include "core/supplies/requests.h"
 #include "core/supplies/stock.h"
 #include "util/date.h"
 #include "util/log.h"
@@ -25,7 +26,7 @@
 
 typedef struct ctx {
 	fk_db *db;
-	fk_actor keeper, desk1, desk2, finance;
+	fk_actor keeper, desk1, desk2, finance, doctor, officer2;
 	int64_t item[8], central, store1, store2;
 	const char *county, *street1, *street2, *comm1, *comm2;
 	demo_supplies_counts *out;
@@ -265,6 +266,61 @@ static int funds(ctx *c, int day, int64_t alloc[4])
 	return 0;
 }
 
+/* A request moved to state to (lines: what was approved or arrived). */
+static int move(ctx *c, const fk_actor *who, int64_t id, const char *to, fk_request_line *lines, int n,
+		const char *note)
+{
+	fk_request_move_in m = { .id = id, .to = to, .lines = lines, .n = n, .note = note };
+	return ok(c, fk_request_move(c->db, who, &m, &c->e), to);
+}
+
+/* Every fourth day a community asks its street for masks, gowns and test
+ * kits: approved in part by the street, picked and shipped from the street
+ * store, received with a box short or damaged now and then; the second
+ * street's every eighth day, and one of its requests rejected. */
+static int requests(ctx *c, int day)
+{
+	if (day % 4 != 2 || day < 2)
+		return 0;
+	int second = day % 8 == 6;
+	const fk_actor *asker = second ? &c->officer2 : &c->doctor, *approver = second ? &c->desk2 : &c->desk1;
+	fk_request_line lines[3] = { { c->item[2], demo_between(10, 40) * 10, 0 },
+				     { c->item[3], demo_between(2, 8) * 5, 0 },
+				     { c->item[6], demo_between(1, 4), 0 } };
+	fk_request_in q = { .region = second ? c->comm2 : c->comm1, .reason = "发热门诊和入户排查消耗",
+			    .warehouse_id = second ? c->store2 : c->store1, .needed_by = fk_today() + 2, .lines = lines,
+			    .n = 3 };
+	int64_t id = id_of(c, fk_request_create(c->db, asker, &q, &c->e), "id", "request");
+	if (id < 0)
+		return -1;
+	c->out->requests++;
+	if (second && day == 14)
+		return move(c, approver, id, "rejected", NULL, 0, "本周已足额下发，请先使用库存");
+	fk_request_line approved[1] = { { c->item[2], lines[0].qty / 2, 0 } }; /* masks: half */
+	if (move(c, approver, id, "approved", approved, 1, "口罩按库存减半批准") < 0)
+		return -1;
+	json_t *v = NULL;
+	fk_request_move_in pick = { .id = id, .to = "picked" };
+	if (!(v = fk_request_move(c->db, &c->keeper, &pick, &c->e)))
+		return c->e.status == 409 ? 0 : ok(c, v, "pick"); /* the store ran short: waits */
+	json_decref(v);
+	if (move(c, &c->keeper, id, "shipped", NULL, 0, NULL) < 0)
+		return -1;
+	fk_request_line got[3] = { { c->item[2], approved[0].qty, 0 }, { c->item[3], lines[1].qty, 0 },
+				   { c->item[6], lines[2].qty, 0 } };
+	if (day % 12 == 2) {
+		got[1].qty -= 5; /* a box of gowns arrived damaged */
+		got[1].damaged = 5;
+	}
+	if (day % 16 == 10)
+		got[0].qty -= 10; /* ten masks short: stays partially received */
+	if (move(c, asker, id, "received", got, 3, NULL) < 0)
+		return -1;
+	fk_kit_tests_in t = { .region = q.region, .item_id = c->item[6], .day = fk_today(),
+			      .tests = lines[2].qty * 48 - demo_between(0, 20) };
+	return ok(c, fk_kit_tests_record(c->db, asker, &t, &c->e), "kit tests");
+}
+
 /* One day: receipts at the central warehouse weekly, transfers to the
  * street stores, the stores' consumption, donations and funds. */
 static int one_day(ctx *c, int day, int64_t alloc[4])
@@ -307,7 +363,7 @@ static int one_day(ctx *c, int day, int64_t alloc[4])
 				return -1;
 		}
 	}
-	return donations(c, day) < 0 || funds(c, day, alloc) < 0 ? -1 : 0;
+	return donations(c, day) < 0 || funds(c, day, alloc) < 0 || requests(c, day) < 0 ? -1 : 0;
 }
 
 /* The id of the demo account username, or -1. */
@@ -339,8 +395,10 @@ int demo_supplies(fk_db *db, const char *county, const char *street1, const char
 	c.desk1 = (fk_actor){ user_id(db, "coordinator"), "coordinator", FK_ROLE_COORDINATOR, street1, "local" };
 	c.desk2 = (fk_actor){ user_id(db, "coordinator2"), "coordinator2", FK_ROLE_COORDINATOR, street2, "local" };
 	c.finance = (fk_actor){ user_id(db, "finance"), "finance", FK_ROLE_FINANCE, county, "local" };
+	c.doctor = (fk_actor){ user_id(db, "doctor"), "doctor", FK_ROLE_DOCTOR, comm1, "local" };
+	c.officer2 = (fk_actor){ user_id(db, "officer2"), "officer2", FK_ROLE_OFFICER, street2, "local" };
 	memset(out, 0, sizeof(*out));
-	if (c.keeper.user_id < 0 || c.desk1.user_id < 0 || c.desk2.user_id < 0 || c.finance.user_id < 0 ||
+	if (c.keeper.user_id < 0 || c.doctor.user_id < 0 || c.officer2.user_id < 0 || c.desk1.user_id < 0 || c.desk2.user_id < 0 || c.finance.user_id < 0 ||
 	    first_community(db, street1, comm1) < 0 || first_community(db, street2, comm2) < 0) {
 		fk_log_err("demo supplies: the demo accounts or the streets' communities are missing");
 		return -1;

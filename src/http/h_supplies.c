@@ -8,6 +8,7 @@
 #include "core/base/list.h"
 #include "core/supplies/donations.h"
 #include "core/supplies/funds.h"
+#include "core/supplies/requests.h"
 #include "core/supplies/stock.h"
 #include "http/handlers.h"
 
@@ -145,4 +146,43 @@ int h_fund_allocation_get(fk_req *r)
 int h_fund_audit(fk_req *r)
 {
 	return fk_req_reply(r, 200, fk_fund_audit(r->db, &r->actor, fk_req_region(r, "region"), &r->err));
+}
+
+static int request_create_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
+{
+	return (*out = fk_request_create(db, who, in, e)) ? 0 : -1;
+}
+
+int h_request_create(fk_req *r)
+{
+	fk_request_in *q = fk_arena_alloc(&r->arena, sizeof(*q));
+	if (fk_request_parse(r->json, q, &r->arena, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = request_create_job, .in = q, .status = 201 });
+}
+
+static int request_move_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
+{
+	return (*out = fk_request_move(db, who, in, e)) ? 0 : -1;
+}
+
+int h_request_move(fk_req *r)
+{
+	fk_request_move_in *m = fk_arena_alloc(&r->arena, sizeof(*m));
+	if ((m->id = fk_req_id(r, "id")) < 0 || fk_request_move_parse(r->json, m, &r->arena, &r->err) < 0)
+		return -1;
+	return fk_req_write(r, &(fk_job){ .run = request_move_job, .in = m });
+}
+
+int h_request_get(fk_req *r)
+{
+	int64_t id = fk_req_id(r, "id");
+	return id < 0 ? -1 : fk_req_reply(r, 200, fk_request_get(r->db, &r->actor, id, &r->err));
+}
+
+WRITE_HANDLER(h_kit_tests, fk_kit_tests_in, fk_kit_tests_parse, fk_kit_tests_record)
+
+int h_kits(fk_req *r)
+{
+	return fk_req_reply(r, 200, fk_kits_json(r->db, &r->actor, fk_req_region(r, "region"), &r->err));
 }

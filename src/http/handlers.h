@@ -106,5 +106,10 @@ int h_fund_allocation_get(fk_req *r);
 int h_fund_disburse(fk_req *r);
 int h_fund_reverse(fk_req *r);
 int h_fund_audit(fk_req *r);
+int h_request_create(fk_req *r);
+int h_request_move(fk_req *r);
+int h_request_get(fk_req *r);
+int h_kit_tests(fk_req *r);
+int h_kits(fk_req *r);
 
 #endif

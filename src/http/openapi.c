@@ -28,6 +28,7 @@
 #include "core/grid/screening.h"
 #include "core/supplies/donations.h"
 #include "core/supplies/funds.h"
+#include "core/supplies/requests.h"
 #include "core/supplies/stock.h"
 #include "http/handlers.h"
 #include "http/openapi.h"
@@ -89,6 +90,8 @@ static const struct {
 	/* supplies, donations, special funds and the public ledger */
 	{ "GET /api/v1/items" },
 	{ "GET /api/v1/stock", { { "region", "region" }, { "warehouse", "integer", false, "one warehouse" } } },
+	{ "GET /api/v1/requests/{id}" },
+	{ "GET /api/v1/kits", { { "region", "region" } } },
 	{ "GET /api/v1/donations/{id}" },
 	{ "GET /api/v1/funds/allocations/{id}" },
 	{ "GET /api/v1/funds/audit", { { "region", "region" } } },
@@ -156,6 +159,10 @@ static const struct {
 	{ "POST /api/v1/stock/issues", fk_issue_fields },
 	{ "POST /api/v1/stock/adjustments", fk_adjust_fields },
 	{ "POST /api/v1/stock/counts", fk_count_fields, { { "lines", fk_count_line_fields, true } } },
+	{ "POST /api/v1/requests", fk_request_fields, { { "lines", fk_request_line_fields, true } } },
+	{ "POST /api/v1/requests/{id}/transitions", fk_request_move_fields,
+	  { { "lines", fk_request_move_line_fields, true } } },
+	{ "POST /api/v1/kits/tests", fk_kit_tests_fields },
 	{ "POST /api/v1/donations", fk_donation_fields },
 	{ "POST /api/v1/donations/allocations", fk_allocation_fields },
 	{ "POST /api/v1/donations/allocations/{id}/deliver", fk_delivery_fields },

@@ -15,6 +15,7 @@
 #include "core/grid/screening.h"
 #include "core/supplies/donations.h"
 #include "core/supplies/funds.h"
+#include "core/supplies/requests.h"
 #include "core/supplies/stock.h"
 #include "http/handlers.h"
 #include "http/router.h"
@@ -148,6 +149,17 @@ const fk_route fk_routes[] = {
 	  "an adjustment with its reason (damaged, expired, lost, found, consumed)", "stock.adjust" },
 	{ "POST", "/api/v1/stock/counts", h_stock_count, P(STOCK_WRITE), BODY | W,
 	  "a stock count: each difference recorded as an adjustment", "stock.count" },
+	{ "GET", "/api/v1/requests", h_list, P(STOCK_READ), 0, "requests for supplies from a region", NULL,
+	  &fk_request_list },
+	{ "POST", "/api/v1/requests", h_request_create, P(SUPPLY_REQUEST), BODY | W,
+	  "request items for one's region (quantity, why, by when)", "request.create" },
+	{ "GET", "/api/v1/requests/{id}", h_request_get, P(STOCK_READ), 0,
+	  "one request: its lines (approved, shipped, received, damaged, short) and events" },
+	{ "POST", "/api/v1/requests/{id}/transitions", h_request_move, P(STOCK_READ), BODY | W,
+	  "submit, approve, reject, pick, ship, receive or cancel (each by its own role)", "request.transition" },
+	{ "GET", "/api/v1/kits", h_kits, P(STOCK_READ), 0, "test kits received vs tests recorded in a region" },
+	{ "POST", "/api/v1/kits/tests", h_kit_tests, P(SUPPLY_REQUEST), BODY | W, "record tests done with a kit",
+	  "kit.tests" },
 	{ "GET", "/api/v1/donations", h_list, P(STOCK_READ), 0, "donations received in a region", NULL,
 	  &fk_donation_list },
 	{ "POST", "/api/v1/donations", h_donation_receive, P(SUPPLY_APPROVE), BODY | W,

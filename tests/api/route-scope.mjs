@@ -150,3 +150,4 @@ Object.assign(BODIES, {
 });
 // a street's finance officer, so that fund.write meets another street's records
 EXTRA.push({ username: 'finance1', password: 'street-finance-password', role: 'finance', region: STREET1 });
+BODIES['POST /api/v1/requests/{id}/transitions'] = { to: 'cancelled' };

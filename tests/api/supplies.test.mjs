@@ -221,3 +221,54 @@ test('every published record is in the ledger and its proof verifies against a s
   const last = await verifyEntry(size - 1, srv.base);
   assert.equal(last.ok, true, JSON.stringify(last));
 });
+
+test('requests: approved by the level above in part, never one\'s own; a rejection stands; short and damaged stay visible', async () => {
+  T.doctor = await srv.login('doctor');
+  const items = (await api('keeper', 'GET', '/api/v1/items')).body.items;
+  const mask = items.find((i) => i.code === 'SM-0469').id, kit = items.find((i) => i.code === 'KIT-PCR').id;
+  const store = (await api('keeper', 'GET', `/api/v1/warehouses?region=${STREET1}`)).body.items.find((w) => w.name === '街道防疫物资储备点').id;
+  const body = { region: COMM1, warehouse_id: store, reason: '发热门诊', needed_by: day(2), lines: [{ item_id: mask, qty: 100 }, { item_id: kit, qty: 2 }] };
+  expectError(await api('doctor', 'POST', '/api/v1/requests', { ...body, lines: [{ item_id: mask, qty: 1 }, { item_id: mask, qty: 2 }] }), 400, 'lines[1].item_id');
+  expectError(await api('doctor', 'POST', '/api/v1/requests', { ...body, lines: [{ item_id: mask, qty: 0.5 }] }), 400, 'lines[0].qty');
+  expectError(await api('doctor', 'POST', '/api/v1/requests', { ...body, warehouse_id: wh + 1 }), 404, 'warehouse_id');
+  let r = await api('doctor', 'POST', '/api/v1/requests', body);
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const id = r.body.id;
+  const move = (u, b) => api(u, 'POST', `/api/v1/requests/${id}/transitions`, b);
+  // a keeper cannot approve; a doctor cannot ship
+  expectError(await move('keeper', { to: 'approved' }), 403);
+  expectError(await move('doctor', { to: 'shipped' }), 403);
+  expectError(await move('keeper', { to: 'picked' }), 409, 'to');
+  expectError(await move('coordinator', { to: 'approved', lines: [{ item_id: mask, qty: 101 }] }), 400, 'lines');
+  r = await move('coordinator', { to: 'approved', lines: [{ item_id: mask, qty: 60 }] });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual(r.body.lines.map((l) => [l.requested, l.approved]), [[100, 60], [2, 2]]);
+  r = await move('keeper', { to: 'picked' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual(r.body.lines.map((l) => l.shipped), [60, 2]);
+  r = await move('keeper', { to: 'shipped' });
+  assert.equal(r.status, 200);
+  r = await move('doctor', { to: 'received', lines: [{ item_id: mask, qty: 50, damaged: 5 }, { item_id: kit, qty: 2 }] });
+  assert.equal(r.body.state, 'partially_received');
+  assert.deepEqual(r.body.lines.map((l) => [l.received, l.damaged, l.short]), [[50, 5, 5], [2, 0, 0]]);
+  expectError(await move('doctor', { to: 'received', lines: [{ item_id: mask, qty: 6 }] }), 400, 'lines');
+  r = await move('doctor', { to: 'received', lines: [{ item_id: mask, qty: 5 }] });
+  assert.equal(r.body.state, 'received');
+  assert.deepEqual(r.body.events.map((e) => e.to_state), ['submitted', 'approved', 'picked', 'shipped', 'partially_received', 'received']);
+  // one's own request: 403; a rejection is not overridden from above: 409
+  const own = await api('coordinator', 'POST', '/api/v1/requests', { ...body, region: COMM1 });
+  assert.equal(own.status, 403, 'a coordinator does not hold supply.request');
+  r = await api('doctor', 'POST', '/api/v1/requests', body);
+  const id2 = r.body.id;
+  expectError(await api('coordinator', 'POST', `/api/v1/requests/${id2}/transitions`, { to: 'rejected' }), 400, 'note');
+  assert.equal((await api('coordinator', 'POST', `/api/v1/requests/${id2}/transitions`, { to: 'rejected', note: '库存不足' })).status, 200);
+  expectError(await api('coordinator', 'POST', `/api/v1/requests/${id2}/transitions`, { to: 'approved' }), 409, 'to', /cannot override/);
+  // kits issued vs tests recorded
+  const before = (await api('auditor', 'GET', `/api/v1/kits?region=${COMM1}`)).body.items.find((k) => k.item_id === kit);
+  assert.equal((await api('doctor', 'POST', '/api/v1/kits/tests', { region: COMM1, item_id: kit, day: today(), tests: 90 })).status, 201);
+  expectError(await api('doctor', 'POST', '/api/v1/kits/tests', { region: COMM1, item_id: mask, day: today(), tests: 1 }), 400, 'item_id');
+  const after = (await api('auditor', 'GET', `/api/v1/kits?region=${COMM1}`)).body.items.find((k) => k.item_id === kit);
+  assert.equal(after.tests_recorded, before.tests_recorded + 90);
+  assert.equal(after.tests_possible, after.kits_received * 48);
+  assert.equal(after.unaccounted, after.tests_possible - after.tests_recorded);
+});
