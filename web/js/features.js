@@ -44,6 +44,10 @@ export const FEATURES = [
   },
   { id: 'users', perm: 'user.read', icon: 'users', href: '#/users', routes: { users: view('users', 'render') } },
   { id: 'audit', perm: 'audit.read', icon: 'audit', href: '#/audit', routes: { audit: view('audit', 'render') } },
+  // supplies, donations and special funds (the public notice is #/public, outside the shell)
+  { id: 'supplies', perm: 'stock.read', icon: 'regions', href: '#/supplies', routes: { supplies: view('supplies', 'renderStock') } },
+  { id: 'donations', perm: 'stock.read', icon: 'users', href: '#/donations', routes: { donations: view('supplies', 'renderDonations') } },
+  { id: 'funds', perm: 'stock.read', icon: 'audit', href: '#/funds', routes: { funds: view('supplies', 'renderFunds') } },
   // every user's own password (linked from the account box, not a tile)
   { id: 'password', perm: null, icon: 'shield', href: '#/password', hidden: true, routes: { password: view('password', 'render') } },
 ];

@@ -23,6 +23,16 @@ export const PREFIX = {
   alert_outcomes: 'outcome', // {kind: [outcome, …]}
   roles: 'role',
   import_reasons: 'importReason', // why an imported row was rejected
+  // supplies, donations and special funds
+  item_categories: 'supplies.category',
+  warehouse_kinds: 'supplies.whKind',
+  move_kinds: 'supplies.move',
+  adjust_reasons: 'supplies.reason',
+  request_states: 'supplies.reqState',
+  donor_kinds: 'supplies.donorKind',
+  donation_kinds: 'supplies.donationKind',
+  fund_purposes: 'supplies.purpose',
+  payee_kinds: 'supplies.payeeKind',
 };
 
 let current = null;

@@ -20,13 +20,7 @@
 const char *const fk_donor_kinds[] = { "organisation", "person", NULL };
 const char *const fk_donation_kinds[] = { "money", "goods", NULL };
 
-/* A deadline in days from the environment (name), dflt when unset. */
-static int64_t setting_days(const char *name, int64_t dflt)
-{
-	const char *s = getenv(name);
-	long v = s && *s ? strtol(s, NULL, 10) : 0;
-	return v >= 1 && v <= 366 ? v : dflt;
-}
+fk_donation_config fk_donation_settings = { .receipt_days = 1, .receipt_days_normal = 7, .use_days = 30 };
 
 static const char *one_of(const char *const *names, const char *s)
 {
@@ -184,8 +178,7 @@ json_t *fk_donation_receive(fk_db *db, const fk_actor *who, const fk_donation_in
 	hex(salt, sizeof(salt), salt_hex);
 	hex(commit, sizeof(commit), commit_hex);
 	int64_t now = fk_now(), id = 0, idx = -1;
-	int64_t limit = d->emergency ? setting_days("FK_DONATION_RECEIPT_DAYS", 1)
-				     : setting_days("FK_DONATION_RECEIPT_DAYS_NORMAL", 7);
+	int64_t limit = d->emergency ? fk_donation_settings.receipt_days : fk_donation_settings.receipt_days_normal;
 	bool late = fk_day_of(now) > d->received_on + limit;
 	if (fk_db_int64(db, &id,
 			"INSERT INTO donations (region, donor_kind, donor_name, donor_public, kind, designated_region,"
@@ -494,7 +487,7 @@ json_t *fk_donation_deliver(fk_db *db, const fk_actor *who, const fk_delivery_in
 		return NULL;
 	}
 	int64_t now = fk_now(), idx;
-	bool late = fk_day_of(now) > d->delivered_on + setting_days("FK_DONATION_USE_DAYS", 30);
+	bool late = fk_day_of(now) > d->delivered_on + fk_donation_settings.use_days;
 	char ref[48], day[11];
 	snprintf(ref, sizeof(ref), "donation_allocation:%" PRId64, d->id);
 	fk_date_format(d->delivered_on, day);
@@ -629,9 +622,10 @@ static const fk_filter allocation_filters[] = {
 };
 
 const fk_list fk_allocation_list = {
-	.select = "a.id, a.donation_id, a.region, a.to_region, r.name AS to_region_name, a.recipient, a.amount,"
-		  " a.purpose, a.day, a.delivered_day, a.reverses, a.reason, a.ledger_idx AS ledger_index"
-		  " FROM donation_allocations a LEFT JOIN regions r ON r.code = a.to_region",
+	.select = "a.id, a.donation_id, d.kind AS donation_kind, a.region, a.to_region, r.name AS to_region_name,"
+		  " a.recipient, a.amount, a.purpose, a.day, a.delivered_day, a.reverses, a.reason, a.ledger_idx AS"
+		  " ledger_index FROM donation_allocations a JOIN donations d ON d.id = a.donation_id"
+		  " LEFT JOIN regions r ON r.code = a.to_region",
 	.region = "region",
 	.scope = "a.region",
 	.key = FK_KEY_ID,

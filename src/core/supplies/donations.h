@@ -13,10 +13,9 @@
  * refused.  Corrections are reversing allocations naming what they
  * reverse; a published record is never changed or deleted.
  *
- * Publication deadlines: a receipt within FK_DONATION_RECEIPT_DAYS days of
- * receiving in a declared emergency (default 1, i.e. 24 hours) or
- * FK_DONATION_RECEIPT_DAYS_NORMAL (7) otherwise; a delivery within
- * FK_DONATION_USE_DAYS (30) days; later publications are flagged late.
+ * Publication deadlines (fk_donation_settings): a receipt within 1 day of
+ * receiving in a declared emergency (24 hours) or 7 otherwise; a delivery
+ * within 30 days; later publications are flagged late.
  *
  * Who may call what: the http layer (parse, writes, reads), the demo.
  */
@@ -33,6 +32,14 @@
 #include "util/err.h"
 
 #define FK_DONATION_RELATED_MAX 10
+
+/* The publication deadlines in days (set by `fangkong serve` from
+ * FK_DONATION_RECEIPT_DAYS, FK_DONATION_RECEIPT_DAYS_NORMAL and
+ * FK_DONATION_USE_DAYS; the defaults otherwise). */
+typedef struct fk_donation_config {
+	int64_t receipt_days, receipt_days_normal, use_days;
+} fk_donation_config;
+extern fk_donation_config fk_donation_settings;
 
 extern const char *const fk_donor_kinds[];
 extern const char *const fk_donation_kinds[];

@@ -388,7 +388,7 @@ static const fk_filter fund_entry_filters[] = {
 /* Payees that are private persons are shown to staff (finance needs
  * them); the public ledger never holds them. */
 const fk_list fk_fund_entry_list = {
-	.select = "f.id, f.region, f.allocation_id, f.kind, f.amount_fen, f.payee, f.voucher, f.approver, f.persons,"
+	.select = "f.id, f.region, f.allocation_id, f.kind, f.purpose, f.amount_fen, f.payee, f.voucher, f.approver, f.persons,"
 		  " f.rate_fen, f.day, f.reverses, f.reason, f.ledger_idx AS ledger_index FROM fund_entries f",
 	.region = "region",
 	.scope = "f.region",

@@ -15,7 +15,11 @@ export const ACTIONS = ['login', 'login.failed', 'login.locked', 'login.unlocked
   'person.search', 'person.view', 'person.reveal', 'person.export', 'person.import', 'person.create', 'person.update',
   'household.create', 'household.update', 'screening.worklist', 'screening.record', 'alert.close', 'report.submit',
   'case.search', 'case.view', 'case.create', 'case.transition', 'contact.search', 'contact.create',
-  'followup.record', 'observation.release', 'observation.resume', 'site.create'];
+  'followup.record', 'observation.release', 'observation.resume', 'site.create',
+  // supplies, donations and special funds
+  'item.create', 'warehouse.create', 'stock.receive', 'stock.issue', 'stock.adjust', 'stock.count', 'request.create',
+  'request.transition', 'kit.tests', 'donation.receive', 'donation.allocate', 'donation.deliver', 'donation.reverse',
+  'fund.allocate', 'fund.disburse', 'fund.reverse'];
 
 function actionLabel(a) { return label('action', a); }
 

@@ -68,14 +68,14 @@ const WORK = {
   gridworker: ['screening', 'persons'],
   doctor: ['followups', 'command', 'cases'],
   operator: ['regions'],
-  coordinator: ['regions'],
-  keeper: ['regions'],
-  auditor: ['audit', 'epi'],
+  coordinator: ['supplies', 'donations', 'regions'],
+  keeper: ['supplies', 'donations'],
+  auditor: ['audit', 'funds', 'epi'],
   volunteer: ['regions'],
-  finance: ['regions'],
+  finance: ['funds', 'donations'],
   supervisor: ['command', 'regions'],
 };
-const NOT_YET = ['operator', 'coordinator', 'keeper', 'volunteer', 'finance', 'supervisor'];
+const NOT_YET = ['operator', 'coordinator', 'volunteer', 'supervisor'];
 
 function workCard(ctx) {
   const role = ctx.me.user.role;
