@@ -82,18 +82,40 @@ int h_items(fk_req *r)
 	return fk_req_reply(r, 200, fk_items_json(r->db, &r->err));
 }
 
+/* A whole number query parameter from min up (dflt when absent).  Returns
+ * 0, or -1 having answered 400 naming it. */
+static int query_int(fk_req *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out)
+{
+	const char *s = fk_req_query(r, name);
+	*out = dflt;
+	if (!s)
+		return 0;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (!*s || *end || v < min || v > max)
+		return fk_req_fail(r, 400, "invalid", name, "%s: a whole number from %lld to %lld", name, (long long)min,
+				   (long long)max);
+	*out = v;
+	return 0;
+}
+
 int h_stock(fk_req *r)
 {
-	const char *w = fk_req_query(r, "warehouse");
-	int64_t wid = 0;
-	if (w) {
-		char *end;
-		long long v = strtoll(w, &end, 10);
-		if (!*w || *end || v < 1)
-			return fk_req_fail(r, 400, "invalid", "warehouse", "warehouse: a warehouse id");
-		wid = v;
+	int64_t wid, limit, aw = 0, ai = 0;
+	if (query_int(r, "warehouse", 1, INT64_MAX, 0, &wid) < 0 ||
+	    query_int(r, "limit", 1, FK_STOCK_ROWS_MAX, 100, &limit) < 0)
+		return -1;
+	const char *after = fk_req_query(r, "after");
+	if (after && *after) {
+		long long a, b;
+		char tail;
+		if (sscanf(after, "%lld:%lld%c", &a, &b, &tail) != 2 || a < 0 || b < 0)
+			return fk_req_fail(r, 400, "invalid", "after", "after: the next cursor of the previous page");
+		aw = a;
+		ai = b;
 	}
-	return fk_req_reply(r, 200, fk_stock_json(r->db, &r->actor, fk_req_region(r, "region"), wid, &r->err));
+	return fk_req_reply(r, 200,
+			    fk_stock_json(r->db, &r->actor, fk_req_region(r, "region"), wid, limit, aw, ai, &r->err));
 }
 
 /* One donation with its allocations (and their reversals and deliveries):

@@ -89,7 +89,11 @@ static const struct {
 	{ "GET /api/v1/audit/head" },
 	/* supplies, donations, special funds and the public ledger */
 	{ "GET /api/v1/items" },
-	{ "GET /api/v1/stock", { { "region", "region" }, { "warehouse", "integer", false, "one warehouse" } } },
+	{ "GET /api/v1/stock",
+	  { { "region", "region" },
+	    { "warehouse", "integer", false, "one warehouse" },
+	    { "limit", "integer", false, "1 to 2000 rows (default 100)" },
+	    { "after", "string", false, "the next cursor of the previous page" } } },
 	{ "GET /api/v1/requests/{id}" },
 	{ "GET /api/v1/kits", { { "region", "region" } } },
 	{ "GET /api/v1/donations/{id}" },

@@ -272,3 +272,25 @@ test('requests: approved by the level above in part, never one\'s own; a rejecti
   assert.equal(after.tests_possible, after.kits_received * 48);
   assert.equal(after.unaccounted, after.tests_possible - after.tests_recorded);
 });
+
+test('bounds: stock pages follow their cursor; requests take at most 50 lines', async () => {
+  const all = (await api('keeper', 'GET', '/api/v1/stock?region=420106&limit=2000')).body;
+  assert.equal(all.next, null);
+  const seen = [];
+  let after = '';
+  for (let i = 0; i < 100; i++) {
+    const r = await api('keeper', 'GET', `/api/v1/stock?region=420106&limit=5${after ? `&after=${after}` : ''}`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.ok(r.body.items.length <= 5);
+    seen.push(...r.body.items.map((x) => `${x.warehouse_id}:${x.item_id}`));
+    if (r.body.next === null) break;
+    after = r.body.next;
+  }
+  assert.deepEqual(seen, all.items.map((x) => `${x.warehouse_id}:${x.item_id}`));
+  assert.ok(seen.length > 5);
+  expectError(await api('keeper', 'GET', '/api/v1/stock?limit=2001'), 400, 'limit');
+  expectError(await api('keeper', 'GET', '/api/v1/stock?after=x'), 400, 'after');
+  const items = (await api('keeper', 'GET', '/api/v1/items')).body.items;
+  const lines = Array.from({ length: 51 }, (_, i) => ({ item_id: items[0].id + i, qty: 1 }));
+  expectError(await api('doctor', 'POST', '/api/v1/requests', { region: COMM1, warehouse_id: 1, reason: '上限', needed_by: day(1), lines }), 400, 'lines');
+});

@@ -550,7 +550,8 @@ internal:
 	return NULL;
 }
 
-json_t *fk_stock_json(fk_db *db, const fk_actor *who, const char *region, int64_t warehouse_id, fk_err *e)
+json_t *fk_stock_json(fk_db *db, const fk_actor *who, const char *region, int64_t warehouse_id, int64_t limit,
+		      int64_t after_wh, int64_t after_item, fk_err *e)
 {
 	fk_range range;
 	if (fk_scope_range(who, region, &range, e) < 0)
@@ -566,8 +567,9 @@ json_t *fk_stock_json(fk_db *db, const fk_actor *who, const char *region, int64_
 			"  AND (m.kind = 'issue' OR (m.kind = 'adjustment' AND m.reason = 'consumed'))) AS used_7d"
 			" FROM stock_items s JOIN warehouses w ON w.id = s.warehouse_id JOIN items i ON i.id = s.item_id"
 			" WHERE s.region >= $1 AND s.region < $2 AND ($5 = 0 OR s.warehouse_id = $5)"
-			" ORDER BY s.region, s.warehouse_id, i.code LIMIT $6",
-			"ssiiii", range.base, range.hi, today - 7, today, warehouse_id, (int64_t)FK_STOCK_ROWS_MAX) < 0)
+			" AND (s.warehouse_id > $7 OR (s.warehouse_id = $7 AND s.item_id > $8))"
+			" ORDER BY s.warehouse_id, s.item_id LIMIT $6",
+			"ssiiiiii", range.base, range.hi, today - 7, today, warehouse_id, limit + 1, after_wh, after_item) < 0)
 		goto internal;
 	json_t *rows = json_array();
 	while (fk_stmt_step(st) == FK_ROW) {
@@ -578,6 +580,16 @@ json_t *fk_stock_json(fk_db *db, const fk_actor *who, const char *region, int64_
 		json_object_set_new(row, "low",
 				    json_boolean(on_hand <= 0 || (used > 0 && (double)on_hand / per_day < (double)low_days)));
 		json_array_append_new(rows, row);
+	}
+	/* one more than asked says whether another page follows */
+	json_t *next = json_null();
+	if ((int64_t)json_array_size(rows) > limit) {
+		json_array_remove(rows, (size_t)limit);
+		json_t *last = json_array_get(rows, (size_t)limit - 1);
+		char cur[48];
+		snprintf(cur, sizeof(cur), "%lld:%lld", (long long)json_integer_value(json_object_get(last, "warehouse_id")),
+			 (long long)json_integer_value(json_object_get(last, "item_id")));
+		next = json_string(cur);
 	}
 	/* the lots on hand of each row */
 	size_t i;
@@ -616,7 +628,7 @@ json_t *fk_stock_json(fk_db *db, const fk_actor *who, const char *region, int64_
 		json_object_set_new(row, "expired_lots", json_integer(expired));
 		json_object_set_new(row, "expiring_lots", json_integer(expiring));
 	}
-	return json_pack("{s:o}", "items", rows);
+	return json_pack("{s:o, s:o}", "items", rows, "next", next);
 internal:
 	fk_err_internal(e);
 	return NULL;

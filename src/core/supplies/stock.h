@@ -113,13 +113,16 @@ int fk_stock_move(fk_db *db, const fk_actor *who, int64_t warehouse_id, const ch
  * 409 when it exists with another expiry.  Returns 0 or -1. */
 int fk_lot_get(fk_db *db, int64_t item_id, const char *lot_no, int64_t expiry, int64_t *lot_id, fk_err *e);
 
-/* Stock on hand in a region's warehouses: one row per warehouse and item
- * with on_hand, the consumption of the last 7 days (issues and consumed
+/* Stock on hand in a region's warehouses, a page of at most limit rows
+ * (1..FK_STOCK_ROWS_MAX) after the row (after_wh, after_item) (0, 0: from
+ * the first), by warehouse and item; next is the cursor of the next page
+ * ("W:I") or null: one row per warehouse and item with on_hand, the consumption of the last 7 days (issues and consumed
  * adjustments), days_of_supply (null without consumption), low (days of
  * supply under the item's low_days, or nothing on hand), and its lots on
  * hand with expiry, expired and expiring (within 30 days).  Optional
  * warehouse filter.  NULL with e set. */
-json_t *fk_stock_json(fk_db *db, const fk_actor *who, const char *region, int64_t warehouse_id, fk_err *e);
+json_t *fk_stock_json(fk_db *db, const fk_actor *who, const char *region, int64_t warehouse_id, int64_t limit,
+		      int64_t after_wh, int64_t after_item, fk_err *e);
 
 /* Movements in a region's warehouses, newest first. */
 extern const struct fk_list fk_move_list;

@@ -60,7 +60,7 @@ const num = (v) => (v === '' ? undefined : Number(v));
 async function stockPage(ctx) {
   const region = ctx.me.user.region;
   const [stock, whs, items, reqs, kits] = await Promise.all([
-    api('GET', `/stock?region=${region}`), api('GET', `/warehouses?region=${region}&limit=200`), api('GET', '/items'),
+    api('GET', `/stock?region=${region}&limit=500`), api('GET', `/warehouses?region=${region}&limit=200`), api('GET', '/items'),
     api('GET', `/requests?region=${region}&limit=50`), api('GET', `/kits?region=${region}`)]);
   const whOpts = whs.items.map((w) => [w.id, `${w.name} · ${w.region_name || w.region}`]);
   const itemOpts = items.items.map((i) => [i.id, `${i.name}${i.standard ? ` (${i.standard})` : ''}`]);
