@@ -77,6 +77,11 @@ int h_stock_count(fk_req *r)
 	return fk_req_write(r, &(fk_job){ .run = count_parse_job, .in = c, .status = 201 });
 }
 
+int h_warehouses_serving(fk_req *r)
+{
+	return fk_req_reply(r, 200, fk_warehouses_serving(r->db, &r->actor, fk_req_region(r, "region"), &r->err));
+}
+
 int h_items(fk_req *r)
 {
 	return fk_req_reply(r, 200, fk_items_json(r->db, &r->err));

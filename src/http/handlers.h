@@ -91,6 +91,7 @@ int h_ledger_consistency(fk_req *r);
 int h_items(fk_req *r);
 int h_item_create(fk_req *r);
 int h_warehouse_create(fk_req *r);
+int h_warehouses_serving(fk_req *r);
 int h_stock(fk_req *r);
 int h_stock_receive(fk_req *r);
 int h_stock_issue(fk_req *r);

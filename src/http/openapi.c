@@ -89,6 +89,7 @@ static const struct {
 	{ "GET /api/v1/audit/head" },
 	/* supplies, donations, special funds and the public ledger */
 	{ "GET /api/v1/items" },
+	{ "GET /api/v1/warehouses/serving", { { "region", "region" } } },
 	{ "GET /api/v1/stock",
 	  { { "region", "region" },
 	    { "warehouse", "integer", false, "one warehouse" },

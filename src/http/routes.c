@@ -135,6 +135,8 @@ const fk_route fk_routes[] = {
 	{ "GET", "/api/v1/items", h_items, P(STOCK_READ), 0, "the catalogue: items with standard, grade and unit" },
 	{ "POST", "/api/v1/items", h_item_create, P(STOCK_WRITE), BODY | W, "add an item to the catalogue", "item.create" },
 	{ "GET", "/api/v1/warehouses", h_list, P(STOCK_READ), 0, "warehouses in a region", NULL, &fk_warehouse_list },
+	{ "GET", "/api/v1/warehouses/serving", h_warehouses_serving, P(STOCK_READ), 0,
+	  "the warehouses that may supply a region: its own and those above it" },
 	{ "POST", "/api/v1/warehouses", h_warehouse_create, P(STOCK_WRITE), BODY | W, "add a warehouse to a region",
 	  "warehouse.create" },
 	{ "GET", "/api/v1/stock", h_stock, P(STOCK_READ), 0,

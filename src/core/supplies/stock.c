@@ -177,6 +177,27 @@ const fk_list fk_warehouse_list = {
 	.id = "w.id",
 };
 
+json_t *fk_warehouses_serving(fk_db *db, const fk_actor *who, const char *region, fk_err *e)
+{
+	fk_range r;
+	if (fk_scope_range(who, region, &r, e) < 0)
+		return NULL;
+	/* the region's own and every one above it: codes that prefix the region's */
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			"SELECT w.id, w.region, g.name AS region_name, w.name, w.kind FROM warehouses w"
+			" LEFT JOIN regions g ON g.code = w.region WHERE substr($1, 1, length(w.region)) = w.region"
+			" ORDER BY length(w.region) DESC, w.id LIMIT 100",
+			"s", r.base) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	json_t *items = json_array();
+	while (fk_stmt_step(st) == FK_ROW)
+		json_array_append_new(items, fk_row_json(st));
+	return json_pack("{s:s, s:o}", "region", r.base, "items", items);
+}
+
 int fk_warehouse_load(fk_db *db, const fk_actor *who, int64_t id, const char *field, char region[16], fk_err *e)
 {
 	fk_stmt *st;

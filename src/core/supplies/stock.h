@@ -55,6 +55,10 @@ extern const fk_field fk_warehouse_fields[];
 int fk_warehouse_parse(const json_t *in, fk_warehouse_in *w, fk_err *e);
 json_t *fk_warehouse_create(fk_db *db, const fk_actor *who, const fk_warehouse_in *w, fk_err *e);
 extern const struct fk_list fk_warehouse_list;
+/* The warehouses that may supply a region in who's scope: its own and
+ * those of the regions above it, nearest first (at most 100).  Names and
+ * kinds only.  NULL with e set (404 outside scope). */
+json_t *fk_warehouses_serving(fk_db *db, const fk_actor *who, const char *region, fk_err *e);
 /* The region of warehouse id when in who's scope (into region, 16 bytes):
  * 0, or -1 with a 404 naming field, alike for missing and out of scope. */
 int fk_warehouse_load(fk_db *db, const fk_actor *who, int64_t id, const char *field, char region[16], fk_err *e);

@@ -59,9 +59,10 @@ const num = (v) => (v === '' ? undefined : Number(v));
 
 async function stockPage(ctx) {
   const region = ctx.me.user.region;
-  const [stock, whs, items, reqs, kits] = await Promise.all([
+  const [stock, whs, items, reqs, kits, serving] = await Promise.all([
     api('GET', `/stock?region=${region}&limit=500`), api('GET', `/warehouses?region=${region}&limit=200`), api('GET', '/items'),
-    api('GET', `/requests?region=${region}&limit=50`), api('GET', `/kits?region=${region}`)]);
+    api('GET', `/requests?region=${region}&limit=50`), api('GET', `/kits?region=${region}`), api('GET', `/warehouses/serving?region=${region}`)]);
+  const servingOpts = serving.items.map((w) => [w.id, `${w.name} · ${w.region_name || w.region}`]);
   const whOpts = whs.items.map((w) => [w.id, `${w.name} · ${w.region_name || w.region}`]);
   const itemOpts = items.items.map((i) => [i.id, `${i.name}${i.standard ? ` (${i.standard})` : ''}`]);
   const rows = stock.items.map((s) => h('tr', { dataset: { item: s.item_id } },
@@ -97,6 +98,20 @@ async function stockPage(ctx) {
       render(ctx);
     } catch (err) { window.alert(errorText(err)); }
   };
+  // everything shipped and not yet accounted for arrived
+  const receiveAll = (id) => async () => {
+    try {
+      const q = await api('GET', `/requests/${id}`);
+      const lines = q.lines.map((l) => ({ item_id: l.item_id, qty: l.shipped - l.received - l.damaged }));
+      await api('POST', `/requests/${id}/transitions`, { to: 'received', lines });
+      render(ctx);
+    } catch (err) { window.alert(errorText(err)); }
+  };
+  const requestForm = ctx.can('supply.request') ? h('div.supplies-forms',
+    form('supplies.req.new', [['warehouse_id', 'supplies.stock.warehouse', { options: servingOpts }], ['item_id', 'supplies.stock.item', { options: itemOpts }],
+      ['qty', 'supplies.form.qty', { type: 'number' }], ['reason', 'supplies.req.reason'], ['needed_by', 'supplies.req.neededBy', { type: 'date', value: serverToday() }]],
+    (v) => api('POST', '/requests', { region, warehouse_id: num(v.warehouse_id), reason: v.reason, needed_by: v.needed_by,
+      lines: [{ item_id: num(v.item_id), qty: num(v.qty) }] }))) : null;
   const reqRows = reqs.items.map((q) => h('tr', { dataset: { request: q.id } },
     td(t('supplies.req.region'), h('bdi', q.region_name || q.region)),
     td(t('supplies.req.reason'), h('bdi', q.reason)),
@@ -105,7 +120,9 @@ async function stockPage(ctx) {
       q.state === 'submitted' && ctx.can('supply.approve') ? h('button.btn.btn-small', { type: 'button', onclick: move(q.id, 'approved') }, t('supplies.req.approve')) : null,
       q.state === 'submitted' && ctx.can('supply.approve') ? h('button.btn.btn-small.btn-secondary', { type: 'button', onclick: () => { const n = window.prompt(t('supplies.req.rejectReason')); if (n) move(q.id, 'rejected', { note: n })(); } }, t('supplies.req.reject')) : null,
       q.state === 'approved' && ctx.can('stock.write') ? h('button.btn.btn-small', { type: 'button', onclick: move(q.id, 'picked') }, t('supplies.req.pick')) : null,
-      q.state === 'picked' && ctx.can('stock.write') ? h('button.btn.btn-small', { type: 'button', onclick: move(q.id, 'shipped') }, t('supplies.req.ship')) : null))));
+      q.state === 'picked' && ctx.can('stock.write') ? h('button.btn.btn-small', { type: 'button', onclick: move(q.id, 'shipped') }, t('supplies.req.ship')) : null,
+      (q.state === 'shipped' || q.state === 'partially_received') && ctx.can('supply.request') ? h('button.btn.btn-small', { type: 'button', onclick: receiveAll(q.id) }, t('supplies.req.receiveAll')) : null,
+      ['created', 'submitted', 'approved'].includes(q.state) && ctx.can('supply.request') ? h('button.btn.btn-small.btn-secondary', { type: 'button', onclick: move(q.id, 'cancelled') }, t('supplies.req.cancel')) : null))));
   const kitRows = kits.items.map((k) => h('tr',
     td(t('supplies.kits.item'), h('bdi', k.item)), td(t('supplies.kits.received'), String(k.kits_received)),
     td(t('supplies.kits.possible'), String(k.tests_possible)), td(t('supplies.kits.recorded'), String(k.tests_recorded)),
@@ -115,6 +132,7 @@ async function stockPage(ctx) {
       ? table(['supplies.stock.warehouse', 'supplies.stock.item', 'supplies.stock.onHand', 'supplies.stock.used7d', 'supplies.stock.daysOfSupply', 'supplies.stock.lots'], rows, 'stock')
       : h('p.muted', t('supplies.stock.none'))),
     forms,
+    requestForm,
     h('section.card', h('h2', t('supplies.tab.requests')), reqs.items.length
       ? table(['supplies.req.region', 'supplies.req.reason', 'supplies.req.state', 'supplies.actions'], reqRows, 'requests') : h('p.muted', t('supplies.req.none'))),
     h('section.card', h('h2', t('supplies.tab.kits')),
