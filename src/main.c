@@ -23,6 +23,7 @@ static const struct {
 	{ "demo", cmd_demo, "build the demonstration district (武汉市武昌区)" },
 	{ "audit", cmd_audit, "verify the audit log's hash chain" },
 	{ "purge", cmd_purge, "erase personal data past its retention (FK_RETENTION_DAYS)" },
+	{ "ledger", cmd_ledger, "verify the public ledger against a saved checkpoint" },
 	{ "routes", cmd_routes, "list the API's routes and their permissions" },
 };
 

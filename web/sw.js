@@ -17,7 +17,7 @@
 // The page asks for it after sign-in ({type: 'keep'}) and deletes the cache
 // at sign-out; with no cache this worker keeps nothing, and an update
 // carries the shell over only when the previous version had one.
-const VERSION = 'v6';
+const VERSION = 'v7';
 const PREFIX = 'fangkong-shell-';
 const CACHE = PREFIX + VERSION;
 const SHELL = [
@@ -53,6 +53,9 @@ const SHELL = [
   '/js/views/regions.js',
   '/js/views/screening.js',
   '/js/views/users.js',
+  '/js/merkle.js',
+  '/js/views/public.js',
+  '/js/views/supplies.js',
 ];
 
 // Fetches the whole shell into CACHE (all or nothing: addAll stores none

@@ -14,6 +14,7 @@ int cmd_import(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
 
 /* The database path: --db, else $FK_DB, else var/fangkong.db. */
 const char *cli_db_path(const char *opt);
@@ -29,6 +30,10 @@ int cli_check_db(fk_db *db, const char *path);
 /* Reads one line (the password) from standard input, without its newline.
  * Returns 0 or -1. */
 int cli_read_secret(char *buf, size_t n);
+
+/* Reads the whole of path into a NUL-terminated buffer (free it); NULL
+ * with errno set when it cannot. */
+char *cli_read_file(const char *path);
 
 /* True when argv holds -h or --help; prints usage. */
 int cli_wants_help(int argc, char **argv, const char *usage);

@@ -243,41 +243,13 @@ static const char *utc_text(int64_t t, char out[32])
 	return out;
 }
 
-/* Reads the whole of path into a NUL-terminated buffer (free it). */
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t n = 0, cap = 4096;
-	char *buf = malloc(cap);
-	size_t got;
-	while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (cap - n - 1 == 0) {
-			char *grown = realloc(buf, cap * 2);
-			if (!grown) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = grown;
-			cap *= 2;
-		}
-	}
-	if (buf)
-		buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* audit verify --checkpoint: prints what it found.  Returns the exit code. */
 static int verify_checkpoints(fk_db *db, const char *db_path, const char *file)
 {
 	fk_audit_key k;
 	if (fk_audit_key_load(db_path, &k) < 0)
 		return 1;
-	char *text = read_all(file);
+	char *text = cli_read_file(file);
 	if (!text) {
 		sodium_memzero(&k, sizeof(k));
 		fprintf(stderr, "fangkong: %s: %s\n", file, strerror(errno));

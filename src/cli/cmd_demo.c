@@ -251,6 +251,7 @@ int cmd_demo(int argc, char **argv)
 		{ "doctor", "doctor", community, "家庭医生" },
 		{ "operator", "operator", DEMO_COUNTY, "热线坐席" },
 		{ "coordinator", "coordinator", street, "志愿者协调员" },
+		{ "coordinator2", "coordinator", street2, "物资协调员（另一街道）" },
 		{ "keeper", "keeper", DEMO_COUNTY, "仓库管理员" },
 		{ "auditor", "auditor", DEMO_COUNTY, "审计员" },
 		{ "volunteer", "volunteer", community, "志愿者" },
@@ -272,11 +273,13 @@ int cmd_demo(int argc, char **argv)
 	demo_counts dc = { 0 };
 	demo_outbreak_counts oc = { 0 };
 	demo_hotline_counts hc = { 0 };
+	demo_supplies_counts sc = { 0 };
 	if (fk_db_int64(db, &who.worker, "SELECT id FROM users WHERE username = 'gridworker'", "") != FK_ROW ||
 	    fk_db_int64(db, &who.doctor, "SELECT id FROM users WHERE username = 'doctor'", "") != FK_ROW ||
 	    (people > 0 && demo_people(db, DEMO_COUNTY, (int)people, (int)days, &who, &dc) < 0) ||
 	    (cases > 0 && demo_outbreak(db, (int)cases, &who, &oc) < 0) ||
-	    demo_hotline(db, DEMO_COUNTY, people / 20 < 300 ? 300 : people / 20 > 4000 ? 4000 : (int)(people / 20), &hc) < 0)
+	    demo_hotline(db, DEMO_COUNTY, people / 20 < 300 ? 300 : people / 20 > 4000 ? 4000 : (int)(people / 20), &hc) < 0 ||
+	    demo_supplies(db, DEMO_COUNTY, street, street2, &sc) < 0)
 		goto rollback;
 	if (fk_db_commit(db) < 0)
 		goto rollback;
@@ -290,9 +293,13 @@ int cmd_demo(int argc, char **argv)
 	       " %lld doctor teams, %lld standard answers\n",
 	       (long long)hc.tickets, (long long)hc.direct, (long long)hc.dispatched, (long long)hc.returned,
 	       (long long)hc.reopened, (long long)hc.teams, (long long)hc.answers);
-	printf("outbreak: %lld cases, %lld excluded suspects, %lld close contacts, %lld follow-ups, %lld missed\n\n",
+	printf("outbreak: %lld cases, %lld excluded suspects, %lld close contacts, %lld follow-ups, %lld missed\n",
 	       (long long)oc.cases, (long long)oc.excluded, (long long)oc.contacts, (long long)oc.followups,
 	       (long long)oc.missed);
+	printf("supplies: %lld stock movements, %lld requests, %lld donations, %lld allocations (%lld corrected), %lld fund allocations,"
+	       " %lld payments\n\n",
+	       (long long)sc.moves, (long long)sc.requests, (long long)sc.donations, (long long)sc.allocations, (long long)sc.reversals,
+	       (long long)sc.fund_allocations, (long long)sc.fund_entries);
 	printf("%-12s %-14s %-16s %-12s %s\n", "USERNAME", "PASSWORD", "REGION", "ROLE", "REGION NAME");
 	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
 		char name[256];

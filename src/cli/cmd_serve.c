@@ -10,6 +10,7 @@
 #include "core/base/account.h"
 #include "core/epi/cases.h"
 #include "core/epi/contacts.h"
+#include "core/supplies/donations.h"
 #include "http/handlers.h"
 #include "http/schedule.h"
 #include "http/server.h"
@@ -31,6 +32,9 @@ static const char usage[] =
 	"default 268435456), FK_REPORT_HOUR (zero reports are late after it, default 20), FK_EDITION\n"
 	"(the diagnosis and treatment protocol edition in force, default 7; 5 allows clinical diagnosis),\n"
 	"FK_OBSERVATION_DAYS (medical observation after the last exposure, default 14),\n"
+	"FK_DONATION_RECEIPT_DAYS, FK_DONATION_RECEIPT_DAYS_NORMAL, FK_DONATION_USE_DAYS (days to publish\n"
+	"a donation received in an emergency, otherwise, and its use after delivery: 1, 7, 30),\n"
+	"FK_LEDGER_ORIGIN (the public ledger's name in its checkpoints, default fangkong/ledger),\n"
 	"FK_SI_MEAN and FK_SI_SD (the serial interval for Rt in tenths of a day, default 47 and 29),\n"
 	"FK_SESSION_TTL (seconds a session lives, default 43200), FK_SESSION_IDLE (seconds a session\n"
 	"lives unused, default 7200), FK_MAX_SESSIONS (sessions one user holds at once, default 100;\n"
@@ -165,6 +169,9 @@ int cmd_serve(int argc, char **argv)
 	fk_report_hour = (int)env_long("FK_REPORT_HOUR", 20, 0, 24);
 	fk_protocol_edition = (int)env_long("FK_EDITION", 7, 2, 9);
 	fk_observation_days = (int)env_long("FK_OBSERVATION_DAYS", 14, 1, 60);
+	fk_donation_settings.receipt_days = env_long("FK_DONATION_RECEIPT_DAYS", 1, 1, 30);
+	fk_donation_settings.receipt_days_normal = env_long("FK_DONATION_RECEIPT_DAYS_NORMAL", 7, 1, 60);
+	fk_donation_settings.use_days = env_long("FK_DONATION_USE_DAYS", 30, 1, 366);
 	/* the serial interval in tenths of a day: FK_SI_MEAN=47 is 4.7 days */
 	fk_rt_settings.si_mean = (double)env_long("FK_SI_MEAN", 47, 11, 300) / 10.0;
 	fk_rt_settings.si_sd = (double)env_long("FK_SI_SD", 29, 1, 300) / 10.0;

@@ -60,5 +60,14 @@ typedef struct demo_hotline_counts {
  * and their roster, the standard answers, tickets through the hotline
  * module's functions (demo_hotline.c).  Returns 0 or -1. */
 int demo_hotline(fk_db *db, const char *county, int tickets, demo_hotline_counts *out);
+typedef struct demo_supplies_counts {
+	int64_t moves, requests, donations, allocations, reversals, fund_allocations, fund_entries;
+} demo_supplies_counts;
+
+/* Six weeks of the district's supplies, donations and special funds in
+ * county and its streets street1 and street2, replayed day by day on the
+ * clock, by the demo accounts keeper, coordinator, coordinator2 and
+ * finance.  Returns 0 or -1. */
+int demo_supplies(fk_db *db, const char *county, const char *street1, const char *street2, demo_supplies_counts *out);
 
 #endif

@@ -11,6 +11,10 @@
 #include "core/grid/registry.h"
 #include "core/grid/screening.h"
 #include "core/hotline/tickets.h"
+#include "core/supplies/donations.h"
+#include "core/supplies/funds.h"
+#include "core/supplies/requests.h"
+#include "core/supplies/stock.h"
 #include "http/handlers.h"
 
 /* A NULL-terminated list of codes as a JSON array. */
@@ -60,6 +64,16 @@ int h_vocab(fk_req *r)
 	json_object_set_new(v, "ticket_moves", codes(fk_ticket_move_names));
 	json_object_set_new(v, "ticket_satisfactions", codes(fk_ticket_satisfaction_names));
 	json_object_set_new(v, "ticket_public_states", codes(fk_ticket_public_states));
+	/* supplies, donations and special funds */
+	json_object_set_new(v, "item_categories", codes(fk_item_categories));
+	json_object_set_new(v, "warehouse_kinds", codes(fk_warehouse_kinds));
+	json_object_set_new(v, "move_kinds", codes(fk_move_kinds));
+	json_object_set_new(v, "adjust_reasons", codes(fk_adjust_reasons));
+	json_object_set_new(v, "request_states", codes(fk_request_states));
+	json_object_set_new(v, "donor_kinds", codes(fk_donor_kinds));
+	json_object_set_new(v, "donation_kinds", codes(fk_donation_kinds));
+	json_object_set_new(v, "fund_purposes", codes(fk_fund_purposes));
+	json_object_set_new(v, "payee_kinds", codes(fk_payee_kinds));
 	json_object_set_new(v, "settings",
 			    json_pack("{s:i, s:i, s:f}", "protocol_edition", fk_protocol_edition, "observation_days",
 				      fk_observation_days, "fever_threshold", FK_FEVER_DC / 10.0));

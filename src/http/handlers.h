@@ -100,5 +100,37 @@ int h_shift_create(fk_req *r);
 int h_message_create(fk_req *r);
 int h_message_lookup(fk_req *r);
 int h_public_regions(fk_req *r);
+/* h_ledger.c: the public ledger (no account) */
+int h_ledger_checkpoint(fk_req *r);
+int h_ledger_key(fk_req *r);
+int h_ledger_entries(fk_req *r);
+int h_ledger_inclusion(fk_req *r);
+int h_ledger_consistency(fk_req *r);
+
+/* h_supplies.c: catalogue, warehouses, stock, donations, special funds */
+int h_items(fk_req *r);
+int h_item_create(fk_req *r);
+int h_warehouse_create(fk_req *r);
+int h_warehouses_serving(fk_req *r);
+int h_stock(fk_req *r);
+int h_stock_receive(fk_req *r);
+int h_stock_issue(fk_req *r);
+int h_stock_adjust(fk_req *r);
+int h_stock_count(fk_req *r);
+int h_donation_receive(fk_req *r);
+int h_donation_get(fk_req *r);
+int h_donation_allocate(fk_req *r);
+int h_donation_deliver(fk_req *r);
+int h_donation_reverse(fk_req *r);
+int h_fund_allocate(fk_req *r);
+int h_fund_allocation_get(fk_req *r);
+int h_fund_disburse(fk_req *r);
+int h_fund_reverse(fk_req *r);
+int h_fund_audit(fk_req *r);
+int h_request_create(fk_req *r);
+int h_request_move(fk_req *r);
+int h_request_get(fk_req *r);
+int h_kit_tests(fk_req *r);
+int h_kits(fk_req *r);
 
 #endif

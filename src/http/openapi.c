@@ -30,6 +30,10 @@
 #include "core/hotline/calendar.h"
 #include "core/hotline/doctors.h"
 #include "core/hotline/tickets.h"
+#include "core/supplies/donations.h"
+#include "core/supplies/funds.h"
+#include "core/supplies/requests.h"
+#include "core/supplies/stock.h"
 #include "http/handlers.h"
 #include "http/openapi.h"
 #include "http/router.h"
@@ -92,6 +96,30 @@ static const struct {
 	{ "GET /api/v1/hotline/measures", { { "region", "region" }, { "from", "date" }, { "to", "date" } } },
 	{ "GET /api/v1/hotline/calendar", { { "region", "region" }, { "from", "date" }, { "to", "date" } } },
 	{ "GET /api/v1/public/regions", { { "parent", "string", false, "a county or street code (default: the deployment's county)" } } },
+	/* supplies, donations, special funds and the public ledger */
+	{ "GET /api/v1/items" },
+	{ "GET /api/v1/warehouses/serving", { { "region", "region" } } },
+	{ "GET /api/v1/stock",
+	  { { "region", "region" },
+	    { "warehouse", "integer", false, "one warehouse" },
+	    { "limit", "integer", false, "1 to 2000 rows (default 100)" },
+	    { "after", "string", false, "the next cursor of the previous page" } } },
+	{ "GET /api/v1/requests/{id}" },
+	{ "GET /api/v1/kits", { { "region", "region" } } },
+	{ "GET /api/v1/donations/{id}" },
+	{ "GET /api/v1/funds/allocations/{id}" },
+	{ "GET /api/v1/funds/audit", { { "region", "region" } } },
+	{ "GET /api/v1/ledger/checkpoint" },
+	{ "GET /api/v1/ledger/key" },
+	{ "GET /api/v1/ledger/entries",
+	  { { "start", "integer", false, "the first index (default 0)" },
+	    { "limit", "integer", false, "1 to 1000 (default 100)" } } },
+	{ "GET /api/v1/ledger/proof/inclusion",
+	  { { "index", "integer", true, "the entry's index" },
+	    { "size", "integer", false, "the tree's size (default: the latest checkpoint's)" } } },
+	{ "GET /api/v1/ledger/proof/consistency",
+	  { { "first", "integer", true, "the smaller tree's size" },
+	    { "second", "integer", false, "the larger tree's size (default: the latest checkpoint's)" } } },
 };
 
 /* A nested part of a body: the object (or array items) at field of
@@ -149,6 +177,24 @@ static const struct {
 	{ "POST /api/v1/duty-shifts", fk_shift_fields },
 	{ "POST /api/v1/public/messages", fk_message_fields },
 	{ "POST /api/v1/public/lookup", fk_lookup_fields },
+	/* supplies, donations and special funds */
+	{ "POST /api/v1/items", fk_item_fields },
+	{ "POST /api/v1/warehouses", fk_warehouse_fields },
+	{ "POST /api/v1/stock/receipts", fk_receipt_fields },
+	{ "POST /api/v1/stock/issues", fk_issue_fields },
+	{ "POST /api/v1/stock/adjustments", fk_adjust_fields },
+	{ "POST /api/v1/stock/counts", fk_count_fields, { { "lines", fk_count_line_fields, true } } },
+	{ "POST /api/v1/requests", fk_request_fields, { { "lines", fk_request_line_fields, true } } },
+	{ "POST /api/v1/requests/{id}/transitions", fk_request_move_fields,
+	  { { "lines", fk_request_move_line_fields, true } } },
+	{ "POST /api/v1/kits/tests", fk_kit_tests_fields },
+	{ "POST /api/v1/donations", fk_donation_fields },
+	{ "POST /api/v1/donations/allocations", fk_allocation_fields },
+	{ "POST /api/v1/donations/allocations/{id}/deliver", fk_delivery_fields },
+	{ "POST /api/v1/donations/allocations/{id}/reverse", fk_reversal_fields },
+	{ "POST /api/v1/funds/allocations", fk_fund_alloc_fields },
+	{ "POST /api/v1/funds/disbursements", fk_disburse_fields },
+	{ "POST /api/v1/funds/entries/{id}/reverse", fk_reversal_fields },
 };
 
 /* The exported arrays, as the functions the table below takes. */

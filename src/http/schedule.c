@@ -2,6 +2,7 @@
 #include "http/schedule.h"
 
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "core/base/audit.h"
 #include "core/base/checkpoint.h"
 #include "core/epi/contacts.h"
+#include "core/ledger/ledger.h"
 #include "util/date.h"
 #include "util/log.h"
 
@@ -78,6 +80,7 @@ static void checkpoint_start(void)
 	}
 	cp.size = -1;
 	cp.state = 1;
+	fk_ledger_key_remember(&cp.key);
 }
 
 /* Signs the head and appends it to the file, unless the log is as it was
@@ -101,6 +104,78 @@ static void checkpoint(int64_t now, int force)
 	fk_log_info("audit checkpoint: %" PRId64 " entries, head %s, signed into %s", c.size, h64, cp.file);
 }
 
+/* The public ledger's duties (core/ledger/ledger.h): a checkpoint signed
+ * on the serve loop's thread, from its reader connection, whenever the log
+ * has grown (appends never wait for it), stored by a light writer job; and
+ * the audit log's head appended once a day.  One job of each kind at a
+ * time. */
+typedef struct ledger_job {
+	fk_write write;
+	fk_ledger_cp cp;
+	int64_t day, now;
+	atomic_int *busy;
+} ledger_job;
+
+static atomic_int cp_busy, head_busy;
+static int64_t head_day = -1;
+
+static int ledger_store_run(fk_db *db, void *arg)
+{
+	ledger_job *j = arg;
+	return fk_ledger_checkpoint_store(db, &j->cp, j->now);
+}
+
+static int ledger_head_run(fk_db *db, void *arg)
+{
+	ledger_job *j = arg;
+	return fk_ledger_audit_head(db, j->day, j->now);
+}
+
+static void ledger_done(void *arg, int rc)
+{
+	ledger_job *j = arg;
+	if (rc < 0)
+		fk_log_err("ledger: %s failed; tried again", j->write.run == ledger_head_run ? "the audit head" : "storing a checkpoint");
+	else if (j->write.run == ledger_store_run)
+		fk_log_info("ledger checkpoint: %" PRId64 " entries signed", j->cp.size);
+	if (rc < 0 && j->write.run == ledger_head_run)
+		head_day = -1;
+	atomic_store(j->busy, 0);
+	free(j);
+}
+
+static void ledger_submit(fk_writer *w, int (*run)(fk_db *, void *), atomic_int *busy, ledger_job *j, int64_t now)
+{
+	j->now = now;
+	j->busy = busy;
+	j->write = (fk_write){ .run = run, .done = ledger_done, .arg = j };
+	atomic_store(busy, 1);
+	fk_writer_submit(w, &j->write);
+}
+
+static void ledger_tick(fk_writer *w, int64_t now)
+{
+	int64_t today = fk_day_of(now);
+	if (head_day != today && !atomic_load(&head_busy)) {
+		ledger_job *j = calloc(1, sizeof(*j));
+		if (j) {
+			head_day = today;
+			j->day = today;
+			ledger_submit(w, ledger_head_run, &head_busy, j, now);
+		}
+	}
+	if (atomic_load(&cp_busy))
+		return;
+	ledger_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return;
+	if (fk_ledger_checkpoint_make(cp.db, &cp.key, &j->cp) != 0) {
+		free(j); /* nothing new, or refused (logged) */
+		return;
+	}
+	ledger_submit(w, ledger_store_run, &cp_busy, j, now);
+}
+
 void fk_schedule_stop(void)
 {
 	if (cp.state == 1) {
@@ -122,6 +197,8 @@ void fk_schedule_tick(fk_writer *w, int64_t now)
 		checkpoint(now, cp.size < 0);
 		cp.next = now + (int64_t)fk_checkpoint_settings.minutes * 60;
 	}
+	if (cp.state == 1)
+		ledger_tick(w, now);
 
 	int64_t slot = last_ended_slot(now);
 	if (slot == swept)

@@ -28,7 +28,8 @@ int fk_zone_offset(int64_t t);
 /* Unix seconds now: the wall clock, shifted by fk_clock_set. */
 int64_t fk_now(void);
 /* Test clock: from now on fk_now() runs from t (it keeps ticking).  Only
- * main calls it, for the test-only setting FK_NOW. */
+ * main calls it, for the test-only setting FK_NOW, and the demo, which
+ * replays its weeks of supplies day by day and sets it back. */
 void fk_clock_set(int64_t t);
 
 /* Today's day number in local time. */

@@ -141,3 +141,23 @@ export function scopeKit(srv, T, HOME) {
 
   return { inScope, records, outside };
 }
+
+// supplies, donations, special funds and the public ledger: the ledger is
+// public and places nothing in a region.
+for (const p of ['/api/v1/ledger/checkpoint', '/api/v1/ledger/key', '/api/v1/ledger/entries',
+  '/api/v1/ledger/proof/inclusion', '/api/v1/ledger/proof/consistency']) {
+  NO_REGION.add(p);
+  UNPLACED.add(p);
+}
+Object.assign(EXTRA_QUERY, { '/api/v1/ledger/proof/inclusion': 'index=0', '/api/v1/ledger/proof/consistency': 'first=0' });
+// the catalogue is the same for everyone
+NO_REGION.add('/api/v1/items');
+UNPLACED.add('/api/v1/items');
+Object.assign(BODIES, {
+  'POST /api/v1/donations/allocations/{id}/deliver': { delivered_on: '2020-02-01', signed_by: '核对范围' },
+  'POST /api/v1/donations/allocations/{id}/reverse': { reason: '核对范围' },
+  'POST /api/v1/funds/entries/{id}/reverse': { reason: '核对范围' },
+});
+// a street's finance officer, so that fund.write meets another street's records
+EXTRA.push({ username: 'finance1', password: 'street-finance-password', role: 'finance', region: STREET1 });
+BODIES['POST /api/v1/requests/{id}/transitions'] = { to: 'cancelled' };

@@ -191,8 +191,14 @@ function showApp(focus) {
   window.scrollTo(0, 0);
 }
 
+// The public notice of donations and funds: the same for everyone, signed in or not.
+function showPublic() {
+  import('./views/public.js').then((m) => m.render({ root, langButton: langButton() }));
+}
+
 function render(focus = false) {
-  if (state.me) showApp(focus);
+  if (parseHash().path === 'public') showPublic();
+  else if (state.me) showApp(focus);
   else showLogin();
 }
 

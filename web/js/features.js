@@ -65,6 +65,10 @@ export const FEATURES = [
     routes: { tickets: view('hotline', 'renderTickets'), 'tickets/:id': view('hotline', 'renderTicket') },
   },
   { id: 'measures', perm: 'ticket.read', icon: 'command', href: '#/measures', routes: { measures: view('hotline', 'renderMeasures') } },
+  // supplies, donations and special funds (the public notice is #/public, outside the shell)
+  { id: 'supplies', perm: 'stock.read', icon: 'regions', href: '#/supplies', routes: { supplies: view('supplies', 'renderStock') } },
+  { id: 'donations', perm: 'stock.read', icon: 'users', href: '#/donations', routes: { donations: view('supplies', 'renderDonations') } },
+  { id: 'funds', perm: 'stock.read', icon: 'audit', href: '#/funds', routes: { funds: view('supplies', 'renderFunds') } },
   // every user's own password (linked from the account box, not a tile)
   { id: 'password', perm: null, icon: 'shield', href: '#/password', hidden: true, routes: { password: view('password', 'render') } },
 ];

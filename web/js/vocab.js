@@ -31,6 +31,16 @@ export const PREFIX = {
   ticket_moves: 'hotline.mv',
   ticket_satisfactions: 'hotline.sat',
   ticket_public_states: 'hotline.pub',
+  // supplies, donations and special funds
+  item_categories: 'supplies.category',
+  warehouse_kinds: 'supplies.whKind',
+  move_kinds: 'supplies.move',
+  adjust_reasons: 'supplies.reason',
+  request_states: 'supplies.reqState',
+  donor_kinds: 'supplies.donorKind',
+  donation_kinds: 'supplies.donationKind',
+  fund_purposes: 'supplies.purpose',
+  payee_kinds: 'supplies.payeeKind',
 };
 
 let current = null;

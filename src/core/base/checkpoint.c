@@ -27,15 +27,15 @@ static void key_path(const char *db_path, char *out, size_t n)
 	snprintf(out, n, "%s.audit-key", db_path);
 }
 
-static void key_id(const unsigned char pk[32], unsigned char id[4])
+void fk_note_key_id(const char *name, const unsigned char pk[32], unsigned char id[4])
 {
-	unsigned char buf[sizeof(KEY_NAME) + 1 + 32], h[crypto_hash_sha256_BYTES];
-	size_t n = strlen(KEY_NAME);
-	memcpy(buf, KEY_NAME, n);
-	buf[n] = '\n';
-	buf[n + 1] = 0x01; /* the signature type: Ed25519 */
-	memcpy(buf + n + 2, pk, 32);
-	crypto_hash_sha256(h, buf, n + 2 + 32);
+	crypto_hash_sha256_state st;
+	unsigned char h[crypto_hash_sha256_BYTES], sep[2] = { '\n', 0x01 }; /* 0x01: the type, Ed25519 */
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)name, strlen(name));
+	crypto_hash_sha256_update(&st, sep, 2);
+	crypto_hash_sha256_update(&st, pk, 32);
+	crypto_hash_sha256_final(&st, h);
 	memcpy(id, h, 4);
 }
 
@@ -70,7 +70,7 @@ int fk_audit_key_load(const char *db_path, fk_audit_key *k)
 		return fk_log_err("%s: the audit key must hold %zu bytes", path, sizeof(k->sk));
 	}
 	crypto_sign_ed25519_sk_to_pk(k->pk, k->sk);
-	key_id(k->pk, k->id);
+	fk_note_key_id(KEY_NAME, k->pk, k->id);
 	return 0;
 }
 

@@ -48,6 +48,12 @@ typedef struct fk_checkpoint {
 	unsigned char hash[32];
 } fk_checkpoint;
 
+/* The key id of an Ed25519 key named name in a signed note (c2sp.org/
+ * signed-note): the first 4 bytes of SHA-256(name "\n" 0x01 pk).  The
+ * public ledger signs its checkpoints with the same key under its own name
+ * (core/ledger/note.h). */
+void fk_note_key_id(const char *name, const unsigned char pk[32], unsigned char id[4]);
+
 /* Creates DB_PATH.audit-key (an Ed25519 secret key, mode 0600) when it does
  * not exist.  Returns 0 or -1 (logged). */
 int fk_audit_key_create(const char *db_path);

@@ -22,7 +22,11 @@ export const ACTIONS = ['login', 'login.failed', 'login.locked', 'login.unlocked
   'ticket.start', 'ticket.wait', 'ticket.resume', 'ticket.reply', 'ticket.return', 'ticket.extend',
   'ticket.approve_extension', 'ticket.refuse_extension', 'ticket.callback', 'ticket.close', 'ticket.merge',
   'ticket.not_responsible', 'ticket.reopen', 'ticket.chase', 'ticket.note', 'ticket.alert', 'ticket.reveal', 'answer.create', 'doctor.team',
-  'doctor.create', 'doctor.shift', 'calendar.set', 'limits.set'];
+  'doctor.create', 'doctor.shift', 'calendar.set', 'limits.set',
+  // supplies, donations and special funds
+  'item.create', 'warehouse.create', 'stock.receive', 'stock.issue', 'stock.adjust', 'stock.count', 'request.create',
+  'request.transition', 'kit.tests', 'donation.receive', 'donation.allocate', 'donation.deliver', 'donation.reverse',
+  'fund.allocate', 'fund.disburse', 'fund.reverse'];
 
 function actionLabel(a) { return label('action', a); }
 

@@ -68,14 +68,14 @@ const WORK = {
   gridworker: ['screening', 'persons'],
   doctor: ['followups', 'command', 'cases', 'inbox'],
   operator: ['hotline', 'tickets', 'measures'],
-  coordinator: ['regions'],
-  keeper: ['regions'],
-  auditor: ['audit', 'epi', 'tickets', 'measures'],
+  coordinator: ['supplies', 'donations', 'regions'],
+  keeper: ['supplies', 'donations'],
+  auditor: ['audit', 'funds', 'epi', 'tickets', 'measures'],
   volunteer: ['regions'],
-  finance: ['regions'],
+  finance: ['funds', 'donations'],
   supervisor: ['command', 'regions', 'chase', 'measures'],
 };
-const NOT_YET = ['coordinator', 'keeper', 'volunteer', 'finance', 'supervisor'];
+const NOT_YET = ['coordinator', 'volunteer', 'supervisor'];
 
 function workCard(ctx) {
   const role = ctx.me.user.role;

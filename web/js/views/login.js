@@ -79,7 +79,8 @@ export function renderLogin({ langButton, note, onSignedIn }) {
         h('h2', { id: 'login-heading' }, t('login.heading')),
         h('p.muted', t('login.intro')),
         msg, form,
-        h('p.login-footer', t('login.footer')))));
+        h('p.login-footer', t('login.footer')),
+        h('p.login-public', h('a.link', { href: '#/public', 'data-testid': 'public-link' }, t('supplies.public.link'))))));
   queueMicrotask(() => user.focus());
   return page;
 }
