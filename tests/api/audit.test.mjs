@@ -71,7 +71,7 @@ test('each change is audited with who, where and what', async () => {
   assert.equal(failed.region, '420106001001');
   assert.ok(find('login', 'user:officer'));
   // the demo's own work, by the command line
-  const cliGrid = items.find((e) => e.action === 'region.create' && e.username === 'cli');
+  const cliGrid = (await audit('admin', '?action=region.create&username=cli&limit=1')).body.items[0];
   assert.equal(cliGrid.addr, 'local');
   assert.equal(cliGrid.user_id, null);
 });
@@ -82,7 +82,8 @@ test('filters by action and by username', async () => {
   assert.ok(logins.every((e) => e.action === 'login'));
   const byOfficer = (await audit('admin', '?username=officer&limit=1000')).body.items;
   assert.deepEqual([...new Set(byOfficer.map((e) => e.username))], ['officer']);
-  assert.deepEqual(new Set(byOfficer.map((e) => e.action)), new Set(['login', 'region.create']));
+  // this test's sign-in and grid, besides what the demo had the officer do
+  for (const a of ['login', 'region.create']) assert.ok(byOfficer.some((e) => e.action === a), a);
   const both = (await audit('admin', '?username=officer&action=login')).body.items;
   assert.equal(both.length, 1);
   assert.deepEqual((await audit('admin', '?action=no.such.action')).body, { items: [], next: null });
@@ -96,9 +97,10 @@ test('empty filters filter nothing', async () => {
 });
 
 test('scope: the county sees its entries; entries without a region only at national scope', async () => {
-  const county = (await audit('auditor', '?limit=1000')).body.items;
+  // the failed sign-ins: few, of both kinds (the demo's own work is far more)
+  const county = (await audit('auditor', '?action=login.failed&limit=1000')).body.items;
   assert.ok(!county.some((e) => e.username === 'stranger'));
-  const nation = (await audit('nation', '?limit=1000')).body.items;
+  const nation = (await audit('nation', '?action=login.failed&limit=1000')).body.items;
   const stranger = nation.find((e) => e.username === 'stranger');
   assert.ok(stranger, 'the failed sign-in of an unknown name is at national scope');
   assert.equal(stranger.region, '');
@@ -112,10 +114,13 @@ test('scope: the county sees its entries; entries without a region only at natio
 });
 
 test('paging walks every entry exactly once, newest first', async () => {
-  const want = (await audit('auditor', '?limit=1000')).body.items.map((e) => e.id);
-  assert.ok(want.length > 20);
-  for (const [limit, q] of [[7, ''], [50, ''], [1, '&action=user.create'], [want.length, '']]) {
-    const wantHere = q ? (await audit('auditor', `?limit=1000${q}`)).body.items.map((e) => e.id) : want;
+  // every entry of the demo's districts made by the command line and by sign-ins: walked
+  // whole at each page size (the log of the whole demo is too long for pages of 7)
+  const F = '&username=cli&action=region.create';
+  const want = (await audit('auditor', `?limit=1000${F}`)).body.items.map((e) => e.id);
+  assert.ok(want.length > 20 && want.length < 1000);
+  for (const [limit, q] of [[7, F], [50, F], [1, '&action=user.create'], [want.length, F]]) {
+    const wantHere = q === F ? want : (await audit('auditor', `?limit=1000${q}`)).body.items.map((e) => e.id);
     const got = [];
     let after = '';
     for (let pages = 0; ; pages++) {
