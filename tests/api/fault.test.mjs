@@ -169,11 +169,14 @@ test('kill -9 while four clients post screening records: every acknowledged reco
   assert.ok(total >= 4000);
 });
 
-// An import of 20,000 persons whose names start with prefix, in 20 buildings.
-function importFile(prefix) {
+// An import of n persons whose names start with prefix, a building per
+// 1,000; their ID numbers are all different (a birth date per 1,000 rows).
+function importFile(prefix, n = 20000) {
   const rows = ['姓名,身份证号,网格,楼栋,房号'];
-  for (let i = 0; i < 20000; i++) {
-    rows.push(`${prefix}${i},${idNumber('420106', `1991${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}`, i % 1000)},${GRID},${prefix}楼${Math.floor(i / 1000)},${i}`);
+  const pad = (x) => String(x).padStart(2, '0');
+  for (let i = 0; i < n; i++) {
+    const k = Math.floor(i / 1000);
+    rows.push(`${prefix}${i},${idNumber('420106', `${1961 + (k % 40)}${pad(1 + (k % 12))}${pad(1 + (k % 28))}`, i % 1000)},${GRID},${prefix}楼${k},${i}`);
   }
   return rows.join('\n');
 }
@@ -189,7 +192,8 @@ test('kill -9 while an import runs: nothing of it is stored; an acknowledged imp
   let s = await serve(db, logins, env);
   let token = await s.login('officer');
   const id = `killed-${Date.now()}`;
-  const upload = s.api('POST', `/api/v1/persons/import?progress=${id}`, { token, raw: importFile('断电'), headers: { 'Content-Type': 'text/csv' } })
+  // 60,000 rows: long enough to be seen part-way on a loaded machine
+  const upload = s.api('POST', `/api/v1/persons/import?progress=${id}`, { token, raw: importFile('断电', 60000), headers: { 'Content-Type': 'text/csv' } })
     .then((r) => r, (e) => e);
   let seen = null;
   for (let i = 0; i < 2000 && !seen; i++) {
