@@ -61,3 +61,14 @@ test('nested objects are checked too: a screening record\'s note', async () => {
   assert.equal(r.body.error.code, 'invalid');
   assert.match(r.body.error.field, /note/);
 });
+
+test('an imported file: a cell with such a character rejects its row with its own reason; the others are stored', async () => {
+  const officer = await srv.login('officer');
+  const csv = ['姓名,网格,楼栋,房号,来源地', `导入正常,${GRID},文本楼,101,`, `导入\u202e反向,${GRID},文本楼,102,`, `导入控制,${GRID},文本楼,103,北\u0007京`].join('\n');
+  const r = await srv.api('POST', '/api/v1/persons/import', { token: officer, raw: csv, headers: { 'Content-Type': 'text/csv' } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.imported, 1);
+  assert.deepEqual(r.body.rejected.map((x) => [x.line, x.code]), [[3, 'text.control_char'], [4, 'text.control_char']]);
+  const vocab = await srv.api('GET', '/api/v1/vocab', { token });
+  assert.ok(vocab.body.import_reasons.includes('text.control_char'));
+});
