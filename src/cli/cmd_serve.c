@@ -52,7 +52,7 @@ static const char usage[] =
 	"default PATH.audit-checkpoints) and FK_AUDIT_CHECKPOINT_MINUTES (default 15),\n"
 	"FK_WAL_LIMIT (bytes the database's write-ahead log may hold, default 268435456).\n"
 	"A numeric setting out of its range stops the server at start (exit status 1), and so does a\n"
-	"database that is missing, damaged (the whole file is read first: about a second per GB)\n"
+	"database that is missing, damaged (the whole file is read first: seconds per GB)\n"
 	"or written by a newer fangkong.\n"
 	"Stops on SIGINT or SIGTERM after finishing the requests in flight.\n";
 

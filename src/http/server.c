@@ -274,6 +274,11 @@ static int plain_run(fk_db *db, void *arg)
 {
 	fk_plain_job *p = arg;
 	int rc = 0;
+	/* afresh: the writer runs a job that changed nothing again when its
+	 * batch's commit failed (writer.h) */
+	json_decref(p->out);
+	p->out = NULL;
+	memset(&p->err, 0, sizeof(p->err));
 	if (p->job.run)
 		rc = p->job.run(db, &p->actor, p->job.in, &p->out, &p->err);
 	if (rc < 0 && !p->err.status && !p->out)

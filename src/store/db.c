@@ -231,6 +231,11 @@ int64_t fk_db_changes(fk_db *db)
 	return db->drv->changes(db);
 }
 
+int64_t fk_db_total_changes(fk_db *db)
+{
+	return db->drv->total_changes ? db->drv->total_changes(db) : -1;
+}
+
 int fk_db_checkpoint(fk_db *db, fk_ckpt mode, int wait_ms)
 {
 	return db->drv->checkpoint ? db->drv->checkpoint(db, mode, wait_ms) : 1;

@@ -58,6 +58,7 @@ typedef struct fk_db_driver {
 	const char *(*column_text)(fk_stmt *st, int col);
 	const void *(*column_blob)(fk_stmt *st, int col, size_t *n);
 	int64_t (*changes)(fk_db *db);
+	int64_t (*total_changes)(fk_db *db);
 	const char *(*errmsg)(fk_db *db);
 	int (*set_cache)(fk_db *db, int megabytes);
 	int (*checkpoint)(fk_db *db, fk_ckpt mode, int wait_ms);
@@ -125,6 +126,10 @@ const char *fk_stmt_text(fk_stmt *st, int col);
 const void *fk_stmt_blob(fk_stmt *st, int col, size_t *n);
 
 int64_t fk_db_changes(fk_db *db);
+/* Rows changed by every statement since the connection opened (rolled-back
+ * ones included): a job that did not move it changed nothing.  -1 when the
+ * driver cannot tell. */
+int64_t fk_db_total_changes(fk_db *db);
 /* Sizes the connection's page cache: bulk loads into large indexes need
  * far more than the default.  Returns 0 or -1. */
 int fk_db_set_cache(fk_db *db, int megabytes);

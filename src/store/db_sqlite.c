@@ -143,6 +143,10 @@ static void sq_close(fk_db *db)
 static int sq_exec(fk_db *db, const char *sql)
 {
 	sq_db *d = (sq_db *)db;
+	/* After a full disk or an I/O error, SQLite may have rolled the
+	 * transaction back itself: nothing is left to roll back. */
+	if (strcmp(sql, "ROLLBACK") == 0 && sqlite3_get_autocommit(d->h))
+		return 0;
 	char *msg = NULL;
 	int rc = sqlite3_exec(d->h, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK && rc != SQLITE_CONSTRAINT && rc != SQLITE_BUSY)
@@ -298,6 +302,11 @@ static const void *sq_column_blob(fk_stmt *st, int col, size_t *n)
 	return p;
 }
 
+static int64_t sq_total_changes(fk_db *db)
+{
+	return sqlite3_total_changes64(((sq_db *)db)->h);
+}
+
 static int64_t sq_changes(fk_db *db)
 {
 	return sqlite3_changes64(((sq_db *)db)->h);
@@ -366,7 +375,8 @@ static int64_t sq_last_id(fk_db *db)
 }
 
 /* PRAGMA quick_check: every page and row readable, every index entry's
- * shape; reads the whole file (about 1 s per GB here). */
+ * shape; reads the whole file (a 226 MB database: 3.1 s from disk, 0.7 s
+ * from the page cache, on this machine under load; docs/SECURITY.md). */
 static int sq_check(fk_db *db, char *problem, size_t n)
 {
 	sq_db *d = (sq_db *)db;
@@ -422,6 +432,7 @@ const fk_db_driver fk_db_sqlite_driver = {
 	.column_text = sq_column_text,
 	.column_blob = sq_column_blob,
 	.changes = sq_changes,
+	.total_changes = sq_total_changes,
 	.errmsg = sq_errmsg,
 	.set_cache = sq_set_cache,
 	.checkpoint = sq_checkpoint,

@@ -171,7 +171,9 @@ static int run_batch(fk_writer *w, fk_write *batch)
 	for (fk_write *j = batch; j; j = j->next) {
 		if (fk_db_savepoint(w->db) < 0)
 			goto fail;
+		int64_t before = fk_db_total_changes(w->db);
 		j->rc = j->run(w->db, j->arg);
+		j->wrote = before < 0 || fk_db_total_changes(w->db) != before;
 		if (j->rc < 0 ? fk_db_rollback_to(w->db) < 0 : fk_db_release(w->db) < 0)
 			goto fail;
 	}
@@ -226,8 +228,27 @@ static void *writer_main(void *p)
 		pthread_mutex_unlock(&w->lock);
 
 		int committed = run_batch(w, batch) == 0;
-		if (!committed)
+		/* The jobs that changed nothing did not need the commit that
+		 * failed: they run again on their own, so that a full disk fails
+		 * the writes and not the reads queued beside them. */
+		fk_write *again = NULL;
+		int again_ok = 0;
+		if (!committed) {
 			fk_log_err("writer: a batch of %d write(s) could not be committed", n);
+			fk_write **link = &batch, **tail = &again;
+			while (*link) {
+				fk_write *j = *link;
+				if (j->wrote) {
+					link = &j->next;
+					continue;
+				}
+				*link = j->next;
+				j->next = NULL;
+				*tail = j;
+				tail = &j->next;
+			}
+			again_ok = again && run_batch(w, again) == 0;
+		}
 		int64_t log = fk_db_log_bytes(w->db);
 		pthread_mutex_lock(&w->lock);
 		w->writing = false;
@@ -238,6 +259,10 @@ static void *writer_main(void *p)
 		for (fk_write *j = batch, *next; j; j = next) {
 			next = j->next; /* done() may free j */
 			j->done(j->arg, committed ? j->rc : FK_WRITE_LOST);
+		}
+		for (fk_write *j = again, *next; j; j = next) {
+			next = j->next;
+			j->done(j->arg, again_ok ? j->rc : FK_WRITE_LOST);
 		}
 		pthread_mutex_lock(&w->lock);
 		bound_log(w, log);

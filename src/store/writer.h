@@ -18,7 +18,10 @@ typedef struct fk_writer fk_writer;
 
 typedef struct fk_write {
 	/* Runs on the writer thread inside the batch's transaction.  Returns 0
-	 * to keep its changes or a negative value to roll them back. */
+	 * to keep its changes or a negative value to roll them back.  A job
+	 * that changed no row (a read that runs here, an update with nothing
+	 * to do) is run once more, in a transaction of its own, when its
+	 * batch's commit fails (a full disk): run must then start afresh. */
 	int (*run)(fk_db *db, void *arg);
 	/* Called on the writer thread after the commit (or its failure):
 	 * rc is run's result, or FK_WRITE_LOST when the commit failed. */
@@ -31,6 +34,7 @@ typedef struct fk_write {
 	bool heavy;
 	struct fk_write *next; /* owned by the writer: queue link */
 	int rc;                /* owned by the writer: run's result */
+	bool wrote;            /* owned by the writer: run changed a row */
 } fk_write;
 
 #define FK_WRITE_LOST (-100)

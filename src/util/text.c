@@ -125,3 +125,24 @@ bool fk_uuid_ok(const char *u)
 	}
 	return u[36] == '\0';
 }
+
+size_t fk_text_bad_char(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t pos = 1; *p; pos++) {
+		unsigned c = *p;
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+			return pos;
+		/* C1 controls: U+0080..U+009F, C2 80..C2 9F */
+		if (c == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			return pos;
+		/* U+202A..U+202E: E2 80 AA..AE; U+2066..U+2069: E2 81 A6..A9 */
+		if (c == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+				  (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
+			return pos;
+		do /* to the next character */
+			p++;
+		while ((*p & 0xc0) == 0x80);
+	}
+	return 0;
+}

@@ -26,6 +26,13 @@ void fk_utf8_scrub(char *s);
  * or "gb18030").  Otherwise -1 with e set (400, naming the byte offset). */
 int fk_text_utf8(const char *in, size_t n, char **out, size_t *outn, const char **encoding, fk_err *e);
 
+/* The first character of the UTF-8 text s that a typed field must not
+ * hold: a control character other than tab, line feed and carriage return
+ * (C0, DEL, C1), or a bidirectional embedding, override or isolate control
+ * (U+202A..U+202E, U+2066..U+2069), which can make a name read differently
+ * from what is stored.  Returns its 1-based character position, or 0. */
+size_t fk_text_bad_char(const char *s);
+
 /* Whether u is a UUID as phones make them: 8-4-4-4-12 hex digits (NULL: no). */
 bool fk_uuid_ok(const char *u);
 

@@ -146,6 +146,8 @@ test('validation: 400 naming the field; 404 for sources and persons out of scope
     [{ last_exposure: addDays(today, 1) }, 'last_exposure'],
     [{ last_exposure: addDays(today, -3) }, 'last_exposure'], // before the first
     [{ first_exposure: '2026-02-30' }, 'first_exposure'],
+    [{ first_exposure: '1900-01-01' }, 'first_exposure'], // not plausible: more than a year ago
+    [{ first_exposure: addDays(today, -367) }, 'first_exposure'],
     [{ traced_date: addDays(today, 1) }, 'traced_date'],
     [{ mode: 'hotel' }, 'mode'],
     [{ mode: 'centralised' }, 'site_id'],

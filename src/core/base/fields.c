@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "util/text.h"
+
 size_t fk_utf8_len(const char *s)
 {
 	size_t n = 0;
@@ -64,6 +66,11 @@ int fk_fields_check(const json_t *obj, const fk_field *fields, fk_err *e)
 			  (f->type == FK_FT_OBJECT && json_is_object(v));
 		if (!ok)
 			return fk_err_invalid(e, f->name, "%s: must be %s", f->name, type_name(f->type));
+		size_t bad = f->type == FK_FT_STRING ? fk_text_bad_char(json_string_value(v)) : 0;
+		if (bad)
+			return fk_err_invalid(e, f->name,
+					      "%s: a control or bidirectional-override character at position %zu", f->name,
+					      bad);
 		if (f->min == 0 && f->max == 0)
 			continue;
 		if (f->type == FK_FT_STRING) {

@@ -235,8 +235,13 @@ int fk_contact_parse(const json_t *in, fk_contact_in *c, fk_err *e)
 	if ((strcmp(mode, "centralised") == 0) != (site != NULL))
 		return fk_err_invalid(e, "site_id", "site_id: needed for centralised observation, and only then");
 	int64_t first, last, today = fk_today();
-	if (fk_date_parse(fk_json_str(in, "first_exposure"), &first) < 0 || first > today)
-		return fk_err_invalid(e, "first_exposure", "first_exposure: a date YYYY-MM-DD, not in the future");
+	/* a contact is traced for an exposure of the current response: within
+	 * the last year (no exposure in 1900), never in the future */
+	if (fk_date_parse(fk_json_str(in, "first_exposure"), &first) < 0 || first > today ||
+	    first < today - FK_EXPOSURE_MAX_DAYS)
+		return fk_err_invalid(e, "first_exposure",
+				      "first_exposure: a date YYYY-MM-DD within the last %d days, not in the future",
+				      FK_EXPOSURE_MAX_DAYS);
 	if (fk_date_parse(fk_json_str(in, "last_exposure"), &last) < 0 || last > today || last < first)
 		return fk_err_invalid(e, "last_exposure", "last_exposure: a date YYYY-MM-DD from first_exposure to today");
 	int64_t traced = today;

@@ -13,6 +13,10 @@
 #ifndef FK_CONTACTS_H
 #define FK_CONTACTS_H
 
+/* How far back a first exposure may lie (days before today): a plausible
+ * range, so that a mistyped year is refused rather than stored. */
+#define FK_EXPOSURE_MAX_DAYS 366
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>

@@ -81,6 +81,8 @@ static const char *value_code(const char *v)
 static const struct {
 	const char *code, *field, *word;
 } reasons[] = {
+	/* a control or bidirectional character, in any column (checked first) */
+	{ "text.control_char", "*", "bidirectional-override" },
 	{ "name.missing", "name", NULL },
 	{ "grid.missing", NULL, NULL },
 	{ "grid.unknown", NULL, NULL },
@@ -117,15 +119,19 @@ const char *const *fk_import_reason_codes(void)
 	return codes;
 }
 
-/* The code of a validator's error: by field and word, else the field's
- * catch-all, else row.invalid.  (tags[0] is the field tags.) */
+/* The code of a validator's error: by field (or "*", any field) and
+ * word, else the field's catch-all, else row.invalid.  (tags[0] is the
+ * field tags.) */
 static const char *reason_code(const char *field, const char *message)
 {
 	size_t flen = strcspn(field, "[");
-	for (size_t i = 0; i < NREASONS; i++)
-		if (reasons[i].field && strlen(reasons[i].field) == flen && strncmp(reasons[i].field, field, flen) == 0 &&
+	for (size_t i = 0; i < NREASONS; i++) {
+		const char *f = reasons[i].field;
+		bool any = f && strcmp(f, "*") == 0;
+		if (f && (any || (strlen(f) == flen && strncmp(f, field, flen) == 0)) &&
 		    (!reasons[i].word || strstr(message, reasons[i].word)))
 			return reasons[i].code;
+	}
 	return "row.invalid";
 }
 

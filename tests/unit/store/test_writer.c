@@ -1,6 +1,7 @@
 /* test_writer.c - the single writer with group commit (store/writer.h):
  * jobs from many threads, a failing job rolled back alone, a failed commit
- * reported to every job of its batch, done called exactly once per job. */
+ * reported to every job of its batch that wrote (those that only read run
+ * again), done called exactly once per job. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +26,7 @@ typedef struct job {
 	bool fail;      /* insert, then return -1 */
 	bool orphan;    /* insert a row whose deferred foreign key fails at commit */
 	atomic_int done_calls;
+	atomic_int runs; /* count_run: how often it ran */
 	int rc;
 	struct ctx *ctx;
 } job;
@@ -67,6 +69,18 @@ static int gate_run(fk_db *db, void *arg)
 	while (!j->ctx->gate_open)
 		pthread_cond_wait(&j->ctx->cond, &j->ctx->lock);
 	pthread_mutex_unlock(&j->ctx->lock);
+	return 0;
+}
+
+/* A job that only reads: how many rows t holds, and how often it ran. */
+static int count_run(fk_db *db, void *arg)
+{
+	job *j = arg;
+	int64_t n = -1;
+	if (fk_db_int64(db, &n, "SELECT count(*) FROM t", "") < 0)
+		return -5;
+	j->n = (int)n;
+	atomic_fetch_add(&j->runs, 1);
 	return 0;
 }
 
@@ -225,25 +239,36 @@ static void test_group_commit_batches(void **state)
 static void test_failed_commit_loses_the_batch(void **state)
 {
 	/* A deferred foreign key fails only at COMMIT: every job in that batch
-	 * hears FK_WRITE_LOST and nothing of the batch is kept; the writer goes
-	 * on with the next batch. */
+	 * that wrote hears FK_WRITE_LOST and nothing of the batch is kept; the
+	 * jobs that only read run again and answer; the writer goes on with the
+	 * next batch. */
 	fixture *f = *state;
-	job gate, a, orphan, b, later;
+	job gate, a, reader, orphan, b, later;
 	job_init(&gate, &f->c, 0);
 	gate.w.run = gate_run;
 	job_init(&a, &f->c, 1);
+	job_init(&reader, &f->c, -1);
+	reader.w.run = count_run;
 	job_init(&orphan, &f->c, 2);
 	orphan.orphan = true;
 	job_init(&b, &f->c, 3);
 	fk_writer_submit(f->w, &gate.w);
 	fk_writer_submit(f->w, &a.w);
+	fk_writer_submit(f->w, &reader.w);
 	fk_writer_submit(f->w, &orphan.w);
 	fk_writer_submit(f->w, &b.w);
 	pthread_mutex_lock(&f->c.lock);
 	f->c.gate_open = true;
 	pthread_cond_broadcast(&f->c.cond);
 	pthread_mutex_unlock(&f->c.lock);
-	wait_done(&f->c, 4);
+	wait_done(&f->c, 5);
+	/* the jobs that changed nothing ran again on their own and succeeded;
+	 * the reader's second run no longer sees the row the lost batch wrote */
+	assert_int_equal(gate.rc, 0);
+	assert_int_equal(reader.rc, 0);
+	assert_int_equal(atomic_load(&reader.runs), 2);
+	assert_int_equal(reader.n, 0);
+	assert_int_equal(atomic_load(&reader.done_calls), 1);
 	assert_int_equal(a.rc, FK_WRITE_LOST);
 	assert_int_equal(orphan.rc, FK_WRITE_LOST);
 	assert_int_equal(b.rc, FK_WRITE_LOST);
@@ -255,7 +280,7 @@ static void test_failed_commit_loses_the_batch(void **state)
 
 	job_init(&later, &f->c, 4);
 	fk_writer_submit(f->w, &later.w);
-	wait_done(&f->c, 5);
+	wait_done(&f->c, 6);
 	assert_int_equal(later.rc, 0);
 	assert_int_equal(count(f->t->db, "SELECT count(*) FROM t WHERE n = 4"), 1);
 }
