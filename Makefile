@@ -81,8 +81,10 @@ web/vendor/echarts.min.js: node_modules/.fk-stamp
 	@mkdir -p web/vendor
 	cp node_modules/echarts/dist/echarts.min.js $@
 
+# (a node_modules that is a link to a folder shared by several checkouts is
+# left alone: reinstalling through the link would empty it for all of them)
 node_modules/.fk-stamp: package.json
-	@sh scripts/deps.sh run
+	@if [ -L node_modules ]; then echo "node_modules is a link: not reinstalled"; else sh scripts/deps.sh run; fi
 
 -include $(OBJ:.o=.d)
 

@@ -10,8 +10,8 @@
 #include "core/base/perm.h"
 #include "core/base/scope.h"
 
-static const char *const names[] = { "admin",	 "commander", "officer", "gridworker", "doctor",
-				     "operator", "coordinator", "keeper", "auditor",	"volunteer" };
+static const char *const names[] = { "admin",	    "commander", "officer", "gridworker", "doctor",	"operator",
+				     "coordinator", "keeper",	 "auditor", "volunteer",  "finance", "supervisor" };
 
 static void test_role_names_round_trip(void **state)
 {
@@ -24,7 +24,7 @@ static void test_role_names_round_trip(void **state)
 	}
 	assert_string_equal(fk_role_names(),
 			    "admin, commander, officer, gridworker, doctor, operator, coordinator, keeper, "
-			    "auditor, volunteer");
+			    "auditor, volunteer, finance, supervisor");
 	assert_int_equal(fk_role_parse("Admin"), FK_ROLE_NONE);
 	assert_int_equal(fk_role_parse(""), FK_ROLE_NONE);
 	assert_int_equal(fk_role_parse("root"), FK_ROLE_NONE);
@@ -40,7 +40,7 @@ static void test_permission_table(void **state)
 	/* Every role signs in and reads regions; the sensitive permissions
 	 * belong to the roles the foundation gave them, and no others. */
 	for (int r = 1; r < FK_ROLE_COUNT; r++) {
-		uint32_t p = fk_role_perms((fk_role)r);
+		fk_perms p = fk_role_perms((fk_role)r);
 		assert_int_equal(p & (FK_PERM_SESSION | FK_PERM_REGION_READ), FK_PERM_SESSION | FK_PERM_REGION_READ);
 		assert_int_equal((p & FK_PERM_USER_WRITE) != 0, r == FK_ROLE_ADMIN);
 		assert_int_equal((p & FK_PERM_AUDIT_READ) != 0, r == FK_ROLE_ADMIN || r == FK_ROLE_AUDITOR);
@@ -84,20 +84,24 @@ static void test_perm_names(void **state)
 	assert_string_equal(fk_perm_name(FK_PERM_USER_READ), "user.read");
 	assert_string_equal(fk_perm_name(FK_PERM_USER_WRITE), "user.write");
 	assert_string_equal(fk_perm_name(FK_PERM_AUDIT_READ), "audit.read");
-	assert_string_equal(fk_perm_name(1u << 30), "?");
+	assert_string_equal(fk_perm_name(FK_PERM_TICKET_READ), "ticket.read");
+	assert_string_equal(fk_perm_name(FK_PERM_BULLETIN_APPROVE), "bulletin.approve");
+	assert_string_equal(fk_perm_name(UINT64_C(1) << 40), "?");
 
 	/* Every permission a role holds has a name, and /api/v1/me lists
-	 * them all within the 16 slots the contract promises are enough. */
+	 * them all within the 64 slots the contract promises are enough;
+	 * every declared bit has a name of its own. */
+	for (int b = 0; b < 32; b++)
+		assert_string_not_equal(fk_perm_name(UINT64_C(1) << b), "?");
 	for (int r = 0; r < FK_ROLE_COUNT; r++) {
-		uint32_t p = fk_role_perms((fk_role)r);
-		const char *out[32];
-		int n = fk_role_perm_names((fk_role)r, out, 32);
-		assert_int_equal(n, __builtin_popcount(p));
-		assert_true(n <= 16);
-		for (int b = 0; b < 32; b++) {
-			if (!(p & (1u << b)))
+		fk_perms p = fk_role_perms((fk_role)r);
+		const char *out[64];
+		int n = fk_role_perm_names((fk_role)r, out, 64);
+		assert_int_equal(n, __builtin_popcountll(p));
+		for (int b = 0; b < 64; b++) {
+			if (!(p & (UINT64_C(1) << b)))
 				continue;
-			const char *name = fk_perm_name(1u << b);
+			const char *name = fk_perm_name(UINT64_C(1) << b);
 			assert_string_not_equal(name, "?");
 			int found = 0;
 			for (int i = 0; i < n; i++)
