@@ -46,7 +46,9 @@ if [ "$MODE" = run ]; then
 else
 	stamp=node_modules/.fk-stamp-dev
 fi
-if [ ! -f $stamp ] || [ package-lock.json -nt $stamp ] || [ package.json -nt $stamp ]; then
+if [ -L node_modules ]; then
+	: # a link to a folder other checkouts share: installing through it would empty it for them
+elif [ ! -f $stamp ] || [ package-lock.json -nt $stamp ] || [ package.json -nt $stamp ]; then
 	echo "deps: installing npm packages${MODE:+ ($MODE)}"
 	if [ -f package-lock.json ]; then
 		npm ci $npm_flags
