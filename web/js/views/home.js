@@ -64,9 +64,9 @@ export function render(ctx) {
 const WORK = {
   admin: ['users', 'regions', 'audit'],
   commander: ['command', 'epi', 'cases', 'clusters'],
-  officer: ['command', 'persons', 'regions', 'users'],
+  officer: ['command', 'persons', 'regions', 'users', 'supplies'],
   gridworker: ['screening', 'persons'],
-  doctor: ['followups', 'command', 'cases'],
+  doctor: ['followups', 'command', 'cases', 'supplies'],
   operator: ['regions'],
   coordinator: ['supplies', 'donations', 'regions'],
   keeper: ['supplies', 'donations'],
