@@ -18,6 +18,10 @@
 
 #include "core/grid/alerts.h"
 #include "core/grid/screening.h"
+#include "core/supplies/donations.h"
+#include "core/supplies/funds.h"
+#include "core/supplies/requests.h"
+#include "core/supplies/stock.h"
 #include "fuzzdb.h"
 #include "http/body.h"
 
@@ -85,6 +89,17 @@ W_ONE(observation_convert, fk_convert_in, fk_convert_parse(in, &x, e))
 W_NEW(site_create, fk_site_in, fk_site_parse(in, &x, e))
 W_ONE(alert_close, fk_alert_close_in, fk_alert_close_parse(in, &x, e))
 W_NEW(report_submit, fk_report_in, fk_report_parse(in, &x, e))
+/* supplies, donations and special funds */
+W_NEW(item_create, fk_item_in, fk_item_parse(in, &x, e))
+W_NEW(warehouse_create, fk_warehouse_in, fk_warehouse_parse(in, &x, e))
+W_NEW(stock_receive, fk_receipt_in, fk_receipt_parse(in, &x, e))
+W_NEW(stock_issue, fk_issue_in, fk_issue_parse(in, &x, e))
+W_NEW(stock_adjust, fk_adjust_in, fk_adjust_parse(in, &x, e))
+W_NEW(donation_receive, fk_donation_in, fk_donation_parse(in, &x, e))
+W_NEW(donation_allocate, fk_allocation_in, fk_allocation_parse(in, &x, e))
+W_NEW(fund_allocate, fk_fund_alloc_in, fk_fund_alloc_parse(in, &x, e))
+W_NEW(fund_disburse, fk_disburse_in, fk_disburse_parse(in, &x, e))
+W_NEW(kit_tests_record, fk_kit_tests_in, fk_kit_tests_parse(in, &x, e))
 
 static const struct {
 	const char *name;
@@ -106,6 +121,16 @@ static const struct {
 	{ "site_create", w_site_create },
 	{ "alert_close", w_alert_close },
 	{ "report_submit", w_report_submit },
+	{ "item_create", w_item_create },
+	{ "warehouse_create", w_warehouse_create },
+	{ "stock_receive", w_stock_receive },
+	{ "stock_issue", w_stock_issue },
+	{ "stock_adjust", w_stock_adjust },
+	{ "donation_receive", w_donation_receive },
+	{ "donation_allocate", w_donation_allocate },
+	{ "fund_allocate", w_fund_allocate },
+	{ "fund_disburse", w_fund_disburse },
+	{ "kit_tests_record", w_kit_tests_record },
 };
 #define NWRITES (sizeof(writes) / sizeof(writes[0]))
 

@@ -24,7 +24,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # Slowest first (see the lanes below).
-ALL="import query write checkpoint body router fields csv date idcard cursor xlsx"
+ALL="import query write checkpoint body router fields csv date idcard cursor xlsx ledger"
 OUT=build/fuzz
 PKGS="libmicrohttpd jansson sqlite3 libsodium gsl libzip expat freexl xlsxwriter zlib"
 CC=${FUZZ_CC:-clang}
@@ -60,7 +60,7 @@ sources() {
 	body) echo "fuzz/fuzz_body.c src/http/body.c src/util/err.c" ;;
 	router) echo "fuzz/fuzz_router.c $stubs $LIB" ;;
 	fields) echo "fuzz/fuzz_fields.c src/core/base/fields.c src/http/body.c src/util/err.c" ;;
-	query | write | csv | import | date | idcard | cursor | checkpoint | xlsx) echo "fuzz/fuzz_$1.c $LIB" ;;
+	query | write | csv | import | date | idcard | cursor | checkpoint | xlsx | ledger) echo "fuzz/fuzz_$1.c $LIB" ;;
 	*) return 1 ;;
 	esac
 }

@@ -12,12 +12,11 @@ CREATE TABLE ledger_entries (
 	at    INTEGER NOT NULL
 );
 CREATE INDEX ledger_entries_ref ON ledger_entries (ref);
--- Every complete subtree's hash: (level, pos) covers leaves pos*2^level ... +2^level-1.
+-- Every complete subtree's hash: node = level * 2^48 + pos covers leaves
+-- pos*2^level ... +2^level-1 (one integer key: one b-tree written per node).
 CREATE TABLE ledger_nodes (
-	level INTEGER NOT NULL,
-	pos   INTEGER NOT NULL,
-	hash  BLOB NOT NULL,
-	PRIMARY KEY (level, pos)
+	node  INTEGER PRIMARY KEY,
+	hash  BLOB NOT NULL
 );
 -- Every signed checkpoint; each new one is consistent with the one before.
 CREATE TABLE ledger_checkpoints (

@@ -71,6 +71,18 @@ static const struct {
 	  7 },
 };
 
+/* "<street name>防疫物资储备点" into out. */
+static void store_name(fk_db *db, const char *street, char *out, size_t cap)
+{
+	fk_stmt *st;
+	snprintf(out, cap, "街道防疫物资储备点");
+	if (fk_db_query(db, &st, "SELECT name FROM regions WHERE code = $1", "s", street) == 0) {
+		if (fk_stmt_step(st) == FK_ROW)
+			snprintf(out, cap, "%s防疫物资储备点", fk_stmt_text(st, 0));
+		fk_stmt_done(st);
+	}
+}
+
 static int setup(ctx *c)
 {
 	for (int i = 0; i < 8; i++) {
@@ -81,9 +93,12 @@ static int setup(ctx *c)
 		if ((c->item[i] = id_of(c, fk_item_create(c->db, &c->keeper, &it, &c->e), "id", "item")) < 0)
 			return -1;
 	}
-	fk_warehouse_in w[3] = { { c->county, "武昌区防疫物资中心仓库", "district" },
-				 { c->street1, "街道防疫物资储备点", "street" },
-				 { c->street2, "街道防疫物资储备点", "street" } };
+	/* each street's store named after its street */
+	char n1[160], n2[160];
+	store_name(c->db, c->street1, n1, sizeof(n1));
+	store_name(c->db, c->street2, n2, sizeof(n2));
+	fk_warehouse_in w[3] = { { c->county, "武昌区防疫物资中心仓库", "district" }, { c->street1, n1, "street" },
+				 { c->street2, n2, "street" } };
 	int64_t *ids[3] = { &c->central, &c->store1, &c->store2 };
 	for (int i = 0; i < 3; i++)
 		if ((*ids[i] = id_of(c, fk_warehouse_create(c->db, &c->keeper, &w[i], &c->e), "id", "warehouse")) < 0)

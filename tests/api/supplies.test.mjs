@@ -226,7 +226,7 @@ test('requests: approved by the level above in part, never one\'s own; a rejecti
   T.doctor = await srv.login('doctor');
   const items = (await api('keeper', 'GET', '/api/v1/items')).body.items;
   const mask = items.find((i) => i.code === 'SM-0469').id, kit = items.find((i) => i.code === 'KIT-PCR').id;
-  const store = (await api('keeper', 'GET', `/api/v1/warehouses?region=${STREET1}`)).body.items.find((w) => w.name === '街道防疫物资储备点').id;
+  const store = (await api('keeper', 'GET', `/api/v1/warehouses?region=${STREET1}`)).body.items.find((w) => w.kind === 'street').id;
   const body = { region: COMM1, warehouse_id: store, reason: '发热门诊', needed_by: day(2), lines: [{ item_id: mask, qty: 100 }, { item_id: kit, qty: 2 }] };
   expectError(await api('doctor', 'POST', '/api/v1/requests', { ...body, lines: [{ item_id: mask, qty: 1 }, { item_id: mask, qty: 2 }] }), 400, 'lines[1].item_id');
   expectError(await api('doctor', 'POST', '/api/v1/requests', { ...body, lines: [{ item_id: mask, qty: 0.5 }] }), 400, 'lines[0].qty');

@@ -4,7 +4,8 @@
 // in Chinese and English, at phone width and on a wall screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/harness.mjs';
+import { readFileSync } from 'node:fs';
+import { startServer, ROOT } from '../lib/harness.mjs';
 import { launch, openPage, signIn, shot, checkClean, overflowX, PHONE, WALL } from './lib/browser.mjs';
 
 let srv, browser, gift;
@@ -27,6 +28,16 @@ before(async () => {
   }
 });
 after(async () => { await browser?.close(); await srv?.stop(); });
+
+// axe-core's WCAG 2 A and AA rules on the page as it stands: the serious and
+// critical violations, as "rule: target" lines.
+async function axeViolations(page) {
+  await page.evaluate(readFileSync(`${ROOT}/node_modules/axe-core/axe.min.js`, 'utf8'));
+  const res = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }));
+  if (res.passes.length < 10) return [`axe checked only ${res.passes.length} rules`];
+  return res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.slice(0, 3).map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
 
 test('public notice at phone width: no sign-in, lines verified in the browser, the donor finds the gift', async () => {
   const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
@@ -59,6 +70,7 @@ test('public notice at phone width: no sign-in, lines verified in the browser, t
   await page.getByRole('button', { name: '查找并核验' }).click();
   await page.getByText('不匹配：序号、凭据码或姓名有误').waitFor();
   await shot(page, 'supplies-public-find-375', { fullPage: false });
+  assert.deepEqual(await axeViolations(page), [], 'the public page passes axe-core (WCAG 2 A, AA)');
   checkClean(assert, page);
 });
 

@@ -24,12 +24,17 @@ const char *fk_ledger_origin(void)
 	return o && *o ? o : "fangkong/ledger";
 }
 
+/* The key of subtree (level, index): level * 2^48 + index. */
+static int64_t node_key(int level, int64_t index)
+{
+	return ((int64_t)level << 48) | index;
+}
+
 int fk_ledger_get(void *ctx, int level, int64_t index, unsigned char out[32])
 {
 	fk_db *db = ctx;
 	fk_stmt *st;
-	if (fk_db_query(db, &st, "SELECT hash FROM ledger_nodes WHERE level = $1 AND pos = $2", "ii", (int64_t)level,
-			index) < 0)
+	if (fk_db_query(db, &st, "SELECT hash FROM ledger_nodes WHERE node = $1", "i", node_key(level, index)) < 0)
 		return -1;
 	int rc = fk_stmt_step(st);
 	size_t n = 0;
@@ -42,8 +47,8 @@ int fk_ledger_get(void *ctx, int level, int64_t index, unsigned char out[32])
 
 static int put_node(void *ctx, int level, int64_t index, const unsigned char hash[32])
 {
-	return fk_db_run(ctx, "INSERT INTO ledger_nodes (level, pos, hash) VALUES ($1, $2, $3)", "iib",
-			 (int64_t)level, index, hash, (size_t)32) < 0
+	return fk_db_run(ctx, "INSERT INTO ledger_nodes (node, hash) VALUES ($1, $2)", "ib", node_key(level, index), hash,
+			 (size_t)32) < 0
 		       ? -1
 		       : 0;
 }
@@ -73,7 +78,7 @@ int fk_ledger_append(fk_db *db, const char *kind, const char *ref, json_t *entry
 	unsigned char leaf[32];
 	fk_merkle_leaf(bytes, n, leaf);
 	int rc = -1;
-	if (fk_ledger_size(db, idx) < 0)
+	if (fk_ledger_size(db, idx) < 0 || *idx >= ((int64_t)1 << 48))
 		goto out;
 	if (fk_db_run(db, "INSERT INTO ledger_entries (idx, kind, ref, leaf, at) VALUES ($1, $2, $3, $4, $5)", "issbi",
 		      *idx, kind, ref, bytes, n, at) < 0)

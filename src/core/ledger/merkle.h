@@ -7,7 +7,7 @@
  * verifier of `fangkong ledger verify` and the unit tests.  A complete
  * subtree is named by (level, index): the 2^level leaves from index *
  * 2^level.  Proofs are at most FK_MERKLE_MAX_PATH hashes (a tree of up to
- * 2^63 leaves).
+ * 2^63 leaves; the database keeps up to 2^48).
  */
 #ifndef FK_MERKLE_H
 #define FK_MERKLE_H

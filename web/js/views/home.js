@@ -64,9 +64,9 @@ export function render(ctx) {
 const WORK = {
   admin: ['users', 'regions', 'audit'],
   commander: ['command', 'epi', 'cases', 'clusters', 'measures', 'chase'],
-  officer: ['command', 'persons', 'regions', 'users', 'inbox'],
+  officer: ['command', 'persons', 'regions', 'users', 'inbox', 'supplies'],
   gridworker: ['screening', 'persons'],
-  doctor: ['followups', 'command', 'cases', 'inbox'],
+  doctor: ['followups', 'command', 'cases', 'inbox', 'supplies'],
   operator: ['hotline', 'tickets', 'measures'],
   coordinator: ['supplies', 'donations', 'regions'],
   keeper: ['supplies', 'donations'],

@@ -54,8 +54,8 @@ static int teardown(void **state)
 
 static int put_node(void *ctx, int level, int64_t index, const unsigned char hash[32])
 {
-	return fk_db_run(ctx, "INSERT INTO ledger_nodes (level, pos, hash) VALUES ($1, $2, $3)", "iib", (int64_t)level,
-			 index, hash, (size_t)32);
+	return fk_db_run(ctx, "INSERT INTO ledger_nodes (node, hash) VALUES ($1, $2)", "ib",
+			 ((int64_t)level << 48) | index, hash, (size_t)32);
 }
 
 static void sign_store(fixture *f, int want)
