@@ -29,6 +29,10 @@ export const UNPLACED = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api
   '/api/v1/persons/import/template',
   '/api/v1/me/sessions',
   '/api/v1/public/regions']); // hotline: public names of the region tree
+// Routes whose rows may also lie on the caller's own chain of regions above
+// their home (the warehouses one may ask for supplies from: one's street's,
+// the district's), never beside it.
+export const ANCESTORS = new Set(['/api/v1/warehouses/serving']);
 // Path records that lie in no region but belong to the caller alone (an
 // import's progress, named by its sender): import.test.mjs checks that
 // another user's is 404.
