@@ -258,10 +258,11 @@ int cmd_demo(int argc, char **argv)
 	demo_accounts who = { 0 };
 	demo_counts dc = { 0 };
 	demo_outbreak_counts oc = { 0 };
+	demo_mobilise_counts mc = { 0 };
 	if (fk_db_int64(db, &who.worker, "SELECT id FROM users WHERE username = 'gridworker'", "") != FK_ROW ||
 	    fk_db_int64(db, &who.doctor, "SELECT id FROM users WHERE username = 'doctor'", "") != FK_ROW ||
 	    (people > 0 && demo_people(db, DEMO_COUNTY, (int)people, (int)days, &who, &dc) < 0) ||
-	    (cases > 0 && demo_outbreak(db, (int)cases, &who, &oc) < 0))
+	    (cases > 0 && demo_outbreak(db, (int)cases, &who, &oc) < 0) || demo_mobilise(db, DEMO_COUNTY, (int)people, &mc) < 0)
 		goto rollback;
 	if (fk_db_commit(db) < 0)
 		goto rollback;
@@ -271,9 +272,14 @@ int cmd_demo(int argc, char **argv)
 	printf("%lld residents in %lld households; %lld days of screening: %lld records, %lld alerts, %lld zero reports\n",
 	       (long long)dc.persons, (long long)dc.households, (long long)(people > 0 ? days : 0),
 	       (long long)dc.screenings, (long long)dc.alerts, (long long)dc.reports);
-	printf("outbreak: %lld cases, %lld excluded suspects, %lld close contacts, %lld follow-ups, %lld missed\n\n",
+	printf("outbreak: %lld cases, %lld excluded suspects, %lld close contacts, %lld follow-ups, %lld missed\n",
 	       (long long)oc.cases, (long long)oc.excluded, (long long)oc.contacts, (long long)oc.followups,
 	       (long long)oc.missed);
+	printf("mobilisation: %lld volunteers (%lld party members), %lld reports, %lld shifts, %lld check-ins, %lld tasks,"
+	       " %lld inspections (%lld findings, %lld fixed), %lld announcements\n\n",
+	       (long long)mc.volunteers, (long long)mc.party_members, (long long)mc.reports, (long long)mc.shifts,
+	       (long long)mc.checkins, (long long)mc.tasks, (long long)mc.inspections, (long long)mc.findings,
+	       (long long)mc.fixed, (long long)mc.announcements);
 	printf("%-12s %-14s %-16s %-12s %s\n", "USERNAME", "PASSWORD", "REGION", "ROLE", "REGION NAME");
 	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
 		char name[256];

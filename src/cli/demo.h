@@ -52,4 +52,14 @@ typedef struct demo_outbreak_counts {
  * outbreak with under 1,000 residents) or -1. */
 int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak_counts *out);
 
+typedef struct demo_mobilise_counts {
+	int64_t volunteers, party_members, reports, pledges, shifts, checkins, forgotten, corrections, tasks, inspections,
+		findings, fixed, announcements, receipts_read;
+} demo_mobilise_counts;
+
+/* Volunteers, party members, teams, posts, shifts with their check-ins,
+ * tasks, inspections and announcements in every community of county (see
+ * demo_mobilise.c), sized by people.  Returns 0 or -1. */
+int demo_mobilise(fk_db *db, const char *county, int people, demo_mobilise_counts *out);
+
 #endif

@@ -80,4 +80,40 @@ int h_site_create(fk_req *r);
 /* h_audit.c */
 int h_audit_head(fk_req *r);
 
+/* h_mobilise.c: mobilisation, supervision, announcements */
+int h_volunteer_create(fk_req *r);
+int h_volunteer_register(fk_req *r);
+int h_volunteer_get(fk_req *r);
+int h_volunteer_update(fk_req *r);
+int h_volunteer_approve(fk_req *r);
+int h_volunteer_certificate(fk_req *r);
+int h_me_service(fk_req *r);
+int h_me_certificate(fk_req *r);
+int h_duty_report_create(fk_req *r);
+int h_pledge_create(fk_req *r);
+int h_team_create(fk_req *r);
+int h_post_create(fk_req *r);
+int h_shift_create(fk_req *r);
+int h_shift_assign(fk_req *r);
+int h_shift_certify(fk_req *r);
+int h_checkin(fk_req *r);
+int h_checkout(fk_req *r);
+int h_correction_request(fk_req *r);
+int h_correction_decide(fk_req *r);
+int h_task_create(fk_req *r);
+int h_task_move(fk_req *r);
+int h_mob_board(fk_req *r);
+int h_inspection_create(fk_req *r);
+int h_finding_rectify(fk_req *r);
+int h_finding_verify(fk_req *r);
+int h_finding_chase(fk_req *r);
+int h_finding_photo(fk_req *r);
+int h_notice_create(fk_req *r);
+int h_sv_summary(fk_req *r);
+int h_announce_send(fk_req *r);
+int h_announce_inbox(fk_req *r);
+int h_announce_read(fk_req *r);
+int h_announce_ack(fk_req *r);
+int h_announce_poster(fk_req *r);
+
 #endif

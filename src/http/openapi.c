@@ -26,6 +26,9 @@
 #include "core/grid/alerts.h"
 #include "core/grid/registry.h"
 #include "core/grid/screening.h"
+#include "core/announce/announce.h"
+#include "core/mobilise/mobilise.h"
+#include "core/supervise/supervise.h"
 #include "http/handlers.h"
 #include "http/openapi.h"
 #include "http/router.h"
@@ -83,6 +86,14 @@ static const struct {
 	{ "GET /api/v1/stats/rt",
 	  { { "region", "region" }, { "to", "date" }, { "days", "integer", false, "1 to 366 (default 60)" } } },
 	{ "GET /api/v1/audit/head" },
+	{ "GET /api/v1/volunteers/{id}" },
+	{ "GET /api/v1/volunteers/{id}/certificate" },
+	{ "GET /api/v1/me/service" },
+	{ "GET /api/v1/me/certificate" },
+	{ "GET /api/v1/mobilise/board", { { "region", "region" } } },
+	{ "GET /api/v1/supervision/summary", { { "region", "region" } } },
+	{ "GET /api/v1/announcements/inbox" },
+	{ "GET /api/v1/announcements/{id}/poster" },
 };
 
 /* A nested part of a body: the object (or array items) at field of
@@ -129,6 +140,27 @@ static const struct {
 	{ "POST /api/v1/observations/{id}/release", fk_release_fields },
 	{ "POST /api/v1/observations/{id}/convert", fk_convert_fields },
 	{ "POST /api/v1/sites", fk_site_fields },
+	{ "POST /api/v1/volunteers", fk_volunteer_fields },
+	{ "POST /api/v1/volunteers/register", fk_volunteer_register_fields },
+	{ "PATCH /api/v1/volunteers/{id}", fk_volunteer_update_fields },
+	{ "POST /api/v1/volunteers/{id}/approve", fk_approve_fields },
+	{ "POST /api/v1/duty-reports", fk_duty_report_fields },
+	{ "POST /api/v1/pledges", fk_pledge_fields },
+	{ "POST /api/v1/teams", fk_team_fields },
+	{ "POST /api/v1/posts", fk_post_fields },
+	{ "POST /api/v1/shifts", fk_shift_fields },
+	{ "POST /api/v1/shifts/{id}/people", fk_assign_fields },
+	{ "POST /api/v1/shift-people/{id}/checkin", fk_clock_fields },
+	{ "POST /api/v1/shift-people/{id}/checkout", fk_clock_fields },
+	{ "POST /api/v1/shift-people/{id}/corrections", fk_correction_fields },
+	{ "POST /api/v1/corrections/{id}/decide", fk_decide_fields },
+	{ "POST /api/v1/tasks", fk_task_fields },
+	{ "POST /api/v1/tasks/{id}/state", fk_task_state_fields },
+	{ "POST /api/v1/inspections", fk_inspection_fields, { { "findings", fk_finding_fields_sv, true } } },
+	{ "POST /api/v1/findings/{id}/rectify", fk_rectify_fields },
+	{ "POST /api/v1/findings/{id}/verify", fk_verify_fields },
+	{ "POST /api/v1/supervision/notices", fk_notice_fields },
+	{ "POST /api/v1/announcements", fk_announce_fields },
 };
 
 /* The exported arrays, as the functions the table below takes. */
@@ -136,6 +168,10 @@ static const char *const *symptoms(void) { return fk_symptom_names; }
 static const char *const *history(void) { return fk_history_names; }
 static const char *const *tags(void) { return fk_tag_names; }
 static const char *const *finding_categories(void) { return fk_category_names; }
+static const char *const *team_kinds(void) { return fk_team_kind_names; }
+static const char *const *post_kinds(void) { return fk_post_kind_names; }
+static const char *const *task_kinds(void) { return fk_task_kind_names; }
+static const char *const *notice_kinds(void) { return fk_notice_kind_names; }
 
 /* The code lists a body field takes (those GET /api/v1/vocab serves), by
  * field name; route NULL: in every body that has the field, else only in
@@ -156,6 +192,10 @@ static const struct {
 	{ "POST /api/v1/screenings", "status", fk_screening_status_names },
 	{ "POST /api/v1/screenings", "category", finding_categories },
 	{ "POST /api/v1/cases", "category", fk_case_category_names },
+	{ "POST /api/v1/teams", "kind", team_kinds },
+	{ "POST /api/v1/posts", "kind", post_kinds },
+	{ "POST /api/v1/tasks", "kind", task_kinds },
+	{ "POST /api/v1/supervision/notices", "kind", notice_kinds },
 };
 
 /* "METHOD path" of rt in buf. */

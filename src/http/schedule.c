@@ -10,6 +10,7 @@
 #include "core/base/audit.h"
 #include "core/base/checkpoint.h"
 #include "core/epi/contacts.h"
+#include "core/mobilise/mobilise.h"
 #include "util/date.h"
 #include "util/log.h"
 
@@ -111,6 +112,43 @@ void fk_schedule_stop(void)
 	cp.state = 0;
 }
 
+/* Forgotten check-outs: closed at their shift's end, once a minute. */
+typedef struct close_job {
+	fk_write write;
+	int64_t now, closed;
+} close_job;
+
+static int close_run(fk_db *db, void *arg)
+{
+	close_job *j = arg;
+	return fk_mob_close_forgotten(db, j->now, &j->closed);
+}
+
+static void close_done(void *arg, int rc)
+{
+	close_job *j = arg;
+	if (rc < 0)
+		fk_log_err("closing forgotten check-outs failed; tried again in a minute");
+	else if (j->closed)
+		fk_log_info("%lld forgotten check-out(s) closed at their shift's end", (long long)j->closed);
+	free(j);
+}
+
+static int64_t closed_minute = -1;
+
+static void close_forgotten(fk_writer *w, int64_t now)
+{
+	if (now / 60 == closed_minute)
+		return;
+	close_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return;
+	closed_minute = now / 60;
+	j->now = now;
+	j->write = (fk_write){ .run = close_run, .done = close_done, .arg = j };
+	fk_writer_submit(w, &j->write);
+}
+
 /* Only the serve loop's thread calls tick. */
 static int64_t swept = -1;
 
@@ -122,6 +160,7 @@ void fk_schedule_tick(fk_writer *w, int64_t now)
 		checkpoint(now, cp.size < 0);
 		cp.next = now + (int64_t)fk_checkpoint_settings.minutes * 60;
 	}
+	close_forgotten(w, now);
 
 	int64_t slot = last_ended_slot(now);
 	if (slot == swept)

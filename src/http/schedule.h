@@ -4,7 +4,9 @@
  * time has come is handed to the writer as a job.  Today's one duty: when a
  * follow-up slot ends (noon, midnight) the observations that owed it and
  * have none raise followup_missed alerts (fk_followup_sweep); at start the
- * slot that ended last is swept, so a restart misses nothing.
+ * slot that ended last is swept, so a restart misses nothing.  Once a
+ * minute, check-ins left open past their shift's end are closed at that end
+ * (fk_mob_close_forgotten, core/mobilise).
  *
  * And the audit log's checkpoints (core/base/checkpoint.h): one at the
  * first tick, one every fk_checkpoint_settings.minutes when the log has

@@ -19,12 +19,15 @@ export const REGION_PARAM = {
   '/api/v1/coverage/gaps': 'grid',
 };
 export const NO_REGION = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api/v1/me', '/api/v1/roles', '/api/v1/vocab', '/api/v1/users', '/api/v1/audit', '/api/v1/audit/head',
-  '/api/v1/persons/import/template']); // (the import template is the same empty form for everyone)
+  '/api/v1/persons/import/template', // (the import template is the same empty form for everyone)
+  '/api/v1/me/service', '/api/v1/me/certificate', '/api/v1/announcements/inbox']); // (the caller's own)
 export const EXTRA_QUERY = { '/api/v1/regions': 'q=%E7%A4%BE%E5%8C%BA' }; // q=社区 (required)
 
 // Routes whose answer places nothing in a region.
 export const UNPLACED = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api/v1/roles', '/api/v1/vocab', '/api/v1/audit/head',
-  '/api/v1/persons/import/template']);
+  '/api/v1/persons/import/template',
+  // one's certificate (a PDF); one's announcements, sent from one's region or any above it
+  '/api/v1/me/certificate', '/api/v1/announcements/inbox']);
 // Path records that lie in no region but belong to the caller alone (an
 // import's progress, named by its sender): import.test.mjs checks that
 // another user's is 404.
@@ -43,6 +46,21 @@ export const BODIES = {
   'POST /api/v1/observations/{id}/followups': { slot: 'am', temperature: 36.5 },
   'POST /api/v1/observations/{id}/release': {},
   'POST /api/v1/observations/{id}/convert': { reporting_unit: '社区卫生服务中心', place: 'home' },
+  'PATCH /api/v1/volunteers/{id}': { skills: '核对范围' },
+  'POST /api/v1/volunteers/{id}/approve': { approve: false, reason: '核对范围' },
+  'POST /api/v1/shifts/{id}/people': { volunteer_id: 1 },
+  'POST /api/v1/shifts/{id}/certify': {},
+  'POST /api/v1/shift-people/{id}/checkin': {},
+  'POST /api/v1/shift-people/{id}/checkout': {},
+  'POST /api/v1/shift-people/{id}/corrections': { minutes: 60, reason: '核对范围' },
+  'POST /api/v1/corrections/{id}/decide': { accept: false, answer: '核对范围' },
+  'POST /api/v1/tasks/{id}/state': { state: 'in_progress' },
+  'POST /api/v1/findings/{id}/rectify': { text: '核对范围' },
+  'POST /api/v1/findings/{id}/verify': { fixed: false, note: '核对范围' },
+  'POST /api/v1/findings/{id}/chase': {},
+  'POST /api/v1/findings/{id}/photo': {},
+  'POST /api/v1/announcements/{id}/read': {},
+  'POST /api/v1/announcements/{id}/ack': {},
 };
 
 // The demo's users, plus a street-level admin (so that user.write meets

@@ -23,6 +23,14 @@ export const PREFIX = {
   alert_outcomes: 'outcome', // {kind: [outcome, …]}
   roles: 'role',
   import_reasons: 'importReason', // why an imported row was rejected
+  team_kinds: 'mob.teamKind',
+  post_kinds: 'mob.postKind',
+  task_kinds: 'mob.taskKind',
+  task_states: 'mob.taskState',
+  volunteer_states: 'mob.volState',
+  checklist_items: 'sv.check',
+  notice_kinds: 'sv.noticeKind',
+  finding_states: 'sv.state',
 };
 
 let current = null;

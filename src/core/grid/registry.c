@@ -285,7 +285,7 @@ static int current_year(void)
 
 /* Digits of a phone number: spaces, '-' and a +86 / 0086 prefix dropped.
  * Returns 0 or -1 with e set. */
-static int phone_normalise(const char *in, char *out, size_t n, fk_err *e)
+int fk_phone_normalise(const char *in, char *out, size_t n, fk_err *e)
 {
 	size_t j = 0;
 	if (strncmp(in, "+86", 3) == 0)
@@ -404,7 +404,7 @@ int fk_person_parse(const json_t *in, bool create, fk_person_in *p, fk_err *e)
 	const char *phone = fk_json_str(in, "phone");
 	if (phone) {
 		p->given |= FK_PF_PHONE;
-		if (phone_normalise(phone, p->phone, sizeof(p->phone), e) < 0)
+		if (fk_phone_normalise(phone, p->phone, sizeof(p->phone), e) < 0)
 			return -1;
 	}
 	if ((v = json_object_get(in, "tags")) && !json_is_null(v)) {
@@ -442,7 +442,7 @@ static void doc_hashes(const char *type, const char *number, unsigned char h[FK_
 	fk_pii_hash(&fk_pii_global, "doc4", number + (n > 4 ? n - 4 : 0), sfx);
 }
 
-static void phone_hashes(const char *phone, unsigned char h[FK_PII_HASH_LEN], unsigned char sfx[FK_PII_HASH_LEN])
+void fk_phone_hashes(const char *phone, unsigned char *h, unsigned char *sfx)
 {
 	size_t n = strlen(phone);
 	fk_pii_hash(&fk_pii_global, "phone", phone, h);
@@ -481,7 +481,7 @@ void fk_person_seal(const fk_person_in *p, fk_person_sealed *s)
 		s->dlen = fk_pii_seal(&fk_pii_global, p->doc_number, s->denc);
 	}
 	if (s->phone) {
-		phone_hashes(p->phone, s->ph, s->ps);
+		fk_phone_hashes(p->phone, s->ph, s->ps);
 		s->plen = fk_pii_seal(&fk_pii_global, p->phone, s->penc);
 	}
 }
@@ -652,7 +652,7 @@ int fk_person_upsert(fk_db *db, const fk_actor *who, const fk_person_in *p, cons
 	size_t n = 0;
 	const void *oldph = fk_stmt_blob(st, 6, &n);
 	if (g & FK_PF_PHONE) {
-		phone_hashes(p->phone, ph, ps);
+		fk_phone_hashes(p->phone, ph, ps);
 		same = same && n == FK_PII_HASH_LEN && memcmp(oldph, ph, n) == 0;
 	}
 	fk_stmt_done(st);
@@ -746,7 +746,7 @@ static int update_row(fk_db *db, const fk_actor *who, int64_t id, const fk_perso
 	}
 	if (p->given & FK_PF_PHONE) {
 		unsigned char ph[FK_PII_HASH_LEN], ps[FK_PII_HASH_LEN], penc[32 + FK_PII_OVERHEAD];
-		phone_hashes(p->phone, ph, ps);
+		fk_phone_hashes(p->phone, ph, ps);
 		size_t plen = fk_pii_seal(&fk_pii_global, p->phone, penc);
 		if (fk_db_run(db, "UPDATE persons SET phone_enc = $1, phone_hash = $2, phone_sfx = $3 WHERE id = $4",
 			      "bbbi", penc, plen, ph, (size_t)FK_PII_HASH_LEN, ps, (size_t)FK_PII_HASH_LEN, id) < 0)

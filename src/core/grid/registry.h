@@ -158,4 +158,14 @@ json_t *fk_person_reveal(fk_db *db, const fk_actor *who, int64_t id, const char 
  * FK_LIST_REVEAL for the unmasked columns. */
 extern const struct fk_list fk_person_list;
 
+/* A phone number as stored: its digits, spaces, '-' and a +86 / 0086
+ * prefix dropped (7 to 15 digits; an 11-digit mobile starts with 1), into
+ * out (n bytes).  Returns 0 or -1 with a 400 naming "phone".  Any module
+ * keeping a phone calls this and fk_phone_hashes, so all phones are sealed
+ * and found alike. */
+int fk_phone_normalise(const char *in, char *out, size_t n, fk_err *e);
+/* The keyed hashes of a normalised phone: the whole number and its last 4
+ * digits (FK_PII_HASH_LEN bytes each). */
+void fk_phone_hashes(const char *phone, unsigned char *h, unsigned char *sfx);
+
 #endif
