@@ -14,10 +14,14 @@ import { COUNTY, STREET1, STREET2, COMM1, GRID, uuid, addDays } from './registry
 const COMM2 = '420106002001';
 let srv, today;
 const T = {};
-const now = () => Math.floor(Date.now() / 1000);
+// The server's clock runs from noon today (FK_NOW), so that a shift "on
+// now" and the check-ins around it never cross midnight.
+const T0 = Date.now();
+const NOON = (() => { const d = new Date(); d.setHours(12, 0, 0, 0); return Math.floor(d.getTime() / 1000); })();
+const now = () => NOON + Math.floor((Date.now() - T0) / 1000);
 
 before(async () => {
-  srv = await startServer({ people: 1500, days: 1 });
+  srv = await startServer({ people: 1500, days: 1, env: { FK_TEST: '1', FK_NOW: String(NOON) } });
   for (const u of ['admin', 'commander', 'officer', 'officer2', 'coordinator', 'volunteer', 'supervisor', 'gridworker', 'doctor'])
     T[u] = await srv.login(u);
   const d = await srv.api('GET', '/api/v1/stats/daily', { token: T.admin });

@@ -64,11 +64,14 @@ export const BODIES = {
 };
 
 // The demo's users, plus a street-level admin (so that user.write meets
-// users outside its scope) and a doctor of the second street (who owns
-// records there that the first street's doctor must not reach).
+// users outside its scope), a doctor of the second street (who owns
+// records there that the first street's doctor must not reach) and a
+// supervisor of the second street (supervise meets the first street's findings).
 export const EXTRA = [
   { username: 'admin1', password: 'street-admin-password', role: 'admin', region: STREET1 },
   { username: 'doctor2', password: 'street-doctor-password', role: 'doctor', region: STREET2 },
+  // supervision is held by district roles only in the demo: a street's supervisor meets another street's findings
+  { username: 'supervisor2', password: 'street-supervisor-password', role: 'supervisor', region: STREET2 },
 ];
 
 // Signs in every demo user and the EXTRA ones (created by the admin);

@@ -7,13 +7,13 @@
 // and the announcement composer (#/announce, with read and acknowledge
 // counts).  inboxCard is also every user's home page box.
 import { t, label, fmtTime, fmtNumber } from '../i18n.js';
-import { api, qs, serverToday } from '../api.js';
+import { api, qs, serverToday, serverNow } from '../api.js';
 import { h, fill, notice, errorText, emptyState, loading, td, pagedList } from '../dom.js';
 import { codes } from '../vocab.js';
 
 const hm = (sec) => fmtTime(sec).slice(11, 16);
 const hours = (min) => (min / 60).toFixed(1);
-const nowSec = () => Math.floor(Date.now() / 1000);
+const nowSec = () => Math.floor(serverNow() / 1000);
 
 // A button that runs fn, shows its error next to it, then calls done.
 function action(text, fn, done, cls = 'btn-primary') {
@@ -71,7 +71,8 @@ export async function renderServe(ctx) {
   const past = shifts.filter((s) => !current.includes(s)).reverse().slice(0, 10);
   const shiftCard = (s) => {
     const open = s.state === 'on_duty';
-    const can = nowSec() >= s.start_at - 3600 && nowSec() < s.end_at;
+    // the server decides (too early, over): offered on the shift's day or once begun
+    const can = s.state === 'scheduled' && (s.date <= today || nowSec() >= s.start_at - 3600);
     return h('li.shift-card.card', { dataset: { id: s.id, state: s.state } },
       h('div.shift-head', h('strong', s.post_name), ' ', h('span.badge', label('mob.spState', s.state))),
       h('p', `${s.date} ${hm(s.start_at)}–${hm(s.end_at)}`),
@@ -89,7 +90,7 @@ export async function renderServe(ctx) {
     k.state === 'pending' || k.state === 'in_progress'
       ? [action(t('mob.done'), () => api('POST', `/tasks/${k.id}/state`, { state: 'done' }), again), notDoable(k, again)] : null,
     k.state === 'not_executable' ? h('p.muted', k.reason) : null);
-  main.replaceChildren(
+  fill(main,
     h('div.page-head', h('h1', { tabindex: '-1' }, t('nav.serve')), h('p.muted', `${me.name} · ${me.region_name}${me.team_name ? ` · ${me.team_name}` : ''}`)),
     inboxCard(ctx, { max: 3 }),
     h('div.stats',
@@ -149,15 +150,15 @@ export async function renderBoard(ctx) {
     h('tbody', b.posts.map((p) => h('tr', { dataset: { id: p.id, gap: p.gap } },
       td(t('mob.post'), h('strong', p.name), ' ', p.risky ? h('span.badge', t('mob.risky')) : null),
       td(t('mob.where'), p.region_name),
-      td(t('mob.onDuty'), p.shifts.length ? (p.on_duty.length ? p.on_duty.map((v) => h('span.person', v.name, v.party_member ? ` (${t('mob.party')})` : '')).reduce((a, x) => [...a, a.length ? '、' : '', x], []) : h('span.muted', t('mob.nobody'))) : h('span.muted', t('mob.noShiftNow'))),
+      td(t('mob.onDuty'), p.shifts.length ? (p.on_duty.length ? p.on_duty.map((v, i) => h('span.person', i ? t('common.listSep') : '', v.name, v.party_member ? ` (${t('mob.party')})` : '')) : h('span.muted', t('mob.nobody'))) : h('span.muted', t('mob.noShiftNow'))),
       td(t('mob.gap'), p.gap > 0 ? h('span.badge.badge-danger', t('mob.short', { n: p.gap })) : p.shifts.length ? t('mob.full') : '—')))));
   const gaps = b.gaps.length ? h('ul.gap-list', b.gaps.map((g) => h('li', { dataset: { id: g.id } },
-    `${hm(g.start_at)}–${hm(g.end_at)} ${g.post_name}（${g.region_name}）`, ' ', h('span.badge.badge-danger', `${g.assigned}/${g.required}`))))
+    `${hm(g.start_at)}–${hm(g.end_at)} ${g.post_name} · ${g.region_name}`, ' ', h('span.badge.badge-danger', `${g.assigned}/${g.required}`))))
     : h('p.muted', t('mob.noGaps'));
   const pendingVol = h('div');
   api('GET', `/volunteers${qs({ region, state: 'pending', limit: 20 })}`).then((l) => {
     if (!ctx.isCurrent()) return;
-    fill(pendingVol, l.items.length ? h('ul', l.items.map((v) => h('li', { dataset: { id: v.id } }, `${v.name} ${v.phone || ''} ${v.skills}（${v.region_name}）`,
+    fill(pendingVol, l.items.length ? h('ul', l.items.map((v) => h('li', { dataset: { id: v.id } }, `${v.name} ${v.phone || ''} ${v.skills} · ${v.region_name}`,
       ctx.can('mobilise.write') ? [' ', action(t('mob.approve'), () => api('POST', `/volunteers/${v.id}/approve`, { approve: true }), again, 'btn-secondary')] : null)))
       : h('p.muted', t('mob.noneWaiting')));
   }).catch((err) => fill(pendingVol, notice('error', errorText(err))));
@@ -170,7 +171,7 @@ export async function renderBoard(ctx) {
         refuseForm(c, again)] : null)))
       : h('p.muted', t('mob.noneWaiting')));
   }).catch((err) => fill(corrections, notice('error', errorText(err))));
-  main.replaceChildren(
+  fill(main,
     h('div.page-head', h('h1', { tabindex: '-1' }, t('nav.mobilise')), h('p.muted', t('mob.boardIntro', { time: fmtTime(b.at) }))),
     h('div.stats',
       h('div.stat', h('span.stat-label', t('mob.hoursToday')), h('span.stat-value', hours(b.minutes_today))),
@@ -179,7 +180,7 @@ export async function renderBoard(ctx) {
       h('div.stat', h('span.stat-label', t('mob.overdueTasks')), h('span.stat-value', fmtNumber(b.overdue_tasks)))),
     h('section.section.card', h('h2', t('mob.postsNow')), h('div.table-wrap', posts), b.posts_truncated ? notice('info', t('mob.truncated')) : null),
     h('section.section.card', h('h2', t('mob.gaps')), gaps),
-    h('section.section.card', h('h2', t('mob.noTask')), b.no_task.length ? h('ul', b.no_task.map((r) => h('li', `${r.volunteer_name || r.unit}（${r.unit} · ${r.region_name}）`))) : h('p.muted', t('mob.allTookTasks'))),
+    h('section.section.card', h('h2', t('mob.noTask')), b.no_task.length ? h('ul', b.no_task.map((r) => h('li', `${r.volunteer_name || r.unit} · ${r.unit} · ${r.region_name}`))) : h('p.muted', t('mob.allTookTasks'))),
     h('section.section.card', h('h2', t('mob.pendingRegs')), pendingVol),
     h('section.section.card', h('h2', t('mob.pendingCorrections')), corrections));
 }
@@ -210,11 +211,11 @@ export function renderSupervise(ctx) {
         td(t('sv.open'), fmtNumber(x.open)), td(t('sv.overdue'), x.overdue ? h('span.badge.badge-danger', fmtNumber(x.overdue)) : '0')))))));
   }).catch((err) => fill(summary, notice('error', errorText(err))));
   const overdueOnly = ctx.query.get('overdue') === '1';
-  const list = h('ul.finding-list');
+  const list = h('ul.sv-finding-list');
   const findings = pagedList({
     listEl: list,
     fetchPage: (after) => api('GET', `/findings${qs({ after, limit: 30, overdue: overdueOnly ? 1 : '' })}`),
-    renderItems: (items) => items.map((f) => h('li.card.finding', { dataset: { id: f.id, state: f.state } },
+    renderItems: (items) => items.map((f) => h('li.card.sv-finding', { dataset: { id: f.id, state: f.state } },
       h('div', h('strong', f.text), ' ', h('span.badge', label('sv.state', f.state)), f.overdue ? h('span.badge.badge-danger', t('mob.overdue')) : null),
       h('p.muted', `${f.region_name} · ${f.target} · ${t('sv.deadline')} ${f.deadline} · ${t('sv.responsible')} ${f.responsible}${f.chased ? ` · ${t('sv.chased', { n: f.chased })}` : ''}`),
       f.evidence ? h('p', f.evidence) : null,
@@ -225,7 +226,7 @@ export function renderSupervise(ctx) {
     emptyText: t('sv.noFindings'),
     isCurrent: ctx.isCurrent,
   });
-  main.replaceChildren(
+  fill(main,
     h('div.page-head', h('h1', { tabindex: '-1' }, t('nav.supervise')), h('p.muted', t('sv.intro'))),
     ctx.can('supervise') ? inspectionForm(me, again) : null,
     h('section.section.card', h('h2', t('sv.summary')), summary),
@@ -249,7 +250,7 @@ function rectifyForm(f, done) {
 function inspectionForm(me, done) {
   const region = h('input', { id: 'sv-region', name: 'region', required: true, inputmode: 'numeric', maxlength: '15', value: me.scope.code.length >= 9 ? me.scope.code : '', placeholder: t('sv.regionHint') });
   const target = h('input', { id: 'sv-target', name: 'target', required: true, maxlength: '100' });
-  const checks = codes('checklist_items').map((c) => h('label.check', h('input', { type: 'checkbox', name: `check-${c}`, value: c, checked: true }), ' ', label('sv.check', c)));
+  const checks = codes('checklist_items').map((c) => h('label.chip-check', h('input', { type: 'checkbox', name: `check-${c}`, value: c, checked: true }), h('span', label('sv.check', c))));
   const rows = h('div.finding-rows');
   const photo = h('input', { type: 'file', accept: 'image/jpeg,image/png', capture: 'environment', id: 'sv-photo' });
   const addRow = () => {
@@ -286,7 +287,7 @@ function inspectionForm(me, done) {
   h('h2', t('sv.newInspection')),
   h('div.field', h('label', { for: region.id }, t('sv.regionCode')), region),
   h('div.field', h('label', { for: target.id }, t('sv.target')), target),
-  h('fieldset', h('legend', t('sv.checklist')), h('div.checks', checks)),
+  h('fieldset', h('legend', t('sv.checklist')), h('div.chips.sv-choices', checks)),
   rows,
   h('button.btn.btn-secondary', { type: 'button', onclick: addRow }, t('sv.addFinding')),
   h('div.field', h('label', { for: photo.id }, t('sv.photo')), photo),
@@ -311,11 +312,11 @@ export function renderAnnounce(ctx) {
       td(t('ann.recipients'), fmtNumber(a.recipients)),
       td(t('ann.readers'), `${fmtNumber(a.readers)} (${a.recipients ? Math.round((100 * a.readers) / a.recipients) : 0}%)`),
       td(t('ann.acks'), a.urgent ? fmtNumber(a.acks) : '—'),
-      td(t('ann.poster'), h('a.link', { href: `/api/v1/announcements/${a.id}/poster`, download: '' }, t('mob.download'))))),
+      td(t('ann.poster'), h('a.link.nowrap', { href: `/api/v1/announcements/${a.id}/poster`, download: '' }, t('mob.download'))))),
     emptyText: t('ann.none'),
     isCurrent: ctx.isCurrent,
   });
-  main.replaceChildren(
+  fill(main,
     h('div.page-head', h('h1', { tabindex: '-1' }, t('nav.announce')), h('p.muted', t('ann.intro'))),
     ctx.can('announce') ? composer(me, again) : null,
     h('section.section.card', h('h2', t('ann.sent')), list));
@@ -323,13 +324,13 @@ export function renderAnnounce(ctx) {
 
 function composer(me, done) {
   const region = h('input', { id: 'ann-region', required: true, inputmode: 'numeric', maxlength: '15', value: me.scope.code });
-  const roles = codes('roles').filter((r) => r !== 'admin').map((r) => h('label.check', h('input', { type: 'checkbox', name: 'role', value: r, checked: ['officer', 'gridworker', 'volunteer'].includes(r) }), ' ', label('role', r)));
+  const roles = codes('roles').filter((r) => r !== 'admin').map((r) => h('label.chip-check', h('input', { type: 'checkbox', name: 'role', value: r, checked: ['officer', 'gridworker', 'volunteer'].includes(r) }), h('span', label('role', r))));
   const urgent = h('input', { type: 'checkbox', id: 'ann-urgent' });
   const title = h('input', { id: 'ann-title', required: true, maxlength: '100' });
   const body = h('textarea', { id: 'ann-body', required: true, maxlength: '4000', rows: '4' });
   const script = h('textarea', { id: 'ann-script', maxlength: '300', rows: '2', placeholder: t('ann.scriptHint') });
   const msg = h('div.form-msg', { 'aria-live': 'polite' });
-  const form = h('form.card.section', {
+  const form = h('form.card.section.mob-form', {
     'data-testid': 'composer',
     onsubmit: async (e) => {
       e.preventDefault();
@@ -343,7 +344,7 @@ function composer(me, done) {
   },
   h('h2', t('ann.compose')),
   h('div.field', h('label', { for: region.id }, t('ann.region')), region),
-  h('fieldset', h('legend', t('ann.roles')), h('div.checks', roles)),
+  h('fieldset', h('legend', t('ann.roles')), h('div.chips.sv-choices', roles)),
   h('div.field', h('label.check', urgent, ' ', t('ann.urgentAck'))),
   h('div.field', h('label', { for: title.id }, t('ann.title')), title),
   h('div.field', h('label', { for: body.id }, t('ann.body')), body),
