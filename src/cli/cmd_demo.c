@@ -276,10 +276,10 @@ int cmd_demo(int argc, char **argv)
 	       (long long)oc.cases, (long long)oc.excluded, (long long)oc.contacts, (long long)oc.followups,
 	       (long long)oc.missed);
 	printf("mobilisation: %lld volunteers (%lld party members), %lld reports, %lld shifts, %lld check-ins, %lld tasks,"
-	       " %lld inspections (%lld findings, %lld fixed), %lld announcements\n\n",
+	       " %lld inspections (%lld findings, %lld fixed), %lld announcements; %.1f s\n\n",
 	       (long long)mc.volunteers, (long long)mc.party_members, (long long)mc.reports, (long long)mc.shifts,
 	       (long long)mc.checkins, (long long)mc.tasks, (long long)mc.inspections, (long long)mc.findings,
-	       (long long)mc.fixed, (long long)mc.announcements);
+	       (long long)mc.fixed, (long long)mc.announcements, mc.seconds);
 	printf("%-12s %-14s %-16s %-12s %s\n", "USERNAME", "PASSWORD", "REGION", "ROLE", "REGION NAME");
 	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
 		char name[256];

@@ -55,6 +55,7 @@ int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak
 typedef struct demo_mobilise_counts {
 	int64_t volunteers, party_members, reports, pledges, shifts, checkins, forgotten, corrections, tasks, inspections,
 		findings, fixed, announcements, receipts_read;
+	double seconds; /* how long the part took */
 } demo_mobilise_counts;
 
 /* Volunteers, party members, teams, posts, shifts with their check-ins,

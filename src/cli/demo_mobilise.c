@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/demo.h"
 #include "core/announce/announce.h"
@@ -66,6 +67,8 @@ static int64_t user_id(fk_db *db, const char *name)
 int demo_mobilise(fk_db *db, const char *county, int people, demo_mobilise_counts *out)
 {
 	memset(out, 0, sizeof(*out));
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int64_t real_now = fk_now(), today = fk_today();
 	int per = people / 4000;
 	per = per < 3 ? 3 : per > 40 ? 40 : per;
@@ -422,6 +425,8 @@ int demo_mobilise(fk_db *db, const char *county, int people, demo_mobilise_count
 		}
 	}
 	free(cs);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	out->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	return 0;
 fail:
 	free(cs);

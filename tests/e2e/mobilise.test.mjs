@@ -94,6 +94,15 @@ test('the community board at 1920 px and on a phone: posts with who is on duty, 
     assert.match(await row.innerText(), /页面志愿者|无人在岗|缺/);
     assert.equal(await overflowX(page), 0, `overflow at ${name}`);
     await shot(page, `mobilise-board-${name}`);
+    // a party member's duty record from the list
+    const person = page.locator('[data-testid=people] tbody tr a.link').first();
+    await person.waitFor();
+    const who = (await person.innerText()).trim();
+    await person.click();
+    await page.locator('main h1', { hasText: who }).waitFor();
+    await page.locator('h2', { hasText: '担任过的岗位' }).waitFor();
+    assert.equal(await overflowX(page), 0, `record overflow at ${name}`);
+    await shot(page, `mobilise-record-${name}`);
     checkClean(assert, page);
     await page.context().close();
   }
@@ -150,6 +159,28 @@ test('the announcement composer: sent to a count of people, read and acknowledge
   await page.setViewportSize(PHONE);
   assert.equal(await overflowX(page), 0);
   await shot(page, 'mobilise-announce-375');
+  checkClean(assert, page);
+  await page.context().close();
+});
+
+test('the public registration form: large type on a phone, no account, waits for the community', async () => {
+  const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
+  await page.goto(`/register.html?c=${COMM1}`);
+  const form = page.locator('[data-testid=register]');
+  await form.waitFor();
+  await form.locator('#reg-name').fill('热心居民');
+  await form.locator('#reg-phone').fill('139 0000 1234');
+  await form.locator('#reg-skills').fill('驾驶');
+  assert.equal(await overflowX(page), 0);
+  await shot(page, 'mobilise-register-375');
+  await form.getByRole('button', { name: '提交报名' }).click();
+  await page.locator('.notice-success', { hasText: '请等待社区审核' }).waitFor();
+  const l = await srv.api('GET', `/api/v1/volunteers?region=${COMM1}&state=pending&name=${encodeURIComponent('热心居民')}`, { token: T.officer });
+  assert.equal(l.body.items.length, 1);
+  assert.equal(l.body.items[0].phone, '139****1234');
+  // a link without its community says so
+  await page.goto('/register.html');
+  await page.locator('.notice-error').waitFor();
   checkClean(assert, page);
   await page.context().close();
 });

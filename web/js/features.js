@@ -46,7 +46,7 @@ export const FEATURES = [
   { id: 'audit', perm: 'audit.read', icon: 'audit', href: '#/audit', routes: { audit: view('audit', 'render') } },
   // mobilisation, supervision and announcements (views/mobilise.js)
   { id: 'serve', perm: 'serve', icon: 'check', href: '#/serve', routes: { serve: view('mobilise', 'renderServe') } },
-  { id: 'mobilise', perm: 'mobilise.read', icon: 'users', href: '#/mobilise', routes: { mobilise: view('mobilise', 'renderBoard') } },
+  { id: 'mobilise', perm: 'mobilise.read', icon: 'users', href: '#/mobilise', routes: { mobilise: view('mobilise', 'renderBoard'), 'mobilise/volunteers/:id': view('mobilise', 'renderVolunteer') } },
   { id: 'supervise', perm: 'mobilise.read', icon: 'shield', href: '#/supervise', routes: { supervise: view('mobilise', 'renderSupervise') } },
   { id: 'announce', perm: 'mobilise.read', icon: 'alert', href: '#/announce', routes: { announce: view('mobilise', 'renderAnnounce') } },
   // every user's own password (linked from the account box, not a tile)

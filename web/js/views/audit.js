@@ -15,7 +15,14 @@ export const ACTIONS = ['login', 'login.failed', 'login.locked', 'login.unlocked
   'person.search', 'person.view', 'person.reveal', 'person.export', 'person.import', 'person.create', 'person.update',
   'household.create', 'household.update', 'screening.worklist', 'screening.record', 'alert.close', 'report.submit',
   'case.search', 'case.view', 'case.create', 'case.transition', 'contact.search', 'contact.create',
-  'followup.record', 'observation.release', 'observation.resume', 'site.create'];
+  'followup.record', 'observation.release', 'observation.resume', 'site.create',
+  // mobilisation, supervision and announcements
+  'volunteer.search', 'volunteer.view', 'volunteer.create', 'volunteer.register', 'volunteer.update',
+  'volunteer.approve', 'volunteer.refuse', 'duty_report.create', 'pledge.create', 'team.create',
+  'post.create', 'shift.create', 'shift.assign', 'shift.certify', 'shift.checkin', 'shift.checkout',
+  'hours.correction', 'hours.accept', 'hours.refuse', 'task.create', 'task.state', 'inspection.create',
+  'finding.rectify', 'finding.verify', 'finding.reopen', 'finding.chase', 'finding.photo', 'notice.create',
+  'announcement.send'];
 
 function actionLabel(a) { return label('action', a); }
 

@@ -181,8 +181,58 @@ export async function renderBoard(ctx) {
     h('section.section.card', h('h2', t('mob.postsNow')), h('div.table-wrap', posts), b.posts_truncated ? notice('info', t('mob.truncated')) : null),
     h('section.section.card', h('h2', t('mob.gaps')), gaps),
     h('section.section.card', h('h2', t('mob.noTask')), b.no_task.length ? h('ul', b.no_task.map((r) => h('li', `${r.volunteer_name || r.unit} · ${r.unit} · ${r.region_name}`))) : h('p.muted', t('mob.allTookTasks'))),
-    h('section.section.card', h('h2', t('mob.pendingRegs')), pendingVol),
-    h('section.section.card', h('h2', t('mob.pendingCorrections')), corrections));
+    h('section.section.card', h('h2', t('mob.pendingRegs')),
+      b.region.length === 12 ? h('p', t('mob.regLink'), ' ', h('a.link', { href: `/register.html?c=${b.region}`, target: '_blank', rel: 'noopener' }, `${location.origin}/register.html?c=${b.region}`)) : null,
+      pendingVol),
+    h('section.section.card', h('h2', t('mob.pendingCorrections')), corrections),
+    h('section.section.card', h('h2', t('mob.partyMembers')), peopleList(ctx, region)));
+}
+
+// ---- a person's duty record (履职记录) ----
+
+export async function renderVolunteer(ctx) {
+  const { main, params } = ctx;
+  fill(main, loading());
+  let v;
+  try { v = await api('GET', `/volunteers/${encodeURIComponent(params.id)}`); } catch (err) {
+    if (ctx.isCurrent()) fill(main, notice('error', err.status === 404 ? t('error.notFound') : errorText(err)));
+    return;
+  }
+  if (!ctx.isCurrent()) return;
+  ctx.setTitle(v.name);
+  const list = (items, line) => (items.length ? h('ul', items.map((x) => h('li', line(x)))) : h('p.muted', t('mob.none')));
+  fill(main,
+    h('div.page-head', h('p', h('a.link', { href: '#/mobilise' }, t('nav.mobilise'))),
+      h('h1', { tabindex: '-1' }, v.name), h('p.muted', [v.region_name, v.team_name, v.party_member ? t('mob.party') : null, v.cadre ? t('mob.cadre') : null,
+        v.work_unit].filter(Boolean).join(' · '))),
+    h('div.stats',
+      h('div.stat', h('span.stat-label', t('mob.hoursAll')), h('span.stat-value', hours(v.minutes))),
+      h('div.stat', h('span.stat-label', t('mob.hoursCertified')), h('span.stat-value', hours(v.certified_minutes))),
+      h('div.stat', h('span.stat-label', t('mob.insured')), h('span.stat-value', v.insured_until || t('mob.noInsurance'))),
+      h('div.stat', h('span.stat-label', t('mob.certificate')), h('a.link', { href: `/api/v1/volunteers/${v.id}/certificate`, download: '' }, t('mob.download')))),
+    h('section.section.card', h('h2', t('mob.postsHeld')), list(v.posts, (p) => `${p.name} · ${t('mob.shiftsN', { n: p.shifts })} · ${t('mob.served', { h: hours(p.minutes || 0) })}`)),
+    h('section.section.card', h('h2', t('mob.tasks')), list(v.tasks, (k) => `${label('mob.taskState', k.state)}: ${k.count}`)),
+    h('section.section.card', h('h2', t('mob.pledges')), list(v.pledges, (p) => `${p.date} ${p.text}${p.assignment ? ` — ${p.assignment}` : ''}`)),
+    h('section.section.card', h('h2', t('mob.commendations')), list(v.commendations, (c) => `${c.date} ${c.subject}: ${c.text}`)),
+    h('section.section.card', h('h2', t('mob.noticesAgainst')), list(v.notices, (n) => `${n.date} ${label('sv.noticeKind', n.kind)} ${n.text}${n.outcome ? ` — ${n.outcome}` : ''}`)),
+    h('section.section.card', h('h2', t('mob.findingsAgainst')), list(v.findings, (f) => `${f.text} · ${label('sv.state', f.state)} · ${t('sv.deadline')} ${f.date}`)));
+}
+
+// The cadres and party members of the board's area, each linked to their record.
+function peopleList(ctx, region) {
+  const tbody = h('tbody');
+  return pagedList({
+    listEl: tbody,
+    box: h('div.table-wrap', h('table.data-table', { 'data-testid': 'people' },
+      h('thead', h('tr', ['mob.name', 'mob.where', 'mob.hoursAll'].map((k) => h('th', { scope: 'col' }, t(k))))), tbody)),
+    fetchPage: (after) => api('GET', `/volunteers${qs({ region, party_member: 1, state: 'active', after, limit: 20 })}`),
+    renderItems: (items) => items.map((v) => h('tr', { dataset: { id: v.id } },
+      td(t('mob.name'), h('a.link', { href: `#/mobilise/volunteers/${v.id}` }, v.name), v.cadre ? [' ', h('span.badge', t('mob.cadre'))] : null),
+      td(t('mob.where'), v.region_name),
+      td(t('mob.hoursAll'), hours(v.minutes)))),
+    emptyText: t('mob.none'),
+    isCurrent: ctx.isCurrent,
+  });
 }
 
 function refuseForm(c, done) {
