@@ -124,6 +124,7 @@ bench: deps all
 	sh bench/http.sh
 	sh bench/screening.sh
 	sh bench/epi.sh
+	sh bench/mobilise.sh
 
 # ---- fuzzing (clang's libFuzzer with ASan and UBSan; fuzz/run.sh, docs/FUZZING.md) ----
 # fuzz: every target for 1,000,000 executions (FUZZ_RUNS), two at a time,

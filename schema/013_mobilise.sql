@@ -99,7 +99,7 @@ CREATE TABLE shifts (
 );
 CREATE INDEX shifts_region ON shifts (region, day, id);
 CREATE INDEX shifts_post ON shifts (post_id, day);
-CREATE INDEX shifts_open ON shifts (end_at);
+CREATE INDEX shifts_day ON shifts (day, region);
 
 -- One person on one shift: its times copied from the shift (the rules read
 -- one index), its state and the minutes served once checked out.
@@ -245,6 +245,7 @@ CREATE TABLE announcements (
 	region     TEXT NOT NULL,
 	roles      INTEGER NOT NULL,           -- bit set of role numbers
 	urgent     INTEGER NOT NULL DEFAULT 0,
+	public     INTEGER NOT NULL DEFAULT 0,  -- also for residents, on the public pages
 	title      TEXT NOT NULL,
 	body       TEXT NOT NULL,
 	script     TEXT NOT NULL,              -- the loudspeaker version

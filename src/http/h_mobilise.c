@@ -227,6 +227,11 @@ int h_announce_inbox(fk_req *r)
 	return fk_req_reply(r, 200, fk_announce_inbox(r->db, &r->actor, &r->err));
 }
 
+int h_announce_public(fk_req *r)
+{
+	return fk_req_reply(r, 200, fk_announce_public(r->db, fk_req_query(r, "community"), &r->err));
+}
+
 int h_announce_poster(fk_req *r)
 {
 	int64_t id = fk_req_id(r, "id");

@@ -115,5 +115,6 @@ int h_announce_inbox(fk_req *r);
 int h_announce_read(fk_req *r);
 int h_announce_ack(fk_req *r);
 int h_announce_poster(fk_req *r);
+int h_announce_public(fk_req *r);
 
 #endif

@@ -94,6 +94,7 @@ static const struct {
 	{ "GET /api/v1/supervision/summary", { { "region", "region" } } },
 	{ "GET /api/v1/announcements/inbox" },
 	{ "GET /api/v1/announcements/{id}/poster" },
+	{ "GET /api/v1/public/announcements", { { "community", "string", true, "a 12-digit community code" } } },
 };
 
 /* A nested part of a body: the object (or array items) at field of

@@ -200,6 +200,8 @@ const fk_route fk_routes[] = {
 	{ "POST", "/api/v1/announcements/{id}/ack", h_announce_ack, P(SESSION), W, "acknowledge an announcement" },
 	{ "GET", "/api/v1/announcements/{id}/poster", h_announce_poster, P(MOBILISE_READ), 0,
 	  "an announcement as a printable poster (PDF)" },
+	{ "GET", "/api/v1/public/announcements", h_announce_public, FK_PERM_PUBLIC, 0,
+	  "a community's notices to residents (no session)" },
 };
 
 const size_t fk_routes_count = sizeof(fk_routes) / sizeof(fk_routes[0]);

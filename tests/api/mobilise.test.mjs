@@ -364,6 +364,20 @@ test('announcements: out of scope → 404; receipts at send time; read and ackno
   assertError(await api('officer2', 'GET', `/api/v1/announcements/${a.id}/poster`), 404, 'not_found');
 });
 
+test('residents\' notices: the public announcements of a community and the regions above it, without a session', async () => {
+  const pub = await ok(await api('officer', 'POST', '/api/v1/announcements',
+    { region: STREET1, roles: ['officer'], public: true, title: '居民须知：错峰取快递', body: '请按楼栋错峰到小区门口取快递。' }));
+  assert.equal(pub.public, true);
+  const staff = await ok(await api('officer', 'POST', '/api/v1/announcements', { region: COMM1, roles: ['officer'], title: '内部通知', body: '仅工作人员' }));
+  const r = await ok(await srv.api('GET', `/api/v1/public/announcements?community=${COMM1}`), 200);
+  assert.ok(r.items.some((a) => a.id === pub.id && a.title === '居民须知：错峰取快递'));
+  assert.ok(!r.items.some((a) => a.id === staff.id), 'staff notices stay inside');
+  const other = await ok(await srv.api('GET', `/api/v1/public/announcements?community=${COMM2}`), 200);
+  assert.ok(!other.items.some((a) => a.id === pub.id), 'another street does not see it');
+  assertError(await srv.api('GET', '/api/v1/public/announcements?community=420106999999'), 404, 'not_found', 'community');
+  assertError(await srv.api('GET', '/api/v1/public/announcements'), 404, 'not_found', 'community');
+});
+
 test('the demo: forgotten check-outs closed at the shift\'s end and marked, never overtime', async () => {
   const all = await ok(await api('commander', 'GET', `/api/v1/shift-people?region=${COUNTY}&state=done&limit=1000`), 200);
   const auto = all.items.filter((x) => x.auto_closed);

@@ -20,14 +20,16 @@ export const REGION_PARAM = {
 };
 export const NO_REGION = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api/v1/me', '/api/v1/roles', '/api/v1/vocab', '/api/v1/users', '/api/v1/audit', '/api/v1/audit/head',
   '/api/v1/persons/import/template', // (the import template is the same empty form for everyone)
-  '/api/v1/me/service', '/api/v1/me/certificate', '/api/v1/announcements/inbox']); // (the caller's own)
-export const EXTRA_QUERY = { '/api/v1/regions': 'q=%E7%A4%BE%E5%8C%BA' }; // q=社区 (required)
+  '/api/v1/me/service', '/api/v1/me/certificate', '/api/v1/announcements/inbox', // (the caller's own)
+  '/api/v1/public/announcements']); // (a community's public notices: anyone's)
+export const EXTRA_QUERY = { '/api/v1/regions': 'q=%E7%A4%BE%E5%8C%BA', // q=社区 (required)
+  '/api/v1/public/announcements': `community=${COMM1}` };
 
 // Routes whose answer places nothing in a region.
 export const UNPLACED = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api/v1/roles', '/api/v1/vocab', '/api/v1/audit/head',
   '/api/v1/persons/import/template',
   // one's certificate (a PDF); one's announcements, sent from one's region or any above it
-  '/api/v1/me/certificate', '/api/v1/announcements/inbox']);
+  '/api/v1/me/certificate', '/api/v1/announcements/inbox', '/api/v1/public/announcements']);
 // Path records that lie in no region but belong to the caller alone (an
 // import's progress, named by its sender): import.test.mjs checks that
 // another user's is 404.

@@ -163,7 +163,9 @@ test('the announcement composer: sent to a count of people, read and acknowledge
   await page.context().close();
 });
 
-test('the public registration form: large type on a phone, no account, waits for the community', async () => {
+test('the public registration form: large type on a phone, no account, waits for the community; the residents\' notices below', async () => {
+  const n = await srv.api('POST', '/api/v1/announcements', { token: T.officer, body: { region: COMM1, roles: ['officer'], public: true, title: '居民须知：错峰取快递', body: '请按楼栋错峰取快递。' } });
+  assert.equal(n.status, 201, JSON.stringify(n.body));
   const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
   await page.goto(`/register.html?c=${COMM1}`);
   const form = page.locator('[data-testid=register]');
@@ -171,6 +173,7 @@ test('the public registration form: large type on a phone, no account, waits for
   await form.locator('#reg-name').fill('热心居民');
   await form.locator('#reg-phone').fill('139 0000 1234');
   await form.locator('#reg-skills').fill('驾驶');
+  await page.locator('[data-testid=public-notices] li', { hasText: '居民须知：错峰取快递' }).waitFor();
   assert.equal(await overflowX(page), 0);
   await shot(page, 'mobilise-register-375');
   await form.getByRole('button', { name: '提交报名' }).click();

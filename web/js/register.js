@@ -1,7 +1,8 @@
 // register.js - the public volunteer registration form (register.html?c=
 // COMMUNITY, the link or QR code a community posts): no account needed;
 // the answer says the registration waits for the community's approval.
-// Large type and one column for older people on small phones.
+// Below it, the community's notices to residents.  Large type and one
+// column for older people on small phones.
 import { initI18n, setLang, otherLang, t } from './i18n.js';
 import { api } from './api.js';
 import { h, fill, notice, errorText } from './dom.js';
@@ -46,7 +47,19 @@ function render() {
       h('h1', t('reg.title')),
       h('button.btn.btn-secondary', { type: 'button', onclick: async () => { await setLang(otherLang()); render(); } }, t('lang.switch'))),
     h('p', t('reg.intro')),
-    community ? form : notice('error', t('reg.noCommunity')));
+    community ? form : notice('error', t('reg.noCommunity')),
+    community ? notices(community) : null);
+}
+
+// The community's notices to residents (the public announcements).
+function notices(community) {
+  const box = h('section.card.reg-form', { 'data-testid': 'public-notices' }, h('h2', t('reg.notices')));
+  api('GET', `/public/announcements?community=${encodeURIComponent(community)}`).then((r) => {
+    box.append(r.items.length
+      ? h('ul.ann-list', r.items.map((a) => h('li', h('strong', a.title), h('p.ann-body', a.body), h('p.muted', a.region_name))))
+      : h('p.muted', t('ann.none')));
+  }).catch(() => box.append(h('p.muted', t('ann.none'))));
+  return box;
 }
 
 initI18n().then(render);

@@ -11,6 +11,7 @@
 #include "core/base/audit.h"
 #include "core/base/list.h"
 #include "core/base/perm.h"
+#include "core/base/region.h"
 #include "core/base/scope.h"
 #include "core/mobilise/internal.h"
 #include "util/date.h"
@@ -20,6 +21,7 @@ const fk_field fk_announce_fields[] = {
 	{ "region", FK_FT_STRING, true, 2, 15 },
 	{ "roles", FK_FT_ARRAY, true, 1, FK_ROLE_COUNT },
 	{ "urgent", FK_FT_BOOL, false },
+	{ "public", FK_FT_BOOL, false },
 	{ "title", FK_FT_STRING, true, 1, 100 },
 	{ "body", FK_FT_STRING, true, 1, 4000 },
 	{ "script", FK_FT_STRING, false, 1, FK_SCRIPT_MAX },
@@ -36,6 +38,7 @@ int fk_announce_parse(const json_t *in, fk_announce_in *a, fk_err *e)
 	a->body = fk_json_str(in, "body");
 	a->script = fk_json_str(in, "script");
 	a->urgent = json_is_true(json_object_get(in, "urgent"));
+	a->public = json_is_true(json_object_get(in, "public"));
 	size_t i;
 	json_t *r;
 	json_array_foreach(json_object_get(in, "roles"), i, r) {
@@ -77,10 +80,10 @@ json_t *fk_announce_send(fk_db *db, const fk_actor *who, const fk_announce_in *a
 		make_script(a, script, sizeof(script));
 	int64_t id = 0, total = 0;
 	if (fk_db_int64(db, &id,
-			"INSERT INTO announcements (region, roles, urgent, title, body, script, user_id, created_at)"
-			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-			"siisssii", a->region, (int64_t)a->roles, (int64_t)a->urgent, a->title, a->body, script, who->user_id,
-			fk_now()) != FK_ROW)
+			"INSERT INTO announcements (region, roles, urgent, public, title, body, script, user_id, created_at)"
+			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+			"siiisssii", a->region, (int64_t)a->roles, (int64_t)a->urgent, (int64_t)a->public, a->title, a->body,
+			script, who->user_id, fk_now()) != FK_ROW)
 		goto internal;
 	char hi[32];
 	fk_scope_upper(a->region, hi, sizeof(hi));
@@ -198,7 +201,7 @@ static void announce_row(json_t *item, const fk_actor *who)
 
 static const fk_column announce_cols[] = {
 	{ "id", FK_C_INT },       { "region", FK_C_TEXT },     { "region_name", FK_C_TEXT }, { "roles", FK_C_INT },
-	{ "urgent", FK_C_BOOL },  { "title", FK_C_TEXT },      { "body", FK_C_TEXT },        { "script", FK_C_TEXT },
+	{ "urgent", FK_C_BOOL },  { "public", FK_C_BOOL },     { "title", FK_C_TEXT },      { "body", FK_C_TEXT },        { "script", FK_C_TEXT },
 	{ "recipients", FK_C_INT }, { "readers", FK_C_INT },   { "acks", FK_C_INT },         { "sender", FK_C_TEXT },
 	{ "created_at", FK_C_INT },
 	{ 0 },
@@ -210,7 +213,7 @@ static const fk_filter announce_filters[] = {
 };
 
 const fk_list fk_announce_list = {
-	.select = "a.id, a.region, r.name, a.roles, a.urgent, a.title, a.body, a.script, a.recipients, a.readers, a.acks,"
+	.select = "a.id, a.region, r.name, a.roles, a.urgent, a.public, a.title, a.body, a.script, a.recipients, a.readers, a.acks,"
 		  " coalesce(nullif(u.display_name, ''), u.username), a.created_at"
 		  " FROM announcements a JOIN regions r ON r.code = a.region LEFT JOIN users u ON u.id = a.user_id",
 	.region = "region",
@@ -222,6 +225,37 @@ const fk_list fk_announce_list = {
 	.cols = announce_cols,
 	.row = announce_row,
 };
+
+json_t *fk_announce_public(fk_db *db, const char *community, fk_err *e)
+{
+	int64_t n = 0;
+	if (!community || fk_region_level_of(community) != FK_LEVEL_COMMUNITY ||
+	    fk_db_int64(db, &n, "SELECT count(*) FROM regions WHERE code = $1", "s", community) < 0 || !n) {
+		fk_err_set(e, 404, "not_found", "community", "community %s not found", community ? community : "");
+		return NULL;
+	}
+	char chain[FK_REGION_CHAIN][16];
+	int k = fk_region_chain(community, chain);
+	fk_val v[FK_REGION_CHAIN];
+	for (int i = 0; i < FK_REGION_CHAIN; i++)
+		v[i] = (fk_val){ 's', .p = chain[i < k ? i : 0] };
+	fk_stmt *st;
+	if (fk_db_query_vals(db, &st,
+			     "SELECT a.id AS id, r.name AS region_name, a.urgent AS urgent, a.title AS title, a.body AS body,"
+			     " a.script AS script, a.created_at AS created_at FROM announcements a JOIN regions r ON r.code = a.region"
+			     " WHERE a.public = 1 AND a.region IN ($1, $2, $3, $4, $5, $6, $7) ORDER BY a.id DESC LIMIT 50",
+			     v, FK_REGION_CHAIN) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	json_t *items = json_array();
+	while (fk_stmt_step(st) == FK_ROW) {
+		json_t *o = fk_row_json(st);
+		json_object_set_new(o, "urgent", json_boolean(json_integer_value(json_object_get(o, "urgent"))));
+		json_array_append_new(items, o);
+	}
+	return json_pack("{s:s, s:o}", "community", community, "items", items);
+}
 
 int fk_announce_poster(fk_db *db, const fk_actor *who, int64_t id, fk_strbuf *out, fk_err *e)
 {

@@ -34,9 +34,10 @@ typedef struct fk_announce_in {
 	const char *region, *title, *body, *script; /* script NULL: made from title and body */
 	uint64_t roles; /* bit 1 << fk_role */
 	bool urgent;
+	bool public; /* also shown to residents on the public pages */
 } fk_announce_in;
 extern const fk_field fk_announce_fields[];
-/* {region, roles: [names], urgent?, title, body, script?}. */
+/* {region, roles: [names], urgent?, public?, title, body, script?}. */
 int fk_announce_parse(const json_t *in, fk_announce_in *a, fk_err *e);
 /* Sends: the announcement and a receipt for each enabled account of those
  * roles under region.  Returns it with its recipient count. */
@@ -48,6 +49,10 @@ json_t *fk_announce_mark(fk_db *db, const fk_actor *who, int64_t id, bool ack, f
 /* who's announcements, newest first (FK_INBOX_MAX), with the urgent ones
  * not yet acknowledged counted apart (must_ack). */
 json_t *fk_announce_inbox(fk_db *db, const fk_actor *who, fk_err *e);
+/* The residents' notices of a community (anyone may read them): the public
+ * announcements sent to it or to a region above it, newest first
+ * (FK_INBOX_MAX).  404 naming "community" when it is no community. */
+json_t *fk_announce_public(fk_db *db, const char *community, fk_err *e);
 /* The poster (A4 PDF, Chinese) of announcement id in scope. */
 int fk_announce_poster(fk_db *db, const fk_actor *who, int64_t id, fk_strbuf *out, fk_err *e);
 

@@ -42,9 +42,10 @@ json_t *fk_mob_board(fk_db *db, const fk_actor *who, const char *region, int64_t
 			"SELECT p.id AS id, p.name AS name, p.kind AS kind, p.region AS region, r.name AS region_name,"
 			" p.required AS required, p.risky AS risky, s.id AS shift_id"
 			" FROM posts p JOIN regions r ON r.code = p.region"
-			" LEFT JOIN shifts s ON s.post_id = p.id AND s.start_at <= $3 AND s.end_at > $3"
+			" LEFT JOIN shifts s ON s.post_id = p.id AND s.day >= $4 AND s.day <= $5 AND s.start_at <= $3"
+			" AND s.end_at > $3"
 			" WHERE p.region >= $1 AND p.region < $2 ORDER BY p.region, p.id, s.id LIMIT 1000",
-			"ssi", rg.base, rg.hi, now) < 0)
+			"ssiii", rg.base, rg.hi, now, today - 1, today) < 0)
 		goto internal;
 	int64_t shift_of[1000], post_of[1000];
 	int rows = 0;
@@ -92,7 +93,7 @@ json_t *fk_mob_board(fk_db *db, const fk_actor *who, const char *region, int64_t
 			"SELECT s.id AS id, p.name AS post_name, r.name AS region_name, s.start_at AS start_at,"
 			" s.end_at AS end_at, p.required AS required, s.assigned AS assigned"
 			" FROM shifts s JOIN posts p ON p.id = s.post_id JOIN regions r ON r.code = s.region"
-			" WHERE s.region >= $1 AND s.region < $2 AND s.day = $3 AND s.assigned < p.required"
+			" WHERE s.day = $3 AND s.region >= $1 AND s.region < $2 AND s.assigned < p.required"
 			" ORDER BY s.start_at, s.id LIMIT 100",
 			"ssi", rg.base, rg.hi, today) < 0)
 		goto internal;

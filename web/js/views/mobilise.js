@@ -357,7 +357,7 @@ export function renderAnnounce(ctx) {
       h('thead', h('tr', ['ann.title', 'ann.to', 'ann.recipients', 'ann.readers', 'ann.acks', 'ann.poster'].map((k) => h('th', { scope: 'col' }, t(k))))), tbody)),
     fetchPage: (after) => api('GET', `/announcements${qs({ after, limit: 30 })}`),
     renderItems: (items) => items.map((a) => h('tr', { dataset: { id: a.id } },
-      td(t('ann.title'), a.urgent ? h('span.badge.badge-danger', t('ann.urgent')) : null, ' ', h('strong', a.title), h('p.muted', a.script)),
+      td(t('ann.title'), a.urgent ? h('span.badge.badge-danger', t('ann.urgent')) : null, a.public ? h('span.badge', t('ann.publicBadge')) : null, ' ', h('strong', a.title), h('p.muted', a.script)),
       td(t('ann.to'), `${a.region_name} · ${a.roles.map((r) => label('role', r)).join(t('common.listSep'))}`),
       td(t('ann.recipients'), fmtNumber(a.recipients)),
       td(t('ann.readers'), `${fmtNumber(a.readers)} (${a.recipients ? Math.round((100 * a.readers) / a.recipients) : 0}%)`),
@@ -376,6 +376,7 @@ function composer(me, done) {
   const region = h('input', { id: 'ann-region', required: true, inputmode: 'numeric', maxlength: '15', value: me.scope.code });
   const roles = codes('roles').filter((r) => r !== 'admin').map((r) => h('label.chip-check', h('input', { type: 'checkbox', name: 'role', value: r, checked: ['officer', 'gridworker', 'volunteer'].includes(r) }), h('span', label('role', r))));
   const urgent = h('input', { type: 'checkbox', id: 'ann-urgent' });
+  const pub = h('input', { type: 'checkbox', id: 'ann-public' });
   const title = h('input', { id: 'ann-title', required: true, maxlength: '100' });
   const body = h('textarea', { id: 'ann-body', required: true, maxlength: '4000', rows: '4' });
   const script = h('textarea', { id: 'ann-script', maxlength: '300', rows: '2', placeholder: t('ann.scriptHint') });
@@ -386,7 +387,7 @@ function composer(me, done) {
       e.preventDefault();
       const picked = [...form.querySelectorAll('[name=role]:checked')].map((x) => x.value);
       try {
-        const a = await api('POST', '/announcements', { region: region.value.trim(), roles: picked, urgent: urgent.checked, title: title.value, body: body.value, ...(script.value.trim() ? { script: script.value.trim() } : {}) });
+        const a = await api('POST', '/announcements', { region: region.value.trim(), roles: picked, urgent: urgent.checked, title: title.value, body: body.value, public: pub.checked, ...(script.value.trim() ? { script: script.value.trim() } : {}) });
         fill(msg, notice('success', t('ann.sentTo', { n: a.recipients })));
         setTimeout(done, 800);
       } catch (err) { fill(msg, notice('error', `${errorText(err)}${err.field ? ` (${err.field})` : ''}`)); }
@@ -396,6 +397,7 @@ function composer(me, done) {
   h('div.field', h('label', { for: region.id }, t('ann.region')), region),
   h('fieldset', h('legend', t('ann.roles')), h('div.chips.sv-choices', roles)),
   h('div.field', h('label.check', urgent, ' ', t('ann.urgentAck'))),
+  h('div.field', h('label.check', pub, ' ', t('ann.public'))),
   h('div.field', h('label', { for: title.id }, t('ann.title')), title),
   h('div.field', h('label', { for: body.id }, t('ann.body')), body),
   h('div.field', h('label', { for: script.id }, t('ann.script')), script),
