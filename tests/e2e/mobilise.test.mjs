@@ -108,6 +108,30 @@ test('the community board at 1920 px and on a phone: posts with who is on duty, 
   }
 });
 
+test('the roster: a coordinator puts people on a shift; a risky post refuses someone uninsured, in words', async () => {
+  const v = await srv.api('POST', '/api/v1/volunteers', { token: T.officer, body: { region: COMM1, name: '无保险志愿者' } });
+  assert.equal(v.status, 201, JSON.stringify(v.body));
+  const p = await srv.api('POST', '/api/v1/posts', { token: T.coordinator, body: { region: COMM1, name: '发热门诊陪送', kind: 'delivery', required: 1, risky: true } });
+  const s = await srv.api('POST', '/api/v1/shifts', { token: T.coordinator, body: { post_id: p.body.id, date: today, start: '14:00', end: '16:00' } });
+  assert.equal(s.status, 201, JSON.stringify(s.body));
+  for (const [viewport, name] of [[WALL, '1920'], [PHONE, '375']]) {
+    const page = await openPage(browser, srv, { viewport, isMobile: viewport === PHONE });
+    await signIn(page, srv, 'coordinator', { hash: `#/mobilise?region=${COMM1}` });
+    const row = page.locator(`[data-testid=roster] tr[data-id="${s.body.id}"]`);
+    await row.waitFor();
+    if (name === '1920') {
+      await row.locator('select').selectOption({ label: '无保险志愿者' });
+      await row.getByRole('button', { name: '安排上岗' }).click();
+      await row.locator('.notice-error', { hasText: '风险岗位须当日有有效的意外险' }).waitFor();
+    }
+    assert.equal(await overflowX(page), 0, `overflow at ${name}`);
+    await row.scrollIntoViewIfNeeded();
+    await shot(page, `mobilise-roster-${name}`, { fullPage: false });
+    checkClean(assert, page);
+    await page.context().close();
+  }
+});
+
 test('supervision: the supervisor\'s phone form with a finding; the leaders\' view of found and fixed', async () => {
   const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
   await signIn(page, srv, 'supervisor', { hash: '#/supervise' });

@@ -6,7 +6,7 @@
 // the supervisor's phone form, the leaders' findings and rectifications)
 // and the announcement composer (#/announce, with read and acknowledge
 // counts).  inboxCard is also every user's home page box.
-import { t, label, fmtTime, fmtNumber } from '../i18n.js';
+import { t, has, label, fmtTime, fmtNumber } from '../i18n.js';
 import { api, qs, serverToday, serverNow } from '../api.js';
 import { h, fill, notice, errorText, emptyState, loading, td, pagedList } from '../dom.js';
 import { codes } from '../vocab.js';
@@ -15,6 +15,13 @@ const hm = (sec) => fmtTime(sec).slice(11, 16);
 const hours = (min) => (min / 60).toFixed(1);
 const nowSec = () => Math.floor(serverNow() / 1000);
 
+// An error in words: the rule a 409 names (insurance, overlap, hours…)
+// or the field a 400 names, else the general text.
+function whyText(err) {
+  if (err && err.field && has(`mob.why.${err.field}`)) return t(`mob.why.${err.field}`);
+  return errorText(err);
+}
+
 // A button that runs fn, shows its error next to it, then calls done.
 function action(text, fn, done, cls = 'btn-primary') {
   const msg = h('span.form-msg', { 'aria-live': 'polite' });
@@ -22,7 +29,7 @@ function action(text, fn, done, cls = 'btn-primary') {
     type: 'button',
     onclick: async () => {
       b.disabled = true;
-      try { await fn(); done(); } catch (err) { b.disabled = false; fill(msg, notice('error', errorText(err) + (err.message ? ` (${err.message})` : ''))); }
+      try { await fn(); done(); } catch (err) { b.disabled = false; fill(msg, notice('error', whyText(err))); }
     },
   }, text);
   return h('span.action', b, msg);
@@ -180,12 +187,78 @@ export async function renderBoard(ctx) {
       h('div.stat', h('span.stat-label', t('mob.overdueTasks')), h('span.stat-value', fmtNumber(b.overdue_tasks)))),
     h('section.section.card', h('h2', t('mob.postsNow')), h('div.table-wrap', posts), b.posts_truncated ? notice('info', t('mob.truncated')) : null),
     h('section.section.card', h('h2', t('mob.gaps')), gaps),
-    h('section.section.card', h('h2', t('mob.noTask')), b.no_task.length ? h('ul', b.no_task.map((r) => h('li', `${r.volunteer_name || r.unit} · ${r.unit} · ${r.region_name}`))) : h('p.muted', t('mob.allTookTasks'))),
+    ctx.can('mobilise.write') ? rosterSection(ctx, region || ctx.me.scope.code, again) : null,
+    h('section.section.card', h('h2', t('mob.noTask')), b.no_task.length ? h('ul', b.no_task.map((r) => h('li', `${r.volunteer_name ? `${r.volunteer_name} · ` : ''}${r.unit} · ${r.region_name}`))) : h('p.muted', t('mob.allTookTasks'))),
     h('section.section.card', h('h2', t('mob.pendingRegs')),
       b.region.length === 12 ? h('p', t('mob.regLink'), ' ', h('a.link', { href: `/register.html?c=${b.region}`, target: '_blank', rel: 'noopener' }, `${location.origin}/register.html?c=${b.region}`)) : null,
       pendingVol),
     h('section.section.card', h('h2', t('mob.pendingCorrections')), corrections),
     h('section.section.card', h('h2', t('mob.partyMembers')), peopleList(ctx, region)));
+}
+
+// ---- the organiser's roster: a day's shifts, people put on them, certification ----
+
+function rosterSection(ctx, region, again) {
+  const box = h('section.section.card', { 'data-testid': 'roster' }, h('h2', t('mob.roster')));
+  const day = h('input', { type: 'date', id: 'roster-date', value: ctx.query.get('date') || serverToday() });
+  const body = h('div', loading());
+  const load = async () => {
+    fill(body, loading());
+    try {
+      const [posts, shifts, places, people] = await Promise.all([
+        api('GET', `/posts${qs({ region, limit: 300 })}`),
+        api('GET', `/shifts${qs({ region, date: day.value, limit: 300 })}`),
+        api('GET', `/shift-people${qs({ region, date: day.value, limit: 1000 })}`),
+        api('GET', `/volunteers${qs({ region, state: 'active', limit: 300 })}`),
+      ]);
+      if (!ctx.isCurrent()) return;
+      const on = {};
+      for (const p of places.items) (on[p.shift_id] ||= []).push(p);
+      const rows = shifts.items.sort((a, b) => a.start_at - b.start_at || a.id - b.id).map((s) => {
+        const pick = h('select', { id: `assign-${s.id}`, 'aria-label': t('mob.assign') },
+          h('option', { value: '' }, t('mob.pickPerson')),
+          people.items.filter((v) => v.region === s.region).map((v) => h('option', { value: v.id }, `${v.name}${v.party_member ? ` (${t('mob.party')})` : ''}`)));
+        const names = (on[s.id] || []).map((p) => `${p.volunteer_name} ${label('mob.spState', p.state)}`).join(t('common.listSep'));
+        return h('tr', { dataset: { id: s.id } },
+          td(t('mob.post'), h('strong', s.post_name), s.risky ? [' ', h('span.badge', t('mob.risky'))] : null),
+          td(t('mob.time'), `${hm(s.start_at)}–${hm(s.end_at)}`),
+          td(t('mob.people'), `${s.assigned}/${s.required} `, names ? h('span.muted', names) : null),
+          td(t('mob.do'), s.assigned < s.required
+            ? h('span.assign', pick, action(t('mob.assign'), () => {
+              if (!pick.value) throw Object.assign(new Error(''), { field: 'volunteer_id', status: 400, code: 'invalid' });
+              return api('POST', `/shifts/${s.id}/people`, { volunteer_id: Number(pick.value) });
+            }, load, 'btn-secondary')) : null,
+          s.end_at <= nowSec() && !s.certified_at && (on[s.id] || []).some((p) => p.state === 'done' && !p.certified)
+            ? action(t('mob.certify'), () => api('POST', `/shifts/${s.id}/certify`), load, 'btn-secondary') : null,
+          s.certified_at ? h('span.badge', t('mob.certified')) : null));
+      });
+      fill(body,
+        rows.length ? h('div.table-wrap', h('table.data-table', h('thead', h('tr', ['mob.post', 'mob.time', 'mob.people', 'mob.do']
+          .map((k) => h('th', { scope: 'col' }, t(k))))), h('tbody', rows))) : h('p.muted', t('mob.noShiftsDay')),
+        newShift(posts.items, day.value, load));
+    } catch (err) { if (ctx.isCurrent()) fill(body, notice('error', errorText(err))); }
+  };
+  day.addEventListener('change', load);
+  box.append(h('div.field', h('label', { for: day.id }, t('mob.day')), day), body);
+  load();
+  return box;
+}
+
+function newShift(posts, date, done) {
+  if (!posts.length) return h('p.muted', t('mob.noPosts'));
+  const post = h('select', { id: 'shift-post' }, posts.map((p) => h('option', { value: p.id }, `${p.name} · ${p.region_name}`)));
+  const start = h('input', { type: 'time', id: 'shift-start', required: true, value: '08:00' });
+  const end = h('input', { type: 'time', id: 'shift-end', required: true, value: '12:00' });
+  const msg = h('div.form-msg', { 'aria-live': 'polite' });
+  return h('details.new-shift', h('summary', t('mob.newShift')), h('form.mob-form', {
+    onsubmit: async (e) => {
+      e.preventDefault();
+      try { await api('POST', '/shifts', { post_id: Number(post.value), date, start: start.value, end: end.value }); done(); } catch (err) { fill(msg, notice('error', whyText(err))); }
+    },
+  }, h('div.field', h('label', { for: post.id }, t('mob.post')), post),
+  h('div.field', h('label', { for: start.id }, t('mob.shiftStart')), start),
+  h('div.field', h('label', { for: end.id }, t('mob.end')), end),
+  h('button.btn.btn-primary', { type: 'submit' }, t('mob.send')), msg));
 }
 
 // ---- a person's duty record (履职记录) ----
