@@ -4,15 +4,15 @@
  * each street's coordinator organises, the district's supervisor inspects,
  * the commander and the street officers announce.
  *
- * In every community of the county: volunteers and party members (about
- * one per 4,000 residents... at least 3, at most 40 per community), a
+ * In every community of the county (the first community of the first two
+ * streets only, below 1,000 residents): volunteers and party members (one
+ * per 4,000 residents per community, at least 3, at most 40), a
  * temporary party branch, a gate post and a risky delivery post, their
- * 双报到 reports; a pledge per street; shifts over the last six weeks (three
- * days when the demo is small) with check-ins and check-outs at their
- * times in the past (the records say when; the audit log, when the demo
- * wrote them), a few forgotten
- * check-outs closed at the shift's end, the older shifts certified, some
- * corrections; delivery tasks for the households under home observation;
+ * 双报到 reports; a pledge per street; shifts over the last six weeks
+ * (three days below 20,000 residents, one below 1,000) with check-ins and
+ * check-outs at their times in the past (the records say when; the audit
+ * log, when the demo wrote them), a few forgotten check-outs closed at the
+ * shift's end, the older shifts certified, some corrections; delivery tasks for the households under home observation;
  * inspections with findings, rectifications, notices, an interview and a
  * commendation; a dozen announcements with their receipts read and
  * acknowledged by part of their recipients. */
@@ -72,7 +72,7 @@ int demo_mobilise(fk_db *db, const char *county, int people, demo_mobilise_count
 	int64_t real_now = fk_now(), today = fk_today();
 	int per = people / 4000;
 	per = per < 3 ? 3 : per > 40 ? 40 : per;
-	int days = people >= 20000 ? 42 : 3;
+	int days = people >= 20000 ? 42 : people >= 1000 ? 3 : 1;
 	fk_err e = { 0 };
 
 	/* the communities, with their street and name */
@@ -98,6 +98,15 @@ int demo_mobilise(fk_db *db, const char *county, int people, demo_mobilise_count
 		nc++;
 	}
 	fk_stmt_done(st);
+	/* a small demo (the tests' few hundred residents) keeps to the first
+	 * community of the first two streets: a few hundred records in all */
+	if (people < 1000 && nc > 0) {
+		int k = 1;
+		for (int c = 1; c < nc && k < 2; c++)
+			if (strcmp(cs[c].street, cs[0].street) != 0)
+				cs[k++] = cs[c];
+		nc = k;
+	}
 	int64_t coord_id = user_id(db, "coordinator"), sup_id = user_id(db, "supervisor"), cmd_id = user_id(db, "commander"),
 		vol_user = user_id(db, "volunteer");
 	const fk_actor supervisor = { sup_id, "supervisor", FK_ROLE_SUPERVISOR, county, "local" };

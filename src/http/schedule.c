@@ -11,6 +11,7 @@
 #include "core/base/checkpoint.h"
 #include "core/epi/contacts.h"
 #include "core/mobilise/mobilise.h"
+#include "core/supervise/supervise.h"
 #include "util/date.h"
 #include "util/log.h"
 
@@ -112,25 +113,35 @@ void fk_schedule_stop(void)
 	cp.state = 0;
 }
 
-/* Forgotten check-outs: closed at their shift's end, once a minute. */
+/* Forgotten check-outs: closed at their shift's end, once a minute; and
+ * overdue rectifications chased, once a day (the minute's job finds none
+ * left to chase after the first). */
 typedef struct close_job {
 	fk_write write;
-	int64_t now, closed;
+	int64_t now, closed, chased;
 } close_job;
 
 static int close_run(fk_db *db, void *arg)
 {
 	close_job *j = arg;
-	return fk_mob_close_forgotten(db, j->now, &j->closed);
+	if (fk_mob_close_forgotten(db, j->now, &j->closed) < 0)
+		return -1;
+	/* overdue rectifications are chased once a day, from 9:00 */
+	int64_t today = fk_day_of(j->now);
+	if (j->now >= fk_local_time(today, 9) && fk_sv_chase_overdue(db, today, &j->chased) < 0)
+		return -1;
+	return 0;
 }
 
 static void close_done(void *arg, int rc)
 {
 	close_job *j = arg;
 	if (rc < 0)
-		fk_log_err("closing forgotten check-outs failed; tried again in a minute");
-	else if (j->closed)
+		fk_log_err("closing forgotten check-outs or chasing overdue rectifications failed; tried again in a minute");
+	if (rc >= 0 && j->closed)
 		fk_log_info("%lld forgotten check-out(s) closed at their shift's end", (long long)j->closed);
+	if (rc >= 0 && j->chased)
+		fk_log_info("%lld overdue rectification(s) chased", (long long)j->chased);
 	free(j);
 }
 

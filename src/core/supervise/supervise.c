@@ -301,6 +301,31 @@ json_t *fk_finding_chase(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 	return finding_get(db, who, id, e);
 }
 
+int fk_sv_chase_overdue(fk_db *db, int64_t today, int64_t *chased)
+{
+	int64_t ids[200];
+	int n = 0;
+	fk_stmt *st;
+	*chased = 0;
+	if (fk_db_query(db, &st,
+			"SELECT id FROM inspection_findings WHERE state = 'open' AND deadline < $1"
+			" AND (chased_at IS NULL OR chased_at < $2) ORDER BY id LIMIT 200",
+			"ii", today, fk_local_time(today, 0)) < 0)
+		return -1;
+	while (n < 200 && fk_stmt_step(st) == FK_ROW)
+		ids[n++] = fk_stmt_int64(st, 0);
+	fk_stmt_done(st);
+	for (int i = 0; i < n; i++) {
+		fk_err e = { 0 };
+		json_t *f = fk_finding_chase(db, &fk_actor_cli, ids[i], &e);
+		if (!f)
+			return -1;
+		json_decref(f);
+	}
+	*chased = n;
+	return 0;
+}
+
 json_t *fk_finding_photo(fk_db *db, const fk_actor *who, int64_t id, const void *data, size_t n, fk_err *e)
 {
 	char region[16], state[16];

@@ -13,7 +13,7 @@
  * announcement goes to the officers and coordinators of its street.
  *
  * Who may call what: the http layer and the demo; fk_sv_of_volunteer —
- * mobilisation (the duty record).  Writes run inside the caller's write
+ * mobilisation (the duty record); fk_sv_chase_overdue — the schedule.  Writes run inside the caller's write
  * transaction.
  */
 #ifndef FK_SUPERVISE_H
@@ -75,6 +75,10 @@ json_t *fk_finding_verify(fk_db *db, const fk_actor *who, int64_t id, const fk_v
 /* Chases an overdue finding (409 when not overdue): counted, and an urgent
  * announcement to the officers and coordinators of its street. */
 json_t *fk_finding_chase(fk_db *db, const fk_actor *who, int64_t id, fk_err *e);
+/* The daily chase (the schedule, once a day): every open finding past its
+ * deadline and not chased that day is chased as fk_finding_chase does, by
+ * the system.  *chased: how many.  Returns 0 or -1. */
+int fk_sv_chase_overdue(fk_db *db, int64_t today, int64_t *chased);
 /* A photo of the evidence (jpeg or png, at most FK_SV_PHOTO_MAX bytes:
  * 413 above, 400 when not an image). */
 json_t *fk_finding_photo(fk_db *db, const fk_actor *who, int64_t id, const void *data, size_t n, fk_err *e);
