@@ -34,6 +34,7 @@ const SHELL = [
   '/js/i18n.js',
   '/js/offline.js',
   '/js/outbox.js',
+  '/js/register.js',
   '/js/vocab.js',
   '/js/views/audit.js',
   '/js/views/cases.js',
@@ -51,6 +52,7 @@ const SHELL = [
   '/js/views/screening.js',
   '/js/views/users.js',
   '/js/views/mobilise.js',
+  '/register.html',
 ];
 
 // Fetches the whole shell into CACHE (all or nothing: addAll stores none

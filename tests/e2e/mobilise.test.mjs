@@ -123,6 +123,17 @@ test('the roster: a coordinator puts people on a shift; a risky post refuses som
       await row.locator('select').selectOption({ label: '无保险志愿者' });
       await row.getByRole('button', { name: '安排上岗' }).click();
       await row.locator('.notice-error', { hasText: '风险岗位须当日有有效的意外险' }).waitFor();
+      // a task handed to a person; a delivery without its observation is refused in words
+      await page.locator('summary', { hasText: '派发任务' }).click();
+      await page.locator('#task-title').fill('南门临时加岗');
+      await page.locator('#task-who').selectOption({ label: '无保险志愿者 · 尚隆苑社区居委会' });
+      await page.locator('#task-due').fill(`${today}T18:00`);
+      await page.locator('#task-kind').selectOption({ label: '配送' });
+      await page.locator('.new-task button[type=submit]').click();
+      await page.locator('.new-task .notice-error', { hasText: '配送任务须填写居家观察记录编号' }).waitFor();
+      await page.locator('#task-kind').selectOption({ label: '门岗值守' });
+      await page.locator('.new-task button[type=submit]').click();
+      await page.locator('[data-testid=tasks] tbody tr', { hasText: '南门临时加岗' }).waitFor();
     }
     assert.equal(await overflowX(page), 0, `overflow at ${name}`);
     await row.scrollIntoViewIfNeeded();

@@ -188,6 +188,7 @@ export async function renderBoard(ctx) {
     h('section.section.card', h('h2', t('mob.postsNow')), h('div.table-wrap', posts), b.posts_truncated ? notice('info', t('mob.truncated')) : null),
     h('section.section.card', h('h2', t('mob.gaps')), gaps),
     ctx.can('mobilise.write') ? rosterSection(ctx, region || ctx.me.scope.code, again) : null,
+    tasksSection(ctx, region || ctx.me.scope.code),
     h('section.section.card', h('h2', t('mob.noTask')), b.no_task.length ? h('ul', b.no_task.map((r) => h('li', `${r.volunteer_name ? `${r.volunteer_name} · ` : ''}${r.unit} · ${r.region_name}`))) : h('p.muted', t('mob.allTookTasks'))),
     h('section.section.card', h('h2', t('mob.pendingRegs')),
       b.region.length === 12 ? h('p', t('mob.regLink'), ' ', h('a.link', { href: `/register.html?c=${b.region}`, target: '_blank', rel: 'noopener' }, `${location.origin}/register.html?c=${b.region}`)) : null,
@@ -258,6 +259,54 @@ function newShift(posts, date, done) {
   }, h('div.field', h('label', { for: post.id }, t('mob.post')), post),
   h('div.field', h('label', { for: start.id }, t('mob.shiftStart')), start),
   h('div.field', h('label', { for: end.id }, t('mob.end')), end),
+  h('button.btn.btn-primary', { type: 'submit' }, t('mob.send')), msg));
+}
+
+// ---- tasks: the open ones (overdue marked) and a new one ----
+
+function tasksSection(ctx, region) {
+  const tbody = h('tbody');
+  const list = pagedList({
+    listEl: tbody,
+    box: h('div.table-wrap', h('table.data-table', { 'data-testid': 'tasks' },
+      h('thead', h('tr', ['mob.task', 'mob.to', 'mob.due', 'mob.state'].map((k) => h('th', { scope: 'col' }, t(k))))), tbody)),
+    fetchPage: (after) => api('GET', `/tasks${qs({ region, after, limit: 20 })}`),
+    renderItems: (items) => items.map((k) => h('tr', { dataset: { id: k.id } },
+      td(t('mob.task'), h('strong', k.title), h('p.muted', label('mob.taskKind', k.kind))),
+      td(t('mob.to'), k.volunteer_name || k.team_name || '—'),
+      td(t('mob.due'), h('span.nowrap', fmtTime(k.due_at)), k.overdue ? [' ', h('span.badge.badge-danger', t('mob.overdue'))] : null),
+      td(t('mob.state'), label('mob.taskState', k.state), k.reason ? h('p.muted', k.reason) : null))),
+    emptyText: t('mob.noTasks'),
+    isCurrent: ctx.isCurrent,
+  });
+  return h('section.section.card', h('h2', t('mob.tasks')), ctx.can('mobilise.write') ? newTask(ctx, region) : null, list);
+}
+
+function newTask(ctx, region) {
+  const kind = h('select', { id: 'task-kind' }, codes('task_kinds').map((k) => h('option', { value: k }, label('mob.taskKind', k))));
+  const obs = h('input', { id: 'task-obs', inputmode: 'numeric', maxlength: '12' });
+  const title = h('input', { id: 'task-title', required: true, maxlength: '200' });
+  const who = h('select', { id: 'task-who', required: true }, h('option', { value: '' }, t('mob.pickPerson')));
+  const due = h('input', { id: 'task-due', type: 'datetime-local', required: true });
+  const msg = h('div.form-msg', { 'aria-live': 'polite' });
+  api('GET', `/volunteers${qs({ region, state: 'active', limit: 300 })}`).then((l) => {
+    for (const v of l.items) who.append(h('option', { value: v.id, dataset: { region: v.region } }, `${v.name} · ${v.region_name}`));
+  }).catch(() => {});
+  return h('details.new-task', h('summary', t('mob.newTask')), h('form.mob-form', {
+    onsubmit: async (e) => {
+      e.preventDefault();
+      const opt = who.selectedOptions[0];
+      try {
+        await api('POST', '/tasks', { region: opt.dataset.region, kind: kind.value, title: title.value, volunteer_id: Number(who.value),
+          due_at: Math.floor(new Date(due.value).getTime() / 1000), ...(obs.value.trim() ? { observation_id: Number(obs.value) } : {}) });
+        renderBoard(ctx);
+      } catch (err) { fill(msg, notice('error', whyText(err))); }
+    },
+  }, h('div.field', h('label', { for: kind.id }, t('mob.kind')), kind),
+  h('div.field', h('label', { for: title.id }, t('mob.task')), title),
+  h('div.field', h('label', { for: who.id }, t('mob.to')), who),
+  h('div.field', h('label', { for: due.id }, t('mob.due')), due),
+  h('div.field', h('label', { for: obs.id }, t('mob.observation')), obs),
   h('button.btn.btn-primary', { type: 'submit' }, t('mob.send')), msg));
 }
 
