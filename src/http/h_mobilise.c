@@ -166,8 +166,8 @@ static int buffer_stream(fk_req *r, fk_strbuf *out)
 	return 0;
 }
 
-/* Answers the PDF in pdf (taken) as name. */
-static int reply_pdf(fk_req *r, fk_strbuf *pdf, const char *name)
+/* Takes the PDF in pdf as the answer's stream, named name. */
+static void pdf_stream(fk_req *r, fk_strbuf *pdf, const char *name)
 {
 	fk_strbuf *t = fk_arena_alloc(&r->arena, sizeof(*t));
 	t->buf = fk_arena_alloc(&r->arena, pdf->len + 1);
@@ -178,20 +178,29 @@ static int reply_pdf(fk_req *r, fk_strbuf *pdf, const char *name)
 	r->stream = buffer_stream;
 	r->stream_type = "application/pdf";
 	r->stream_name = name;
-	return fk_req_reply(r, 200, json_object());
+}
+
+/* A volunteer's certificate: an export of their record, audited before it
+ * is sent. */
+static int certificate(fk_req *r, int64_t id)
+{
+	fk_strbuf pdf = FK_STRBUF_INIT;
+	char region[16];
+	if (fk_volunteer_certificate(r->db, &r->actor, id, &pdf, region, &r->err) < 0) {
+		fk_strbuf_release(&pdf);
+		return -1;
+	}
+	pdf_stream(r, &pdf, "service-certificate.pdf");
+	char obj[48];
+	snprintf(obj, sizeof(obj), "volunteer:%lld", (long long)id);
+	return fk_req_reply_audited(r, 200, json_object(), "volunteer.certificate", obj, fk_arena_strdup(&r->arena, region),
+				    NULL);
 }
 
 int h_volunteer_certificate(fk_req *r)
 {
 	int64_t id = fk_req_id(r, "id");
-	if (id < 0)
-		return -1;
-	fk_strbuf pdf = FK_STRBUF_INIT;
-	if (fk_volunteer_certificate(r->db, &r->actor, id, &pdf, &r->err) < 0) {
-		fk_strbuf_release(&pdf);
-		return -1;
-	}
-	return reply_pdf(r, &pdf, "service-certificate.pdf");
+	return id < 0 ? -1 : certificate(r, id);
 }
 
 int h_me_service(fk_req *r)
@@ -204,12 +213,7 @@ int h_me_certificate(fk_req *r)
 	int64_t id = fk_volunteer_of_user(r->db, r->actor.user_id);
 	if (!id)
 		return fk_req_fail(r, 404, "not_found", NULL, "no volunteer profile is linked to this account");
-	fk_strbuf pdf = FK_STRBUF_INIT;
-	if (fk_volunteer_certificate(r->db, &r->actor, id, &pdf, &r->err) < 0) {
-		fk_strbuf_release(&pdf);
-		return -1;
-	}
-	return reply_pdf(r, &pdf, "service-certificate.pdf");
+	return certificate(r, id);
 }
 
 int h_mob_board(fk_req *r)
@@ -242,5 +246,6 @@ int h_announce_poster(fk_req *r)
 		fk_strbuf_release(&pdf);
 		return -1;
 	}
-	return reply_pdf(r, &pdf, "poster.pdf");
+	pdf_stream(r, &pdf, "poster.pdf");
+	return fk_req_reply(r, 200, json_object());
 }

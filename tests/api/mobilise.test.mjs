@@ -219,6 +219,9 @@ test('certification by the organiser; the certificate PDF', async () => {
   assert.equal(pdf.status, 200);
   assert.equal(pdf.headers['content-type'], 'application/pdf');
   assert.equal(pdf.bytes.subarray(0, 5).toString(), '%PDF-');
+  assert.ok(pdf.bytes.length > 5000, `a PDF of ${pdf.bytes.length} bytes`);
+  const a = await ok(await api('admin', 'GET', '/api/v1/audit?action=volunteer.certificate&limit=5'), 200);
+  assert.ok(a.items.some((e) => e.object === `volunteer:${me.id}` && e.username === 'vol-test'), 'the export is audited');
   const far = await srv.raw('GET', `/api/v1/volunteers/${me.id}/certificate`, { token: T.officer2 });
   assert.equal(far.status, 404);
 });

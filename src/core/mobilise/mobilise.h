@@ -126,8 +126,9 @@ json_t *fk_volunteer_record(fk_db *db, const fk_actor *who, int64_t id, fk_err *
 /* The volunteer linked to who's account: its id, or 0 when none. */
 int64_t fk_volunteer_of_user(fk_db *db, int64_t user_id);
 /* A service certificate (PDF) for volunteer id into out: the person, the
- * hours certified and served by post, the issuer and a number. */
-int fk_volunteer_certificate(fk_db *db, const fk_actor *who, int64_t id, fk_strbuf *out, fk_err *e);
+ * hours certified and served by post, the issuer and a number; the
+ * person's region into region (for the audit entry of the export). */
+int fk_volunteer_certificate(fk_db *db, const fk_actor *who, int64_t id, fk_strbuf *out, char region[16], fk_err *e);
 
 /* 双报到 and pledges. */
 typedef struct fk_duty_report_in {

@@ -188,11 +188,12 @@ json_t *fk_mob_me(fk_db *db, const fk_actor *who, int64_t now, fk_err *e)
 
 /* ---- the service certificate ---- */
 
-int fk_volunteer_certificate(fk_db *db, const fk_actor *who, int64_t id, fk_strbuf *out, fk_err *e)
+int fk_volunteer_certificate(fk_db *db, const fk_actor *who, int64_t id, fk_strbuf *out, char region[16], fk_err *e)
 {
 	json_t *v = fk_volunteer_get(db, who, id, e);
 	if (!v)
 		return -1;
+	snprintf(region, 16, "%s", fk_json_str_or(v, "region"));
 	fk_stmt *st;
 	const char *cells[4 * 52];
 	char buf[51][3][32];

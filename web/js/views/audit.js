@@ -17,7 +17,7 @@ export const ACTIONS = ['login', 'login.failed', 'login.locked', 'login.unlocked
   'case.search', 'case.view', 'case.create', 'case.transition', 'contact.search', 'contact.create',
   'followup.record', 'observation.release', 'observation.resume', 'site.create',
   // mobilisation, supervision and announcements
-  'volunteer.search', 'volunteer.view', 'volunteer.create', 'volunteer.register', 'volunteer.update',
+  'volunteer.search', 'volunteer.view', 'volunteer.certificate', 'volunteer.create', 'volunteer.register', 'volunteer.update',
   'volunteer.approve', 'volunteer.refuse', 'duty_report.create', 'pledge.create', 'team.create',
   'post.create', 'shift.create', 'shift.assign', 'shift.certify', 'shift.checkin', 'shift.checkout',
   'hours.correction', 'hours.accept', 'hours.refuse', 'task.create', 'task.state', 'inspection.create',
