@@ -95,6 +95,7 @@ ID_WRITE(h_volunteer_update, fk_volunteer_in, volunteer_update_parse, fk_volunte
 ID_WRITE(h_volunteer_approve, fk_approve_in, fk_approve_parse, fk_volunteer_approve, 200)
 BODY_WRITE(h_duty_report_create, fk_duty_report_in, fk_duty_report_parse, fk_duty_report_create, 201)
 BODY_WRITE(h_pledge_create, fk_pledge_in, fk_pledge_parse, fk_pledge_create, 201)
+ID_WRITE(h_pledge_assign, fk_pledge_assign_in, fk_pledge_assign_parse, fk_pledge_assign, 200)
 BODY_WRITE(h_team_create, fk_team_in, fk_team_parse, fk_team_create, 201)
 BODY_WRITE(h_post_create, fk_post_in, fk_post_parse, fk_post_create, 201)
 BODY_WRITE(h_shift_create, fk_shift_in, fk_shift_parse, fk_shift_create, 201)

@@ -91,6 +91,7 @@ int h_me_service(fk_req *r);
 int h_me_certificate(fk_req *r);
 int h_duty_report_create(fk_req *r);
 int h_pledge_create(fk_req *r);
+int h_pledge_assign(fk_req *r);
 int h_team_create(fk_req *r);
 int h_post_create(fk_req *r);
 int h_shift_create(fk_req *r);

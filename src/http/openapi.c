@@ -147,6 +147,7 @@ static const struct {
 	{ "POST /api/v1/volunteers/{id}/approve", fk_approve_fields },
 	{ "POST /api/v1/duty-reports", fk_duty_report_fields },
 	{ "POST /api/v1/pledges", fk_pledge_fields },
+	{ "POST /api/v1/pledges/{id}/assignment", fk_pledge_assign_fields },
 	{ "POST /api/v1/teams", fk_team_fields },
 	{ "POST /api/v1/posts", fk_post_fields },
 	{ "POST /api/v1/shifts", fk_shift_fields },

@@ -145,6 +145,8 @@ const fk_route fk_routes[] = {
 	{ "GET", "/api/v1/pledges", h_list, P(MOBILISE_READ), 0, "pledges (请战书)", NULL, &fk_pledge_list },
 	{ "POST", "/api/v1/pledges", h_pledge_create, P(MOBILISE_WRITE), BODY | W, "record a pledge and its signatories",
 	  "pledge.create" },
+	{ "POST", "/api/v1/pledges/{id}/assignment", h_pledge_assign, P(MOBILISE_WRITE), BODY | W,
+	  "the assignment that followed a pledge", "pledge.assign" },
 	{ "GET", "/api/v1/teams", h_list, P(MOBILISE_READ), 0, "teams with members and hours", NULL, &fk_team_list },
 	{ "POST", "/api/v1/teams", h_team_create, P(MOBILISE_WRITE), BODY | W, "create a team", "team.create" },
 	{ "GET", "/api/v1/posts", h_list, P(MOBILISE_READ), 0, "posts", NULL, &fk_post_list },

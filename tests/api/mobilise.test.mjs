@@ -79,6 +79,20 @@ test('the public form: pending until the community approves; refusal needs a rea
   assertError(await api('officer2', 'POST', `/api/v1/volunteers/${f.id}/approve`, { approve: true }), 404, 'not_found');
 });
 
+test('pledges: signatories as they signed; the assignment that followed', async () => {
+  const a = await ok(await volunteer({ party_member: true }));
+  const b = await ok(await volunteer({ party_member: true }));
+  assertError(await api('officer', 'POST', '/api/v1/pledges', { region: COMM1, text: '请战', signatories: [a.id, 'x'] }), 400, 'invalid', 'signatories[1]');
+  const p = await ok(await api('officer', 'POST', '/api/v1/pledges', { region: COMM1, text: '疫情就是命令', signatories: [a.id, b.id] }));
+  assert.deepEqual(p.signatories, [a.name, b.name]);
+  assert.equal(p.assignment, '');
+  const q = await ok(await api('officer', 'POST', `/api/v1/pledges/${p.id}/assignment`, { assignment: '编入突击队，负责北门' }), 200);
+  assert.equal(q.assignment, '编入突击队，负责北门');
+  assertError(await api('officer2', 'POST', `/api/v1/pledges/${p.id}/assignment`, { assignment: 'x' }), 404, 'not_found');
+  const rec = await ok(await api('officer', 'GET', `/api/v1/volunteers/${a.id}`), 200);
+  assert.ok(rec.pledges.some((x) => x.id === p.id && x.assignment === '编入突击队，负责北门'));
+});
+
 test('teams and posts', async () => {
   team = await ok(await api('coordinator', 'POST', '/api/v1/teams', { region: COMM1, name: '测试突击队', kind: 'shock', secretary: '王书记' }));
   assertError(await api('coordinator', 'POST', '/api/v1/teams', { region: COMM1, name: 'x', kind: 'army' }), 400, 'invalid', 'kind');

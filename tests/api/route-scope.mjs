@@ -63,6 +63,7 @@ export const BODIES = {
   'POST /api/v1/findings/{id}/photo': {},
   'POST /api/v1/announcements/{id}/read': {},
   'POST /api/v1/announcements/{id}/ack': {},
+  'POST /api/v1/pledges/{id}/assignment': { assignment: '核对范围' },
 };
 
 // The demo's users, plus a street-level admin (so that user.write meets

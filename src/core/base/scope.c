@@ -86,6 +86,7 @@ static const struct {
 	[FK_SCOPE_INSPECTION] = { "inspection", "SELECT region FROM inspections WHERE id = $1" },
 	[FK_SCOPE_FINDING] = { "finding", "SELECT region FROM inspection_findings WHERE id = $1" },
 	[FK_SCOPE_ANNOUNCEMENT] = { "announcement", "SELECT region FROM announcements WHERE id = $1" },
+	[FK_SCOPE_PLEDGE] = { "pledge", "SELECT region FROM pledges WHERE id = $1" },
 };
 
 int fk_scope_load(fk_db *db, const fk_actor *who, fk_scope_kind kind, int64_t id, const char *field,

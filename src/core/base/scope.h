@@ -62,6 +62,7 @@ typedef enum fk_scope_kind {
 	FK_SCOPE_INSPECTION,
 	FK_SCOPE_FINDING,
 	FK_SCOPE_ANNOUNCEMENT,
+	FK_SCOPE_PLEDGE,
 } fk_scope_kind;
 
 /* Loads the region (or grid) of record id of kind and checks it as

@@ -148,6 +148,13 @@ typedef struct fk_pledge_in {
 extern const fk_field fk_pledge_fields[];
 int fk_pledge_parse(const json_t *in, fk_pledge_in *p, fk_err *e);
 json_t *fk_pledge_create(fk_db *db, const fk_actor *who, const fk_pledge_in *p, fk_err *e);
+/* The assignment that followed a pledge: {assignment}. */
+typedef struct fk_pledge_assign_in {
+	const char *assignment;
+} fk_pledge_assign_in;
+extern const fk_field fk_pledge_assign_fields[];
+int fk_pledge_assign_parse(const json_t *in, fk_pledge_assign_in *a, fk_err *e);
+json_t *fk_pledge_assign(fk_db *db, const fk_actor *who, int64_t id, const fk_pledge_assign_in *a, fk_err *e);
 
 /* ---- teams, posts, shifts ---- */
 

@@ -564,6 +564,32 @@ internal:
 	return NULL;
 }
 
+const fk_field fk_pledge_assign_fields[] = {
+	{ "assignment", FK_FT_STRING, true, 1, 300 },
+	{ 0 },
+};
+
+int fk_pledge_assign_parse(const json_t *in, fk_pledge_assign_in *a, fk_err *e)
+{
+	if (fk_fields_check(in, fk_pledge_assign_fields, e) < 0)
+		return -1;
+	a->assignment = fk_json_str(in, "assignment");
+	return 0;
+}
+
+json_t *fk_pledge_assign(fk_db *db, const fk_actor *who, int64_t id, const fk_pledge_assign_in *a, fk_err *e)
+{
+	char region[16];
+	if (fk_scope_load(db, who, FK_SCOPE_PLEDGE, id, NULL, region, e) < 0)
+		return NULL;
+	if (fk_db_run(db, "UPDATE pledges SET assignment = $1 WHERE id = $2", "si", a->assignment, id) < 0 ||
+	    fk_audit_record(db, who, "pledge.assign", "pledge", id, region, json_pack("{s:s}", "assignment", a->assignment)) < 0) {
+		fk_err_internal(e);
+		return NULL;
+	}
+	return fk_list_one(db, who, &fk_pledge_list, id, "pledge", 0, e);
+}
+
 static const fk_column pledge_cols[] = {
 	{ "id", FK_C_INT },   { "region", FK_C_TEXT },     { "region_name", FK_C_TEXT }, { "text", FK_C_TEXT },
 	{ "date", FK_C_DATE }, { "assignment", FK_C_TEXT }, { "signatories", FK_C_JSON },

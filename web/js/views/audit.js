@@ -18,7 +18,7 @@ export const ACTIONS = ['login', 'login.failed', 'login.locked', 'login.unlocked
   'followup.record', 'observation.release', 'observation.resume', 'site.create',
   // mobilisation, supervision and announcements
   'volunteer.search', 'volunteer.view', 'volunteer.certificate', 'volunteer.create', 'volunteer.register', 'volunteer.update',
-  'volunteer.approve', 'volunteer.refuse', 'duty_report.create', 'pledge.create', 'team.create',
+  'volunteer.approve', 'volunteer.refuse', 'duty_report.create', 'pledge.create', 'pledge.assign', 'team.create',
   'post.create', 'shift.create', 'shift.assign', 'shift.certify', 'shift.checkin', 'shift.checkout',
   'hours.correction', 'hours.accept', 'hours.refuse', 'task.create', 'task.state', 'inspection.create',
   'finding.rectify', 'finding.verify', 'finding.reopen', 'finding.chase', 'finding.photo', 'notice.create',
