@@ -128,6 +128,7 @@ bench: deps all
 	sh bench/epi.sh
 	sh bench/hotline.sh
 	sh bench/ledger.sh
+	sh bench/mobilise.sh
 
 # ---- fuzzing (clang's libFuzzer with ASan and UBSan; fuzz/run.sh, docs/FUZZING.md) ----
 # fuzz: every target for 1,000,000 executions (FUZZ_RUNS), two at a time,

@@ -17,7 +17,7 @@
 // The page asks for it after sign-in ({type: 'keep'}) and deletes the cache
 // at sign-out; with no cache this worker keeps nothing, and an update
 // carries the shell over only when the previous version had one.
-const VERSION = 'v7';
+const VERSION = 'v8';
 const PREFIX = 'fangkong-shell-';
 const CACHE = PREFIX + VERSION;
 const SHELL = [
@@ -34,6 +34,7 @@ const SHELL = [
   '/js/i18n.js',
   '/js/offline.js',
   '/js/outbox.js',
+  '/js/register.js',
   '/js/vocab.js',
   '/message.html',
   '/js/public.js',
@@ -56,6 +57,8 @@ const SHELL = [
   '/js/merkle.js',
   '/js/views/public.js',
   '/js/views/supplies.js',
+  '/js/views/mobilise.js',
+  '/register.html',
 ];
 
 // Fetches the whole shell into CACHE (all or nothing: addAll stores none

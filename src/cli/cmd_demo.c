@@ -274,12 +274,14 @@ int cmd_demo(int argc, char **argv)
 	demo_outbreak_counts oc = { 0 };
 	demo_hotline_counts hc = { 0 };
 	demo_supplies_counts sc = { 0 };
+	demo_mobilise_counts mc = { 0 };
 	if (fk_db_int64(db, &who.worker, "SELECT id FROM users WHERE username = 'gridworker'", "") != FK_ROW ||
 	    fk_db_int64(db, &who.doctor, "SELECT id FROM users WHERE username = 'doctor'", "") != FK_ROW ||
 	    (people > 0 && demo_people(db, DEMO_COUNTY, (int)people, (int)days, &who, &dc) < 0) ||
 	    (cases > 0 && demo_outbreak(db, (int)cases, &who, &oc) < 0) ||
 	    demo_hotline(db, DEMO_COUNTY, people / 20 < 300 ? 300 : people / 20 > 4000 ? 4000 : (int)(people / 20), &hc) < 0 ||
-	    demo_supplies(db, DEMO_COUNTY, street, street2, &sc) < 0)
+	    demo_supplies(db, DEMO_COUNTY, street, street2, &sc) < 0 ||
+	    demo_mobilise(db, DEMO_COUNTY, (int)people, &mc) < 0)
 		goto rollback;
 	if (fk_db_commit(db) < 0)
 		goto rollback;
@@ -297,9 +299,14 @@ int cmd_demo(int argc, char **argv)
 	       (long long)oc.cases, (long long)oc.excluded, (long long)oc.contacts, (long long)oc.followups,
 	       (long long)oc.missed);
 	printf("supplies: %lld stock movements, %lld requests, %lld donations, %lld allocations (%lld corrected), %lld fund allocations,"
-	       " %lld payments\n\n",
+	       " %lld payments\n",
 	       (long long)sc.moves, (long long)sc.requests, (long long)sc.donations, (long long)sc.allocations, (long long)sc.reversals,
 	       (long long)sc.fund_allocations, (long long)sc.fund_entries);
+	printf("mobilisation: %lld volunteers (%lld party members), %lld reports, %lld shifts, %lld check-ins, %lld tasks,"
+	       " %lld inspections (%lld findings, %lld fixed), %lld announcements; %.1f s\n\n",
+	       (long long)mc.volunteers, (long long)mc.party_members, (long long)mc.reports, (long long)mc.shifts,
+	       (long long)mc.checkins, (long long)mc.tasks, (long long)mc.inspections, (long long)mc.findings,
+	       (long long)mc.fixed, (long long)mc.announcements, mc.seconds);
 	printf("%-12s %-14s %-16s %-12s %s\n", "USERNAME", "PASSWORD", "REGION", "ROLE", "REGION NAME");
 	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
 		char name[256];

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/mobilise/mobilise.h"
 #include "cli/cli.h"
 #include "core/base/account.h"
 #include "core/epi/cases.h"
@@ -175,6 +176,8 @@ int cmd_serve(int argc, char **argv)
 	/* the serial interval in tenths of a day: FK_SI_MEAN=47 is 4.7 days */
 	fk_rt_settings.si_mean = (double)env_long("FK_SI_MEAN", 47, 11, 300) / 10.0;
 	fk_rt_settings.si_sd = (double)env_long("FK_SI_SD", 29, 1, 300) / 10.0;
+	fk_mob_hours_per_day = (int)env_long("FK_MOB_HOURS_PER_DAY", 8, 1, 24);
+	fk_mob_back_to_back = (int)env_long("FK_MOB_BACK_TO_BACK", 2, 1, 12);
 	/* read by main() and the database driver; checked here so that a typo
 	 * does not quietly keep the log on or change durability */
 	env_long("FK_QUIET", 0, 0, 1);

@@ -69,5 +69,15 @@ typedef struct demo_supplies_counts {
  * clock, by the demo accounts keeper, coordinator, coordinator2 and
  * finance.  Returns 0 or -1. */
 int demo_supplies(fk_db *db, const char *county, const char *street1, const char *street2, demo_supplies_counts *out);
+typedef struct demo_mobilise_counts {
+	int64_t volunteers, party_members, reports, pledges, shifts, checkins, forgotten, corrections, tasks, inspections,
+		findings, fixed, announcements, receipts_read;
+	double seconds; /* how long the part took */
+} demo_mobilise_counts;
+
+/* Volunteers, party members, teams, posts, shifts with their check-ins,
+ * tasks, inspections and announcements in every community of county (see
+ * demo_mobilise.c), sized by people.  Returns 0 or -1. */
+int demo_mobilise(fk_db *db, const char *county, int people, demo_mobilise_counts *out);
 
 #endif

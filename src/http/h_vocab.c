@@ -15,6 +15,9 @@
 #include "core/supplies/funds.h"
 #include "core/supplies/requests.h"
 #include "core/supplies/stock.h"
+#include "core/announce/announce.h"
+#include "core/mobilise/mobilise.h"
+#include "core/supervise/supervise.h"
 #include "http/handlers.h"
 
 /* A NULL-terminated list of codes as a JSON array. */
@@ -74,8 +77,18 @@ int h_vocab(fk_req *r)
 	json_object_set_new(v, "donation_kinds", codes(fk_donation_kinds));
 	json_object_set_new(v, "fund_purposes", codes(fk_fund_purposes));
 	json_object_set_new(v, "payee_kinds", codes(fk_payee_kinds));
+	json_object_set_new(v, "team_kinds", codes(fk_team_kind_names));
+	json_object_set_new(v, "post_kinds", codes(fk_post_kind_names));
+	json_object_set_new(v, "task_kinds", codes(fk_task_kind_names));
+	json_object_set_new(v, "task_states", codes(fk_task_state_names));
+	json_object_set_new(v, "volunteer_states", codes(fk_volunteer_state_names));
+	json_object_set_new(v, "checklist_items", codes(fk_checklist_names));
+	json_object_set_new(v, "notice_kinds", codes(fk_notice_kind_names));
+	json_object_set_new(v, "finding_states", codes(fk_finding_state_names));
 	json_object_set_new(v, "settings",
 			    json_pack("{s:i, s:i, s:f}", "protocol_edition", fk_protocol_edition, "observation_days",
 				      fk_observation_days, "fever_threshold", FK_FEVER_DC / 10.0));
+	json_object_set_new(json_object_get(v, "settings"), "hours_per_day", json_integer(fk_mob_hours_per_day));
+	json_object_set_new(json_object_get(v, "settings"), "back_to_back", json_integer(fk_mob_back_to_back));
 	return fk_req_reply(r, 200, v);
 }

@@ -34,6 +34,9 @@
 #include "core/supplies/funds.h"
 #include "core/supplies/requests.h"
 #include "core/supplies/stock.h"
+#include "core/announce/announce.h"
+#include "core/mobilise/mobilise.h"
+#include "core/supervise/supervise.h"
 #include "http/handlers.h"
 #include "http/openapi.h"
 #include "http/router.h"
@@ -120,6 +123,15 @@ static const struct {
 	{ "GET /api/v1/ledger/proof/consistency",
 	  { { "first", "integer", true, "the smaller tree's size" },
 	    { "second", "integer", false, "the larger tree's size (default: the latest checkpoint's)" } } },
+	{ "GET /api/v1/volunteers/{id}" },
+	{ "GET /api/v1/volunteers/{id}/certificate" },
+	{ "GET /api/v1/me/service" },
+	{ "GET /api/v1/me/certificate" },
+	{ "GET /api/v1/mobilise/board", { { "region", "region" } } },
+	{ "GET /api/v1/supervision/summary", { { "region", "region" } } },
+	{ "GET /api/v1/announcements/inbox" },
+	{ "GET /api/v1/announcements/{id}/poster" },
+	{ "GET /api/v1/public/announcements", { { "community", "string", true, "a 12-digit community code" } } },
 };
 
 /* A nested part of a body: the object (or array items) at field of
@@ -195,6 +207,28 @@ static const struct {
 	{ "POST /api/v1/funds/allocations", fk_fund_alloc_fields },
 	{ "POST /api/v1/funds/disbursements", fk_disburse_fields },
 	{ "POST /api/v1/funds/entries/{id}/reverse", fk_reversal_fields },
+	{ "POST /api/v1/volunteers", fk_volunteer_fields },
+	{ "POST /api/v1/volunteers/register", fk_volunteer_register_fields },
+	{ "PATCH /api/v1/volunteers/{id}", fk_volunteer_update_fields },
+	{ "POST /api/v1/volunteers/{id}/approve", fk_approve_fields },
+	{ "POST /api/v1/duty-reports", fk_duty_report_fields },
+	{ "POST /api/v1/pledges", fk_pledge_fields },
+	{ "POST /api/v1/pledges/{id}/assignment", fk_pledge_assign_fields },
+	{ "POST /api/v1/teams", fk_mob_team_fields },
+	{ "POST /api/v1/posts", fk_post_fields },
+	{ "POST /api/v1/shifts", fk_mob_shift_fields },
+	{ "POST /api/v1/shifts/{id}/people", fk_assign_fields },
+	{ "POST /api/v1/shift-people/{id}/checkin", fk_clock_fields },
+	{ "POST /api/v1/shift-people/{id}/checkout", fk_clock_fields },
+	{ "POST /api/v1/shift-people/{id}/corrections", fk_correction_fields },
+	{ "POST /api/v1/corrections/{id}/decide", fk_decide_fields },
+	{ "POST /api/v1/tasks", fk_task_fields },
+	{ "POST /api/v1/tasks/{id}/state", fk_task_state_fields },
+	{ "POST /api/v1/inspections", fk_inspection_fields, { { "findings", fk_finding_fields_sv, true } } },
+	{ "POST /api/v1/findings/{id}/rectify", fk_rectify_fields },
+	{ "POST /api/v1/findings/{id}/verify", fk_verify_fields },
+	{ "POST /api/v1/supervision/notices", fk_notice_fields },
+	{ "POST /api/v1/announcements", fk_announce_fields },
 };
 
 /* The exported arrays, as the functions the table below takes. */
@@ -207,6 +241,10 @@ static const char *const *ticket_channels(void) { return fk_ticket_channel_names
 static const char *const *ticket_urgencies(void) { return fk_ticket_urgency_names; }
 static const char *const *ticket_moves(void) { return fk_ticket_move_names; }
 static const char *const *ticket_satisfactions(void) { return fk_ticket_satisfaction_names; }
+static const char *const *team_kinds(void) { return fk_team_kind_names; }
+static const char *const *post_kinds(void) { return fk_post_kind_names; }
+static const char *const *task_kinds(void) { return fk_task_kind_names; }
+static const char *const *notice_kinds(void) { return fk_notice_kind_names; }
 
 /* The code lists a body field takes (those GET /api/v1/vocab serves), by
  * field name; route NULL: in every body that has the field, else only in
@@ -235,6 +273,10 @@ static const struct {
 	{ "POST /api/v1/tickets/{id}/moves", "move", ticket_moves },
 	{ "POST /api/v1/tickets/{id}/moves", "satisfaction", ticket_satisfactions },
 	{ "PUT /api/v1/hotline/limits", "urgency", ticket_urgencies },
+	{ "POST /api/v1/teams", "kind", team_kinds },
+	{ "POST /api/v1/posts", "kind", post_kinds },
+	{ "POST /api/v1/tasks", "kind", task_kinds },
+	{ "POST /api/v1/supervision/notices", "kind", notice_kinds },
 };
 
 /* "METHOD path" of rt in buf. */

@@ -12,6 +12,8 @@
 #include "core/base/checkpoint.h"
 #include "core/epi/contacts.h"
 #include "core/ledger/ledger.h"
+#include "core/mobilise/mobilise.h"
+#include "core/supervise/supervise.h"
 #include "util/date.h"
 #include "util/log.h"
 
@@ -186,6 +188,53 @@ void fk_schedule_stop(void)
 	cp.state = 0;
 }
 
+/* Forgotten check-outs: closed at their shift's end, once a minute; and
+ * overdue rectifications chased, once a day (the minute's job finds none
+ * left to chase after the first). */
+typedef struct close_job {
+	fk_write write;
+	int64_t now, closed, chased;
+} close_job;
+
+static int close_run(fk_db *db, void *arg)
+{
+	close_job *j = arg;
+	if (fk_mob_close_forgotten(db, j->now, &j->closed) < 0)
+		return -1;
+	/* overdue rectifications are chased once a day, from 9:00 */
+	int64_t today = fk_day_of(j->now);
+	if (j->now >= fk_local_time(today, 9) && fk_sv_chase_overdue(db, today, &j->chased) < 0)
+		return -1;
+	return 0;
+}
+
+static void close_done(void *arg, int rc)
+{
+	close_job *j = arg;
+	if (rc < 0)
+		fk_log_err("closing forgotten check-outs or chasing overdue rectifications failed; tried again in a minute");
+	if (rc >= 0 && j->closed)
+		fk_log_info("%lld forgotten check-out(s) closed at their shift's end", (long long)j->closed);
+	if (rc >= 0 && j->chased)
+		fk_log_info("%lld overdue rectification(s) chased", (long long)j->chased);
+	free(j);
+}
+
+static int64_t closed_minute = -1;
+
+static void close_forgotten(fk_writer *w, int64_t now)
+{
+	if (now / 60 == closed_minute)
+		return;
+	close_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return;
+	closed_minute = now / 60;
+	j->now = now;
+	j->write = (fk_write){ .run = close_run, .done = close_done, .arg = j };
+	fk_writer_submit(w, &j->write);
+}
+
 /* Only the serve loop's thread calls tick. */
 static int64_t swept = -1;
 
@@ -199,6 +248,7 @@ void fk_schedule_tick(fk_writer *w, int64_t now)
 	}
 	if (cp.state == 1)
 		ledger_tick(w, now);
+	close_forgotten(w, now);
 
 	int64_t slot = last_ended_slot(now);
 	if (slot == swept)

@@ -4,7 +4,11 @@
  * time has come is handed to the writer as a job.  Today's one duty: when a
  * follow-up slot ends (noon, midnight) the observations that owed it and
  * have none raise followup_missed alerts (fk_followup_sweep); at start the
- * slot that ended last is swept, so a restart misses nothing.
+ * slot that ended last is swept, so a restart misses nothing.  Once a
+ * minute, check-ins left open past their shift's end are closed at that end
+ * (fk_mob_close_forgotten, core/mobilise), and from 9:00 each open
+ * finding past its deadline is chased once that day (fk_sv_chase_overdue,
+ * core/supervise).
  *
  * And the audit log's checkpoints (core/base/checkpoint.h): one at the
  * first tick, one every fk_checkpoint_settings.minutes when the log has

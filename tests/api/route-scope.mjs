@@ -21,14 +21,19 @@ export const REGION_PARAM = {
 export const NO_REGION = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api/v1/me', '/api/v1/roles', '/api/v1/vocab', '/api/v1/users', '/api/v1/audit', '/api/v1/audit/head',
   '/api/v1/persons/import/template', // (the import template is the same empty form for everyone)
   '/api/v1/me/sessions', // (one's own sessions)
-  '/api/v1/public/regions']); // hotline: the public form's region names, the same for everyone
-export const EXTRA_QUERY = { '/api/v1/regions': 'q=%E7%A4%BE%E5%8C%BA' }; // q=社区 (required)
+  '/api/v1/public/regions', // hotline: the public form's region names, the same for everyone
+  '/api/v1/me/service', '/api/v1/me/certificate', '/api/v1/announcements/inbox', // (the caller's own)
+  '/api/v1/public/announcements']); // (a community's public notices: anyone's)
+export const EXTRA_QUERY = { '/api/v1/regions': 'q=%E7%A4%BE%E5%8C%BA', // q=社区 (required)
+  '/api/v1/public/announcements': `community=${COMM1}` };
 
 // Routes whose answer places nothing in a region.
 export const UNPLACED = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api/v1/roles', '/api/v1/vocab', '/api/v1/audit/head',
   '/api/v1/persons/import/template',
   '/api/v1/me/sessions',
-  '/api/v1/public/regions']); // hotline: public names of the region tree
+  '/api/v1/public/regions', // hotline: public names of the region tree
+  // one's certificate (a PDF); one's announcements, sent from one's region or any above it
+  '/api/v1/me/certificate', '/api/v1/announcements/inbox', '/api/v1/public/announcements']);
 // Routes whose rows may also lie on the caller's own chain of regions above
 // their home (the warehouses one may ask for supplies from: one's street's,
 // the district's), never beside it.
@@ -57,14 +62,33 @@ export const BODIES = {
   // hotline
   'POST /api/v1/tickets/{id}/moves': { move: 'note', note: '核对范围' },
   'POST /api/v1/tickets/{id}/reveal': { reason: '核对范围' },
+  'PATCH /api/v1/volunteers/{id}': { skills: '核对范围' },
+  'POST /api/v1/volunteers/{id}/approve': { approve: false, reason: '核对范围' },
+  'POST /api/v1/shifts/{id}/people': { volunteer_id: 1 },
+  'POST /api/v1/shifts/{id}/certify': {},
+  'POST /api/v1/shift-people/{id}/checkin': {},
+  'POST /api/v1/shift-people/{id}/checkout': {},
+  'POST /api/v1/shift-people/{id}/corrections': { minutes: 60, reason: '核对范围' },
+  'POST /api/v1/corrections/{id}/decide': { accept: false, answer: '核对范围' },
+  'POST /api/v1/tasks/{id}/state': { state: 'in_progress' },
+  'POST /api/v1/findings/{id}/rectify': { text: '核对范围' },
+  'POST /api/v1/findings/{id}/verify': { fixed: false, note: '核对范围' },
+  'POST /api/v1/findings/{id}/chase': {},
+  'POST /api/v1/findings/{id}/photo': {},
+  'POST /api/v1/announcements/{id}/read': {},
+  'POST /api/v1/announcements/{id}/ack': {},
+  'POST /api/v1/pledges/{id}/assignment': { assignment: '核对范围' },
 };
 
 // The demo's users, plus a street-level admin (so that user.write meets
-// users outside its scope) and a doctor of the second street (who owns
-// records there that the first street's doctor must not reach).
+// users outside its scope), a doctor of the second street (who owns
+// records there that the first street's doctor must not reach) and a
+// supervisor of the second street (supervise meets the first street's findings).
 export const EXTRA = [
   { username: 'admin1', password: 'street-admin-password', role: 'admin', region: STREET1 },
   { username: 'doctor2', password: 'street-doctor-password', role: 'doctor', region: STREET2 },
+  // supervision is held by district roles only in the demo: a street's supervisor meets another street's findings
+  { username: 'supervisor2', password: 'street-supervisor-password', role: 'supervisor', region: STREET2 },
 ];
 
 // Signs in every demo user and the EXTRA ones (created by the admin);

@@ -45,6 +45,7 @@ test('vocab: a session is needed; every list is a non-empty array of distinct co
   const me = (await get('doctor', '/api/v1/me')).body;
   assert.deepEqual(V.settings, {
     protocol_edition: me.protocol.edition, observation_days: me.protocol.observation_days, fever_threshold: 37.3,
+    hours_per_day: 8, back_to_back: 2,
   });
 });
 

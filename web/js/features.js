@@ -69,6 +69,11 @@ export const FEATURES = [
   { id: 'supplies', perm: 'stock.read', icon: 'regions', href: '#/supplies', routes: { supplies: view('supplies', 'renderStock') } },
   { id: 'donations', perm: 'stock.read', icon: 'users', href: '#/donations', routes: { donations: view('supplies', 'renderDonations') } },
   { id: 'funds', perm: 'stock.read', icon: 'audit', href: '#/funds', routes: { funds: view('supplies', 'renderFunds') } },
+  // mobilisation, supervision and announcements (views/mobilise.js)
+  { id: 'serve', perm: 'serve', icon: 'check', href: '#/serve', routes: { serve: view('mobilise', 'renderServe') } },
+  { id: 'mobilise', perm: 'mobilise.read', icon: 'users', href: '#/mobilise', routes: { mobilise: view('mobilise', 'renderBoard'), 'mobilise/volunteers/:id': view('mobilise', 'renderVolunteer') } },
+  { id: 'supervise', perm: 'mobilise.read', icon: 'shield', href: '#/supervise', routes: { supervise: view('mobilise', 'renderSupervise') } },
+  { id: 'announce', perm: 'mobilise.read', icon: 'alert', href: '#/announce', routes: { announce: view('mobilise', 'renderAnnounce') } },
   // every user's own password (linked from the account box, not a tile)
   { id: 'password', perm: null, icon: 'shield', href: '#/password', hidden: true, routes: { password: view('password', 'render') } },
 ];

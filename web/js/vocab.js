@@ -41,6 +41,14 @@ export const PREFIX = {
   donation_kinds: 'supplies.donationKind',
   fund_purposes: 'supplies.purpose',
   payee_kinds: 'supplies.payeeKind',
+  team_kinds: 'mob.teamKind',
+  post_kinds: 'mob.postKind',
+  task_kinds: 'mob.taskKind',
+  task_states: 'mob.taskState',
+  volunteer_states: 'mob.volState',
+  checklist_items: 'sv.check',
+  notice_kinds: 'sv.noticeKind',
+  finding_states: 'sv.state',
 };
 
 let current = null;

@@ -76,6 +76,17 @@ static const struct {
 	[FK_SCOPE_PERSON] = { "person", "SELECT region FROM persons WHERE id = $1" },
 	[FK_SCOPE_HOUSEHOLD] = { "household", "SELECT grid FROM households WHERE id = $1" },
 	[FK_SCOPE_ALERT] = { "alert", "SELECT grid FROM alerts WHERE id = $1" },
+	[FK_SCOPE_VOLUNTEER] = { "volunteer", "SELECT region FROM volunteers WHERE id = $1" },
+	[FK_SCOPE_TEAM] = { "team", "SELECT region FROM teams WHERE id = $1" },
+	[FK_SCOPE_POST] = { "post", "SELECT region FROM posts WHERE id = $1" },
+	[FK_SCOPE_SHIFT] = { "shift", "SELECT region FROM shifts WHERE id = $1" },
+	[FK_SCOPE_SHIFT_PERSON] = { "shift assignment", "SELECT region FROM shift_people WHERE id = $1" },
+	[FK_SCOPE_CORRECTION] = { "correction", "SELECT region FROM hour_corrections WHERE id = $1" },
+	[FK_SCOPE_TASK] = { "task", "SELECT region FROM service_tasks WHERE id = $1" },
+	[FK_SCOPE_INSPECTION] = { "inspection", "SELECT region FROM inspections WHERE id = $1" },
+	[FK_SCOPE_FINDING] = { "finding", "SELECT region FROM inspection_findings WHERE id = $1" },
+	[FK_SCOPE_ANNOUNCEMENT] = { "announcement", "SELECT region FROM announcements WHERE id = $1" },
+	[FK_SCOPE_PLEDGE] = { "pledge", "SELECT region FROM pledges WHERE id = $1" },
 };
 
 int fk_scope_load(fk_db *db, const fk_actor *who, fk_scope_kind kind, int64_t id, const char *field,

@@ -51,6 +51,18 @@ typedef enum fk_scope_kind {
 	FK_SCOPE_PERSON,
 	FK_SCOPE_HOUSEHOLD,
 	FK_SCOPE_ALERT,
+	/* mobilisation, supervision and announcements */
+	FK_SCOPE_VOLUNTEER,
+	FK_SCOPE_TEAM,
+	FK_SCOPE_POST,
+	FK_SCOPE_SHIFT,
+	FK_SCOPE_SHIFT_PERSON,
+	FK_SCOPE_CORRECTION,
+	FK_SCOPE_TASK,
+	FK_SCOPE_INSPECTION,
+	FK_SCOPE_FINDING,
+	FK_SCOPE_ANNOUNCEMENT,
+	FK_SCOPE_PLEDGE,
 } fk_scope_kind;
 
 /* Loads the region (or grid) of record id of kind and checks it as

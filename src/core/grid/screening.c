@@ -853,3 +853,15 @@ internal:
 	fk_err_internal(e);
 	return NULL;
 }
+
+int fk_screening_abnormal_on(fk_db *db, int64_t person_id, int64_t day)
+{
+	int64_t n = 0;
+	int rc = fk_db_int64(db, &n,
+			     "SELECT count(*) FROM persons p JOIN screenings s ON s.household_id = p.household_id"
+			     " AND s.day = $2 AND s.current = 1 AND s.status <> '" WITHDRAWN "'"
+			     " JOIN findings f ON f.screening_id = s.id AND f.person_id = p.id"
+			     " WHERE p.id = $1 AND f.abnormal = 1",
+			     "ii", person_id, day);
+	return rc < 0 ? -1 : n > 0;
+}

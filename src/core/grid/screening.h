@@ -123,4 +123,10 @@ json_t *fk_report_list(fk_db *db, const fk_actor *who, const char *region, int64
 #define FK_WORKLIST_MAX 5000
 json_t *fk_screening_worklist(fk_db *db, const fk_actor *who, const char *grid, int64_t day, fk_err *e);
 
+/* Whether person_id was found abnormal on day (a fever or any abnormal
+ * finding in the household's current record of that day): 1 yes, 0 no,
+ * -1 on a database error.  For modules that must keep an unwell person
+ * from work (mobilisation: no check-in while ill). */
+int fk_screening_abnormal_on(fk_db *db, int64_t person_id, int64_t day);
+
 #endif

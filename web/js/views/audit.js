@@ -26,7 +26,14 @@ export const ACTIONS = ['login', 'login.failed', 'login.locked', 'login.unlocked
   // supplies, donations and special funds
   'item.create', 'warehouse.create', 'stock.receive', 'stock.issue', 'stock.adjust', 'stock.count', 'request.create',
   'request.transition', 'kit.tests', 'donation.receive', 'donation.allocate', 'donation.deliver', 'donation.reverse',
-  'fund.allocate', 'fund.disburse', 'fund.reverse'];
+  'fund.allocate', 'fund.disburse', 'fund.reverse',
+  // mobilisation, supervision and announcements
+  'volunteer.search', 'volunteer.view', 'volunteer.certificate', 'volunteer.create', 'volunteer.register', 'volunteer.update',
+  'volunteer.approve', 'volunteer.refuse', 'duty_report.create', 'pledge.create', 'pledge.assign', 'team.create',
+  'post.create', 'shift.create', 'shift.assign', 'shift.certify', 'shift.checkin', 'shift.checkout',
+  'hours.correction', 'hours.accept', 'hours.refuse', 'task.create', 'task.state', 'inspection.create',
+  'finding.rectify', 'finding.verify', 'finding.reopen', 'finding.chase', 'finding.photo', 'notice.create',
+  'announcement.send'];
 
 function actionLabel(a) { return label('action', a); }
 

@@ -1,12 +1,14 @@
 // views/home.js - overview: who I am, my area, what my role does and where
 // I can go.  Every role has a "my work" card: what the role is for, what
 // this system offers it now (links to the pages its permissions open) and,
-// for roles whose own tools are not built yet (hotline, volunteers,
-// supplies), a plain statement of that — no role lands on an empty page.
+// for roles whose own tools are not built yet (hotline, supplies), a plain
+// statement of that — no role lands on an empty page.  Above it, the
+// user's announcements: urgent ones shown until acknowledged.
 import { t, has, label, fmtNumber, fmtTime } from '../i18n.js';
 import * as API from '../api.js';
 import { h, fill, icon, pagedList, notice, errorText } from '../dom.js';
 import { breadcrumb, childCount, regionHref, regionItems } from './regions.js';
+import { inboxCard } from './mobilise.js';
 
 // How many of the area's children the overview lists at first: a screenful
 // on a phone, more on larger screens.
@@ -56,26 +58,26 @@ export function render(ctx) {
       breadcrumb(s.path, s, { linkCurrent: ctx.can('region.read') }),
       h('h1', { tabindex: '-1' }, t('home.greeting', { name: me.user.username })),
       h('p.muted', t('home.intro'))),
-    work, stats, quick, children);
+    inboxCard(ctx), work, stats, quick, children);
 }
 
 // What each role does here: its work, the pages for it, and what is not
 // built yet.  The links are the features the user's permissions allow.
 const WORK = {
   admin: ['users', 'regions', 'audit'],
-  commander: ['command', 'epi', 'cases', 'clusters', 'measures', 'chase'],
-  officer: ['command', 'persons', 'regions', 'users', 'inbox', 'supplies'],
+  commander: ['command', 'epi', 'cases', 'clusters', 'measures', 'chase', 'supervise', 'announce'],
+  officer: ['command', 'persons', 'regions', 'users', 'inbox', 'supplies', 'mobilise', 'announce'],
   gridworker: ['screening', 'persons'],
   doctor: ['followups', 'command', 'cases', 'inbox', 'supplies'],
   operator: ['hotline', 'tickets', 'measures'],
-  coordinator: ['supplies', 'donations', 'regions'],
+  coordinator: ['mobilise', 'announce', 'supplies', 'donations', 'regions'],
   keeper: ['supplies', 'donations'],
   auditor: ['audit', 'funds', 'epi', 'tickets', 'measures'],
-  volunteer: ['regions'],
+  volunteer: ['serve', 'regions'],
   finance: ['funds', 'donations'],
-  supervisor: ['command', 'regions', 'chase', 'measures'],
+  supervisor: ['supervise', 'mobilise', 'command', 'regions', 'chase', 'measures'],
 };
-const NOT_YET = ['coordinator', 'volunteer', 'supervisor'];
+const NOT_YET = [];
 
 function workCard(ctx) {
   const role = ctx.me.user.role;
