@@ -101,7 +101,22 @@ typedef struct cal_cache {
 	char key[CAL_KEYS][16];
 	int64_t from[CAL_KEYS];
 	fk_workcal cal[CAL_KEYS];
+	int nlim;            /* time limits read, by urgency */
+	fk_limit lim[8];
 } cal_cache;
+
+/* The limit for urgency, read once per page. */
+static int limit_for(fk_db *db, cal_cache *cc, const char *urgency, fk_limit *out)
+{
+	for (int i = 0; i < cc->nlim; i++)
+		if (strcmp(cc->lim[i].urgency, urgency) == 0)
+			return *out = cc->lim[i], 0;
+	if (fk_limit_get(db, urgency, out) < 0)
+		return -1;
+	if (cc->nlim < 8)
+		cc->lim[cc->nlim++] = *out;
+	return 0;
+}
 
 static cal_cache *cal_cache_new(void)
 {
@@ -109,7 +124,7 @@ static cal_cache *cal_cache_new(void)
 	if (!cc)
 		abort();
 	cc->listed = false;
-	cc->nkeys = cc->n = 0;
+	cc->nkeys = cc->n = cc->nlim = 0;
 	return cc;
 }
 
@@ -149,7 +164,7 @@ static int times_on(fk_db *db, cal_cache *cc, const fk_ticket_row *t, int64_t no
 	fk_limit lim;
 	ev *v;
 	int n;
-	if (!cal || fk_limit_get(db, t->urgency, &lim) < 0 || events_load(db, t->id, &v, &n) < 0)
+	if (!cal || limit_for(db, cc, t->urgency, &lim) < 0 || events_load(db, t->id, &v, &n) < 0)
 		return -1;
 	bool closed = fk_ticket_closed(t->state);
 	int64_t acc_met = 0, cstart = 0, cmet = 0, last_dispatch = 0, cb_start = 0, cb_met = 0;
