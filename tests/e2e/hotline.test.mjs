@@ -211,3 +211,29 @@ for (const [vp, name] of [[PHONE, '375'], [WALL, '1920']]) {
     await page.context().close();
   });
 }
+
+test('in English: the console on a phone, a ticket on the wall screen', async () => {
+  const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
+  await page.goto('/');
+  await page.evaluate(() => localStorage.setItem('fangkong.lang', 'en'));
+  await signIn(page, srv, 'operator');
+  await page.goto('/#/hotline');
+  await waitHeading(page, 'Hotline console');
+  await page.locator('label[for=hl-phone]', { hasText: 'Phone' }).waitFor();
+  assert.ok(await overflowX(page) <= 0, 'no sideways scrolling');
+  await shot(page, 'hotline-console-en-375');
+  checkClean(assert, page);
+  await page.context().close();
+  const t = (await srv.api('GET', '/api/v1/tickets?state=replied&limit=1', { token: T.operator })).body.items[0]
+    || (await srv.api('GET', '/api/v1/tickets?limit=1', { token: T.operator })).body.items[0];
+  const p2 = await openPage(browser, srv, { viewport: WALL });
+  await p2.goto('/');
+  await p2.evaluate(() => localStorage.setItem('fangkong.lang', 'en'));
+  await signIn(p2, srv, 'operator');
+  await p2.goto(`/#/tickets/${t.id}`);
+  await p2.locator('[data-testid=deadlines] tr').first().waitFor();
+  await p2.locator('h2', { hasText: 'Deadlines' }).waitFor();
+  await shot(p2, 'hotline-ticket-en-1920');
+  checkClean(assert, p2);
+  await p2.context().close();
+});

@@ -131,7 +131,8 @@ export function renderConsole(ctx) {
   let faqTimer = 0;
   async function searchFaq() {
     try {
-      const r = await get('/answers', { q: faqQ.value.trim(), current: 1, limit: 20 });
+      const q = faqQ.value.trim();
+      const r = await get('/answers', { q, current: 1, limit: q ? 20 : 5 }); // the newest few until the operator types
       if (!ctx.isCurrent()) return;
       fill(faqList, r.items.length ? h('ul.hl-list', r.items.map((a) => h('li.hl-faq',
         h('strong', h('bdi', a.question)), h('p', h('bdi', a.answer)),
