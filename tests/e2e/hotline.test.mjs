@@ -58,6 +58,7 @@ test('operator: a call taken on the console with the keyboard, answered from the
   await page.selectOption('#hl-region-4', STREET1);
   await page.locator('#hl-region-5').waitFor();
   await page.selectOption('#hl-region-5', COMM1);
+  await page.locator('[data-testid=on-duty]', { hasText: '值班' }).waitFor(); // the demo's roster covers today
   await page.keyboard.press('Alt+K');
   await page.keyboard.type('通行');
   assert.equal(await page.locator('#hl-cat').inputValue(), 'consultation.pass');
@@ -149,7 +150,13 @@ test('supervisor: the chase board; commander: the measures', async () => {
   await signIn(page, srv, 'supervisor');
   await page.goto('/#/chase');
   await waitHeading(page, '督办');
-  await page.locator('[data-testid=tickets] tbody tr.is-alert').first().waitFor();
+  const first = page.locator('[data-testid=tickets] tbody tr.is-alert').first();
+  await first.waitFor();
+  const id = await first.getAttribute('data-id');
+  const before = (await srv.api('GET', `/api/v1/tickets/${id}`, { token: await srv.login('supervisor') })).body.chases;
+  await first.locator('input').fill('请今日办结并回复');
+  await first.locator(`button[data-chase="${id}"]`).click();
+  await first.locator('span', { hasText: `已督办 ${before + 1} 次` }).waitFor();
   await shot(page, 'hotline-chase-1920');
   checkClean(assert, page);
   await page.context().close();

@@ -78,8 +78,20 @@ export function renderConsole(ctx) {
   const msg = h('div.form-msg', { 'aria-live': 'polite' });
   const picker = regionPicker({
     scope: me.scope, idPrefix: 'hl-region', maxLevel: 5,
-    onChange: (code) => { region = code; fillUnits(); },
+    onChange: (code) => { region = code; fillUnits(); showDuty(); },
   });
+  // the family doctor on duty in the caller's community now
+  const duty = h('p.muted.hl-duty', { 'aria-live': 'polite', 'data-testid': 'on-duty' });
+  async function showDuty() {
+    fill(duty);
+    if (region.length < 12) return;
+    try {
+      const r = await get('/doctors', { region: region.slice(0, 12), on_duty: 1, limit: 5 });
+      if (!ctx.isCurrent()) return;
+      fill(duty, r.items.length ? t('hotline.onDuty', { names: r.items.map((d) => `${d.name} ${d.duty_phone}`).join(t('common.listSep')) })
+        : t('hotline.noneOnDuty'));
+    } catch (err) { fill(duty, apiError(err)); }
+  }
 
   // category search: the first category whose label holds the words
   catFilter.addEventListener('input', () => {
@@ -183,7 +195,7 @@ export function renderConsole(ctx) {
   h('div.hl-row',
     h('div.field', h('label', { for: 'hl-phone' }, t('hotline.phone')), phone),
     h('div.field', h('label', { for: 'hl-name' }, t('hotline.callerName')), name)),
-  h('fieldset.hl-region', h('legend', t('hotline.region')), picker.el),
+  h('fieldset.hl-region', h('legend', t('hotline.region')), picker.el, duty),
   h('div.hl-row',
     h('div.field', h('label', { for: 'hl-catq' }, t('hotline.catSearch')), catFilter),
     h('div.field', h('label', { for: 'hl-cat' }, t('hotline.category')), category),
@@ -269,8 +281,24 @@ export function renderChase(ctx) {
   ctx.setTitle(t('nav.chase'));
   ctx.main.replaceChildren(
     h('div.page-head', h('h1', { tabindex: '-1' }, t('nav.chase')), h('p.muted', t('hotline.chaseIntro'))),
-    h('section.card', ticketTable((after) => get('/tickets/chase', { after, limit: PAGE }), ctx, 'hotline.chaseNone',
-      (tk) => h('span', t('hotline.chases', { n: tk.chases })))));
+    h('section.card', ticketTable((after) => get('/tickets/chase', { after, limit: PAGE }), ctx, 'hotline.chaseNone', chaseCell)));
+}
+
+// The chase count and, for who may chase, a note and a button.
+function chaseCell(tk) {
+  const count = h('span', t('hotline.chases', { n: tk.chases }));
+  const note = h('input', { 'aria-label': t('hotline.chaseNote'), maxlength: '1000', placeholder: t('hotline.chaseNote') });
+  const out = h('span.form-msg', { 'aria-live': 'polite' });
+  return h('div.hl-inline', count, note, h('button.btn.btn-small.btn-primary', { type: 'button', 'data-chase': tk.id, onclick: async (e) => {
+    e.target.disabled = true;
+    try {
+      const r = await post(`/tickets/${tk.id}/moves`, { move: 'chase', note: note.value.trim() });
+      fill(count, t('hotline.chases', { n: r.chases }));
+      note.value = '';
+      fill(out);
+    } catch (err) { fill(out, apiError(err)); }
+    e.target.disabled = false;
+  } }, t('hotline.mv.chase')), out);
 }
 
 // ---- the ticket search ----
