@@ -85,6 +85,17 @@ test('operator: a call taken on the console with the keyboard, answered from the
   await page.selectOption('#hl-unit', `office:${STREET1}`);
   await page.getByRole('button', { name: '受理', exact: true }).click();
   await page.locator('.notice-success', { hasText: '已派单' }).waitFor();
+  // a policy changed: the answer is replaced from today, and the old one is no longer offered
+  await page.locator('#hl-faq').fill('出入证在哪里办理');
+  const old = page.locator('.hl-faq', { hasText: '出入证在哪里办理' });
+  await old.locator('button[data-replace]').click();
+  await page.locator('#hl-a-a').fill('出入证改为线上申领，社区审核后电子发放。');
+  await page.locator('[data-testid=answer-form] button[type=submit]').click();
+  await page.locator('.hl-faq', { hasText: '线上申领' }).waitFor();
+  const now = (await srv.api('GET', `/api/v1/answers?q=${encodeURIComponent('出入证在哪里办理')}&current=1`, { token: T.operator })).body.items;
+  assert.equal(now.length, 1);
+  assert.match(now[0].answer, /线上申领/);
+  assert.ok(now[0].replaces > 0, 'it names the answer it replaced');
   assert.ok(await overflowX(page) <= 0, 'no sideways scrolling');
   checkClean(assert, page);
   await page.context().close();

@@ -150,14 +150,42 @@ export function renderConsole(ctx) {
         h('strong', h('bdi', a.question)), h('p', h('bdi', a.answer)),
         h('p.muted', t('hotline.effective', { date: a.effective }),
           a.replaces ? [' · ', t('hotline.replaced', { date: a.replaced_effective || '' })] : null),
-        h('button.btn.btn-small.btn-secondary', { type: 'button', 'data-answer': a.id, onclick: () => {
-          answerId = a.id; reply.value = a.answer; unit.value = ''; msg.replaceChildren(notice('info', t('hotline.answerPicked')));
-          reply.focus();
-        } }, t('hotline.useAnswer')))))
+        h('div.hl-inline',
+          h('button.btn.btn-small.btn-secondary', { type: 'button', 'data-answer': a.id, onclick: () => {
+            answerId = a.id; reply.value = a.answer; unit.value = ''; msg.replaceChildren(notice('info', t('hotline.answerPicked')));
+            reply.focus();
+          } }, t('hotline.useAnswer')),
+          h('button.btn.btn-small.btn-secondary', { type: 'button', 'data-replace': a.id, onclick: () => editAnswer(a) }, t('hotline.replaceAnswer'))))))
         : emptyState(t('hotline.faqNone')));
     } catch (err) { fill(faqList, notice('error', apiError(err))); }
   }
   faqQ.addEventListener('input', () => { clearTimeout(faqTimer); faqTimer = setTimeout(searchFaq, 250); });
+
+  // a new standard answer, or one replacing an answer from its effective day
+  const faqEdit = h('div.hl-faq-edit');
+  function editAnswer(old) {
+    const cat = h('select', { id: 'hl-a-cat' }, cats.map((c) => h('option', { value: c, selected: old && c === old.category ? true : null }, catLabel(c))));
+    const q = h('input', { id: 'hl-a-q', maxlength: '200', value: old ? old.question : '' });
+    const a = h('textarea', { id: 'hl-a-a', rows: '3', maxlength: '2000' });
+    const day = h('input', { id: 'hl-a-day', type: 'date', value: API.serverToday() });
+    const out = h('div.form-msg', { 'aria-live': 'polite' });
+    fill(faqEdit, h('form.hl-move', { 'data-testid': 'answer-form', onsubmit: async (e) => {
+      e.preventDefault();
+      try {
+        await post('/answers', { category: cat.value, question: q.value.trim(), answer: a.value.trim(), effective: day.value,
+          ...(old ? { replaces: old.id } : {}) });
+        fill(faqEdit, notice('success', t('hotline.answerSaved')));
+        searchFaq();
+      } catch (err) { fill(out, notice('error', apiError(err))); }
+    } },
+    h('h3', old ? t('hotline.replacing', { question: old.question }) : t('hotline.newAnswer')),
+    h('div.field', h('label', { for: 'hl-a-cat' }, t('hotline.category')), cat),
+    h('div.field', h('label', { for: 'hl-a-q' }, t('hotline.question')), q),
+    h('div.field', h('label', { for: 'hl-a-a' }, t('hotline.answerText')), a),
+    h('div.field', h('label', { for: 'hl-a-day' }, t('hotline.effectiveDay')), day),
+    out, h('button.btn.btn-primary', { type: 'submit' }, t('hotline.saveAnswer'))));
+    a.focus();
+  }
   reply.addEventListener('input', () => { if (answerId) answerId = 0; });
 
   const submit = h('button.btn.btn-primary', { type: 'submit' }, t('hotline.take'));
@@ -222,7 +250,8 @@ export function renderConsole(ctx) {
     h('div.hl-console',
       form,
       h('section.card.hl-side', h('h2', t('hotline.faqTitle')),
-        h('div.field', h('label', { for: 'hl-faq' }, t('hotline.faqSearch')), faqQ), faqList),
+        h('div.field', h('label', { for: 'hl-faq' }, t('hotline.faqSearch')), faqQ), faqList,
+        h('button.btn.btn-small.btn-secondary', { type: 'button', onclick: () => editAnswer(null) }, t('hotline.newAnswer')), faqEdit),
       h('section.card.hl-side', { 'data-testid': 'history' }, h('h2', t('hotline.historyTitle')), history)));
   fillUnits();
   searchFaq();
