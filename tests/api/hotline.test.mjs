@@ -246,7 +246,7 @@ test('family doctors: a team, its doctors, the roster; a medical call goes to th
   assertError(await post('officer2', '/api/v1/doctor-teams', { region: COMM1, name: '越界' }), 404, 'not_found', 'region');
   const doc = await post('officer', '/api/v1/doctors', { team_id: team.body.id, name: '李医生', duty_phone: '027-88880001', username: 'doctor' });
   assert.equal(doc.status, 201, JSON.stringify(doc.body));
-  const s = await post('officer', '/api/v1/duty-shifts', { doctor_id: doc.body.id, starts_at: now() - 3600, ends_at: now() + 8 * 3600 });
+  const s = await post('officer', '/api/v1/duty-shifts', { doctor_id: doc.body.id, starts_at: now() - 60, ends_at: now() + 8 * 3600 });
   assert.equal(s.status, 201, JSON.stringify(s.body));
   assertError(await post('officer', '/api/v1/duty-shifts', { doctor_id: doc.body.id, starts_at: now(), ends_at: now() + 3600 }), 409, 'conflict');
   assertError(await post('officer', '/api/v1/duty-shifts', { doctor_id: doc.body.id, starts_at: now(), ends_at: now() - 1 }), 400, 'invalid', 'ends_at');

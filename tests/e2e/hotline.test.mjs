@@ -131,6 +131,26 @@ test('officer on a phone: the inbox, one ticket signed and replied, the reply de
   await page.context().close();
 });
 
+test('officer: the roster of a community, a shift added for a doctor', async () => {
+  const page = await openPage(browser, srv, { viewport: WALL });
+  await signIn(page, srv, 'officer');
+  await page.goto('/#/roster');
+  await waitHeading(page, '家庭医生值班');
+  await page.selectOption('#hl-r-5', COMM1);
+  await page.locator('[data-testid=doctors] li').first().waitFor();
+  const before = await page.locator('[data-testid=shifts] tbody tr').count();
+  const d = new Date(Date.now() + 10 * 86400000);
+  const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  await page.locator('#hl-r-sfrom').fill(`${day}T08:00`);
+  await page.locator('#hl-r-sto').fill(`${day}T20:00`);
+  await page.getByRole('button', { name: '排班', exact: true }).click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=shifts] tbody tr').length === n + 1, before);
+  assert.ok(await page.locator('[data-testid=shifts] tbody tr', { hasText: `${day} 08:00:00` }).count() === 1, 'read and shown in the same zone');
+  await shot(page, 'hotline-roster-1920');
+  checkClean(assert, page);
+  await page.context().close();
+});
+
 test("doctor: the phone queue of the family doctors' calls", async () => {
   const t = await srv.api('POST', '/api/v1/tickets', { token: T.operator, body: {
     channel: 'phone', category: 'help.medical', urgency: 'general', caller_name: '周阿姨', phone: '13912340002', region: COMM1,

@@ -57,6 +57,7 @@ export const FEATURES = [
     routes: { tickets: view('hotline', 'renderTickets'), 'tickets/:id': view('hotline', 'renderTicket') },
   },
   { id: 'measures', perm: 'ticket.read', icon: 'command', href: '#/measures', routes: { measures: view('hotline', 'renderMeasures') } },
+  { id: 'roster', perm: 'ticket.read', icon: 'followups', href: '#/roster', routes: { roster: view('hotline', 'renderRoster') } },
   // every user's own password (linked from the account box, not a tile)
   { id: 'password', perm: null, icon: 'shield', href: '#/password', hidden: true, routes: { password: view('password', 'render') } },
 ];

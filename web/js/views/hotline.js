@@ -530,3 +530,75 @@ export function renderMeasures(ctx) {
     h('section.card', picker.el), body);
   load();
 }
+
+// ---- family doctors: teams, doctors and the duty roster of a community ----
+
+// "YYYY-MM-DDTHH:MM" (a datetime-local value) read in the deployment's
+// zone, as every time on these pages is shown → Unix s (NaN when empty).
+function unixOf(v) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(v || '');
+  if (!m) return NaN;
+  const off = API.deploymentOffset() ?? -new Date().getTimezoneOffset() * 60;
+  return Date.UTC(+m[1], m[2] - 1, +m[3], +m[4], +m[5]) / 1000 - off;
+}
+
+export function renderRoster(ctx) {
+  const { me } = ctx;
+  ctx.setTitle(t('nav.roster'));
+  const body = h('div');
+  let comm = me.scope.code.length >= 12 ? me.scope.code.slice(0, 12) : '';
+  const picker = regionPicker({ scope: me.scope, idPrefix: 'hl-r', maxLevel: 5, initial: comm,
+    onChange: (c) => { comm = c.length >= 12 ? c.slice(0, 12) : ''; load(); } });
+  const canEdit = ctx.can('ticket.handle');
+  async function load() {
+    if (!comm) { fill(body, h('p.muted', t('hotline.pickCommunity'))); return; }
+    fill(body, loading());
+    try {
+      const [teams, docs, shifts] = await Promise.all([
+        get('/doctor-teams', { region: comm, limit: 50 }), get('/doctors', { region: comm, limit: 200 }),
+        get('/duty-shifts', { region: comm, from: API.serverToday(), limit: 200 })]);
+      if (!ctx.isCurrent()) return;
+      const msg = h('div.form-msg', { 'aria-live': 'polite' });
+      const act = async (path, payload) => {
+        try { await post(path, payload); load(); } catch (err) { fill(msg, notice('error', apiError(err))); }
+      };
+      const teamName = h('input', { id: 'hl-r-team', maxlength: '60' });
+      const docTeam = h('select', { id: 'hl-r-dteam' }, teams.items.map((x) => h('option', { value: x.id }, x.name)));
+      const docName = h('input', { id: 'hl-r-dname', maxlength: '50' });
+      const docPhone = h('input', { id: 'hl-r-dphone', type: 'tel', maxlength: '30' });
+      const shDoc = h('select', { id: 'hl-r-sdoc' }, docs.items.map((d) => h('option', { value: d.id }, `${d.name} (${d.team_name})`)));
+      const shFrom = h('input', { id: 'hl-r-sfrom', type: 'datetime-local' });
+      const shTo = h('input', { id: 'hl-r-sto', type: 'datetime-local' });
+      fill(body,
+        h('section.card', { 'data-testid': 'doctors' }, h('h2', t('hotline.doctorsTitle')),
+          docs.items.length ? h('ul.hl-list', docs.items.map((d) => h('li',
+            h('strong', h('bdi', d.name)), ' ', h('span.code', d.duty_phone), ' · ', h('bdi', d.team_name), ' ',
+            d.on_duty ? h('span.chip.hl-dl-met', t('hotline.onDutyUntil', { time: fmtTime(d.on_duty_until) })) : null)))
+            : emptyState(t('hotline.noDoctors'))),
+        h('section.card', { 'data-testid': 'shifts' }, h('h2', t('hotline.shiftsTitle')),
+          shifts.items.length ? h('div.table-wrap', h('table.data-table',
+            h('thead', h('tr', ['doctor', 'from', 'to'].map((c) => h('th', { scope: 'col' }, t(`hotline.shift.${c}`))))),
+            h('tbody', shifts.items.map((x) => h('tr', td(t('hotline.shift.doctor'), h('bdi', x.doctor_name)),
+              td(t('hotline.shift.from'), fmtTime(x.starts_at)), td(t('hotline.shift.to'), fmtTime(x.ends_at)))))))
+            : emptyState(t('hotline.noShifts'))),
+        canEdit ? h('section.card', h('h2', t('hotline.rosterEdit')), msg,
+          h('form.hl-row', { onsubmit: (e) => { e.preventDefault(); act('/doctor-teams', { region: comm, name: teamName.value.trim() }); } },
+            h('div.field', h('label', { for: 'hl-r-team' }, t('hotline.teamName')), teamName),
+            h('div.field.field-button', h('button.btn.btn-secondary', { type: 'submit' }, t('hotline.addTeam')))),
+          teams.items.length ? h('form.hl-row', { onsubmit: (e) => { e.preventDefault(); act('/doctors', { team_id: Number(docTeam.value), name: docName.value.trim(), duty_phone: docPhone.value.trim() }); } },
+            h('div.field', h('label', { for: 'hl-r-dteam' }, t('hotline.team')), docTeam),
+            h('div.field', h('label', { for: 'hl-r-dname' }, t('hotline.doctorName')), docName),
+            h('div.field', h('label', { for: 'hl-r-dphone' }, t('hotline.dutyPhone')), docPhone),
+            h('div.field.field-button', h('button.btn.btn-secondary', { type: 'submit' }, t('hotline.addDoctor')))) : null,
+          docs.items.length ? h('form.hl-row', { onsubmit: (e) => { e.preventDefault(); act('/duty-shifts', { doctor_id: Number(shDoc.value), starts_at: unixOf(shFrom.value), ends_at: unixOf(shTo.value) }); } },
+            h('div.field', h('label', { for: 'hl-r-sdoc' }, t('hotline.shift.doctor')), shDoc),
+            h('div.field', h('label', { for: 'hl-r-sfrom' }, t('hotline.shift.from')), shFrom),
+            h('div.field', h('label', { for: 'hl-r-sto' }, t('hotline.shift.to')), shTo),
+            h('div.field.field-button', h('button.btn.btn-primary', { type: 'submit' }, t('hotline.addShift')))) : null) : null);
+    } catch (err) { fill(body, notice('error', apiError(err))); }
+  }
+  ctx.main.replaceChildren(
+    h('div.page-head', h('h1', { tabindex: '-1' }, t('nav.roster')), h('p.muted', t('hotline.rosterIntro'))),
+    h('section.card', picker.el), body);
+  load();
+}
