@@ -259,7 +259,7 @@ int h_limit_put(fk_req *r)
 	fk_limit_in *l = fk_arena_alloc(&r->arena, sizeof(*l));
 	if (fk_limit_parse(r->json, l, &r->err) < 0)
 		return -1;
-	return fk_req_write(r, &(fk_job){ .run = limit_job, .in = l, .action = "limits.set", .object = "ticket_limits",
+	return fk_req_write_heavy(r, &(fk_job){ .run = limit_job, .in = l, .action = "limits.set", .object = "ticket_limits",
 					  .region = r->actor.region,
 					  .detail = json_pack("{s:s, s:s, s:I, s:I}", "urgency", l->urgency, "reply_unit", l->unit,
 							      "reply_n", (json_int_t)l->n, "ext_max", (json_int_t)l->ext_max) });
@@ -286,7 +286,7 @@ int h_calendar_put(fk_req *r)
 		return -1;
 	char d[11];
 	fk_date_format(w->day, d);
-	return fk_req_write(r, &(fk_job){ .run = calendar_job, .in = w, .action = "calendar.set", .object = "calendar",
+	return fk_req_write_heavy(r, &(fk_job){ .run = calendar_job, .in = w, .action = "calendar.set", .object = "calendar",
 					  .region = w->region ? w->region : r->actor.region,
 					  .detail = json_pack("{s:s, s:b}", "date", d, "work", w->work) });
 }
