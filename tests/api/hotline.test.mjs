@@ -450,6 +450,18 @@ test('time limits: set at city level, deadlines follow', async () => {
   assert.equal(cal.body.limits.find((l) => l.urgency === 'complex').reply_n, 20);
 });
 
+test('a ticket holds at most 500 events; the next move is refused', async () => {
+  const t = await ticket(); // one event: receive
+  for (let i = 0; i < 499; i += 10) {
+    const batch = [];
+    for (let k = i; k < Math.min(i + 10, 499); k++) batch.push(move('operator', t.id, { move: 'note', note: `备注 ${k}` }));
+    for (const r of await Promise.all(batch)) assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 200));
+  }
+  const full = await get('operator', `/api/v1/tickets/${t.id}`);
+  assert.equal(full.body.events.length, 500);
+  assertError(await move('operator', t.id, { move: 'note', note: '再一条' }), 409, 'conflict', 'move');
+});
+
 test('roles: auditors read, commanders read, nobody else takes calls', async () => {
   assert.equal((await get('auditor', '/api/v1/tickets?limit=5')).status, 200);
   assert.equal((await get('commander', '/api/v1/tickets/chase?limit=5')).status, 200);
