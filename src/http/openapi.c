@@ -90,7 +90,7 @@ static const struct {
 	{ "GET /api/v1/tickets/{id}" },
 	{ "GET /api/v1/hotline/measures", { { "region", "region" }, { "from", "date" }, { "to", "date" } } },
 	{ "GET /api/v1/hotline/calendar", { { "region", "region" }, { "from", "date" }, { "to", "date" } } },
-	{ "GET /api/v1/public/regions", { { "parent", "string", false, "a county or street code (default: the deployment's county)" } } },
+	{ "GET /api/v1/public/regions", { { "parent", "string", false, "a region above the communities (default: the area the deployment serves)" } } },
 };
 
 /* A nested part of a body: the object (or array items) at field of

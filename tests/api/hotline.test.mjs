@@ -385,7 +385,8 @@ test('public message: size limit, honeypot, then flooding → 429 with Retry-Aft
 test('public regions: the streets and communities of the form, without an account', async () => {
   const r = await srv.api('GET', '/api/v1/public/regions');
   assert.equal(r.status, 200);
-  assert.equal(r.body.parent, COUNTY);
+  assert.equal(r.body.parent, COUNTY, 'the area the accounts serve');
+  assert.equal(r.body.level, 4, 'its streets');
   assert.ok(r.body.items.some((x) => x.code === STREET1));
   const c = await srv.api('GET', `/api/v1/public/regions?parent=${STREET1}`);
   assert.ok(c.body.items.some((x) => x.code === COMM1));

@@ -208,14 +208,14 @@ for (const [vp, name] of [[PHONE, '375'], [WALL, '1920']]) {
     const page = await openPage(browser, srv, { viewport: vp, isMobile: vp === PHONE });
     await page.goto('/message.html');
     await page.locator('#pm-name').waitFor();
-    await page.locator('#pm-street option').nth(1).waitFor({ state: 'attached' });
+    await page.locator('#pm-level-4 option').nth(1).waitFor({ state: 'attached' });
     assert.deepEqual(await axe(page), [], 'the form has no accessibility violation');
     await page.locator('#pm-name').fill('钱奶奶');
     const phone = name === '375' ? '13700001111' : '13700002222';
     await page.locator('#pm-phone').fill(phone);
-    await page.selectOption('#pm-street', STREET1);
-    await page.locator(`#pm-comm option[value="${COMM1}"]`).waitFor({ state: 'attached' });
-    await page.selectOption('#pm-comm', COMM1);
+    await page.selectOption('#pm-level-4', STREET1);
+    await page.locator(`#pm-level-5 option[value="${COMM1}"]`).waitFor({ state: 'attached' });
+    await page.selectOption('#pm-level-5', COMM1);
     await page.selectOption('#pm-cat', 'help.daily_needs');
     await page.locator('#pm-text').fill('一个人在家，米和菜快吃完了，腿脚不方便。');
     await page.locator('[data-toggle=big]').click();
