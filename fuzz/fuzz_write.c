@@ -22,6 +22,10 @@
 #include "core/supplies/funds.h"
 #include "core/supplies/requests.h"
 #include "core/supplies/stock.h"
+#include "core/hotline/answers.h"
+#include "core/hotline/calendar.h"
+#include "core/hotline/doctors.h"
+#include "core/hotline/tickets.h"
 #include "fuzzdb.h"
 #include "http/body.h"
 
@@ -100,6 +104,39 @@ W_NEW(donation_allocate, fk_allocation_in, fk_allocation_parse(in, &x, e))
 W_NEW(fund_allocate, fk_fund_alloc_in, fk_fund_alloc_parse(in, &x, e))
 W_NEW(fund_disburse, fk_disburse_in, fk_disburse_parse(in, &x, e))
 W_NEW(kit_tests_record, fk_kit_tests_in, fk_kit_tests_parse(in, &x, e))
+/* hotline */
+W_NEW(ticket_create, fk_ticket_in, fk_ticket_parse(in, &x, e))
+W_ONE(ticket_move_make, fk_move_in, fk_move_parse(in, &x, e))
+W_NEW(answer_create, fk_answer_in, fk_answer_parse(in, &x, e))
+W_NEW(team_create, fk_team_in, fk_team_parse(in, &x, e))
+W_NEW(doctor_create, fk_doctor_in, fk_doctor_parse(in, &x, e))
+W_NEW(shift_create, fk_shift_in, fk_shift_parse(in, &x, e))
+W_NEW(workday_set, fk_workday_in, fk_workday_parse(in, &x, e))
+W_NEW(limit_set, fk_limit_in, fk_limit_parse(in, &x, e))
+
+/* The public form and lookup take no caller. */
+static json_t *w_message(const fk_actor *who, const json_t *in, fk_err *e)
+{
+	(void)who;
+	fk_ticket_in t;
+	bool bot;
+	int64_t retry = 0;
+	if (fk_message_parse(in, &t, &bot, e) < 0)
+		return NULL;
+	t.addr = "127.0.0.1";
+	return bot ? ok_value() : fk_message_create(fz_db, &t, &retry, e);
+}
+
+static json_t *w_lookup(const fk_actor *who, const json_t *in, fk_err *e)
+{
+	(void)who;
+	fk_lookup_in l;
+	int64_t retry = 0;
+	if (fk_lookup_parse(in, &l, e) < 0)
+		return NULL;
+	l.addr = "127.0.0.1";
+	return fk_lookup(fz_db, &l, &retry, e);
+}
 
 static const struct {
 	const char *name;
@@ -131,6 +168,16 @@ static const struct {
 	{ "fund_allocate", w_fund_allocate },
 	{ "fund_disburse", w_fund_disburse },
 	{ "kit_tests_record", w_kit_tests_record },
+	{ "ticket_create", w_ticket_create },
+	{ "ticket_move", w_ticket_move_make },
+	{ "answer_create", w_answer_create },
+	{ "team_create", w_team_create },
+	{ "doctor_create", w_doctor_create },
+	{ "shift_create", w_shift_create },
+	{ "workday_set", w_workday_set },
+	{ "limit_set", w_limit_set },
+	{ "message", w_message },
+	{ "lookup", w_lookup },
 };
 #define NWRITES (sizeof(writes) / sizeof(writes[0]))
 

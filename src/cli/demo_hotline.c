@@ -124,7 +124,9 @@ static int doctors(fk_db *db, comm *cs, int nc, int64_t doctor_user, int64_t *nt
 		int64_t ids[2];
 		for (int d = 0; d < 2; d++) {
 			char dn[32], phone[24];
-			snprintf(dn, sizeof(dn), "%s医生", pick(surnames, sizeof(surnames) / sizeof(*surnames)));
+			/* two surnames apart, so the team's two doctors are told apart */
+			size_t ns = sizeof(surnames) / sizeof(*surnames), k = (size_t)(demo_rand() % (ns / 2));
+			snprintf(dn, sizeof(dn), "%s医生", surnames[d ? k + ns / 2 : k]);
 			snprintf(phone, sizeof(phone), "027-8%07d", demo_between(0, 9999999));
 			fk_doctor_in in = { team, dn, phone, i == 0 && d == 0 && doctor_user ? "doctor" : NULL };
 			json_t *x = fk_doctor_create(db, &fk_actor_cli, &in, &e);

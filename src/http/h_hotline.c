@@ -173,25 +173,36 @@ int h_message_lookup(fk_req *r)
 	return fk_req_write(r, &(fk_job){ .run = lookup_job, .in = c, .finish = public_finish });
 }
 
-/* The region tree for the public form: the children of ?parent= (the
- * deployment's county when absent: the one county with communities). */
+/* The region tree for the public form: the children of ?parent= (a
+ * country, province, city, county or street code).  Without it, the area
+ * the deployment serves: the deepest region holding every account's home
+ * (a county's streets for a county's deployment, a city's counties for a
+ * city's), read from the small users table. */
 int h_public_regions(fk_req *r)
 {
 	const char *parent = fk_req_query(r, "parent");
-	char county[16] = "";
+	char top[16] = "";
 	if (!parent) {
 		fk_stmt *st;
-		if (fk_db_query(r->db, &st,
-				"SELECT substr(code, 1, 6) FROM regions WHERE level = 5 ORDER BY code LIMIT 1", "") == 0) {
-			if (fk_stmt_step(st) == FK_ROW)
-				snprintf(county, sizeof(county), "%s", fk_stmt_text(st, 0));
+		if (fk_db_query(r->db, &st, "SELECT min(region), max(region) FROM users", "") == 0) {
+			if (fk_stmt_step(st) == FK_ROW) {
+				const char *lo = fk_stmt_text(st, 0), *hi = fk_stmt_text(st, 1);
+				size_t n = 0;
+				while (lo[n] && lo[n] == hi[n] && n < 12)
+					n++;
+				static const size_t cut[] = { 9, 6, 4, 2, 0 };
+				size_t k = 0;
+				while (cut[k] > n)
+					k++;
+				snprintf(top, sizeof(top), "%.*s", (int)cut[k], lo);
+			}
 			fk_stmt_done(st);
 		}
-		parent = county;
+		parent = top;
 	}
 	int lvl = fk_region_level_of(parent);
-	if (lvl < FK_LEVEL_COUNTY || lvl > FK_LEVEL_STREET)
-		return fk_req_fail(r, 400, "invalid", "parent", "parent: a county or street code");
+	if (lvl < FK_LEVEL_COUNTRY || lvl > FK_LEVEL_STREET)
+		return fk_req_fail(r, 400, "invalid", "parent", "parent: a region code above the communities");
 	fk_stmt *st;
 	if (fk_db_query(r->db, &st, "SELECT code, name FROM regions WHERE parent = $1 ORDER BY code LIMIT 1000", "s",
 			parent) < 0)
@@ -210,7 +221,8 @@ int h_public_regions(fk_req *r)
 		json_decref(items);
 		return fk_req_fail(r, 404, "not_found", "parent", "region %s not found", parent);
 	}
-	return fk_req_reply(r, 200, json_pack("{s:s, s:o, s:o}", "parent", parent, "name", name, "items", items));
+	return fk_req_reply(r, 200, json_pack("{s:s, s:o, s:i, s:o}", "parent", parent, "name", name, "level", lvl + 1,
+					      "items", items));
 }
 
 /* ---- measures and the calendar ---- */
@@ -259,7 +271,7 @@ int h_limit_put(fk_req *r)
 	fk_limit_in *l = fk_arena_alloc(&r->arena, sizeof(*l));
 	if (fk_limit_parse(r->json, l, &r->err) < 0)
 		return -1;
-	return fk_req_write(r, &(fk_job){ .run = limit_job, .in = l, .action = "limits.set", .object = "ticket_limits",
+	return fk_req_write_heavy(r, &(fk_job){ .run = limit_job, .in = l, .action = "limits.set", .object = "ticket_limits",
 					  .region = r->actor.region,
 					  .detail = json_pack("{s:s, s:s, s:I, s:I}", "urgency", l->urgency, "reply_unit", l->unit,
 							      "reply_n", (json_int_t)l->n, "ext_max", (json_int_t)l->ext_max) });
@@ -286,7 +298,7 @@ int h_calendar_put(fk_req *r)
 		return -1;
 	char d[11];
 	fk_date_format(w->day, d);
-	return fk_req_write(r, &(fk_job){ .run = calendar_job, .in = w, .action = "calendar.set", .object = "calendar",
+	return fk_req_write_heavy(r, &(fk_job){ .run = calendar_job, .in = w, .action = "calendar.set", .object = "calendar",
 					  .region = w->region ? w->region : r->actor.region,
 					  .detail = json_pack("{s:s, s:b}", "date", d, "work", w->work) });
 }

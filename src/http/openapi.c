@@ -98,7 +98,7 @@ static const struct {
 	{ "GET /api/v1/tickets/{id}" },
 	{ "GET /api/v1/hotline/measures", { { "region", "region" }, { "from", "date" }, { "to", "date" } } },
 	{ "GET /api/v1/hotline/calendar", { { "region", "region" }, { "from", "date" }, { "to", "date" } } },
-	{ "GET /api/v1/public/regions", { { "parent", "string", false, "a county or street code (default: the deployment's county)" } } },
+	{ "GET /api/v1/public/regions", { { "parent", "string", false, "a region above the communities (default: the area the deployment serves)" } } },
 	/* supplies, donations, special funds and the public ledger */
 	{ "GET /api/v1/items" },
 	{ "GET /api/v1/warehouses/serving", { { "region", "region" } } },

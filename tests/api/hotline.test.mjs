@@ -246,7 +246,7 @@ test('family doctors: a team, its doctors, the roster; a medical call goes to th
   assertError(await post('officer2', '/api/v1/doctor-teams', { region: COMM1, name: '越界' }), 404, 'not_found', 'region');
   const doc = await post('officer', '/api/v1/doctors', { team_id: team.body.id, name: '李医生', duty_phone: '027-88880001', username: 'doctor' });
   assert.equal(doc.status, 201, JSON.stringify(doc.body));
-  const s = await post('officer', '/api/v1/duty-shifts', { doctor_id: doc.body.id, starts_at: now() - 3600, ends_at: now() + 8 * 3600 });
+  const s = await post('officer', '/api/v1/duty-shifts', { doctor_id: doc.body.id, starts_at: now() - 60, ends_at: now() + 8 * 3600 });
   assert.equal(s.status, 201, JSON.stringify(s.body));
   assertError(await post('officer', '/api/v1/duty-shifts', { doctor_id: doc.body.id, starts_at: now(), ends_at: now() + 3600 }), 409, 'conflict');
   assertError(await post('officer', '/api/v1/duty-shifts', { doctor_id: doc.body.id, starts_at: now(), ends_at: now() - 1 }), 400, 'invalid', 'ends_at');
@@ -385,7 +385,8 @@ test('public message: size limit, honeypot, then flooding → 429 with Retry-Aft
 test('public regions: the streets and communities of the form, without an account', async () => {
   const r = await srv.api('GET', '/api/v1/public/regions');
   assert.equal(r.status, 200);
-  assert.equal(r.body.parent, COUNTY);
+  assert.equal(r.body.parent, COUNTY, 'the area the accounts serve');
+  assert.equal(r.body.level, 4, 'its streets');
   assert.ok(r.body.items.some((x) => x.code === STREET1));
   const c = await srv.api('GET', `/api/v1/public/regions?parent=${STREET1}`);
   assert.ok(c.body.items.some((x) => x.code === COMM1));
@@ -448,6 +449,18 @@ test('time limits: set at city level, deadlines follow', async () => {
   assert.equal(t.deadlines.find((d) => d.name === 'reply').n, 20);
   const cal = await get('operator', '/api/v1/hotline/calendar?from=2020-01-01&to=2020-01-02');
   assert.equal(cal.body.limits.find((l) => l.urgency === 'complex').reply_n, 20);
+});
+
+test('a ticket holds at most 500 events; the next move is refused', async () => {
+  const t = await ticket(); // one event: receive
+  for (let i = 0; i < 499; i += 10) {
+    const batch = [];
+    for (let k = i; k < Math.min(i + 10, 499); k++) batch.push(move('operator', t.id, { move: 'note', note: `备注 ${k}` }));
+    for (const r of await Promise.all(batch)) assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 200));
+  }
+  const full = await get('operator', `/api/v1/tickets/${t.id}`);
+  assert.equal(full.body.events.length, 500);
+  assertError(await move('operator', t.id, { move: 'note', note: '再一条' }), 409, 'conflict', 'move');
 });
 
 test('roles: auditors read, commanders read, nobody else takes calls', async () => {

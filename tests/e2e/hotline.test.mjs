@@ -58,6 +58,7 @@ test('operator: a call taken on the console with the keyboard, answered from the
   await page.selectOption('#hl-region-4', STREET1);
   await page.locator('#hl-region-5').waitFor();
   await page.selectOption('#hl-region-5', COMM1);
+  await page.locator('[data-testid=on-duty]', { hasText: '值班' }).waitFor(); // the demo's roster covers today
   await page.keyboard.press('Alt+K');
   await page.keyboard.type('通行');
   assert.equal(await page.locator('#hl-cat').inputValue(), 'consultation.pass');
@@ -84,6 +85,17 @@ test('operator: a call taken on the console with the keyboard, answered from the
   await page.selectOption('#hl-unit', `office:${STREET1}`);
   await page.getByRole('button', { name: '受理', exact: true }).click();
   await page.locator('.notice-success', { hasText: '已派单' }).waitFor();
+  // a policy changed: the answer is replaced from today, and the old one is no longer offered
+  await page.locator('#hl-faq').fill('出入证在哪里办理');
+  const old = page.locator('.hl-faq', { hasText: '出入证在哪里办理' });
+  await old.locator('button[data-replace]').click();
+  await page.locator('#hl-a-a').fill('出入证改为线上申领，社区审核后电子发放。');
+  await page.locator('[data-testid=answer-form] button[type=submit]').click();
+  await page.locator('.hl-faq', { hasText: '线上申领' }).waitFor();
+  const now = (await srv.api('GET', `/api/v1/answers?q=${encodeURIComponent('出入证在哪里办理')}&current=1`, { token: T.operator })).body.items;
+  assert.equal(now.length, 1);
+  assert.match(now[0].answer, /线上申领/);
+  assert.ok(now[0].replaces > 0, 'it names the answer it replaced');
   assert.ok(await overflowX(page) <= 0, 'no sideways scrolling');
   checkClean(assert, page);
   await page.context().close();
@@ -119,6 +131,26 @@ test('officer on a phone: the inbox, one ticket signed and replied, the reply de
   await page.context().close();
 });
 
+test('officer: the roster of a community, a shift added for a doctor', async () => {
+  const page = await openPage(browser, srv, { viewport: WALL });
+  await signIn(page, srv, 'officer');
+  await page.goto('/#/roster');
+  await waitHeading(page, '家庭医生值班');
+  await page.selectOption('#hl-r-5', COMM1);
+  await page.locator('[data-testid=doctors] li').first().waitFor();
+  const before = await page.locator('[data-testid=shifts] tbody tr').count();
+  const d = new Date(Date.now() + 10 * 86400000);
+  const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  await page.locator('#hl-r-sfrom').fill(`${day}T08:00`);
+  await page.locator('#hl-r-sto').fill(`${day}T20:00`);
+  await page.getByRole('button', { name: '排班', exact: true }).click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=shifts] tbody tr').length === n + 1, before);
+  assert.ok(await page.locator('[data-testid=shifts] tbody tr', { hasText: `${day} 08:00:00` }).count() === 1, 'read and shown in the same zone');
+  await shot(page, 'hotline-roster-1920');
+  checkClean(assert, page);
+  await page.context().close();
+});
+
 test("doctor: the phone queue of the family doctors' calls", async () => {
   const t = await srv.api('POST', '/api/v1/tickets', { token: T.operator, body: {
     channel: 'phone', category: 'help.medical', urgency: 'general', caller_name: '周阿姨', phone: '13912340002', region: COMM1,
@@ -149,7 +181,13 @@ test('supervisor: the chase board; commander: the measures', async () => {
   await signIn(page, srv, 'supervisor');
   await page.goto('/#/chase');
   await waitHeading(page, '督办');
-  await page.locator('[data-testid=tickets] tbody tr.is-alert').first().waitFor();
+  const first = page.locator('[data-testid=tickets] tbody tr.is-alert').first();
+  await first.waitFor();
+  const id = await first.getAttribute('data-id');
+  const before = (await srv.api('GET', `/api/v1/tickets/${id}`, { token: await srv.login('supervisor') })).body.chases;
+  await first.locator('input').fill('请今日办结并回复');
+  await first.locator(`button[data-chase="${id}"]`).click();
+  await first.locator('span', { hasText: `已督办 ${before + 1} 次` }).waitFor();
   await shot(page, 'hotline-chase-1920');
   checkClean(assert, page);
   await page.context().close();
@@ -170,14 +208,14 @@ for (const [vp, name] of [[PHONE, '375'], [WALL, '1920']]) {
     const page = await openPage(browser, srv, { viewport: vp, isMobile: vp === PHONE });
     await page.goto('/message.html');
     await page.locator('#pm-name').waitFor();
-    await page.locator('#pm-street option').nth(1).waitFor({ state: 'attached' });
+    await page.locator('#pm-level-4 option').nth(1).waitFor({ state: 'attached' });
     assert.deepEqual(await axe(page), [], 'the form has no accessibility violation');
     await page.locator('#pm-name').fill('钱奶奶');
     const phone = name === '375' ? '13700001111' : '13700002222';
     await page.locator('#pm-phone').fill(phone);
-    await page.selectOption('#pm-street', STREET1);
-    await page.locator(`#pm-comm option[value="${COMM1}"]`).waitFor({ state: 'attached' });
-    await page.selectOption('#pm-comm', COMM1);
+    await page.selectOption('#pm-level-4', STREET1);
+    await page.locator(`#pm-level-5 option[value="${COMM1}"]`).waitFor({ state: 'attached' });
+    await page.selectOption('#pm-level-5', COMM1);
     await page.selectOption('#pm-cat', 'help.daily_needs');
     await page.locator('#pm-text').fill('一个人在家，米和菜快吃完了，腿脚不方便。');
     await page.locator('[data-toggle=big]').click();
@@ -211,3 +249,29 @@ for (const [vp, name] of [[PHONE, '375'], [WALL, '1920']]) {
     await page.context().close();
   });
 }
+
+test('in English: the console on a phone, a ticket on the wall screen', async () => {
+  const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
+  await page.goto('/');
+  await page.evaluate(() => localStorage.setItem('fangkong.lang', 'en'));
+  await signIn(page, srv, 'operator');
+  await page.goto('/#/hotline');
+  await waitHeading(page, 'Hotline console');
+  await page.locator('label[for=hl-phone]', { hasText: 'Phone' }).waitFor();
+  assert.ok(await overflowX(page) <= 0, 'no sideways scrolling');
+  await shot(page, 'hotline-console-en-375');
+  checkClean(assert, page);
+  await page.context().close();
+  const t = (await srv.api('GET', '/api/v1/tickets?state=replied&limit=1', { token: T.operator })).body.items[0]
+    || (await srv.api('GET', '/api/v1/tickets?limit=1', { token: T.operator })).body.items[0];
+  const p2 = await openPage(browser, srv, { viewport: WALL });
+  await p2.goto('/');
+  await p2.evaluate(() => localStorage.setItem('fangkong.lang', 'en'));
+  await signIn(p2, srv, 'operator');
+  await p2.goto(`/#/tickets/${t.id}`);
+  await p2.locator('[data-testid=deadlines] tr').first().waitFor();
+  await p2.locator('h2', { hasText: 'Deadlines' }).waitFor();
+  await shot(p2, 'hotline-ticket-en-1920');
+  checkClean(assert, p2);
+  await p2.context().close();
+});

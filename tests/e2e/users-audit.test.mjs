@@ -314,7 +314,7 @@ test('bulk: a CSV with a bad grid and a bad role — those lines named, the rest
 // their work is, what exists for them now, and links to it.
 test('every role has a home: its work, its links, no empty page', async () => {
   const want = {
-    operator: ['热线', ['hotline', 'tickets', 'measures']], coordinator: ['志愿者', ['mobilise', 'announce', 'supplies', 'donations', 'regions']],
+    operator: ['热线', ['hotline', 'tickets', 'measures', 'roster']], coordinator: ['志愿者', ['mobilise', 'announce', 'supplies', 'donations', 'regions']],
     keeper: ['物资', ['supplies', 'donations']], volunteer: ['社区', ['serve', 'regions']],
     auditor: ['审计日志', ['audit', 'funds', 'epi', 'tickets', 'measures']],
   };

@@ -65,6 +65,7 @@ export const FEATURES = [
     routes: { tickets: view('hotline', 'renderTickets'), 'tickets/:id': view('hotline', 'renderTicket') },
   },
   { id: 'measures', perm: 'ticket.read', icon: 'command', href: '#/measures', routes: { measures: view('hotline', 'renderMeasures') } },
+  { id: 'roster', perm: 'ticket.read', icon: 'followups', href: '#/roster', routes: { roster: view('hotline', 'renderRoster') } },
   // supplies, donations and special funds (the public notice is #/public, outside the shell)
   { id: 'supplies', perm: 'stock.read', icon: 'regions', href: '#/supplies', routes: { supplies: view('supplies', 'renderStock') } },
   { id: 'donations', perm: 'stock.read', icon: 'users', href: '#/donations', routes: { donations: view('supplies', 'renderDonations') } },

@@ -67,19 +67,37 @@ function errorFor(err) {
 const field = (id, labelKey, control, hintKey) => h('div.field.pub-field', h('label', { for: id }, t(labelKey)),
   hintKey ? h('p.pub-hint', { id: `${id}-hint` }, t(hintKey)) : null, control);
 
-async function regionOptions(sel, parent, placeholderKey) {
-  fill(sel, h('option', { value: '' }, t('common.loading')));
-  try {
-    const r = await API.api('GET', `/public/regions${API.qs({ parent })}`);
-    fill(sel, h('option', { value: '' }, t(placeholderKey)), r.items.map((x) => h('option', { value: x.code }, x.name)));
-  } catch (err) { fill(sel, h('option', { value: '' }, errorFor(err))); }
+// One select per level from the area the service covers down to the
+// community (a county's deployment starts at its streets); picked.code is
+// the community chosen, '' until one is.
+function regionCascade(picked) {
+  const box = h('div.pub-cascade');
+  async function level(parent, depth) {
+    [...box.children].slice(depth).forEach((el) => el.remove());
+    picked.code = '';
+    let r;
+    try {
+      r = await API.api('GET', `/public/regions${API.qs({ parent })}`);
+    } catch (err) { box.append(notice('error', errorFor(err))); return; }
+    const id = `pm-level-${r.level}`;
+    const sel = h('select', { id, name: `level${r.level}`, required: true },
+      h('option', { value: '' }, t('pub.pick')), r.items.map((x) => h('option', { value: x.code }, x.name)));
+    sel.addEventListener('change', () => {
+      if (r.level === 5) picked.code = sel.value;
+      else if (sel.value) level(sel.value, depth + 1);
+      else [...box.children].slice(depth + 1).forEach((el) => el.remove());
+    });
+    box.append(field(id, `pub.level.${r.level}`, sel));
+  }
+  level(undefined, 0);
+  return box;
 }
 
 function messagePage(app) {
   const name = h('input', { id: 'pm-name', name: 'name', autocomplete: 'name', maxlength: '50', required: true });
   const phone = h('input', { id: 'pm-phone', name: 'phone', type: 'tel', inputmode: 'tel', autocomplete: 'tel', maxlength: '30', required: true, 'aria-describedby': 'pm-phone-hint' });
-  const street = h('select', { id: 'pm-street', name: 'street', required: true });
-  const comm = h('select', { id: 'pm-comm', name: 'region', required: true }, h('option', { value: '' }, t('pub.pickStreetFirst')));
+  const picked = { code: '' };
+  const regions = regionCascade(picked);
   const cat = h('select', { id: 'pm-cat', name: 'category', required: true }, h('option', { value: '' }, t('pub.pickCategory')),
     CATEGORIES.map((c) => h('option', { value: c }, t(`pub.cat.${c}`))));
   const text = h('textarea', { id: 'pm-text', name: 'text', rows: '6', maxlength: '1000', required: true, 'aria-describedby': 'pm-text-hint pm-count' });
@@ -87,21 +105,22 @@ function messagePage(app) {
   text.addEventListener('input', () => { count.textContent = t('pub.count', { n: [...text.value].length }); });
   const trap = h('div.pub-trap', { 'aria-hidden': 'true' }, h('label', { for: 'pm-website' }, t('pub.trap')),
     h('input', { id: 'pm-website', name: 'website', tabindex: '-1', autocomplete: 'off' }));
-  street.addEventListener('change', () => (street.value ? regionOptions(comm, street.value, 'pub.pickCommunity')
-    : fill(comm, h('option', { value: '' }, t('pub.pickStreetFirst')))));
-  regionOptions(street, undefined, 'pub.pickStreet');
   const msg = h('div.pub-msg', { 'aria-live': 'assertive' });
   const submit = h('button.btn.btn-primary.btn-block.pub-submit', { type: 'submit' }, t('pub.send'));
   const form = h('form.card.pub-form', { novalidate: true, 'data-testid': 'message-form', onsubmit: async (e) => {
     e.preventDefault();
     msg.replaceChildren();
-    const missing = [[name, 'name'], [phone, 'phone'], [street, 'street'], [comm, 'region'], [cat, 'category'], [text, 'text']]
+    const missing = [[name, 'name'], [phone, 'phone'], [{ value: picked.code }, 'community'], [cat, 'category'], [text, 'text']]
       .find(([el]) => !el.value.trim());
-    if (missing) { msg.replaceChildren(notice('error', t(`pub.err.${missing[1]}`))); missing[0].focus(); return; }
+    if (missing) {
+      msg.replaceChildren(notice('error', t(`pub.err.${missing[1]}`)));
+      (missing[1] === 'community' ? regions.querySelector('select:last-of-type') || regions : missing[0]).focus?.();
+      return;
+    }
     submit.disabled = true;
     try {
       const r = await API.api('POST', '/public/messages', {
-        name: name.value.trim(), phone: phone.value.trim(), region: comm.value, category: cat.value, text: text.value.trim(),
+        name: name.value.trim(), phone: phone.value.trim(), region: picked.code, category: cat.value, text: text.value.trim(),
         website: trap.querySelector('input').value,
       });
       fill(app, shell('pub.sentTitle', h('section.card.pub-done', { 'data-testid': 'message-sent' },
@@ -119,8 +138,7 @@ function messagePage(app) {
   h('p', t('pub.messageIntro')),
   field('pm-name', 'pub.name', name),
   field('pm-phone', 'pub.phone', phone, 'pub.phoneHint'),
-  field('pm-street', 'pub.street', street),
-  field('pm-comm', 'pub.community', comm),
+  h('fieldset.pub-field.pub-where', h('legend', t('pub.where')), regions),
   field('pm-cat', 'pub.category', cat),
   h('div.field.pub-field', h('label', { for: 'pm-text' }, t('pub.text')), h('p.pub-hint', { id: 'pm-text-hint' }, t('pub.textHint')), text, count),
   trap, msg, submit,

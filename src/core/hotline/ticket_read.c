@@ -22,7 +22,7 @@
 /* ---- deadlines ---- */
 
 typedef struct ev {
-	int64_t at;
+	int64_t tid, at;
 	char move[24], from[24], to[24];
 	char *note;
 } ev;
@@ -56,6 +56,54 @@ static int events_load(fk_db *db, int64_t id, ev **out, int *n)
 	}
 	fk_stmt_done(st);
 	*out = v;
+	return rc < 0 ? -1 : 0;
+}
+
+/* The events of up to PRELOAD tickets in one statement (ids padded with
+ * 0, no ticket's id, so the statement's text is always the same), ordered
+ * by ticket and then as they happened; only the reasons of waits are kept
+ * (a pause's reason is the one note a deadline shows). */
+#define PRELOAD 100
+static int events_preload(fk_db *db, const int64_t *ids, int nids, ev **out, int *n)
+{
+	static char sql[2048];
+	if (!sql[0]) {
+		size_t k = (size_t)snprintf(sql, sizeof(sql),
+					    "SELECT ticket_id, at, move, coalesce(from_state, ''), to_state,"
+					    " CASE WHEN move = 'wait' THEN note ELSE '' END FROM ticket_events"
+					    " WHERE ticket_id IN (");
+		for (int i = 1; i <= PRELOAD; i++)
+			k += (size_t)snprintf(sql + k, sizeof(sql) - k, "%s$%d", i > 1 ? ", " : "", i);
+		snprintf(sql + k, sizeof(sql) - k, ") ORDER BY ticket_id, id");
+	}
+	fk_val v[PRELOAD];
+	for (int i = 0; i < PRELOAD; i++)
+		v[i] = (fk_val){ 'i', .i = i < nids ? ids[i] : 0 };
+	*out = NULL;
+	*n = 0;
+	fk_stmt *st;
+	if (fk_db_query_vals(db, &st, sql, v, PRELOAD) < 0)
+		return -1;
+	int cap = 0, rc;
+	ev *all = NULL;
+	while ((rc = fk_stmt_step(st)) == FK_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			ev *nv = realloc(all, (size_t)cap * sizeof(*all));
+			if (!nv)
+				abort();
+			all = nv;
+		}
+		ev *x = &all[(*n)++];
+		x->tid = fk_stmt_int64(st, 0);
+		x->at = fk_stmt_int64(st, 1);
+		snprintf(x->move, sizeof(x->move), "%s", fk_stmt_text(st, 2));
+		snprintf(x->from, sizeof(x->from), "%s", fk_stmt_text(st, 3));
+		snprintf(x->to, sizeof(x->to), "%s", fk_stmt_text(st, 4));
+		x->note = strdup(fk_stmt_text(st, 5));
+	}
+	fk_stmt_done(st);
+	*out = all;
 	return rc < 0 ? -1 : 0;
 }
 
@@ -101,7 +149,22 @@ typedef struct cal_cache {
 	char key[CAL_KEYS][16];
 	int64_t from[CAL_KEYS];
 	fk_workcal cal[CAL_KEYS];
+	int nlim;            /* time limits read, by urgency */
+	fk_limit lim[8];
 } cal_cache;
+
+/* The limit for urgency, read once per page. */
+static int limit_for(fk_db *db, cal_cache *cc, const char *urgency, fk_limit *out)
+{
+	for (int i = 0; i < cc->nlim; i++)
+		if (strcmp(cc->lim[i].urgency, urgency) == 0)
+			return *out = cc->lim[i], 0;
+	if (fk_limit_get(db, urgency, out) < 0)
+		return -1;
+	if (cc->nlim < 8)
+		cc->lim[cc->nlim++] = *out;
+	return 0;
+}
 
 static cal_cache *cal_cache_new(void)
 {
@@ -109,7 +172,7 @@ static cal_cache *cal_cache_new(void)
 	if (!cc)
 		abort();
 	cc->listed = false;
-	cc->nkeys = cc->n = 0;
+	cc->nkeys = cc->n = cc->nlim = 0;
 	return cc;
 }
 
@@ -142,14 +205,14 @@ static const fk_workcal *cal_for(fk_db *db, cal_cache *cc, const char *region, i
 	return &cc->cal[slot];
 }
 
-static int times_on(fk_db *db, cal_cache *cc, const fk_ticket_row *t, int64_t now, json_t *out, fk_ticket_times *tm)
+/* t's deadlines from its n events v (borrowed). */
+static int times_of(fk_db *db, cal_cache *cc, const fk_ticket_row *t, const ev *v, int n, int64_t now, json_t *out,
+		    fk_ticket_times *tm)
 {
 	memset(tm, 0, sizeof(*tm));
 	const fk_workcal *cal = cal_for(db, cc, t->region, fk_day_of(t->created_at) - 1);
 	fk_limit lim;
-	ev *v;
-	int n;
-	if (!cal || fk_limit_get(db, t->urgency, &lim) < 0 || events_load(db, t->id, &v, &n) < 0)
+	if (!cal || limit_for(db, cc, t->urgency, &lim) < 0)
 		return -1;
 	bool closed = fk_ticket_closed(t->state);
 	int64_t acc_met = 0, cstart = 0, cmet = 0, last_dispatch = 0, cb_start = 0, cb_met = 0;
@@ -250,8 +313,18 @@ static int times_on(fk_db *db, cal_cache *cc, const fk_ticket_row *t, int64_t no
 		else
 			json_decref(j);
 	}
-	events_free(v, n);
 	return rc ? -1 : 0;
+}
+
+static int times_on(fk_db *db, cal_cache *cc, const fk_ticket_row *t, int64_t now, json_t *out, fk_ticket_times *tm)
+{
+	ev *v;
+	int n;
+	if (events_load(db, t->id, &v, &n) < 0)
+		return -1;
+	int rc = times_of(db, cc, t, v, n, now, out, tm);
+	events_free(v, n);
+	return rc;
 }
 
 int fk_ticket_times_compute(fk_db *db, const fk_ticket_row *t, int64_t now, json_t *out, fk_ticket_times *times)
@@ -285,21 +358,47 @@ static void row_from_item(const json_t *it, fk_ticket_row *t)
 int fk_ticket_deadlines_page(fk_db *db, json_t *items, int64_t now)
 {
 	cal_cache *cc = cal_cache_new();
-	size_t i;
-	json_t *it;
+	size_t total = json_array_size(items);
 	int rc = 0;
-	json_array_foreach(items, i, it) {
-		fk_ticket_row t;
-		row_from_item(it, &t);
-		json_t *dl = json_array();
-		fk_ticket_times tm;
-		if (times_on(db, cc, &t, now, dl, &tm) < 0) {
-			json_decref(dl);
+	/* PRELOAD tickets at a time: their events in one statement */
+	for (size_t from = 0; from < total && rc == 0; from += PRELOAD) {
+		int64_t ids[PRELOAD];
+		int nids = 0;
+		for (size_t i = from; i < total && nids < PRELOAD; i++)
+			ids[nids++] = json_integer_value(json_object_get(json_array_get(items, i), "id"));
+		ev *all;
+		int nall;
+		if (events_preload(db, ids, nids, &all, &nall) < 0) {
 			rc = -1;
 			break;
 		}
-		json_object_set_new(it, "deadlines", dl);
-		json_object_set_new(it, "overdue", json_boolean(tm.next_due && tm.next_due < now));
+		for (int k = 0; k < nids && rc == 0; k++) {
+			json_t *it = json_array_get(items, from + (size_t)k);
+			fk_ticket_row t;
+			row_from_item(it, &t);
+			/* the ticket's slice of the ordered events */
+			int lo = 0, hi = nall;
+			while (lo < hi) {
+				int mid = (lo + hi) / 2;
+				if (all[mid].tid < t.id)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			int end = lo;
+			while (end < nall && all[end].tid == t.id)
+				end++;
+			json_t *dl = json_array();
+			fk_ticket_times tm;
+			if (times_of(db, cc, &t, all + lo, end - lo, now, dl, &tm) < 0) {
+				json_decref(dl);
+				rc = -1;
+				break;
+			}
+			json_object_set_new(it, "deadlines", dl);
+			json_object_set_new(it, "overdue", json_boolean(tm.next_due && tm.next_due < now));
+		}
+		events_free(all, nall);
 	}
 	free(cc);
 	return rc;

@@ -688,8 +688,10 @@ json_t *fk_ticket_move_make(fk_db *db, const fk_actor *who, int64_t id, const fk
 	const char *name = m->move;
 	detail = json_object();
 	r = fk_rollup_new();
-	fk_ticket_times before;
-	if (fk_ticket_times_compute(db, &t, at, NULL, &before) < 0)
+	/* the deadlines as they stand, for the moves bounded by one */
+	fk_ticket_times before = { 0 };
+	if ((strcmp(name, "return") == 0 || strcmp(name, "extend") == 0) &&
+	    fk_ticket_times_compute(db, &t, at, NULL, &before) < 0)
 		goto internal_r;
 	bool first_accept = strcmp(t.state, "received") == 0;
 	char from[24];

@@ -78,8 +78,20 @@ export function renderConsole(ctx) {
   const msg = h('div.form-msg', { 'aria-live': 'polite' });
   const picker = regionPicker({
     scope: me.scope, idPrefix: 'hl-region', maxLevel: 5,
-    onChange: (code) => { region = code; fillUnits(); },
+    onChange: (code) => { region = code; fillUnits(); showDuty(); },
   });
+  // the family doctor on duty in the caller's community now
+  const duty = h('p.muted.hl-duty', { 'aria-live': 'polite', 'data-testid': 'on-duty' });
+  async function showDuty() {
+    fill(duty);
+    if (region.length < 12) return;
+    try {
+      const r = await get('/doctors', { region: region.slice(0, 12), on_duty: 1, limit: 5 });
+      if (!ctx.isCurrent()) return;
+      fill(duty, r.items.length ? t('hotline.onDuty', { names: r.items.map((d) => `${d.name} ${d.duty_phone}`).join(t('common.listSep')) })
+        : t('hotline.noneOnDuty'));
+    } catch (err) { fill(duty, apiError(err)); }
+  }
 
   // category search: the first category whose label holds the words
   catFilter.addEventListener('input', () => {
@@ -131,20 +143,49 @@ export function renderConsole(ctx) {
   let faqTimer = 0;
   async function searchFaq() {
     try {
-      const r = await get('/answers', { q: faqQ.value.trim(), current: 1, limit: 20 });
+      const q = faqQ.value.trim();
+      const r = await get('/answers', { q, current: 1, limit: q ? 20 : 5 }); // the newest few until the operator types
       if (!ctx.isCurrent()) return;
       fill(faqList, r.items.length ? h('ul.hl-list', r.items.map((a) => h('li.hl-faq',
         h('strong', h('bdi', a.question)), h('p', h('bdi', a.answer)),
         h('p.muted', t('hotline.effective', { date: a.effective }),
           a.replaces ? [' · ', t('hotline.replaced', { date: a.replaced_effective || '' })] : null),
-        h('button.btn.btn-small.btn-secondary', { type: 'button', 'data-answer': a.id, onclick: () => {
-          answerId = a.id; reply.value = a.answer; unit.value = ''; msg.replaceChildren(notice('info', t('hotline.answerPicked')));
-          reply.focus();
-        } }, t('hotline.useAnswer')))))
+        h('div.hl-inline',
+          h('button.btn.btn-small.btn-secondary', { type: 'button', 'data-answer': a.id, onclick: () => {
+            answerId = a.id; reply.value = a.answer; unit.value = ''; msg.replaceChildren(notice('info', t('hotline.answerPicked')));
+            reply.focus();
+          } }, t('hotline.useAnswer')),
+          h('button.btn.btn-small.btn-secondary', { type: 'button', 'data-replace': a.id, onclick: () => editAnswer(a) }, t('hotline.replaceAnswer'))))))
         : emptyState(t('hotline.faqNone')));
     } catch (err) { fill(faqList, notice('error', apiError(err))); }
   }
   faqQ.addEventListener('input', () => { clearTimeout(faqTimer); faqTimer = setTimeout(searchFaq, 250); });
+
+  // a new standard answer, or one replacing an answer from its effective day
+  const faqEdit = h('div.hl-faq-edit');
+  function editAnswer(old) {
+    const cat = h('select', { id: 'hl-a-cat' }, cats.map((c) => h('option', { value: c, selected: old && c === old.category ? true : null }, catLabel(c))));
+    const q = h('input', { id: 'hl-a-q', maxlength: '200', value: old ? old.question : '' });
+    const a = h('textarea', { id: 'hl-a-a', rows: '3', maxlength: '2000' });
+    const day = h('input', { id: 'hl-a-day', type: 'date', value: API.serverToday() });
+    const out = h('div.form-msg', { 'aria-live': 'polite' });
+    fill(faqEdit, h('form.hl-move', { 'data-testid': 'answer-form', onsubmit: async (e) => {
+      e.preventDefault();
+      try {
+        await post('/answers', { category: cat.value, question: q.value.trim(), answer: a.value.trim(), effective: day.value,
+          ...(old ? { replaces: old.id } : {}) });
+        fill(faqEdit, notice('success', t('hotline.answerSaved')));
+        searchFaq();
+      } catch (err) { fill(out, notice('error', apiError(err))); }
+    } },
+    h('h3', old ? t('hotline.replacing', { question: old.question }) : t('hotline.newAnswer')),
+    h('div.field', h('label', { for: 'hl-a-cat' }, t('hotline.category')), cat),
+    h('div.field', h('label', { for: 'hl-a-q' }, t('hotline.question')), q),
+    h('div.field', h('label', { for: 'hl-a-a' }, t('hotline.answerText')), a),
+    h('div.field', h('label', { for: 'hl-a-day' }, t('hotline.effectiveDay')), day),
+    out, h('button.btn.btn-primary', { type: 'submit' }, t('hotline.saveAnswer'))));
+    a.focus();
+  }
   reply.addEventListener('input', () => { if (answerId) answerId = 0; });
 
   const submit = h('button.btn.btn-primary', { type: 'submit' }, t('hotline.take'));
@@ -182,7 +223,7 @@ export function renderConsole(ctx) {
   h('div.hl-row',
     h('div.field', h('label', { for: 'hl-phone' }, t('hotline.phone')), phone),
     h('div.field', h('label', { for: 'hl-name' }, t('hotline.callerName')), name)),
-  h('fieldset.hl-region', h('legend', t('hotline.region')), picker.el),
+  h('fieldset.hl-region', h('legend', t('hotline.region')), picker.el, duty),
   h('div.hl-row',
     h('div.field', h('label', { for: 'hl-catq' }, t('hotline.catSearch')), catFilter),
     h('div.field', h('label', { for: 'hl-cat' }, t('hotline.category')), category),
@@ -209,7 +250,8 @@ export function renderConsole(ctx) {
     h('div.hl-console',
       form,
       h('section.card.hl-side', h('h2', t('hotline.faqTitle')),
-        h('div.field', h('label', { for: 'hl-faq' }, t('hotline.faqSearch')), faqQ), faqList),
+        h('div.field', h('label', { for: 'hl-faq' }, t('hotline.faqSearch')), faqQ), faqList,
+        h('button.btn.btn-small.btn-secondary', { type: 'button', onclick: () => editAnswer(null) }, t('hotline.newAnswer')), faqEdit),
       h('section.card.hl-side', { 'data-testid': 'history' }, h('h2', t('hotline.historyTitle')), history)));
   fillUnits();
   searchFaq();
@@ -268,8 +310,24 @@ export function renderChase(ctx) {
   ctx.setTitle(t('nav.chase'));
   ctx.main.replaceChildren(
     h('div.page-head', h('h1', { tabindex: '-1' }, t('nav.chase')), h('p.muted', t('hotline.chaseIntro'))),
-    h('section.card', ticketTable((after) => get('/tickets/chase', { after, limit: PAGE }), ctx, 'hotline.chaseNone',
-      (tk) => h('span', t('hotline.chases', { n: tk.chases })))));
+    h('section.card', ticketTable((after) => get('/tickets/chase', { after, limit: PAGE }), ctx, 'hotline.chaseNone', chaseCell)));
+}
+
+// The chase count and, for who may chase, a note and a button.
+function chaseCell(tk) {
+  const count = h('span', t('hotline.chases', { n: tk.chases }));
+  const note = h('input', { 'aria-label': t('hotline.chaseNote'), maxlength: '1000', placeholder: t('hotline.chaseNote') });
+  const out = h('span.form-msg', { 'aria-live': 'polite' });
+  return h('div.hl-inline', count, note, h('button.btn.btn-small.btn-primary', { type: 'button', 'data-chase': tk.id, onclick: async (e) => {
+    e.target.disabled = true;
+    try {
+      const r = await post(`/tickets/${tk.id}/moves`, { move: 'chase', note: note.value.trim() });
+      fill(count, t('hotline.chases', { n: r.chases }));
+      note.value = '';
+      fill(out);
+    } catch (err) { fill(out, apiError(err)); }
+    e.target.disabled = false;
+  } }, t('hotline.mv.chase')), out);
 }
 
 // ---- the ticket search ----
@@ -469,6 +527,78 @@ export function renderMeasures(ctx) {
   }
   ctx.main.replaceChildren(
     h('div.page-head', h('h1', { tabindex: '-1' }, t('nav.measures')), h('p.muted', t('hotline.m.intro'))),
+    h('section.card', picker.el), body);
+  load();
+}
+
+// ---- family doctors: teams, doctors and the duty roster of a community ----
+
+// "YYYY-MM-DDTHH:MM" (a datetime-local value) read in the deployment's
+// zone, as every time on these pages is shown → Unix s (NaN when empty).
+function unixOf(v) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(v || '');
+  if (!m) return NaN;
+  const off = API.deploymentOffset() ?? -new Date().getTimezoneOffset() * 60;
+  return Date.UTC(+m[1], m[2] - 1, +m[3], +m[4], +m[5]) / 1000 - off;
+}
+
+export function renderRoster(ctx) {
+  const { me } = ctx;
+  ctx.setTitle(t('nav.roster'));
+  const body = h('div');
+  let comm = me.scope.code.length >= 12 ? me.scope.code.slice(0, 12) : '';
+  const picker = regionPicker({ scope: me.scope, idPrefix: 'hl-r', maxLevel: 5, initial: comm,
+    onChange: (c) => { comm = c.length >= 12 ? c.slice(0, 12) : ''; load(); } });
+  const canEdit = ctx.can('ticket.handle');
+  async function load() {
+    if (!comm) { fill(body, h('p.muted', t('hotline.pickCommunity'))); return; }
+    fill(body, loading());
+    try {
+      const [teams, docs, shifts] = await Promise.all([
+        get('/doctor-teams', { region: comm, limit: 50 }), get('/doctors', { region: comm, limit: 200 }),
+        get('/duty-shifts', { region: comm, from: API.serverToday(), limit: 200 })]);
+      if (!ctx.isCurrent()) return;
+      const msg = h('div.form-msg', { 'aria-live': 'polite' });
+      const act = async (path, payload) => {
+        try { await post(path, payload); load(); } catch (err) { fill(msg, notice('error', apiError(err))); }
+      };
+      const teamName = h('input', { id: 'hl-r-team', maxlength: '60' });
+      const docTeam = h('select', { id: 'hl-r-dteam' }, teams.items.map((x) => h('option', { value: x.id }, x.name)));
+      const docName = h('input', { id: 'hl-r-dname', maxlength: '50' });
+      const docPhone = h('input', { id: 'hl-r-dphone', type: 'tel', maxlength: '30' });
+      const shDoc = h('select', { id: 'hl-r-sdoc' }, docs.items.map((d) => h('option', { value: d.id }, `${d.name} (${d.team_name})`)));
+      const shFrom = h('input', { id: 'hl-r-sfrom', type: 'datetime-local' });
+      const shTo = h('input', { id: 'hl-r-sto', type: 'datetime-local' });
+      fill(body,
+        h('section.card', { 'data-testid': 'doctors' }, h('h2', t('hotline.doctorsTitle')),
+          docs.items.length ? h('ul.hl-list', docs.items.map((d) => h('li',
+            h('strong', h('bdi', d.name)), ' ', h('span.code', d.duty_phone), ' · ', h('bdi', d.team_name), ' ',
+            d.on_duty ? h('span.chip.hl-dl-met', t('hotline.onDutyUntil', { time: fmtTime(d.on_duty_until) })) : null)))
+            : emptyState(t('hotline.noDoctors'))),
+        h('section.card', { 'data-testid': 'shifts' }, h('h2', t('hotline.shiftsTitle')),
+          shifts.items.length ? h('div.table-wrap', h('table.data-table',
+            h('thead', h('tr', ['doctor', 'from', 'to'].map((c) => h('th', { scope: 'col' }, t(`hotline.shift.${c}`))))),
+            h('tbody', shifts.items.map((x) => h('tr', td(t('hotline.shift.doctor'), h('bdi', x.doctor_name)),
+              td(t('hotline.shift.from'), fmtTime(x.starts_at)), td(t('hotline.shift.to'), fmtTime(x.ends_at)))))))
+            : emptyState(t('hotline.noShifts'))),
+        canEdit ? h('section.card', h('h2', t('hotline.rosterEdit')), msg,
+          h('form.hl-row', { onsubmit: (e) => { e.preventDefault(); act('/doctor-teams', { region: comm, name: teamName.value.trim() }); } },
+            h('div.field', h('label', { for: 'hl-r-team' }, t('hotline.teamName')), teamName),
+            h('div.field.field-button', h('button.btn.btn-secondary', { type: 'submit' }, t('hotline.addTeam')))),
+          teams.items.length ? h('form.hl-row', { onsubmit: (e) => { e.preventDefault(); act('/doctors', { team_id: Number(docTeam.value), name: docName.value.trim(), duty_phone: docPhone.value.trim() }); } },
+            h('div.field', h('label', { for: 'hl-r-dteam' }, t('hotline.team')), docTeam),
+            h('div.field', h('label', { for: 'hl-r-dname' }, t('hotline.doctorName')), docName),
+            h('div.field', h('label', { for: 'hl-r-dphone' }, t('hotline.dutyPhone')), docPhone),
+            h('div.field.field-button', h('button.btn.btn-secondary', { type: 'submit' }, t('hotline.addDoctor')))) : null,
+          docs.items.length ? h('form.hl-row', { onsubmit: (e) => { e.preventDefault(); act('/duty-shifts', { doctor_id: Number(shDoc.value), starts_at: unixOf(shFrom.value), ends_at: unixOf(shTo.value) }); } },
+            h('div.field', h('label', { for: 'hl-r-sdoc' }, t('hotline.shift.doctor')), shDoc),
+            h('div.field', h('label', { for: 'hl-r-sfrom' }, t('hotline.shift.from')), shFrom),
+            h('div.field', h('label', { for: 'hl-r-sto' }, t('hotline.shift.to')), shTo),
+            h('div.field.field-button', h('button.btn.btn-primary', { type: 'submit' }, t('hotline.addShift')))) : null) : null);
+    } catch (err) { fill(body, notice('error', apiError(err))); }
+  }
+  ctx.main.replaceChildren(
+    h('div.page-head', h('h1', { tabindex: '-1' }, t('nav.roster')), h('p.muted', t('hotline.rosterIntro'))),
     h('section.card', picker.el), body);
   load();
 }
