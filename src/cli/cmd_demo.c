@@ -261,7 +261,8 @@ int cmd_demo(int argc, char **argv)
 	if (fk_db_int64(db, &who.worker, "SELECT id FROM users WHERE username = 'gridworker'", "") != FK_ROW ||
 	    fk_db_int64(db, &who.doctor, "SELECT id FROM users WHERE username = 'doctor'", "") != FK_ROW ||
 	    (people > 0 && demo_people(db, DEMO_COUNTY, (int)people, (int)days, &who, &dc) < 0) ||
-	    (cases > 0 && demo_outbreak(db, (int)cases, &who, &oc) < 0))
+	    (cases > 0 && demo_outbreak(db, (int)cases, &who, &oc) < 0) ||
+	    demo_bulletins(db, DEMO_COUNTY, (const char *const[]){ street, street2 }, 2) < 0)
 		goto rollback;
 	if (fk_db_commit(db) < 0)
 		goto rollback;

@@ -52,4 +52,9 @@ typedef struct demo_outbreak_counts {
  * outbreak with under 1,000 residents) or -1. */
 int demo_outbreak(fk_db *db, int target, const demo_accounts *who, demo_outbreak_counts *out);
 
+/* The daily bulletins of county and of streets[0..n) (empty codes are
+ * skipped) for the last day that is over, drafted and approved by the
+ * demo's commander.  Returns 0 or -1. */
+int demo_bulletins(fk_db *db, const char *county, const char *const *streets, int n);
+
 #endif

@@ -77,6 +77,13 @@ int h_observation_release(fk_req *r);
 int h_observation_convert(fk_req *r);
 int h_site_create(fk_req *r);
 
+/* h_command.c */
+int h_wall(fk_req *r);
+int h_bulletin_draft(fk_req *r);
+int h_bulletin_get(fk_req *r);
+int h_bulletin_approve(fk_req *r);
+int h_bulletin_document(fk_req *r);
+
 /* h_audit.c */
 int h_audit_head(fk_req *r);
 

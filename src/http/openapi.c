@@ -20,6 +20,7 @@
 #include "core/base/list.h"
 #include "core/base/perm.h"
 #include "core/base/rows.h"
+#include "core/command/bulletin.h"
 #include "core/epi/cases.h"
 #include "core/epi/contacts.h"
 #include "core/epi/sites.h"
@@ -83,6 +84,10 @@ static const struct {
 	{ "GET /api/v1/stats/rt",
 	  { { "region", "region" }, { "to", "date" }, { "days", "integer", false, "1 to 366 (default 60)" } } },
 	{ "GET /api/v1/audit/head" },
+	{ "GET /api/v1/wall", { { "region", "region" }, { "date", "date" } } },
+	{ "GET /api/v1/bulletins/{id}" },
+	{ "POST /api/v1/bulletins/{id}/approve" },
+	{ "GET /api/v1/bulletins/{id}/document", { { "format", "string", false, "txt (default), pdf or xlsx" } } },
 };
 
 /* A nested part of a body: the object (or array items) at field of
@@ -129,6 +134,7 @@ static const struct {
 	{ "POST /api/v1/observations/{id}/release", fk_release_fields },
 	{ "POST /api/v1/observations/{id}/convert", fk_convert_fields },
 	{ "POST /api/v1/sites", fk_site_fields },
+	{ "POST /api/v1/bulletins", fk_bulletin_fields },
 };
 
 /* The exported arrays, as the functions the table below takes. */

@@ -157,6 +157,10 @@ int fk_req_date(fk_req *r, const char *name, int64_t dflt, int64_t *day, bool *g
  * or -1 when absent.  Returns 0, or -1 having answered 400 naming it. */
 int fk_req_flag(fk_req *r, const char *name, int *flag);
 
+/* Answers 200 with a file of n bytes (copied into the request's arena) as
+ * a download: Content-Type type, file name name (arena or static). */
+int fk_req_reply_file(fk_req *r, const void *data, size_t n, const char *type, const char *name);
+
 /* Takes ownership of v as the answer with status; returns 0 (or -1 with a
  * 500 when v is NULL). */
 int fk_req_reply(fk_req *r, int status, json_t *v);

@@ -7,6 +7,7 @@
 #include "core/base/audit.h"
 #include "core/base/perm.h"
 #include "core/base/region.h"
+#include "core/command/bulletin.h"
 #include "core/epi/cases.h"
 #include "core/epi/contacts.h"
 #include "core/epi/sites.h"
@@ -116,6 +117,19 @@ const fk_route fk_routes[] = {
 
 	{ "GET", "/api/v1/audit", h_list, P(AUDIT_READ), W, "the audit log in scope", NULL, &fk_audit_list },
 	{ "GET", "/api/v1/audit/head", h_audit_head, P(AUDIT_READ), W, "the log's head and its latest signed checkpoint" },
+
+	/* command: the wall screen and the daily bulletin */
+	{ "GET", "/api/v1/wall", h_wall, P(STATS_READ), 0,
+	  "the wall screen's figures of a region in one answer (ETag; 304 when unchanged)" },
+	{ "GET", "/api/v1/bulletins", h_list, P(STATS_READ), 0, "daily bulletins of a region, newest first", NULL,
+	  &fk_bulletin_list },
+	{ "POST", "/api/v1/bulletins", h_bulletin_draft, P(BULLETIN_APPROVE), BODY | W,
+	  "draft (or draft again) the bulletin of a region for a day that is over", "bulletin.draft" },
+	{ "GET", "/api/v1/bulletins/{id}", h_bulletin_get, P(STATS_READ), 0, "one bulletin with its figures" },
+	{ "POST", "/api/v1/bulletins/{id}/approve", h_bulletin_approve, P(BULLETIN_APPROVE), W,
+	  "approve a bulletin: its figures are locked", "bulletin.approve" },
+	{ "GET", "/api/v1/bulletins/{id}/document", h_bulletin_document, P(STATS_READ), 0,
+	  "an approved bulletin as text, PDF or XLSX (?format=txt|pdf|xlsx)" },
 };
 
 const size_t fk_routes_count = sizeof(fk_routes) / sizeof(fk_routes[0]);

@@ -43,14 +43,18 @@ export const BODIES = {
   'POST /api/v1/observations/{id}/followups': { slot: 'am', temperature: 36.5 },
   'POST /api/v1/observations/{id}/release': {},
   'POST /api/v1/observations/{id}/convert': { reporting_unit: '社区卫生服务中心', place: 'home' },
+  'POST /api/v1/bulletins/{id}/approve': {},
 };
 
 // The demo's users, plus a street-level admin (so that user.write meets
-// users outside its scope) and a doctor of the second street (who owns
-// records there that the first street's doctor must not reach).
+// users outside its scope), a doctor of the second street (who owns
+// records there that the first street's doctor must not reach) and a
+// commander of the second street (bulletin.approve outside its scope).
 export const EXTRA = [
   { username: 'admin1', password: 'street-admin-password', role: 'admin', region: STREET1 },
   { username: 'doctor2', password: 'street-doctor-password', role: 'doctor', region: STREET2 },
+  // a street's commander: meets the district's and the other street's bulletins
+  { username: 'commander2', password: 'street-commander-password', role: 'commander', region: STREET2 },
 ];
 
 // Signs in every demo user and the EXTRA ones (created by the admin);

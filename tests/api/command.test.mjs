@@ -1,0 +1,251 @@
+// The command centre: the wall screen's data in one answer (panels by
+// permission, ETag and 304, figures that agree with the pages they drill
+// into) and the daily bulletin (a day not over → 409, approval locks the
+// figures, outside scope → 404, corrections in the next bulletin, figures
+// against hand-computed values, the documents, no personal data).  One
+// server, 600 residents: no demo outbreak, every case here is ours.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServer } from '../lib/harness.mjs';
+import { COUNTY, STREET1, STREET2, COMM1, GRID, addDays, walk } from './registry-helpers.mjs';
+
+let srv, today;
+const T = {};
+const PANELS = ['coverage', 'reports', 'alerts', 'cases', 'observation', 'states', 'rt'];
+
+before(async () => {
+  srv = await startServer({ people: 600, days: 2 });
+  for (const u of ['admin', 'commander', 'officer', 'officer2', 'doctor', 'gridworker', 'auditor']) T[u] = await srv.login(u);
+  // a commander of the second street only
+  const c = await srv.api('POST', '/api/v1/users', { token: T.admin, body: { username: 'commander2', password: 'street-commander-pw', role: 'commander', region: STREET2 } });
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  const s = await srv.api('POST', '/api/v1/session', { body: { username: 'commander2', password: 'street-commander-pw' } });
+  T.commander2 = s.body.token;
+  const d = (await srv.api('GET', '/api/v1/stats/daily', { token: T.doctor })).body;
+  today = d.today;
+});
+after(async () => { await srv?.stop(); });
+
+function assertError(r, status, code, field) {
+  assert.equal(r.status, status, JSON.stringify(r.body).slice(0, 500));
+  assert.equal(r.body.error.code, code, JSON.stringify(r.body));
+  if (field !== undefined) assert.equal(r.body.error.field, field, JSON.stringify(r.body));
+}
+
+// Local noon of a date, in Unix seconds (the harness runs the server in this process's zone).
+const noon = (date) => Math.floor(new Date(`${date}T12:00:00`).getTime() / 1000);
+
+let seq = 0;
+const NAMES = [];
+async function person() {
+  seq++;
+  const h = await srv.api('POST', '/api/v1/households', { token: T.officer, body: { grid: GRID, building: '通报楼', room: String(5000 + seq) } });
+  assert.equal(h.status, 201, JSON.stringify(h.body));
+  const name = `通报测试人${seq}`;
+  NAMES.push(name);
+  const p = await srv.api('POST', '/api/v1/persons', { token: T.officer, body: { household_id: h.body.id, name, phone: `1390000${String(1000 + seq)}` } });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  return p.body;
+}
+// A case reported at local noon of date.
+async function mkCase(category, date) {
+  const p = await person();
+  const r = await srv.api('POST', '/api/v1/cases', {
+    token: T.doctor,
+    body: { person_id: p.id, category, diagnosis_time: noon(date) - 3600, reported_time: noon(date), reporting_unit: '武昌医院', place: 'designated_hospital' },
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body;
+}
+
+async function wall(region, who = 'commander', headers = {}) {
+  return srv.api('GET', `/api/v1/wall${region ? `?region=${region}` : ''}`, { token: T[who], headers });
+}
+
+test('wall: every panel in one answer, each child agreeing with the page it drills into', async () => {
+  const r = await wall(STREET1);
+  assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 300));
+  assert.deepEqual(Object.keys(r.body.panels), PANELS);
+  assert.equal(r.body.region.code, STREET1);
+  assert.equal(r.body.date, today);
+  assert.ok(Number.isInteger(r.body.as_of));
+  const p = r.body.panels;
+  // coverage per child is /coverage's
+  const cov = (await srv.api('GET', `/api/v1/coverage?region=${STREET1}`, { token: T.commander })).body;
+  assert.deepEqual(p.coverage.children, cov.children);
+  assert.deepEqual(p.coverage.total, cov.region);
+  // grids missing their zero report, counted per community, are /reports?missing's
+  const missing = await walk(srv, T.commander, `/api/v1/reports?region=${STREET1}&date=${today}&missing=true`, 1000);
+  assert.equal(p.reports.total.missing, missing.items.length);
+  for (const c of p.reports.children) {
+    assert.equal(c.missing, missing.items.filter((g) => g.grid.startsWith(c.code)).length, c.code);
+    assert.equal(c.grids, c.reported + c.missing);
+  }
+  // open alerts per child are /alerts?state=open's
+  const open = await walk(srv, T.commander, `/api/v1/alerts?region=${STREET1}&state=open`, 1000);
+  assert.equal(p.alerts.total.open, open.items.length);
+  for (const c of p.alerts.children) assert.equal(c.open, open.items.filter((a) => a.grid.startsWith(c.code)).length);
+  // no person is named on the wall
+  const text = JSON.stringify(r.body);
+  for (const a of open.items) assert.ok(!text.includes(a.person_name), 'no person on the wall');
+  // the epidemic curve and Rt cover the same 60 days
+  assert.equal(p.cases.series.dates.length, 60);
+  assert.equal(p.cases.series.dates.at(-1), today);
+  assert.equal(p.states.communities, p.states.by_state[1] + p.states.by_state[2] + p.states.by_state[3]);
+});
+
+test('wall: a grid has no children but its own row; the caller home region by default', async () => {
+  const g = await wall(GRID, 'officer');
+  assert.equal(g.status, 200);
+  assert.deepEqual(g.body.panels.reports.children.map((c) => c.code), [GRID]);
+  const home = await wall('', 'officer');
+  assert.equal(home.body.region.code, STREET1);
+});
+
+test('wall: panels by permission (the auditor reads statistics only), scope and bad input', async () => {
+  const a = await wall(COUNTY, 'auditor');
+  assert.equal(a.status, 200);
+  assert.deepEqual(Object.keys(a.body.panels), ['cases', 'observation', 'states', 'rt']);
+  assertError(await wall(STREET1, 'officer2'), 404, 'not_found');
+  assertError(await wall('42', 'commander'), 404, 'not_found');
+  assert.equal((await wall(STREET1, 'gridworker')).status, 403);
+  assertError(await srv.api('GET', `/api/v1/wall?region=${STREET1}&date=2026-13-01`, { token: T.commander }), 400, 'invalid', 'date');
+});
+
+test('wall: the same figures answer 304 to If-None-Match; a new case changes the tag', async () => {
+  const first = await wall(COMM1);
+  const tag = first.headers.get('etag');
+  assert.match(tag, /^"[0-9a-f]{32}"$/);
+  const again = await wall(COMM1, 'commander', { 'If-None-Match': tag });
+  assert.equal(again.status, 304);
+  assert.equal(again.body, null);
+  assert.equal(again.headers.get('etag'), tag);
+  await mkCase('suspected', today);
+  const changed = await wall(COMM1, 'commander', { 'If-None-Match': tag });
+  assert.equal(changed.status, 200);
+  assert.notEqual(changed.headers.get('etag'), tag);
+  assert.equal(changed.body.panels.cases.total.cur_suspected, first.body.panels.cases.total.cur_suspected + 1);
+});
+
+// ---- bulletins ----
+
+const draft = (who, region, date) => srv.api('POST', '/api/v1/bulletins', { token: T[who], body: { region, date } });
+const approve = (who, id) => srv.api('POST', `/api/v1/bulletins/${id}/approve`, { token: T[who] });
+const doc = (who, id, format) => srv.api('GET', `/api/v1/bulletins/${id}/document${format ? `?format=${format}` : ''}`, { token: T[who] });
+
+test('bulletin: bad input', async () => {
+  assertError(await draft('commander', COMM1, today), 409, 'conflict', 'date'); // today is not over
+  assertError(await draft('commander', COMM1, addDays(today, 1)), 409, 'conflict', 'date');
+  assertError(await draft('commander', COMM1, '2026-02-30'), 400, 'invalid', 'date');
+  assertError(await srv.api('POST', '/api/v1/bulletins', { token: T.commander, body: { date: addDays(today, -1) } }), 400, 'invalid', 'region');
+  assertError(await draft('commander', 'abc', addDays(today, -1)), 400, 'invalid', 'region');
+  assertError(await draft('commander2', STREET1, addDays(today, -1)), 404, 'not_found'); // outside scope
+  assert.equal((await draft('officer', STREET1, addDays(today, -1))).status, 403); // only commanders draft
+  assertError(await approve('commander', 999999), 404, 'not_found');
+});
+
+test('bulletin: the demo approved yesterday\'s for the district: listed, locked, published', async () => {
+  const list = await srv.api('GET', `/api/v1/bulletins?region=${COUNTY}&state=approved`, { token: T.auditor });
+  assert.equal(list.status, 200);
+  const mine = list.body.items.find((b) => b.region === COUNTY);
+  assert.ok(mine, JSON.stringify(list.body));
+  assert.equal(mine.date, addDays(today, -1));
+  assert.match(mine.audit_head, /^[0-9a-f]{64}$/);
+  assertError(await draft('commander', COUNTY, mine.date), 409, 'conflict', 'date'); // locked
+  assertError(await approve('commander', mine.id), 409, 'conflict', 'state');
+  // a street's officer does not see the district's bulletin
+  assertError(await srv.api('GET', `/api/v1/bulletins/${mine.id}`, { token: T.officer }), 404, 'not_found');
+  assertError(await srv.api('GET', `/api/v1/bulletins?region=${COUNTY}`, { token: T.officer }), 404, 'not_found');
+  assertError(await doc('auditor', mine.id, 'docx'), 400, 'invalid', 'format');
+});
+
+test('bulletin: figures against hand-computed values, approval, documents, corrections, no personal data', async () => {
+  const d2 = addDays(today, -2), d1 = addDays(today, -1);
+  // two days ago: A confirmed.  Yesterday: B suspected, C confirmed then discharged, D asymptomatic.
+  await mkCase('confirmed', d2);
+  await mkCase('suspected', d1);
+  const c = await mkCase('confirmed', d1);
+  const mv = await srv.api('POST', `/api/v1/cases/${c.id}/transitions`, { token: T.doctor, body: { to: 'discharged', reason: '两次核酸阴性', at: noon(d1) + 3600 } });
+  assert.equal(mv.status, 200, JSON.stringify(mv.body));
+  await mkCase('asymptomatic', d1);
+
+  // the day before yesterday first: approved, then a late report changes its figures
+  const b2 = await draft('commander', COMM1, d2);
+  assert.equal(b2.status, 201, JSON.stringify(b2.body));
+  assert.equal(b2.body.state, 'draft');
+  assert.deepEqual(b2.body.figures.corrections, []);
+  assertError(await doc('commander', b2.body.id, 'pdf'), 409, 'conflict', 'state'); // not approved
+  assertError(await approve('commander2', b2.body.id), 404, 'not_found'); // outside scope
+  const a2 = await approve('commander', b2.body.id);
+  assert.equal(a2.status, 200, JSON.stringify(a2.body));
+  assert.equal(a2.body.state, 'approved');
+  assert.equal(a2.body.figures.totals.cum_confirmed, 1);
+  // a case of two days ago reported late from paper: the approved figures do not move
+  await mkCase('confirmed', d2);
+  const locked = await srv.api('GET', `/api/v1/bulletins/${b2.body.id}`, { token: T.commander });
+  assert.equal(locked.body.figures.totals.cum_confirmed, 1);
+
+  const b1 = await draft('commander', COMM1, d1);
+  assert.equal(b1.status, 201, JSON.stringify(b1.body));
+  const t = b1.body.figures.totals;
+  const want = {
+    new_confirmed: 1, new_suspected: 1, new_asymptomatic: 1, new_discharged: 1, new_deceased: 0,
+    cum_confirmed: 3, cum_discharged: 1, cum_deceased: 0, // A, the late one, C
+    cur_confirmed: 2, cur_suspected: 1, cur_asymptomatic: 1,
+    under_observation: 1, // C: 14 days of observation after discharge
+  };
+  for (const [k, v] of Object.entries(want)) assert.equal(t[k], v, k);
+  // the correction to the day before's approved bulletin, never silent
+  assert.deepEqual(b1.body.figures.corrections.map((x) => [x.date, x.figure, x.was, x.now]),
+    [[d2, 'cum_confirmed', 1, 2], [d2, 'cur_confirmed', 1, 2]]);
+  // the table by day ends on the day; by child: the grid's community row holds the cases
+  assert.equal(b1.body.figures.days.length, 14);
+  assert.equal(b1.body.figures.days.at(-1).date, d1);
+  assert.equal(b1.body.figures.days.at(-2).cum_confirmed, 2);
+  const row = b1.body.figures.children.find((x) => x.code === GRID);
+  assert.equal(row.cur_confirmed, 2);
+  // a draft may be drafted again until approved
+  const again = await draft('commander', COMM1, d1);
+  assert.equal(again.status, 201);
+  assert.equal(again.body.id, b1.body.id);
+  const a1 = await approve('commander', b1.body.id);
+  assert.equal(a1.status, 200);
+
+  // the text: official wording and order, the region, the date, the audit head
+  const txt = await doc('auditor', b1.body.id, 'txt');
+  assert.equal(txt.status, 200);
+  assert.match(txt.headers.get('content-type'), /^text\/plain/);
+  const [m, dd] = d1.slice(5).split('-').map(Number);
+  assert.ok(txt.body.includes(`截至${m}月${dd}日24时，全社区累计报告确诊病例3例，现有确诊病例2例，累计治愈出院1例，累计死亡0例。`), txt.body);
+  assert.ok(txt.body.includes(`${m}月${dd}日0—24时，全社区新增确诊病例1例，新增疑似病例1例，新增无症状感染者1例，新增治愈出院1例，新增死亡0例。`), txt.body);
+  assert.ok(txt.body.includes('更正：经核实'), txt.body);
+  assert.ok(txt.body.includes(a1.body.audit_head), 'the audit head is printed');
+  assert.ok(txt.body.indexOf('截至') < txt.body.indexOf('0—24时'));
+  // the PDF: a PDF with the CJK font embedded
+  const pdf = await fetch(`${srv.base}/api/v1/bulletins/${b1.body.id}/document?format=pdf`, { headers: { Authorization: `Bearer ${T.auditor}` } });
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  const pb = Buffer.from(await pdf.arrayBuffer());
+  assert.equal(pb.subarray(0, 5).toString('latin1'), '%PDF-');
+  assert.ok(pb.toString('latin1').includes('NotoSansCJK'), 'the CJK font is embedded');
+  // the workbook: a zip with a sheet per table; no personal data anywhere
+  const xr = await fetch(`${srv.base}/api/v1/bulletins/${b1.body.id}/document?format=xlsx`, { headers: { Authorization: `Bearer ${T.auditor}` } });
+  assert.equal(xr.status, 200);
+  const xb = Buffer.from(await xr.arrayBuffer());
+  assert.equal(xb.subarray(0, 2).toString('latin1'), 'PK');
+  const file = path.join(srv.dir, 'bulletin.xlsx');
+  writeFileSync(file, xb);
+  const book = execFileSync('unzip', ['-p', file], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  for (const sheet of ['通报', '主要指标', '分网格', '逐日', '更正']) assert.ok(book.includes(sheet), sheet);
+  const json = JSON.stringify((await srv.api('GET', `/api/v1/bulletins/${b1.body.id}`, { token: T.auditor })).body);
+  for (const name of NAMES) {
+    for (const [what, s] of [['text', txt.body], ['workbook', book], ['record', json]]) assert.ok(!s.includes(name), `${name} in the ${what}`);
+  }
+  for (const s of [txt.body, book, json]) assert.ok(!/1390000\d{4}/.test(s), 'no phone number');
+  // the archive lists both, newest first
+  const list = await srv.api('GET', `/api/v1/bulletins?region=${COMM1}`, { token: T.doctor });
+  assert.deepEqual(list.body.items.filter((b) => b.region === COMM1).map((b) => b.date), [d1, d2]);
+});
