@@ -17,7 +17,7 @@
 // The page asks for it after sign-in ({type: 'keep'}) and deletes the cache
 // at sign-out; with no cache this worker keeps nothing, and an update
 // carries the shell over only when the previous version had one.
-const VERSION = 'v3';
+const VERSION = 'v4-command';
 const PREFIX = 'fangkong-shell-';
 const CACHE = PREFIX + VERSION;
 const SHELL = [
@@ -50,6 +50,8 @@ const SHELL = [
   '/js/views/regions.js',
   '/js/views/screening.js',
   '/js/views/users.js',
+  '/js/views/wall.js',
+  '/js/views/bulletins.js',
 ];
 
 // Fetches the whole shell into CACHE (all or nothing: addAll stores none

@@ -59,8 +59,11 @@ export function setPasswordRequiredHandler(fn) { onPasswordRequired = fn; }
 // Calls the API; body is sent as JSON, or as it is (a File, a Blob) with
 // contentType when raw is set.  Resolves with the parsed answer; rejects
 // with an ApiError (status 0 when the server could not be reached).
-export async function api(method, path, body, { quiet401 = false, raw = false, contentType } = {}) {
+// With etag (a previous answer's ETag, or null for none yet) the request is
+// conditional and resolves with {etag, data}, or {notModified: true} on 304.
+export async function api(method, path, body, { quiet401 = false, raw = false, contentType, etag } = {}) {
   const headers = { 'X-Requested-With': 'fangkong', Accept: 'application/json' };
+  if (etag) headers['If-None-Match'] = etag;
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (body !== undefined && raw) {
     headers['Content-Type'] = contentType;
@@ -77,6 +80,7 @@ export async function api(method, path, body, { quiet401 = false, raw = false, c
   }
   learnClock(res);
   if (res.status === 204) return null;
+  if (res.status === 304 && etag !== undefined) return { notModified: true };
   let data = null;
   const text = await res.text();
   if (text) {
@@ -92,7 +96,7 @@ export async function api(method, path, body, { quiet401 = false, raw = false, c
     if (err.code === 'password_change_required' && onPasswordRequired) onPasswordRequired(err);
     throw err;
   }
-  return data;
+  return etag !== undefined ? { etag: res.headers.get('ETag'), data } : data;
 }
 
 // POSTs a file with XMLHttpRequest (fetch reports no upload progress);
@@ -246,4 +250,17 @@ export const communities = {
 export const stats = {
   daily: (region, from, to) => api('GET', `/stats/daily${qs({ region: rp(region), from, to })}`),
   rt: (region, to, days) => api('GET', `/stats/rt${qs({ region: rp(region), to, days })}`),
+};
+
+// The command centre: the wall screen (conditional on the last ETag) and
+// the daily bulletins.
+export const wall = {
+  get: (region, etag) => api('GET', `/wall${qs({ region: rp(region) })}`, undefined, { etag: etag || null }),
+};
+export const bulletins = {
+  list: (region, after, limit = 50) => api('GET', `/bulletins${qs({ region: rp(region), limit, after })}`),
+  get: (id) => api('GET', `/bulletins/${id}`),
+  draft: (region, date) => api('POST', '/bulletins', { region, date }),
+  approve: (id) => api('POST', `/bulletins/${id}/approve`),
+  href: (id, format) => `/api/v1/bulletins/${id}/document?format=${format}`,
 };

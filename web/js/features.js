@@ -44,6 +44,15 @@ export const FEATURES = [
   },
   { id: 'users', perm: 'user.read', icon: 'users', href: '#/users', routes: { users: view('users', 'render') } },
   { id: 'audit', perm: 'audit.read', icon: 'audit', href: '#/audit', routes: { audit: view('audit', 'render') } },
+  {
+    // the command centre's wall screen: full screen, no navigation (bare)
+    id: 'wall', perm: 'stats.read', icon: 'epi', href: '#/wall', bare: true,
+    routes: { wall: view('wall', 'renderIndex'), 'wall/:code': view('wall', 'render') },
+  },
+  {
+    id: 'bulletins', perm: 'stats.read', icon: 'audit', href: '#/bulletins',
+    routes: { bulletins: view('bulletins', 'renderList'), 'bulletins/:id': view('bulletins', 'render') },
+  },
   // every user's own password (linked from the account box, not a tile)
   { id: 'password', perm: null, icon: 'shield', href: '#/password', hidden: true, routes: { password: view('password', 'render') } },
 ];

@@ -308,7 +308,8 @@ static json_t *p_rt(fk_db *db, const fk_actor *who, const fk_wall_ctx *c, fk_err
 	size_t i;
 	json_t *it;
 	json_array_foreach(json_object_get(rt, "items"), i, it) {
-		json_array_append_new(series, json_pack("{s:O, s:O, s:O, s:O}", "to", json_object_get(it, "to"), "mean",
+		json_array_append_new(series, json_pack("{s:O, s:O, s:O, s:O, s:O}", "to", json_object_get(it, "to"),
+							"cases", json_object_get(it, "cases"), "mean",
 							json_object_get(it, "mean"), "q025", json_object_get(it, "q025"),
 							"q975", json_object_get(it, "q975")));
 		if (!json_is_null(json_object_get(it, "mean"))) {

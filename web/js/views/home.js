@@ -63,14 +63,14 @@ export function render(ctx) {
 // built yet.  The links are the features the user's permissions allow.
 const WORK = {
   admin: ['users', 'regions', 'audit'],
-  commander: ['command', 'epi', 'cases', 'clusters'],
+  commander: ['wall', 'bulletins', 'command', 'epi', 'cases', 'clusters'],
   officer: ['command', 'persons', 'regions', 'users'],
   gridworker: ['screening', 'persons'],
   doctor: ['followups', 'command', 'cases'],
   operator: ['regions'],
   coordinator: ['regions'],
   keeper: ['regions'],
-  auditor: ['audit', 'epi'],
+  auditor: ['audit', 'epi', 'bulletins'],
   volunteer: ['regions'],
   finance: ['regions'],
   supervisor: ['command', 'regions'],
