@@ -84,6 +84,12 @@ int h_bulletin_get(fk_req *r);
 int h_bulletin_approve(fk_req *r);
 int h_bulletin_document(fk_req *r);
 
+/* h_export.c */
+int h_cases_export(fk_req *r);
+int h_contacts_export(fk_req *r);
+int h_observations_export(fk_req *r);
+int h_coverage_export(fk_req *r);
+
 /* h_audit.c */
 int h_audit_head(fk_req *r);
 

@@ -41,6 +41,7 @@ typedef struct qparam {
 } qparam;
 
 #define PAGE { "limit", "limit" }, { "after", "cursor" }
+#define EXPORT_FORMAT { "format", "string", false, "csv (default) or xlsx" }
 
 /* The query parameters of GET routes not served by h_list (and of the
  * upload), by "METHOD path".  An empty list says: none. */
@@ -88,6 +89,12 @@ static const struct {
 	{ "GET /api/v1/bulletins/{id}" },
 	{ "POST /api/v1/bulletins/{id}/approve" },
 	{ "GET /api/v1/bulletins/{id}/document", { { "format", "string", false, "txt (default), pdf or xlsx" } } },
+	{ "GET /api/v1/exports/cases",
+	  { { "region", "region" }, { "category", "string" }, { "outcome", "string" }, { "late", "flag" }, EXPORT_FORMAT } },
+	{ "GET /api/v1/exports/contacts", { { "region", "region" }, { "case_id", "integer" }, EXPORT_FORMAT } },
+	{ "GET /api/v1/exports/observations", { { "region", "region" }, { "state", "string" }, EXPORT_FORMAT } },
+	{ "GET /api/v1/exports/coverage",
+	  { { "region", "region" }, { "from", "date", false, "default: 6 days before to" }, { "to", "date" }, EXPORT_FORMAT } },
 };
 
 /* A nested part of a body: the object (or array items) at field of

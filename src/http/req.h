@@ -95,6 +95,9 @@ typedef struct fk_req {
 	 * r->db its reader, to append the next part to out.  Returns 1 while
 	 * more follows, 0 at the end, -1 on an error (the stream is cut). */
 	int (*stream)(struct fk_req *r, fk_strbuf *out);
+	/* Called once when the request ends, finished or cut (a stream's
+	 * temporary file is closed there); may be NULL. */
+	void (*stream_done)(struct fk_req *r);
 	const char *stream_type; /* Content-Type */
 	const char *stream_name; /* download file name */
 	fk_write write;

@@ -130,6 +130,14 @@ const fk_route fk_routes[] = {
 	  "approve a bulletin: its figures are locked", "bulletin.approve" },
 	{ "GET", "/api/v1/bulletins/{id}/document", h_bulletin_document, P(STATS_READ), 0,
 	  "an approved bulletin as text, PDF or XLSX (?format=txt|pdf|xlsx)" },
+	{ "GET", "/api/v1/exports/cases", h_cases_export, P(CASE_READ), W, "cases as CSV or XLSX (masked; audited)",
+	  "case.export" },
+	{ "GET", "/api/v1/exports/contacts", h_contacts_export, P(CASE_READ), W,
+	  "close contacts as CSV or XLSX (masked; audited)", "contact.export" },
+	{ "GET", "/api/v1/exports/observations", h_observations_export, P(CASE_READ), W,
+	  "medical observations as CSV or XLSX (audited)", "observation.export" },
+	{ "GET", "/api/v1/exports/coverage", h_coverage_export, P(SCREEN_READ), W,
+	  "screening coverage by child and day as CSV or XLSX (audited)", "coverage.export" },
 };
 
 const size_t fk_routes_count = sizeof(fk_routes) / sizeof(fk_routes[0]);

@@ -862,6 +862,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	double ms = (double)(now.tv_sec - r->start.tv_sec) * 1e3 + (double)(now.tv_nsec - r->start.tv_nsec) / 1e6;
 	fk_log_info("%s %s %d %.1fms %s%s", r->method, r->path, r->status, ms, r->id,
 		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	if (r->stream_done)
+		r->stream_done(r);
 	json_decref(r->json);
 	json_decref(r->out);
 	json_decref(r->cleanup);

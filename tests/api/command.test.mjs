@@ -50,12 +50,13 @@ async function person() {
   assert.equal(p.status, 201, JSON.stringify(p.body));
   return p.body;
 }
-// A case reported at local noon of date.
+// A case reported at local noon of date (a minute ago when that is still to come).
 async function mkCase(category, date) {
+  const at = Math.min(noon(date), Math.floor(Date.now() / 1000) - 60);
   const p = await person();
   const r = await srv.api('POST', '/api/v1/cases', {
     token: T.doctor,
-    body: { person_id: p.id, category, diagnosis_time: noon(date) - 3600, reported_time: noon(date), reporting_unit: '武昌医院', place: 'designated_hospital' },
+    body: { person_id: p.id, category, diagnosis_time: at - 60, reported_time: at, reporting_unit: '武昌医院', place: 'designated_hospital' },
   });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return r.body;
@@ -248,4 +249,66 @@ test('bulletin: figures against hand-computed values, approval, documents, corre
   // the archive lists both, newest first
   const list = await srv.api('GET', `/api/v1/bulletins?region=${COMM1}`, { token: T.doctor });
   assert.deepEqual(list.body.items.filter((b) => b.region === COMM1).map((b) => b.date), [d1, d2]);
+});
+
+// ---- exports ----
+
+const get = async (p, who) => {
+  const r = await fetch(`${srv.base}${p}`, { headers: { Authorization: `Bearer ${T[who]}` } });
+  return { status: r.status, type: r.headers.get('content-type'), name: r.headers.get('content-disposition'), buf: Buffer.from(await r.arrayBuffer()) };
+};
+
+test('exports: bad input', async () => {
+  assertError(await srv.api('GET', `/api/v1/exports/coverage?region=${STREET1}&from=${addDays(today, -366)}&to=${today}`, { token: T.commander }), 400, 'invalid', 'from');
+  assertError(await srv.api('GET', `/api/v1/exports/coverage?region=${STREET1}&from=${today}&to=${addDays(today, -1)}`, { token: T.commander }), 400, 'invalid', 'from');
+  assertError(await srv.api('GET', `/api/v1/exports/coverage?region=${STREET1}&to=2026-02-30`, { token: T.commander }), 400, 'invalid', 'to');
+  assertError(await srv.api('GET', '/api/v1/exports/cases?format=ods', { token: T.doctor }), 400, 'invalid', 'format');
+  assertError(await srv.api('GET', '/api/v1/exports/cases?category=sick', { token: T.doctor }), 400, 'invalid', 'category');
+  assertError(await srv.api('GET', `/api/v1/exports/cases?region=${STREET2}`, { token: T.doctor }), 404, 'not_found');
+  assertError(await srv.api('GET', `/api/v1/exports/coverage?region=${STREET1}`, { token: T.officer2 }), 404, 'not_found');
+  assert.equal((await srv.api('GET', '/api/v1/exports/cases', { token: T.gridworker })).status, 403);
+  assert.equal((await srv.api('GET', '/api/v1/exports/cases', { token: T.auditor })).status, 403);
+  // a range of exactly 366 days is allowed
+  const ok = await get(`/api/v1/exports/coverage?region=${COMM1}&from=${addDays(today, -365)}&to=${today}`, 'commander');
+  assert.equal(ok.status, 200);
+});
+
+test('exports: cases as CSV and XLSX, masked like the list, audited', async () => {
+  const list = await walk(srv, T.doctor, `/api/v1/cases?region=${COMM1}`, 1000);
+  assert.ok(list.items.length >= 5);
+  const csv = await get(`/api/v1/exports/cases?region=${COMM1}`, 'doctor');
+  assert.equal(csv.status, 200);
+  assert.match(csv.type, /^text\/csv/);
+  assert.match(csv.name, /cases-420106001001\.csv/);
+  const lines = csv.buf.toString('utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.equal(lines.length, list.items.length + 1, 'a header and a line per case');
+  assert.ok(lines[0].startsWith('id,'), lines[0]);
+  assert.ok(lines[1].startsWith(`${list.items[0].id},`), 'in the list\'s order');
+  const x = await get(`/api/v1/exports/cases?region=${COMM1}&format=xlsx`, 'doctor');
+  assert.equal(x.status, 200);
+  assert.equal(x.buf.subarray(0, 2).toString('latin1'), 'PK');
+  const file = path.join(srv.dir, 'cases.xlsx');
+  writeFileSync(file, x.buf);
+  const sheet = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml'], { encoding: 'utf8' });
+  assert.equal((sheet.match(/<row /g) || []).length, list.items.length + 1);
+  assert.match(sheet, /<pane [^>]*ySplit="1"/, 'the header row frozen');
+  assert.match(sheet, new RegExp(`<c r="A2"[^>]*><v>${list.items[0].id}</v>`), 'ids as numbers');
+  // the phones of the list stay masked
+  const contacts = await get(`/api/v1/exports/contacts?region=${COMM1}`, 'doctor');
+  assert.equal(contacts.status, 200);
+  assert.ok(!/1390000\d{4}/.test(contacts.buf.toString('utf8')));
+  const audit = await srv.api('GET', '/api/v1/audit?action=case.export&limit=10', { token: T.admin });
+  assert.equal(audit.body.items.length, 3 - 1, 'each export of cases (the bad ones were not) audited'); // csv, xlsx
+  assert.equal(JSON.parse(audit.body.items[0].detail).format, 'xlsx');
+});
+
+test('exports: coverage by child and day', async () => {
+  const r = await get(`/api/v1/exports/coverage?region=${STREET1}&from=${addDays(today, -1)}&to=${today}`, 'officer');
+  assert.equal(r.status, 200);
+  const lines = r.buf.toString('utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+  const cov = (await srv.api('GET', `/api/v1/coverage?region=${STREET1}`, { token: T.officer })).body;
+  assert.equal(lines[0], 'date,region,region_name,households,persons,visited,not_home,refused,unvisited,abnormal');
+  assert.equal(lines.length, 1 + 2 * cov.children.length);
+  const c = cov.children[0];
+  assert.ok(lines.includes(`${today},${c.code},${c.name},${c.households},${c.persons},${c.visited},${c.not_home},${c.refused},${c.unvisited},${c.abnormal}`));
 });
