@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/command/bulletin.h"
+#include "core/command/shapes.h"
 #include "core/command/wall.h"
 #include "http/handlers.h"
 #include "util/date.h"
@@ -91,4 +92,10 @@ int h_bulletin_document(fk_req *r)
 	int rc = fk_req_reply_file(r, doc->buf, doc->len, type, name);
 	fk_strbuf_release(doc);
 	return rc;
+}
+
+int h_region_shapes(fk_req *r)
+{
+	const char *c = fk_req_param(r, "code");
+	return fk_req_reply(r, 200, fk_shapes_children(r->db, &r->actor, c && strcmp(c, "root") == 0 ? "" : c, &r->err));
 }

@@ -130,6 +130,8 @@ const fk_route fk_routes[] = {
 	  "approve a bulletin: its figures are locked", "bulletin.approve" },
 	{ "GET", "/api/v1/bulletins/{id}/document", h_bulletin_document, P(STATS_READ), 0,
 	  "an approved bulletin as text, PDF or XLSX (?format=txt|pdf|xlsx)" },
+	{ "GET", "/api/v1/regions/{code}/shapes", h_region_shapes, P(REGION_READ), 0,
+	  "the boundaries of a region's children (GeoJSON) and those without one" },
 	{ "GET", "/api/v1/exports/cases", h_cases_export, P(CASE_READ), W, "cases as CSV or XLSX (masked; audited)",
 	  "case.export" },
 	{ "GET", "/api/v1/exports/contacts", h_contacts_export, P(CASE_READ), W,

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer } from '../lib/harness.mjs';
+import { startServer, cli } from '../lib/harness.mjs';
 import { COUNTY, STREET1, STREET2, COMM1, GRID, addDays, walk } from './registry-helpers.mjs';
 
 let srv, today;
@@ -311,4 +311,63 @@ test('exports: coverage by child and day', async () => {
   assert.equal(lines.length, 1 + 2 * cov.children.length);
   const c = cov.children[0];
   assert.ok(lines.includes(`${today},${c.code},${c.name},${c.households},${c.persons},${c.visited},${c.not_home},${c.refused},${c.unvisited},${c.abnormal}`));
+});
+
+// ---- region shapes ----
+
+// A square around (x, y) as a closed ring.
+const square = (x, y, d = 0.01) => [[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]];
+const feature = (code, ring, key = 'code') => ({ type: 'Feature', properties: { [key]: code, name: 'x' }, geometry: { type: 'Polygon', coordinates: [ring] } });
+function importShapes(doc) {
+  const file = path.join(srv.dir, `shapes-${Math.random().toString(36).slice(2)}.geojson`);
+  writeFileSync(file, typeof doc === 'string' ? doc : JSON.stringify(doc));
+  return cli(['regions', 'shapes', 'import', file, '--db', srv.db]);
+}
+
+test('shapes: bad files are refused whole, each rejected feature named by index and reason', async () => {
+  let r = importShapes({ type: 'Feature', properties: {}, geometry: null });
+  assert.equal(r.status, 2); // bad input
+  assert.match(r.stderr, /type: the file is not a GeoJSON FeatureCollection/);
+  r = importShapes('{"type": "FeatureCollection", "features": [');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /file: not JSON/);
+  const bowtie = [[114.30, 30.55], [114.32, 30.57], [114.32, 30.55], [114.30, 30.57], [114.30, 30.55]];
+  r = importShapes({
+    type: 'FeatureCollection',
+    features: [
+      feature(STREET1, square(114.30, 30.55)),
+      feature('420106999', square(114.31, 30.55)),
+      feature(STREET2, bowtie),
+      feature(COMM1, square(114.30, 30.55).slice(0, 4)), // not closed
+    ],
+  });
+  assert.equal(r.status, 2, r.stdout);
+  assert.match(r.stderr, /features\[1\]: properties.code: unknown region code 420106999/);
+  assert.match(r.stderr, /features\[2\]: geometry: ring 0: the ring crosses itself \(edges 0 and 2\)/);
+  assert.match(r.stderr, /features\[3\]: geometry: ring 0: the ring does not end where it starts/);
+  assert.match(r.stderr, /3 of 4 features rejected; nothing imported/);
+  const m = await srv.api('GET', `/api/v1/regions/${COUNTY}/shapes`, { token: T.commander });
+  assert.equal(m.body.features.length, 0, 'nothing imported');
+});
+
+test('shapes: imported by code (or ECharts-style adcode), served as GeoJSON for the children, the rest listed as missing', async () => {
+  const r = importShapes({
+    type: 'FeatureCollection',
+    features: [feature(STREET1, square(114.30, 30.55)), feature(Number(STREET2), square(114.32, 30.55), 'adcode'),
+      { type: 'Feature', properties: { code: COUNTY }, geometry: { type: 'MultiPolygon', coordinates: [[square(114.3, 30.5, 0.1)]] } }],
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /imported 3 region shapes/);
+  const m = await srv.api('GET', `/api/v1/regions/${COUNTY}/shapes`, { token: T.commander });
+  assert.equal(m.status, 200);
+  assert.equal(m.body.type, 'FeatureCollection');
+  assert.deepEqual(m.body.features.map((f) => f.properties.code), [STREET1, STREET2]);
+  // the positions as stored (the API writes 10 significant digits: a millimetre)
+  const got = m.body.features[0].geometry.coordinates[0].flat(), want = square(114.30, 30.55).flat();
+  assert.equal(got.length, want.length);
+  got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-8, `${v} ${want[i]}`));
+  assert.ok(m.body.missing.length > 10 && !m.body.missing.some((x) => x.code === STREET1));
+  assertError(await srv.api('GET', `/api/v1/regions/${COUNTY}/shapes`, { token: T.officer }), 404, 'not_found');
+  const audit = await srv.api('GET', '/api/v1/audit?action=region.shapes&limit=10', { token: T.admin });
+  assert.equal(audit.status, 200);
 });
