@@ -52,6 +52,7 @@ const SHELL = [
   '/js/views/users.js',
   '/js/views/wall.js',
   '/js/views/bulletins.js',
+  '/js/views/map.js',
 ];
 
 // Fetches the whole shell into CACHE (all or nothing: addAll stores none

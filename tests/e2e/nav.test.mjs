@@ -15,17 +15,17 @@ const PERM = {
   screening: 'screening.write', command: 'screening.read', cases: 'case.read', followups: 'case.write',
   clusters: 'case.read', epi: 'stats.read', persons: 'person.read',
   regions: 'region.read', users: 'user.read', audit: 'audit.read',
-  wall: 'stats.read', bulletins: 'stats.read',
+  wall: 'stats.read', map: 'stats.read', bulletins: 'stats.read',
 };
 
 test('admin sees Overview, Command, Cases, Transmission, Epidemiology, Residents, Regions, Users and Audit log', async () => {
   const page = await openPage(browser, srv);
   await signIn(page, srv, 'admin');
-  assert.deepEqual(await navLabels(page), ['概览', '指挥调度', '病例', '传播链', '疫情统计', '居民', '区划', '用户', '审计日志', '指挥大屏', '疫情通报']);
+  assert.deepEqual(await navLabels(page), ['概览', '指挥调度', '病例', '传播链', '疫情统计', '居民', '区划', '用户', '审计日志', '指挥大屏', '疫情地图', '疫情通报']);
   assert.equal(await page.getAttribute('a.nav-link[data-nav=home]', 'aria-current'), 'page');
   // the home page's quick links follow the same table
   assert.deepEqual(await page.locator('a.tile').evaluateAll((a) => a.map((e) => e.dataset.tile)),
-    ['command', 'cases', 'clusters', 'epi', 'persons', 'regions', 'users', 'audit', 'wall', 'bulletins']);
+    ['command', 'cases', 'clusters', 'epi', 'persons', 'regions', 'users', 'audit', 'wall', 'map', 'bulletins']);
   assert.match(await page.locator('.stats').innerText(), /武昌区[\s\S]*15 个街道[\s\S]*系统管理员/);
 
   await page.locator('a.nav-link[data-nav=audit]').click();

@@ -7,7 +7,9 @@
 // bulletin's page with its documents (also at 375 px).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/harness.mjs';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServer, cli } from '../lib/harness.mjs';
 import { launch, openPage, signIn, shot, checkClean, overflowX, hash, PHONE, WALL } from './lib/browser.mjs';
 
 const GRID = '420106001001001';
@@ -151,4 +153,47 @@ test('bulletins: the archive, an approved one with its documents, a draft to app
   await page.locator('[data-testid=bulletin-actions] a[href$="format=xlsx"]').waitFor();
   checkClean(assert, page);
   await page.context().close();
+});
+
+test('map: tiles where no boundary exists, the imported shapes drawn by ECharts, shaded by the metric chosen; at 375 px too', async () => {
+  const page = await openPage(browser, srv, { viewport: WALL });
+  await signIn(page, srv, 'commander');
+  await page.goto('/#/map');
+  await page.locator('[data-testid=map-tiles] li').first().waitFor();
+  assert.equal(await page.locator('[data-testid=map-tiles] li').count(), 15, 'a tile per street');
+  assert.equal(await page.locator('[data-testid=map-chart]').count(), 0);
+  await shot(page, 'wall-map-tiles', { fullPage: false });
+  await page.locator('.map-tabs a', { hasText: '现有确诊' }).click();
+  await page.waitForFunction(() => location.hash.includes('by=cases'));
+  const w = (await srv.api('GET', '/api/v1/wall', { token: await srv.login('commander') })).body;
+  const top = [...w.panels.cases.children].sort((a, b) => b.cur_confirmed - a.cur_confirmed)[0];
+  await page.locator(`[data-code="${top.code}"] .map-tile-value`).waitFor();
+  assert.equal((await page.locator(`[data-code="${top.code}"] .map-tile-value`).innerText()).trim(), String(top.cur_confirmed));
+  // two streets get boundaries
+  const sq = (x, y) => [[x, y], [x + 0.02, y], [x + 0.02, y + 0.02], [x, y + 0.02], [x, y]];
+  const file = path.join(srv.dir, 'streets.geojson');
+  writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [
+    { type: 'Feature', properties: { code: '420106001' }, geometry: { type: 'Polygon', coordinates: [sq(114.30, 30.55)] } },
+    { type: 'Feature', properties: { code: '420106002' }, geometry: { type: 'Polygon', coordinates: [sq(114.32, 30.55)] } },
+  ] }));
+  const r = cli(['regions', 'shapes', 'import', file, '--db', srv.db]);
+  assert.equal(r.status, 0, r.stderr);
+  await page.goto('/#/map?by=state');
+  await page.locator('[data-testid=map-chart] canvas').waitFor();
+  assert.equal(await page.locator('[data-testid=map-chart]').getAttribute('data-regions'), '2');
+  assert.equal(await page.locator('[data-testid=map-tiles] li').count(), 13);
+  await shot(page, 'wall-map-shapes', { fullPage: false });
+  await page.locator('[data-testid=map-tiles] li a').first().click();
+  await page.waitForFunction(() => /^#\/map\/420106\d{3}/.test(location.hash));
+  await page.locator('[data-testid=map-tiles] li').first().waitFor();
+  checkClean(assert, page);
+  await page.context().close();
+  const phone = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
+  await signIn(phone, srv, 'commander');
+  await phone.goto('/#/map/420106001');
+  await phone.locator('[data-testid=map-tiles] li').first().waitFor();
+  assert.equal(await overflowX(phone), 0);
+  await shot(phone, 'phone-map', { fullPage: false });
+  checkClean(assert, phone);
+  await phone.context().close();
 });

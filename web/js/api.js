@@ -150,6 +150,7 @@ export const vocab = () => api('GET', '/vocab', undefined, { quiet401: true });
 export const regions = {
   get: (code) => api('GET', `/regions/${regionSeg(code)}`),
   children: (code, after, limit = 100) => api('GET', `/regions/${regionSeg(code)}/children${qs({ limit, after })}`),
+  shapes: (code) => api('GET', `/regions/${regionSeg(code)}/shapes`),
   // every child, page after page
   async allChildren(code) {
     const out = [];

@@ -50,6 +50,11 @@ export const FEATURES = [
     routes: { wall: view('wall', 'renderIndex'), 'wall/:code': view('wall', 'render') },
   },
   {
+    // the children of a region shaded by coverage, cases or state
+    id: 'map', perm: 'stats.read', icon: 'regions', href: '#/map',
+    routes: { map: view('map', 'renderIndex'), 'map/:code': view('map', 'render') },
+  },
+  {
     id: 'bulletins', perm: 'stats.read', icon: 'audit', href: '#/bulletins',
     routes: { bulletins: view('bulletins', 'renderList'), 'bulletins/:id': view('bulletins', 'render') },
   },

@@ -253,29 +253,45 @@ static int hot_cmp(const void *a, const void *b)
 }
 
 /* The community states (chains.h): how many at each state, the outbreaks,
- * and the communities not at state 1, worst first. */
+ * the communities not at state 1, worst first, and per child region the
+ * count at each state and the worst (what the map shades). */
 static json_t *p_states(fk_db *db, const fk_actor *who, const fk_wall_ctx *c, fk_err *e)
 {
 	int64_t n[4] = { 0 }, outbreaks = 0, seen = 0;
-	json_t *hot = json_array();
+	json_t *hot = json_array(), *kids = json_object();
+	int len = c->child_len ? c->child_len : 15;
 	char after[32] = "";
 	for (;;) {
 		fk_page page = { .limit = FK_PAGE_MAX, .after = after[0] ? after : NULL };
 		json_t *p = fk_community_states(db, who, c->region, &page, e);
 		if (!p) {
 			json_decref(hot);
+			json_decref(kids);
 			return NULL;
 		}
 		size_t i;
 		json_t *it;
 		json_array_foreach(json_object_get(p, "items"), i, it) {
 			json_int_t s = json_integer_value(json_object_get(it, "state"));
+			const char *code = json_string_value(json_object_get(it, "code"));
 			if (s >= 1 && s <= 3)
 				n[s]++;
 			outbreaks += json_is_true(json_object_get(it, "outbreak"));
 			if (s > 1)
 				json_array_append(hot, it);
-			snprintf(after, sizeof(after), "%s", json_string_value(json_object_get(it, "code")));
+			/* the child the community lies in (the community itself below a street) */
+			char child[16];
+			snprintf(child, sizeof(child), "%.*s", len < 12 ? len : 12, code);
+			json_t *k = json_object_get(kids, child);
+			if (!k) {
+				k = json_pack("{s:s, s:i, s:i, s:i, s:i}", "code", child, "worst", 1, "1", 0, "2", 0, "3", 0);
+				json_object_set_new(kids, child, k);
+			}
+			char key[2] = { (char)('0' + (s >= 1 && s <= 3 ? s : 1)), 0 };
+			json_object_set_new(k, key, json_integer(json_integer_value(json_object_get(k, key)) + 1));
+			if (s > json_integer_value(json_object_get(k, "worst")))
+				json_object_set_new(k, "worst", json_integer(s));
+			snprintf(after, sizeof(after), "%s", code);
 			seen++;
 		}
 		bool more = json_is_string(json_object_get(p, "next")) && json_array_size(json_object_get(p, "items"));
@@ -292,9 +308,15 @@ static json_t *p_states(fk_db *db, const fk_actor *who, const fk_wall_ctx *c, fk
 	for (size_t i = 0; i < nh && i < WALL_HOT; i++)
 		json_array_append(top, sorted[i]);
 	json_decref(hot);
-	return json_pack("{s:I, s:{s:I, s:I, s:I}, s:I, s:o}", "communities", (json_int_t)seen, "by_state", "1",
+	json_t *children = json_array();
+	const char *k;
+	json_t *v;
+	json_object_foreach(kids, k, v)
+		json_array_append(children, v);
+	json_decref(kids);
+	return json_pack("{s:I, s:{s:I, s:I, s:I}, s:I, s:o, s:o}", "communities", (json_int_t)seen, "by_state", "1",
 			 (json_int_t)n[1], "2", (json_int_t)n[2], "3", (json_int_t)n[3], "outbreaks",
-			 (json_int_t)outbreaks, "hot", top);
+			 (json_int_t)outbreaks, "hot", top, "children", children);
 }
 
 /* Rt over the last FK_WALL_DAYS days: the latest estimate with its 95%

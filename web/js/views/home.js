@@ -63,7 +63,7 @@ export function render(ctx) {
 // built yet.  The links are the features the user's permissions allow.
 const WORK = {
   admin: ['users', 'regions', 'audit'],
-  commander: ['wall', 'bulletins', 'command', 'epi', 'cases', 'clusters'],
+  commander: ['wall', 'map', 'bulletins', 'command', 'epi', 'cases', 'clusters'],
   officer: ['command', 'persons', 'regions', 'users'],
   gridworker: ['screening', 'persons'],
   doctor: ['followups', 'command', 'cases'],

@@ -39,6 +39,7 @@ export async function render(ctx) {
   const head = h('header.wall-head',
     h('div.wall-where', title, date, up),
     h('div.wall-tools', fresh,
+      h('a.btn.btn-secondary.wall-exit', { href: `#/map/${API.regionSeg(code)}` }, icon('regions'), h('span', t('wall.map'))),
       h('a.btn.btn-secondary.wall-exit', { href: commandHref(code) }, icon('command'), h('span', t('wall.exit')))));
   const grid = h('div.wall-grid', { 'data-testid': 'wall' });
   fill(main, h('div.wall', head, msg, grid));
