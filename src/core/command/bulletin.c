@@ -355,3 +355,40 @@ int fk_bulletin_publish(fk_db *db, const fk_actor *who, int64_t id, const char *
 	}
 	return 0;
 }
+
+int fk_bulletin_draft_due(fk_db *db, int64_t day, int64_t *drafted)
+{
+	*drafted = 0;
+	fk_stmt *st;
+	/* each enabled commander's home region without a bulletin of the day,
+	 * drafted once per region (by the first such commander) */
+	if (fk_db_query(db, &st,
+			"SELECT min(u.id), u.region FROM users u WHERE u.role = 'commander' AND u.disabled = 0"
+			" AND NOT EXISTS (SELECT 1 FROM bulletins b WHERE b.region = u.region AND b.day = $1)"
+			" GROUP BY u.region ORDER BY u.region",
+			"i", day) < 0)
+		return -1;
+	json_t *todo = json_array();
+	while (fk_stmt_step(st) == FK_ROW)
+		json_array_append_new(todo, json_pack("[I, s]", (json_int_t)fk_stmt_int64(st, 0), fk_stmt_text(st, 1)));
+	fk_stmt_done(st);
+	size_t i;
+	json_t *t;
+	int rc = 0;
+	json_array_foreach(todo, i, t) {
+		const char *region = json_string_value(json_array_get(t, 1));
+		const fk_actor who = { .user_id = json_integer_value(json_array_get(t, 0)), .username = "schedule",
+				       .role = FK_ROLE_COMMANDER, .region = region, .addr = "" };
+		fk_bulletin_in in = { region, day };
+		fk_err e = { 0 };
+		json_t *b = fk_bulletin_draft(db, &who, &in, &e);
+		if (!b) {
+			rc = -1;
+			break;
+		}
+		json_decref(b);
+		(*drafted)++;
+	}
+	json_decref(todo);
+	return rc;
+}

@@ -7,8 +7,8 @@
  * last 14 days, and the screening coverage of the day per child — counts
  * only, read from the roll-ups through the wall's case figures
  * (core/command/wall.h) and screening's coverage; no person is ever named.
- * It is drafted (and may be drafted again while a draft) by the region's
- * commander, then approved: approval locks the figures and records the
+ * It is drafted — by the server at the hour for each commander's region,
+ * and again by the commander while a draft — then approved: approval locks the figures and records the
  * audit log's head, and the day cannot be drafted again.  Changes made to
  * the data after an approval appear, in the next bulletin of the region,
  * as corrections of the figures approved before (never silently).  An
@@ -60,6 +60,12 @@ json_t *fk_bulletin_figures(fk_db *db, const fk_actor *who, const char *region, 
  * The figures gain the corrections to the region's last approved bulletin
  * before the day.  Returns the bulletin as fk_bulletin_get. */
 json_t *fk_bulletin_draft(fk_db *db, const fk_actor *who, const fk_bulletin_in *b, fk_err *e);
+
+/* The duty at FK_BULLETIN_HOUR (http/schedule.c): drafts the bulletin of
+ * day for the home region of every enabled commander account that has none
+ * yet, as that commander; the number drafted into *drafted.  Write
+ * transaction.  Returns 0 or -1. */
+int fk_bulletin_draft_due(fk_db *db, int64_t day, int64_t *drafted);
 
 /* One bulletin: {id, region, name, date, state, figures, created_at,
  * approved_by (display name), approved_at, audit_size, audit_head}.  404
