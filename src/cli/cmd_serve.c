@@ -161,6 +161,7 @@ int cmd_serve(int argc, char **argv)
 	fk_writer_wal_limit = env_long("FK_WAL_LIMIT", FK_WAL_LIMIT_DEFAULT, 1L << 20, 64L << 30);
 	fk_report_hour = (int)env_long("FK_REPORT_HOUR", 20, 0, 24);
 	fk_bulletin_hour = (int)env_long("FK_BULLETIN_HOUR", 0, 0, 23);
+	fk_wall_cache_seconds = (int)env_long("FK_WALL_CACHE", 5, 0, 60);
 	fk_protocol_edition = (int)env_long("FK_EDITION", 7, 2, 9);
 	fk_observation_days = (int)env_long("FK_OBSERVATION_DAYS", 14, 1, 60);
 	/* the serial interval in tenths of a day: FK_SI_MEAN=47 is 4.7 days */

@@ -78,6 +78,7 @@ int h_observation_convert(fk_req *r);
 int h_site_create(fk_req *r);
 
 /* h_command.c */
+extern int fk_wall_cache_seconds; /* FK_WALL_CACHE: the wall's answers shared this long */
 int h_wall(fk_req *r);
 int h_bulletin_draft(fk_req *r);
 int h_bulletin_get(fk_req *r);

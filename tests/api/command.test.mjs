@@ -17,7 +17,7 @@ const T = {};
 const PANELS = ['coverage', 'reports', 'alerts', 'cases', 'observation', 'states', 'rt'];
 
 before(async () => {
-  srv = await startServer({ people: 600, days: 2 });
+  srv = await startServer({ people: 600, days: 2, env: { FK_WALL_CACHE: '2' } }); // answers shared for 2 s
   for (const u of ['admin', 'commander', 'officer', 'officer2', 'doctor', 'gridworker', 'auditor']) T[u] = await srv.login(u);
   // a commander of the second street only
   const c = await srv.api('POST', '/api/v1/users', { token: T.admin, body: { username: 'commander2', password: 'street-commander-pw', role: 'commander', region: STREET2 } });
@@ -106,6 +106,18 @@ test('wall: a grid has no children but its own row; the caller home region by de
   assert.equal(home.body.region.code, STREET1);
 });
 
+test('wall: screens polling the same region share one computation for FK_WALL_CACHE seconds; scope is checked each time', async () => {
+  const a = await wall(STREET2, 'admin');
+  const b = await wall(STREET2, 'officer2');
+  assert.equal(a.status, 200);
+  assert.equal(b.status, 200);
+  assert.equal(b.body.as_of, a.body.as_of, 'the same answer, computed once');
+  assert.equal(b.headers.get('etag'), a.headers.get('etag'));
+  assertError(await wall(STREET2, 'officer'), 404, 'not_found'); // cached, still out of officer's scope
+  const aud = await wall(STREET2, 'auditor'); // other panels: its own answer
+  assert.deepEqual(Object.keys(aud.body.panels), ['cases', 'observation', 'states', 'rt']);
+});
+
 test('wall: panels by permission (the auditor reads statistics only), scope and bad input', async () => {
   const a = await wall(COUNTY, 'auditor');
   assert.equal(a.status, 200);
@@ -125,6 +137,10 @@ test('wall: the same figures answer 304 to If-None-Match; a new case changes the
   assert.equal(again.body, null);
   assert.equal(again.headers.get('etag'), tag);
   await mkCase('suspected', today);
+  // within the 2 s the answer is shared, the same answer (its as_of says when it was computed)
+  const shared = await wall(COMM1, 'commander');
+  if (shared.body.as_of === first.body.as_of) assert.equal(shared.headers.get('etag'), tag);
+  await new Promise((res) => setTimeout(res, 2100));
   const changed = await wall(COMM1, 'commander', { 'If-None-Match': tag });
   assert.equal(changed.status, 200);
   assert.notEqual(changed.headers.get('etag'), tag);

@@ -357,6 +357,15 @@ const fk_wall_panel fk_wall_panels[] = {
 	{ NULL },
 };
 
+uint64_t fk_wall_mask(const fk_actor *who)
+{
+	uint64_t m = 0;
+	for (int i = 0; fk_wall_panels[i].name && i < 64; i++)
+		if (fk_role_can(who->role, fk_wall_panels[i].perm))
+			m |= UINT64_C(1) << i;
+	return m;
+}
+
 json_t *fk_wall_get(fk_db *db, const fk_actor *who, const char *region, int64_t day, int report_hour, fk_err *e)
 {
 	const char *code = fk_scope_region(who, region, e);

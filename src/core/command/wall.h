@@ -49,6 +49,10 @@ typedef struct fk_wall_panel {
 /* The providers, terminated by a NULL name. */
 extern const fk_wall_panel fk_wall_panels[];
 
+/* The panels who's role sees, one bit per row of fk_wall_panels: answers
+ * for the same region and day with the same bits are the same answer. */
+uint64_t fk_wall_mask(const fk_actor *who);
+
 /* The wall of region (NULL: the caller's home; 404 outside scope) on day:
  * {region: {code, name, level}, date, as_of (Unix s), panels: {name: …}}.
  * report_hour: zero reports are late after it.  NULL with e set. */
