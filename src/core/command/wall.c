@@ -94,7 +94,7 @@ static json_t *p_alerts(fk_db *db, const fk_actor *who, const fk_wall_ctx *c, fk
 		       "SELECT substr(grid, 1, $3) AS child, count(*) AS open,"
 		       " sum(CASE WHEN kind = 'screening' THEN 1 ELSE 0 END) AS screening,"
 		       " sum(CASE WHEN kind = 'followup_missed' THEN 1 ELSE 0 END) AS followup_missed"
-		       " FROM alerts WHERE state = 'open' AND grid >= $1 AND grid < $2 AND $4 = $4"
+		       " FROM alerts WHERE state = 'open' AND grid >= $1 AND grid < $2 AND $4 >= 0" /* (every day) */
 		       " GROUP BY substr(grid, 1, $3)",
 		       cols, e);
 }
