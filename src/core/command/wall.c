@@ -62,7 +62,7 @@ static json_t *per_child(fk_db *db, const fk_wall_ctx *c, const char *inner, con
 
 /* ---- the panels ---- */
 
-static json_t *p_coverage(fk_db *db, const fk_actor *who, const fk_wall_ctx *c, fk_err *e)
+static json_t *p_coverage(fk_db *db, const fk_actor *who, fk_wall_ctx *c, fk_err *e)
 {
 	json_t *cov = fk_coverage_get(db, who, c->region, c->day, e);
 	if (!cov)
@@ -86,7 +86,7 @@ static json_t *grouped(fk_db *db, const fk_wall_ctx *c, const char *inner, const
 }
 
 /* Open alerts per child, by kind (counts only: no person is named). */
-static json_t *p_alerts(fk_db *db, const fk_actor *who, const fk_wall_ctx *c, fk_err *e)
+static json_t *p_alerts(fk_db *db, const fk_actor *who, fk_wall_ctx *c, fk_err *e)
 {
 	(void)who;
 	static const char *const cols[] = { "open", "screening", "followup_missed", NULL };
@@ -100,7 +100,7 @@ static json_t *p_alerts(fk_db *db, const fk_actor *who, const fk_wall_ctx *c, fk
 }
 
 /* Grids without their zero report of the day, counted per child. */
-static json_t *p_reports(fk_db *db, const fk_actor *who, const fk_wall_ctx *c, fk_err *e)
+static json_t *p_reports(fk_db *db, const fk_actor *who, fk_wall_ctx *c, fk_err *e)
 {
 	(void)who;
 	static const char *const cols[] = { "grids", "reported", "missing", NULL };
@@ -147,8 +147,16 @@ json_t *fk_wall_case_day(fk_db *db, const fk_actor *who, const char *region, int
 	return out;
 }
 
+/* The region's case figures of the day, read once per wall. */
+static const json_t *day_figures(fk_db *db, const fk_actor *who, fk_wall_ctx *c, fk_err *e)
+{
+	if (!c->figures)
+		c->figures = fk_wall_case_day(db, who, c->region, c->day, e);
+	return c->figures;
+}
+
 /* The children of the region (code, name), in code order. */
-static json_t *children_of(fk_db *db, const fk_wall_ctx *c, fk_err *e)
+static json_t *children_of(fk_db *db, fk_wall_ctx *c, fk_err *e)
 {
 	fk_stmt *st;
 	if (!c->child_len)
@@ -167,7 +175,7 @@ static json_t *children_of(fk_db *db, const fk_wall_ctx *c, fk_err *e)
 /* Today's case figures, per child too, and the series of the last
  * FK_WALL_DAYS days (the epidemic curve by onset, new confirmed by report,
  * current confirmed). */
-static json_t *p_cases(fk_db *db, const fk_actor *who, const fk_wall_ctx *c, fk_err *e)
+static json_t *p_cases(fk_db *db, const fk_actor *who, fk_wall_ctx *c, fk_err *e)
 {
 	json_t *s = fk_case_stats(db, who, c->region, c->day - FK_WALL_DAYS + 1, c->day, e);
 	if (!s)
@@ -186,6 +194,8 @@ static json_t *p_cases(fk_db *db, const fk_actor *who, const fk_wall_ctx *c, fk_
 	}
 	json_t *today = case_figures(json_array_get(days, json_array_size(days) - 1));
 	json_decref(s);
+	if (!c->figures) /* the same figures the other panels quote */
+		c->figures = json_incref(today);
 	json_t *kids = children_of(db, c, e);
 	if (!kids)
 		goto fail;
@@ -211,28 +221,30 @@ fail:
 
 /* People under observation, and the follow-ups they missed on the day
  * (alerts raised for the day's slots, open or since settled). */
-static json_t *p_observation(fk_db *db, const fk_actor *who, const fk_wall_ctx *c, fk_err *e)
+static json_t *p_observation(fk_db *db, const fk_actor *who, fk_wall_ctx *c, fk_err *e)
 {
-	json_t *f = fk_wall_case_day(db, who, c->region, c->day, e);
+	const json_t *f = day_figures(db, who, c, e);
 	if (!f)
 		return NULL;
 	char hi[32];
 	fk_scope_upper(c->region, hi, sizeof(hi));
-	int64_t missed = 0, open = 0;
-	if (fk_db_int64(db, &missed,
-			"SELECT count(*) FROM alerts WHERE grid >= $1 AND grid < $2 AND kind = 'followup_missed' AND day = $3",
-			"ssi", c->region, hi, c->day) < 0 ||
-	    fk_db_int64(db, &open,
-			"SELECT count(*) FROM alerts WHERE state = 'open' AND grid >= $1 AND grid < $2"
-			" AND kind = 'followup_missed' AND day = $3",
+	fk_stmt *st;
+	if (fk_db_query(db, &st,
+			"SELECT count(*), coalesce(sum(CASE WHEN state = 'open' THEN 1 ELSE 0 END), 0) FROM alerts"
+			" WHERE grid >= $1 AND grid < $2 AND kind = 'followup_missed' AND day = $3",
 			"ssi", c->region, hi, c->day) < 0) {
-		json_decref(f);
+		fk_err_internal(e);
+		return NULL;
+	}
+	if (fk_stmt_step(st) != FK_ROW) {
+		fk_stmt_done(st);
 		fk_err_internal(e);
 		return NULL;
 	}
 	json_t *out = json_pack("{s:O, s:I, s:I}", "under_observation", json_object_get(f, "under_observation"),
-				"followups_missed", (json_int_t)missed, "followups_missed_open", (json_int_t)open);
-	json_decref(f);
+				"followups_missed", (json_int_t)fk_stmt_int64(st, 0), "followups_missed_open",
+				(json_int_t)fk_stmt_int64(st, 1));
+	fk_stmt_done(st);
 	return out;
 }
 
@@ -255,7 +267,7 @@ static int hot_cmp(const void *a, const void *b)
 /* The community states (chains.h): how many at each state, the outbreaks,
  * the communities not at state 1, worst first, and per child region the
  * count at each state and the worst (what the map shades). */
-static json_t *p_states(fk_db *db, const fk_actor *who, const fk_wall_ctx *c, fk_err *e)
+static json_t *p_states(fk_db *db, const fk_actor *who, fk_wall_ctx *c, fk_err *e)
 {
 	int64_t n[4] = { 0 }, outbreaks = 0, seen = 0;
 	json_t *hot = json_array(), *kids = json_object();
@@ -321,7 +333,7 @@ static json_t *p_states(fk_db *db, const fk_actor *who, const fk_wall_ctx *c, fk
 
 /* Rt over the last FK_WALL_DAYS days: the latest estimate with its 95%
  * credible interval, its series and the doubling time. */
-static json_t *p_rt(fk_db *db, const fk_actor *who, const fk_wall_ctx *c, fk_err *e)
+static json_t *p_rt(fk_db *db, const fk_actor *who, fk_wall_ctx *c, fk_err *e)
 {
 	json_t *rt = fk_case_rt(db, who, c->region, c->day, FK_WALL_DAYS, e);
 	if (!rt)
@@ -374,19 +386,21 @@ json_t *fk_wall_get(fk_db *db, const fk_actor *who, const char *region, int64_t 
 	json_t *self = fk_region_get(db, who, code, e);
 	if (!self)
 		return NULL;
-	fk_wall_ctx c = { code, fk_wall_child_len(code), day, report_hour };
+	fk_wall_ctx c = { code, fk_wall_child_len(code), day, report_hour, NULL };
 	json_t *panels = json_object();
 	for (const fk_wall_panel *p = fk_wall_panels; p->name; p++) {
 		if (!fk_role_can(who->role, p->perm))
 			continue;
 		json_t *v = p->get(db, who, &c, e);
 		if (!v) {
+			json_decref(c.figures);
 			json_decref(panels);
 			json_decref(self);
 			return NULL;
 		}
 		json_object_set_new(panels, p->name, v);
 	}
+	json_decref(c.figures);
 	char d[11];
 	fk_date_format(day, d);
 	json_t *out = json_pack("{s:{s:O, s:O, s:O, s:O}, s:s, s:o}", "region", "code", json_object_get(self, "code"),

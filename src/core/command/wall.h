@@ -31,19 +31,22 @@
 
 /* What a panel provider is given: the region (in scope, resolved), its
  * children's code length, the day and the local hour after which a zero
- * report is late. */
+ * report is late; and the day's case figures of the region (wall's
+ * fk_wall_case_day), read once for the panels that quote them (NULL until
+ * then; fk_wall_get releases it). */
 typedef struct fk_wall_ctx {
 	const char *region;
 	int child_len;
 	int64_t day;
 	int report_hour;
+	json_t *figures;
 } fk_wall_ctx;
 
 typedef struct fk_wall_panel {
 	const char *name;  /* the key of the panel in the answer */
 	fk_perms perm;     /* the caller needs this to see the panel */
 	/* Computes the panel; NULL with e set on failure. */
-	json_t *(*get)(fk_db *db, const fk_actor *who, const fk_wall_ctx *c, fk_err *e);
+	json_t *(*get)(fk_db *db, const fk_actor *who, fk_wall_ctx *c, fk_err *e);
 } fk_wall_panel;
 
 /* The providers, terminated by a NULL name. */
