@@ -6,10 +6,10 @@
 // server, 600 residents: no demo outbreak, every case here is ours.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, cli } from '../lib/harness.mjs';
+import { startServer, cli, BIN } from '../lib/harness.mjs';
 import { COUNTY, STREET1, STREET2, COMM1, GRID, addDays, walk } from './registry-helpers.mjs';
 
 let srv, today;
@@ -386,4 +386,41 @@ test('shapes: imported by code (or ECharts-style adcode), served as GeoJSON for 
   assertError(await srv.api('GET', `/api/v1/regions/${COUNTY}/shapes`, { token: T.officer }), 404, 'not_found');
   const audit = await srv.api('GET', '/api/v1/audit?action=region.shapes&limit=10', { token: T.admin });
   assert.equal(audit.status, 200);
+});
+
+// Last: restarts the server on the same database.
+test('the server drafts the day before\'s bulletin for each commander\'s region that has none (at the hour, and at start)', async () => {
+  const c = await srv.api('POST', '/api/v1/users', { token: T.admin, body: { username: 'commander3', password: 'community-commander-pw', role: 'commander', region: '420106002001' } });
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  const before = await srv.api('GET', '/api/v1/bulletins?region=420106002001', { token: T.admin });
+  assert.deepEqual(before.body.items, []);
+  // a restart: the start-up duty drafts it
+  const exited = new Promise((res) => srv.child.on('exit', res));
+  srv.child.kill('SIGTERM');
+  await exited;
+  const child = spawn(BIN, ['serve', '--db', srv.db, '--listen', '127.0.0.1:0'], { env: { ...process.env, FK_SYNC: 'NORMAL' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    let log = '';
+    const base = await new Promise((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`no start: ${log}`)), 30000);
+      child.stderr.on('data', (d) => {
+        log += d;
+        const m = log.match(/serving (http:\/\/127\.0\.0\.1:\d+)\//);
+        if (m) { clearTimeout(timer); res(m[1]); }
+      });
+    });
+    let items = [];
+    for (let i = 0; i < 50 && !items.length; i++) {
+      const r = await fetch(`${base}/api/v1/bulletins?region=420106002001`, { headers: { Authorization: `Bearer ${T.admin}` } });
+      items = (await r.json()).items || [];
+      if (!items.length) await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.equal(items.length, 1, log);
+    assert.equal(items[0].state, 'draft');
+    assert.equal(items[0].date, addDays(today, -1));
+  } finally {
+    const done = new Promise((res) => child.on('exit', res));
+    child.kill('SIGTERM');
+    await done;
+  }
 });
