@@ -184,6 +184,11 @@ static const char *const child_keys[CHILD_COLS] = { "name", "new_confirmed", "cu
 #define DAY_COLS 8
 static const char *const day_head[DAY_COLS] = { "日期", "新增确诊", "新增疑似", "新增无症状",
 						"现有确诊", "累计确诊", "治愈出院", "医学观察" };
+/* The same headers in two lines for the PDF's narrow columns. */
+static const char *const child_head_pdf[CHILD_COLS] = { "区域", "新增\n确诊", "现有\n确诊", "累计\n确诊", "现有\n疑似",
+							"医学\n观察", "应排\n查户", "已排\n查户", "未排\n查户" };
+static const char *const day_head_pdf[DAY_COLS] = { "日期", "新增\n确诊", "新增\n疑似", "新增\n无症状",
+						    "现有\n确诊", "累计\n确诊", "治愈\n出院", "医学\n观察" };
 static const char *const day_keys[DAY_COLS] = { "date", "new_confirmed", "new_suspected", "new_asymptomatic",
 						"cur_confirmed", "cum_confirmed", "new_discharged", "under_observation" };
 
@@ -191,7 +196,7 @@ static const char *const day_keys[DAY_COLS] = { "date", "new_confirmed", "new_su
  * under the header head, column widths w. */
 #define PDF_CELL 96 /* bytes of a cell: a region's name fits */
 static void pdf_rows(fk_pdf *p, const json_t *rows, int ncols, const char *const *head, const char *const *keys,
-		     const double *w)
+		     const double *w, size_t skip)
 {
 	size_t nr = json_array_size(rows);
 	const char **cells = calloc((nr + 1) * (size_t)ncols, sizeof(*cells));
@@ -208,7 +213,7 @@ static void pdf_rows(fk_pdf *p, const json_t *rows, int ncols, const char *const
 		for (int c = 0; c < ncols; c++) {
 			char *cell = text + ((r + 1) * (size_t)ncols + (size_t)c) * PDF_CELL;
 			if (c == 0)
-				snprintf(cell, PDF_CELL, "%s", str(row, keys[0]));
+				snprintf(cell, PDF_CELL, "%s", str(row, keys[0]) + (strlen(str(row, keys[0])) > skip ? skip : 0));
 			else
 				snprintf(cell, PDF_CELL, "%lld", num(row, keys[c]));
 			cells[(r + 1) * (size_t)ncols + (size_t)c] = cell;
@@ -224,7 +229,7 @@ out:
  * current ones, each axis labelled. */
 static void pdf_chart(fk_pdf *p, const json_t *days)
 {
-	double W = 0, H = 190;
+	double W = 0, H = 150;
 	cairo_t *cr = fk_pdf_box(p, H, &W);
 	if (!cr)
 		return;
@@ -319,12 +324,13 @@ int fk_bulletin_pdf(const json_t *b, fk_strbuf *out)
 		fk_strbuf_addf(&s, "分%s情况", child_word((int)num(json_object_get(fig, "region"), "level") + 1));
 		fk_pdf_text(p, FK_PDF_H2, s.buf);
 		static const double cw[CHILD_COLS] = { 2.6, 1, 1, 1, 1, 1, 1.1, 1.1, 1.1 };
-		pdf_rows(p, json_object_get(fig, "children"), CHILD_COLS, child_head, child_keys, cw);
+		pdf_rows(p, json_object_get(fig, "children"), CHILD_COLS, child_head_pdf, child_keys, cw, 0);
 	}
 	fk_pdf_text(p, FK_PDF_H2, "近14日情况");
 	pdf_chart(p, json_object_get(fig, "days"));
-	static const double dw[DAY_COLS] = { 1.6, 1, 1, 1.1, 1, 1, 1, 1 };
-	pdf_rows(p, json_object_get(fig, "days"), DAY_COLS, day_head, day_keys, dw);
+	/* the days as MM-DD (the year is the bulletin's), so the headers fit */
+	static const double dw[DAY_COLS] = { 0.8, 1, 1, 1.1, 1, 1, 1, 1 };
+	pdf_rows(p, json_object_get(fig, "days"), DAY_COLS, day_head_pdf, day_keys, dw, 5);
 	fk_pdf_space(p, 10);
 	fk_strbuf_reset(&s);
 	approval(b, &s);
