@@ -124,6 +124,8 @@ test('bulletins: the archive, an approved one with its documents, a draft to app
     await page.goto('/#/bulletins');
     await page.locator('[data-testid=bulletins] li').first().waitFor();
     assert.equal(await page.locator('[data-testid=bulletins] li[data-state=approved]').count(), 3, 'the demo\'s three');
+    // the exports of the area, as links the browser downloads
+    assert.equal(await page.locator('[data-testid=exports] a').count(), 8);
     await shot(page, `${name}-bulletins`);
     await page.locator('[data-testid=bulletins] li a').first().click();
     await page.locator('[data-testid=bulletin-actions] a[href$="format=pdf"]').waitFor();
@@ -151,6 +153,10 @@ test('bulletins: the archive, an approved one with its documents, a draft to app
   page.once('dialog', (d) => d.accept());
   await page.locator('[data-testid=bulletin-approve]').click();
   await page.locator('[data-testid=bulletin-actions] a[href$="format=xlsx"]').waitFor();
+  // an export downloads
+  await page.goto('/#/bulletins');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=exports] a[href*="exports/cases"][href$="xlsx"]').click()]);
+  assert.match(dl.suggestedFilename(), /^cases-420106\.xlsx$/);
   checkClean(assert, page);
   await page.context().close();
 });

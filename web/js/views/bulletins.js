@@ -31,7 +31,21 @@ export async function renderList(ctx) {
       emptyText: t('bulletin.none'),
       isCurrent: ctx.isCurrent,
     })));
+  parts.push(exportsCard(ctx, home));
   fill(main, ...parts);
+}
+
+// Exports for the people who live in spreadsheets: the lists the user may
+// read, of their area, as CSV or Excel (audited by the server).
+function exportsCard(ctx, home) {
+  const kinds = [['cases', 'case.read'], ['contacts', 'case.read'], ['observations', 'case.read'], ['coverage', 'screening.read']]
+    .filter(([, perm]) => ctx.can(perm));
+  if (!kinds.length) return null;
+  const q = (fmt) => `?region=${encodeURIComponent(home)}&format=${fmt}`;
+  return h('section.card', { 'data-testid': 'exports' }, h('h2', t('export.title')), h('p.muted', t('export.intro')),
+    h('ul.export-list', kinds.map(([k]) => h('li', h('strong', t(`export.${k}`)), ' ',
+      h('a.btn.btn-small.btn-secondary', { href: `/api/v1/exports/${k}${q('xlsx')}`, download: '' }, icon('download'), 'Excel'), ' ',
+      h('a.btn.btn-small.btn-secondary', { href: `/api/v1/exports/${k}${q('csv')}`, download: '' }, icon('download'), 'CSV')))));
 }
 
 // Drafting: the region (home or one of its children) and a day that is over.
