@@ -177,3 +177,28 @@ int h_region_shapes(fk_req *r)
 	const char *c = fk_req_param(r, "code");
 	return fk_req_reply(r, 200, fk_shapes_children(r->db, &r->actor, c && strcmp(c, "root") == 0 ? "" : c, &r->err));
 }
+
+typedef struct shapes_in {
+	const char *text;
+	size_t len;
+} shapes_in;
+
+static int shapes_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
+{
+	shapes_in *s = in;
+	int64_t n = fk_shapes_import(db, who, s->text, s->len, NULL, e);
+	if (n < 0)
+		return -1;
+	*out = json_pack("{s:I}", "imported", (json_int_t)n);
+	return 0;
+}
+
+int h_shapes_import(fk_req *r)
+{
+	if (r->body.len == 0)
+		return fk_req_fail(r, 400, "invalid", "file", "the body is empty: send the GeoJSON file");
+	shapes_in *s = fk_arena_alloc(&r->arena, sizeof(*s));
+	s->text = r->body.buf;
+	s->len = r->body.len;
+	return fk_req_write_heavy(r, &(fk_job){ .run = shapes_job, .in = s });
+}

@@ -85,6 +85,7 @@ int h_bulletin_get(fk_req *r);
 int h_bulletin_approve(fk_req *r);
 int h_bulletin_document(fk_req *r);
 int h_region_shapes(fk_req *r);
+int h_shapes_import(fk_req *r);
 
 /* h_export.c */
 int h_cases_export(fk_req *r);

@@ -90,6 +90,7 @@ static const struct {
 	{ "POST /api/v1/bulletins/{id}/approve" },
 	{ "GET /api/v1/bulletins/{id}/document", { { "format", "string", false, "txt (default), pdf or xlsx" } } },
 	{ "GET /api/v1/regions/{code}/shapes" },
+	{ "POST /api/v1/shapes" },
 	{ "GET /api/v1/exports/cases",
 	  { { "region", "region" }, { "category", "string" }, { "outcome", "string" }, { "late", "flag" }, EXPORT_FORMAT } },
 	{ "GET /api/v1/exports/contacts", { { "region", "region" }, { "case_id", "integer" }, EXPORT_FORMAT } },

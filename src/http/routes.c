@@ -132,6 +132,8 @@ const fk_route fk_routes[] = {
 	  "an approved bulletin as text, PDF or XLSX (?format=txt|pdf|xlsx)" },
 	{ "GET", "/api/v1/regions/{code}/shapes", h_region_shapes, P(REGION_READ), 0,
 	  "the boundaries of a region's children (GeoJSON) and those without one" },
+	{ "POST", "/api/v1/shapes", h_shapes_import, P(REGION_WRITE), RAW | HEAVY,
+	  "import boundaries of regions in one's area (GeoJSON FeatureCollection; all or nothing)", "region.shapes" },
 	{ "GET", "/api/v1/exports/cases", h_cases_export, P(CASE_READ), W, "cases as CSV or XLSX (masked; audited)",
 	  "case.export" },
 	{ "GET", "/api/v1/exports/contacts", h_contacts_export, P(CASE_READ), W,

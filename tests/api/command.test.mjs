@@ -388,6 +388,26 @@ test('shapes: imported by code (or ECharts-style adcode), served as GeoJSON for 
   assert.equal(audit.status, 200);
 });
 
+test('shapes over the API: POST /api/v1/shapes, bad input 400 naming the feature index, outside the area as unknown', async () => {
+  const post = (who, body) => srv.api('POST', '/api/v1/shapes', { token: T[who], raw: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': 'application/geo+json' } });
+  assertError(await post('officer', ''), 400, 'invalid', 'file');
+  assertError(await post('officer', '{"type": "FeatureCollection", "features": ['), 400, 'invalid', 'file');
+  assertError(await post('officer', { type: 'GeometryCollection', geometries: [] }), 400, 'invalid', 'type');
+  const bowtie = [[114.30, 30.55], [114.32, 30.57], [114.32, 30.55], [114.30, 30.57], [114.30, 30.55]];
+  let r = await post('officer', { type: 'FeatureCollection', features: [feature(COMM1, square(114.3, 30.55)), feature(COMM1, bowtie)] });
+  assertError(r, 400, 'invalid', 'features[1]');
+  assert.match(r.body.error.message, /crosses itself/);
+  r = await post('officer', { type: 'FeatureCollection', features: [feature(COMM1, square(114.3, 30.55)), feature('420106002001', square(114.4, 30.55))] });
+  assertError(r, 400, 'invalid', 'features[1]'); // another street's community: as unknown
+  assert.match(r.body.error.message, /unknown region code 420106002001/);
+  assert.equal((await post('gridworker', { type: 'FeatureCollection', features: [] })).status, 403);
+  r = await post('officer', { type: 'FeatureCollection', features: [feature(COMM1, square(114.3, 30.55))] });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual(r.body, { imported: 1 });
+  const m = await srv.api('GET', `/api/v1/regions/${STREET1}/shapes`, { token: T.officer });
+  assert.deepEqual(m.body.features.map((f) => f.properties.code), [COMM1]);
+});
+
 // Last: restarts the server on the same database.
 test('the server drafts the day before\'s bulletin for each commander\'s region that has none (at the hour, and at start)', async () => {
   const c = await srv.api('POST', '/api/v1/users', { token: T.admin, body: { username: 'commander3', password: 'community-commander-pw', role: 'commander', region: '420106002001' } });

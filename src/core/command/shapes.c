@@ -10,6 +10,7 @@
 
 #include "core/base/audit.h"
 #include "core/base/region.h"
+#include "core/base/scope.h"
 #include "util/date.h"
 
 /* The sign of the turn a → b → c: 1 left, -1 right, 0 in line. */
@@ -175,7 +176,7 @@ int64_t fk_shapes_import(fk_db *db, const fk_actor *who, const char *text, size_
 			json_decref(bad);
 			json_decref(doc);
 			return fk_err_internal(e);
-		} else if (!known) {
+		} else if (!known || !fk_scope_has(who, code)) { /* outside the caller's area: as unknown */
 			snprintf(reason, sizeof(reason), "properties.code: unknown region code %s", code);
 			why = reason;
 		} else {
@@ -217,7 +218,7 @@ int64_t fk_shapes_import(fk_db *db, const fk_actor *who, const char *text, size_
 	}
 	json_decref(doc);
 	json_t *d = json_pack("{s:I}", "features", (json_int_t)stored);
-	int rc = fk_audit_append(db, who, "region.shapes", "region_shapes", "", d);
+	int rc = fk_audit_append(db, who, "region.shapes", "region_shapes", who->region, d);
 	json_decref(d);
 	return rc < 0 ? fk_err_internal(e) : stored;
 }

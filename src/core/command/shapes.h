@@ -9,7 +9,8 @@
  * itself.  Features that fail are listed by index with the reason.  The
  * map pages read the shapes of a region's children; a child without one is
  * drawn as a tile.  Import runs from the command line (fangkong regions
- * shapes import FILE); reading is open to any module.
+ * shapes import FILE) or POST /api/v1/shapes (codes outside the caller's
+ * area are refused as unknown); reading is open to any module.
  */
 #ifndef FK_SHAPES_H
 #define FK_SHAPES_H
