@@ -1,6 +1,7 @@
 /* h_export.c - exports for the people who live in spreadsheets: cases,
  * contacts, observations (their declared lists, with the lists' filters,
- * masking and scope) and a region's coverage by child and day, as CSV or
+ * masking and scope), a region's coverage by child and day and its grids'
+ * zero reports by day, as CSV or
  * XLSX.  Streamed: a CSV goes out a page (1,000 rows) at a time; a workbook
  * is written row by row with libxlsxwriter's constant-memory mode to a
  * temporary file, which then goes out in 64 kB parts, so the server's
@@ -29,7 +30,8 @@ typedef struct export_ctx export_ctx;
 /* Where rows go: CSV text, or a workbook's sheet. */
 struct export_ctx {
 	fk_req *r;
-	const fk_list *list;        /* NULL: coverage */
+	const fk_list *list;        /* NULL: coverage, or the zero reports when reports is set */
+	bool reports;
 	fk_page page;
 	bool xlsx, started, built;
 	int64_t from, to;           /* coverage: the days */
@@ -82,10 +84,18 @@ static const fk_column coverage_cols[] = {
 	{ "unvisited", FK_C_INT }, { "abnormal", FK_C_INT }, { 0 },
 };
 
+/* The columns of the zero reports' rows (fk_report_list's, with the date). */
+static const fk_column report_cols[] = {
+	{ "date", FK_C_TEXT },        { "region", FK_C_TEXT },      { "region_name", FK_C_TEXT },
+	{ "community_name", FK_C_TEXT }, { "reported_at", FK_C_INT }, { "reported_by", FK_C_TEXT },
+	{ "abnormal", FK_C_INT },     { "note", FK_C_TEXT },        { "reported", FK_C_BOOL },
+	{ "late", FK_C_BOOL },        { 0 },
+};
+
 /* The header row (the columns' names), also for an export with no rows. */
 static void put_header(export_ctx *x, fk_strbuf *out)
 {
-	const fk_column *cols = x->list ? x->list->cols : coverage_cols;
+	const fk_column *cols = x->list ? x->list->cols : x->reports ? report_cols : coverage_cols;
 	x->started = true;
 	if (!x->xlsx) {
 		fk_strbuf_add(out, "\xEF\xBB\xBF", 3); /* BOM: Excel then reads UTF-8 */
@@ -119,6 +129,34 @@ static int next_rows(export_ctx *x, fk_strbuf *out)
 {
 	fk_err e = { 0 };
 	fk_req *r = x->r;
+	if (x->reports) {
+		/* zero reports: a page of grids of one day per call */
+		if (x->from > x->to)
+			return 0;
+		json_t *p = fk_report_list(r->db, &r->actor, x->region, x->from, false, fk_report_hour, &x->page, &e);
+		if (!p)
+			return fk_log_err("export %s: %s", r->id, e.message);
+		char d[11];
+		fk_date_format(x->from, d);
+		size_t i;
+		json_t *g;
+		json_array_foreach(json_object_get(p, "items"), i, g) {
+			json_t *row = json_pack("{s:s, s:O, s:O}", "date", d, "region", json_object_get(g, "grid"), "region_name",
+						json_object_get(g, "name"));
+			for (int c = 3; report_cols[c].name; c++) {
+				json_t *v = json_object_get(g, report_cols[c].name);
+				json_object_set(row, report_cols[c].name, v ? v : json_null());
+			}
+			put_row(x, out, row);
+			json_decref(row);
+		}
+		const char *next = json_string_value(json_object_get(p, "next"));
+		x->page.after = next ? fk_cursor_decode(&r->arena, next) : NULL;
+		json_decref(p);
+		if (!next)
+			x->from++;
+		return x->from <= x->to;
+	}
 	if (!x->list) {
 		/* coverage: one day per call */
 		if (x->from > x->to)
@@ -293,7 +331,9 @@ int h_observations_export(fk_req *r)
 	return list_export(r, &fk_observation_list, "observations", "observation.export", f);
 }
 
-int h_coverage_export(fk_req *r)
+/* A day-range export (coverage, zero reports) of a region: from (default 6
+ * days before to) to to (default today), at most EXPORT_DAYS_MAX days. */
+static int days_export(fk_req *r, bool reports, const char *kind, const char *action)
 {
 	export_ctx *x = fk_arena_alloc(&r->arena, sizeof(*x));
 	memset(x, 0, sizeof(*x));
@@ -307,6 +347,7 @@ int h_coverage_export(fk_req *r)
 	if (x->to - x->from + 1 > EXPORT_DAYS_MAX)
 		return fk_req_fail(r, 400, "invalid", "from", "from: an export spans at most %d days", EXPORT_DAYS_MAX);
 	x->r = r;
+	x->reports = reports;
 	/* the region in scope (404 otherwise) before anything is queued */
 	fk_err e = { 0 };
 	json_t *probe = fk_coverage_get(r->db, &r->actor, fk_req_region(r, "region"), x->to, &e);
@@ -320,5 +361,15 @@ int h_coverage_export(fk_req *r)
 	char fd[11], td[11];
 	fk_date_format(x->from, fd);
 	fk_date_format(x->to, td);
-	return export_start(r, x, "coverage", "coverage.export", json_pack("{s:s, s:s}", "from", fd, "to", td));
+	return export_start(r, x, kind, action, json_pack("{s:s, s:s}", "from", fd, "to", td));
+}
+
+int h_coverage_export(fk_req *r)
+{
+	return days_export(r, false, "coverage", "coverage.export");
+}
+
+int h_reports_export(fk_req *r)
+{
+	return days_export(r, true, "reports", "report.export");
 }

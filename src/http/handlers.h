@@ -92,6 +92,7 @@ int h_cases_export(fk_req *r);
 int h_contacts_export(fk_req *r);
 int h_observations_export(fk_req *r);
 int h_coverage_export(fk_req *r);
+int h_reports_export(fk_req *r);
 
 /* h_audit.c */
 int h_audit_head(fk_req *r);

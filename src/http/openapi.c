@@ -97,6 +97,8 @@ static const struct {
 	{ "GET /api/v1/exports/observations", { { "region", "region" }, { "state", "string" }, EXPORT_FORMAT } },
 	{ "GET /api/v1/exports/coverage",
 	  { { "region", "region" }, { "from", "date", false, "default: 6 days before to" }, { "to", "date" }, EXPORT_FORMAT } },
+	{ "GET /api/v1/exports/reports",
+	  { { "region", "region" }, { "from", "date", false, "default: 6 days before to" }, { "to", "date" }, EXPORT_FORMAT } },
 };
 
 /* A nested part of a body: the object (or array items) at field of

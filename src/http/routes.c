@@ -142,6 +142,8 @@ const fk_route fk_routes[] = {
 	  "medical observations as CSV or XLSX (audited)", "observation.export" },
 	{ "GET", "/api/v1/exports/coverage", h_coverage_export, P(SCREEN_READ), W,
 	  "screening coverage by child and day as CSV or XLSX (audited)", "coverage.export" },
+	{ "GET", "/api/v1/exports/reports", h_reports_export, P(SCREEN_READ), W,
+	  "the grids' zero reports by day as CSV or XLSX (audited)", "report.export" },
 };
 
 const size_t fk_routes_count = sizeof(fk_routes) / sizeof(fk_routes[0]);

@@ -318,6 +318,18 @@ test('exports: cases as CSV and XLSX, masked like the list, audited', async () =
   assert.equal(JSON.parse(audit.body.items[0].detail).format, 'xlsx');
 });
 
+test('exports: the grids\' zero reports by day, as /reports gives them', async () => {
+  const r = await get(`/api/v1/exports/reports?region=${COMM1}&from=${addDays(today, -1)}&to=${today}`, 'officer');
+  assert.equal(r.status, 200);
+  const lines = r.buf.toString('utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.equal(lines[0], 'date,region,region_name,community_name,reported_at,reported_by,abnormal,note,reported,late');
+  const list = await walk(srv, T.officer, `/api/v1/reports?region=${COMM1}&date=${today}`, 1000);
+  assert.equal(lines.length, 1 + 2 * list.items.length, 'a line per grid and day');
+  const g = list.items[0];
+  assert.ok(lines.some((l) => l.startsWith(`${today},${g.grid},${g.name},`)));
+  assertError(await srv.api('GET', `/api/v1/exports/reports?region=${COMM1}&from=2025-01-01&to=${today}`, { token: T.officer }), 400, 'invalid', 'from');
+});
+
 test('exports: coverage by child and day', async () => {
   const r = await get(`/api/v1/exports/coverage?region=${STREET1}&from=${addDays(today, -1)}&to=${today}`, 'officer');
   assert.equal(r.status, 200);

@@ -125,7 +125,7 @@ test('bulletins: the archive, an approved one with its documents, a draft to app
     await page.locator('[data-testid=bulletins] li').first().waitFor();
     assert.equal(await page.locator('[data-testid=bulletins] li[data-state=approved]').count(), 3, 'the demo\'s three');
     // the exports of the area, as links the browser downloads
-    assert.equal(await page.locator('[data-testid=exports] a').count(), 8);
+    assert.equal(await page.locator('[data-testid=exports] a').count(), 10);
     await shot(page, `${name}-bulletins`);
     await page.locator('[data-testid=bulletins] li a').first().click();
     await page.locator('[data-testid=bulletin-actions] a[href$="format=pdf"]').waitFor();

@@ -38,7 +38,7 @@ export async function renderList(ctx) {
 // Exports for the people who live in spreadsheets: the lists the user may
 // read, of their area, as CSV or Excel (audited by the server).
 function exportsCard(ctx, home) {
-  const kinds = [['cases', 'case.read'], ['contacts', 'case.read'], ['observations', 'case.read'], ['coverage', 'screening.read']]
+  const kinds = [['cases', 'case.read'], ['contacts', 'case.read'], ['observations', 'case.read'], ['coverage', 'screening.read'], ['reports', 'screening.read']]
     .filter(([, perm]) => ctx.can(perm));
   if (!kinds.length) return null;
   const q = (fmt) => `?region=${encodeURIComponent(home)}&format=${fmt}`;
