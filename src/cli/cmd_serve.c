@@ -9,6 +9,7 @@
 #include "core/mobilise/mobilise.h"
 #include "cli/cli.h"
 #include "core/base/account.h"
+#include "core/command/bulletin.h"
 #include "core/epi/cases.h"
 #include "core/epi/contacts.h"
 #include "core/supplies/donations.h"
@@ -168,6 +169,8 @@ int cmd_serve(int argc, char **argv)
 	fk_account_config.lock_delay = env_long("FK_LOGIN_DELAY", 60, 1, 86400);
 	fk_writer_wal_limit = env_long("FK_WAL_LIMIT", FK_WAL_LIMIT_DEFAULT, 1L << 20, 64L << 30);
 	fk_report_hour = (int)env_long("FK_REPORT_HOUR", 20, 0, 24);
+	fk_bulletin_hour = (int)env_long("FK_BULLETIN_HOUR", 0, 0, 23);
+	fk_wall_cache_seconds = (int)env_long("FK_WALL_CACHE", 5, 0, 60);
 	fk_protocol_edition = (int)env_long("FK_EDITION", 7, 2, 9);
 	fk_observation_days = (int)env_long("FK_OBSERVATION_DAYS", 14, 1, 60);
 	fk_donation_settings.receipt_days = env_long("FK_DONATION_RECEIPT_DAYS", 1, 1, 30);

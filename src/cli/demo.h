@@ -79,5 +79,9 @@ typedef struct demo_mobilise_counts {
  * tasks, inspections and announcements in every community of county (see
  * demo_mobilise.c), sized by people.  Returns 0 or -1. */
 int demo_mobilise(fk_db *db, const char *county, int people, demo_mobilise_counts *out);
+/* The daily bulletins of county and of streets[0..n) (empty codes are
+ * skipped) for the last day that is over, drafted and approved by the
+ * demo's commander.  Returns 0 or -1. */
+int demo_bulletins(fk_db *db, const char *county, const char *const *streets, int n);
 
 #endif

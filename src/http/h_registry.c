@@ -172,14 +172,6 @@ int h_import_progress(fk_req *r)
 	return fk_req_reply(r, 200, p);
 }
 
-/* The template's bytes, sent in one part. */
-static int template_stream(fk_req *r, fk_strbuf *out)
-{
-	fk_strbuf *t = r->ctx;
-	fk_strbuf_add(out, t->buf, t->len);
-	return 0;
-}
-
 int h_persons_import_template(fk_req *r)
 {
 	const char *format = fk_req_query(r, "format");
@@ -190,17 +182,12 @@ int h_persons_import_template(fk_req *r)
 	size_t n;
 	if (fk_import_template(!csv, &data, &n) < 0)
 		return fk_req_fail(r, 500, "internal", NULL, "internal error");
-	fk_strbuf *t = fk_arena_alloc(&r->arena, sizeof(*t));
-	t->buf = fk_arena_alloc(&r->arena, n + 1);
-	memcpy(t->buf, data, n);
-	t->len = n;
+	int rc = fk_req_reply_file(r, data, n,
+				   csv ? "text/csv; charset=utf-8"
+				       : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+				   csv ? "persons-template.csv" : "persons-template.xlsx");
 	free(data);
-	r->ctx = t;
-	r->stream = template_stream;
-	r->stream_type = csv ? "text/csv; charset=utf-8"
-			     : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	r->stream_name = csv ? "persons-template.csv" : "persons-template.xlsx";
-	return fk_req_reply(r, 200, json_object());
+	return rc;
 }
 
 typedef struct export_ctx {

@@ -81,6 +81,23 @@ int h_observation_release(fk_req *r);
 int h_observation_convert(fk_req *r);
 int h_site_create(fk_req *r);
 
+/* h_command.c */
+extern int fk_wall_cache_seconds; /* FK_WALL_CACHE: the wall's answers shared this long */
+int h_wall(fk_req *r);
+int h_bulletin_draft(fk_req *r);
+int h_bulletin_get(fk_req *r);
+int h_bulletin_approve(fk_req *r);
+int h_bulletin_document(fk_req *r);
+int h_region_shapes(fk_req *r);
+int h_shapes_import(fk_req *r);
+
+/* h_export.c */
+int h_cases_export(fk_req *r);
+int h_contacts_export(fk_req *r);
+int h_observations_export(fk_req *r);
+int h_coverage_export(fk_req *r);
+int h_reports_export(fk_req *r);
+
 /* h_audit.c */
 int h_audit_head(fk_req *r);
 

@@ -20,6 +20,7 @@
 #include "core/base/list.h"
 #include "core/base/perm.h"
 #include "core/base/rows.h"
+#include "core/command/bulletin.h"
 #include "core/epi/cases.h"
 #include "core/epi/contacts.h"
 #include "core/epi/sites.h"
@@ -51,6 +52,7 @@ typedef struct qparam {
 } qparam;
 
 #define PAGE { "limit", "limit" }, { "after", "cursor" }
+#define EXPORT_FORMAT { "format", "string", false, "csv (default) or xlsx" }
 
 /* The query parameters of GET routes not served by h_list (and of the
  * upload), by "METHOD path".  An empty list says: none. */
@@ -132,6 +134,20 @@ static const struct {
 	{ "GET /api/v1/announcements/inbox" },
 	{ "GET /api/v1/announcements/{id}/poster" },
 	{ "GET /api/v1/public/announcements", { { "community", "string", true, "a 12-digit community code" } } },
+	{ "GET /api/v1/wall", { { "region", "region" }, { "date", "date" } } },
+	{ "GET /api/v1/bulletins/{id}" },
+	{ "POST /api/v1/bulletins/{id}/approve" },
+	{ "GET /api/v1/bulletins/{id}/document", { { "format", "string", false, "txt (default), pdf or xlsx" } } },
+	{ "GET /api/v1/regions/{code}/shapes" },
+	{ "POST /api/v1/shapes" },
+	{ "GET /api/v1/exports/cases",
+	  { { "region", "region" }, { "category", "string" }, { "outcome", "string" }, { "late", "flag" }, EXPORT_FORMAT } },
+	{ "GET /api/v1/exports/contacts", { { "region", "region" }, { "case_id", "integer" }, EXPORT_FORMAT } },
+	{ "GET /api/v1/exports/observations", { { "region", "region" }, { "state", "string" }, EXPORT_FORMAT } },
+	{ "GET /api/v1/exports/coverage",
+	  { { "region", "region" }, { "from", "date", false, "default: 6 days before to" }, { "to", "date" }, EXPORT_FORMAT } },
+	{ "GET /api/v1/exports/reports",
+	  { { "region", "region" }, { "from", "date", false, "default: 6 days before to" }, { "to", "date" }, EXPORT_FORMAT } },
 };
 
 /* A nested part of a body: the object (or array items) at field of
@@ -229,6 +245,7 @@ static const struct {
 	{ "POST /api/v1/findings/{id}/verify", fk_verify_fields },
 	{ "POST /api/v1/supervision/notices", fk_notice_fields },
 	{ "POST /api/v1/announcements", fk_announce_fields },
+	{ "POST /api/v1/bulletins", fk_bulletin_fields },
 };
 
 /* The exported arrays, as the functions the table below takes. */

@@ -95,6 +95,9 @@ typedef struct fk_req {
 	 * r->db its reader, to append the next part to out.  Returns 1 while
 	 * more follows, 0 at the end, -1 on an error (the stream is cut). */
 	int (*stream)(struct fk_req *r, fk_strbuf *out);
+	/* Called once when the request ends, finished or cut (a stream's
+	 * temporary file is closed there); may be NULL. */
+	void (*stream_done)(struct fk_req *r);
 	const char *stream_type; /* Content-Type */
 	const char *stream_name; /* download file name */
 	fk_write write;
@@ -156,6 +159,10 @@ int fk_req_date(fk_req *r, const char *name, int64_t dflt, int64_t *day, bool *g
 /* The query parameter name as a yes/no (1, true / 0, false): *flag is 1, 0,
  * or -1 when absent.  Returns 0, or -1 having answered 400 naming it. */
 int fk_req_flag(fk_req *r, const char *name, int *flag);
+
+/* Answers 200 with a file of n bytes (copied into the request's arena) as
+ * a download: Content-Type type, file name name (arena or static). */
+int fk_req_reply_file(fk_req *r, const void *data, size_t n, const char *type, const char *name);
 
 /* Takes ownership of v as the answer with status; returns 0 (or -1 with a
  * 500 when v is NULL). */

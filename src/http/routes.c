@@ -7,6 +7,7 @@
 #include "core/base/audit.h"
 #include "core/base/perm.h"
 #include "core/base/region.h"
+#include "core/command/bulletin.h"
 #include "core/epi/cases.h"
 #include "core/epi/contacts.h"
 #include "core/epi/sites.h"
@@ -340,6 +341,32 @@ const fk_route fk_routes[] = {
 	  "an announcement as a printable poster (PDF)" },
 	{ "GET", "/api/v1/public/announcements", h_announce_public, FK_PERM_PUBLIC, 0,
 	  "a community's notices to residents (no session)" },
+	/* command: the wall screen and the daily bulletin */
+	{ "GET", "/api/v1/wall", h_wall, P(STATS_READ), 0,
+	  "the wall screen's figures of a region in one answer (ETag; 304 when unchanged)" },
+	{ "GET", "/api/v1/bulletins", h_list, P(STATS_READ), 0, "daily bulletins of a region, newest first", NULL,
+	  &fk_bulletin_list },
+	{ "POST", "/api/v1/bulletins", h_bulletin_draft, P(BULLETIN_APPROVE), BODY | W,
+	  "draft (or draft again) the bulletin of a region for a day that is over", "bulletin.draft" },
+	{ "GET", "/api/v1/bulletins/{id}", h_bulletin_get, P(STATS_READ), 0, "one bulletin with its figures" },
+	{ "POST", "/api/v1/bulletins/{id}/approve", h_bulletin_approve, P(BULLETIN_APPROVE), W,
+	  "approve a bulletin: its figures are locked", "bulletin.approve" },
+	{ "GET", "/api/v1/bulletins/{id}/document", h_bulletin_document, P(STATS_READ), 0,
+	  "an approved bulletin as text, PDF or XLSX (?format=txt|pdf|xlsx)" },
+	{ "GET", "/api/v1/regions/{code}/shapes", h_region_shapes, P(REGION_READ), 0,
+	  "the boundaries of a region's children (GeoJSON) and those without one" },
+	{ "POST", "/api/v1/shapes", h_shapes_import, P(REGION_WRITE), RAW | HEAVY,
+	  "import boundaries of regions in one's area (GeoJSON FeatureCollection; all or nothing)", "region.shapes" },
+	{ "GET", "/api/v1/exports/cases", h_cases_export, P(CASE_READ), W, "cases as CSV or XLSX (masked; audited)",
+	  "case.export" },
+	{ "GET", "/api/v1/exports/contacts", h_contacts_export, P(CASE_READ), W,
+	  "close contacts as CSV or XLSX (masked; audited)", "contact.export" },
+	{ "GET", "/api/v1/exports/observations", h_observations_export, P(CASE_READ), W,
+	  "medical observations as CSV or XLSX (audited)", "observation.export" },
+	{ "GET", "/api/v1/exports/coverage", h_coverage_export, P(SCREEN_READ), W,
+	  "screening coverage by child and day as CSV or XLSX (audited)", "coverage.export" },
+	{ "GET", "/api/v1/exports/reports", h_reports_export, P(SCREEN_READ), W,
+	  "the grids' zero reports by day as CSV or XLSX (audited)", "report.export" },
 };
 
 const size_t fk_routes_count = sizeof(fk_routes) / sizeof(fk_routes[0]);

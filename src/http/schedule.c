@@ -10,6 +10,7 @@
 
 #include "core/base/audit.h"
 #include "core/base/checkpoint.h"
+#include "core/command/bulletin.h"
 #include "core/epi/contacts.h"
 #include "core/ledger/ledger.h"
 #include "core/mobilise/mobilise.h"
@@ -238,6 +239,48 @@ static void close_forgotten(fk_writer *w, int64_t now)
 /* Only the serve loop's thread calls tick. */
 static int64_t swept = -1;
 
+/* The daily bulletins' drafts: the day before, once fk_bulletin_hour has
+ * come (at start too, so a restart catches up). */
+typedef struct bulletin_job {
+	fk_write write;
+	int64_t day, drafted;
+} bulletin_job;
+
+static int64_t bulletins_drafted = -1;
+
+static int bulletin_run(fk_db *db, void *arg)
+{
+	bulletin_job *j = arg;
+	return fk_bulletin_draft_due(db, j->day, &j->drafted);
+}
+
+static void bulletin_done(void *arg, int rc)
+{
+	bulletin_job *j = arg;
+	char d[11];
+	fk_date_format(j->day, d);
+	if (rc < 0)
+		fk_log_err("bulletins of %s: drafting failed; it runs again at the next start", d);
+	else if (j->drafted)
+		fk_log_info("bulletins of %s: %lld drafted for approval", d, (long long)j->drafted);
+	free(j);
+}
+
+static void bulletin_tick(fk_writer *w, int64_t now)
+{
+	int64_t today = fk_day_of(now);
+	int64_t day = now >= fk_local_time(today, fk_bulletin_hour) ? today - 1 : today - 2;
+	if (day == bulletins_drafted)
+		return;
+	bulletin_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return;
+	bulletins_drafted = day;
+	j->day = day;
+	j->write = (fk_write){ .run = bulletin_run, .done = bulletin_done, .arg = j, .heavy = true };
+	fk_writer_submit(w, &j->write);
+}
+
 void fk_schedule_tick(fk_writer *w, int64_t now)
 {
 	if (cp.state == 0)
@@ -250,6 +293,7 @@ void fk_schedule_tick(fk_writer *w, int64_t now)
 		ledger_tick(w, now);
 	close_forgotten(w, now);
 
+	bulletin_tick(w, now);
 	int64_t slot = last_ended_slot(now);
 	if (slot == swept)
 		return;

@@ -10,6 +10,10 @@
  * finding past its deadline is chased once that day (fk_sv_chase_overdue,
  * core/supervise).
  *
+ * Once fk_bulletin_hour has come, the day before's bulletin is drafted for
+ * each commander's home region that has none (fk_bulletin_draft_due), for
+ * the commander to review and approve; at start too.
+ *
  * And the audit log's checkpoints (core/base/checkpoint.h): one at the
  * first tick, one every fk_checkpoint_settings.minutes when the log has
  * grown, and one at fk_schedule_stop; each is signed with the audit key,

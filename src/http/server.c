@@ -140,6 +140,28 @@ int fk_req_page(fk_req *r, fk_page *page)
 	return 0;
 }
 
+/* The stream of a file held whole in the arena: sent in one part. */
+static int whole_stream(fk_req *r, fk_strbuf *out)
+{
+	fk_strbuf *t = r->ctx;
+	fk_strbuf_add(out, t->buf, t->len);
+	return 0;
+}
+
+int fk_req_reply_file(fk_req *r, const void *data, size_t n, const char *type, const char *name)
+{
+	fk_strbuf *t = fk_arena_alloc(&r->arena, sizeof(*t));
+	t->buf = fk_arena_alloc(&r->arena, n + 1);
+	memcpy(t->buf, data, n);
+	t->buf[n] = '\0';
+	t->len = n;
+	r->ctx = t;
+	r->stream = whole_stream;
+	r->stream_type = type;
+	r->stream_name = name;
+	return fk_req_reply(r, 200, json_object());
+}
+
 int fk_req_reply(fk_req *r, int status, json_t *v)
 {
 	if (!v)
@@ -845,6 +867,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	double ms = (double)(now.tv_sec - r->start.tv_sec) * 1e3 + (double)(now.tv_nsec - r->start.tv_nsec) / 1e6;
 	fk_log_info("%s %s %d %.1fms %s%s", r->method, r->path, r->status, ms, r->id,
 		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	if (r->stream_done)
+		r->stream_done(r);
 	json_decref(r->json);
 	json_decref(r->out);
 	json_decref(r->cleanup);

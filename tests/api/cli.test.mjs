@@ -107,7 +107,9 @@ test('init migrates a database made before the latest migration; serve refuses i
     ...tables.reverse().map((x) => `DROP TABLE ${x};`), `DELETE FROM schema_migrations WHERE version = ${version};`].join(' '));
   const refused = cli(['serve', '--db', db, '--listen', '127.0.0.1:0']);
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, new RegExp(`schema version ${previous}, this binary needs ${version}: run 'fangkong init`));
+  // the version before (numbers may skip one a branch has not merged yet)
+  const before = sql(db, 'SELECT max(version) FROM schema_migrations');
+  assert.match(refused.stderr, new RegExp(`schema version ${before}, this binary needs ${version}: run 'fangkong init`));
   const i = cli(['init', '--db', db]);
   assert.equal(i.status, 0, i.stderr);
   assert.equal(i.stdout.trim(), `${db}: schema version ${version}`);

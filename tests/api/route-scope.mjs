@@ -78,6 +78,7 @@ export const BODIES = {
   'POST /api/v1/announcements/{id}/read': {},
   'POST /api/v1/announcements/{id}/ack': {},
   'POST /api/v1/pledges/{id}/assignment': { assignment: '核对范围' },
+  'POST /api/v1/bulletins/{id}/approve': {},
 };
 
 // The demo's users, plus a street-level admin (so that user.write meets
@@ -89,6 +90,8 @@ export const EXTRA = [
   { username: 'doctor2', password: 'street-doctor-password', role: 'doctor', region: STREET2 },
   // supervision is held by district roles only in the demo: a street's supervisor meets another street's findings
   { username: 'supervisor2', password: 'street-supervisor-password', role: 'supervisor', region: STREET2 },
+  // a street's commander: meets the district's and the other street's bulletins
+  { username: 'commander2', password: 'street-commander-password', role: 'commander', region: STREET2 },
 ];
 
 // Signs in every demo user and the EXTRA ones (created by the admin);

@@ -73,10 +73,10 @@ test('the header switch changes the whole app, keeps the page, and is remembered
   const page = await openPage(browser, srv);
   await signIn(page, srv, 'admin', { hash: '#/regions/420106001' });
   await waitHeading(page, '积玉桥街道');
-  assert.deepEqual(await navLabels(page), ['概览', '指挥调度', '病例', '传播链', '疫情统计', '居民', '区划', '用户', '审计日志', '工单查询', '热线三率', '家庭医生值班', '物资', '捐赠', '专项资金', '社区动员', '督导检查', '通知公告']);
+  assert.deepEqual(await navLabels(page), ['概览', '指挥调度', '病例', '传播链', '疫情统计', '居民', '区划', '用户', '审计日志', '工单查询', '热线三率', '家庭医生值班', '物资', '捐赠', '专项资金', '社区动员', '督导检查', '通知公告', '指挥大屏', '疫情地图', '疫情通报']);
   await page.locator('.topbar').getByRole('button', { name: 'Switch to English' }).click();
   await page.locator('a.nav-link', { hasText: 'Overview' }).waitFor();
-  assert.deepEqual(await navLabels(page), ['Overview', 'Command', 'Cases', 'Transmission', 'Epidemiology', 'Residents', 'Regions', 'Users', 'Audit log', 'Tickets', 'Hotline measures', 'Doctors on duty', 'Supplies', 'Donations', 'Special funds', 'Mobilisation', 'Supervision', 'Announcements']);
+  assert.deepEqual(await navLabels(page), ['Overview', 'Command', 'Cases', 'Transmission', 'Epidemiology', 'Residents', 'Regions', 'Users', 'Audit log', 'Tickets', 'Hotline measures', 'Doctors on duty', 'Supplies', 'Donations', 'Special funds', 'Mobilisation', 'Supervision', 'Announcements', 'Wall screen', 'Map', 'Bulletins']);
   assert.equal(hash(page), '#/regions/420106001', 'same page after switching');
   await page.locator('[data-testid=children] li').first().waitFor();
   assert.match(await page.locator('.facts').innerText(), /Division code[\s\S]*Street[\s\S]*\d+ communities/);
@@ -86,7 +86,7 @@ test('the header switch changes the whole app, keeps the page, and is remembered
 
   await page.reload();
   await page.locator('a.nav-link', { hasText: 'Overview' }).waitFor();
-  assert.deepEqual(await navLabels(page), ['Overview', 'Command', 'Cases', 'Transmission', 'Epidemiology', 'Residents', 'Regions', 'Users', 'Audit log', 'Tickets', 'Hotline measures', 'Doctors on duty', 'Supplies', 'Donations', 'Special funds', 'Mobilisation', 'Supervision', 'Announcements'], 'remembered after reload');
+  assert.deepEqual(await navLabels(page), ['Overview', 'Command', 'Cases', 'Transmission', 'Epidemiology', 'Residents', 'Regions', 'Users', 'Audit log', 'Tickets', 'Hotline measures', 'Doctors on duty', 'Supplies', 'Donations', 'Special funds', 'Mobilisation', 'Supervision', 'Announcements', 'Wall screen', 'Map', 'Bulletins'], 'remembered after reload');
   await page.locator('a.nav-link[data-nav=audit]').click();
   assert.equal(await waitHeading(page, 'Audit log'), 'Audit log');
   await page.locator('[data-testid=audit] tbody tr').first().waitFor();
@@ -94,7 +94,7 @@ test('the header switch changes the whole app, keeps the page, and is remembered
 
   await page.locator('.topbar').getByRole('button', { name: '切换到中文' }).click();
   assert.equal(await waitHeading(page, '审计日志'), '审计日志');
-  assert.deepEqual(await navLabels(page), ['概览', '指挥调度', '病例', '传播链', '疫情统计', '居民', '区划', '用户', '审计日志', '工单查询', '热线三率', '家庭医生值班', '物资', '捐赠', '专项资金', '社区动员', '督导检查', '通知公告']);
+  assert.deepEqual(await navLabels(page), ['概览', '指挥调度', '病例', '传播链', '疫情统计', '居民', '区划', '用户', '审计日志', '工单查询', '热线三率', '家庭医生值班', '物资', '捐赠', '专项资金', '社区动员', '督导检查', '通知公告', '指挥大屏', '疫情地图', '疫情通报']);
   checkClean(assert, page);
   await page.context().close();
 });

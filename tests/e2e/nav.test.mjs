@@ -19,16 +19,17 @@ const PERM = {
   hotline: 'ticket.write', inbox: 'ticket.handle', chase: 'ticket.chase', tickets: 'ticket.read', measures: 'ticket.read', roster: 'ticket.read',
   supplies: 'stock.read', donations: 'stock.read', funds: 'stock.read',
   serve: 'serve', mobilise: 'mobilise.read', supervise: 'mobilise.read', announce: 'mobilise.read',
+  wall: 'stats.read', map: 'stats.read', bulletins: 'stats.read',
 };
 
 test('admin sees Overview, Command, Cases, Transmission, Epidemiology, Residents, Regions, Users, Audit log, Mobilisation, Supervision and Announcements', async () => {
   const page = await openPage(browser, srv);
   await signIn(page, srv, 'admin');
-  assert.deepEqual(await navLabels(page), ['概览', '指挥调度', '病例', '传播链', '疫情统计', '居民', '区划', '用户', '审计日志', '工单查询', '热线三率', '家庭医生值班', '物资', '捐赠', '专项资金', '社区动员', '督导检查', '通知公告']);
+  assert.deepEqual(await navLabels(page), ['概览', '指挥调度', '病例', '传播链', '疫情统计', '居民', '区划', '用户', '审计日志', '工单查询', '热线三率', '家庭医生值班', '物资', '捐赠', '专项资金', '社区动员', '督导检查', '通知公告', '指挥大屏', '疫情地图', '疫情通报']);
   assert.equal(await page.getAttribute('a.nav-link[data-nav=home]', 'aria-current'), 'page');
   // the home page's quick links follow the same table
   assert.deepEqual(await page.locator('a.tile').evaluateAll((a) => a.map((e) => e.dataset.tile)),
-    ['command', 'cases', 'clusters', 'epi', 'persons', 'regions', 'users', 'audit', 'tickets', 'measures', 'roster', 'supplies', 'donations', 'funds', 'mobilise', 'supervise', 'announce']);
+    ['command', 'cases', 'clusters', 'epi', 'persons', 'regions', 'users', 'audit', 'tickets', 'measures', 'roster', 'supplies', 'donations', 'funds', 'mobilise', 'supervise', 'announce', 'wall', 'map', 'bulletins']);
   assert.match(await page.locator('.stats').innerText(), /武昌区[\s\S]*15 个街道[\s\S]*系统管理员/);
 
   await page.locator('a.nav-link[data-nav=audit]').click();

@@ -59,10 +59,13 @@ export function setPasswordRequiredHandler(fn) { onPasswordRequired = fn; }
 // Calls the API; body is sent as JSON, or as it is (a File, a Blob) with
 // contentType when raw is set.  Resolves with the parsed answer; rejects
 // with an ApiError (status 0 when the server could not be reached).
-export async function api(method, path, body, { quiet401 = false, raw = false, contentType } = {}) {
-  const ahead = method === 'GET' && takeEarly(path);
+// With etag (a previous answer's ETag, or null for none yet) the request is
+// conditional and resolves with {etag, data}, or {notModified: true} on 304.
+export async function api(method, path, body, { quiet401 = false, raw = false, contentType, etag } = {}) {
+  const ahead = method === 'GET' && etag === undefined && takeEarly(path);
   if (ahead) return ahead;
   const headers = { 'X-Requested-With': 'fangkong', Accept: 'application/json' };
+  if (etag) headers['If-None-Match'] = etag;
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (body !== undefined && raw) {
     headers['Content-Type'] = contentType;
@@ -79,6 +82,7 @@ export async function api(method, path, body, { quiet401 = false, raw = false, c
   }
   learnClock(res);
   if (res.status === 204) return null;
+  if (res.status === 304 && etag !== undefined) return { notModified: true };
   let data = null;
   const text = await res.text();
   if (text) {
@@ -94,7 +98,7 @@ export async function api(method, path, body, { quiet401 = false, raw = false, c
     if (err.code === 'password_change_required' && onPasswordRequired) onPasswordRequired(err);
     throw err;
   }
-  return data;
+  return etag !== undefined ? { etag: res.headers.get('ETag'), data } : data;
 }
 
 // GETs started before the page that needs them asked (app.js, at start-up:
@@ -173,6 +177,7 @@ export const vocab = () => api('GET', '/vocab', undefined, { quiet401: true });
 export const regions = {
   get: (code) => api('GET', `/regions/${regionSeg(code)}`),
   children: (code, after, limit = 100) => api('GET', `/regions/${regionSeg(code)}/children${qs({ limit, after })}`),
+  shapes: (code) => api('GET', `/regions/${regionSeg(code)}/shapes`),
   // every child, page after page
   async allChildren(code) {
     const out = [];
@@ -276,4 +281,17 @@ export const communities = {
 export const stats = {
   daily: (region, from, to) => api('GET', `/stats/daily${qs({ region: rp(region), from, to })}`),
   rt: (region, to, days) => api('GET', `/stats/rt${qs({ region: rp(region), to, days })}`),
+};
+
+// The command centre: the wall screen (conditional on the last ETag) and
+// the daily bulletins.
+export const wall = {
+  get: (region, etag) => api('GET', `/wall${qs({ region: rp(region) })}`, undefined, { etag: etag || null }),
+};
+export const bulletins = {
+  list: (region, after, limit = 50) => api('GET', `/bulletins${qs({ region: rp(region), limit, after })}`),
+  get: (id) => api('GET', `/bulletins/${id}`),
+  draft: (region, date) => api('POST', '/bulletins', { region, date }),
+  approve: (id) => api('POST', `/bulletins/${id}/approve`),
+  href: (id, format) => `/api/v1/bulletins/${id}/document?format=${format}`,
 };

@@ -162,7 +162,8 @@ function showApp(focus) {
   // a password set by an administrator: the user chooses their own first
   const m = match(state.me.must_change_password ? 'password' : path);
   const seq = ++state.renderSeq;
-  document.body.className = 'page-app';
+  // a bare feature (the wall screen) is shown without the navigation
+  document.body.className = m && m.feature.bare ? 'page-app page-bare' : 'page-app';
   const { el, main } = shell(state.me, m ? m.feature.id : null);
   root.replaceChildren(...el);
   drawOutboxBadges(outbox.status);

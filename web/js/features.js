@@ -75,6 +75,20 @@ export const FEATURES = [
   { id: 'mobilise', perm: 'mobilise.read', icon: 'users', href: '#/mobilise', routes: { mobilise: view('mobilise', 'renderBoard'), 'mobilise/volunteers/:id': view('mobilise', 'renderVolunteer') } },
   { id: 'supervise', perm: 'mobilise.read', icon: 'shield', href: '#/supervise', routes: { supervise: view('mobilise', 'renderSupervise') } },
   { id: 'announce', perm: 'mobilise.read', icon: 'alert', href: '#/announce', routes: { announce: view('mobilise', 'renderAnnounce') } },
+  {
+    // the command centre's wall screen: full screen, no navigation (bare)
+    id: 'wall', perm: 'stats.read', icon: 'epi', href: '#/wall', bare: true,
+    routes: { wall: view('wall', 'renderIndex'), 'wall/:code': view('wall', 'render') },
+  },
+  {
+    // the children of a region shaded by coverage, cases or state
+    id: 'map', perm: 'stats.read', icon: 'regions', href: '#/map',
+    routes: { map: view('map', 'renderIndex'), 'map/:code': view('map', 'render') },
+  },
+  {
+    id: 'bulletins', perm: 'stats.read', icon: 'audit', href: '#/bulletins',
+    routes: { bulletins: view('bulletins', 'renderList'), 'bulletins/:id': view('bulletins', 'render') },
+  },
   // every user's own password (linked from the account box, not a tile)
   { id: 'password', perm: null, icon: 'shield', href: '#/password', hidden: true, routes: { password: view('password', 'render') } },
 ];

@@ -1,14 +1,13 @@
 /* template.c - the import template to download (see import.h): written
- * with libxlsxwriter, which writes to a file only, so through a temporary
- * file.  Small and constant: built per request. */
+ * with libxlsxwriter (through util/xlsxout.h).  Small and constant: built per request. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "core/grid/import.h"
 #include "util/strbuf.h"
+#include "util/xlsxout.h"
 
 /* What each column takes, in both languages (template order). */
 static const char *const notes[] = {
@@ -29,39 +28,13 @@ static const char *const notes[] = {
 	"来自重点地区;接触重点地区人员;接触病例 from_key_area;contact_key_area;contact_case",
 };
 
-static int slurp(const char *path, char **out, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	fk_strbuf b;
-	fk_strbuf_init(&b);
-	char buf[8192];
-	size_t got;
-	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-		fk_strbuf_add(&b, buf, got);
-	fclose(f);
-	*out = fk_strbuf_detach(&b, n);
-	return 0;
-}
-
 static int template_xlsx(char **out, size_t *n)
 {
-	const char *dir = getenv("TMPDIR");
 	char path[512];
-	snprintf(path, sizeof(path), "%s/fangkong-template-XXXXXX.xlsx", dir && *dir ? dir : "/tmp");
-	int fd = mkstemps(path, 5);
-	if (fd < 0)
+	lxw_workbook *wb = fk_xlsx_open(path);
+	if (!wb)
 		return -1;
-	close(fd);
-	lxw_workbook *wb = workbook_new(path);
-	if (!wb) {
-		unlink(path);
-		return -1;
-	}
-	lxw_format *head = workbook_add_format(wb);
-	format_set_bold(head);
-	format_set_bg_color(head, 0xDDEBF7);
+	lxw_format *head = fk_xlsx_head(wb);
 	lxw_format *text = workbook_add_format(wb);
 	format_set_num_format(text, "@");
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "居民");
@@ -83,9 +56,13 @@ static int template_xlsx(char **out, size_t *n)
 		worksheet_write_string(help, (lxw_row_t)i + 1, 2, notes[i], NULL);
 	}
 	worksheet_freeze_panes(ws, 1, 0);
-	int rc = workbook_close(wb) == LXW_NO_ERROR ? slurp(path, out, n) : -1;
-	unlink(path);
-	return rc;
+	fk_strbuf b = FK_STRBUF_INIT;
+	if (fk_xlsx_close(wb, path, &b) < 0) {
+		fk_strbuf_release(&b);
+		return -1;
+	}
+	*out = fk_strbuf_detach(&b, n);
+	return 0;
 }
 
 int fk_import_template(bool xlsx, char **out, size_t *n)

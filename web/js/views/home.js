@@ -65,14 +65,14 @@ export function render(ctx) {
 // built yet.  The links are the features the user's permissions allow.
 const WORK = {
   admin: ['users', 'regions', 'audit'],
-  commander: ['command', 'epi', 'cases', 'clusters', 'measures', 'chase', 'supervise', 'announce'],
+  commander: ['wall', 'map', 'bulletins', 'command', 'epi', 'cases', 'clusters', 'measures', 'chase', 'supervise', 'announce'],
   officer: ['command', 'persons', 'regions', 'users', 'inbox', 'supplies', 'mobilise', 'announce'],
   gridworker: ['screening', 'persons'],
   doctor: ['followups', 'command', 'cases', 'inbox', 'roster', 'supplies'],
   operator: ['hotline', 'tickets', 'measures', 'roster'],
   coordinator: ['mobilise', 'announce', 'supplies', 'donations', 'regions'],
   keeper: ['supplies', 'donations'],
-  auditor: ['audit', 'funds', 'epi', 'tickets', 'measures'],
+  auditor: ['audit', 'funds', 'epi', 'bulletins', 'tickets', 'measures'],
   volunteer: ['serve', 'regions'],
   finance: ['funds', 'donations'],
   supervisor: ['supervise', 'mobilise', 'command', 'regions', 'chase', 'measures'],
