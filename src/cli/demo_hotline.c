@@ -350,6 +350,41 @@ int demo_hotline(fk_db *db, const char *county, int tickets, demo_hotline_counts
 			goto out;
 		out->dispatched++;
 	}
+	/* In the demo accounts' own community, whatever the draw gave: a call of
+	 * last evening replied this morning, waiting for its callback, and a
+	 * fever call this morning routed to the community's doctors, not yet
+	 * signed (the callback list and the doctor's queue are never empty). */
+	{
+		const comm *c = &cs[0];
+		const fk_actor off = { off_id, "officer", FK_ROLE_OFFICER, c->street, "local" };
+		int64_t at = now - 14 * 3600;
+		fk_ticket_in t = { .channel = "phone", .category = "help.daily_needs", .urgency = "general",
+				   .caller_name = "钱先生", .text = "居家隔离，家中缺米面，请社区代购。", .region = c->code, .at = at };
+		snprintf(t.phone, sizeof(t.phone), "13900000001");
+		json_t *x = fk_ticket_create(db, &op, &t, &e);
+		if (!x)
+			goto fail;
+		int64_t id = json_integer_value(json_object_get(x, "id"));
+		json_decref(x);
+		if (move(db, &op, id, (fk_move_in){ .move = "dispatch", .note = "", .text = "", .unit = c->street,
+						    .unit_kind = "office", .at = at + 300 }) < 0 ||
+		    move(db, &off, id, (fk_move_in){ .move = "sign", .note = "", .text = "", .at = at + 1800 }) < 0 ||
+		    move(db, &off, id, (fk_move_in){ .move = "reply", .note = "", .text = "已安排志愿者代购送达。",
+						     .at = now - 3 * 3600 }) < 0)
+			goto out;
+		t = (fk_ticket_in){ .channel = "phone", .category = "help.fever", .urgency = "general", .caller_name = "孙女士",
+				    .text = "孩子发热38度，想请家庭医生回电指导。", .region = c->code, .at = now - 2 * 3600 };
+		snprintf(t.phone, sizeof(t.phone), "13900000002");
+		if (!(x = fk_ticket_create(db, &op, &t, &e)))
+			goto fail;
+		id = json_integer_value(json_object_get(x, "id"));
+		json_decref(x);
+		if (move(db, &op, id, (fk_move_in){ .move = "dispatch", .note = "", .text = "", .unit = c->code,
+						    .unit_kind = "doctors", .at = now - 2 * 3600 + 300 }) < 0)
+			goto out;
+		out->tickets += 2;
+		out->dispatched += 2;
+	}
 	rc = 0;
 	goto out;
 fail:
