@@ -238,7 +238,7 @@ test('alert filters: day and kind give the rows the API answers for them, in Chi
     await page.selectOption('#alerts-kind', 'followup_missed');
     assert.deepEqual(await shown('followup_missed', day), missed);
     assert.deepEqual((await page.locator('#alerts-kind option').allInnerTexts()).map((x) => x.trim()),
-      ['All', 'Abnormal findings', 'Missed follow-ups']);
+      ['All', 'Abnormal findings', 'Missed follow-ups', 'Hotline fever']);
     assert.equal(await rows.locator('.chip-kind', { hasText: 'Missed follow-up' }).count(), missed.length);
     assert.match(await rows.first().locator('.alert-where').innerText(), new RegExp(`${day} (morning|evening)`));
     assert.equal(await overflowX(page), 0);

@@ -316,7 +316,7 @@ test('every role has a home: its work, its links, no empty page', async () => {
   const want = {
     operator: ['热线', ['hotline', 'tickets', 'measures', 'roster']], coordinator: ['志愿者', ['mobilise', 'announce', 'supplies', 'donations', 'regions']],
     keeper: ['物资', ['supplies', 'donations']], volunteer: ['社区', ['serve', 'regions']],
-    auditor: ['审计日志', ['audit', 'funds', 'epi', 'tickets', 'measures']],
+    auditor: ['审计日志', ['audit', 'funds', 'epi', 'bulletins', 'tickets', 'measures']],
   };
   for (const [role, [word, links]] of Object.entries(want)) {
     const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });

@@ -1,10 +1,13 @@
 // Names typed by users are text wherever they are drawn: a person's name, a
-// user's display name and a household's address holding markup and a
-// right-to-left override (U+202E) show literally on every page that draws
-// them (persons, users, audit, the command view's alerts, case pages); no
-// markup runs (window.__xss stays undefined, no <img> appears) and the
-// override is isolated (<bdi> or unicode-bidi: isolate), so it cannot
-// reorder the rest of the line.
+// user's display name and a household's address holding markup and
+// right-to-left text (a Uyghur name in Arabic script) show literally on every
+// page that draws them (persons, users, audit, the command view's alerts,
+// case pages); no markup runs (window.__xss stays undefined, no <img>
+// appears) and the right-to-left text is isolated (<bdi> or unicode-bidi:
+// isolate), so it cannot reorder the rest of the line.  A right-to-left
+// override (U+202E), which would make a name read differently wherever it
+// is not isolated (an export opened in a spreadsheet), is refused at input,
+// naming the field (tests/api/text-input.test.mjs covers every kind).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -13,10 +16,11 @@ import { launch, openPage, signIn, shot, checkClean, PHONE, WALL } from './lib/b
 
 const GRID = '420106001001001';
 const MARKUP = '<img src=x onerror=window.__xss=1>';
+const RTL = 'ئەھمەت'; // right-to-left letters: Ehmet, in Uyghur script
 const RLO = '\u202E';
-const PERSON = `${MARKUP}${RLO}甲乙丙`;
-const DISPLAY = `${RLO}${MARKUP}网格员乙`;
-const ADDRESS = `${MARKUP}${RLO}幸福路1号`;
+const PERSON = `${MARKUP}${RTL}甲乙丙`;
+const DISPLAY = `${RTL}${MARKUP}网格员乙`;
+const ADDRESS = `${MARKUP}${RTL}幸福路1号`;
 let srv, browser, ids;
 
 before(async () => {
@@ -32,6 +36,10 @@ before(async () => {
   const hh = ok(await srv.api('POST', '/api/v1/households', { token: officer,
     body: { grid: GRID, building: '9栋', unit: '1单元', room: '909', address: ADDRESS } }));
   const person = ok(await srv.api('POST', '/api/v1/persons', { token: officer, body: { household_id: hh.id, name: PERSON } }));
+  // an override is refused where it is typed, naming the field
+  const refused = await srv.api('POST', '/api/v1/persons', { token: officer, body: { household_id: hh.id, name: `${RLO}甲乙丙` } });
+  assert.equal(refused.status, 400, JSON.stringify(refused.body));
+  assert.equal(refused.body.error.field, 'name');
   // the grid worker records a fever for that person: an alert
   const gw = ok(await srv.api('POST', '/api/v1/session', { body: { username: 'xss-worker', password: 'xss-worker-pass' } }), 200).token;
   ok(await srv.api('POST', '/api/v1/screenings', { token: gw, body: {
@@ -51,16 +59,16 @@ after(async () => { await browser?.close(); await srv?.stop(); });
 // element that holds little more than the name itself.
 async function checkDrawn(page, texts, where) {
   for (const text of texts) {
-    const found = await page.waitForFunction((s) => document.body.innerText.includes(s.replace('\u202E', '')) ||
+    const found = await page.waitForFunction((s) => document.body.innerText.includes(s) ||
       document.body.textContent.includes(s), text, { timeout: 20000 }).catch(() => null);
     assert.ok(found, `${where}: "${text}" drawn as text`);
   }
-  const r = await page.evaluate(() => {
+  const r = await page.evaluate((rtl) => {
     const bad = [];
     let n = 0;
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (!node.data.includes('\u202E')) continue;
+      if (!node.data.includes(rtl)) continue;
       n++;
       // the paragraph the text is laid out in: the nearest ancestor that is
       // not inline (Chromium reports every block as isolating: a block is a
@@ -78,10 +86,10 @@ async function checkDrawn(page, texts, where) {
       else if (iso.textContent.length > node.data.length + 40) bad.push(`isolates too much: ${iso.outerHTML.slice(0, 120)}`);
     }
     return { xss: window.__xss, imgs: document.querySelectorAll('img[src="x"]').length, n, bad };
-  });
+  }, RTL);
   assert.equal(r.xss, undefined, `${where}: no markup ran`);
   assert.equal(r.imgs, 0, `${where}: no <img> made`);
-  assert.ok(r.n > 0, `${where}: the override is drawn`);
+  assert.ok(r.n > 0, `${where}: the right-to-left text is drawn`);
   assert.deepEqual(r.bad, [], where);
 }
 
