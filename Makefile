@@ -1,7 +1,7 @@
 # fangkong - build, run and test.  `make run` and `make check` are all a new
 # machine needs: both install what is missing first (scripts/deps.sh).
 
-PKGS     := libmicrohttpd jansson sqlite3 libsodium gsl libzip expat freexl xlsxwriter zlib pangocairo cairo-pdf
+PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium gsl libzip expat freexl xlsxwriter zlib pangocairo cairo-pdf
 CC       ?= cc
 MODE     ?= release
 BUILD    := build/$(MODE)
@@ -30,7 +30,7 @@ UNIT_SRC := $(wildcard tests/unit/*/*.c tests/unit/*/*/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 VENDOR   := web/vendor/echarts.min.js
 
-.PHONY: all deps deps-run run check test unit api e2e asan bench fuzz fuzz-smoke clean format openapi
+.PHONY: all deps deps-run run check test unit api api-pg e2e asan bench fuzz fuzz-smoke clean format openapi
 # The web files compressed at build time (web/FILE.gz beside web/FILE, git-
 # ignored): the server sends them with Content-Encoding: gzip to clients
 # that take it.
@@ -105,6 +105,11 @@ unit: $(UNIT_BIN)
 
 api: all
 	FK_BIN=$(CURDIR)/$(BUILD)/fangkong node --test --test-concurrency=2 tests/api/
+
+# The API suite again on PostgreSQL: each test file's process starts a server
+# of its own in a temporary folder (tests/lib/pg.mjs; postgresql-15).
+api-pg: all
+	FK_TEST_ENGINE=postgres FK_BIN=$(CURDIR)/$(BUILD)/fangkong node --test --test-concurrency=2 tests/api/
 
 e2e: all
 	FK_BIN=$(CURDIR)/$(BUILD)/fangkong node --test --test-concurrency=1 tests/e2e/

@@ -39,6 +39,7 @@ static int parse_opts(int argc, char **argv, cli_opts *o, const char *usage)
 		{ "name", required_argument, 0, 'n' },
 		{ "enable", no_argument, 0, 'e' },
 		{ "checkpoint", required_argument, 0, 'c' },
+		{ "key", required_argument, 0, 'k' },
 		{ 0 },
 	};
 	memset(o, 0, sizeof(*o));
@@ -53,6 +54,7 @@ static int parse_opts(int argc, char **argv, cli_opts *o, const char *usage)
 		case 'n': o->display = optarg; break;
 		case 'e': o->enable = 1; break;
 		case 'c': o->checkpoint = optarg; break;
+		case 'k': cli_set_key(optarg); break;
 		default: fputs(usage, stderr); return -1;
 		}
 	}
@@ -67,10 +69,13 @@ static int report(const fk_err *e)
 }
 
 static const char init_usage[] =
-	"usage: fangkong init [--db PATH]\n\n"
+	"usage: fangkong init [--db PATH|URL] [--key FILE.key]\n\n"
 	"Creates the database (and its key files, mode 0600: PATH.key for personal data,\n"
 	"PATH.audit-key to sign audit checkpoints) or migrates an existing one to this\n"
-	"binary's schema, in one transaction; makes a key file that is missing.\n";
+	"binary's schema, in one transaction; makes a key file that is missing.\n"
+	"A PostgreSQL server (--db postgresql://USER@HOST/DB, or libpq's keyword form)\n"
+	"keeps no files beside it: --key FILE.key (env FK_KEY) names the key, the audit\n"
+	"key is FILE.audit-key; every instance on that database must use the same key.\n";
 
 int cmd_init(int argc, char **argv)
 {
@@ -275,7 +280,8 @@ static char *read_all(const char *path)
 static int verify_checkpoints(fk_db *db, const char *db_path, const char *file)
 {
 	fk_audit_key k;
-	if (fk_audit_key_load(db_path, &k) < 0)
+	char stem[4096];
+	if (cli_key_stem(db_path, stem, sizeof(stem)) < 0 || fk_audit_key_load(stem, &k) < 0)
 		return 1;
 	char *text = read_all(file);
 	if (!text) {

@@ -18,9 +18,13 @@
 #include "util/log.h"
 
 static const char usage[] =
-	"usage: fangkong serve [--db PATH] [--listen HOST:PORT] [--web DIR] [--threads N]\n\n"
+	"usage: fangkong serve [--db PATH|URL] [--key FILE.key] [--listen HOST:PORT] [--web DIR] [--threads N]\n\n"
 	"Serves the JSON API under /api/v1/ and the web UI from DIR.\n\n"
-	"  --db PATH           database (env FK_DB; default var/fangkong.db)\n"
+	"  --db PATH|URL       database (env FK_DB; default var/fangkong.db): a SQLite file, or a\n"
+	"                      PostgreSQL server as a postgresql:// URI or libpq keywords\n"
+	"                      (\"host=/run/postgresql dbname=fk\")\n"
+	"  --key FILE.key      the key that seals personal data (env FK_KEY; default PATH.key beside\n"
+	"                      a SQLite file; required with a server); its audit key is FILE.audit-key\n"
 	"  --listen HOST:PORT  address to listen on (env FK_LISTEN; default 127.0.0.1:8080;\n"
 	"                      IPv6 as [::1]:8080)\n"
 	"  --web DIR           static files (env FK_WEB; default web)\n"
@@ -107,6 +111,7 @@ int cmd_serve(int argc, char **argv)
 		{ "web", required_argument, 0, 'w' },
 		{ "threads", required_argument, 0, 't' },
 		{ "tz", required_argument, 0, 'z' },
+		{ "key", required_argument, 0, 'k' },
 		{ 0 },
 	};
 	int c;
@@ -117,6 +122,7 @@ int cmd_serve(int argc, char **argv)
 		case 'l': listen = optarg; break;
 		case 'w': web = optarg; break;
 		case 't': threads = strtol(optarg, NULL, 10); break;
+		case 'k': cli_set_key(optarg); break;
 		case 'z':
 			if (fk_zone_set(optarg) < 0) {
 				fk_log_err("--tz %s: not a time zone of the tz database (e.g. Asia/Shanghai, UTC)", optarg);
@@ -172,8 +178,12 @@ int cmd_serve(int argc, char **argv)
 		fk_log_err("FK_SYNC=%s: expected FULL or NORMAL", sync);
 		bad_settings++;
 	}
+	static char stem[4096];
+	if (cli_key_stem(cfg.db_path, stem, sizeof(stem)) < 0)
+		return 1;
 	fk_checkpoint_settings = (fk_checkpoint_config){
 		.db_path = cfg.db_path,
+		.key_stem = stem,
 		.file = getenv("FK_AUDIT_CHECKPOINTS"),
 		.minutes = (int)env_long("FK_AUDIT_CHECKPOINT_MINUTES", 15, 1, 1440),
 	};

@@ -253,7 +253,7 @@ int fk_req_reply_audited_masked(fk_req *r, int status, json_t *v, const char *ac
 	a->actor.region = a->region_scope;
 	a->actor.addr = a->addr;
 	a->detail = detail;
-	a->write = (fk_write){ .run = later_audit_run, .done = later_audit_done, .arg = a };
+	a->write = (fk_write){ .run = later_audit_run, .done = later_audit_done, .again = fk_write_rerun, .arg = a };
 	fk_writer_submit(writer, &a->write);
 	return 0;
 }
@@ -281,15 +281,25 @@ static int plain_run(fk_db *db, void *arg)
 	if (rc == 0 && !p->err.status && p->job.action &&
 	    fk_audit_append(db, &p->actor, p->job.action, p->job.object, p->job.region, p->job.detail) < 0)
 		rc = fk_err_internal(&p->err);
-	json_decref(p->job.detail);
-	p->job.detail = NULL;
 	return rc;
+}
+
+/* A batch run again (see fk_write.again): the job starts from its input,
+ * which job functions only read. */
+static void plain_again(void *arg)
+{
+	fk_plain_job *p = arg;
+	json_decref(p->out);
+	p->out = NULL;
+	p->err = (fk_err){ 0 };
 }
 
 static void plain_done(void *arg, int rc)
 {
 	fk_plain_job *p = arg;
 	fk_req *r = p->req;
+	json_decref(p->job.detail);
+	p->job.detail = NULL;
 	if (rc == FK_WRITE_LOST) {
 		p->err.status = 0;
 		fk_err_set(&p->err, 503, "unavailable", NULL, "the change could not be saved; try again");
@@ -553,7 +563,7 @@ static void session_touch_queue(const char *token)
 		return; /* the next request tries again */
 	t->now = fk_now();
 	snprintf(t->token, sizeof(t->token), "%s", token);
-	t->write = (fk_write){ .run = session_touch_run, .done = session_touch_done, .arg = t };
+	t->write = (fk_write){ .run = session_touch_run, .done = session_touch_done, .again = fk_write_rerun, .arg = t };
 	fk_writer_submit(writer, &t->write);
 }
 
@@ -640,6 +650,7 @@ static enum MHD_Result dispatch(fk_req *r)
 		r->state = ST_WAITING;
 		r->write.run = plain_run;
 		r->write.done = plain_done;
+		r->write.again = plain_again;
 		r->write.arg = r->plain;
 		MHD_suspend_connection(r->conn);
 		fk_writer_submit(writer, &r->write);
@@ -914,9 +925,11 @@ int fk_server_run(const fk_server_config *c)
 	/* With port 0 the kernel picks one; say which (test harnesses read it). */
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	int port = di && di->port ? di->port : c->port;
+	char shown[1024];
+	fk_db_redact(c->db_path, shown, sizeof(shown));
 	fprintf(stderr, "fangkong serving http://%s%s%s:%d/ (%d threads, database %s, time zone %s)\n",
 		strchr(c->host, ':') ? "[" : "", c->host, strchr(c->host, ':') ? "]" : "", port, c->threads,
-		c->db_path, fk_zone_name());
+		shown, fk_zone_name());
 
 	/* The request log is written in batches; flush it every second. */
 	fk_log_buffered(1);

@@ -3,7 +3,7 @@
  * Modules talk to the database only through these calls, in the SQL subset
  * shared by SQLite and PostgreSQL: $1…$n parameters, INSERT … ON CONFLICT,
  * RETURNING, integer dates (days since 1970-01-01) and times (Unix seconds).
- * A driver (db_sqlite.c today; PostgreSQL later) fills an fk_db_driver table;
+ * A driver (db_sqlite.c, db_pg.c) fills an fk_db_driver table;
  * this file dispatches to it, so adding a driver touches no module.
  *
  * A connection is used by one thread at a time.  Prepared statements are
@@ -66,9 +66,18 @@ typedef struct fk_db_driver {
 	int64_t (*last_id)(fk_db *db);
 } fk_db_driver;
 
-/* Opens a connection.  target is a file path (SQLite) or, later, a
- * "postgresql://" URI.  Returns 0 or FK_DB_ERROR (logged). */
+/* Opens a connection.  target is a file path (SQLite) or a PostgreSQL
+ * server in libpq's forms: a postgresql:// or postgres:// URI, or keywords
+ * ("host=/run/postgresql dbname=fk").  Returns 0 or FK_DB_ERROR (logged,
+ * naming the cause, the password never shown). */
 int fk_db_open(fk_db **out, const char *target, bool readonly);
+/* Whether target names a database server rather than a file. */
+bool fk_db_is_server(const char *target);
+/* The engine behind a connection: "sqlite" or "postgresql". */
+const char *fk_db_engine(fk_db *db);
+/* target with its password (URI user:PASSWORD@, password=...) shown as
+ * "***", for logs and messages. */
+void fk_db_redact(const char *target, char *out, size_t n);
 void fk_db_close(fk_db *db);
 
 /* Runs SQL without parameters (may hold several statements). */
@@ -124,6 +133,10 @@ const char *fk_stmt_text(fk_stmt *st, int col);
 const void *fk_stmt_blob(fk_stmt *st, int col, size_t *n);
 
 int64_t fk_db_changes(fk_db *db);
+/* Whether a statement on db met FK_DB_BUSY (a serialisation failure, a
+ * deadlock, a lock not granted) since the last call; clears it.  The writer
+ * retries a batch that did. */
+bool fk_db_take_busy(fk_db *db);
 /* Sizes the connection's page cache: bulk loads into large indexes need
  * far more than the default.  Returns 0 or -1. */
 int fk_db_set_cache(fk_db *db, int megabytes);

@@ -14,34 +14,20 @@
 
 #include "util/log.h"
 
-#define CACHE_INITIAL 256 /* slots, a power of two; the table doubles when 3/4 full */
-
 typedef struct sq_stmt {
-	fk_stmt base;
+	fk_stmt base; /* base.sql: the caller's SQL text */
 	sqlite3_stmt *st;
-	char *sql; /* key: the caller's SQL text */
-	unsigned hash;
 } sq_stmt;
 
 typedef struct sq_db {
 	fk_db base;
 	sqlite3 *h;
-	sq_stmt **slots;
-	unsigned nslots;
-	unsigned used;
+	fk_stmt_cache cache;
 	int log_frames; /* the log's length in frames after this connection's last commit */
 	int page_size;  /* set by log_limit */
 } sq_db;
 
 #define BUSY_MS 10000
-
-static unsigned hash_sql(const char *s)
-{
-	unsigned h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
 
 static int map_rc(sq_db *d, int rc)
 {
@@ -59,42 +45,12 @@ static int map_rc(sq_db *d, int rc)
 	}
 }
 
-static void cache_clear(sq_db *d)
+static void stmt_free(fk_stmt *st)
 {
-	for (unsigned i = 0; i < d->nslots; i++) {
-		sq_stmt *s = d->slots[i];
-		if (!s)
-			continue;
-		sqlite3_finalize(s->st);
-		free(s->sql);
-		free(s);
-	}
-	free(d->slots);
-	d->slots = NULL;
-	d->nslots = d->used = 0;
-}
-
-/* Doubles the table.  Statements are never finalized while the
- * connection lives (a caller may be stepping one), so the cache grows with
- * the distinct SQL texts: a few hundred, bounded by the code's own SQL. */
-static void cache_grow(sq_db *d)
-{
-	unsigned n = d->nslots ? d->nslots * 2 : CACHE_INITIAL;
-	sq_stmt **t = calloc(n, sizeof(*t));
-	if (!t)
-		abort();
-	for (unsigned i = 0; i < d->nslots; i++) {
-		sq_stmt *s = d->slots[i];
-		if (!s)
-			continue;
-		unsigned j = s->hash & (n - 1);
-		while (t[j])
-			j = (j + 1) & (n - 1);
-		t[j] = s;
-	}
-	free(d->slots);
-	d->slots = t;
-	d->nslots = n;
+	sq_stmt *s = (sq_stmt *)st;
+	sqlite3_finalize(s->st);
+	free(s->base.sql);
+	free(s);
 }
 
 static int sq_open(fk_db **out, const char *path, bool readonly)
@@ -135,7 +91,7 @@ fail:
 static void sq_close(fk_db *db)
 {
 	sq_db *d = (sq_db *)db;
-	cache_clear(d);
+	fk_stmt_cache_clear(&d->cache, stmt_free);
 	sqlite3_close(d->h);
 	free(d);
 }
@@ -155,23 +111,14 @@ static int sq_exec(fk_db *db, const char *sql)
 static int sq_prepare(fk_db *db, const char *sql, fk_stmt **out)
 {
 	sq_db *d = (sq_db *)db;
-	unsigned h = hash_sql(sql);
-	if (d->used * 4 >= d->nslots * 3)
-		cache_grow(d);
-	unsigned i = h & (d->nslots - 1);
-	for (unsigned probe = 0; probe < d->nslots; probe++, i = (i + 1) & (d->nslots - 1)) {
-		sq_stmt *s = d->slots[i];
-		if (!s)
-			break;
-		if (s->hash == h && strcmp(s->sql, sql) == 0) {
-			sqlite3_reset(s->st);
-			sqlite3_clear_bindings(s->st);
-			*out = &s->base;
-			return 0;
-		}
+	unsigned h, slot;
+	fk_stmt *hit = fk_stmt_cache_find(&d->cache, sql, &h, &slot);
+	if (hit) {
+		sqlite3_reset(((sq_stmt *)hit)->st);
+		sqlite3_clear_bindings(((sq_stmt *)hit)->st);
+		*out = hit;
+		return 0;
 	}
-	while (d->slots[i])
-		i = (i + 1) & (d->nslots - 1);
 	char *rewritten = fk_sql_rewrite_params(sql);
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v3(d->h, rewritten, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
@@ -183,13 +130,8 @@ static int sq_prepare(fk_db *db, const char *sql, fk_stmt **out)
 	sq_stmt *s = calloc(1, sizeof(*s));
 	if (!s)
 		abort();
-	s->base.drv = &fk_db_sqlite_driver;
-	s->base.db = db;
 	s->st = st;
-	s->sql = strdup(sql);
-	s->hash = h;
-	d->slots[i] = s;
-	d->used++;
+	fk_stmt_cache_put(&d->cache, &s->base, &fk_db_sqlite_driver, db, sql, h, slot);
 	*out = &s->base;
 	return 0;
 }

@@ -64,6 +64,8 @@ struct fk_writer {
 	bool tidied;               /* the log file is empty since the last batch */
 	int drained;               /* the last RESTART's result (fk_db_checkpoint) */
 	long long restarts;
+	long long retries; /* batches run again after a conflict with another writer */
+	bool db_busy;      /* the batch being run met such a conflict */
 	fk_db *ckpt_db;            /* the checkpointer's connection */
 	pthread_cond_t ckpt_cond;  /* wakes the checkpointer: a drain, stopping */
 	pthread_t ckpt_thread;
@@ -163,15 +165,28 @@ static void bound_log(fk_writer *w, int64_t log)
 	}
 }
 
-/* Runs one batch in one transaction.  Returns 0 when it committed. */
+void fk_write_rerun(void *arg)
+{
+	(void)arg;
+}
+
+/* Runs one batch in one transaction.  Returns 0 when it committed, 1 when
+ * a statement met a conflict with another writer (a serialisation failure,
+ * a deadlock: the batch is rolled back whole, to be run again), -1 when
+ * it failed otherwise. */
 static int run_batch(fk_writer *w, fk_write *batch)
 {
+	fk_db_take_busy(w->db);
 	if (fk_db_begin_write(w->db) < 0)
-		return -1;
+		goto fail;
 	for (fk_write *j = batch; j; j = j->next) {
 		if (fk_db_savepoint(w->db) < 0)
 			goto fail;
 		j->rc = j->run(w->db, j->arg);
+		if (fk_db_take_busy(w->db)) {
+			w->db_busy = true;
+			goto fail;
+		}
 		if (j->rc < 0 ? fk_db_rollback_to(w->db) < 0 : fk_db_release(w->db) < 0)
 			goto fail;
 	}
@@ -179,7 +194,32 @@ static int run_batch(fk_writer *w, fk_write *batch)
 		return 0;
 fail:
 	fk_db_rollback(w->db);
+	if (fk_db_take_busy(w->db))
+		w->db_busy = true;
 	return -1;
+}
+
+/* run_batch, again while it meets conflicts with other writers and every
+ * job can be run again (see fk_write.again), after a growing pause.
+ * Returns 0 when it committed. */
+static int run_batch_retrying(fk_writer *w, fk_write *batch)
+{
+	for (int attempt = 0;; attempt++) {
+		w->db_busy = false;
+		if (run_batch(w, batch) == 0)
+			return 0;
+		if (!w->db_busy || attempt == FK_WRITE_RETRIES)
+			return -1;
+		for (fk_write *j = batch; j; j = j->next)
+			if (!j->again)
+				return -1;
+		w->retries++;
+		fk_log_info("writer: a conflict with another writer; running the batch again (%d)", attempt + 1);
+		struct timespec pause = { 0, (long)(5 + 20 * attempt + (rand() % 10)) * 1000000L };
+		nanosleep(&pause, NULL);
+		for (fk_write *j = batch; j; j = j->next)
+			j->again(j->arg);
+	}
 }
 
 static void *writer_main(void *p)
@@ -225,7 +265,7 @@ static void *writer_main(void *p)
 		w->writing = true;
 		pthread_mutex_unlock(&w->lock);
 
-		int committed = run_batch(w, batch) == 0;
+		int committed = run_batch_retrying(w, batch) == 0;
 		if (!committed)
 			fk_log_err("writer: a batch of %d write(s) could not be committed", n);
 		int64_t log = fk_db_log_bytes(w->db);

@@ -29,11 +29,22 @@ typedef struct fk_write {
 	 * job (a sign-in, an audit entry) never waits behind more than one such
 	 * transaction. */
 	bool heavy;
+	/* Makes the job ready to run again, undoing what run left in arg: a
+	 * batch that met a serialisation failure or deadlock (another instance
+	 * writing the same rows) is rolled back and run again, up to
+	 * FK_WRITE_RETRIES times, when every job in it has this; otherwise, or
+	 * when the retries are spent, every job is answered FK_WRITE_LOST
+	 * (503).  Jobs whose run only reads arg may set fk_write_rerun. */
+	void (*again)(void *arg);
 	struct fk_write *next; /* owned by the writer: queue link */
 	int rc;                /* owned by the writer: run's result */
 } fk_write;
 
 #define FK_WRITE_LOST (-100)
+#define FK_WRITE_RETRIES 3
+
+/* An again for jobs whose run leaves arg as it found it. */
+void fk_write_rerun(void *arg);
 
 /* The bound on the database's log (FK_WAL_LIMIT, in bytes), read by
  * fk_writer_start: from half of it on, the writer pauses between batches

@@ -1,0 +1,133 @@
+// PostgreSQL as the database, whatever FK_TEST_ENGINE says: the server
+// started on a PostgreSQL database the harness's own cluster holds
+// (tests/lib/pg.mjs): health names the engine; a server that refuses, a
+// wrong password, an unknown database, a missing or wrong key stop the start
+// with a message naming the cause (exit 1) and never the password; a writer
+// batch that cannot get its locks is run again, then answered 503 with
+// nothing written.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startServer, cli, ROOT } from '../lib/harness.mjs';
+import { pgCluster, pgName, PW_USER, PW } from '../lib/pg.mjs';
+
+const HAVE_PG = existsSync(path.join(process.env.FK_PG_BIN || '/usr/lib/postgresql/15/bin', 'initdb'));
+let pg, srv, tmp;
+
+before(async () => {
+  if (!HAVE_PG) return;
+  pg = pgCluster();
+  tmp = mkdtempSync(path.join(tmpdir(), 'fk-pgtest-'));
+  // signed in with a password; statements wait at most 300 ms for a lock
+  srv = await startServer({
+    engine: 'postgres',
+    pgUrl: (name) => `postgresql://${PW_USER}:${PW}@/${name}?host=${encodeURIComponent(pg.dir)}`
+      + '&options=-c%20lock_timeout%3D300',
+    env: { FK_QUIET: '0' },
+  });
+});
+after(async () => {
+  await srv?.stop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+const serve = (db, extra = [], env = {}) => cli(['serve', '--db', db, '--listen', '127.0.0.1:0', ...extra], { env });
+
+test('health names the engine and says the database answers', { skip: !HAVE_PG && 'postgresql-15 is not installed' }, async () => {
+  const r = await srv.api('GET', '/api/v1/health');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.engine, 'postgresql');
+  assert.equal(r.body.database, 'ok');
+  assert.equal(r.body.status, 'ok');
+  // the password of the URL is in no line the server wrote
+  assert.match(srv.log, /database postgresql:\/\/fk_pw:\*\*\*@/);
+  assert.ok(!srv.log.includes(PW), 'the password is not logged');
+});
+
+test('a server that refuses, a wrong password, an unknown database: exit 1, the cause named, no password', { skip: !HAVE_PG && 'postgresql-15 is not installed' }, () => {
+  const key = pg.key;
+  const nowhere = serve(`postgresql://${PW_USER}:${PW}@/x?host=${path.join(tmp, 'no-such-dir')}`, ['--key', key]);
+  assert.equal(nowhere.status, 1);
+  assert.match(nowhere.stderr, /cannot connect to postgresql:\/\/fk_pw:\*\*\*@\/x.*No such file or directory/);
+  const wrong = serve(`postgresql://${PW_USER}:not-it@/${pgName(srv.db)}?host=${encodeURIComponent(pg.dir)}`, ['--key', key]);
+  assert.equal(wrong.status, 1);
+  assert.match(wrong.stderr, /password authentication failed for user "fk_pw"/);
+  const unknown = serve(`host=${pg.dir} user=${PW_USER} password=${PW} dbname=no_such_db`, ['--key', key]);
+  assert.equal(unknown.status, 1);
+  assert.match(unknown.stderr, /database "no_such_db" does not exist/);
+  assert.match(unknown.stderr, /password=\*\*\* /);
+  for (const r of [nowhere, wrong, unknown]) assert.ok(!r.stderr.includes(PW), r.stderr);
+});
+
+test('a server needs --key (or FK_KEY); a key that is not the database\'s is refused at start', { skip: !HAVE_PG && 'postgresql-15 is not installed' }, () => {
+  const db = pg.url(pgName(srv.db));
+  const none = serve(db, [], { FK_KEY: '' });
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /needs the key file.*--key PATH or FK_KEY/);
+  const other = path.join(tmp, 'other.key');
+  writeFileSync(other, Buffer.alloc(32, 7), { mode: 0o600 });
+  const wrong = serve(db, ['--key', other]);
+  assert.equal(wrong.status, 1);
+  assert.match(wrong.stderr, /other\.key is not the key of .*sealed with another key/);
+  const badName = serve(db, ['--key', path.join(tmp, 'key.bin')]);
+  assert.equal(badName.status, 1);
+  assert.match(badName.stderr, /must end in \.key/);
+  // and on SQLite: a key file swapped beside the database is refused too
+  const file = path.join(tmp, 'k.db');
+  assert.equal(cli(['init', '--db', file]).status, 0);
+  writeFileSync(`${file}.key`, Buffer.alloc(32, 9));
+  const swapped = cli(['user', 'list', '--db', file]);
+  assert.equal(swapped.status, 1);
+  assert.match(swapped.stderr, /k\.db\.key is not the key of/);
+});
+
+// Holds an exclusive lock on the audit table (every audited write appends
+// to it) for ms, from another session.
+function holdAudit(ms) {
+  const child = spawn('psql', ['-X', '-q', '-h', pg.dir, '-U', 'postgres', '-d', pgName(srv.db), '-c',
+    `BEGIN; LOCK TABLE audit IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(${ms / 1000}); COMMIT;`], { stdio: 'ignore' });
+  return new Promise((resolve) => child.on('exit', resolve));
+}
+
+test('a batch that cannot get its locks runs again, then answers 503 with nothing written', { skip: !HAVE_PG && 'postgresql-15 is not installed' }, async () => {
+  const token = await srv.login('officer');
+  const grid = (name) => srv.api('POST', '/api/v1/regions', { token, body: { parent: '420106001001', name } });
+  const count = (name) => Number(pg.psql(pgName(srv.db), `SELECT count(*) FROM regions WHERE name = '${name}'`));
+  // held 500 ms: the first try waits 300 ms and fails, a later one succeeds
+  let released = holdAudit(500);
+  await sleep(150);
+  const r = await grid('重试网格');
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  await released;
+  assert.equal(count('重试网格'), 1);
+  // (the log is written out once a second)
+  for (let i = 0; i < 30 && !/running the batch again/.test(srv.log); i++) await sleep(100);
+  assert.match(srv.log, /conflict with another writer; running the batch again/);
+  // held 5 s: every try fails; 503, and the region is not there
+  released = holdAudit(5000);
+  await sleep(150);
+  const lost = await grid('失败网格');
+  assert.equal(lost.status, 503, JSON.stringify(lost.body));
+  assert.equal(lost.body.error.code, 'unavailable');
+  await released;
+  assert.equal(count('失败网格'), 0);
+  // and the service goes on
+  assert.equal((await grid('之后网格')).status, 201);
+});
+
+test('the same migrations build the same tables and columns on both engines', { skip: !HAVE_PG && 'postgresql-15 is not installed' }, () => {
+  const file = path.join(tmp, 'same.db');
+  assert.equal(cli(['init', '--db', file]).status, 0);
+  const sqliteCols = execFileSync('sqlite3', [file,
+    "SELECT m.name || '.' || p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p"
+    + " WHERE m.type = 'table' ORDER BY 1"]).toString().trim().split('\n');
+  const pgCols = pg.psql(pgName(srv.db), "SELECT table_name || '.' || column_name FROM information_schema.columns"
+    + " WHERE table_schema = 'public' ORDER BY 1").split('\n');
+  assert.deepEqual(pgCols, sqliteCols);
+  assert.ok(sqliteCols.length > 100, String(sqliteCols.length));
+  assert.ok(ROOT);
+});
