@@ -22,6 +22,7 @@ static const struct {
 	{ "import", cmd_import, "import persons from a CSV file" },
 	{ "demo", cmd_demo, "build the demonstration district (武汉市武昌区)" },
 	{ "audit", cmd_audit, "verify the audit log's hash chain" },
+	{ "backup", cmd_backup, "copy a SQLite database while it is in use" },
 	{ "routes", cmd_routes, "list the API's routes and their permissions" },
 };
 

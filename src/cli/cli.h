@@ -12,6 +12,7 @@ int cmd_regions(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 
 /* The database path: --db, else $FK_DB, else var/fangkong.db. */

@@ -414,3 +414,35 @@ int cmd_routes(int argc, char **argv)
 	}
 	return 0;
 }
+
+static const char backup_usage[] =
+	"usage: fangkong backup [--db PATH] FILE\n\n"
+	"Copies the SQLite database to FILE (which must not exist) while it is in use: a server\n"
+	"on it goes on reading and writing, and FILE is the database as of one commit. The key\n"
+	"files are not copied: keep PATH.key and PATH.audit-key apart from the backups (without\n"
+	"PATH.key the sealed personal fields of every copy are lost; docs/OPERATIONS.md). A\n"
+	"PostgreSQL database is backed up with pg_dump or pg_basebackup.\n";
+
+int cmd_backup(int argc, char **argv)
+{
+	cli_opts o;
+	if (cli_wants_help(argc, argv, backup_usage))
+		return 0;
+	if (parse_opts(argc, argv, &o, backup_usage) < 0 || optind != argc - 1) {
+		if (optind != argc - 1)
+			fputs(backup_usage, stderr);
+		return 2;
+	}
+	const char *to = argv[optind];
+	fk_db *db;
+	if (cli_open_db(o.db, 0, &db) < 0)
+		return 1;
+	int64_t pages = 0;
+	int rc = fk_db_backup(db, to, &pages);
+	fk_db_close(db);
+	if (rc < 0)
+		return 1;
+	printf("%s: backed up to %s (%lld pages); the key files are not in it: keep %s.key apart\n", o.db, to,
+	       (long long)pages, o.db);
+	return 0;
+}

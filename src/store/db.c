@@ -251,6 +251,15 @@ const void *fk_stmt_blob(fk_stmt *st, int col, size_t *n)
 	return st->drv->column_blob(st, col, n);
 }
 
+int fk_db_backup(fk_db *db, const char *to, int64_t *pages)
+{
+	*pages = 0;
+	if (!db->drv->backup)
+		return fk_log_err("backup: a %s database is backed up with its server's tools (pg_dump, "
+				  "pg_basebackup; docs/OPERATIONS.md)", db->drv->name);
+	return db->drv->backup(db, to, pages);
+}
+
 int64_t fk_db_changes(fk_db *db)
 {
 	return db->drv->changes(db);

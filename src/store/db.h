@@ -64,6 +64,7 @@ typedef struct fk_db_driver {
 	int (*log_limit)(fk_db *db, int64_t bytes);
 	int64_t (*log_bytes)(fk_db *db);
 	int64_t (*last_id)(fk_db *db);
+	int (*backup)(fk_db *db, const char *to, int64_t *pages);
 } fk_db_driver;
 
 /* Opens a connection.  target is a file path (SQLite) or a PostgreSQL
@@ -133,6 +134,14 @@ const char *fk_stmt_text(fk_stmt *st, int col);
 const void *fk_stmt_blob(fk_stmt *st, int col, size_t *n);
 
 int64_t fk_db_changes(fk_db *db);
+/* Copies the database to the file to (which must not exist), online: other
+ * connections go on reading and writing meanwhile, and the copy is the
+ * database as of one commit (SQLite's backup API, a few hundred pages at a
+ * time, starting again when a write lands between two steps).  *pages
+ * receives the copy's size in pages.  A server database is backed up with
+ * its own tools (pg_dump, pg_basebackup): FK_DB_ERROR, said so.  Returns 0
+ * or a negative FK_DB_* code. */
+int fk_db_backup(fk_db *db, const char *to, int64_t *pages);
 /* Whether a statement on db met FK_DB_BUSY (a serialisation failure, a
  * deadlock, a lock not granted) since the last call; clears it.  The writer
  * retries a batch that did. */

@@ -7,10 +7,13 @@
  */
 #include "store/db_internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/log.h"
 
@@ -307,6 +310,43 @@ static int64_t sq_last_id(fk_db *db)
 	return sqlite3_last_insert_rowid(((sq_db *)db)->h);
 }
 
+/* The online backup: 256 pages a step, a short pause between steps so the
+ * writer's commits go on; a commit by another connection restarts the copy
+ * (SQLite does that itself), so the result is one commit's database. */
+static int sq_backup(fk_db *db, const char *to, int64_t *pages)
+{
+	sq_db *d = (sq_db *)db;
+	sqlite3 *dst = NULL;
+	int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600); /* never over another file */
+	if (fd < 0)
+		return fk_log_err("backup: %s: %s", to, strerror(errno));
+	close(fd);
+	if (sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		fk_log_err("backup: cannot create %s: %s", to, dst ? sqlite3_errmsg(dst) : "out of memory");
+		sqlite3_close(dst);
+		return FK_DB_ERROR;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", d->h, "main");
+	int rc = SQLITE_OK;
+	if (b) {
+		do {
+			rc = sqlite3_backup_step(b, 256);
+			if (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+				sqlite3_sleep(5);
+		} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+		*pages = sqlite3_backup_pagecount(b);
+		sqlite3_backup_finish(b);
+	}
+	int ok = b && rc == SQLITE_DONE && sqlite3_errcode(dst) == SQLITE_OK;
+	if (!ok)
+		fk_log_err("backup: %s: %s", to, sqlite3_errmsg(dst));
+	/* the copy is a plain database file (no log beside it) */
+	if (ok && sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
+		ok = 0;
+	sqlite3_close(dst);
+	return ok ? 0 : FK_DB_ERROR;
+}
+
 static const char *sq_errmsg(fk_db *db)
 {
 	return sqlite3_errmsg(((sq_db *)db)->h);
@@ -340,4 +380,5 @@ const fk_db_driver fk_db_sqlite_driver = {
 	.log_limit = sq_log_limit,
 	.log_bytes = sq_log_bytes,
 	.last_id = sq_last_id,
+	.backup = sq_backup,
 };
