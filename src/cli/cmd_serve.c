@@ -11,6 +11,7 @@
 #include "core/epi/cases.h"
 #include "core/epi/contacts.h"
 #include "http/handlers.h"
+#include "http/metrics.h"
 #include "http/schedule.h"
 #include "http/server.h"
 #include "store/writer.h"
@@ -49,7 +50,9 @@ static const char usage[] =
 	"FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log,\n"
 	"FK_AUDIT_CHECKPOINTS (the file, or a directory, the signed audit checkpoints are appended to;\n"
 	"default PATH.audit-checkpoints) and FK_AUDIT_CHECKPOINT_MINUTES (default 15),\n"
-	"FK_WAL_LIMIT (bytes the database's write-ahead log may hold, default 268435456).\n"
+	"FK_WAL_LIMIT (bytes the database's write-ahead log may hold, default 268435456),\n"
+	"GET /metrics (Prometheus text format) for FK_METRICS_ALLOW (client addresses, comma separated)\n"
+	"and for FK_METRICS_TOKEN (sent as Authorization: Bearer TOKEN); nobody when neither is set.\n"
 	"A numeric setting out of its range stops the server at start (exit status 1).\n"
 	"Stops on SIGINT or SIGTERM after finishing the requests in flight.\n";
 
@@ -181,6 +184,7 @@ int cmd_serve(int argc, char **argv)
 	static char stem[4096];
 	if (cli_key_stem(cfg.db_path, stem, sizeof(stem)) < 0)
 		return 1;
+	fk_metrics_settings = (fk_metrics_config){ .allow = getenv("FK_METRICS_ALLOW"), .token = getenv("FK_METRICS_TOKEN") };
 	fk_checkpoint_settings = (fk_checkpoint_config){
 		.db_path = cfg.db_path,
 		.key_stem = stem,

@@ -32,6 +32,7 @@
 #include "http/body.h"
 #include "http/deadline.h"
 #include "http/internal.h"
+#include "http/metrics.h"
 #include "http/req.h"
 #include "http/schedule.h"
 #include "util/date.h"
@@ -602,8 +603,49 @@ static bool is_json_type(const char *ct)
 	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+static struct MHD_Daemon *daemon_ptr;
+
+/* GET /metrics (metrics.h): for the addresses and token configured, 404
+ * for everyone else. */
+static enum MHD_Result send_metrics(fk_req *r)
+{
+	if (!fk_metrics_allowed(r->addr, fk_req_header_in(r, "Authorization")))
+		return fk_http_fail_now(r, 404, "not_found", NULL, "no endpoint %s", r->path);
+	if (strcmp(r->method, "GET") != 0) {
+		fk_req_header(r, "Allow", "GET");
+		return fk_http_fail_now(r, 405, "method_not_allowed", NULL, "%s is not allowed here", r->method);
+	}
+	const union MHD_DaemonInfo *di = daemon_ptr ? MHD_get_daemon_info(daemon_ptr, MHD_DAEMON_INFO_CURRENT_CONNECTIONS) : NULL;
+	pthread_mutex_lock(&readers_lock);
+	long long dbconns = nreaders + 1 + !fk_db_is_server(cfg->db_path); /* readers, the writer, its checkpointer */
+	pthread_mutex_unlock(&readers_lock);
+	fk_metrics_now now = {
+		.engine = fk_db_is_server(cfg->db_path) ? "postgresql" : "sqlite",
+		.connections = di ? (long long)di->num_connections : 0,
+		.in_flight = atomic_load(&in_flight),
+		.db_connections = dbconns,
+	};
+	size_t len;
+	char *body = fk_metrics_render(&now, writer, &len);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	fk_http_common_headers(resp, r);
+	r->status = 200;
+	r->state = ST_SENT;
+	enum MHD_Result ret = MHD_queue_response(r->conn, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static enum MHD_Result dispatch(fk_req *r)
 {
+	if (strcmp(r->path, "/metrics") == 0)
+		return send_metrics(r);
 	if (strncmp(r->path, "/api/", 5) != 0)
 		return fk_static_send(r, cfg->web_dir);
 	int m = fk_route_match(fk_routes, fk_routes_count, r->method, r->path, &r->match);
@@ -851,6 +893,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	double ms = (double)(now.tv_sec - r->start.tv_sec) * 1e3 + (double)(now.tv_nsec - r->start.tv_nsec) / 1e6;
 	fk_log_info("%s %s %d %.1fms %s%s", r->method, r->path, r->status, ms, r->id,
 		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	fk_metrics_request(r->match.route ? (int)(r->match.route - fk_routes) : -1, r->status, ms / 1e3);
 	json_decref(r->json);
 	json_decref(r->out);
 	json_decref(r->cleanup);
@@ -906,6 +949,7 @@ int fk_server_run(const fk_server_config *c)
 	}
 	if (fk_writer_start(&writer, c->db_path) < 0)
 		return -1;
+	fk_metrics_init(fk_routes_count);
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, (uint16_t)c->port, NULL, NULL, on_access, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
 		NULL, MHD_OPTION_SOCK_ADDR, &ss,
@@ -922,6 +966,7 @@ int fk_server_run(const fk_server_config *c)
 		fk_writer_stop(writer);
 		return fk_log_err("serve: cannot listen on %s:%d: %s", c->host, c->port, strerror(errno));
 	}
+	daemon_ptr = d;
 	/* With port 0 the kernel picks one; say which (test harnesses read it). */
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	int port = di && di->port ? di->port : c->port;
@@ -949,6 +994,7 @@ int fk_server_run(const fk_server_config *c)
 		close(ls);
 	for (int i = 0; i < 1000 && atomic_load(&in_flight) > 0; i++)
 		usleep(10000);
+	daemon_ptr = NULL;
 	MHD_stop_daemon(d);
 	fk_writer_stop(writer);
 	fk_schedule_stop(); /* the final audit checkpoint */

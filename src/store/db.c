@@ -35,12 +35,27 @@ void fk_db_close(fk_db *db)
 		db->drv->close(db);
 }
 
-int fk_db_exec(fk_db *db, const char *sql)
+static _Atomic long long failures[3]; /* FK_DB_ERROR, FK_DB_CONSTRAINT, FK_DB_BUSY */
+
+static int counted(fk_db *db, int rc)
 {
-	int rc = db->drv->exec(db, sql);
+	if (rc < 0 && rc >= FK_DB_BUSY)
+		failures[-rc - 1]++;
 	if (rc == FK_DB_BUSY)
 		db->busy = true;
 	return rc;
+}
+
+void fk_db_failures(long long *errors, long long *constraints, long long *busy)
+{
+	*errors = failures[0];
+	*constraints = failures[1];
+	*busy = failures[2];
+}
+
+int fk_db_exec(fk_db *db, const char *sql)
+{
+	return counted(db, db->drv->exec(db, sql));
 }
 
 bool fk_db_take_busy(fk_db *db)
@@ -198,10 +213,7 @@ int fk_db_int64(fk_db *db, int64_t *out, const char *sql, const char *fmt, ...)
 
 int fk_stmt_step(fk_stmt *st)
 {
-	int rc = st->drv->step(st);
-	if (rc == FK_DB_BUSY)
-		st->db->busy = true;
-	return rc;
+	return counted(st->db, st->drv->step(st));
 }
 
 void fk_stmt_done(fk_stmt *st)

@@ -146,6 +146,8 @@ int fk_db_backup(fk_db *db, const char *to, int64_t *pages);
  * deadlock, a lock not granted) since the last call; clears it.  The writer
  * retries a batch that did. */
 bool fk_db_take_busy(fk_db *db);
+/* Statements (on every connection of the process) that failed, by kind. */
+void fk_db_failures(long long *errors, long long *constraints, long long *busy);
 /* Sizes the connection's page cache: bulk loads into large indexes need
  * far more than the default.  Returns 0 or -1. */
 int fk_db_set_cache(fk_db *db, int megabytes);

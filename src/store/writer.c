@@ -32,6 +32,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "util/log.h"
@@ -65,6 +66,10 @@ struct fk_writer {
 	int drained;               /* the last RESTART's result (fk_db_checkpoint) */
 	long long restarts;
 	long long retries; /* batches run again after a conflict with another writer */
+	long long lost;    /* batches that could not be committed */
+	long long queued;  /* jobs waiting */
+	int64_t log_bytes; /* after the last commit */
+	long long sizes[FK_WRITER_SIZE_BUCKETS];
 	bool db_busy;      /* the batch being run met such a conflict */
 	fk_db *ckpt_db;            /* the checkpointer's connection */
 	pthread_cond_t ckpt_cond;  /* wakes the checkpointer: a drain, stopping */
@@ -274,6 +279,13 @@ static void *writer_main(void *p)
 		w->tidied = false;
 		w->batches++;
 		w->jobs += n;
+		w->queued -= n;
+		w->lost += !committed;
+		w->log_bytes = log;
+		int b = 0;
+		while (b < FK_WRITER_SIZE_BUCKETS - 1 && n > (1 << b))
+			b++;
+		w->sizes[b]++;
 		pthread_mutex_unlock(&w->lock);
 		for (fk_write *j = batch, *next; j; j = next) {
 			next = j->next; /* done() may free j */
@@ -354,6 +366,7 @@ void fk_writer_submit(fk_writer *w, fk_write *job)
 	else
 		*head = job;
 	*tail = job;
+	w->queued++;
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 }
@@ -369,6 +382,15 @@ void fk_writer_stats(fk_writer *w, long long *batches, long long *jobs)
 	pthread_mutex_lock(&w->lock);
 	*batches = w->batches;
 	*jobs = w->jobs;
+	pthread_mutex_unlock(&w->lock);
+}
+
+void fk_writer_figures_get(fk_writer *w, fk_writer_figures *f)
+{
+	pthread_mutex_lock(&w->lock);
+	*f = (fk_writer_figures){ .batches = w->batches, .jobs = w->jobs, .retries = w->retries, .lost = w->lost,
+				  .restarts = w->restarts, .queued = w->queued, .log_bytes = w->log_bytes };
+	memcpy(f->sizes, w->sizes, sizeof(f->sizes));
 	pthread_mutex_unlock(&w->lock);
 }
 

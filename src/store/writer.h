@@ -65,4 +65,15 @@ void fk_writer_stats(fk_writer *w, long long *batches, long long *jobs);
 /* Checkpoints after which the log started again from its beginning. */
 long long fk_writer_restarts(fk_writer *w);
 
+/* What the writer has done, for /metrics. */
+#define FK_WRITER_SIZE_BUCKETS 10
+typedef struct fk_writer_figures {
+	long long batches, jobs, retries, lost, restarts;
+	long long queued;    /* jobs waiting now */
+	int64_t log_bytes;   /* the log's length after the last commit (SQLite; 0 on a server) */
+	/* batches by jobs: 1, 2, ≤4, ≤8, ≤16, ≤32, ≤64, ≤128, ≤256, more */
+	long long sizes[FK_WRITER_SIZE_BUCKETS];
+} fk_writer_figures;
+void fk_writer_figures_get(fk_writer *w, fk_writer_figures *f);
+
 #endif
