@@ -406,6 +406,18 @@ static void stream_free(void *cls)
 	free(s);
 }
 
+/* Sends resp as the answer (200, not to be stored) and lets it go. */
+static enum MHD_Result send_200(fk_req *r, struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	fk_http_common_headers(resp, r);
+	r->status = 200;
+	r->state = ST_SENT;
+	enum MHD_Result ret = MHD_queue_response(r->conn, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static enum MHD_Result send_stream(fk_req *r)
 {
 	stream_state *s = calloc(1, sizeof(*s));
@@ -423,13 +435,7 @@ static enum MHD_Result send_stream(fk_req *r)
 	if (r->stream_name)
 		MHD_add_response_header(resp, "Content-Disposition",
 					fk_arena_printf(&r->arena, "attachment; filename=\"%s\"", r->stream_name));
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	fk_http_common_headers(resp, r);
-	r->status = 200;
-	r->state = ST_SENT;
-	enum MHD_Result ret = MHD_queue_response(r->conn, 200, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	return send_200(r, resp);
 }
 
 /* JSON answers of this size and more go gzip-compressed to clients that
@@ -633,13 +639,7 @@ static enum MHD_Result send_metrics(fk_req *r)
 		return MHD_NO;
 	}
 	MHD_add_response_header(resp, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	fk_http_common_headers(resp, r);
-	r->status = 200;
-	r->state = ST_SENT;
-	enum MHD_Result ret = MHD_queue_response(r->conn, 200, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	return send_200(r, resp);
 }
 
 static enum MHD_Result dispatch(fk_req *r)
