@@ -225,7 +225,13 @@ static int pg_exec(fk_db *db, const char *sql)
 	pg_db *d = (pg_db *)db;
 	if (ensure_conn(d) < 0)
 		return FK_DB_ERROR;
+	bool alone = PQtransactionStatus(d->c) == PQTRANS_IDLE;
 	PGresult *r = PQexec(d->c, sql);
+	if (PQresultStatus(r) == PGRES_FATAL_ERROR && alone && PQstatus(d->c) == CONNECTION_BAD &&
+	    ensure_conn(d) == 0) { /* dropped since the last statement: once more */
+		PQclear(r);
+		r = PQexec(d->c, sql);
+	}
 	ExecStatusType st = PQresultStatus(r);
 	int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : map_res(d, r, sql);
 	if (rc == 0) {
@@ -428,35 +434,50 @@ static PGresult *exec_guarded(pg_db *d, pg_stmt *s)
 	return out;
 }
 
+/* Prepares s when this connection has not, and runs it.  Returns 0 with
+ * its result in s->res, or a negative FK_DB_* code. */
+static int execute(pg_db *d, pg_stmt *s)
+{
+	if (ensure_conn(d) < 0)
+		return FK_DB_ERROR;
+	if (!s->prepared || s->epoch != d->epoch) {
+		int rc = server_prepare(d, s);
+		if (rc < 0)
+			return rc;
+	}
+	PGresult *r = s->writes && PQtransactionStatus(d->c) == PQTRANS_INTRANS
+			      ? exec_guarded(d, s)
+			      : PQexecPrepared(d->c, s->name, s->nparams, s->vals, s->lens, s->fmts, 0);
+	ExecStatusType rs = PQresultStatus(r);
+	if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK) {
+		int rc = map_res(d, r, s->base.sql);
+		PQclear(r);
+		return rc;
+	}
+	const char *n = PQcmdTuples(r);
+	d->changes = *n ? strtoll(n, NULL, 10) : 0;
+	s->res = r;
+	s->nrows = PQntuples(r);
+	s->row = -1;
+	return 0;
+}
+
 static int pg_step(fk_stmt *st)
 {
 	pg_stmt *s = PS(st);
 	pg_db *d = PDB(st);
 	if (!s->res) {
-		if (ensure_conn(d) < 0)
-			return FK_DB_ERROR;
-		if (!s->prepared || s->epoch != d->epoch) {
-			int rc = server_prepare(d, s);
-			if (rc < 0) {
-				stmt_clear(s);
-				return rc;
-			}
-		}
-		PGresult *r = s->writes && PQtransactionStatus(d->c) == PQTRANS_INTRANS
-				      ? exec_guarded(d, s)
-				      : PQexecPrepared(d->c, s->name, s->nparams, s->vals, s->lens, s->fmts, 0);
-		ExecStatusType rs = PQresultStatus(r);
-		if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK) {
-			int rc = map_res(d, r, s->base.sql);
-			PQclear(r);
+		/* a statement outside a transaction that found the connection
+		 * dropped (the server restarted, a standby took over) runs once
+		 * more on a new one; inside a transaction the transaction is lost */
+		bool alone = PQstatus(d->c) != CONNECTION_OK || PQtransactionStatus(d->c) == PQTRANS_IDLE;
+		int rc = execute(d, s);
+		if (rc == FK_DB_ERROR && alone && PQstatus(d->c) == CONNECTION_BAD)
+			rc = execute(d, s);
+		if (rc < 0) {
 			stmt_clear(s);
 			return rc;
 		}
-		const char *n = PQcmdTuples(r);
-		d->changes = *n ? strtoll(n, NULL, 10) : 0;
-		s->res = r;
-		s->nrows = PQntuples(r);
-		s->row = -1;
 	}
 	if (++s->row < s->nrows)
 		return FK_ROW;

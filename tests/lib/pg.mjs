@@ -79,6 +79,9 @@ export function pgCluster() {
         + ` | psql -X -q -v ON_ERROR_STOP=1 -h "${dir}" -U postgres -d ${name} >/dev/null`]);
       return name;
     },
+    // The server stopped and started again (the database gone a while).
+    halt: () => run('pg_ctl', ['-D', data, '-w', '-s', '-m', 'fast', 'stop']),
+    resume: () => run('pg_ctl', ['-D', data, '-w', '-s', '-l', path.join(dir, 'server.log'), '-o', opts, 'start']),
     stop,
   };
   return cluster;
