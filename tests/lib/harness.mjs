@@ -181,7 +181,15 @@ export async function startServer({
       if (token) h.Authorization = `Bearer ${token}`;
       let payload = raw;
       if (body !== undefined) { h['Content-Type'] ??= 'application/json'; payload = JSON.stringify(body); }
-      const res = await fetch(base + p, { method, headers: h, body: payload });
+      let res;
+      try {
+        res = await fetch(base + p, { method, headers: h, body: payload });
+      } catch (e) {
+        // A kept-alive connection the server closed as idle (30 s) just as
+        // it was reused: a GET is sent again, on a new connection, once.
+        if (method !== 'GET' || srv.child.exitCode !== null) throw e;
+        res = await fetch(base + p, { method, headers: h });
+      }
       const text = await res.text();
       let parsed = text;
       try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
