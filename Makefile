@@ -30,7 +30,7 @@ UNIT_SRC := $(wildcard tests/unit/*/*.c tests/unit/*/*/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 VENDOR   := web/vendor/echarts.min.js
 
-.PHONY: all deps deps-run run check test unit api api-pg e2e asan bench fuzz fuzz-smoke clean format openapi
+.PHONY: all deps deps-run run check test unit unit-pg api api-pg e2e asan bench fuzz fuzz-smoke clean format openapi
 # The web files compressed at build time (web/FILE.gz beside web/FILE, git-
 # ignored): the server sends them with Content-Encoding: gzip to clients
 # that take it.
@@ -103,6 +103,12 @@ run: deps-run
 unit: $(UNIT_BIN)
 	@sh scripts/run-unit.sh $(UNIT_BIN)
 
+# The unit tests that use a database (store/, core/) again on PostgreSQL, a
+# server of their own (scripts/with-pg.sh); test_wal is about SQLite's log.
+UNIT_PG  := $(filter-out %/test_wal,$(filter $(BUILD)/tests/store/% $(BUILD)/tests/core/%,$(UNIT_BIN)))
+unit-pg: $(UNIT_PG)
+	@sh scripts/with-pg.sh sh scripts/run-unit.sh $(UNIT_PG)
+
 api: all
 	FK_BIN=$(CURDIR)/$(BUILD)/fangkong node --test --test-concurrency=2 tests/api/
 
@@ -121,6 +127,7 @@ asan:
 check: deps
 	$(MAKE) -j$(NPROC) all $(UNIT_BIN)
 	$(MAKE) unit api e2e
+	$(MAKE) unit-pg api-pg
 	$(MAKE) asan
 	$(MAKE) fuzz-smoke
 	@echo "make check: all suites passed"

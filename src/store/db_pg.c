@@ -386,8 +386,8 @@ static int server_prepare(pg_db *d, pg_stmt *s)
 			return rc;
 		}
 		PQclear(r);
-		for (int i = 0; i < s->nparams; i++)
-			types[i] = s->types[i];
+		for (int i = 0; i < s->nparams; i++) /* a NULL the SQL gives no type: text */
+			types[i] = s->types[i] ? s->types[i] : 25;
 	}
 	return FK_DB_ERROR;
 }
