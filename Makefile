@@ -103,9 +103,10 @@ run: deps-run
 unit: $(UNIT_BIN)
 	@sh scripts/run-unit.sh $(UNIT_BIN)
 
-# The unit tests that use a database (store/, core/) again on PostgreSQL, a
+# The unit tests that use a database (tu_db_new) again on PostgreSQL, a
 # server of their own (scripts/with-pg.sh); test_wal is about SQLite's log.
-UNIT_PG  := $(filter-out %/test_wal,$(filter $(BUILD)/tests/store/% $(BUILD)/tests/core/%,$(UNIT_BIN)))
+UNIT_PG_SRC := $(filter-out %/test_wal.c,$(shell grep -l tu_db_new $(UNIT_SRC) 2>/dev/null))
+UNIT_PG  := $(UNIT_PG_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 unit-pg: $(UNIT_PG)
 	@sh scripts/with-pg.sh sh scripts/run-unit.sh $(UNIT_PG)
 
