@@ -302,6 +302,15 @@ const char *fk_db_errmsg(fk_db *db)
 	return db->drv->errmsg(db);
 }
 
+int fk_db_duty_lock(fk_db *db, int64_t key)
+{
+	if (strcmp(db->drv->name, "postgresql") != 0)
+		return 1;
+	int64_t got = 0;
+	int rc = fk_db_int64(db, &got, "SELECT pg_try_advisory_xact_lock($1)", "i", key);
+	return rc == FK_ROW ? got != 0 : rc < 0 ? rc : FK_DB_ERROR;
+}
+
 int fk_db_begin(fk_db *db)
 {
 	return fk_db_exec(db, "BEGIN");

@@ -177,6 +177,12 @@ int fk_db_log_limit(fk_db *db, int64_t bytes);
 int64_t fk_db_log_bytes(fk_db *db);
 int fk_db_checkpoint(fk_db *db, fk_ckpt mode, int wait_ms);
 
+/* A duty by the clock (a sweep) that instances sharing a database must not
+ * run together: takes lock number key until the transaction ends, without
+ * waiting.  Returns 1 when taken (always on SQLite: one process writes), 0
+ * when another instance holds it, or negative. */
+int fk_db_duty_lock(fk_db *db, int64_t key);
+
 /* Transactions.  begin_write takes the write lock at once (SQLite
  * BEGIN IMMEDIATE); savepoints nest inside a transaction. */
 int fk_db_begin(fk_db *db);

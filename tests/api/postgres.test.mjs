@@ -163,6 +163,49 @@ test('the database gone while serving: 503 and health says so; back, service res
   assert.equal(pg.psql(pgName(srv.db), "SELECT count(*) FROM regions WHERE name = '断时网格'"), '0');
 });
 
+// Another `fangkong serve` on the same database; returns {base, child, stop}.
+async function secondInstance() {
+  const child = spawn(process.env.FK_BIN || path.join(ROOT, 'build/release/fangkong'),
+    ['serve', '--db', srv.db, '--key', pg.key, '--listen', '127.0.0.1:0'],
+    { env: { ...process.env, FK_QUIET: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  const base = await new Promise((resolve, reject) => {
+    child.stderr.on('data', (d) => {
+      log += d;
+      const m = log.match(/serving (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${log}`)));
+  });
+  child.removeAllListeners('exit');
+  return {
+    base,
+    stop: () => new Promise((resolve) => { child.on('exit', (code) => resolve(code)); child.kill('SIGTERM'); }),
+  };
+}
+
+test('two instances on one database: a session from one works on the other; writes through both keep one audit chain', { skip: !HAVE_PG && 'postgresql-15 is not installed' }, async () => {
+  const b = await secondInstance();
+  try {
+    const token = await srv.login('officer');
+    const me = await fetch(`${b.base}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(me.status, 200, 'the session is in the database both read');
+    const post = (base, parent, name) => fetch(`${base}/api/v1/regions`, {
+      method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ parent, name }),
+    }).then((r) => r.status);
+    // at once through both: grids under two communities (each instance its own)
+    const statuses = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2
+      ? post(srv.base, '420106001001', `甲实例网格${i}`) : post(b.base, '420106001002', `乙实例网格${i}`))));
+    assert.deepEqual(statuses, Array(16).fill(201));
+    assert.equal(pg.psql(pgName(srv.db), "SELECT count(*) FROM regions WHERE name LIKE '%实例网格%'"), '16');
+    const v = cli(['audit', 'verify', '--db', srv.db, '--key', pg.key]);
+    assert.equal(v.status, 0, v.stdout + v.stderr);
+  } finally {
+    assert.equal(await b.stop(), 0);
+  }
+});
+
 test('the same migrations build the same tables and columns on both engines', { skip: !HAVE_PG && 'postgresql-15 is not installed' }, () => {
   const file = path.join(tmp, 'same.db');
   assert.equal(cli(['init', '--db', file]).status, 0);

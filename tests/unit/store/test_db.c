@@ -277,6 +277,31 @@ static void test_open_failures(void **state)
 	fk_db_close(NULL); /* harmless */
 }
 
+/* A duty lock is held by one connection (one instance) at a time, to the
+ * end of its transaction; SQLite has one writing process: always granted. */
+static void test_duty_lock(void **state)
+{
+	tu_db *t = *state;
+	fk_db *other;
+	assert_int_equal(fk_db_open(&other, t->path, false), 0);
+	bool pg = strcmp(fk_db_engine(t->db), "postgresql") == 0;
+	assert_int_equal(fk_db_begin(t->db), 0);
+	assert_int_equal(fk_db_duty_lock(t->db, 42), 1);
+	if (pg) {
+		assert_int_equal(fk_db_begin(other), 0);
+		assert_int_equal(fk_db_duty_lock(other, 42), 0); /* held by the first */
+		assert_int_equal(fk_db_duty_lock(other, 43), 1); /* another duty */
+		assert_int_equal(fk_db_commit(other), 0);
+	}
+	assert_int_equal(fk_db_commit(t->db), 0);
+	if (pg) {
+		assert_int_equal(fk_db_begin(other), 0);
+		assert_int_equal(fk_db_duty_lock(other, 42), 1); /* released at the commit */
+		assert_int_equal(fk_db_commit(other), 0);
+	}
+	fk_db_close(other);
+}
+
 static void check_redact(const char *in, const char *want)
 {
 	char out[256];
@@ -387,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_open_failures),
 		cmocka_unit_test(test_rewrite_params),
 		cmocka_unit_test(test_server_targets),
+		cmocka_unit_test_setup_teardown(test_duty_lock, setup, teardown),
 		cmocka_unit_test(test_schema_translation),
 		cmocka_unit_test_setup_teardown(test_rewritten_literal_reaches_sqlite, setup, teardown),
 	};
