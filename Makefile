@@ -1,7 +1,7 @@
 # fangkong - build, run and test.  `make run` and `make check` are all a new
 # machine needs: both install what is missing first (scripts/deps.sh).
 
-PKGS     := libmicrohttpd jansson sqlite3 libsodium gsl libzip expat freexl xlsxwriter zlib pangocairo cairo-pdf
+PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium gsl libzip expat freexl xlsxwriter zlib pangocairo cairo-pdf
 CC       ?= cc
 MODE     ?= release
 BUILD    := build/$(MODE)
@@ -30,7 +30,7 @@ UNIT_SRC := $(wildcard tests/unit/*/*.c tests/unit/*/*/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 VENDOR   := web/vendor/echarts.min.js
 
-.PHONY: all deps deps-run run check test unit api e2e asan bench fuzz fuzz-smoke clean format openapi
+.PHONY: all deps deps-run run check test unit unit-pg api api-pg e2e asan bench fuzz fuzz-smoke clean format openapi
 # The web files compressed at build time (web/FILE.gz beside web/FILE, git-
 # ignored): the server sends them with Content-Encoding: gzip to clients
 # that take it.
@@ -105,8 +105,20 @@ run: deps-run
 unit: $(UNIT_BIN)
 	@sh scripts/run-unit.sh $(UNIT_BIN)
 
+# The unit tests that use a database (tu_db_new) again on PostgreSQL, a
+# server of their own (scripts/with-pg.sh); test_wal is about SQLite's log.
+UNIT_PG_SRC := $(filter-out %/test_wal.c,$(shell grep -l tu_db_new $(UNIT_SRC) 2>/dev/null))
+UNIT_PG  := $(UNIT_PG_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+unit-pg: $(UNIT_PG)
+	@sh scripts/with-pg.sh sh scripts/run-unit.sh $(UNIT_PG)
+
 api: all
 	FK_BIN=$(CURDIR)/$(BUILD)/fangkong node --test --test-concurrency=2 tests/api/
+
+# The API suite again on PostgreSQL: each test file's process starts a server
+# of its own in a temporary folder (tests/lib/pg.mjs; postgresql-15).
+api-pg: all
+	FK_TEST_ENGINE=postgres FK_BIN=$(CURDIR)/$(BUILD)/fangkong node --test --test-concurrency=2 tests/api/
 
 e2e: all
 	FK_BIN=$(CURDIR)/$(BUILD)/fangkong node --test --test-concurrency=1 tests/e2e/
@@ -118,6 +130,7 @@ asan:
 check: deps
 	$(MAKE) -j$(NPROC) all $(UNIT_BIN)
 	$(MAKE) unit api e2e
+	$(MAKE) unit-pg api-pg
 	$(MAKE) asan
 	$(MAKE) fuzz-smoke
 	@echo "make check: all suites passed"

@@ -2,8 +2,9 @@
 -- a missed medical-observation follow-up (one per observation, day and slot).
 -- SQLite cannot drop a NOT NULL, so the table is rebuilt; migrations run with
 -- foreign-key enforcement off and are checked with foreign_key_check before
--- they commit (src/store/migrate.c).
+-- they commit (src/store/migrate.c).  PostgreSQL alters the table in place.
 
+-- @sqlite
 CREATE TABLE alerts_new (
 	id             INTEGER PRIMARY KEY,
 	kind           TEXT NOT NULL DEFAULT 'screening',   -- screening, followup_missed
@@ -29,5 +30,12 @@ DROP TABLE alerts;
 ALTER TABLE alerts_new RENAME TO alerts;
 CREATE INDEX alerts_grid ON alerts (grid, id);
 CREATE INDEX alerts_state ON alerts (state, grid, id);
+-- @end
+-- @postgresql
+ALTER TABLE alerts ADD COLUMN kind TEXT NOT NULL DEFAULT 'screening';
+ALTER TABLE alerts ALTER COLUMN screening_id DROP NOT NULL;
+ALTER TABLE alerts ADD COLUMN observation_id INTEGER REFERENCES observations (id);
+ALTER TABLE alerts ADD COLUMN slot TEXT;
+-- @end
 CREATE INDEX alerts_screening ON alerts (screening_id) WHERE screening_id IS NOT NULL;
 CREATE UNIQUE INDEX alerts_followup ON alerts (observation_id, day, slot) WHERE observation_id IS NOT NULL;

@@ -10,11 +10,11 @@ cd "$(dirname "$0")/.."
 MODE=${1:-check}
 
 DEBS="build-essential pkg-config
-libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcsv-dev libgsl-dev
+libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libcsv-dev libgsl-dev
 zlib1g-dev libzip-dev libexpat1-dev libfreexl-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
 nodejs npm ca-certificates tzdata"
 if [ "$MODE" != run ]; then
-	DEBS="$DEBS clang libclang-rt-14-dev libcmocka-dev chromium wrk nginx-light"
+	DEBS="$DEBS clang libclang-rt-14-dev libcmocka-dev chromium wrk nginx-light postgresql-15"
 fi
 
 missing=""

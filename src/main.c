@@ -24,6 +24,7 @@ static const struct {
 	{ "audit", cmd_audit, "verify the audit log's hash chain" },
 	{ "purge", cmd_purge, "erase personal data past its retention (FK_RETENTION_DAYS)" },
 	{ "ledger", cmd_ledger, "verify the public ledger against a saved checkpoint" },
+	{ "backup", cmd_backup, "copy a SQLite database while it is in use" },
 	{ "routes", cmd_routes, "list the API's routes and their permissions" },
 };
 

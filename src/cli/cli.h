@@ -12,12 +12,19 @@ int cmd_regions(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
 
 /* The database path: --db, else $FK_DB, else var/fangkong.db. */
 const char *cli_db_path(const char *opt);
+
+/* --key PATH: the key file of a database server (see cli_key_stem). */
+void cli_set_key(const char *path);
+/* The stem of the key files (STEM.key, STEM.audit-key) of database db.
+ * Returns 0 or -1 (reported). */
+int cli_key_stem(const char *db, char *out, size_t n);
 
 /* Opens the database, creating or migrating it and its key file when
  * create is set; otherwise it must exist and be at the newest schema.

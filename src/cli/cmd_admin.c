@@ -40,6 +40,7 @@ static int parse_opts(int argc, char **argv, cli_opts *o, const char *usage)
 		{ "name", required_argument, 0, 'n' },
 		{ "enable", no_argument, 0, 'e' },
 		{ "checkpoint", required_argument, 0, 'c' },
+		{ "key", required_argument, 0, 'k' },
 		{ 0 },
 	};
 	memset(o, 0, sizeof(*o));
@@ -54,6 +55,7 @@ static int parse_opts(int argc, char **argv, cli_opts *o, const char *usage)
 		case 'n': o->display = optarg; break;
 		case 'e': o->enable = 1; break;
 		case 'c': o->checkpoint = optarg; break;
+		case 'k': cli_set_key(optarg); break;
 		default: fputs(usage, stderr); return -1;
 		}
 	}
@@ -68,10 +70,13 @@ static int report(const fk_err *e)
 }
 
 static const char init_usage[] =
-	"usage: fangkong init [--db PATH]\n\n"
+	"usage: fangkong init [--db PATH|URL] [--key FILE.key]\n\n"
 	"Creates the database (and its key files, mode 0600: PATH.key for personal data,\n"
 	"PATH.audit-key to sign audit checkpoints) or migrates an existing one to this\n"
-	"binary's schema, in one transaction; makes a key file that is missing.\n";
+	"binary's schema, in one transaction; makes a key file that is missing.\n"
+	"A PostgreSQL server (--db postgresql://USER@HOST/DB, or libpq's keyword form)\n"
+	"keeps no files beside it: --key FILE.key (env FK_KEY) names the key, the audit\n"
+	"key is FILE.audit-key; every instance on that database must use the same key.\n";
 
 int cmd_init(int argc, char **argv)
 {
@@ -306,7 +311,8 @@ static const char *utc_text(int64_t t, char out[32])
 static int verify_checkpoints(fk_db *db, const char *db_path, const char *file)
 {
 	fk_audit_key k;
-	if (fk_audit_key_load(db_path, &k) < 0)
+	char stem[4096];
+	if (cli_key_stem(db_path, stem, sizeof(stem)) < 0 || fk_audit_key_load(stem, &k) < 0)
 		return 1;
 	char *text = cli_read_file(file);
 	if (!text) {
@@ -437,5 +443,37 @@ int cmd_routes(int argc, char **argv)
 		printf("%-6s %-36s %-15s %-6s %-36s %s\n", rt->method, rt->pattern, fk_perm_name(rt->perm), route_runs(rt),
 		       rt->audit ? rt->audit : "-", rt->summary);
 	}
+	return 0;
+}
+
+static const char backup_usage[] =
+	"usage: fangkong backup [--db PATH] FILE\n\n"
+	"Copies the SQLite database to FILE (which must not exist) while it is in use: a server\n"
+	"on it goes on reading and writing, and FILE is the database as of one commit. The key\n"
+	"files are not copied: keep PATH.key and PATH.audit-key apart from the backups (without\n"
+	"PATH.key the sealed personal fields of every copy are lost; docs/OPERATIONS.md). A\n"
+	"PostgreSQL database is backed up with pg_dump or pg_basebackup.\n";
+
+int cmd_backup(int argc, char **argv)
+{
+	cli_opts o;
+	if (cli_wants_help(argc, argv, backup_usage))
+		return 0;
+	if (parse_opts(argc, argv, &o, backup_usage) < 0 || optind != argc - 1) {
+		if (optind != argc - 1)
+			fputs(backup_usage, stderr);
+		return 2;
+	}
+	const char *to = argv[optind];
+	fk_db *db;
+	if (cli_open_db(o.db, 0, &db) < 0)
+		return 1;
+	int64_t pages = 0;
+	int rc = fk_db_backup(db, to, &pages);
+	fk_db_close(db);
+	if (rc < 0)
+		return 1;
+	printf("%s: backed up to %s (%lld pages); the key files are not in it: keep %s.key apart\n", o.db, to,
+	       (long long)pages, o.db);
 	return 0;
 }

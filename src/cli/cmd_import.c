@@ -10,7 +10,7 @@
 #include "util/log.h"
 
 static const char usage[] =
-	"usage: fangkong import persons FILE [--grid CODE] [--sheet NAME] [--dry-run] [--db PATH]\n\n"
+	"usage: fangkong import persons FILE [--grid CODE] [--sheet NAME] [--dry-run] [--db PATH|URL] [--key FILE.key]\n\n"
 	"Imports persons (and their households) from an Excel workbook (.xlsx or .xls)\n"
 	"or a CSV file in UTF-8, UTF-8 with BOM or GB18030 (what Excel saves on a\n"
 	"Chinese Windows); the type is told from the content.  Chinese or English\n"
@@ -38,6 +38,7 @@ int cmd_import(int argc, char **argv)
 		{ "grid", required_argument, 0, 'g' },
 		{ "sheet", required_argument, 0, 's' },
 		{ "dry-run", no_argument, 0, 'n' },
+		{ "key", required_argument, 0, 'k' },
 		{ 0 },
 	};
 	optind = 1;
@@ -48,6 +49,7 @@ int cmd_import(int argc, char **argv)
 		case 'g': grid = optarg; break;
 		case 's': sheet = optarg; break;
 		case 'n': dry = 1; break;
+		case 'k': cli_set_key(optarg); break;
 		default: fputs(usage, stderr); return 2;
 		}
 	}

@@ -14,6 +14,7 @@
 #include "core/epi/contacts.h"
 #include "core/supplies/donations.h"
 #include "http/handlers.h"
+#include "http/metrics.h"
 #include "http/schedule.h"
 #include "http/server.h"
 #include "store/writer.h"
@@ -21,9 +22,13 @@
 #include "util/log.h"
 
 static const char usage[] =
-	"usage: fangkong serve [--db PATH] [--listen HOST:PORT] [--web DIR] [--threads N]\n\n"
+	"usage: fangkong serve [--db PATH|URL] [--key FILE.key] [--listen HOST:PORT] [--web DIR] [--threads N]\n\n"
 	"Serves the JSON API under /api/v1/ and the web UI from DIR.\n\n"
-	"  --db PATH           database (env FK_DB; default var/fangkong.db)\n"
+	"  --db PATH|URL       database (env FK_DB; default var/fangkong.db): a SQLite file, or a\n"
+	"                      PostgreSQL server as a postgresql:// URI or libpq keywords\n"
+	"                      (\"host=/run/postgresql dbname=fk\")\n"
+	"  --key FILE.key      the key that seals personal data (env FK_KEY; default PATH.key beside\n"
+	"                      a SQLite file; required with a server); its audit key is FILE.audit-key\n"
 	"  --listen HOST:PORT  address to listen on (env FK_LISTEN; default 127.0.0.1:8080;\n"
 	"                      IPv6 as [::1]:8080)\n"
 	"  --web DIR           static files (env FK_WEB; default web)\n"
@@ -52,7 +57,9 @@ static const char usage[] =
 	"FK_COOKIE_SECURE=1 behind TLS, FK_QUIET=1 to drop the request log,\n"
 	"FK_AUDIT_CHECKPOINTS (the file, or a directory, the signed audit checkpoints are appended to;\n"
 	"default PATH.audit-checkpoints) and FK_AUDIT_CHECKPOINT_MINUTES (default 15),\n"
-	"FK_WAL_LIMIT (bytes the database's write-ahead log may hold, default 268435456).\n"
+	"FK_WAL_LIMIT (bytes the database's write-ahead log may hold, default 268435456),\n"
+	"GET /metrics (Prometheus text format) for FK_METRICS_ALLOW (client addresses, comma separated)\n"
+	"and for FK_METRICS_TOKEN (sent as Authorization: Bearer TOKEN); nobody when neither is set.\n"
 	"A numeric setting out of its range stops the server at start (exit status 1), and so does a\n"
 	"database that is missing, damaged (the whole file is read first: seconds per GB)\n"
 	"or written by a newer fangkong.\n"
@@ -116,6 +123,7 @@ int cmd_serve(int argc, char **argv)
 		{ "web", required_argument, 0, 'w' },
 		{ "threads", required_argument, 0, 't' },
 		{ "tz", required_argument, 0, 'z' },
+		{ "key", required_argument, 0, 'k' },
 		{ 0 },
 	};
 	int c;
@@ -126,6 +134,7 @@ int cmd_serve(int argc, char **argv)
 		case 'l': listen = optarg; break;
 		case 'w': web = optarg; break;
 		case 't': threads = strtol(optarg, NULL, 10); break;
+		case 'k': cli_set_key(optarg); break;
 		case 'z':
 			if (fk_zone_set(optarg) < 0) {
 				fk_log_err("--tz %s: not a time zone of the tz database (e.g. Asia/Shanghai, UTC)", optarg);
@@ -189,8 +198,13 @@ int cmd_serve(int argc, char **argv)
 		fk_log_err("FK_SYNC=%s: expected FULL or NORMAL", sync);
 		bad_settings++;
 	}
+	static char stem[4096];
+	if (cli_key_stem(cfg.db_path, stem, sizeof(stem)) < 0)
+		return 1;
+	fk_metrics_settings = (fk_metrics_config){ .allow = getenv("FK_METRICS_ALLOW"), .token = getenv("FK_METRICS_TOKEN") };
 	fk_checkpoint_settings = (fk_checkpoint_config){
 		.db_path = cfg.db_path,
+		.key_stem = stem,
 		.file = getenv("FK_AUDIT_CHECKPOINTS"),
 		.minutes = (int)env_long("FK_AUDIT_CHECKPOINT_MINUTES", 15, 1, 1440),
 	};

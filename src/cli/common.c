@@ -21,12 +21,42 @@ const char *cli_db_path(const char *opt)
 	return env && *env ? env : "var/fangkong.db";
 }
 
-/* Creates PATH.key (32 random bytes, mode 0600) when it does not exist: the
+static const char *key_opt;
+
+void cli_set_key(const char *path)
+{
+	key_opt = path;
+}
+
+/* The key files' common stem: --key PATH (or FK_KEY) names the personal-data
+ * key PATH, which must end in ".key"; the audit key sits beside it as
+ * STEM.audit-key.  Without it, a database file's keys sit beside the file
+ * (DB.key, DB.audit-key); a database server has no file to sit beside, so
+ * the key must be named.  Returns 0 or -1 (reported). */
+int cli_key_stem(const char *db, char *out, size_t n)
+{
+	const char *k = key_opt && *key_opt ? key_opt : getenv("FK_KEY");
+	if (k && *k) {
+		size_t len = strlen(k);
+		if (len < 5 || strcmp(k + len - 4, ".key") != 0)
+			return fk_log_err("--key %s: the key file's name must end in .key (the audit key sits beside it "
+					  "as NAME.audit-key)", k);
+		snprintf(out, n, "%.*s", (int)(len - 4), k);
+		return 0;
+	}
+	if (fk_db_is_server(db))
+		return fk_log_err("a database server needs the key file that seals personal data: --key PATH or "
+				  "FK_KEY (every instance of one database uses the same key)");
+	snprintf(out, n, "%s", db);
+	return 0;
+}
+
+/* Creates STEM.key (32 random bytes, mode 0600) when it does not exist: the
  * key that encrypts personal data at rest.  Returns 0 or -1. */
-static int ensure_key_file(const char *db_path)
+static int ensure_key_file(const char *stem)
 {
 	char path[4096];
-	snprintf(path, sizeof(path), "%s.key", db_path);
+	snprintf(path, sizeof(path), "%s.key", stem);
 	unsigned char key[32];
 	randombytes_buf(key, sizeof(key));
 	int rc = fk_key_file_create(path, key, sizeof(key));
@@ -49,14 +79,44 @@ static void ensure_parent_dir(const char *path)
 	mkdir(dir, 0750);
 }
 
+/* The keyed hash of a fixed text under the personal-data key, kept in
+ * settings: a key file that is not the one the database's fields were
+ * sealed with is refused at start, not found out at the first reveal. */
+static int check_key(fk_db *db, const char *shown, const char *stem)
+{
+	unsigned char h[FK_PII_HASH_LEN];
+	char hex[2 * FK_PII_HASH_LEN + 1];
+	fk_pii_hash(&fk_pii_global, "key-check", "fangkong", h);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	if (fk_db_run(db, "INSERT INTO settings (key, value) VALUES ('key_check', $1) ON CONFLICT (key) DO NOTHING",
+		      "s", hex) < 0)
+		return -1;
+	fk_stmt *st;
+	if (fk_db_query(db, &st, "SELECT value FROM settings WHERE key = 'key_check'", "") < 0)
+		return -1;
+	bool same = fk_stmt_step(st) == FK_ROW && strcmp(fk_stmt_text(st, 0), hex) == 0;
+	fk_stmt_done(st);
+	if (!same)
+		return fk_log_err("%s.key is not the key of %s: its personal fields were sealed with another key "
+				  "(give the right one with --key PATH or FK_KEY)", stem, shown);
+	return 0;
+}
+
 int cli_open_db(const char *path, int create, fk_db **out)
 {
 	*out = NULL;
-	if (!create && access(path, F_OK) != 0)
+	bool server = fk_db_is_server(path);
+	char shown[1024], stem[4096];
+	fk_db_redact(path, shown, sizeof(shown));
+	if (cli_key_stem(path, stem, sizeof(stem)) < 0)
+		return -1;
+	if (!server && !create && access(path, F_OK) != 0)
 		return fk_log_err("%s: no such database (create it with 'fangkong init --db %s')", path, path);
 	if (create) {
-		ensure_parent_dir(path);
-		if (ensure_key_file(path) < 0 || fk_audit_key_create(path) < 0)
+		if (!server)
+			ensure_parent_dir(path);
+		ensure_parent_dir(stem);
+		if (ensure_key_file(stem) < 0 || fk_audit_key_create(stem) < 0)
 			return -1;
 	}
 	fk_db *db;
@@ -70,7 +130,7 @@ int cli_open_db(const char *path, int create, fk_db **out)
 			return -1;
 		}
 		if (applied)
-			fk_log_info("%s: applied %d migration(s); schema version %d", path, applied,
+			fk_log_info("%s: applied %d migration(s); schema version %d", shown, applied,
 				    fk_schema_latest());
 	} else {
 		int v = fk_schema_version(db);
@@ -83,10 +143,10 @@ int cli_open_db(const char *path, int create, fk_db **out)
 		if (v != fk_schema_latest()) {
 			fk_db_close(db);
 			return fk_log_err("%s: schema version %d, this binary needs %d: run 'fangkong init --db %s'",
-					  path, v, fk_schema_latest(), path);
+					  shown, v, fk_schema_latest(), shown);
 		}
 	}
-	if (fk_pii_load(path, &fk_pii_global) < 0) {
+	if (fk_pii_load(stem, &fk_pii_global) < 0 || check_key(db, shown, stem) < 0) {
 		fk_db_close(db);
 		return -1;
 	}

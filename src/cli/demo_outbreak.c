@@ -137,7 +137,7 @@ static int observe(fk_db *db, const fk_actor *doc, int64_t obs, int64_t from, in
 	 * end then finds the slots missed since */
 	int64_t entered = at_local(from, 9 * 60 + demo_between(0, 120));
 	if (entered < fk_now() &&
-	    fk_db_run(db, "UPDATE observations SET created_at = min(created_at, $1) WHERE id = $2", "ii", entered,
+	    fk_db_run(db, "UPDATE observations SET created_at = CASE WHEN created_at < $1 THEN created_at ELSE $1 END WHERE id = $2", "ii", entered,
 		      obs) < 0)
 		return -1;
 	for (int64_t d = from; d <= today && d <= end; d++) {

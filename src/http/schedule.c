@@ -30,6 +30,11 @@ static int sweep_run(fk_db *db, void *arg)
 	return fk_followup_sweep(db, j->day, j->pm, &j->raised);
 }
 
+static void sweep_again(void *arg)
+{
+	((sweep_job *)arg)->raised = 0;
+}
+
 static void sweep_done(void *arg, int rc)
 {
 	sweep_job *j = arg;
@@ -66,8 +71,9 @@ static void checkpoint_start(void)
 	cp.state = -1;
 	if (!s->db_path)
 		return;
-	if (fk_audit_key_load(s->db_path, &cp.key) < 0) {
-		fk_log_err("audit checkpoints are off: run 'fangkong init --db %s' to make the audit key", s->db_path);
+	const char *stem = s->key_stem ? s->key_stem : s->db_path;
+	if (fk_audit_key_load(stem, &cp.key) < 0) {
+		fk_log_err("audit checkpoints are off: run 'fangkong init' to make the audit key %s.audit-key", stem);
 		return;
 	}
 	struct stat sb;
@@ -76,7 +82,7 @@ static void checkpoint_start(void)
 	else if (s->file && *s->file)
 		snprintf(cp.file, sizeof(cp.file), "%s", s->file);
 	else
-		snprintf(cp.file, sizeof(cp.file), "%s.audit-checkpoints", s->db_path);
+		snprintf(cp.file, sizeof(cp.file), "%s.audit-checkpoints", stem);
 	if (fk_db_open(&cp.db, s->db_path, true) < 0) {
 		sodium_memzero(&cp.key, sizeof(cp.key));
 		return;
@@ -303,6 +309,6 @@ void fk_schedule_tick(fk_writer *w, int64_t now)
 	swept = slot;
 	j->day = slot / 2;
 	j->pm = (int)(slot % 2);
-	j->write = (fk_write){ .run = sweep_run, .done = sweep_done, .arg = j, .heavy = true };
+	j->write = (fk_write){ .run = sweep_run, .done = sweep_done, .again = sweep_again, .arg = j, .heavy = true };
 	fk_writer_submit(w, &j->write);
 }

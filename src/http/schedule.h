@@ -34,7 +34,8 @@ void fk_schedule_stop(void);
 
 typedef struct fk_checkpoint_config {
 	const char *db_path; /* NULL: no checkpoints */
-	const char *file;    /* NULL: DB_PATH.audit-checkpoints; a directory: its audit-checkpoints */
+	const char *key_stem; /* the audit key is KEY_STEM.audit-key (NULL: DB_PATH) */
+	const char *file;    /* NULL: KEY_STEM.audit-checkpoints; a directory: its audit-checkpoints */
 	int minutes;         /* between checkpoints while the log grows */
 } fk_checkpoint_config;
 

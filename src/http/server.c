@@ -32,6 +32,7 @@
 #include "http/body.h"
 #include "http/deadline.h"
 #include "http/internal.h"
+#include "http/metrics.h"
 #include "http/req.h"
 #include "http/schedule.h"
 #include "util/date.h"
@@ -275,7 +276,7 @@ int fk_req_reply_audited_masked(fk_req *r, int status, json_t *v, const char *ac
 	a->actor.region = a->region_scope;
 	a->actor.addr = a->addr;
 	a->detail = detail;
-	a->write = (fk_write){ .run = later_audit_run, .done = later_audit_done, .arg = a };
+	a->write = (fk_write){ .run = later_audit_run, .done = later_audit_done, .again = fk_write_rerun, .arg = a };
 	fk_writer_submit(writer, &a->write);
 	return 0;
 }
@@ -308,15 +309,25 @@ static int plain_run(fk_db *db, void *arg)
 	if (rc == 0 && !p->err.status && p->job.action &&
 	    fk_audit_append(db, &p->actor, p->job.action, p->job.object, p->job.region, p->job.detail) < 0)
 		rc = fk_err_internal(&p->err);
-	json_decref(p->job.detail);
-	p->job.detail = NULL;
 	return rc;
+}
+
+/* A batch run again (see fk_write.again): the job starts from its input,
+ * which job functions only read. */
+static void plain_again(void *arg)
+{
+	fk_plain_job *p = arg;
+	json_decref(p->out);
+	p->out = NULL;
+	p->err = (fk_err){ 0 };
 }
 
 static void plain_done(void *arg, int rc)
 {
 	fk_plain_job *p = arg;
 	fk_req *r = p->req;
+	json_decref(p->job.detail);
+	p->job.detail = NULL;
 	if (rc == FK_WRITE_LOST) {
 		p->err.status = 0;
 		fk_err_set(&p->err, 503, "unavailable", NULL, "the change could not be saved; try again");
@@ -422,6 +433,18 @@ static void stream_free(void *cls)
 	free(s);
 }
 
+/* Sends resp as the answer (200, not to be stored) and lets it go. */
+static enum MHD_Result send_200(fk_req *r, struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	fk_http_common_headers(resp, r);
+	r->status = 200;
+	r->state = ST_SENT;
+	enum MHD_Result ret = MHD_queue_response(r->conn, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static enum MHD_Result send_stream(fk_req *r)
 {
 	stream_state *s = calloc(1, sizeof(*s));
@@ -439,13 +462,7 @@ static enum MHD_Result send_stream(fk_req *r)
 	if (r->stream_name)
 		MHD_add_response_header(resp, "Content-Disposition",
 					fk_arena_printf(&r->arena, "attachment; filename=\"%s\"", r->stream_name));
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	fk_http_common_headers(resp, r);
-	r->status = 200;
-	r->state = ST_SENT;
-	enum MHD_Result ret = MHD_queue_response(r->conn, 200, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	return send_200(r, resp);
 }
 
 /* JSON answers of this size and more go gzip-compressed to clients that
@@ -580,7 +597,7 @@ static void session_touch_queue(const char *token)
 		return; /* the next request tries again */
 	t->now = fk_now();
 	snprintf(t->token, sizeof(t->token), "%s", token);
-	t->write = (fk_write){ .run = session_touch_run, .done = session_touch_done, .arg = t };
+	t->write = (fk_write){ .run = session_touch_run, .done = session_touch_done, .again = fk_write_rerun, .arg = t };
 	fk_writer_submit(writer, &t->write);
 }
 
@@ -619,8 +636,43 @@ static bool is_json_type(const char *ct)
 	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+static struct MHD_Daemon *daemon_ptr;
+
+/* GET /metrics (metrics.h): for the addresses and token configured, 404
+ * for everyone else. */
+static enum MHD_Result send_metrics(fk_req *r)
+{
+	if (!fk_metrics_allowed(r->addr, fk_req_header_in(r, "Authorization")))
+		return fk_http_fail_now(r, 404, "not_found", NULL, "no endpoint %s", r->path);
+	if (strcmp(r->method, "GET") != 0) {
+		fk_req_header(r, "Allow", "GET");
+		return fk_http_fail_now(r, 405, "method_not_allowed", NULL, "%s is not allowed here", r->method);
+	}
+	const union MHD_DaemonInfo *di = daemon_ptr ? MHD_get_daemon_info(daemon_ptr, MHD_DAEMON_INFO_CURRENT_CONNECTIONS) : NULL;
+	pthread_mutex_lock(&readers_lock);
+	long long dbconns = nreaders + 1 + !fk_db_is_server(cfg->db_path); /* readers, the writer, its checkpointer */
+	pthread_mutex_unlock(&readers_lock);
+	fk_metrics_now now = {
+		.engine = fk_db_is_server(cfg->db_path) ? "postgresql" : "sqlite",
+		.connections = di ? (long long)di->num_connections : 0,
+		.in_flight = atomic_load(&in_flight),
+		.db_connections = dbconns,
+	};
+	size_t len;
+	char *body = fk_metrics_render(&now, writer, &len);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+	return send_200(r, resp);
+}
+
 static enum MHD_Result dispatch(fk_req *r)
 {
+	if (strcmp(r->path, "/metrics") == 0)
+		return send_metrics(r);
 	if (strncmp(r->path, "/api/", 5) != 0)
 		return fk_static_send(r, cfg->web_dir);
 	int m = fk_route_match(fk_routes, fk_routes_count, r->method, r->path, &r->match);
@@ -667,6 +719,7 @@ static enum MHD_Result dispatch(fk_req *r)
 		r->state = ST_WAITING;
 		r->write.run = plain_run;
 		r->write.done = plain_done;
+		r->write.again = plain_again;
 		r->write.arg = r->plain;
 		MHD_suspend_connection(r->conn);
 		fk_writer_submit(writer, &r->write);
@@ -867,6 +920,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	double ms = (double)(now.tv_sec - r->start.tv_sec) * 1e3 + (double)(now.tv_nsec - r->start.tv_nsec) / 1e6;
 	fk_log_info("%s %s %d %.1fms %s%s", r->method, r->path, r->status, ms, r->id,
 		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	fk_metrics_request(r->match.route ? (int)(r->match.route - fk_routes) : -1, r->status, ms / 1e3);
 	if (r->stream_done)
 		r->stream_done(r);
 	json_decref(r->json);
@@ -924,6 +978,7 @@ int fk_server_run(const fk_server_config *c)
 	}
 	if (fk_writer_start(&writer, c->db_path) < 0)
 		return -1;
+	fk_metrics_init(fk_routes_count);
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, (uint16_t)c->port, NULL, NULL, on_access, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
 		NULL, MHD_OPTION_SOCK_ADDR, &ss,
@@ -940,12 +995,15 @@ int fk_server_run(const fk_server_config *c)
 		fk_writer_stop(writer);
 		return fk_log_err("serve: cannot listen on %s:%d: %s", c->host, c->port, strerror(errno));
 	}
+	daemon_ptr = d;
 	/* With port 0 the kernel picks one; say which (test harnesses read it). */
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	int port = di && di->port ? di->port : c->port;
+	char shown[1024];
+	fk_db_redact(c->db_path, shown, sizeof(shown));
 	fprintf(stderr, "fangkong serving http://%s%s%s:%d/ (%d threads, database %s, time zone %s)\n",
 		strchr(c->host, ':') ? "[" : "", c->host, strchr(c->host, ':') ? "]" : "", port, c->threads,
-		c->db_path, fk_zone_name());
+		shown, fk_zone_name());
 
 	/* The request log is written in batches; flush it every second. */
 	fk_log_buffered(1);
@@ -965,6 +1023,7 @@ int fk_server_run(const fk_server_config *c)
 		close(ls);
 	for (int i = 0; i < 1000 && atomic_load(&in_flight) > 0; i++)
 		usleep(10000);
+	daemon_ptr = NULL;
 	MHD_stop_daemon(d);
 	fk_writer_stop(writer);
 	fk_schedule_stop(); /* the final audit checkpoint */

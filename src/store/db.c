@@ -8,13 +8,25 @@
 
 #include "util/log.h"
 
+bool fk_db_is_server(const char *target)
+{
+	if (strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0)
+		return true;
+	/* libpq's keyword form: "host=/run/postgresql dbname=fk" */
+	size_t k = strspn(target, "abcdefghijklmnopqrstuvwxyz_");
+	return k > 0 && target[k] == '=';
+}
+
 int fk_db_open(fk_db **out, const char *target, bool readonly)
 {
-	/* Only SQLite is built today; a "postgresql://" target would pick the
-	 * PostgreSQL driver here. */
-	if (strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0)
-		return fk_log_err("db: PostgreSQL driver not built into this binary");
+	if (fk_db_is_server(target))
+		return fk_db_pg_driver.open(out, target, readonly);
 	return fk_db_sqlite_driver.open(out, target, readonly);
+}
+
+const char *fk_db_engine(fk_db *db)
+{
+	return db->drv->name;
 }
 
 void fk_db_close(fk_db *db)
@@ -23,9 +35,34 @@ void fk_db_close(fk_db *db)
 		db->drv->close(db);
 }
 
+static _Atomic long long failures[3]; /* FK_DB_ERROR, FK_DB_CONSTRAINT, FK_DB_BUSY */
+
+static int counted(fk_db *db, int rc)
+{
+	if (rc < 0 && rc >= FK_DB_BUSY)
+		failures[-rc - 1]++;
+	if (rc == FK_DB_BUSY)
+		db->busy = true;
+	return rc;
+}
+
+void fk_db_failures(long long *errors, long long *constraints, long long *busy)
+{
+	*errors = failures[0];
+	*constraints = failures[1];
+	*busy = failures[2];
+}
+
 int fk_db_exec(fk_db *db, const char *sql)
 {
-	return db->drv->exec(db, sql);
+	return counted(db, db->drv->exec(db, sql));
+}
+
+bool fk_db_take_busy(fk_db *db)
+{
+	bool b = db->busy;
+	db->busy = false;
+	return b;
 }
 
 static int bind_va(fk_stmt *st, const char *fmt, va_list ap)
@@ -176,7 +213,7 @@ int fk_db_int64(fk_db *db, int64_t *out, const char *sql, const char *fmt, ...)
 
 int fk_stmt_step(fk_stmt *st)
 {
-	return st->drv->step(st);
+	return counted(st->db, st->drv->step(st));
 }
 
 void fk_stmt_done(fk_stmt *st)
@@ -226,6 +263,15 @@ const void *fk_stmt_blob(fk_stmt *st, int col, size_t *n)
 	return st->drv->column_blob(st, col, n);
 }
 
+int fk_db_backup(fk_db *db, const char *to, int64_t *pages)
+{
+	*pages = 0;
+	if (!db->drv->backup)
+		return fk_log_err("backup: a %s database is backed up with its server's tools (pg_dump, "
+				  "pg_basebackup; docs/OPERATIONS.md)", db->drv->name);
+	return db->drv->backup(db, to, pages);
+}
+
 int64_t fk_db_changes(fk_db *db)
 {
 	return db->drv->changes(db);
@@ -267,6 +313,15 @@ const char *fk_db_errmsg(fk_db *db)
 	return db->drv->errmsg(db);
 }
 
+int fk_db_duty_lock(fk_db *db, int64_t key)
+{
+	if (strcmp(db->drv->name, "postgresql") != 0)
+		return 1;
+	int64_t got = 0;
+	int rc = fk_db_int64(db, &got, "SELECT pg_try_advisory_xact_lock($1)", "i", key);
+	return rc == FK_ROW ? got != 0 : rc < 0 ? rc : FK_DB_ERROR;
+}
+
 int fk_db_begin(fk_db *db)
 {
 	return fk_db_exec(db, "BEGIN");
@@ -305,6 +360,75 @@ int fk_db_rollback_to(fk_db *db)
 	if (rc == 0)
 		rc = fk_db_release(db);
 	return rc;
+}
+
+#define CACHE_INITIAL 256 /* slots, a power of two; the table doubles when 3/4 full */
+
+static unsigned hash_sql(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void cache_grow(fk_stmt_cache *c)
+{
+	unsigned n = c->nslots ? c->nslots * 2 : CACHE_INITIAL;
+	fk_stmt **t = calloc(n, sizeof(*t));
+	if (!t)
+		abort();
+	for (unsigned i = 0; i < c->nslots; i++) {
+		fk_stmt *s = c->slots[i];
+		if (!s)
+			continue;
+		unsigned j = s->hash & (n - 1);
+		while (t[j])
+			j = (j + 1) & (n - 1);
+		t[j] = s;
+	}
+	free(c->slots);
+	c->slots = t;
+	c->nslots = n;
+}
+
+fk_stmt *fk_stmt_cache_find(fk_stmt_cache *c, const char *sql, unsigned *hash, unsigned *slot)
+{
+	unsigned h = hash_sql(sql);
+	if (c->used * 4 >= c->nslots * 3)
+		cache_grow(c);
+	unsigned i = h & (c->nslots - 1);
+	for (; c->slots[i]; i = (i + 1) & (c->nslots - 1)) {
+		fk_stmt *s = c->slots[i];
+		if (s->hash == h && strcmp(s->sql, sql) == 0)
+			return s;
+	}
+	*hash = h;
+	*slot = i;
+	return NULL;
+}
+
+void fk_stmt_cache_put(fk_stmt_cache *c, fk_stmt *s, const fk_db_driver *drv, fk_db *db, const char *sql,
+		       unsigned hash, unsigned slot)
+{
+	s->drv = drv;
+	s->db = db;
+	s->sql = strdup(sql);
+	if (!s->sql)
+		abort();
+	s->hash = hash;
+	c->slots[slot] = s;
+	c->used++;
+}
+
+void fk_stmt_cache_clear(fk_stmt_cache *c, void (*free_stmt)(fk_stmt *))
+{
+	for (unsigned i = 0; i < c->nslots; i++)
+		if (c->slots[i])
+			free_stmt(c->slots[i]);
+	free(c->slots);
+	c->slots = NULL;
+	c->nslots = c->used = 0;
 }
 
 char *fk_sql_rewrite_params(const char *sql)

@@ -3,7 +3,7 @@
  * Modules talk to the database only through these calls, in the SQL subset
  * shared by SQLite and PostgreSQL: $1…$n parameters, INSERT … ON CONFLICT,
  * RETURNING, integer dates (days since 1970-01-01) and times (Unix seconds).
- * A driver (db_sqlite.c today; PostgreSQL later) fills an fk_db_driver table;
+ * A driver (db_sqlite.c, db_pg.c) fills an fk_db_driver table;
  * this file dispatches to it, so adding a driver touches no module.
  *
  * A connection is used by one thread at a time.  Prepared statements are
@@ -66,11 +66,21 @@ typedef struct fk_db_driver {
 	int64_t (*log_bytes)(fk_db *db);
 	int64_t (*last_id)(fk_db *db);
 	int (*check)(fk_db *db, char *problem, size_t n);
+	int (*backup)(fk_db *db, const char *to, int64_t *pages);
 } fk_db_driver;
 
-/* Opens a connection.  target is a file path (SQLite) or, later, a
- * "postgresql://" URI.  Returns 0 or FK_DB_ERROR (logged). */
+/* Opens a connection.  target is a file path (SQLite) or a PostgreSQL
+ * server in libpq's forms: a postgresql:// or postgres:// URI, or keywords
+ * ("host=/run/postgresql dbname=fk").  Returns 0 or FK_DB_ERROR (logged,
+ * naming the cause, the password never shown). */
 int fk_db_open(fk_db **out, const char *target, bool readonly);
+/* Whether target names a database server rather than a file. */
+bool fk_db_is_server(const char *target);
+/* The engine behind a connection: "sqlite" or "postgresql". */
+const char *fk_db_engine(fk_db *db);
+/* target with its password (URI user:PASSWORD@, password=...) shown as
+ * "***", for logs and messages. */
+void fk_db_redact(const char *target, char *out, size_t n);
 void fk_db_close(fk_db *db);
 
 /* Runs SQL without parameters (may hold several statements). */
@@ -130,6 +140,20 @@ int64_t fk_db_changes(fk_db *db);
  * ones included): a job that did not move it changed nothing.  -1 when the
  * driver cannot tell. */
 int64_t fk_db_total_changes(fk_db *db);
+/* Copies the database to the file to (which must not exist), online: other
+ * connections go on reading and writing meanwhile, and the copy is the
+ * database as of one commit (SQLite's backup API, a few hundred pages at a
+ * time, starting again when a write lands between two steps).  *pages
+ * receives the copy's size in pages.  A server database is backed up with
+ * its own tools (pg_dump, pg_basebackup): FK_DB_ERROR, said so.  Returns 0
+ * or a negative FK_DB_* code. */
+int fk_db_backup(fk_db *db, const char *to, int64_t *pages);
+/* Whether a statement on db met FK_DB_BUSY (a serialisation failure, a
+ * deadlock, a lock not granted) since the last call; clears it.  The writer
+ * retries a batch that did. */
+bool fk_db_take_busy(fk_db *db);
+/* Statements (on every connection of the process) that failed, by kind. */
+void fk_db_failures(long long *errors, long long *constraints, long long *busy);
 /* Sizes the connection's page cache: bulk loads into large indexes need
  * far more than the default.  Returns 0 or -1. */
 int fk_db_set_cache(fk_db *db, int megabytes);
@@ -164,6 +188,11 @@ int fk_db_checkpoint(fk_db *db, fk_ckpt mode, int wait_ms);
  * when it is damaged, with the first problems in problem (n bytes, always
  * NUL-terminated).  A driver without such a check returns 0. */
 int fk_db_check(fk_db *db, char *problem, size_t n);
+/* A duty by the clock (a sweep) that instances sharing a database must not
+ * run together: takes lock number key until the transaction ends, without
+ * waiting.  Returns 1 when taken (always on SQLite: one process writes), 0
+ * when another instance holds it, or negative. */
+int fk_db_duty_lock(fk_db *db, int64_t key);
 
 /* Transactions.  begin_write takes the write lock at once (SQLite
  * BEGIN IMMEDIATE); savepoints nest inside a transaction. */

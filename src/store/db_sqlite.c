@@ -7,41 +7,30 @@
  */
 #include "store/db_internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/log.h"
 
-#define CACHE_INITIAL 256 /* slots, a power of two; the table doubles when 3/4 full */
-
 typedef struct sq_stmt {
-	fk_stmt base;
+	fk_stmt base; /* base.sql: the caller's SQL text */
 	sqlite3_stmt *st;
-	char *sql; /* key: the caller's SQL text */
-	unsigned hash;
 } sq_stmt;
 
 typedef struct sq_db {
 	fk_db base;
 	sqlite3 *h;
-	sq_stmt **slots;
-	unsigned nslots;
-	unsigned used;
+	fk_stmt_cache cache;
 	int log_frames; /* the log's length in frames after this connection's last commit */
 	int page_size;  /* set by log_limit */
 } sq_db;
 
 #define BUSY_MS 10000
-
-static unsigned hash_sql(const char *s)
-{
-	unsigned h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
 
 static int map_rc(sq_db *d, int rc)
 {
@@ -59,42 +48,12 @@ static int map_rc(sq_db *d, int rc)
 	}
 }
 
-static void cache_clear(sq_db *d)
+static void stmt_free(fk_stmt *st)
 {
-	for (unsigned i = 0; i < d->nslots; i++) {
-		sq_stmt *s = d->slots[i];
-		if (!s)
-			continue;
-		sqlite3_finalize(s->st);
-		free(s->sql);
-		free(s);
-	}
-	free(d->slots);
-	d->slots = NULL;
-	d->nslots = d->used = 0;
-}
-
-/* Doubles the table.  Statements are never finalized while the
- * connection lives (a caller may be stepping one), so the cache grows with
- * the distinct SQL texts: a few hundred, bounded by the code's own SQL. */
-static void cache_grow(sq_db *d)
-{
-	unsigned n = d->nslots ? d->nslots * 2 : CACHE_INITIAL;
-	sq_stmt **t = calloc(n, sizeof(*t));
-	if (!t)
-		abort();
-	for (unsigned i = 0; i < d->nslots; i++) {
-		sq_stmt *s = d->slots[i];
-		if (!s)
-			continue;
-		unsigned j = s->hash & (n - 1);
-		while (t[j])
-			j = (j + 1) & (n - 1);
-		t[j] = s;
-	}
-	free(d->slots);
-	d->slots = t;
-	d->nslots = n;
+	sq_stmt *s = (sq_stmt *)st;
+	sqlite3_finalize(s->st);
+	free(s->base.sql);
+	free(s);
 }
 
 static int sq_open(fk_db **out, const char *path, bool readonly)
@@ -135,7 +94,7 @@ fail:
 static void sq_close(fk_db *db)
 {
 	sq_db *d = (sq_db *)db;
-	cache_clear(d);
+	fk_stmt_cache_clear(&d->cache, stmt_free);
 	sqlite3_close(d->h);
 	free(d);
 }
@@ -159,23 +118,14 @@ static int sq_exec(fk_db *db, const char *sql)
 static int sq_prepare(fk_db *db, const char *sql, fk_stmt **out)
 {
 	sq_db *d = (sq_db *)db;
-	unsigned h = hash_sql(sql);
-	if (d->used * 4 >= d->nslots * 3)
-		cache_grow(d);
-	unsigned i = h & (d->nslots - 1);
-	for (unsigned probe = 0; probe < d->nslots; probe++, i = (i + 1) & (d->nslots - 1)) {
-		sq_stmt *s = d->slots[i];
-		if (!s)
-			break;
-		if (s->hash == h && strcmp(s->sql, sql) == 0) {
-			sqlite3_reset(s->st);
-			sqlite3_clear_bindings(s->st);
-			*out = &s->base;
-			return 0;
-		}
+	unsigned h, slot;
+	fk_stmt *hit = fk_stmt_cache_find(&d->cache, sql, &h, &slot);
+	if (hit) {
+		sqlite3_reset(((sq_stmt *)hit)->st);
+		sqlite3_clear_bindings(((sq_stmt *)hit)->st);
+		*out = hit;
+		return 0;
 	}
-	while (d->slots[i])
-		i = (i + 1) & (d->nslots - 1);
 	char *rewritten = fk_sql_rewrite_params(sql);
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v3(d->h, rewritten, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
@@ -187,13 +137,8 @@ static int sq_prepare(fk_db *db, const char *sql, fk_stmt **out)
 	sq_stmt *s = calloc(1, sizeof(*s));
 	if (!s)
 		abort();
-	s->base.drv = &fk_db_sqlite_driver;
-	s->base.db = db;
 	s->st = st;
-	s->sql = strdup(sql);
-	s->hash = h;
-	d->slots[i] = s;
-	d->used++;
+	fk_stmt_cache_put(&d->cache, &s->base, &fk_db_sqlite_driver, db, sql, h, slot);
 	*out = &s->base;
 	return 0;
 }
@@ -403,6 +348,41 @@ static int sq_check(fk_db *db, char *problem, size_t n)
 	}
 	sqlite3_finalize(st);
 	return rc;
+/* The online backup: 256 pages a step, a short pause between steps so the
+ * writer's commits go on; a commit by another connection restarts the copy
+ * (SQLite does that itself), so the result is one commit's database. */
+static int sq_backup(fk_db *db, const char *to, int64_t *pages)
+{
+	sq_db *d = (sq_db *)db;
+	sqlite3 *dst = NULL;
+	int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600); /* never over another file */
+	if (fd < 0)
+		return fk_log_err("backup: %s: %s", to, strerror(errno));
+	close(fd);
+	if (sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		fk_log_err("backup: cannot create %s: %s", to, dst ? sqlite3_errmsg(dst) : "out of memory");
+		sqlite3_close(dst);
+		return FK_DB_ERROR;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", d->h, "main");
+	int rc = SQLITE_OK;
+	if (b) {
+		do {
+			rc = sqlite3_backup_step(b, 256);
+			if (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+				sqlite3_sleep(5);
+		} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+		*pages = sqlite3_backup_pagecount(b);
+		sqlite3_backup_finish(b);
+	}
+	int ok = b && rc == SQLITE_DONE && sqlite3_errcode(dst) == SQLITE_OK;
+	if (!ok)
+		fk_log_err("backup: %s: %s", to, sqlite3_errmsg(dst));
+	/* the copy is a plain database file (no log beside it) */
+	if (ok && sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
+		ok = 0;
+	sqlite3_close(dst);
+	return ok ? 0 : FK_DB_ERROR;
 }
 
 static const char *sq_errmsg(fk_db *db)
@@ -440,4 +420,5 @@ const fk_db_driver fk_db_sqlite_driver = {
 	.log_bytes = sq_log_bytes,
 	.last_id = sq_last_id,
 	.check = sq_check,
+	.backup = sq_backup,
 };

@@ -24,4 +24,8 @@ int fk_schema_version(fk_db *db);
 /* The newest version this binary knows. */
 int fk_schema_latest(void);
 
+/* A migration's SQL as engine ("sqlite", "postgresql") runs it (see
+ * migrate.c: the one table of differences).  Returns a malloc'd string. */
+char *fk_schema_sql(const char *engine, const char *sql);
+
 #endif

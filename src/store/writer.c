@@ -32,6 +32,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "util/log.h"
@@ -64,6 +65,12 @@ struct fk_writer {
 	bool tidied;               /* the log file is empty since the last batch */
 	int drained;               /* the last RESTART's result (fk_db_checkpoint) */
 	long long restarts;
+	long long retries; /* batches run again after a conflict with another writer */
+	long long lost;    /* batches that could not be committed */
+	long long queued;  /* jobs waiting */
+	int64_t log_bytes; /* after the last commit */
+	long long sizes[FK_WRITER_SIZE_BUCKETS];
+	bool db_busy;      /* the batch being run met such a conflict */
 	fk_db *ckpt_db;            /* the checkpointer's connection */
 	pthread_cond_t ckpt_cond;  /* wakes the checkpointer: a drain, stopping */
 	pthread_t ckpt_thread;
@@ -163,17 +170,30 @@ static void bound_log(fk_writer *w, int64_t log)
 	}
 }
 
-/* Runs one batch in one transaction.  Returns 0 when it committed. */
+void fk_write_rerun(void *arg)
+{
+	(void)arg;
+}
+
+/* Runs one batch in one transaction.  Returns 0 when it committed, 1 when
+ * a statement met a conflict with another writer (a serialisation failure,
+ * a deadlock: the batch is rolled back whole, to be run again), -1 when
+ * it failed otherwise. */
 static int run_batch(fk_writer *w, fk_write *batch)
 {
+	fk_db_take_busy(w->db);
 	if (fk_db_begin_write(w->db) < 0)
-		return -1;
+		goto fail;
 	for (fk_write *j = batch; j; j = j->next) {
 		if (fk_db_savepoint(w->db) < 0)
 			goto fail;
 		int64_t before = fk_db_total_changes(w->db);
 		j->rc = j->run(w->db, j->arg);
 		j->wrote = before < 0 || fk_db_total_changes(w->db) != before;
+		if (fk_db_take_busy(w->db)) {
+			w->db_busy = true;
+			goto fail;
+		}
 		if (j->rc < 0 ? fk_db_rollback_to(w->db) < 0 : fk_db_release(w->db) < 0)
 			goto fail;
 	}
@@ -181,7 +201,32 @@ static int run_batch(fk_writer *w, fk_write *batch)
 		return 0;
 fail:
 	fk_db_rollback(w->db);
+	if (fk_db_take_busy(w->db))
+		w->db_busy = true;
 	return -1;
+}
+
+/* run_batch, again while it meets conflicts with other writers and every
+ * job can be run again (see fk_write.again), after a growing pause.
+ * Returns 0 when it committed. */
+static int run_batch_retrying(fk_writer *w, fk_write *batch)
+{
+	for (int attempt = 0;; attempt++) {
+		w->db_busy = false;
+		if (run_batch(w, batch) == 0)
+			return 0;
+		if (!w->db_busy || attempt == FK_WRITE_RETRIES)
+			return -1;
+		for (fk_write *j = batch; j; j = j->next)
+			if (!j->again)
+				return -1;
+		w->retries++;
+		fk_log_info("writer: a conflict with another writer; running the batch again (%d)", attempt + 1);
+		struct timespec pause = { 0, (long)(5 + 20 * attempt + (rand() % 10)) * 1000000L };
+		nanosleep(&pause, NULL);
+		for (fk_write *j = batch; j; j = j->next)
+			j->again(j->arg);
+	}
 }
 
 static void *writer_main(void *p)
@@ -227,7 +272,7 @@ static void *writer_main(void *p)
 		w->writing = true;
 		pthread_mutex_unlock(&w->lock);
 
-		int committed = run_batch(w, batch) == 0;
+		int committed = run_batch_retrying(w, batch) == 0;
 		/* The jobs that changed nothing did not need the commit that
 		 * failed: they run again on their own, so that a full disk fails
 		 * the writes and not the reads queued beside them. */
@@ -255,6 +300,13 @@ static void *writer_main(void *p)
 		w->tidied = false;
 		w->batches++;
 		w->jobs += n;
+		w->queued -= n;
+		w->lost += !committed;
+		w->log_bytes = log;
+		int b = 0;
+		while (b < FK_WRITER_SIZE_BUCKETS - 1 && n > (1 << b))
+			b++;
+		w->sizes[b]++;
 		pthread_mutex_unlock(&w->lock);
 		for (fk_write *j = batch, *next; j; j = next) {
 			next = j->next; /* done() may free j */
@@ -339,6 +391,7 @@ void fk_writer_submit(fk_writer *w, fk_write *job)
 	else
 		*head = job;
 	*tail = job;
+	w->queued++;
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 }
@@ -354,6 +407,15 @@ void fk_writer_stats(fk_writer *w, long long *batches, long long *jobs)
 	pthread_mutex_lock(&w->lock);
 	*batches = w->batches;
 	*jobs = w->jobs;
+	pthread_mutex_unlock(&w->lock);
+}
+
+void fk_writer_figures_get(fk_writer *w, fk_writer_figures *f)
+{
+	pthread_mutex_lock(&w->lock);
+	*f = (fk_writer_figures){ .batches = w->batches, .jobs = w->jobs, .retries = w->retries, .lost = w->lost,
+				  .restarts = w->restarts, .queued = w->queued, .log_bytes = w->log_bytes };
+	memcpy(f->sizes, w->sizes, sizeof(f->sizes));
 	pthread_mutex_unlock(&w->lock);
 }
 

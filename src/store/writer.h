@@ -32,12 +32,23 @@ typedef struct fk_write {
 	 * job (a sign-in, an audit entry) never waits behind more than one such
 	 * transaction. */
 	bool heavy;
+	/* Makes the job ready to run again, undoing what run left in arg: a
+	 * batch that met a serialisation failure or deadlock (another instance
+	 * writing the same rows) is rolled back and run again, up to
+	 * FK_WRITE_RETRIES times, when every job in it has this; otherwise, or
+	 * when the retries are spent, every job is answered FK_WRITE_LOST
+	 * (503).  Jobs whose run only reads arg may set fk_write_rerun. */
+	void (*again)(void *arg);
 	struct fk_write *next; /* owned by the writer: queue link */
 	int rc;                /* owned by the writer: run's result */
 	bool wrote;            /* owned by the writer: run changed a row */
 } fk_write;
 
 #define FK_WRITE_LOST (-100)
+#define FK_WRITE_RETRIES 3
+
+/* An again for jobs whose run leaves arg as it found it. */
+void fk_write_rerun(void *arg);
 
 /* The bound on the database's log (FK_WAL_LIMIT, in bytes), read by
  * fk_writer_start: from half of it on, the writer pauses between batches
@@ -57,5 +68,16 @@ void fk_writer_stop(fk_writer *w);
 void fk_writer_stats(fk_writer *w, long long *batches, long long *jobs);
 /* Checkpoints after which the log started again from its beginning. */
 long long fk_writer_restarts(fk_writer *w);
+
+/* What the writer has done, for /metrics. */
+#define FK_WRITER_SIZE_BUCKETS 10
+typedef struct fk_writer_figures {
+	long long batches, jobs, retries, lost, restarts;
+	long long queued;    /* jobs waiting now */
+	int64_t log_bytes;   /* the log's length after the last commit (SQLite; 0 on a server) */
+	/* batches by jobs: 1, 2, ≤4, ≤8, ≤16, ≤32, ≤64, ≤128, ≤256, more */
+	long long sizes[FK_WRITER_SIZE_BUCKETS];
+} fk_writer_figures;
+void fk_writer_figures_get(fk_writer *w, fk_writer_figures *f);
 
 #endif

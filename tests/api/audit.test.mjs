@@ -3,12 +3,10 @@
 // last ones stop the server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
-import { startServer, cli } from '../lib/harness.mjs';
+import { startServer, cli, sqlOn } from '../lib/harness.mjs';
 
 let srv, T = {};
 let drainProbe = 'not probed';
@@ -34,7 +32,7 @@ before(async () => {
 after(async () => { await srv.stop(); });
 
 const audit = (who, q = '') => srv.api('GET', `/api/v1/audit${q}`, { token: T[who] });
-const sql = (db, q) => execFileSync('sqlite3', [db, q]).toString().trim();
+const sql = sqlOn;
 
 test('entries, newest first, with every field', async () => {
   const r = await audit('admin', '?limit=1000');
@@ -205,9 +203,7 @@ test('audit verify: intact after all that', () => {
 
 // Copies the database, changes the copy with sql, and verifies it.
 function tampered(name, change) {
-  const copy = path.join(srv.dir, `${name}.db`);
-  execFileSync('sqlite3', [srv.db, `.backup '${copy}'`]);
-  copyFileSync(`${srv.db}.key`, `${copy}.key`); // the database's key goes with it
+  const copy = srv.copy(name); // the database's key goes with it
   sql(copy, change);
   return cli(['audit', 'verify', '--db', copy]);
 }
@@ -222,7 +218,7 @@ test('audit verify names the first broken entry and exits 1', () => {
     ['region', `UPDATE audit SET region = '' WHERE id = ${n}`, n],
     ['deleted', `DELETE FROM audit WHERE id = ${mid}`, mid],
     ['first', 'DELETE FROM audit WHERE id = 1', 1],
-    ['hash', `UPDATE audit SET hash = zeroblob(32) WHERE id = ${mid}`, mid],
+    ['hash', `UPDATE audit SET hash = ${srv.engine === 'postgres' ? "decode(repeat('00', 32), 'hex')" : 'zeroblob(32)'} WHERE id = ${mid}`, mid],
     ['two', `UPDATE audit SET action = 'x' WHERE id IN (${mid}, ${mid + 5})`, mid],
   ];
   for (const [name, change, bad] of cases) {

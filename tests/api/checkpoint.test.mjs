@@ -6,21 +6,20 @@
 // the server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, cli } from '../lib/harness.mjs';
+import { startServer, cli, sqlOn } from '../lib/harness.mjs';
 
 let srv, file;
 const T = {};
-const sql = (db, q) => execFileSync('sqlite3', [db, q]).toString().trim();
+const sql = sqlOn;
 const NOTE = /^fangkong audit log\n(\d+)\n([A-Za-z0-9+/]{43}=)\ntime (\d+)\n\n— fangkong-audit [A-Za-z0-9+/]{91}=\n$/;
 const notes = () => readFileSync(file, 'utf8').split(/\n(?=fangkong audit log\n)/).map((n) => (n.endsWith('\n\n') ? n.slice(0, -1) : n));
 
 before(async () => {
   srv = await startServer();
-  file = `${srv.db}.audit-checkpoints`;
+  file = `${srv.stem}.audit-checkpoints`;
   for (const u of ['auditor', 'admin', 'officer']) T[u] = await srv.login(u);
   assert.equal((await srv.api('POST', '/api/v1/regions',
     { token: T.officer, body: { parent: '420106001001', name: '锚定网格' } })).status, 201);
@@ -33,7 +32,7 @@ test('GET /audit/head: the head now and the checkpoint signed at start', async (
   assert.equal(r.status, 200, JSON.stringify(r.body));
   const n = Number(sql(srv.db, 'SELECT count(*) FROM audit'));
   assert.equal(r.body.size, n);
-  const hex = sql(srv.db, `SELECT hex(hash) FROM audit WHERE id = ${n}`);
+  const hex = sql(srv.db, `SELECT ${srv.engine === 'postgres' ? "upper(encode(hash, 'hex'))" : 'hex(hash)'} FROM audit WHERE id = ${n}`);
   assert.equal(Buffer.from(r.body.hash, 'base64').toString('hex').toUpperCase(), hex);
   const cp = r.body.checkpoint;
   assert.ok(cp && cp.size < n, JSON.stringify(cp));
@@ -65,9 +64,7 @@ test('a clean stop signs the final head; verify --checkpoint: intact', async () 
 
 // A copy of the database with its key files, changed by sql.
 function copyOf(name, change) {
-  const copy = path.join(srv.dir, `${name}.db`);
-  execFileSync('sqlite3', [srv.db, `.backup '${copy}'`]);
-  for (const ext of ['.key', '.audit-key']) copyFileSync(srv.db + ext, copy + ext);
+  const copy = srv.copy(name);
   if (change) sql(copy, change);
   return copy;
 }
@@ -109,7 +106,9 @@ test('a forged checkpoint is refused', () => {
   const r = cli(['audit', 'verify', '--db', copy, '--checkpoint', forged]);
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.equal(r.stdout, `checkpoint 3 of ${forged} is not signed with this database's audit key\n`);
-  // another database's key does not verify this one's checkpoints
+  // another database's key does not verify this one's checkpoints (on
+  // PostgreSQL the copy shares the cluster's key file: not swapped there)
+  if (srv.engine === 'postgres') return;
   const other = path.join(srv.dir, 'other.db');
   assert.equal(cli(['init', '--db', other]).status, 0);
   copyFileSync(`${other}.audit-key`, `${copy}.audit-key`);

@@ -5,7 +5,6 @@
 // outbreak); a second server runs under protocol edition 5.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { startServer } from '../lib/harness.mjs';
 import { COUNTY, COMM1, GRID, GRID_SIBLING, GRID_STREET2, idNumber, addDays, auditEntries, uuid } from './registry-helpers.mjs';
 
@@ -231,8 +230,8 @@ test('follow-ups: a temperature is entered or said not to be measured; none is m
   const r = await followup(obs, { slot: 'am', symptoms: [], temperature_measured: false });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   assert.equal(r.body.symptomatic, false);
-  const stored = execFileSync('sqlite3', [srv.db, `SELECT coalesce(temp_dc, 'none') FROM followups WHERE observation_id = ${obs} AND slot = 'am'`]);
-  assert.equal(stored.toString().trim(), 'none', 'no temperature stored');
+  const stored = srv.sql(`SELECT CASE WHEN temp_dc IS NULL THEN 'none' ELSE 'some' END FROM followups WHERE observation_id = ${obs} AND slot = 'am'`);
+  assert.equal(stored, 'none', 'no temperature stored');
   // a measured temperature, said so
   const m = await followup(obs, { slot: 'pm', temperature: 36.8, temperature_measured: true });
   assert.equal(m.status, 201, JSON.stringify(m.body));
@@ -261,7 +260,7 @@ test('release: 409 while the period runs; 200 once over; 409 with symptoms in th
   assert.ok(want.includes(old.body.observation_id));
   assert.ok(!want.includes(fine.body.observation_id), 'followed up in this slot: nothing to do');
   // a follow-up missed on an earlier day stays pending while its alert is open
-  const sql = (q) => execFileSync('sqlite3', [srv.db, q]).toString().trim();
+  const sql = srv.sql;
   const fo = fine.body.observation_id;
   const [pid, grid] = sql(`SELECT o.person_id, h.grid FROM observations o JOIN persons p ON p.id = o.person_id
     JOIN households h ON h.id = p.household_id WHERE o.id = ${fo}`).split('|');
@@ -479,7 +478,7 @@ test('follow-ups from a phone queue: a uuid makes a resend a replay (same answer
   // without date and slot (the server's defaults) it is the same follow-up
   const { date, slot, ...bare } = body;
   assert.equal((await followup(obs, bare)).body.result, 'replayed');
-  const count = () => execFileSync('sqlite3', [srv.db, `SELECT count(*) FROM followups WHERE observation_id = ${obs}`]).toString().trim();
+  const count = () => srv.sql(`SELECT count(*) FROM followups WHERE observation_id = ${obs}`);
   assert.equal(count(), '1', 'stored once');
   // the same uuid with other content, or for another observation: 409 uuid
   assertError(await followup(obs, { ...body, temperature: 37.7 }), 409, 'conflict', 'uuid');

@@ -1,7 +1,6 @@
 // Regions: reading the tree, search, grid creation, paging and scope.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { startServer, cli } from '../lib/harness.mjs';
 
 const COUNTY = '420106', STREET1 = '420106001', STREET2 = '420106002';
@@ -24,7 +23,7 @@ after(async () => { await srv.stop(); });
 
 const get = (who, p) => srv.api('GET', p, { token: T[who] });
 const create = (who, parent, name) => srv.api('POST', '/api/v1/regions', { token: T[who], body: { parent, name } });
-const sql = (q) => execFileSync('sqlite3', [srv.db, q]).toString().trim();
+const sql = (q) => srv.sql(q);
 
 // Follows `next` from the first page; returns every item and the page count.
 async function walk(who, p, limit) {

@@ -4,7 +4,8 @@
 // Tests run in order and build on each other's records.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, existsSync, statSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import http from 'node:http';
 import { startServer } from '../lib/harness.mjs';
 import {
@@ -480,10 +481,21 @@ test('PATCH of doc_type alone is applied (or refused), never only claimed in the
 });
 
 test('encryption at rest: neither the ID number nor the phone is in the database files', () => {
-  assert.ok(existsSync(`${srv.db}.key`));
-  assert.equal(statSync(`${srv.db}.key`).mode & 0o777, 0o600);
-  const bytes = [readFileSync(srv.db)];
-  if (existsSync(`${srv.db}-wal`)) bytes.push(readFileSync(`${srv.db}-wal`));
+  assert.ok(existsSync(`${srv.stem}.key`));
+  assert.equal(statSync(`${srv.stem}.key`).mode & 0o777, 0o600);
+  const bytes = [];
+  if (srv.engine === 'postgres') {
+    // the server's files: the database's own and the write-ahead log
+    srv.sql('CHECKPOINT');
+    const data = path.join(path.dirname(srv.stem), 'data');
+    const oid = srv.sql('SELECT oid FROM pg_database WHERE datname = current_database()');
+    for (const dir of [path.join(data, 'base', oid), path.join(data, 'pg_wal')]) {
+      for (const f of readdirSync(dir)) if (statSync(path.join(dir, f)).isFile()) bytes.push(readFileSync(path.join(dir, f)));
+    }
+  } else {
+    bytes.push(readFileSync(srv.db));
+    if (existsSync(`${srv.db}-wal`)) bytes.push(readFileSync(`${srv.db}-wal`));
+  }
   const all = Buffer.concat(bytes);
   assert.ok(all.includes(Buffer.from('张三')), 'the search finds what is stored in the clear (names)');
   for (const secret of [ZHANG.doc, ZHANG.phone, ZHANG.phoneIn, LEGACY18, P.lower.full, WANG.doc, WANG.phone,

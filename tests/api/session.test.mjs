@@ -13,7 +13,8 @@ after(async () => { await srv.stop(); });
 const signIn = (username, password, opts = {}) =>
   srv.api('POST', '/api/v1/session', { body: { username, password }, ...opts });
 const pw = (u) => srv.logins[u].password;
-const sql = (q) => execFileSync('sqlite3', [srv.db, q]).toString().trim();
+const sql = (q) => srv.sql(q);
+const nowSql = () => String(Math.floor(Date.now() / 1000));
 
 // The fk_session value from a Set-Cookie header.
 function cookieOf(r) {
@@ -186,7 +187,7 @@ test('a bearer-signed change needs no X-Requested-With', async () => {
 test('an expired session is refused', async () => {
   const r = await signIn('operator', pw('operator'));
   assert.equal((await srv.api('GET', '/api/v1/me', { token: r.body.token })).status, 200);
-  sql("UPDATE sessions SET expires_at = strftime('%s','now') - 1"
+  sql(`UPDATE sessions SET expires_at = ${nowSql()} - 1`
     + " WHERE user_id = (SELECT id FROM users WHERE username = 'operator')");
   const me = await srv.api('GET', '/api/v1/me', { token: r.body.token });
   assert.equal(me.status, 401);
@@ -195,13 +196,14 @@ test('an expired session is refused', async () => {
 
 test('a session unused for FK_SESSION_IDLE seconds ends; using it keeps it alive', async () => {
   // sessions are stored by the BLAKE2b-256 of their token
-  const row = (token) => `token_hash = x'${execFileSync('b2sum', ['-l', '256'], { input: token }).toString().slice(0, 64)}'`;
+  const hex = (token) => execFileSync('b2sum', ['-l', '256'], { input: token }).toString().slice(0, 64);
+  const row = (token) => (srv.engine === 'postgres' ? `token_hash = decode('${hex(token)}', 'hex')` : `token_hash = x'${hex(token)}'`);
   const seen = (token) => Number(sql(`SELECT seen_at FROM sessions WHERE ${row(token)}`));
   const now = () => Math.floor(Date.now() / 1000);
   const a = (await signIn('coordinator', pw('coordinator'))).body.token;
   const b = (await signIn('coordinator', pw('coordinator'))).body.token;
   assert.ok(Math.abs(seen(a) - now()) <= 5, 'a new session was just used');
-  const age = (token, s) => sql(`UPDATE sessions SET seen_at = strftime('%s','now') - ${s} WHERE ${row(token)}`);
+  const age = (token, s) => sql(`UPDATE sessions SET seen_at = ${nowSql()} - ${s} WHERE ${row(token)}`);
   age(a, IDLE + 1);
   const idle = await srv.api('GET', '/api/v1/me', { token: a });
   assert.equal(idle.status, 401);

@@ -7,7 +7,6 @@
 // from addresses of its own and does not disturb the others.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { startServer } from '../lib/harness.mjs';
 
 const MAX = 3, PAIR_MAX = 2, ADDR_MAX = 4, WINDOW = 600, DELAY = 30;
@@ -29,7 +28,7 @@ const signIn = (username, password, from) => srv.raw('POST', '/api/v1/session', 
   body: JSON.stringify({ username, password }),
   localAddress: from,
 });
-const sql = (q) => execFileSync('sqlite3', [srv.db, q]).toString().trim();
+const sql = (q) => srv.sql(q);
 
 function assertThrottled(r) {
   assert.equal(r.status, 429);
@@ -110,7 +109,7 @@ test('the lock lifts when its delay has passed; each further failure doubles it'
   assertThrottled(await signIn('volunteer', pw('volunteer'), '127.0.1.3'));
   // Rather than wait, move the failures back in time.
   const age = (s) => sql(`UPDATE login_failures SET at = at - ${s} WHERE username = 'volunteer'`);
-  sql(`UPDATE login_failures SET at = strftime('%s','now') - ${DELAY - 5} WHERE username = 'volunteer'`);
+  sql(`UPDATE login_failures SET at = ${Math.floor(Date.now() / 1000)} - ${DELAY - 5} WHERE username = 'volunteer'`);
   const ra = assertThrottled(await signIn('volunteer', pw('volunteer'), '127.0.1.3'));
   assert.ok(ra <= 5, `Retry-After ${ra} should count down to the end of the delay`);
   age(6);

@@ -1,7 +1,6 @@
 // Users: listing in scope, creating, changing passwords, disabling.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { startServer, cli } from '../lib/harness.mjs';
 
 const DEMO = ['admin', 'auditor', 'commander', 'coordinator', 'doctor', 'gridworker', 'keeper', 'officer',
@@ -47,9 +46,8 @@ test('the list: users in scope, ordered by username, without secrets', async () 
 });
 
 test('an officer lists only the users of their street', async () => {
-  const under = (code) => execFileSync('sqlite3', [srv.db,
-    `SELECT username FROM users WHERE substr(region, 1, ${code.length}) = '${code}' ORDER BY username`])
-    .toString().trim().split('\n');
+  const under = (code) => srv.sql(
+    `SELECT username FROM users WHERE substr(region, 1, ${code.length}) = '${code}' ORDER BY username`).split('\n');
   const one = (await list('officer')).items.map((u) => u.username);
   assert.deepEqual(one, under('420106001'));
   for (const u of ['coordinator', 'doctor', 'gridworker', 'officer', 'volunteer']) assert.ok(one.includes(u), u);

@@ -26,7 +26,10 @@ const walSize = () => { try { return statSync(`${srv.db}-wal`).size; } catch { r
 // the database file), from Linux's /proc
 const written = () => Number(readFileSync(`/proc/${srv.child.pid}/io`, 'utf8').match(/^wchar: (\d+)/m)[1]);
 
-test('the log stays within FK_WAL_LIMIT plus one batch, and is emptied once idle', async () => {
+test('the log stays within FK_WAL_LIMIT plus one batch, and is emptied once idle', {
+  skip: process.env.FK_TEST_ENGINE === 'postgres'
+    && 'FK_WAL_LIMIT bounds SQLite\'s log; a PostgreSQL server manages its own (max_wal_size)',
+}, async () => {
   const wl = await srv.api('GET', `/api/v1/screenings/worklist?grid=${GRID}`, { token });
   assert.equal(wl.status, 200, JSON.stringify(wl.body));
   const hhs = wl.body.items.filter((h) => h.members.length > 0);

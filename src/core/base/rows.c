@@ -7,6 +7,7 @@
 
 #include "util/date.h"
 #include "util/pii.h"
+#include "util/text.h"
 
 json_t *fk_row_json(fk_stmt *st)
 {
@@ -102,7 +103,9 @@ char *fk_cursor_decode(fk_arena *a, const char *cursor)
 			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
 		return NULL;
 	out[len] = '\0';
-	if (memchr(out, '\0', len))
+	/* cursors are made of text the database gave: anything else (a NUL,
+	 * bytes that are not UTF-8, which PostgreSQL refuses as text) is not one */
+	if (memchr(out, '\0', len) || fk_utf8_valid((const char *)out, len) != len)
 		return NULL;
 	return (char *)out;
 }

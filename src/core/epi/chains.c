@@ -133,7 +133,7 @@ static int link_contact(fk_db *db, int64_t id)
 			 " SELECT id, src, dst, region, setting FROM (SELECT k.id, coalesce(k.source_case,"
 			 "  (SELECT a.id FROM contacts k1 JOIN cases a ON a.person_id = k1.person_id"
 			 "   WHERE k1.id = k.source_contact)) AS src, b.id AS dst, k.region, k.setting"
-			 "  FROM contacts k JOIN cases b ON b.person_id = k.person_id WHERE k.id = $1)"
+			 "  FROM contacts k JOIN cases b ON b.person_id = k.person_id WHERE k.id = $1) AS l"
 			 " WHERE src IS NOT NULL ON CONFLICT (contact_id) DO NOTHING",
 			 "i", id);
 }

@@ -784,7 +784,12 @@ int fk_followup_sweep(fk_db *db, int64_t day, int pm, int64_t *raised)
 	 * released since, while the server was down, owed it too), begun by
 	 * that day and entered before the slot ended (a backdated entry owes
 	 * nothing for slots that had passed when it was made), still running
-	 * that day. */
+	 * that day.  Instances sharing a database sweep one at a time; the
+	 * alerts' unique key makes a second sweep of a slot raise nothing. */
+	*raised = 0;
+	int mine = fk_db_duty_lock(db, 7236314);
+	if (mine <= 0)
+		return mine < 0 ? -1 : 0;
 	return fk_alert_raise_missed(db, day, pm, fk_local_time(day, pm ? 24 : 12), fk_now(), raised);
 }
 

@@ -17,7 +17,7 @@
 static int setup(void **state)
 {
 	tu_db *t = tu_db_new(1);
-	assert_int_equal(fk_db_exec(t->db, "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)"), 0);
+	assert_int_equal(tu_ddl(t, "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)"), 0);
 	*state = t;
 	return 0;
 }
@@ -56,9 +56,12 @@ static void test_bind_formats(void **state)
 	tu_db *t = *state;
 	fk_stmt *st;
 	static const unsigned char blob[] = { 0x00, 0xff, 0x10, 0x00 };
+	bool pg = strcmp(fk_db_engine(t->db), "postgresql") == 0;
 	assert_int_equal(fk_db_query(t->db, &st,
-				     "SELECT $1, $2, $3, $4, $5, $6, typeof($1), typeof($2), typeof($3), typeof($4),"
-				     " typeof($5), typeof($6)",
+				     pg ? "SELECT $1, $2, $3, $4, $5, $6, pg_typeof($1)::text, pg_typeof($2)::text,"
+					  " pg_typeof($3)::text, pg_typeof($4)::text, pg_typeof($5)::text, pg_typeof($6)::text"
+					: "SELECT $1, $2, $3, $4, $5, $6, typeof($1), typeof($2), typeof($3), typeof($4),"
+					  " typeof($5), typeof($6)",
 				     "idsbns", (int64_t)-9007199254740993LL, 2.5, "网格 '$1'", blob, sizeof(blob),
 				     (const char *)NULL),
 			 0);
@@ -78,12 +81,14 @@ static void test_bind_formats(void **state)
 	assert_true(fk_stmt_is_null(st, 4));
 	assert_true(fk_stmt_is_null(st, 5)); /* 's' with NULL binds NULL */
 	assert_string_equal(fk_stmt_text(st, 4), ""); /* never NULL */
-	assert_string_equal(fk_stmt_text(st, 6), "integer");
-	assert_string_equal(fk_stmt_text(st, 7), "real");
+	/* the types the values were bound as (on PostgreSQL, where the SQL
+	 * says none, those the driver declares: NULL stays text) */
+	assert_string_equal(fk_stmt_text(st, 6), pg ? "bigint" : "integer");
+	assert_string_equal(fk_stmt_text(st, 7), pg ? "double precision" : "real");
 	assert_string_equal(fk_stmt_text(st, 8), "text");
-	assert_string_equal(fk_stmt_text(st, 9), "blob");
-	assert_string_equal(fk_stmt_text(st, 10), "null");
-	assert_string_equal(fk_stmt_text(st, 11), "null");
+	assert_string_equal(fk_stmt_text(st, 9), pg ? "bytea" : "blob");
+	assert_string_equal(fk_stmt_text(st, 10), pg ? "text" : "null");
+	assert_string_equal(fk_stmt_text(st, 11), pg ? "text" : "null");
 	assert_int_equal(fk_stmt_step(st), FK_DONE);
 	fk_stmt_done(st);
 }
@@ -272,6 +277,89 @@ static void test_open_failures(void **state)
 	fk_db_close(NULL); /* harmless */
 }
 
+/* A duty lock is held by one connection (one instance) at a time, to the
+ * end of its transaction; SQLite has one writing process: always granted. */
+static void test_duty_lock(void **state)
+{
+	tu_db *t = *state;
+	fk_db *other;
+	assert_int_equal(fk_db_open(&other, t->path, false), 0);
+	bool pg = strcmp(fk_db_engine(t->db), "postgresql") == 0;
+	assert_int_equal(fk_db_begin(t->db), 0);
+	assert_int_equal(fk_db_duty_lock(t->db, 42), 1);
+	if (pg) {
+		assert_int_equal(fk_db_begin(other), 0);
+		assert_int_equal(fk_db_duty_lock(other, 42), 0); /* held by the first */
+		assert_int_equal(fk_db_duty_lock(other, 43), 1); /* another duty */
+		assert_int_equal(fk_db_commit(other), 0);
+	}
+	assert_int_equal(fk_db_commit(t->db), 0);
+	if (pg) {
+		assert_int_equal(fk_db_begin(other), 0);
+		assert_int_equal(fk_db_duty_lock(other, 42), 1); /* released at the commit */
+		assert_int_equal(fk_db_commit(other), 0);
+	}
+	fk_db_close(other);
+}
+
+static void check_redact(const char *in, const char *want)
+{
+	char out[256];
+	fk_db_redact(in, out, sizeof(out));
+	assert_string_equal(out, want);
+}
+
+/* Which targets are servers, and what of them may be shown. */
+static void test_server_targets(void **state)
+{
+	(void)state;
+	assert_true(fk_db_is_server("postgresql://fk@db/fk"));
+	assert_true(fk_db_is_server("postgres://fk@db/fk"));
+	assert_true(fk_db_is_server("host=/run/postgresql dbname=fk"));
+	assert_true(fk_db_is_server("dbname=fk"));
+	assert_false(fk_db_is_server("var/fangkong.db"));
+	assert_false(fk_db_is_server("/tmp/a=b.db"));
+	assert_false(fk_db_is_server(""));
+	check_redact("postgresql://fk:s3cret@db:5432/fk", "postgresql://fk:***@db:5432/fk");
+	check_redact("postgresql://fk@db/fk?password=s3cret&sslmode=require",
+		     "postgresql://fk@db/fk?password=***&sslmode=require");
+	check_redact("host=db password=s3cret dbname=fk", "host=db password=*** dbname=fk");
+	check_redact("host=db password='s3 cr\\'et' dbname=fk", "host=db password=*** dbname=fk");
+	check_redact("postgresql://fk@/fk?host=/run/postgresql", "postgresql://fk@/fk?host=/run/postgresql");
+	check_redact("var/fangkong.db", "var/fangkong.db");
+	check_redact("host=db mypassword=x", "host=db mypassword=x");
+}
+
+static void check_schema(const char *engine, const char *in, const char *want)
+{
+	char *out = fk_schema_sql(engine, in);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+/* The one table of engine differences in migrations (migrate.c). */
+static void test_schema_translation(void **state)
+{
+	(void)state;
+	const char *sql = "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, h BLOB, x REAL,"
+			  " s TEXT DEFAULT 'INTEGER BLOB', INTEGERS TEXT); -- an INTEGER's comment\n";
+	check_schema("sqlite", sql, sql);
+	check_schema("postgresql", sql,
+		     "CREATE TABLE t (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, n BIGINT NOT NULL,"
+		     " h BYTEA, x DOUBLE PRECISION, s TEXT DEFAULT 'INTEGER BLOB', INTEGERS TEXT);"
+		     " -- an INTEGER's comment\n");
+	const char *blocks = "A;\n-- @sqlite\nS;\n-- @end\n-- @postgresql\nP INTEGER;\n-- @end\nB;\n";
+	check_schema("sqlite", blocks, "A;\nS;\nB;\n");
+	check_schema("postgresql", blocks, "A;\nP BIGINT;\nB;\n");
+	/* every migration translates to something (the PostgreSQL runs prove it builds) */
+	for (const fk_migration *m = fk_migrations; m->version; m++) {
+		char *pg = fk_schema_sql("postgresql", m->sql);
+		assert_non_null(strstr(pg, "CREATE") ? pg : strstr(pg, "ALTER") ? pg : strstr(pg, "INSERT") ? pg : NULL);
+		assert_null(strstr(pg, " BLOB"));
+		free(pg);
+	}
+}
+
 static void check_rewrite(const char *in, const char *want)
 {
 	char *out = fk_sql_rewrite_params(in);
@@ -323,6 +411,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_second_connection_sees_commits, setup, teardown),
 		cmocka_unit_test(test_open_failures),
 		cmocka_unit_test(test_rewrite_params),
+		cmocka_unit_test(test_server_targets),
+		cmocka_unit_test_setup_teardown(test_duty_lock, setup, teardown),
+		cmocka_unit_test(test_schema_translation),
 		cmocka_unit_test_setup_teardown(test_rewritten_literal_reaches_sqlite, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,8 +33,8 @@ static int setup(void **state)
 	assert_true(sodium_init() >= 0);
 	fixture *f = calloc(1, sizeof(*f));
 	f->t = tu_db_new(1);
-	assert_int_equal(fk_audit_key_create(f->t->path), 0);
-	assert_int_equal(fk_audit_key_load(f->t->path, &f->k), 0);
+	assert_int_equal(fk_audit_key_create(f->t->file), 0);
+	assert_int_equal(fk_audit_key_load(f->t->file, &f->k), 0);
 	append(f->t->db, "region.import", 6);
 	*state = f;
 	return 0;
@@ -64,18 +64,18 @@ static void test_key_file(void **state)
 {
 	fixture *f = *state;
 	char p[512];
-	snprintf(p, sizeof(p), "%s.audit-key", f->t->path);
+	snprintf(p, sizeof(p), "%s.audit-key", f->t->file);
 	struct stat sb;
 	assert_int_equal(stat(p, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
 	assert_int_equal(sb.st_size, 64);
 	/* a second create keeps the key */
-	assert_int_equal(fk_audit_key_create(f->t->path), 0);
+	assert_int_equal(fk_audit_key_create(f->t->file), 0);
 	fk_audit_key again;
-	assert_int_equal(fk_audit_key_load(f->t->path, &again), 0);
+	assert_int_equal(fk_audit_key_load(f->t->file, &again), 0);
 	assert_memory_equal(again.pk, f->k.pk, 32);
 	chmod(p, 0644);
-	assert_int_equal(fk_audit_key_load(f->t->path, &again), -1);
+	assert_int_equal(fk_audit_key_load(f->t->file, &again), -1);
 	chmod(p, 0600);
 	char missing[512];
 	snprintf(missing, sizeof(missing), "%s/none.db", f->t->dir);

@@ -17,7 +17,7 @@
 static int setup(void **state)
 {
 	tu_db *t = tu_db_new(0);
-	assert_int_equal(fk_db_exec(t->db, "CREATE TABLE things (id INTEGER PRIMARY KEY, region TEXT NOT NULL,"
+	assert_int_equal(tu_ddl(t, "CREATE TABLE things (id INTEGER PRIMARY KEY, region TEXT NOT NULL,"
 					   " name TEXT NOT NULL, state TEXT NOT NULL, day INTEGER NOT NULL)"),
 			 0);
 	static const struct {

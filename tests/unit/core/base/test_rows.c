@@ -13,7 +13,7 @@
 static int setup(void **state)
 {
 	tu_db *t = tu_db_new(0);
-	assert_int_equal(fk_db_exec(t->db, "CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER, x REAL, b BLOB, s TEXT)"),
+	assert_int_equal(tu_ddl(t, "CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER, x REAL, b BLOB, s TEXT)"),
 			 0);
 	const char *keys[] = { "a", "b", "c", "d", "e" };
 	for (int i = 0; i < 5; i++)

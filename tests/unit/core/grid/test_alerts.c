@@ -60,8 +60,8 @@ static int64_t screening(fk_db *db, int64_t hid, const char *uuid)
 	assert_int_equal(fk_db_int64(db, &id,
 				     "INSERT INTO screenings (uuid, digest, household_id, grid, day, status, abnormal,"
 				     " user_id, recorded_at, created_at)"
-				     " VALUES ($1, x'00', $2, $3, 20000, 'visited', 1, 0, 0, 0) RETURNING id",
-				     "sis", uuid, hid, GRID),
+				     " VALUES ($1, $2, $3, $4, 20000, 'visited', 1, 0, 0, 0) RETURNING id",
+				     "sbis", uuid, "", (size_t)1, hid, GRID),
 			 FK_ROW);
 	return id;
 }
@@ -125,7 +125,7 @@ static void test_close_as(void **state)
 	assert_int_equal(fk_alert_close_as(db, a, "other", 5, 9000), 0);
 	char t[96];
 	text_of(db,
-		"SELECT state || ' ' || outcome || ' ' || coalesce(closed_by, 'nobody') || ' ' || closed_at"
+		"SELECT state || ' ' || outcome || ' ' || coalesce(CAST(closed_by AS TEXT), 'nobody') || ' ' || closed_at"
 		" FROM alerts WHERE id = $1",
 		a, t, sizeof(t));
 	assert_string_equal(t, "closed normal_on_recheck nobody 7300");
