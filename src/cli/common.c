@@ -122,7 +122,7 @@ int cli_open_db(const char *path, int create, fk_db **out)
 	fk_db *db;
 	if (fk_db_open(&db, path, false) < 0)
 		return fk_log_err("%s: cannot be opened as a fangkong database (the reason is above); "
-				  "check the path, or restore the file from a backup", path);
+				  "check the path, or restore the file from a backup", shown);
 	if (create) {
 		int applied = 0;
 		if (fk_migrate(db, &applied) < 0) {
@@ -138,7 +138,7 @@ int cli_open_db(const char *path, int create, fk_db **out)
 			fk_db_close(db);
 			return fk_log_err("%s: schema version %d was written by a newer fangkong; this binary knows "
 					  "versions up to %d: run the newer binary (the database is left unchanged)",
-					  path, v, fk_schema_latest());
+					  shown, v, fk_schema_latest());
 		}
 		if (v != fk_schema_latest()) {
 			fk_db_close(db);

@@ -30,7 +30,7 @@
 
 #include "util/log.h"
 
-#define MAX_PARAMS 64
+#define MAX_PARAMS 32766 /* as SQLite: the arrays below are sized per statement */
 
 typedef struct pg_stmt {
 	fk_stmt base; /* base.sql: the caller's SQL text */
@@ -39,12 +39,13 @@ typedef struct pg_stmt {
 	bool prepared;
 	bool writes;    /* INSERT, UPDATE, DELETE: guarded inside a transaction */
 	unsigned epoch; /* the connection's epoch it was prepared in */
-	const char *vals[MAX_PARAMS];
-	int lens[MAX_PARAMS];
-	int fmts[MAX_PARAMS];
-	Oid types[MAX_PARAMS];
-	char num[MAX_PARAMS][32]; /* numbers as text */
-	char *owned[MAX_PARAMS];  /* copies of strings not ending at their length */
+	/* nparams each (at least one), allocated with the statement */
+	const char **vals;
+	int *lens;
+	int *fmts;
+	Oid *types;
+	char (*num)[32]; /* numbers as text */
+	char **owned;    /* copies of strings not ending at their length */
 	PGresult *res;
 	int row, nrows;
 	struct {
@@ -190,6 +191,12 @@ static void stmt_free(fk_stmt *st)
 		free(s->blobs[b].p);
 	free(s->blobs);
 	free(s->base.sql);
+	free(s->vals);
+	free(s->lens);
+	free(s->fmts);
+	free(s->types);
+	free(s->num);
+	free(s->owned);
 	free(s);
 }
 
@@ -281,6 +288,15 @@ static int pg_prepare(fk_db *db, const char *sql, fk_stmt **out)
 	if (!s)
 		abort();
 	s->nparams = np;
+	size_t k = np ? (size_t)np : 1;
+	s->vals = calloc(k, sizeof(*s->vals));
+	s->lens = calloc(k, sizeof(*s->lens));
+	s->fmts = calloc(k, sizeof(*s->fmts));
+	s->types = calloc(k, sizeof(*s->types));
+	s->num = calloc(k, sizeof(*s->num));
+	s->owned = calloc(k, sizeof(*s->owned));
+	if (!s->vals || !s->lens || !s->fmts || !s->types || !s->num || !s->owned)
+		abort();
 	const char *w = sql + strspn(sql, " \t\n");
 	s->writes = !strncasecmp(w, "INSERT", 6) || !strncasecmp(w, "UPDATE", 6) || !strncasecmp(w, "DELETE", 6) ||
 		    !strncasecmp(w, "WITH", 4);
@@ -354,20 +370,24 @@ static int pg_bind_null(fk_stmt *st, int idx)
 }
 
 /* Prepares s on the server: first with every parameter's type left to the
- * server, then, when the SQL does not determine one, with the bound
- * values' types (bytea is always declared: a blob is sent in binary). */
+ * server; when the SQL does not determine one, with the bound values'
+ * types (a NULL's still left to the server, which knows it from its
+ * column); then with a NULL the SQL gives no type as text (bytea is always
+ * declared: a blob is sent in binary). */
 static int server_prepare(pg_db *d, pg_stmt *s)
 {
-	Oid types[MAX_PARAMS];
+	Oid *types = calloc(s->nparams ? (size_t)s->nparams : 1, sizeof(Oid));
+	if (!types)
+		abort();
 	for (int i = 0; i < s->nparams; i++)
 		types[i] = s->types[i] == 17 ? 17 : 0;
 	/* inside a transaction, a failed first attempt must not abort it */
 	bool in_tx = PQtransactionStatus(d->c) == PQTRANS_INTRANS;
-	for (int attempt = 0; attempt < 2; attempt++) {
-		if (attempt == 0 && in_tx)
+	for (int attempt = 0; attempt < 3; attempt++) {
+		if (attempt < 2 && in_tx)
 			PQclear(PQexec(d->c, "SAVEPOINT fk_prepare"));
 		PGresult *r = PQprepare(d->c, s->name, s->base.sql, s->nparams, types);
-		if (attempt == 0 && in_tx)
+		if (attempt < 2 && in_tx)
 			PQclear(PQexec(d->c, PQresultStatus(r) == PGRES_COMMAND_OK
 						  ? "RELEASE SAVEPOINT fk_prepare"
 						  : "ROLLBACK TO SAVEPOINT fk_prepare; RELEASE SAVEPOINT fk_prepare"));
@@ -376,19 +396,22 @@ static int server_prepare(pg_db *d, pg_stmt *s)
 			PQclear(r);
 			s->prepared = true;
 			s->epoch = d->epoch;
+			free(types);
 			return 0;
 		}
 		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-		bool retry = attempt == 0 && state && strncmp(state, "42", 2) == 0;
+		bool retry = attempt < 2 && state && strncmp(state, "42", 2) == 0;
 		if (!retry) {
 			int rc = map_res(d, r, s->base.sql);
 			PQclear(r);
+			free(types);
 			return rc;
 		}
 		PQclear(r);
-		for (int i = 0; i < s->nparams; i++) /* a NULL the SQL gives no type: text */
-			types[i] = s->types[i] ? s->types[i] : 25;
+		for (int i = 0; i < s->nparams; i++) /* then a NULL the SQL gives no type: text */
+			types[i] = s->types[i] ? s->types[i] : attempt == 0 ? 0 : 25;
 	}
+	free(types);
 	return FK_DB_ERROR;
 }
 

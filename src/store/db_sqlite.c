@@ -348,6 +348,8 @@ static int sq_check(fk_db *db, char *problem, size_t n)
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
 /* The online backup: 256 pages a step, a short pause between steps so the
  * writer's commits go on; a commit by another connection restarts the copy
  * (SQLite does that itself), so the result is one commit's database. */

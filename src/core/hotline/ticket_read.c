@@ -545,14 +545,14 @@ static const fk_filter ticket_filters[] = {
 	{ 0 },
 };
 
-/* The scope column is written +t.region so that SQLite walks the ids
+/* The scope column is written t.region || '' (an expression, on both engines) so that SQLite walks the ids
  * newest first and filters by region, instead of reading the region's
  * whole range to sort it: a district's or a street's tickets are a large
  * share of all, and the page is the newest 100. */
 const fk_list fk_ticket_list = {
 	.select = TICKET_FROM,
 	.region = "region",
-	.scope = "+t.region",
+	.scope = "t.region || ''",
 	.key = FK_KEY_ID,
 	.id = "t.id",
 	.desc = true,
@@ -599,7 +599,7 @@ static int chase_check(fk_list_q *q, fk_err *e)
 const fk_list fk_chase_list = { /* read by the due index: few tickets are past a deadline */
 	.select = TICKET_FROM,
 	.region = "region",
-	.scope = "+t.region",
+	.scope = "t.region || ''",
 	.key = FK_KEY_ID,
 	.id = "t.id",
 	.filters = inbox_filters,
