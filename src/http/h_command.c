@@ -10,6 +10,7 @@
 #include "core/base/scope.h"
 #include "core/command/wall.h"
 #include "http/handlers.h"
+#include "http/write.h"
 #include "util/date.h"
 
 /* The wall's answers, shared for fk_wall_cache_seconds by the screens that
@@ -115,18 +116,7 @@ int h_wall(fk_req *r)
 	return fk_req_reply(r, 200, out);
 }
 
-static int draft_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	return (*out = fk_bulletin_draft(db, who, in, e)) ? 0 : -1;
-}
-
-int h_bulletin_draft(fk_req *r)
-{
-	fk_bulletin_in *b = fk_arena_alloc(&r->arena, sizeof(*b));
-	if (fk_bulletin_parse(r->json, b, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = draft_job, .in = b, .status = 201 });
-}
+FK_BODY_WRITE(h_bulletin_draft, fk_bulletin_in, fk_bulletin_parse, fk_bulletin_draft, 201)
 
 int h_bulletin_get(fk_req *r)
 {
