@@ -84,51 +84,33 @@ int h_stock(fk_req *r)
 			    fk_stock_json(r->db, &r->actor, fk_req_region(r, "region"), wid, limit, aw, ai, &r->err));
 }
 
-/* One donation with its allocations (and their reversals and deliveries):
- * a gift followed from receipt to whoever signed for it. */
-int h_donation_get(fk_req *r)
+/* The record {id} that get answers, with the rows of l whose filter is
+ * its id as key. */
+static int record_with(fk_req *r, json_t *(*get)(fk_db *, const fk_actor *, int64_t, fk_err *), const fk_list *l,
+		       const char *filter, const char *key)
 {
 	int64_t id = fk_req_id(r, "id");
 	if (id < 0)
 		return -1;
-	json_t *d = fk_donation_get(r->db, &r->actor, id, &r->err);
-	if (!d)
-		return -1;
-	char ids[32];
-	snprintf(ids, sizeof(ids), "%lld", (long long)id);
-	const char *args[] = { "donation", ids, NULL };
-	fk_page page = { .limit = FK_PAGE_MAX };
-	json_t *allocs = fk_list_run(r->db, &r->actor, &fk_allocation_list, fk_list_arg, args, &page, 0, &r->err);
-	if (!allocs) {
-		json_decref(d);
+	json_t *o = get(r->db, &r->actor, id, &r->err);
+	if (!o || fk_list_attach(r->db, &r->actor, o, key, l, filter, id, &r->err) < 0) {
+		json_decref(o);
 		return -1;
 	}
-	json_object_set(d, "allocations", json_object_get(allocs, "items"));
-	json_decref(allocs);
-	return fk_req_reply(r, 200, d);
+	return fk_req_reply(r, 200, o);
+}
+
+/* One donation with its allocations (and their reversals and deliveries):
+ * a gift followed from receipt to whoever signed for it. */
+int h_donation_get(fk_req *r)
+{
+	return record_with(r, fk_donation_get, &fk_allocation_list, "donation", "allocations");
 }
 
 /* One fund allocation with its disbursements and reversals. */
 int h_fund_allocation_get(fk_req *r)
 {
-	int64_t id = fk_req_id(r, "id");
-	if (id < 0)
-		return -1;
-	json_t *a = fk_fund_allocation_get(r->db, &r->actor, id, &r->err);
-	if (!a)
-		return -1;
-	char ids[32];
-	snprintf(ids, sizeof(ids), "%lld", (long long)id);
-	const char *args[] = { "allocation", ids, NULL };
-	fk_page page = { .limit = FK_PAGE_MAX };
-	json_t *entries = fk_list_run(r->db, &r->actor, &fk_fund_entry_list, fk_list_arg, args, &page, 0, &r->err);
-	if (!entries) {
-		json_decref(a);
-		return -1;
-	}
-	json_object_set(a, "entries", json_object_get(entries, "items"));
-	json_decref(entries);
-	return fk_req_reply(r, 200, a);
+	return record_with(r, fk_fund_allocation_get, &fk_fund_entry_list, "allocation", "entries");
 }
 
 int h_fund_audit(fk_req *r)

@@ -183,6 +183,12 @@ json_t *fk_list_run(fk_db *db, const fk_actor *who, const fk_list *l, fk_list_ge
 json_t *fk_list_one(fk_db *db, const fk_actor *who, const fk_list *l, int64_t id, const char *what,
 		    unsigned flags, fk_err *e);
 
+/* Sets obj[key] to the rows of l (up to FK_PAGE_MAX) whose filter is id:
+ * the records under one record (a donation's allocations).  Returns 0, or
+ * -1 with e set (obj unchanged). */
+int fk_list_attach(fk_db *db, const fk_actor *who, json_t *obj, const char *key, const fk_list *l,
+		   const char *filter, int64_t id, fk_err *e);
+
 /* The region the input asks for ("root" read as ""), NULL when absent. */
 const char *fk_list_region(const fk_list *l, fk_list_get get, void *ctx);
 
