@@ -149,17 +149,12 @@ int h_public_regions(fk_req *r)
 	while (fk_stmt_step(st) == FK_ROW)
 		json_array_append_new(items, fk_row_json(st));
 	fk_stmt_done(st);
-	json_t *name = NULL;
-	if (fk_db_query(r->db, &st, "SELECT name FROM regions WHERE code = $1", "s", parent) == 0) {
-		if (fk_stmt_step(st) == FK_ROW)
-			name = json_string(fk_stmt_text(st, 0));
-		fk_stmt_done(st);
-	}
-	if (!name) {
+	char name[256];
+	if (fk_region_name(r->db, parent, name, sizeof(name)) != 1) {
 		json_decref(items);
 		return fk_req_fail(r, 404, "not_found", "parent", "region %s not found", parent);
 	}
-	return fk_req_reply(r, 200, json_pack("{s:s, s:o, s:i, s:o}", "parent", parent, "name", name, "level", lvl + 1,
+	return fk_req_reply(r, 200, json_pack("{s:s, s:s, s:i, s:o}", "parent", parent, "name", name, "level", lvl + 1,
 					      "items", items));
 }
 

@@ -126,18 +126,6 @@ static void hex(const unsigned char *p, size_t n, char *out)
 	sodium_bin2hex(out, n * 2 + 1, p, n);
 }
 
-/* The region's name (or its code when unknown) into out. */
-static void region_name(fk_db *db, const char *code, char *out, size_t cap)
-{
-	fk_stmt *st;
-	snprintf(out, cap, "%s", code);
-	if (code && fk_db_query(db, &st, "SELECT name FROM regions WHERE code = $1", "s", code) == 0) {
-		if (fk_stmt_step(st) == FK_ROW)
-			snprintf(out, cap, "%s", fk_stmt_text(st, 0));
-		fk_stmt_done(st);
-	}
-}
-
 json_t *fk_donation_receive(fk_db *db, const fk_actor *who, const fk_donation_in *d, fk_err *e)
 {
 	json_t *r = fk_region_get(db, who, d->region, e);
@@ -206,7 +194,7 @@ json_t *fk_donation_receive(fk_db *db, const fk_actor *who, const fk_donation_in
 			return NULL;
 	}
 	fk_date_format(d->received_on, day);
-	region_name(db, d->region, rname, sizeof(rname));
+	fk_region_name(db, d->region, rname, sizeof(rname));
 	json_t *entry = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "donation", (json_int_t)id,
 				  "region", d->region, "region_name", rname, "donor",
 				  d->donor_public ? d->donor_name : "", "donor_commit", commit_hex, "donation_kind",
@@ -327,7 +315,7 @@ static int publish_allocation(fk_db *db, int64_t id, int64_t donation_id, int64_
 	char ref[48], day[11], rname[128];
 	snprintf(ref, sizeof(ref), "donation_allocation:%" PRId64, id);
 	fk_date_format(fk_day_of(now), day);
-	region_name(db, to_region, rname, sizeof(rname));
+	fk_region_name(db, to_region, rname, sizeof(rname));
 	json_t *entry = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "allocation", (json_int_t)id,
 				  "donation", (json_int_t)donation_id, "donation_index", (json_int_t)donation_idx,
 				  "to_region", to_region, "to_region_name", rname, "recipient", recipient, "amount",

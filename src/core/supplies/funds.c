@@ -81,17 +81,6 @@ static int alloc_load(fk_db *db, const fk_actor *who, int64_t id, const char *fi
 	return fk_scope_ref(who, a->region, field, what, e);
 }
 
-static void region_name(fk_db *db, const char *code, char *out, size_t cap)
-{
-	fk_stmt *st;
-	snprintf(out, cap, "%s", code ? code : "");
-	if (code && fk_db_query(db, &st, "SELECT name, level FROM regions WHERE code = $1", "s", code) == 0) {
-		if (fk_stmt_step(st) == FK_ROW)
-			snprintf(out, cap, "%s", fk_stmt_text(st, 0));
-		fk_stmt_done(st);
-	}
-}
-
 /* Publishes entry (taken) of kind for ref and stores its index in table's
  * row id.  Returns the index, or -1. */
 static int64_t publish(fk_db *db, const char *kind, const char *table, int64_t id, json_t *entry, int64_t now)
@@ -146,8 +135,8 @@ json_t *fk_fund_allocate(fk_db *db, const fk_actor *who, const fk_fund_alloc_in 
 			a->amount_fen, a->parent_id) < 0)))
 		goto internal;
 	fk_date_format(fk_day_of(now), day);
-	region_name(db, a->region, rname, sizeof(rname));
-	region_name(db, a->parent_id ? p.region : NULL, pname, sizeof(pname));
+	fk_region_name(db, a->region, rname, sizeof(rname));
+	fk_region_name(db, a->parent_id ? p.region : NULL, pname, sizeof(pname));
 	json_t *entry = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "fund_allocation", (json_int_t)id, "region",
 				  a->region, "region_name", rname, "purpose", a->purpose, "amount_fen",
 				  (json_int_t)a->amount_fen, "doc_no", a->doc_no, "day", day);
