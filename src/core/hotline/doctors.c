@@ -70,30 +70,10 @@ int fk_doctor_parse(const json_t *in, fk_doctor_in *d, fk_err *e)
 	return 0;
 }
 
-/* The region of a row named by id in table (team or doctor), checked
- * against who's scope as a body reference. */
-static int ref_region(fk_db *db, const fk_actor *who, const char *sql, int64_t id, const char *field,
-		      const char *kind, char region[16], fk_err *e)
-{
-	fk_stmt *st;
-	if (fk_db_query(db, &st, sql, "i", id) < 0)
-		return fk_err_internal(e);
-	int rc = fk_stmt_step(st);
-	if (rc == FK_ROW)
-		snprintf(region, 16, "%s", fk_stmt_text(st, 0));
-	fk_stmt_done(st);
-	char what[48];
-	snprintf(what, sizeof(what), "%s %lld", kind, (long long)id);
-	if (rc != FK_ROW)
-		return fk_err_set(e, 404, "not_found", field, "%s not found", what);
-	return fk_scope_ref(who, region, field, what, e);
-}
-
 json_t *fk_doctor_create(fk_db *db, const fk_actor *who, const fk_doctor_in *d, fk_err *e)
 {
 	char region[16];
-	if (ref_region(db, who, "SELECT region FROM doctor_teams WHERE id = $1", d->team_id, "team_id", "team", region,
-		       e) < 0)
+	if (fk_scope_load(db, who, FK_SCOPE_DOCTOR_TEAM, d->team_id, "team_id", region, e) < 0)
 		return NULL;
 	int64_t uid = 0, id = 0, now = fk_now();
 	if (d->username) {
@@ -151,8 +131,7 @@ int fk_shift_parse(const json_t *in, fk_shift_in *s, fk_err *e)
 json_t *fk_shift_create(fk_db *db, const fk_actor *who, const fk_shift_in *s, fk_err *e)
 {
 	char region[16];
-	if (ref_region(db, who, "SELECT region FROM doctors WHERE id = $1", s->doctor_id, "doctor_id", "doctor", region,
-		       e) < 0)
+	if (fk_scope_load(db, who, FK_SCOPE_DOCTOR, s->doctor_id, "doctor_id", region, e) < 0)
 		return NULL;
 	int64_t clash = 0, id = 0, now = fk_now();
 	if (fk_db_int64(db, &clash,

@@ -279,11 +279,7 @@ static int donation_load(fk_db *db, const fk_actor *who, int64_t id, const char 
 		d->ledger_idx = fk_stmt_int64(st, 7);
 	}
 	fk_stmt_done(st);
-	char what[48];
-	snprintf(what, sizeof(what), "donation %" PRId64, id);
-	if (rc != FK_ROW)
-		return fk_err_set(e, 404, "not_found", field, "%s not found", what);
-	return field ? fk_scope_ref(who, d->region, field, what, e) : fk_scope_row(who, d->region, what, e);
+	return fk_scope_ref_id(who, rc == FK_ROW ? d->region : NULL, field, "donation", id, e);
 }
 
 /* The warehouse and lot a goods donation was received into. */

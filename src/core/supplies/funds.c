@@ -74,11 +74,7 @@ static int alloc_load(fk_db *db, const fk_actor *who, int64_t id, const char *fi
 		a->ledger_idx = fk_stmt_int64(st, 5);
 	}
 	fk_stmt_done(st);
-	char what[48];
-	snprintf(what, sizeof(what), "allocation %" PRId64, id);
-	if (rc != FK_ROW)
-		return fk_err_set(e, 404, "not_found", field, "%s not found", what);
-	return fk_scope_ref(who, a->region, field, what, e);
+	return fk_scope_ref_id(who, rc == FK_ROW ? a->region : NULL, field, "allocation", id, e);
 }
 
 /* Publishes entry (taken) of kind for ref and stores its index in table's

@@ -200,18 +200,7 @@ json_t *fk_warehouses_serving(fk_db *db, const fk_actor *who, const char *region
 
 int fk_warehouse_load(fk_db *db, const fk_actor *who, int64_t id, const char *field, char region[16], fk_err *e)
 {
-	fk_stmt *st;
-	if (fk_db_query(db, &st, "SELECT region FROM warehouses WHERE id = $1", "i", id) < 0)
-		return fk_err_internal(e);
-	int rc = fk_stmt_step(st);
-	if (rc == FK_ROW)
-		snprintf(region, 16, "%s", fk_stmt_text(st, 0));
-	fk_stmt_done(st);
-	char what[48];
-	snprintf(what, sizeof(what), "warehouse %" PRId64, id);
-	if (rc != FK_ROW)
-		return fk_err_set(e, 404, "not_found", field, "%s not found", what);
-	return fk_scope_ref(who, region, field, what, e);
+	return fk_scope_load(db, who, FK_SCOPE_WAREHOUSE, id, field, region, e);
 }
 
 /* A lot's item, number and expiry (-1: none).  0, or -1 with a 404 naming
