@@ -142,6 +142,12 @@ typedef struct fk_list {
 	fk_list_audit audit;
 } fk_list;
 
+/* The keying most lists of records share: the region asked for by
+ * ?region=, scoped by the table alias's region column, paged by its id:
+ * `FK_LIST_REGION_ID("t")` stands for .region = "region",
+ * .scope = "t.region", .key = FK_KEY_ID, .id = "t.id". */
+#define FK_LIST_REGION_ID(alias) .region = "region", .scope = alias ".region", .key = FK_KEY_ID, .id = alias ".id"
+
 /* The input of a list, as name → value (NULL when absent): query
  * parameters, or path parameters for a list under a path. */
 typedef const char *(*fk_list_get)(void *ctx, const char *name);

@@ -163,10 +163,7 @@ static const fk_column team_cols[] = {
 const fk_list fk_team_list = {
 	.select = "t.id, t.region, r.name, t.name, (SELECT count(*) FROM doctors d WHERE d.team_id = t.id), t.created_at"
 		  " FROM doctor_teams t JOIN regions r ON r.code = t.region",
-	.region = "region",
-	.scope = "t.region",
-	.key = FK_KEY_ID,
-	.id = "t.id",
+	FK_LIST_REGION_ID("t"),
 	.cols = team_cols,
 };
 
@@ -206,10 +203,7 @@ const fk_list fk_doctor_list = {
 		  " LEFT JOIN duty_shifts s ON s.id = (SELECT x.id FROM duty_shifts x WHERE x.doctor_id = d.id"
 		  "  AND x.starts_at <= ? AND x.ends_at > x.starts_at AND x.ends_at > ? ORDER BY x.starts_at DESC LIMIT 1)",
 	.select_args = now_arg,
-	.region = "region",
-	.scope = "d.region",
-	.key = FK_KEY_ID,
-	.id = "d.id",
+	FK_LIST_REGION_ID("d"),
 	.filters = doctor_filters,
 	.cols = doctor_cols,
 };
@@ -242,10 +236,7 @@ const fk_list fk_shift_list = {
 	.select = "s.id, s.region, r.name, s.doctor_id, d.name, d.duty_phone, t.name, s.starts_at, s.ends_at"
 		  " FROM duty_shifts s JOIN doctors d ON d.id = s.doctor_id JOIN doctor_teams t ON t.id = d.team_id"
 		  " JOIN regions r ON r.code = s.region",
-	.region = "region",
-	.scope = "s.region",
-	.key = FK_KEY_ID,
-	.id = "s.id",
+	FK_LIST_REGION_ID("s"),
 	.filters = shift_filters,
 	.cols = shift_cols,
 };

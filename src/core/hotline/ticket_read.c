@@ -618,10 +618,7 @@ static int callback_check(fk_list_q *q, fk_err *e)
 
 const fk_list fk_callback_list = {
 	.select = TICKET_FROM,
-	.region = "region",
-	.scope = "t.region",
-	.key = FK_KEY_ID,
-	.id = "t.id",
+	FK_LIST_REGION_ID("t"),
 	.cols = ticket_cols,
 	.check = callback_check,
 	.page = page_hook,

@@ -592,10 +592,7 @@ static const fk_filter donation_filters[] = {
  * who asked to be named; a private person's name stays on the desk. */
 const fk_list fk_donation_list = {
 	.select = DONATION_SELECT,
-	.region = "region",
-	.scope = "d.region",
-	.key = FK_KEY_ID,
-	.id = "d.id",
+	FK_LIST_REGION_ID("d"),
 	.desc = true,
 	.filters = donation_filters,
 };
@@ -610,10 +607,7 @@ const fk_list fk_allocation_list = {
 		  " a.recipient, a.amount, a.purpose, a.day, a.delivered_day, a.reverses, a.reason, a.ledger_idx AS"
 		  " ledger_index FROM donation_allocations a JOIN donations d ON d.id = a.donation_id"
 		  " LEFT JOIN regions r ON r.code = a.to_region",
-	.region = "region",
-	.scope = "a.region",
-	.key = FK_KEY_ID,
-	.id = "a.id",
+	FK_LIST_REGION_ID("a"),
 	.desc = true,
 	.filters = allocation_filters,
 };

@@ -358,10 +358,7 @@ json_t *fk_fund_allocation_get(fk_db *db, const fk_actor *who, int64_t id, fk_er
 
 const fk_list fk_fund_alloc_list = {
 	.select = ALLOC_SELECT,
-	.region = "region",
-	.scope = "a.region",
-	.key = FK_KEY_ID,
-	.id = "a.id",
+	FK_LIST_REGION_ID("a"),
 	.filters = fund_alloc_filters,
 };
 
@@ -375,10 +372,7 @@ static const fk_filter fund_entry_filters[] = {
 const fk_list fk_fund_entry_list = {
 	.select = "f.id, f.region, f.allocation_id, f.kind, f.purpose, f.amount_fen, f.payee, f.voucher, f.approver, f.persons,"
 		  " f.rate_fen, f.day, f.reverses, f.reason, f.ledger_idx AS ledger_index FROM fund_entries f",
-	.region = "region",
-	.scope = "f.region",
-	.key = FK_KEY_ID,
-	.id = "f.id",
+	FK_LIST_REGION_ID("f"),
 	.desc = true,
 	.filters = fund_entry_filters,
 };

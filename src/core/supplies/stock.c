@@ -171,10 +171,7 @@ json_t *fk_warehouse_create(fk_db *db, const fk_actor *who, const fk_warehouse_i
 const fk_list fk_warehouse_list = {
 	.select = "w.id, w.region, r.name AS region_name, w.name, w.kind FROM warehouses w"
 		  " LEFT JOIN regions r ON r.code = w.region",
-	.region = "region",
-	.scope = "w.region",
-	.key = FK_KEY_ID,
-	.id = "w.id",
+	FK_LIST_REGION_ID("w"),
 };
 
 json_t *fk_warehouses_serving(fk_db *db, const fk_actor *who, const char *region, fk_err *e)
@@ -654,10 +651,7 @@ const fk_list fk_move_list = {
 	.select = "m.id, m.warehouse_id, w.name AS warehouse, m.region, m.item_id, i.name AS item, l.lot_no, m.kind,"
 		  " m.reason, m.qty, m.day, m.ref, m.note, m.at FROM stock_moves m JOIN warehouses w ON w.id ="
 		  " m.warehouse_id JOIN items i ON i.id = m.item_id JOIN lots l ON l.id = m.lot_id",
-	.region = "region",
-	.scope = "m.region",
-	.key = FK_KEY_ID,
-	.id = "m.id",
+	FK_LIST_REGION_ID("m"),
 	.desc = true,
 	.filters = move_filters,
 };
