@@ -14,15 +14,7 @@ FK_BODY_WRITE(h_case_create, fk_case_in, fk_case_parse, fk_case_create, 201)
 
 int h_case_get(fk_req *r)
 {
-	int64_t id = fk_req_id(r, "id");
-	if (id < 0)
-		return -1;
-	json_t *c = fk_case_get(r->db, &r->actor, id, &r->err);
-	if (!c)
-		return -1;
-	char obj[48];
-	snprintf(obj, sizeof(obj), "case:%lld", (long long)id);
-	return fk_req_reply_audited_masked(r, 200, c, "case.view", obj, fk_json_str(c, "region"), NULL);
+	return fk_req_reply_record(r, fk_case_get, "case");
 }
 
 FK_ID_WRITE(h_case_transition, fk_case_move_in, fk_case_move_parse, fk_case_transition, 200)

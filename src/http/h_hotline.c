@@ -19,15 +19,7 @@ FK_BODY_WRITE(h_ticket_create, fk_ticket_in, fk_ticket_parse, fk_ticket_create, 
 
 int h_ticket_get(fk_req *r)
 {
-	int64_t id = fk_req_id(r, "id");
-	if (id < 0)
-		return -1;
-	json_t *t = fk_ticket_get(r->db, &r->actor, id, &r->err);
-	if (!t)
-		return -1;
-	char obj[48];
-	snprintf(obj, sizeof(obj), "ticket:%lld", (long long)id);
-	return fk_req_reply_audited_masked(r, 200, t, "ticket.view", obj, fk_json_str(t, "region"), NULL);
+	return fk_req_reply_record(r, fk_ticket_get, "ticket");
 }
 
 FK_ID_WRITE(h_ticket_move, fk_move_in, fk_move_parse, fk_ticket_move_make, 200)

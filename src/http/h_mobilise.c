@@ -114,15 +114,7 @@ int h_finding_photo(fk_req *r)
 
 int h_volunteer_get(fk_req *r)
 {
-	int64_t id = fk_req_id(r, "id");
-	if (id < 0)
-		return -1;
-	json_t *v = fk_volunteer_record(r->db, &r->actor, id, &r->err);
-	if (!v)
-		return -1;
-	char obj[48];
-	snprintf(obj, sizeof(obj), "volunteer:%lld", (long long)id);
-	return fk_req_reply_audited_masked(r, 200, v, "volunteer.view", obj, fk_json_str(v, "region"), NULL);
+	return fk_req_reply_record(r, fk_volunteer_record, "volunteer");
 }
 
 /* A document built in memory, sent in one part. */

@@ -70,15 +70,7 @@ int h_person_create(fk_req *r)
 
 int h_person_get(fk_req *r)
 {
-	int64_t id = fk_req_id(r, "id");
-	if (id < 0)
-		return -1;
-	json_t *o = fk_person_get(r->db, &r->actor, id, &r->err);
-	if (!o)
-		return -1;
-	char obj[48];
-	snprintf(obj, sizeof(obj), "person:%lld", (long long)id);
-	return fk_req_reply_audited_masked(r, 200, o, "person.view", obj, fk_json_str(o, "region"), NULL);
+	return fk_req_reply_record(r, fk_person_get, "person");
 }
 
 static int person_update_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
