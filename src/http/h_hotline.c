@@ -24,25 +24,7 @@ int h_ticket_get(fk_req *r)
 
 FK_ID_WRITE(h_ticket_move, fk_move_in, fk_move_parse, fk_ticket_move_make, 200)
 
-typedef struct reveal_ctx {
-	int64_t id;
-	const char *reason;
-} reveal_ctx;
-
-static int reveal_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	reveal_ctx *c = in;
-	return (*out = fk_ticket_reveal(db, who, c->id, c->reason, e)) ? 0 : -1;
-}
-
-int h_ticket_reveal(fk_req *r)
-{
-	reveal_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
-	if ((c->id = fk_req_id(r, "id")) < 0 || fk_fields_check(r->json, fk_ticket_reveal_fields, &r->err) < 0)
-		return -1;
-	c->reason = fk_json_str(r->json, "reason");
-	return fk_req_write(r, &(fk_job){ .run = reveal_job, .in = c });
-}
+FK_REVEAL_WRITE(h_ticket_reveal, fk_ticket_reveal_fields, fk_ticket_reveal)
 
 FK_BODY_WRITE(h_answer_create, fk_answer_in, fk_answer_parse, fk_answer_create, 201)
 FK_BODY_WRITE(h_team_create, fk_team_in, fk_team_parse, fk_team_create, 201)

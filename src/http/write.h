@@ -12,11 +12,15 @@
  *   FK_RECORD_WRITE_A(…)                   the same, parse with an arena
  *   FK_ID_WRITE(h, T, parse, fn, code)     the path's {id} beside the body:
  *                                          fn(db, who, id, const T *, e)
+ *   FK_REVEAL_WRITE(h, fields, fn)         a reveal of the record {id}: the
+ *                                          body {reason} checked by fields;
+ *                                          fn(db, who, id, reason, e)
  *
  * A missing or malformed {id} is answered 404 before the body is read. */
 #ifndef FK_HTTP_WRITE_H
 #define FK_HTTP_WRITE_H
 
+#include "core/base/fields.h"
 #include "http/req.h"
 
 #define FK_WRITE_JOB_(handler, fn)                                                                  \
@@ -63,5 +67,28 @@
 	}                                                                                           \
 	FK_WRITE_HANDLER_(handler, handler##_in,                                                    \
 			  (x->id = fk_req_id(r, "id")) < 0 || parse(r->json, &x->body, &r->err) < 0, code)
+
+/* A reveal's input: the record and the reason given. */
+typedef struct fk_reveal_in {
+	int64_t id;
+	const char *reason;
+} fk_reveal_in;
+
+static inline int fk_reveal_read_(const json_t *in, const fk_field *fields, fk_reveal_in *x, fk_err *e)
+{
+	if (fk_fields_check(in, fields, e) < 0)
+		return -1;
+	x->reason = fk_json_str(in, "reason");
+	return 0;
+}
+
+#define FK_REVEAL_WRITE(handler, fields, fn)                                                        \
+	static int handler##_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e) \
+	{                                                                                           \
+		const fk_reveal_in *b = in;                                                         \
+		return (*out = fn(db, who, b->id, b->reason, e)) ? 0 : -1;                          \
+	}                                                                                           \
+	FK_WRITE_HANDLER_(handler, fk_reveal_in,                                                    \
+			  (x->id = fk_req_id(r, "id")) < 0 || fk_reveal_read_(r->json, fields, x, &r->err) < 0, 200)
 
 #endif
