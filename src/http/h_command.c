@@ -124,18 +124,7 @@ int h_bulletin_get(fk_req *r)
 	return id < 0 ? -1 : fk_req_reply(r, 200, fk_bulletin_get(r->db, &r->actor, id, &r->err));
 }
 
-static int approve_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	return (*out = fk_bulletin_approve(db, who, *(int64_t *)in, e)) ? 0 : -1;
-}
-
-int h_bulletin_approve(fk_req *r)
-{
-	int64_t *id = fk_arena_alloc(&r->arena, sizeof(*id));
-	if ((*id = fk_req_id(r, "id")) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = approve_job, .in = id });
-}
+FK_ID_ONLY_WRITE(h_bulletin_approve, fk_bulletin_approve, 200)
 
 int h_bulletin_document(fk_req *r)
 {

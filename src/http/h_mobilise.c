@@ -27,31 +27,12 @@ static int clock_parse(const json_t *in, fk_clock_in *c, fk_err *e)
 {
 	return fk_clock_parse(in, c, e);
 }
-static int no_body(const json_t *in, int *x, fk_err *e)
+static json_t *announce_read(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 {
-	(void)in;
-	(void)e;
-	*x = 0;
-	return 0;
-}
-static json_t *shift_certify(fk_db *db, const fk_actor *who, int64_t id, const int *x, fk_err *e)
-{
-	(void)x;
-	return fk_shift_certify(db, who, id, e);
-}
-static json_t *finding_chase(fk_db *db, const fk_actor *who, int64_t id, const int *x, fk_err *e)
-{
-	(void)x;
-	return fk_finding_chase(db, who, id, e);
-}
-static json_t *announce_read(fk_db *db, const fk_actor *who, int64_t id, const int *x, fk_err *e)
-{
-	(void)x;
 	return fk_announce_mark(db, who, id, false, e);
 }
-static json_t *announce_ack(fk_db *db, const fk_actor *who, int64_t id, const int *x, fk_err *e)
+static json_t *announce_ack(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 {
-	(void)x;
 	return fk_announce_mark(db, who, id, true, e);
 }
 
@@ -66,7 +47,7 @@ FK_BODY_WRITE(h_mob_team_create, fk_mob_team_in, fk_mob_team_parse, fk_mob_team_
 FK_BODY_WRITE(h_post_create, fk_post_in, fk_post_parse, fk_post_create, 201)
 FK_BODY_WRITE(h_mob_shift_create, fk_mob_shift_in, fk_mob_shift_parse, fk_mob_shift_create, 201)
 FK_ID_WRITE(h_shift_assign, fk_assign_in, fk_assign_parse, fk_shift_assign, 201)
-FK_ID_WRITE(h_shift_certify, int, no_body, shift_certify, 200)
+FK_ID_ONLY_WRITE(h_shift_certify, fk_shift_certify, 200)
 FK_ID_WRITE(h_checkin, fk_clock_in, clock_parse, fk_shift_checkin, 200)
 FK_ID_WRITE(h_checkout, fk_clock_in, clock_parse, fk_shift_checkout, 200)
 FK_ID_WRITE(h_correction_request, fk_correction_in, fk_correction_parse, fk_correction_request, 201)
@@ -76,11 +57,11 @@ FK_ID_WRITE(h_task_move, fk_task_state_in, fk_task_state_parse, fk_task_move, 20
 FK_BODY_WRITE(h_inspection_create, fk_inspection_in, fk_inspection_parse, fk_inspection_create, 201)
 FK_ID_WRITE(h_finding_rectify, fk_rectify_in, fk_rectify_parse, fk_finding_rectify, 200)
 FK_ID_WRITE(h_finding_verify, fk_verify_in, fk_verify_parse, fk_finding_verify, 200)
-FK_ID_WRITE(h_finding_chase, int, no_body, finding_chase, 200)
+FK_ID_ONLY_WRITE(h_finding_chase, fk_finding_chase, 200)
 FK_BODY_WRITE(h_notice_create, fk_notice_in, fk_notice_parse, fk_notice_create, 201)
 FK_BODY_WRITE(h_announce_send, fk_announce_in, fk_announce_parse, fk_announce_send, 201)
-FK_ID_WRITE(h_announce_read, int, no_body, announce_read, 200)
-FK_ID_WRITE(h_announce_ack, int, no_body, announce_ack, 200)
+FK_ID_ONLY_WRITE(h_announce_read, announce_read, 200)
+FK_ID_ONLY_WRITE(h_announce_ack, announce_ack, 200)
 
 /* ---- the photo of a finding (a raw upload) ---- */
 

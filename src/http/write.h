@@ -12,6 +12,8 @@
  *   FK_RECORD_WRITE_A(…)                   the same, parse with an arena
  *   FK_ID_WRITE(h, T, parse, fn, code)     the path's {id} beside the body:
  *                                          fn(db, who, id, const T *, e)
+ *   FK_ID_ONLY_WRITE(h, fn, code)          a write on the path's {id} alone
+ *                                          (no body read): fn(db, who, id, e)
  *   FK_REVEAL_WRITE(h, fields, fn)         a reveal of the record {id}: the
  *                                          body {reason} checked by fields;
  *                                          fn(db, who, id, reason, e)
@@ -67,6 +69,13 @@
 	}                                                                                           \
 	FK_WRITE_HANDLER_(handler, handler##_in,                                                    \
 			  (x->id = fk_req_id(r, "id")) < 0 || parse(r->json, &x->body, &r->err) < 0, code)
+
+#define FK_ID_ONLY_WRITE(handler, fn, code)                                                         \
+	static int handler##_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e) \
+	{                                                                                           \
+		return (*out = fn(db, who, *(const int64_t *)in, e)) ? 0 : -1;                      \
+	}                                                                                           \
+	FK_WRITE_HANDLER_(handler, int64_t, (*x = fk_req_id(r, "id")) < 0, code)
 
 /* A reveal's input: the record and the reason given. */
 typedef struct fk_reveal_in {
