@@ -143,10 +143,12 @@ typedef struct fk_list {
 } fk_list;
 
 /* The keying most lists of records share: the region asked for by
- * ?region=, scoped by the table alias's region column, paged by its id:
- * `FK_LIST_REGION_ID("t")` stands for .region = "region",
- * .scope = "t.region", .key = FK_KEY_ID, .id = "t.id". */
-#define FK_LIST_REGION_ID(alias) .region = "region", .scope = alias ".region", .key = FK_KEY_ID, .id = alias ".id"
+ * ?region=, scoped by a column, paged by an integer id:
+ * `FK_LIST_KEYED("a.grid", "a.id")` stands for .region = "region",
+ * .scope = "a.grid", .key = FK_KEY_ID, .id = "a.id", and
+ * `FK_LIST_REGION_ID("t")` for FK_LIST_KEYED("t.region", "t.id"). */
+#define FK_LIST_KEYED(scope_col, id_col) .region = "region", .scope = scope_col, .key = FK_KEY_ID, .id = id_col
+#define FK_LIST_REGION_ID(alias) FK_LIST_KEYED(alias ".region", alias ".id")
 
 /* The input of a list, as name → value (NULL when absent): query
  * parameters, or path parameters for a list under a path. */
