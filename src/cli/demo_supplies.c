@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cli/demo.h"
+#include "core/base/region.h"
 #include "core/supplies/donations.h"
 #include "core/supplies/funds.h"
 #include "core/supplies/requests.h"
@@ -74,13 +75,11 @@ static const struct {
 /* "<street name>防疫物资储备点" into out. */
 static void store_name(fk_db *db, const char *street, char *out, size_t cap)
 {
-	fk_stmt *st;
-	snprintf(out, cap, "街道防疫物资储备点");
-	if (fk_db_query(db, &st, "SELECT name FROM regions WHERE code = $1", "s", street) == 0) {
-		if (fk_stmt_step(st) == FK_ROW)
-			snprintf(out, cap, "%s防疫物资储备点", fk_stmt_text(st, 0));
-		fk_stmt_done(st);
-	}
+	char name[128];
+	if (fk_region_name(db, street, name, sizeof(name)) == 1)
+		snprintf(out, cap, "%s防疫物资储备点", name);
+	else
+		snprintf(out, cap, "街道防疫物资储备点");
 }
 
 static int setup(ctx *c)

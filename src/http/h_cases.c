@@ -7,52 +7,17 @@
 #include "core/epi/chains.h"
 #include "core/base/fields.h"
 #include "http/handlers.h"
+#include "http/write.h"
 #include "util/date.h"
 
-static int case_create_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	return (*out = fk_case_create(db, who, in, e)) ? 0 : -1;
-}
-
-int h_case_create(fk_req *r)
-{
-	fk_case_in *c = fk_arena_alloc(&r->arena, sizeof(*c));
-	if (fk_case_parse(r->json, c, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = case_create_job, .in = c, .status = 201 });
-}
+FK_BODY_WRITE(h_case_create, fk_case_in, fk_case_parse, fk_case_create, 201)
 
 int h_case_get(fk_req *r)
 {
-	int64_t id = fk_req_id(r, "id");
-	if (id < 0)
-		return -1;
-	json_t *c = fk_case_get(r->db, &r->actor, id, &r->err);
-	if (!c)
-		return -1;
-	char obj[48];
-	snprintf(obj, sizeof(obj), "case:%lld", (long long)id);
-	return fk_req_reply_audited_masked(r, 200, c, "case.view", obj, fk_json_str(c, "region"), NULL);
+	return fk_req_reply_record(r, fk_case_get, "case");
 }
 
-typedef struct move_in {
-	int64_t id;
-	fk_case_move_in m;
-} move_in;
-
-static int transition_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	const move_in *t = in;
-	return (*out = fk_case_transition(db, who, t->id, &t->m, e)) ? 0 : -1;
-}
-
-int h_case_transition(fk_req *r)
-{
-	move_in *t = fk_arena_alloc(&r->arena, sizeof(*t));
-	if ((t->id = fk_req_id(r, "id")) < 0 || fk_case_move_parse(r->json, &t->m, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = transition_job, .in = t });
-}
+FK_ID_WRITE(h_case_transition, fk_case_move_in, fk_case_move_parse, fk_case_transition, 200)
 
 int h_stats_daily(fk_req *r)
 {

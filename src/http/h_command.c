@@ -10,6 +10,7 @@
 #include "core/base/scope.h"
 #include "core/command/wall.h"
 #include "http/handlers.h"
+#include "http/write.h"
 #include "util/date.h"
 
 /* The wall's answers, shared for fk_wall_cache_seconds by the screens that
@@ -115,18 +116,7 @@ int h_wall(fk_req *r)
 	return fk_req_reply(r, 200, out);
 }
 
-static int draft_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	return (*out = fk_bulletin_draft(db, who, in, e)) ? 0 : -1;
-}
-
-int h_bulletin_draft(fk_req *r)
-{
-	fk_bulletin_in *b = fk_arena_alloc(&r->arena, sizeof(*b));
-	if (fk_bulletin_parse(r->json, b, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = draft_job, .in = b, .status = 201 });
-}
+FK_BODY_WRITE(h_bulletin_draft, fk_bulletin_in, fk_bulletin_parse, fk_bulletin_draft, 201)
 
 int h_bulletin_get(fk_req *r)
 {
@@ -134,18 +124,7 @@ int h_bulletin_get(fk_req *r)
 	return id < 0 ? -1 : fk_req_reply(r, 200, fk_bulletin_get(r->db, &r->actor, id, &r->err));
 }
 
-static int approve_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	return (*out = fk_bulletin_approve(db, who, *(int64_t *)in, e)) ? 0 : -1;
-}
-
-int h_bulletin_approve(fk_req *r)
-{
-	int64_t *id = fk_arena_alloc(&r->arena, sizeof(*id));
-	if ((*id = fk_req_id(r, "id")) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = approve_job, .in = id });
-}
+FK_ID_ONLY_WRITE(h_bulletin_approve, fk_bulletin_approve, 200)
 
 int h_bulletin_document(fk_req *r)
 {

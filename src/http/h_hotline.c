@@ -12,112 +12,24 @@
 #include "core/hotline/doctors.h"
 #include "core/hotline/tickets.h"
 #include "http/handlers.h"
+#include "http/write.h"
 #include "util/date.h"
 
-/* One job per create: parse on the request's thread, run on the writer. */
-#define CREATE_JOB(name, type, fn)                                                                  \
-	static int name(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)          \
-	{                                                                                           \
-		return (*out = fn(db, who, (const type *)in, e)) ? 0 : -1;                          \
-	}
-
-CREATE_JOB(ticket_job, fk_ticket_in, fk_ticket_create)
-CREATE_JOB(answer_job, fk_answer_in, fk_answer_create)
-CREATE_JOB(team_job, fk_team_in, fk_team_create)
-CREATE_JOB(doctor_job, fk_doctor_in, fk_doctor_create)
-CREATE_JOB(shift_job, fk_shift_in, fk_shift_create)
-
-int h_ticket_create(fk_req *r)
-{
-	fk_ticket_in *t = fk_arena_alloc(&r->arena, sizeof(*t));
-	if (fk_ticket_parse(r->json, t, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = ticket_job, .in = t, .status = 201 });
-}
+FK_BODY_WRITE(h_ticket_create, fk_ticket_in, fk_ticket_parse, fk_ticket_create, 201)
 
 int h_ticket_get(fk_req *r)
 {
-	int64_t id = fk_req_id(r, "id");
-	if (id < 0)
-		return -1;
-	json_t *t = fk_ticket_get(r->db, &r->actor, id, &r->err);
-	if (!t)
-		return -1;
-	char obj[48];
-	snprintf(obj, sizeof(obj), "ticket:%lld", (long long)id);
-	return fk_req_reply_audited_masked(r, 200, t, "ticket.view", obj, fk_json_str(t, "region"), NULL);
+	return fk_req_reply_record(r, fk_ticket_get, "ticket");
 }
 
-typedef struct move_ctx {
-	int64_t id;
-	fk_move_in m;
-} move_ctx;
+FK_ID_WRITE(h_ticket_move, fk_move_in, fk_move_parse, fk_ticket_move_make, 200)
 
-static int move_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	move_ctx *c = in;
-	return (*out = fk_ticket_move_make(db, who, c->id, &c->m, e)) ? 0 : -1;
-}
+FK_REVEAL_WRITE(h_ticket_reveal, fk_ticket_reveal_fields, fk_ticket_reveal)
 
-int h_ticket_move(fk_req *r)
-{
-	move_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
-	if ((c->id = fk_req_id(r, "id")) < 0 || fk_move_parse(r->json, &c->m, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = move_job, .in = c });
-}
-
-typedef struct reveal_ctx {
-	int64_t id;
-	const char *reason;
-} reveal_ctx;
-
-static int reveal_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	reveal_ctx *c = in;
-	return (*out = fk_ticket_reveal(db, who, c->id, c->reason, e)) ? 0 : -1;
-}
-
-int h_ticket_reveal(fk_req *r)
-{
-	reveal_ctx *c = fk_arena_alloc(&r->arena, sizeof(*c));
-	if ((c->id = fk_req_id(r, "id")) < 0 || fk_fields_check(r->json, fk_ticket_reveal_fields, &r->err) < 0)
-		return -1;
-	c->reason = fk_json_str(r->json, "reason");
-	return fk_req_write(r, &(fk_job){ .run = reveal_job, .in = c });
-}
-
-int h_answer_create(fk_req *r)
-{
-	fk_answer_in *a = fk_arena_alloc(&r->arena, sizeof(*a));
-	if (fk_answer_parse(r->json, a, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = answer_job, .in = a, .status = 201 });
-}
-
-int h_team_create(fk_req *r)
-{
-	fk_team_in *t = fk_arena_alloc(&r->arena, sizeof(*t));
-	if (fk_team_parse(r->json, t, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = team_job, .in = t, .status = 201 });
-}
-
-int h_doctor_create(fk_req *r)
-{
-	fk_doctor_in *d = fk_arena_alloc(&r->arena, sizeof(*d));
-	if (fk_doctor_parse(r->json, d, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = doctor_job, .in = d, .status = 201 });
-}
-
-int h_shift_create(fk_req *r)
-{
-	fk_shift_in *s = fk_arena_alloc(&r->arena, sizeof(*s));
-	if (fk_shift_parse(r->json, s, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = shift_job, .in = s, .status = 201 });
-}
+FK_BODY_WRITE(h_answer_create, fk_answer_in, fk_answer_parse, fk_answer_create, 201)
+FK_BODY_WRITE(h_team_create, fk_team_in, fk_team_parse, fk_team_create, 201)
+FK_BODY_WRITE(h_doctor_create, fk_doctor_in, fk_doctor_parse, fk_doctor_create, 201)
+FK_BODY_WRITE(h_shift_create, fk_shift_in, fk_shift_parse, fk_shift_create, 201)
 
 /* ---- the public form and lookup (no account) ---- */
 
@@ -211,17 +123,12 @@ int h_public_regions(fk_req *r)
 	while (fk_stmt_step(st) == FK_ROW)
 		json_array_append_new(items, fk_row_json(st));
 	fk_stmt_done(st);
-	json_t *name = NULL;
-	if (fk_db_query(r->db, &st, "SELECT name FROM regions WHERE code = $1", "s", parent) == 0) {
-		if (fk_stmt_step(st) == FK_ROW)
-			name = json_string(fk_stmt_text(st, 0));
-		fk_stmt_done(st);
-	}
-	if (!name) {
+	char name[256];
+	if (fk_region_name(r->db, parent, name, sizeof(name)) != 1) {
 		json_decref(items);
 		return fk_req_fail(r, 404, "not_found", "parent", "region %s not found", parent);
 	}
-	return fk_req_reply(r, 200, json_pack("{s:s, s:o, s:i, s:o}", "parent", parent, "name", name, "level", lvl + 1,
+	return fk_req_reply(r, 200, json_pack("{s:s, s:s, s:i, s:o}", "parent", parent, "name", name, "level", lvl + 1,
 					      "items", items));
 }
 

@@ -4,6 +4,8 @@
  * names (path parameters first, then the query), runs it, and audits the
  * read when the declaration says so.  A route with FK_ROUTE_WRITES runs the
  * list on the writer, after every entry queued before it. */
+#include <stdio.h>
+
 #include "core/base/audit.h"
 #include "core/base/list.h"
 #include "http/handlers.h"
@@ -84,4 +86,20 @@ int h_list(fk_req *r)
 	json_t *d = fk_list_detail(l, list_get, r, json_array_size(json_object_get(out, "items")));
 	return fk_req_reply_audited_masked(r, 200, out, l->audit.action, l->audit.object,
 					   region ? region : r->actor.region, d);
+}
+
+int fk_req_reply_record(fk_req *r, json_t *(*get)(fk_db *db, const fk_actor *who, int64_t id, fk_err *e),
+			const char *noun)
+{
+	int64_t id = fk_req_id(r, "id");
+	if (id < 0)
+		return -1;
+	json_t *o = get(r->db, &r->actor, id, &r->err);
+	if (!o)
+		return -1;
+	char action[48], obj[48], region[32];
+	snprintf(action, sizeof(action), "%s.view", noun);
+	snprintf(obj, sizeof(obj), "%s:%lld", noun, (long long)id);
+	snprintf(region, sizeof(region), "%s", fk_json_str_or(o, "region"));
+	return fk_req_reply_audited_masked(r, 200, o, action, obj, region, NULL);
 }

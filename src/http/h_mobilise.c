@@ -7,42 +7,8 @@
 #include "core/mobilise/mobilise.h"
 #include "core/supervise/supervise.h"
 #include "http/handlers.h"
+#include "http/write.h"
 #include "util/date.h"
-
-/* A write that creates from a body: parse into a T, then fn(db, who, in, e)
- * as a job answered with status. */
-#define BODY_WRITE(handler, T, parse, fn, code)                                               \
-	static int handler##_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e) \
-	{                                                                                           \
-		return (*out = fn(db, who, in, e)) ? 0 : -1;                                        \
-	}                                                                                           \
-	int handler(fk_req *r)                                                                      \
-	{                                                                                           \
-		T *in = fk_arena_alloc(&r->arena, sizeof(T));                                       \
-		if (parse(r->json, in, &r->err) < 0)                                                \
-			return -1;                                                                  \
-		return fk_req_write(r, &(fk_job){ .run = handler##_job, .in = in, .status = code }); \
-	}
-
-/* A write on the record {id} with a body parsed into a T: fn(db, who, id,
- * in, e). */
-#define ID_WRITE(handler, T, parse, fn, code)                                                       \
-	typedef struct handler##_in {                                                               \
-		int64_t id;                                                                         \
-		T body;                                                                             \
-	} handler##_in;                                                                             \
-	static int handler##_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e) \
-	{                                                                                           \
-		handler##_in *x = in;                                                               \
-		return (*out = fn(db, who, x->id, &x->body, e)) ? 0 : -1;                           \
-	}                                                                                           \
-	int handler(fk_req *r)                                                                      \
-	{                                                                                           \
-		handler##_in *x = fk_arena_alloc(&r->arena, sizeof(*x));                            \
-		if ((x->id = fk_req_id(r, "id")) < 0 || parse(r->json, &x->body, &r->err) < 0)     \
-			return -1;                                                                  \
-		return fk_req_write(r, &(fk_job){ .run = handler##_job, .in = x, .status = code }); \
-	}
 
 static int volunteer_parse(const json_t *in, fk_volunteer_in *v, fk_err *e)
 {
@@ -61,60 +27,41 @@ static int clock_parse(const json_t *in, fk_clock_in *c, fk_err *e)
 {
 	return fk_clock_parse(in, c, e);
 }
-static int no_body(const json_t *in, int *x, fk_err *e)
+static json_t *announce_read(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 {
-	(void)in;
-	(void)e;
-	*x = 0;
-	return 0;
-}
-static json_t *shift_certify(fk_db *db, const fk_actor *who, int64_t id, const int *x, fk_err *e)
-{
-	(void)x;
-	return fk_shift_certify(db, who, id, e);
-}
-static json_t *finding_chase(fk_db *db, const fk_actor *who, int64_t id, const int *x, fk_err *e)
-{
-	(void)x;
-	return fk_finding_chase(db, who, id, e);
-}
-static json_t *announce_read(fk_db *db, const fk_actor *who, int64_t id, const int *x, fk_err *e)
-{
-	(void)x;
 	return fk_announce_mark(db, who, id, false, e);
 }
-static json_t *announce_ack(fk_db *db, const fk_actor *who, int64_t id, const int *x, fk_err *e)
+static json_t *announce_ack(fk_db *db, const fk_actor *who, int64_t id, fk_err *e)
 {
-	(void)x;
 	return fk_announce_mark(db, who, id, true, e);
 }
 
-BODY_WRITE(h_volunteer_create, fk_volunteer_in, volunteer_parse, fk_volunteer_create, 201)
-BODY_WRITE(h_volunteer_register, fk_volunteer_in, volunteer_form_parse, fk_volunteer_register, 201)
-ID_WRITE(h_volunteer_update, fk_volunteer_in, volunteer_update_parse, fk_volunteer_update, 200)
-ID_WRITE(h_volunteer_approve, fk_approve_in, fk_approve_parse, fk_volunteer_approve, 200)
-BODY_WRITE(h_duty_report_create, fk_duty_report_in, fk_duty_report_parse, fk_duty_report_create, 201)
-BODY_WRITE(h_pledge_create, fk_pledge_in, fk_pledge_parse, fk_pledge_create, 201)
-ID_WRITE(h_pledge_assign, fk_pledge_assign_in, fk_pledge_assign_parse, fk_pledge_assign, 200)
-BODY_WRITE(h_mob_team_create, fk_mob_team_in, fk_mob_team_parse, fk_mob_team_create, 201)
-BODY_WRITE(h_post_create, fk_post_in, fk_post_parse, fk_post_create, 201)
-BODY_WRITE(h_mob_shift_create, fk_mob_shift_in, fk_mob_shift_parse, fk_mob_shift_create, 201)
-ID_WRITE(h_shift_assign, fk_assign_in, fk_assign_parse, fk_shift_assign, 201)
-ID_WRITE(h_shift_certify, int, no_body, shift_certify, 200)
-ID_WRITE(h_checkin, fk_clock_in, clock_parse, fk_shift_checkin, 200)
-ID_WRITE(h_checkout, fk_clock_in, clock_parse, fk_shift_checkout, 200)
-ID_WRITE(h_correction_request, fk_correction_in, fk_correction_parse, fk_correction_request, 201)
-ID_WRITE(h_correction_decide, fk_decide_in, fk_decide_parse, fk_correction_decide, 200)
-BODY_WRITE(h_task_create, fk_task_in, fk_task_parse, fk_task_create, 201)
-ID_WRITE(h_task_move, fk_task_state_in, fk_task_state_parse, fk_task_move, 200)
-BODY_WRITE(h_inspection_create, fk_inspection_in, fk_inspection_parse, fk_inspection_create, 201)
-ID_WRITE(h_finding_rectify, fk_rectify_in, fk_rectify_parse, fk_finding_rectify, 200)
-ID_WRITE(h_finding_verify, fk_verify_in, fk_verify_parse, fk_finding_verify, 200)
-ID_WRITE(h_finding_chase, int, no_body, finding_chase, 200)
-BODY_WRITE(h_notice_create, fk_notice_in, fk_notice_parse, fk_notice_create, 201)
-BODY_WRITE(h_announce_send, fk_announce_in, fk_announce_parse, fk_announce_send, 201)
-ID_WRITE(h_announce_read, int, no_body, announce_read, 200)
-ID_WRITE(h_announce_ack, int, no_body, announce_ack, 200)
+FK_BODY_WRITE(h_volunteer_create, fk_volunteer_in, volunteer_parse, fk_volunteer_create, 201)
+FK_BODY_WRITE(h_volunteer_register, fk_volunteer_in, volunteer_form_parse, fk_volunteer_register, 201)
+FK_ID_WRITE(h_volunteer_update, fk_volunteer_in, volunteer_update_parse, fk_volunteer_update, 200)
+FK_ID_WRITE(h_volunteer_approve, fk_approve_in, fk_approve_parse, fk_volunteer_approve, 200)
+FK_BODY_WRITE(h_duty_report_create, fk_duty_report_in, fk_duty_report_parse, fk_duty_report_create, 201)
+FK_BODY_WRITE(h_pledge_create, fk_pledge_in, fk_pledge_parse, fk_pledge_create, 201)
+FK_ID_WRITE(h_pledge_assign, fk_pledge_assign_in, fk_pledge_assign_parse, fk_pledge_assign, 200)
+FK_BODY_WRITE(h_mob_team_create, fk_mob_team_in, fk_mob_team_parse, fk_mob_team_create, 201)
+FK_BODY_WRITE(h_post_create, fk_post_in, fk_post_parse, fk_post_create, 201)
+FK_BODY_WRITE(h_mob_shift_create, fk_mob_shift_in, fk_mob_shift_parse, fk_mob_shift_create, 201)
+FK_ID_WRITE(h_shift_assign, fk_assign_in, fk_assign_parse, fk_shift_assign, 201)
+FK_ID_ONLY_WRITE(h_shift_certify, fk_shift_certify, 200)
+FK_ID_WRITE(h_checkin, fk_clock_in, clock_parse, fk_shift_checkin, 200)
+FK_ID_WRITE(h_checkout, fk_clock_in, clock_parse, fk_shift_checkout, 200)
+FK_ID_WRITE(h_correction_request, fk_correction_in, fk_correction_parse, fk_correction_request, 201)
+FK_ID_WRITE(h_correction_decide, fk_decide_in, fk_decide_parse, fk_correction_decide, 200)
+FK_BODY_WRITE(h_task_create, fk_task_in, fk_task_parse, fk_task_create, 201)
+FK_ID_WRITE(h_task_move, fk_task_state_in, fk_task_state_parse, fk_task_move, 200)
+FK_BODY_WRITE(h_inspection_create, fk_inspection_in, fk_inspection_parse, fk_inspection_create, 201)
+FK_ID_WRITE(h_finding_rectify, fk_rectify_in, fk_rectify_parse, fk_finding_rectify, 200)
+FK_ID_WRITE(h_finding_verify, fk_verify_in, fk_verify_parse, fk_finding_verify, 200)
+FK_ID_ONLY_WRITE(h_finding_chase, fk_finding_chase, 200)
+FK_BODY_WRITE(h_notice_create, fk_notice_in, fk_notice_parse, fk_notice_create, 201)
+FK_BODY_WRITE(h_announce_send, fk_announce_in, fk_announce_parse, fk_announce_send, 201)
+FK_ID_ONLY_WRITE(h_announce_read, announce_read, 200)
+FK_ID_ONLY_WRITE(h_announce_ack, announce_ack, 200)
 
 /* ---- the photo of a finding (a raw upload) ---- */
 
@@ -148,15 +95,7 @@ int h_finding_photo(fk_req *r)
 
 int h_volunteer_get(fk_req *r)
 {
-	int64_t id = fk_req_id(r, "id");
-	if (id < 0)
-		return -1;
-	json_t *v = fk_volunteer_record(r->db, &r->actor, id, &r->err);
-	if (!v)
-		return -1;
-	char obj[48];
-	snprintf(obj, sizeof(obj), "volunteer:%lld", (long long)id);
-	return fk_req_reply_audited_masked(r, 200, v, "volunteer.view", obj, fk_json_str(v, "region"), NULL);
+	return fk_req_reply_record(r, fk_volunteer_record, "volunteer");
 }
 
 /* A document built in memory, sent in one part. */

@@ -8,6 +8,7 @@
 #include "core/grid/import.h"
 #include "core/grid/registry.h"
 #include "http/handlers.h"
+#include "http/write.h"
 #include "util/log.h"
 
 /* What a job on one record carries: its id and the parsed body. */
@@ -16,23 +17,26 @@ typedef struct record_in {
 	union {
 		fk_household_in household;
 		fk_person_in person;
-		const char *reason;
 	} u;
 } record_in;
 
-static int household_create_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
+/* A household or a person: whole on create, the fields given on update. */
+static int household_create_parse(const json_t *in, fk_household_in *h, fk_err *e)
 {
-	const record_in *h = in;
-	return (*out = fk_household_create(db, who, &h->u.household, e)) ? 0 : -1;
+	return fk_household_parse(in, true, h, e);
+}
+static int household_update_parse(const json_t *in, fk_household_in *h, fk_err *e)
+{
+	return fk_household_parse(in, false, h, e);
+}
+static int person_create_parse(const json_t *in, fk_person_in *p, fk_err *e)
+{
+	return fk_person_parse(in, true, p, e);
 }
 
-int h_household_create(fk_req *r)
-{
-	record_in *h = fk_arena_alloc(&r->arena, sizeof(*h));
-	if (fk_household_parse(r->json, true, &h->u.household, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = household_create_job, .in = h, .status = 201 });
-}
+FK_BODY_WRITE(h_household_create, fk_household_in, household_create_parse, fk_household_create, 201)
+FK_ID_WRITE(h_household_update, fk_household_in, household_update_parse, fk_household_update, 200)
+FK_BODY_WRITE(h_person_create, fk_person_in, person_create_parse, fk_person_create, 201)
 
 int h_household_get(fk_req *r)
 {
@@ -40,45 +44,9 @@ int h_household_get(fk_req *r)
 	return id < 0 ? -1 : fk_req_reply(r, 200, fk_household_get(r->db, &r->actor, id, &r->err));
 }
 
-static int household_update_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	const record_in *h = in;
-	return (*out = fk_household_update(db, who, h->id, &h->u.household, e)) ? 0 : -1;
-}
-
-int h_household_update(fk_req *r)
-{
-	record_in *h = fk_arena_alloc(&r->arena, sizeof(*h));
-	if ((h->id = fk_req_id(r, "id")) < 0 || fk_household_parse(r->json, false, &h->u.household, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = household_update_job, .in = h });
-}
-
-static int person_create_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	const record_in *p = in;
-	return (*out = fk_person_create(db, who, &p->u.person, e)) ? 0 : -1;
-}
-
-int h_person_create(fk_req *r)
-{
-	record_in *p = fk_arena_alloc(&r->arena, sizeof(*p));
-	if (fk_person_parse(r->json, true, &p->u.person, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = person_create_job, .in = p, .status = 201 });
-}
-
 int h_person_get(fk_req *r)
 {
-	int64_t id = fk_req_id(r, "id");
-	if (id < 0)
-		return -1;
-	json_t *o = fk_person_get(r->db, &r->actor, id, &r->err);
-	if (!o)
-		return -1;
-	char obj[48];
-	snprintf(obj, sizeof(obj), "person:%lld", (long long)id);
-	return fk_req_reply_audited_masked(r, 200, o, "person.view", obj, fk_json_str(o, "region"), NULL);
+	return fk_req_reply_record(r, fk_person_get, "person");
 }
 
 static int person_update_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
@@ -105,20 +73,7 @@ const fk_field fk_reveal_fields[] = {
 	{ 0 },
 };
 
-static int person_reveal_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	const record_in *p = in;
-	return (*out = fk_person_reveal(db, who, p->id, p->u.reason, e)) ? 0 : -1;
-}
-
-int h_person_reveal(fk_req *r)
-{
-	record_in *p = fk_arena_alloc(&r->arena, sizeof(*p));
-	if ((p->id = fk_req_id(r, "id")) < 0 || fk_fields_check(r->json, fk_reveal_fields, &r->err) < 0)
-		return -1;
-	p->u.reason = fk_json_str(r->json, "reason");
-	return fk_req_write(r, &(fk_job){ .run = person_reveal_job, .in = p });
-}
+FK_REVEAL_WRITE(h_person_reveal, fk_reveal_fields, fk_person_reveal)
 
 typedef struct import_in {
 	const char *data; /* the file as sent */

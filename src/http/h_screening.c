@@ -5,6 +5,7 @@
 #include "core/grid/alerts.h"
 #include "core/grid/screening.h"
 #include "http/handlers.h"
+#include "http/write.h"
 #include "util/date.h"
 
 /* ?date= (default today).  Returns 0 or -1 with a 400. */
@@ -99,37 +100,8 @@ int h_coverage_gaps(fk_req *r)
 			    fk_coverage_gaps(r->db, &r->actor, g, from ? since : day, from, &page, &r->err));
 }
 
-typedef struct alert_in {
-	int64_t id;
-	fk_alert_close_in close;
-} alert_in;
-
-static int alert_close_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	const alert_in *a = in;
-	return (*out = fk_alert_close(db, who, a->id, &a->close, e)) ? 0 : -1;
-}
-
-int h_alert_close(fk_req *r)
-{
-	alert_in *a = fk_arena_alloc(&r->arena, sizeof(*a));
-	if ((a->id = fk_req_id(r, "id")) < 0 || fk_alert_close_parse(r->json, &a->close, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = alert_close_job, .in = a });
-}
-
-static int report_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	return (*out = fk_report_submit(db, who, in, e)) ? 0 : -1;
-}
-
-int h_report_submit(fk_req *r)
-{
-	fk_report_in *rep = fk_arena_alloc(&r->arena, sizeof(*rep));
-	if (fk_report_parse(r->json, rep, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = report_job, .in = rep, .status = 201 });
-}
+FK_ID_WRITE(h_alert_close, fk_alert_close_in, fk_alert_close_parse, fk_alert_close, 200)
+FK_BODY_WRITE(h_report_submit, fk_report_in, fk_report_parse, fk_report_submit, 201)
 
 int fk_report_hour = 20;
 

@@ -11,52 +11,19 @@
 #include "core/supplies/requests.h"
 #include "core/supplies/stock.h"
 #include "http/handlers.h"
+#include "http/write.h"
 
-/* A write handler: parse the body into a TYPE, then run FN on the writer
- * (answered 201). */
-#define WRITE_HANDLER(name, TYPE, PARSE, FN)                                                                        \
-	static int name##_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)                      \
-	{                                                                                                            \
-		return (*out = FN(db, who, in, e)) ? 0 : -1;                                                          \
-	}                                                                                                            \
-	int name(fk_req *r)                                                                                          \
-	{                                                                                                            \
-		TYPE *x = fk_arena_alloc(&r->arena, sizeof(*x));                                                      \
-		if (PARSE(r->json, x, &r->err) < 0)                                                                  \
-			return -1;                                                                                    \
-		return fk_req_write(r, &(fk_job){ .run = name##_job, .in = x, .status = 201 });                      \
-	}
-
-/* The same for a record named by the path's {id}, answered 200. */
-#define RECORD_HANDLER(name, TYPE, PARSE, FN)                                                                       \
-	static int name##_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)                      \
-	{                                                                                                            \
-		return (*out = FN(db, who, in, e)) ? 0 : -1;                                                          \
-	}                                                                                                            \
-	int name(fk_req *r)                                                                                          \
-	{                                                                                                            \
-		TYPE *x = fk_arena_alloc(&r->arena, sizeof(*x));                                                      \
-		if ((x->id = fk_req_id(r, "id")) < 0 || PARSE(r->json, x, &r->err) < 0)                              \
-			return -1;                                                                                    \
-		return fk_req_write(r, &(fk_job){ .run = name##_job, .in = x });                                      \
-	}
-
-static int count_parse_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	return (*out = fk_stock_count(db, who, in, e)) ? 0 : -1;
-}
-
-WRITE_HANDLER(h_item_create, fk_item_in, fk_item_parse, fk_item_create)
-WRITE_HANDLER(h_warehouse_create, fk_warehouse_in, fk_warehouse_parse, fk_warehouse_create)
-WRITE_HANDLER(h_stock_receive, fk_receipt_in, fk_receipt_parse, fk_stock_receive)
-WRITE_HANDLER(h_stock_issue, fk_issue_in, fk_issue_parse, fk_stock_issue)
-WRITE_HANDLER(h_stock_adjust, fk_adjust_in, fk_adjust_parse, fk_stock_adjust)
-WRITE_HANDLER(h_donation_receive, fk_donation_in, fk_donation_parse, fk_donation_receive)
-WRITE_HANDLER(h_donation_allocate, fk_allocation_in, fk_allocation_parse, fk_donation_allocate)
-WRITE_HANDLER(h_fund_allocate, fk_fund_alloc_in, fk_fund_alloc_parse, fk_fund_allocate)
-WRITE_HANDLER(h_fund_disburse, fk_disburse_in, fk_disburse_parse, fk_fund_disburse)
-RECORD_HANDLER(h_donation_deliver, fk_delivery_in, fk_delivery_parse, fk_donation_deliver)
-RECORD_HANDLER(h_donation_reverse, fk_reversal_in, fk_reversal_parse, fk_donation_reverse)
+FK_BODY_WRITE(h_item_create, fk_item_in, fk_item_parse, fk_item_create, 201)
+FK_BODY_WRITE(h_warehouse_create, fk_warehouse_in, fk_warehouse_parse, fk_warehouse_create, 201)
+FK_BODY_WRITE(h_stock_receive, fk_receipt_in, fk_receipt_parse, fk_stock_receive, 201)
+FK_BODY_WRITE(h_stock_issue, fk_issue_in, fk_issue_parse, fk_stock_issue, 201)
+FK_BODY_WRITE(h_stock_adjust, fk_adjust_in, fk_adjust_parse, fk_stock_adjust, 201)
+FK_BODY_WRITE(h_donation_receive, fk_donation_in, fk_donation_parse, fk_donation_receive, 201)
+FK_BODY_WRITE(h_donation_allocate, fk_allocation_in, fk_allocation_parse, fk_donation_allocate, 201)
+FK_BODY_WRITE(h_fund_allocate, fk_fund_alloc_in, fk_fund_alloc_parse, fk_fund_allocate, 201)
+FK_BODY_WRITE(h_fund_disburse, fk_disburse_in, fk_disburse_parse, fk_fund_disburse, 201)
+FK_RECORD_WRITE(h_donation_deliver, fk_delivery_in, fk_delivery_parse, fk_donation_deliver, 200)
+FK_RECORD_WRITE(h_donation_reverse, fk_reversal_in, fk_reversal_parse, fk_donation_reverse, 200)
 
 /* A fund reversal's body is a donation reversal's: {reason}. */
 static int fund_reversal_parse(const json_t *in, fk_fund_reversal_in *r, fk_err *e)
@@ -67,15 +34,9 @@ static int fund_reversal_parse(const json_t *in, fk_fund_reversal_in *r, fk_err 
 	r->reason = x.reason;
 	return 0;
 }
-RECORD_HANDLER(h_fund_reverse, fk_fund_reversal_in, fund_reversal_parse, fk_fund_reverse)
+FK_RECORD_WRITE(h_fund_reverse, fk_fund_reversal_in, fund_reversal_parse, fk_fund_reverse, 200)
 
-int h_stock_count(fk_req *r)
-{
-	fk_count_in *c = fk_arena_alloc(&r->arena, sizeof(*c));
-	if (fk_count_parse(r->json, c, &r->arena, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = count_parse_job, .in = c, .status = 201 });
-}
+FK_BODY_WRITE_A(h_stock_count, fk_count_in, fk_count_parse, fk_stock_count, 201)
 
 int h_warehouses_serving(fk_req *r)
 {
@@ -123,51 +84,33 @@ int h_stock(fk_req *r)
 			    fk_stock_json(r->db, &r->actor, fk_req_region(r, "region"), wid, limit, aw, ai, &r->err));
 }
 
-/* One donation with its allocations (and their reversals and deliveries):
- * a gift followed from receipt to whoever signed for it. */
-int h_donation_get(fk_req *r)
+/* The record {id} that get answers, with the rows of l whose filter is
+ * its id as key. */
+static int record_with(fk_req *r, json_t *(*get)(fk_db *, const fk_actor *, int64_t, fk_err *), const fk_list *l,
+		       const char *filter, const char *key)
 {
 	int64_t id = fk_req_id(r, "id");
 	if (id < 0)
 		return -1;
-	json_t *d = fk_donation_get(r->db, &r->actor, id, &r->err);
-	if (!d)
-		return -1;
-	char ids[32];
-	snprintf(ids, sizeof(ids), "%lld", (long long)id);
-	const char *args[] = { "donation", ids, NULL };
-	fk_page page = { .limit = FK_PAGE_MAX };
-	json_t *allocs = fk_list_run(r->db, &r->actor, &fk_allocation_list, fk_list_arg, args, &page, 0, &r->err);
-	if (!allocs) {
-		json_decref(d);
+	json_t *o = get(r->db, &r->actor, id, &r->err);
+	if (!o || fk_list_attach(r->db, &r->actor, o, key, l, filter, id, &r->err) < 0) {
+		json_decref(o);
 		return -1;
 	}
-	json_object_set(d, "allocations", json_object_get(allocs, "items"));
-	json_decref(allocs);
-	return fk_req_reply(r, 200, d);
+	return fk_req_reply(r, 200, o);
+}
+
+/* One donation with its allocations (and their reversals and deliveries):
+ * a gift followed from receipt to whoever signed for it. */
+int h_donation_get(fk_req *r)
+{
+	return record_with(r, fk_donation_get, &fk_allocation_list, "donation", "allocations");
 }
 
 /* One fund allocation with its disbursements and reversals. */
 int h_fund_allocation_get(fk_req *r)
 {
-	int64_t id = fk_req_id(r, "id");
-	if (id < 0)
-		return -1;
-	json_t *a = fk_fund_allocation_get(r->db, &r->actor, id, &r->err);
-	if (!a)
-		return -1;
-	char ids[32];
-	snprintf(ids, sizeof(ids), "%lld", (long long)id);
-	const char *args[] = { "allocation", ids, NULL };
-	fk_page page = { .limit = FK_PAGE_MAX };
-	json_t *entries = fk_list_run(r->db, &r->actor, &fk_fund_entry_list, fk_list_arg, args, &page, 0, &r->err);
-	if (!entries) {
-		json_decref(a);
-		return -1;
-	}
-	json_object_set(a, "entries", json_object_get(entries, "items"));
-	json_decref(entries);
-	return fk_req_reply(r, 200, a);
+	return record_with(r, fk_fund_allocation_get, &fk_fund_entry_list, "allocation", "entries");
 }
 
 int h_fund_audit(fk_req *r)
@@ -175,31 +118,8 @@ int h_fund_audit(fk_req *r)
 	return fk_req_reply(r, 200, fk_fund_audit(r->db, &r->actor, fk_req_region(r, "region"), &r->err));
 }
 
-static int request_create_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	return (*out = fk_request_create(db, who, in, e)) ? 0 : -1;
-}
-
-int h_request_create(fk_req *r)
-{
-	fk_request_in *q = fk_arena_alloc(&r->arena, sizeof(*q));
-	if (fk_request_parse(r->json, q, &r->arena, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = request_create_job, .in = q, .status = 201 });
-}
-
-static int request_move_job(fk_db *db, const fk_actor *who, void *in, json_t **out, fk_err *e)
-{
-	return (*out = fk_request_move(db, who, in, e)) ? 0 : -1;
-}
-
-int h_request_move(fk_req *r)
-{
-	fk_request_move_in *m = fk_arena_alloc(&r->arena, sizeof(*m));
-	if ((m->id = fk_req_id(r, "id")) < 0 || fk_request_move_parse(r->json, m, &r->arena, &r->err) < 0)
-		return -1;
-	return fk_req_write(r, &(fk_job){ .run = request_move_job, .in = m });
-}
+FK_BODY_WRITE_A(h_request_create, fk_request_in, fk_request_parse, fk_request_create, 201)
+FK_RECORD_WRITE_A(h_request_move, fk_request_move_in, fk_request_move_parse, fk_request_move, 200)
 
 int h_request_get(fk_req *r)
 {
@@ -207,7 +127,7 @@ int h_request_get(fk_req *r)
 	return id < 0 ? -1 : fk_req_reply(r, 200, fk_request_get(r->db, &r->actor, id, &r->err));
 }
 
-WRITE_HANDLER(h_kit_tests, fk_kit_tests_in, fk_kit_tests_parse, fk_kit_tests_record)
+FK_BODY_WRITE(h_kit_tests, fk_kit_tests_in, fk_kit_tests_parse, fk_kit_tests_record, 201)
 
 int h_kits(fk_req *r)
 {

@@ -7,6 +7,11 @@
 
 /* h_list.c: every declared list (the route names it) */
 int h_list(fk_req *r);
+/* h_list.c: the record {id} that get answers (personal fields masked), the
+ * read audited as "<noun>.view" on "<noun>:<id>" in the record's region:
+ * a person's, a case's, a ticket's, a volunteer's page. */
+int fk_req_reply_record(fk_req *r, json_t *(*get)(fk_db *db, const fk_actor *who, int64_t id, fk_err *e),
+			const char *noun);
 
 /* h_system.c */
 int h_health(fk_req *r);

@@ -216,10 +216,7 @@ const fk_list fk_announce_list = {
 	.select = "a.id, a.region, r.name, a.roles, a.urgent, a.public, a.title, a.body, a.script, a.recipients, a.readers, a.acks,"
 		  " coalesce(nullif(u.display_name, ''), u.username), a.created_at"
 		  " FROM announcements a JOIN regions r ON r.code = a.region LEFT JOIN users u ON u.id = a.user_id",
-	.region = "region",
-	.scope = "a.region",
-	.key = FK_KEY_ID,
-	.id = "a.id",
+	FK_LIST_REGION_ID("a"),
 	.desc = true,
 	.filters = announce_filters,
 	.cols = announce_cols,

@@ -118,6 +118,21 @@ const char *fk_list_arg(void *ctx, const char *name)
 	return NULL;
 }
 
+int fk_list_attach(fk_db *db, const fk_actor *who, json_t *obj, const char *key, const fk_list *l,
+		   const char *filter, int64_t id, fk_err *e)
+{
+	char ids[32];
+	snprintf(ids, sizeof(ids), "%lld", (long long)id);
+	const char *args[] = { filter, ids, NULL };
+	fk_page page = { .limit = FK_PAGE_MAX };
+	json_t *rows = fk_list_run(db, who, l, fk_list_arg, args, &page, 0, e);
+	if (!rows)
+		return -1;
+	json_object_set(obj, key, json_object_get(rows, "items"));
+	json_decref(rows);
+	return 0;
+}
+
 const char *fk_list_region(const fk_list *l, fk_list_get get, void *ctx)
 {
 	const char *r = l->region ? get(ctx, l->region) : NULL;

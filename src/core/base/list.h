@@ -142,6 +142,14 @@ typedef struct fk_list {
 	fk_list_audit audit;
 } fk_list;
 
+/* The keying most lists of records share: the region asked for by
+ * ?region=, scoped by a column, paged by an integer id:
+ * `FK_LIST_KEYED("a.grid", "a.id")` stands for .region = "region",
+ * .scope = "a.grid", .key = FK_KEY_ID, .id = "a.id", and
+ * `FK_LIST_REGION_ID("t")` for FK_LIST_KEYED("t.region", "t.id"). */
+#define FK_LIST_KEYED(scope_col, id_col) .region = "region", .scope = scope_col, .key = FK_KEY_ID, .id = id_col
+#define FK_LIST_REGION_ID(alias) FK_LIST_KEYED(alias ".region", alias ".id")
+
 /* The input of a list, as name → value (NULL when absent): query
  * parameters, or path parameters for a list under a path. */
 typedef const char *(*fk_list_get)(void *ctx, const char *name);
@@ -182,6 +190,12 @@ json_t *fk_list_run(fk_db *db, const fk_actor *who, const fk_list *l, fk_list_ge
  * are the lists' rows: one declaration serves both. */
 json_t *fk_list_one(fk_db *db, const fk_actor *who, const fk_list *l, int64_t id, const char *what,
 		    unsigned flags, fk_err *e);
+
+/* Sets obj[key] to the rows of l (up to FK_PAGE_MAX) whose filter is id:
+ * the records under one record (a donation's allocations).  Returns 0, or
+ * -1 with e set (obj unchanged). */
+int fk_list_attach(fk_db *db, const fk_actor *who, json_t *obj, const char *key, const fk_list *l,
+		   const char *filter, int64_t id, fk_err *e);
 
 /* The region the input asks for ("root" read as ""), NULL when absent. */
 const char *fk_list_region(const fk_list *l, fk_list_get get, void *ctx);

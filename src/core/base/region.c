@@ -64,6 +64,21 @@ static const char region_cols[] =
 	" (SELECT count(*) FROM regions c WHERE c.parent = r.code) AS children"
 	" FROM regions r LEFT JOIN regions p ON p.code = r.parent";
 
+int fk_region_name(fk_db *db, const char *code, char *out, size_t cap)
+{
+	fk_stmt *st;
+	snprintf(out, cap, "%s", code ? code : "");
+	if (!code)
+		return 0;
+	if (fk_db_query(db, &st, "SELECT name FROM regions WHERE code = $1", "s", code) < 0)
+		return -1;
+	int found = fk_stmt_step(st) == FK_ROW;
+	if (found)
+		snprintf(out, cap, "%s", fk_stmt_text(st, 0));
+	fk_stmt_done(st);
+	return found;
+}
+
 json_t *fk_region_get(fk_db *db, const fk_actor *who, const char *code, fk_err *e)
 {
 	if (!fk_scope_region(who, code, e))

@@ -38,6 +38,11 @@ int fk_region_level_of(const char *code);
  * (core/base/rollup.h) add each count to every level with it. */
 int fk_region_chain(const char *code, char out[FK_REGION_CHAIN][16]);
 
+/* The name of the region code into out (cap bytes); when there is no such
+ * region (or code is NULL), out is code ("" for NULL).  Returns 1 when the
+ * region was found, 0 when not, -1 on a database error. */
+int fk_region_name(fk_db *db, const char *code, char *out, size_t cap);
+
 /* One region: code, name, level, parent, parent_name (null for the
  * country), children (count) and path (the ancestors from the province
  * down, each {code, name}).  The lists below give the same fields but the

@@ -87,6 +87,9 @@ static const struct {
 	[FK_SCOPE_FINDING] = { "finding", "SELECT region FROM inspection_findings WHERE id = $1" },
 	[FK_SCOPE_ANNOUNCEMENT] = { "announcement", "SELECT region FROM announcements WHERE id = $1" },
 	[FK_SCOPE_PLEDGE] = { "pledge", "SELECT region FROM pledges WHERE id = $1" },
+	[FK_SCOPE_DOCTOR_TEAM] = { "team", "SELECT region FROM doctor_teams WHERE id = $1" },
+	[FK_SCOPE_DOCTOR] = { "doctor", "SELECT region FROM doctors WHERE id = $1" },
+	[FK_SCOPE_WAREHOUSE] = { "warehouse", "SELECT region FROM warehouses WHERE id = $1" },
 };
 
 int fk_scope_load(fk_db *db, const fk_actor *who, fk_scope_kind kind, int64_t id, const char *field,
@@ -102,9 +105,15 @@ int fk_scope_load(fk_db *db, const fk_actor *who, fk_scope_kind kind, int64_t id
 	fk_stmt_done(st);
 	if (rc < 0)
 		return fk_err_internal(e);
+	return fk_scope_ref_id(who, rc == FK_ROW ? region : NULL, field, kinds[kind].noun, id, e);
+}
+
+int fk_scope_ref_id(const fk_actor *who, const char *region, const char *field, const char *noun, int64_t id,
+		    fk_err *e)
+{
 	char what[48];
-	snprintf(what, sizeof(what), "%s %lld", kinds[kind].noun, (long long)id);
-	return fk_scope_ref(who, rc == FK_ROW ? region : NULL, field, what, e);
+	snprintf(what, sizeof(what), "%s %lld", noun, (long long)id);
+	return fk_scope_ref(who, region, field, what, e);
 }
 
 int fk_scope_grid(fk_db *db, const fk_actor *who, const char *grid, const char *field, fk_err *e)

@@ -42,6 +42,11 @@ int fk_scope_row(const fk_actor *who, const char *code, const char *what, fk_err
  * argument): the 404 names field ("site_id", "[2].household_id"). */
 int fk_scope_ref(const fk_actor *who, const char *code, const char *field, const char *what, fk_err *e);
 
+/* fk_scope_ref for the record "<noun> <id>" a caller loaded itself:
+ * region NULL when no such record exists (the same 404). */
+int fk_scope_ref_id(const fk_actor *who, const char *region, const char *field, const char *noun, int64_t id,
+		    fk_err *e);
+
 /* The records a path or a body names by id. */
 typedef enum fk_scope_kind {
 	FK_SCOPE_CASE,
@@ -63,6 +68,10 @@ typedef enum fk_scope_kind {
 	FK_SCOPE_FINDING,
 	FK_SCOPE_ANNOUNCEMENT,
 	FK_SCOPE_PLEDGE,
+	/* hotline and supplies */
+	FK_SCOPE_DOCTOR_TEAM,
+	FK_SCOPE_DOCTOR,
+	FK_SCOPE_WAREHOUSE,
 } fk_scope_kind;
 
 /* Loads the region (or grid) of record id of kind and checks it as

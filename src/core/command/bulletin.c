@@ -321,10 +321,7 @@ const fk_list fk_bulletin_list = {
 	.select = "b.id, b.region, r.name, b.day, b.state, b.created_at,"
 		  " coalesce(nullif(u.display_name, ''), u.username), b.approved_at, b.audit_head"
 		  " FROM bulletins b LEFT JOIN regions r ON r.code = b.region LEFT JOIN users u ON u.id = b.approved_by",
-	.region = "region",
-	.scope = "b.region",
-	.key = FK_KEY_ID,
-	.id = "b.id",
+	FK_LIST_REGION_ID("b"),
 	.desc = true,
 	.filters = bulletin_filters,
 	.cols = bulletin_list_columns,

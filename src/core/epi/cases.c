@@ -445,10 +445,7 @@ static const fk_filter case_filters[] = {
 
 const fk_list fk_case_list = {
 	.select = CASE_COLS,
-	.region = "region",
-	.scope = "c.region",
-	.key = FK_KEY_ID,
-	.id = "c.id",
+	FK_LIST_REGION_ID("c"),
 	.desc = true,
 	.filters = case_filters,
 	.cols = case_cols,

@@ -274,15 +274,10 @@ json_t *fk_cluster_list(fk_db *db, const fk_actor *who, const char *region, cons
 		json_t *names = json_array(), *code;
 		size_t k;
 		json_array_foreach(cl[i].communities, k, code) {
-			fk_stmt *st;
-			const char *name = NULL;
-			if (fk_db_query(db, &st, "SELECT name FROM regions WHERE code = $1", "s",
-					json_string_value(code)) == 0) {
-				if (fk_stmt_step(st) == FK_ROW)
-					name = fk_stmt_text(st, 0);
-				json_array_append_new(names, name ? json_string(name) : json_null());
-				fk_stmt_done(st);
-			}
+			char name[256];
+			int found = fk_region_name(db, json_string_value(code), name, sizeof(name));
+			if (found >= 0)
+				json_array_append_new(names, found ? json_string(name) : json_null());
 		}
 		json_array_append_new(items, json_pack("{s:I, s:i, s:o, s:o, s:O, s:o}", "id", (json_int_t)cl[i].id,
 						       "size", cl[i].size, "first_onset", day_or_null(cl[i].first),

@@ -394,10 +394,7 @@ const fk_list fk_contact_list = {
 		  " k.first_exposure, k.last_exposure, k.warning, o.id, o.state, o.end_day, c.id"
 		  " FROM contacts k JOIN persons p ON p.id = k.person_id"
 		  " LEFT JOIN observations o ON o.contact_id = k.id LEFT JOIN cases c ON c.person_id = k.person_id",
-	.region = "region",
-	.scope = "k.region",
-	.key = FK_KEY_ID,
-	.id = "k.id",
+	FK_LIST_REGION_ID("k"),
 	.filters = contact_filters,
 	.cols = contact_cols,
 	.audit = { "contact.search", "contacts", .at_home = true },
@@ -490,10 +487,7 @@ static const fk_list obs_due_list = {
 		  " FROM observations o JOIN persons p ON p.id = o.person_id"
 		  " LEFT JOIN households h ON h.id = p.household_id",
 	.select_args = obs_args,
-	.region = "region",
-	.scope = "o.region",
-	.key = FK_KEY_ID,
-	.id = "o.id",
+	FK_LIST_REGION_ID("o"),
 	.cols = due_cols,
 	.filters = due_filters,
 };

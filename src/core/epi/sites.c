@@ -55,10 +55,7 @@ internal:
 
 const fk_list fk_site_list = {
 	.select = "id, region, name, capacity, occupancy FROM sites",
-	.region = "region",
-	.scope = "region",
-	.key = FK_KEY_ID,
-	.id = "id",
+	FK_LIST_KEYED("region", "id"),
 };
 
 int fk_site_take(fk_db *db, int64_t site_id, fk_err *e)

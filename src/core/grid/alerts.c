@@ -241,10 +241,7 @@ static const fk_filter list_filters[] = {
 
 const fk_list fk_alert_list = {
 	.select = FK_ALERT_FROM,
-	.region = "region",
-	.scope = "a.grid",
-	.key = FK_KEY_ID,
-	.id = "a.id",
+	FK_LIST_KEYED("a.grid", "a.id"),
 	.desc = true,
 	.filters = list_filters,
 	.cols = fk_alert_columns,

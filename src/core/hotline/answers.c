@@ -139,10 +139,7 @@ static const fk_filter answer_filters[] = {
 const fk_list fk_answer_list = {
 	.select = "a.id, a.region, a.category, a.question, a.answer, a.effective, a.replaces, o.question, o.answer,"
 		  " o.effective, a.replaced_by, a.created_at FROM answers a LEFT JOIN answers o ON o.id = a.replaces",
-	.region = "region",
-	.scope = "a.region",
-	.key = FK_KEY_ID,
-	.id = "a.id",
+	FK_LIST_REGION_ID("a"),
 	.desc = true,
 	.filters = answer_filters,
 	.cols = answer_cols,

@@ -70,30 +70,10 @@ int fk_doctor_parse(const json_t *in, fk_doctor_in *d, fk_err *e)
 	return 0;
 }
 
-/* The region of a row named by id in table (team or doctor), checked
- * against who's scope as a body reference. */
-static int ref_region(fk_db *db, const fk_actor *who, const char *sql, int64_t id, const char *field,
-		      const char *kind, char region[16], fk_err *e)
-{
-	fk_stmt *st;
-	if (fk_db_query(db, &st, sql, "i", id) < 0)
-		return fk_err_internal(e);
-	int rc = fk_stmt_step(st);
-	if (rc == FK_ROW)
-		snprintf(region, 16, "%s", fk_stmt_text(st, 0));
-	fk_stmt_done(st);
-	char what[48];
-	snprintf(what, sizeof(what), "%s %lld", kind, (long long)id);
-	if (rc != FK_ROW)
-		return fk_err_set(e, 404, "not_found", field, "%s not found", what);
-	return fk_scope_ref(who, region, field, what, e);
-}
-
 json_t *fk_doctor_create(fk_db *db, const fk_actor *who, const fk_doctor_in *d, fk_err *e)
 {
 	char region[16];
-	if (ref_region(db, who, "SELECT region FROM doctor_teams WHERE id = $1", d->team_id, "team_id", "team", region,
-		       e) < 0)
+	if (fk_scope_load(db, who, FK_SCOPE_DOCTOR_TEAM, d->team_id, "team_id", region, e) < 0)
 		return NULL;
 	int64_t uid = 0, id = 0, now = fk_now();
 	if (d->username) {
@@ -151,8 +131,7 @@ int fk_shift_parse(const json_t *in, fk_shift_in *s, fk_err *e)
 json_t *fk_shift_create(fk_db *db, const fk_actor *who, const fk_shift_in *s, fk_err *e)
 {
 	char region[16];
-	if (ref_region(db, who, "SELECT region FROM doctors WHERE id = $1", s->doctor_id, "doctor_id", "doctor", region,
-		       e) < 0)
+	if (fk_scope_load(db, who, FK_SCOPE_DOCTOR, s->doctor_id, "doctor_id", region, e) < 0)
 		return NULL;
 	int64_t clash = 0, id = 0, now = fk_now();
 	if (fk_db_int64(db, &clash,
@@ -184,10 +163,7 @@ static const fk_column team_cols[] = {
 const fk_list fk_team_list = {
 	.select = "t.id, t.region, r.name, t.name, (SELECT count(*) FROM doctors d WHERE d.team_id = t.id), t.created_at"
 		  " FROM doctor_teams t JOIN regions r ON r.code = t.region",
-	.region = "region",
-	.scope = "t.region",
-	.key = FK_KEY_ID,
-	.id = "t.id",
+	FK_LIST_REGION_ID("t"),
 	.cols = team_cols,
 };
 
@@ -227,10 +203,7 @@ const fk_list fk_doctor_list = {
 		  " LEFT JOIN duty_shifts s ON s.id = (SELECT x.id FROM duty_shifts x WHERE x.doctor_id = d.id"
 		  "  AND x.starts_at <= ? AND x.ends_at > x.starts_at AND x.ends_at > ? ORDER BY x.starts_at DESC LIMIT 1)",
 	.select_args = now_arg,
-	.region = "region",
-	.scope = "d.region",
-	.key = FK_KEY_ID,
-	.id = "d.id",
+	FK_LIST_REGION_ID("d"),
 	.filters = doctor_filters,
 	.cols = doctor_cols,
 };
@@ -263,10 +236,7 @@ const fk_list fk_shift_list = {
 	.select = "s.id, s.region, r.name, s.doctor_id, d.name, d.duty_phone, t.name, s.starts_at, s.ends_at"
 		  " FROM duty_shifts s JOIN doctors d ON d.id = s.doctor_id JOIN doctor_teams t ON t.id = d.team_id"
 		  " JOIN regions r ON r.code = s.region",
-	.region = "region",
-	.scope = "s.region",
-	.key = FK_KEY_ID,
-	.id = "s.id",
+	FK_LIST_REGION_ID("s"),
 	.filters = shift_filters,
 	.cols = shift_cols,
 };

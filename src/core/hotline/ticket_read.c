@@ -551,10 +551,7 @@ static const fk_filter ticket_filters[] = {
  * share of all, and the page is the newest 100. */
 const fk_list fk_ticket_list = {
 	.select = TICKET_FROM,
-	.region = "region",
-	.scope = "t.region || ''",
-	.key = FK_KEY_ID,
-	.id = "t.id",
+	FK_LIST_KEYED("t.region || ''", "t.id"),
 	.desc = true,
 	.filters = ticket_filters,
 	.cols = ticket_cols,
@@ -577,10 +574,7 @@ static const fk_filter inbox_filters[] = {
 
 const fk_list fk_inbox_list = {
 	.select = TICKET_FROM,
-	.region = "region",
-	.scope = "t.unit",
-	.key = FK_KEY_ID,
-	.id = "t.id",
+	FK_LIST_KEYED("t.unit", "t.id"),
 	.filters = inbox_filters,
 	.cols = ticket_cols,
 	.check = inbox_check,
@@ -598,10 +592,7 @@ static int chase_check(fk_list_q *q, fk_err *e)
 
 const fk_list fk_chase_list = { /* read by the due index: few tickets are past a deadline */
 	.select = TICKET_FROM,
-	.region = "region",
-	.scope = "t.region || ''",
-	.key = FK_KEY_ID,
-	.id = "t.id",
+	FK_LIST_KEYED("t.region || ''", "t.id"),
 	.filters = inbox_filters,
 	.cols = ticket_cols,
 	.check = chase_check,
@@ -618,10 +609,7 @@ static int callback_check(fk_list_q *q, fk_err *e)
 
 const fk_list fk_callback_list = {
 	.select = TICKET_FROM,
-	.region = "region",
-	.scope = "t.region",
-	.key = FK_KEY_ID,
-	.id = "t.id",
+	FK_LIST_REGION_ID("t"),
 	.cols = ticket_cols,
 	.check = callback_check,
 	.page = page_hook,
@@ -642,10 +630,7 @@ static const fk_filter doctor_filters[] = {
 
 const fk_list fk_doctor_queue = {
 	.select = TICKET_FROM,
-	.region = "region",
-	.scope = "t.unit",
-	.key = FK_KEY_ID,
-	.id = "t.id",
+	FK_LIST_KEYED("t.unit", "t.id"),
 	.filters = doctor_filters,
 	.cols = ticket_cols,
 	.check = doctor_check,

@@ -338,10 +338,7 @@ const fk_list fk_volunteer_list = {
 		  " u.username, v.person_id, v.minutes, v.created_at"
 		  " FROM volunteers v JOIN regions r ON r.code = v.region LEFT JOIN teams t ON t.id = v.team_id"
 		  " LEFT JOIN users u ON u.id = v.user_id",
-	.region = "region",
-	.scope = "v.region",
-	.key = FK_KEY_ID,
-	.id = "v.id",
+	FK_LIST_REGION_ID("v"),
 	.filters = volunteer_filters,
 	.cols = volunteer_cols,
 	.audit = { "volunteer.search", "volunteers", true },
@@ -478,10 +475,7 @@ const fk_list fk_duty_report_list = {
 	.select = "d.id, d.region, r.name, d.volunteer_id, v.name, d.unit, d.day, d.tasks, " TASKS_TAKEN
 		  " FROM duty_reports d JOIN regions r ON r.code = d.region"
 		  " LEFT JOIN volunteers v ON v.id = d.volunteer_id",
-	.region = "region",
-	.scope = "d.region",
-	.key = FK_KEY_ID,
-	.id = "d.id",
+	FK_LIST_REGION_ID("d"),
 	.desc = true,
 	.filters = duty_report_filters_fn,
 	.cols = duty_report_cols,
@@ -600,10 +594,7 @@ const fk_list fk_pledge_list = {
 	.select = "p.id, p.region, r.name, p.text, p.day, p.assignment,"
 		  " p.signers"
 		  " FROM pledges p JOIN regions r ON r.code = p.region",
-	.region = "region",
-	.scope = "p.region",
-	.key = FK_KEY_ID,
-	.id = "p.id",
+	FK_LIST_REGION_ID("p"),
 	.desc = true,
 	.cols = pledge_cols,
 };

@@ -77,10 +77,7 @@ const fk_list fk_mob_team_list = {
 	.select = "t.id, t.region, r.name, t.name, t.kind, t.secretary,"
 		  " (SELECT count(*) FROM volunteers v WHERE v.team_id = t.id), t.minutes"
 		  " FROM teams t JOIN regions r ON r.code = t.region",
-	.region = "region",
-	.scope = "t.region",
-	.key = FK_KEY_ID,
-	.id = "t.id",
+	FK_LIST_REGION_ID("t"),
 	.filters = team_filters,
 	.cols = team_cols,
 };
@@ -151,10 +148,7 @@ static const fk_filter post_filters[] = {
 const fk_list fk_post_list = {
 	.select = "p.id, p.region, r.name, p.name, p.kind, p.team_id, t.name, p.required, p.risky"
 		  " FROM posts p JOIN regions r ON r.code = p.region LEFT JOIN teams t ON t.id = p.team_id",
-	.region = "region",
-	.scope = "p.region",
-	.key = FK_KEY_ID,
-	.id = "p.id",
+	FK_LIST_REGION_ID("p"),
 	.filters = post_filters,
 	.cols = post_cols,
 };
@@ -238,10 +232,7 @@ const fk_list fk_mob_shift_list = {
 		  " (SELECT count(*) FROM shift_people sp WHERE sp.shift_id = s.id AND sp.state = 'on_duty'),"
 		  " s.certified_at"
 		  " FROM shifts s JOIN posts p ON p.id = s.post_id JOIN regions r ON r.code = s.region",
-	.region = "region",
-	.scope = "s.region",
-	.key = FK_KEY_ID,
-	.id = "s.id",
+	FK_LIST_REGION_ID("s"),
 	.filters = shift_filters,
 	.cols = shift_cols,
 };
@@ -647,10 +638,7 @@ const fk_list fk_shift_person_list = {
 		  " (SELECT count(*) FROM checkins c WHERE c.shift_person_id = sp.id AND c.kind = 'in')"
 		  " FROM shift_people sp JOIN volunteers v ON v.id = sp.volunteer_id JOIN shifts s ON s.id = sp.shift_id"
 		  " JOIN posts p ON p.id = s.post_id",
-	.region = "region",
-	.scope = "sp.region",
-	.key = FK_KEY_ID,
-	.id = "sp.id",
+	FK_LIST_REGION_ID("sp"),
 	.desc = true,
 	.filters = shift_person_filters,
 	.cols = shift_person_cols,
@@ -784,10 +772,7 @@ const fk_list fk_correction_list = {
 		  " FROM hour_corrections c JOIN shift_people sp ON sp.id = c.shift_person_id"
 		  " JOIN volunteers v ON v.id = sp.volunteer_id JOIN shifts s ON s.id = sp.shift_id"
 		  " JOIN posts p ON p.id = s.post_id",
-	.region = "region",
-	.scope = "c.region",
-	.key = FK_KEY_ID,
-	.id = "c.id",
+	FK_LIST_REGION_ID("c"),
 	.desc = true,
 	.filters = correction_filters,
 	.cols = correction_cols,

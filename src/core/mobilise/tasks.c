@@ -188,10 +188,7 @@ const fk_list fk_task_list = {
 		  " 0, t.created_at"
 		  " FROM service_tasks t JOIN regions r ON r.code = t.region"
 		  " LEFT JOIN teams tm ON tm.id = t.team_id LEFT JOIN volunteers v ON v.id = t.volunteer_id",
-	.region = "region",
-	.scope = "t.region",
-	.key = FK_KEY_ID,
-	.id = "t.id",
+	FK_LIST_REGION_ID("t"),
 	.desc = true,
 	.filters = task_filters,
 	.cols = task_cols,

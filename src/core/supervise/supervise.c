@@ -504,10 +504,7 @@ const fk_list fk_inspection_list = {
 		  " coalesce(nullif(u.display_name, ''), u.username),"
 		  " (SELECT count(*) FROM inspection_findings f WHERE f.inspection_id = i.id), i.created_at"
 		  " FROM inspections i JOIN regions r ON r.code = i.region LEFT JOIN users u ON u.id = i.user_id",
-	.region = "region",
-	.scope = "i.region",
-	.key = FK_KEY_ID,
-	.id = "i.id",
+	FK_LIST_REGION_ID("i"),
 	.desc = true,
 	.filters = inspection_filters,
 	.cols = inspection_cols,
@@ -558,10 +555,7 @@ const fk_list fk_finding_list = {
 		  " f.chased, f.chased_at, 0, f.created_at"
 		  " FROM inspection_findings f JOIN inspections i ON i.id = f.inspection_id"
 		  " JOIN regions r ON r.code = f.region",
-	.region = "region",
-	.scope = "f.region",
-	.key = FK_KEY_ID,
-	.id = "f.id",
+	FK_LIST_REGION_ID("f"),
 	.desc = true,
 	.filters = finding_filters,
 	.cols = finding_cols,
@@ -585,10 +579,7 @@ const fk_list fk_notice_list = {
 	.select = "n.id, n.region, r.name, n.kind, n.subject, n.volunteer_id, n.finding_id, n.text, n.outcome,"
 		  " n.announcement_id, n.day, coalesce(nullif(u.display_name, ''), u.username)"
 		  " FROM supervision_notices n JOIN regions r ON r.code = n.region LEFT JOIN users u ON u.id = n.user_id",
-	.region = "region",
-	.scope = "n.region",
-	.key = FK_KEY_ID,
-	.id = "n.id",
+	FK_LIST_REGION_ID("n"),
 	.desc = true,
 	.filters = notice_filters,
 	.cols = notice_cols,

@@ -126,18 +126,6 @@ static void hex(const unsigned char *p, size_t n, char *out)
 	sodium_bin2hex(out, n * 2 + 1, p, n);
 }
 
-/* The region's name (or its code when unknown) into out. */
-static void region_name(fk_db *db, const char *code, char *out, size_t cap)
-{
-	fk_stmt *st;
-	snprintf(out, cap, "%s", code);
-	if (code && fk_db_query(db, &st, "SELECT name FROM regions WHERE code = $1", "s", code) == 0) {
-		if (fk_stmt_step(st) == FK_ROW)
-			snprintf(out, cap, "%s", fk_stmt_text(st, 0));
-		fk_stmt_done(st);
-	}
-}
-
 json_t *fk_donation_receive(fk_db *db, const fk_actor *who, const fk_donation_in *d, fk_err *e)
 {
 	json_t *r = fk_region_get(db, who, d->region, e);
@@ -206,7 +194,7 @@ json_t *fk_donation_receive(fk_db *db, const fk_actor *who, const fk_donation_in
 			return NULL;
 	}
 	fk_date_format(d->received_on, day);
-	region_name(db, d->region, rname, sizeof(rname));
+	fk_region_name(db, d->region, rname, sizeof(rname));
 	json_t *entry = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "donation", (json_int_t)id,
 				  "region", d->region, "region_name", rname, "donor",
 				  d->donor_public ? d->donor_name : "", "donor_commit", commit_hex, "donation_kind",
@@ -291,11 +279,7 @@ static int donation_load(fk_db *db, const fk_actor *who, int64_t id, const char 
 		d->ledger_idx = fk_stmt_int64(st, 7);
 	}
 	fk_stmt_done(st);
-	char what[48];
-	snprintf(what, sizeof(what), "donation %" PRId64, id);
-	if (rc != FK_ROW)
-		return fk_err_set(e, 404, "not_found", field, "%s not found", what);
-	return field ? fk_scope_ref(who, d->region, field, what, e) : fk_scope_row(who, d->region, what, e);
+	return fk_scope_ref_id(who, rc == FK_ROW ? d->region : NULL, field, "donation", id, e);
 }
 
 /* The warehouse and lot a goods donation was received into. */
@@ -327,7 +311,7 @@ static int publish_allocation(fk_db *db, int64_t id, int64_t donation_id, int64_
 	char ref[48], day[11], rname[128];
 	snprintf(ref, sizeof(ref), "donation_allocation:%" PRId64, id);
 	fk_date_format(fk_day_of(now), day);
-	region_name(db, to_region, rname, sizeof(rname));
+	fk_region_name(db, to_region, rname, sizeof(rname));
 	json_t *entry = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "allocation", (json_int_t)id,
 				  "donation", (json_int_t)donation_id, "donation_index", (json_int_t)donation_idx,
 				  "to_region", to_region, "to_region_name", rname, "recipient", recipient, "amount",
@@ -608,10 +592,7 @@ static const fk_filter donation_filters[] = {
  * who asked to be named; a private person's name stays on the desk. */
 const fk_list fk_donation_list = {
 	.select = DONATION_SELECT,
-	.region = "region",
-	.scope = "d.region",
-	.key = FK_KEY_ID,
-	.id = "d.id",
+	FK_LIST_REGION_ID("d"),
 	.desc = true,
 	.filters = donation_filters,
 };
@@ -626,10 +607,7 @@ const fk_list fk_allocation_list = {
 		  " a.recipient, a.amount, a.purpose, a.day, a.delivered_day, a.reverses, a.reason, a.ledger_idx AS"
 		  " ledger_index FROM donation_allocations a JOIN donations d ON d.id = a.donation_id"
 		  " LEFT JOIN regions r ON r.code = a.to_region",
-	.region = "region",
-	.scope = "a.region",
-	.key = FK_KEY_ID,
-	.id = "a.id",
+	FK_LIST_REGION_ID("a"),
 	.desc = true,
 	.filters = allocation_filters,
 };

@@ -74,22 +74,7 @@ static int alloc_load(fk_db *db, const fk_actor *who, int64_t id, const char *fi
 		a->ledger_idx = fk_stmt_int64(st, 5);
 	}
 	fk_stmt_done(st);
-	char what[48];
-	snprintf(what, sizeof(what), "allocation %" PRId64, id);
-	if (rc != FK_ROW)
-		return fk_err_set(e, 404, "not_found", field, "%s not found", what);
-	return fk_scope_ref(who, a->region, field, what, e);
-}
-
-static void region_name(fk_db *db, const char *code, char *out, size_t cap)
-{
-	fk_stmt *st;
-	snprintf(out, cap, "%s", code ? code : "");
-	if (code && fk_db_query(db, &st, "SELECT name, level FROM regions WHERE code = $1", "s", code) == 0) {
-		if (fk_stmt_step(st) == FK_ROW)
-			snprintf(out, cap, "%s", fk_stmt_text(st, 0));
-		fk_stmt_done(st);
-	}
+	return fk_scope_ref_id(who, rc == FK_ROW ? a->region : NULL, field, "allocation", id, e);
 }
 
 /* Publishes entry (taken) of kind for ref and stores its index in table's
@@ -146,8 +131,8 @@ json_t *fk_fund_allocate(fk_db *db, const fk_actor *who, const fk_fund_alloc_in 
 			a->amount_fen, a->parent_id) < 0)))
 		goto internal;
 	fk_date_format(fk_day_of(now), day);
-	region_name(db, a->region, rname, sizeof(rname));
-	region_name(db, a->parent_id ? p.region : NULL, pname, sizeof(pname));
+	fk_region_name(db, a->region, rname, sizeof(rname));
+	fk_region_name(db, a->parent_id ? p.region : NULL, pname, sizeof(pname));
 	json_t *entry = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "fund_allocation", (json_int_t)id, "region",
 				  a->region, "region_name", rname, "purpose", a->purpose, "amount_fen",
 				  (json_int_t)a->amount_fen, "doc_no", a->doc_no, "day", day);
@@ -373,10 +358,7 @@ json_t *fk_fund_allocation_get(fk_db *db, const fk_actor *who, int64_t id, fk_er
 
 const fk_list fk_fund_alloc_list = {
 	.select = ALLOC_SELECT,
-	.region = "region",
-	.scope = "a.region",
-	.key = FK_KEY_ID,
-	.id = "a.id",
+	FK_LIST_REGION_ID("a"),
 	.filters = fund_alloc_filters,
 };
 
@@ -390,10 +372,7 @@ static const fk_filter fund_entry_filters[] = {
 const fk_list fk_fund_entry_list = {
 	.select = "f.id, f.region, f.allocation_id, f.kind, f.purpose, f.amount_fen, f.payee, f.voucher, f.approver, f.persons,"
 		  " f.rate_fen, f.day, f.reverses, f.reason, f.ledger_idx AS ledger_index FROM fund_entries f",
-	.region = "region",
-	.scope = "f.region",
-	.key = FK_KEY_ID,
-	.id = "f.id",
+	FK_LIST_REGION_ID("f"),
 	.desc = true,
 	.filters = fund_entry_filters,
 };
@@ -430,101 +409,98 @@ static json_t *row_of(fk_db *db, const char *sql, const fk_range *r)
 	return row;
 }
 
+/* The five checks of the audit, in their order: a row of figures (or a
+ * list of rows under list_key), and the queries whose rows are findings.
+ * Each binds the scope range as $1, $2. */
+static const struct {
+	const char *name, *figures, *list_key, *list;
+	const char *findings[5];
+} fund_checks[] = {
+	/* 管理 management: every movement has its document, voucher and approver */
+	{ "management",
+	  "SELECT (SELECT COUNT(*) FROM fund_allocations WHERE region >= $1 AND region < $2) AS allocations,"
+	  " (SELECT COUNT(*) FROM fund_entries WHERE region >= $1 AND region < $2) AS entries",
+	  NULL,
+	  NULL,
+	  { "SELECT id AS entry, 'no voucher or approver' AS finding FROM fund_entries WHERE region >= $1"
+	    " AND region < $2 AND (TRIM(voucher) = '' OR TRIM(approver) = '')" } },
+	/* 使用 use: each payment within its allocation's purpose */
+	{ "use",
+	  "SELECT COUNT(*) AS disbursements, COALESCE(SUM(CASE WHEN f.reverses IS NOT NULL THEN 1 ELSE 0 END), 0)"
+	  " AS reversals FROM fund_entries f WHERE f.region >= $1 AND f.region < $2",
+	  NULL,
+	  NULL,
+	  { "SELECT f.id AS entry, 'spent outside the allocation''s purpose' AS finding FROM fund_entries f"
+	    " JOIN fund_allocations a ON a.id = f.allocation_id WHERE f.region >= $1 AND f.region < $2"
+	    " AND f.purpose <> a.purpose" } },
+	/* 分配 allocation: balances re-sum from the entries; children within their parent and purpose */
+	{ "allocation",
+	  "SELECT COALESCE(SUM(CASE WHEN parent_id IS NULL THEN amount_fen ELSE 0 END), 0) AS appropriated_fen,"
+	  " COALESCE(SUM(spent_fen), 0) AS spent_fen FROM fund_allocations WHERE region >= $1 AND region < $2",
+	  NULL,
+	  NULL,
+	  { "SELECT a.id AS allocation, 'stored spent differs from its entries' AS finding FROM fund_allocations a"
+	    " WHERE a.region >= $1 AND a.region < $2 AND a.spent_fen <> (SELECT COALESCE(SUM(f.amount_fen), 0)"
+	    " FROM fund_entries f WHERE f.allocation_id = a.id)",
+	    "SELECT a.id AS allocation, 'stored passed-down differs from its children' AS finding"
+	    " FROM fund_allocations a WHERE a.region >= $1 AND a.region < $2 AND a.passed_fen <>"
+	    " (SELECT COALESCE(SUM(c.amount_fen), 0) FROM fund_allocations c WHERE c.parent_id = a.id)",
+	    "SELECT a.id AS allocation, 'more passed down and spent than allocated' AS finding"
+	    " FROM fund_allocations a WHERE a.region >= $1 AND a.region < $2"
+	    " AND a.passed_fen + a.spent_fen > a.amount_fen",
+	    "SELECT c.id AS allocation, 'purpose changed from its parent' AS finding FROM fund_allocations c"
+	    " JOIN fund_allocations p ON p.id = c.parent_id WHERE c.region >= $1 AND c.region < $2"
+	    " AND c.purpose <> p.purpose" } },
+	/* 公示 public notice: every movement is in the public ledger, with the bytes still there */
+	{ "publication",
+	  "SELECT (SELECT COUNT(*) FROM fund_allocations WHERE region >= $1 AND region < $2"
+	  " AND ledger_idx IS NOT NULL) + (SELECT COUNT(*) FROM fund_entries WHERE region >= $1"
+	  " AND region < $2 AND ledger_idx IS NOT NULL) AS published",
+	  NULL,
+	  NULL,
+	  { "SELECT 'fund_allocation:' || a.id AS record, 'not in the public ledger' AS finding"
+	    " FROM fund_allocations a WHERE a.region >= $1 AND a.region < $2 AND NOT EXISTS (SELECT 1 FROM"
+	    " ledger_entries l WHERE l.idx = a.ledger_idx AND l.ref = 'fund_allocations:' || a.id)",
+	    "SELECT 'fund_entry:' || f.id AS record, 'not in the public ledger' AS finding FROM fund_entries f"
+	    " WHERE f.region >= $1 AND f.region < $2 AND NOT EXISTS (SELECT 1 FROM ledger_entries l"
+	    " WHERE l.idx = f.ledger_idx AND l.ref = 'fund_entries:' || f.id)" } },
+	/* 绩效 performance: how much of each purpose reached its use, and what sits idle */
+	{ "performance",
+	  NULL,
+	  "by_purpose",
+	  "SELECT purpose, SUM(CASE WHEN parent_id IS NULL THEN amount_fen ELSE 0 END) AS appropriated_fen,"
+	  " SUM(spent_fen) AS spent_fen FROM fund_allocations WHERE region >= $1 AND region < $2"
+	  " GROUP BY purpose ORDER BY purpose",
+	  { "SELECT a.id AS allocation, 'nothing spent or passed down in 30 days' AS finding"
+	    " FROM fund_allocations a WHERE a.region >= $1 AND a.region < $2 AND a.spent_fen = 0"
+	    " AND a.passed_fen = 0 AND a.at < (SELECT MAX(at) FROM fund_allocations) - 30 * 86400" } },
+};
+
 json_t *fk_fund_audit(fk_db *db, const fk_actor *who, const char *region, fk_err *e)
 {
 	fk_range r;
 	if (fk_scope_range(who, region, &r, e) < 0)
 		return NULL;
-	json_t *f[5] = { json_array(), json_array(), json_array(), json_array(), json_array() };
-	json_t *g[5] = { NULL };
-	/* 管理 management: every movement has its document, voucher and approver */
-	g[0] = row_of(db,
-		      "SELECT (SELECT COUNT(*) FROM fund_allocations WHERE region >= $1 AND region < $2) AS allocations,"
-		      " (SELECT COUNT(*) FROM fund_entries WHERE region >= $1 AND region < $2) AS entries",
-		      &r);
-	if (!g[0] || rows_into(db,
-			       "SELECT id AS entry, 'no voucher or approver' AS finding FROM fund_entries WHERE region >= $1"
-			       " AND region < $2 AND (TRIM(voucher) = '' OR TRIM(approver) = '')",
-			       &r, f[0]) < 0)
-		goto internal;
-	/* 使用 use: each payment within its allocation's purpose */
-	g[1] = row_of(db,
-		      "SELECT COUNT(*) AS disbursements, COALESCE(SUM(CASE WHEN f.reverses IS NOT NULL THEN 1 ELSE 0 END), 0)"
-		      " AS reversals FROM fund_entries f WHERE f.region >= $1 AND f.region < $2",
-		      &r);
-	if (!g[1] || rows_into(db,
-			       "SELECT f.id AS entry, 'spent outside the allocation''s purpose' AS finding FROM fund_entries f"
-			       " JOIN fund_allocations a ON a.id = f.allocation_id WHERE f.region >= $1 AND f.region < $2"
-			       " AND f.purpose <> a.purpose",
-			       &r, f[1]) < 0)
-		goto internal;
-	/* 分配 allocation: balances re-sum from the entries; children within their parent and purpose */
-	g[2] = row_of(db,
-		      "SELECT COALESCE(SUM(CASE WHEN parent_id IS NULL THEN amount_fen ELSE 0 END), 0) AS appropriated_fen,"
-		      " COALESCE(SUM(spent_fen), 0) AS spent_fen FROM fund_allocations WHERE region >= $1 AND region < $2",
-		      &r);
-	if (!g[2] ||
-	    rows_into(db,
-		      "SELECT a.id AS allocation, 'stored spent differs from its entries' AS finding FROM fund_allocations a"
-		      " WHERE a.region >= $1 AND a.region < $2 AND a.spent_fen <> (SELECT COALESCE(SUM(f.amount_fen), 0)"
-		      " FROM fund_entries f WHERE f.allocation_id = a.id)",
-		      &r, f[2]) < 0 ||
-	    rows_into(db,
-		      "SELECT a.id AS allocation, 'stored passed-down differs from its children' AS finding"
-		      " FROM fund_allocations a WHERE a.region >= $1 AND a.region < $2 AND a.passed_fen <>"
-		      " (SELECT COALESCE(SUM(c.amount_fen), 0) FROM fund_allocations c WHERE c.parent_id = a.id)",
-		      &r, f[2]) < 0 ||
-	    rows_into(db,
-		      "SELECT a.id AS allocation, 'more passed down and spent than allocated' AS finding"
-		      " FROM fund_allocations a WHERE a.region >= $1 AND a.region < $2"
-		      " AND a.passed_fen + a.spent_fen > a.amount_fen",
-		      &r, f[2]) < 0 ||
-	    rows_into(db,
-		      "SELECT c.id AS allocation, 'purpose changed from its parent' AS finding FROM fund_allocations c"
-		      " JOIN fund_allocations p ON p.id = c.parent_id WHERE c.region >= $1 AND c.region < $2"
-		      " AND c.purpose <> p.purpose",
-		      &r, f[2]) < 0)
-		goto internal;
-	/* 公示 public notice: every movement is in the public ledger, with the bytes still there */
-	g[3] = row_of(db,
-		      "SELECT (SELECT COUNT(*) FROM fund_allocations WHERE region >= $1 AND region < $2"
-		      " AND ledger_idx IS NOT NULL) + (SELECT COUNT(*) FROM fund_entries WHERE region >= $1"
-		      " AND region < $2 AND ledger_idx IS NOT NULL) AS published",
-		      &r);
-	if (!g[3] ||
-	    rows_into(db,
-		      "SELECT 'fund_allocation:' || a.id AS record, 'not in the public ledger' AS finding"
-		      " FROM fund_allocations a WHERE a.region >= $1 AND a.region < $2 AND NOT EXISTS (SELECT 1 FROM"
-		      " ledger_entries l WHERE l.idx = a.ledger_idx AND l.ref = 'fund_allocations:' || a.id)",
-		      &r, f[3]) < 0 ||
-	    rows_into(db,
-		      "SELECT 'fund_entry:' || f.id AS record, 'not in the public ledger' AS finding FROM fund_entries f"
-		      " WHERE f.region >= $1 AND f.region < $2 AND NOT EXISTS (SELECT 1 FROM ledger_entries l"
-		      " WHERE l.idx = f.ledger_idx AND l.ref = 'fund_entries:' || f.id)",
-		      &r, f[3]) < 0)
-		goto internal;
-	/* 绩效 performance: how much of each purpose reached its use, and what sits idle */
-	json_t *by = json_array();
-	g[4] = json_pack("{s:o}", "by_purpose", by);
-	if (rows_into(db,
-		      "SELECT purpose, SUM(CASE WHEN parent_id IS NULL THEN amount_fen ELSE 0 END) AS appropriated_fen,"
-		      " SUM(spent_fen) AS spent_fen FROM fund_allocations WHERE region >= $1 AND region < $2"
-		      " GROUP BY purpose ORDER BY purpose",
-		      &r, by) < 0 ||
-	    rows_into(db,
-		      "SELECT a.id AS allocation, 'nothing spent or passed down in 30 days' AS finding"
-		      " FROM fund_allocations a WHERE a.region >= $1 AND a.region < $2 AND a.spent_fen = 0"
-		      " AND a.passed_fen = 0 AND a.at < (SELECT MAX(at) FROM fund_allocations) - 30 * 86400",
-		      &r, f[4]) < 0)
-		goto internal;
-	return json_pack("{s:s, s:[o, o, o, o, o]}", "region", r.base, "checks", check("management", g[0], f[0]),
-			 check("use", g[1], f[1]), check("allocation", g[2], f[2]), check("publication", g[3], f[3]),
-			 check("performance", g[4], f[4]));
-internal:
-	for (int i = 0; i < 5; i++) {
-		json_decref(f[i]);
-		json_decref(g[i]);
+	json_t *checks = json_array();
+	for (size_t i = 0; i < sizeof(fund_checks) / sizeof(*fund_checks); i++) {
+		json_t *figures = fund_checks[i].figures ? row_of(db, fund_checks[i].figures, &r) : json_object();
+		json_t *findings = json_array();
+		bool ok = figures != NULL;
+		if (ok && fund_checks[i].list) {
+			json_t *rows = json_array();
+			json_object_set_new(figures, fund_checks[i].list_key, rows);
+			ok = rows_into(db, fund_checks[i].list, &r, rows) == 0;
+		}
+		for (int k = 0; ok && k < 5 && fund_checks[i].findings[k]; k++)
+			ok = rows_into(db, fund_checks[i].findings[k], &r, findings) == 0;
+		if (!ok) {
+			json_decref(figures);
+			json_decref(findings);
+			json_decref(checks);
+			fk_err_internal(e);
+			return NULL;
+		}
+		json_array_append_new(checks, check(fund_checks[i].name, figures, findings));
 	}
-	fk_err_internal(e);
-	return NULL;
+	return json_pack("{s:s, s:o}", "region", r.base, "checks", checks);
 }

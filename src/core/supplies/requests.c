@@ -437,10 +437,7 @@ const fk_list fk_request_list = {
 	.select = "q.id, q.region, r.name AS region_name, q.warehouse_id, w.name AS warehouse, q.state, q.reason,"
 		  " q.needed_by, q.created_at, q.updated_at FROM requests q JOIN warehouses w ON w.id = q.warehouse_id"
 		  " LEFT JOIN regions r ON r.code = q.region",
-	.region = "region",
-	.scope = "q.region",
-	.key = FK_KEY_ID,
-	.id = "q.id",
+	FK_LIST_REGION_ID("q"),
 	.desc = true,
 	.filters = request_filters,
 };

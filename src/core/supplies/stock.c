@@ -171,10 +171,7 @@ json_t *fk_warehouse_create(fk_db *db, const fk_actor *who, const fk_warehouse_i
 const fk_list fk_warehouse_list = {
 	.select = "w.id, w.region, r.name AS region_name, w.name, w.kind FROM warehouses w"
 		  " LEFT JOIN regions r ON r.code = w.region",
-	.region = "region",
-	.scope = "w.region",
-	.key = FK_KEY_ID,
-	.id = "w.id",
+	FK_LIST_REGION_ID("w"),
 };
 
 json_t *fk_warehouses_serving(fk_db *db, const fk_actor *who, const char *region, fk_err *e)
@@ -200,18 +197,7 @@ json_t *fk_warehouses_serving(fk_db *db, const fk_actor *who, const char *region
 
 int fk_warehouse_load(fk_db *db, const fk_actor *who, int64_t id, const char *field, char region[16], fk_err *e)
 {
-	fk_stmt *st;
-	if (fk_db_query(db, &st, "SELECT region FROM warehouses WHERE id = $1", "i", id) < 0)
-		return fk_err_internal(e);
-	int rc = fk_stmt_step(st);
-	if (rc == FK_ROW)
-		snprintf(region, 16, "%s", fk_stmt_text(st, 0));
-	fk_stmt_done(st);
-	char what[48];
-	snprintf(what, sizeof(what), "warehouse %" PRId64, id);
-	if (rc != FK_ROW)
-		return fk_err_set(e, 404, "not_found", field, "%s not found", what);
-	return fk_scope_ref(who, region, field, what, e);
+	return fk_scope_load(db, who, FK_SCOPE_WAREHOUSE, id, field, region, e);
 }
 
 /* A lot's item, number and expiry (-1: none).  0, or -1 with a 404 naming
@@ -665,10 +651,7 @@ const fk_list fk_move_list = {
 	.select = "m.id, m.warehouse_id, w.name AS warehouse, m.region, m.item_id, i.name AS item, l.lot_no, m.kind,"
 		  " m.reason, m.qty, m.day, m.ref, m.note, m.at FROM stock_moves m JOIN warehouses w ON w.id ="
 		  " m.warehouse_id JOIN items i ON i.id = m.item_id JOIN lots l ON l.id = m.lot_id",
-	.region = "region",
-	.scope = "m.region",
-	.key = FK_KEY_ID,
-	.id = "m.id",
+	FK_LIST_REGION_ID("m"),
 	.desc = true,
 	.filters = move_filters,
 };
