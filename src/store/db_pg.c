@@ -372,8 +372,9 @@ static int pg_bind_null(fk_stmt *st, int idx)
 /* Prepares s on the server: first with every parameter's type left to the
  * server; when the SQL does not determine one, with the bound values'
  * types (a NULL's still left to the server, which knows it from its
- * column); then with a NULL the SQL gives no type as text (bytea is always
- * declared: a blob is sent in binary). */
+ * column); then each NULL parameter the server names as undetermined
+ * ("could not determine data type of parameter $N") is declared text, one
+ * at a time (bytea is always declared: a blob is sent in binary). */
 static int server_prepare(pg_db *d, pg_stmt *s)
 {
 	Oid *types = calloc(s->nparams ? (size_t)s->nparams : 1, sizeof(Oid));
@@ -381,38 +382,48 @@ static int server_prepare(pg_db *d, pg_stmt *s)
 		abort();
 	for (int i = 0; i < s->nparams; i++)
 		types[i] = s->types[i] == 17 ? 17 : 0;
-	/* inside a transaction, a failed first attempt must not abort it */
+	/* inside a transaction, a failed attempt must not abort it */
 	bool in_tx = PQtransactionStatus(d->c) == PQTRANS_INTRANS;
-	for (int attempt = 0; attempt < 3; attempt++) {
-		if (attempt < 2 && in_tx)
+	int rc = FK_DB_ERROR;
+	for (int attempt = 0; attempt < s->nparams + 2; attempt++) {
+		if (in_tx)
 			PQclear(PQexec(d->c, "SAVEPOINT fk_prepare"));
 		PGresult *r = PQprepare(d->c, s->name, s->base.sql, s->nparams, types);
-		if (attempt < 2 && in_tx)
+		if (in_tx)
 			PQclear(PQexec(d->c, PQresultStatus(r) == PGRES_COMMAND_OK
 						  ? "RELEASE SAVEPOINT fk_prepare"
 						  : "ROLLBACK TO SAVEPOINT fk_prepare; RELEASE SAVEPOINT fk_prepare"));
-		ExecStatusType st = PQresultStatus(r);
-		if (st == PGRES_COMMAND_OK) {
+		if (PQresultStatus(r) == PGRES_COMMAND_OK) {
 			PQclear(r);
 			s->prepared = true;
 			s->epoch = d->epoch;
-			free(types);
-			return 0;
+			rc = 0;
+			break;
 		}
 		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-		bool retry = attempt < 2 && state && strncmp(state, "42", 2) == 0;
+		const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+		const char *dollar = msg ? strstr(msg, "parameter $") : NULL;
+		int which = dollar ? atoi(dollar + 11) : 0;
+		bool retry = false;
+		if (state && strncmp(state, "42", 2) == 0) {
+			if (attempt == 0) { /* the bound values' types, NULLs left open */
+				for (int i = 0; i < s->nparams; i++)
+					types[i] = s->types[i];
+				retry = true;
+			} else if (which >= 1 && which <= s->nparams && types[which - 1] == 0) {
+				types[which - 1] = 25; /* text */
+				retry = true;
+			}
+		}
 		if (!retry) {
-			int rc = map_res(d, r, s->base.sql);
+			rc = map_res(d, r, s->base.sql);
 			PQclear(r);
-			free(types);
-			return rc;
+			break;
 		}
 		PQclear(r);
-		for (int i = 0; i < s->nparams; i++) /* then a NULL the SQL gives no type: text */
-			types[i] = s->types[i] ? s->types[i] : attempt == 0 ? 0 : 25;
 	}
 	free(types);
-	return FK_DB_ERROR;
+	return rc;
 }
 
 /* Runs a write inside a transaction between SAVEPOINT and RELEASE, sent

@@ -430,7 +430,7 @@ test('the server drafts the day before\'s bulletin for each commander\'s region 
   const exited = new Promise((res) => srv.child.on('exit', res));
   srv.child.kill('SIGTERM');
   await exited;
-  const child = spawn(BIN, ['serve', '--db', srv.db, '--listen', '127.0.0.1:0'], { env: { ...process.env, FK_SYNC: 'NORMAL' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(BIN, ['serve', ...srv.dbArgs, '--listen', '127.0.0.1:0'], { env: { ...process.env, FK_SYNC: 'NORMAL' }, stdio: ['ignore', 'ignore', 'pipe'] });
   try {
     let log = '';
     const base = await new Promise((res, rej) => {

@@ -16,7 +16,8 @@ import { startServer, cli } from '../lib/harness.mjs';
 import { verifyInclusion, verifyEntry, parseCheckpoint, verifyCheckpoint, leafHash, b64 } from '../../web/js/merkle.js';
 
 let srv;
-const sql = (db, q) => execFileSync('sqlite3', [db, q]).toString().trim();
+const sql = (db, q) => srv.sql(q); // either engine (tests/lib/harness.mjs)
+const onPg = () => srv.db.startsWith('postgresql://');
 const sha = (...parts) => createHash('sha256').update(Buffer.concat(parts)).digest();
 
 before(async () => { srv = await startServer(); });
@@ -67,7 +68,7 @@ test('entries: the bytes hashed, the audit head recorded, each proof leads to th
   assert.equal(typeof head.entry.audit_entries, 'number');
   assert.match(head.entry.audit_head, /^[A-Za-z0-9+/]{43}=$/);
   assert.ok(head.entry.audit_entries > 0, 'the demo wrote audit entries before the server started');
-  const hex = sql(srv.db, `SELECT hex(hash) FROM audit WHERE id = ${head.entry.audit_entries}`);
+  const hex = sql(srv.db, `SELECT ${onPg() ? "upper(encode(hash, 'hex'))" : 'hex(hash)'} FROM audit WHERE id = ${head.entry.audit_entries}`);
   assert.equal(Buffer.from(head.entry.audit_head, 'base64').toString('hex').toUpperCase(), hex);
   for (const e of r.body.entries.filter((x) => x.index < cp.size)) {
     const bytes = Buffer.from(e.leaf, 'base64');
@@ -130,7 +131,7 @@ test('ledger verify: intact with the saved checkpoint; a forged one and a change
   assert.equal(r.status, 1);
   assert.match(r.stdout, /not signed by the ledger's key/);
   writeFileSync(file, cp);
-  sql(srv.db, `UPDATE ledger_entries SET leaf = CAST('{"forged":1}' AS BLOB) WHERE idx = 0`);
+  sql(srv.db, `UPDATE ledger_entries SET leaf = ${onPg() ? "convert_to('{\"forged\":1}', 'UTF8')" : "CAST('{\"forged\":1}' AS BLOB)"} WHERE idx = 0`);
   r = cli(['ledger', 'verify', '--db', srv.db, '--checkpoint', file, '--key', key]);
   assert.equal(r.status, 1);
   assert.match(r.stdout, /entry 0: its bytes no longer give the leaf hash stored for it/);

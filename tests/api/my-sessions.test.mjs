@@ -5,7 +5,6 @@
 // one user's sessions.  No answer ever holds a token.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { startServer } from '../lib/harness.mjs';
 
 const MAX = 4;
@@ -13,7 +12,7 @@ let srv;
 before(async () => { srv = await startServer({ env: { FK_MAX_SESSIONS: String(MAX) } }); });
 after(async () => { await srv.stop(); });
 
-const sql = (q) => execFileSync('sqlite3', [srv.db, q]).toString().trim();
+const sql = (q) => srv.sql(q); // either engine (tests/lib/harness.mjs)
 // Signs in as username from a loopback address with a User-Agent; returns the token.
 async function signIn(username, agent, localAddress = '127.0.0.1') {
   const r = await srv.raw('POST', '/api/v1/session', {

@@ -199,8 +199,7 @@ test('funds: down the hierarchy within purpose and balance; reversals; the five 
   assert.deepEqual(r.body.checks.map((c) => c.check), ['management', 'use', 'allocation', 'publication', 'performance']);
   for (const c of r.body.checks.slice(0, 4)) assert.equal(c.ok, true, JSON.stringify(c));
   // books changed behind the API are found
-  const { execFileSync } = await import('node:child_process');
-  execFileSync('sqlite3', [srv.db, `UPDATE fund_allocations SET spent_fen = spent_fen + 1 WHERE id = ${child}`]);
+  srv.sql(`UPDATE fund_allocations SET spent_fen = spent_fen + 1 WHERE id = ${child}`);
   r = await api('auditor', 'GET', '/api/v1/funds/audit?region=420106');
   const alloc = r.body.checks.find((c) => c.check === 'allocation');
   assert.equal(alloc.ok, false);

@@ -163,6 +163,8 @@ export async function startServer({
   const tokens = {};
   const srv = {
     base, db, dir, logins, child, engine,
+    // what `serve` was given for the database (--db, and --key on PostgreSQL), for restarts
+    dbArgs,
     // The key files' stem: STEM.key, STEM.audit-key, STEM.audit-checkpoints.
     stem: engine === 'postgres' ? pgCluster().key.replace(/\.key$/, '') : db,
     // SQL on this server's database (see sqlOn).

@@ -917,7 +917,7 @@ json_t *fk_ticket_measures(fk_db *db, const fk_actor *who, const char *region, i
 	fk_scope_upper(r, hi, sizeof(hi));
 	int64_t overdue = 0;
 	fk_db_int64(db, &overdue,
-		    "SELECT count(*) FROM tickets WHERE +region >= $1 AND +region < $2 AND due_at < $3",
+		    "SELECT count(*) FROM tickets WHERE region || '' >= $1 AND region || '' < $2 AND due_at < $3",
 		    "ssi", r, hi, fk_now());
 	json_object_set_new(tot, "overdue", json_integer(overdue));
 	json_decref(flow);
