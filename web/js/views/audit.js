@@ -33,7 +33,10 @@ export const ACTIONS = ['login', 'login.failed', 'login.locked', 'login.unlocked
   'post.create', 'shift.create', 'shift.assign', 'shift.certify', 'shift.checkin', 'shift.checkout',
   'hours.correction', 'hours.accept', 'hours.refuse', 'task.create', 'task.state', 'inspection.create',
   'finding.rectify', 'finding.verify', 'finding.reopen', 'finding.chase', 'finding.photo', 'notice.create',
-  'announcement.send'];
+  'announcement.send',
+  // exports, the command centre's bulletins and maps
+  'case.export', 'contact.export', 'observation.export', 'coverage.export', 'report.export',
+  'bulletin.draft', 'bulletin.approve', 'region.shapes'];
 
 function actionLabel(a) { return label('action', a); }
 
