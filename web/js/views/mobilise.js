@@ -47,7 +47,7 @@ export function inboxCard(ctx, { max = 5 } = {}) {
     fill(box, h('h2', t('ann.inbox'), ' ', ib.unread ? h('span.badge', t('ann.unread', { n: ib.unread })) : null),
       urgent.map((a) => h('div.notice.notice-error.ann-urgent', { role: 'alert', dataset: { id: a.id } },
         h('div.notice-body', h('p', h('strong', a.title)), h('p.ann-body', a.body),
-          h('p.muted', `${a.region_name} · ${a.sender || ''} · ${fmtTime(a.created_at)}`),
+          h('p.muted', [a.region_name, a.sender, fmtTime(a.created_at)].filter(Boolean).join(' · ')),
           action(t('ann.ack'), () => api('POST', `/announcements/${a.id}/ack`), load)))),
       h('ul.ann-list', rest.map((a) => h('li', { dataset: { id: a.id } },
         h('details', {
