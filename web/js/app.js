@@ -7,7 +7,7 @@ import * as API from './api.js';
 import * as outbox from './outbox.js';
 import * as offline from './offline.js';
 import { h, icon, notice } from './dom.js';
-import { allowed, match } from './features.js';
+import { allowed, byGroup, match } from './features.js';
 import { setVocab } from './vocab.js';
 import { renderLogin } from './views/login.js';
 
@@ -97,12 +97,7 @@ async function signOut() {
 const NAV_GROUPED_FROM = 8;
 function navLists(features, link) {
   if (features.length < NAV_GROUPED_FROM) return [h('ul', features.map(link))];
-  const runs = [];
-  for (const f of features) {
-    if (runs.length && runs[runs.length - 1].group === f.group) runs[runs.length - 1].items.push(f);
-    else runs.push({ group: f.group, items: [f] });
-  }
-  return runs.flatMap(({ group, items }) => {
+  return byGroup(features).flatMap(({ group, items }) => {
     const id = group ? `nav-group-${group}` : null;
     return [group ? h('h2.nav-group', { id }, t(`nav.group.${group}`)) : null,
       h('ul', { 'aria-labelledby': id }, items.map(link))];

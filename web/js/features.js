@@ -100,6 +100,17 @@ export function allowed(permissions) {
   return FEATURES.filter((f) => !f.hidden && (!f.perm || permissions.includes(f.perm)));
 }
 
+// The features in runs of one group each ({group, items}), in table order:
+// the navigation's and the home page's headings.
+export function byGroup(features) {
+  const runs = [];
+  for (const f of features) {
+    if (runs.length && runs[runs.length - 1].group === f.group) runs[runs.length - 1].items.push(f);
+    else runs.push({ group: f.group, items: [f] });
+  }
+  return runs;
+}
+
 // Finds the feature and view for a hash path ("regions/420106").
 export function match(path) {
   const parts = path.split('/').filter(Boolean);
