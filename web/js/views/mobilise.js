@@ -10,6 +10,7 @@ import { t, has, label, fmtTime, fmtNumber } from '../i18n.js';
 import { api, qs, serverToday, serverNow } from '../api.js';
 import { h, fill, notice, errorText, emptyState, loading, td, pagedList } from '../dom.js';
 import { codes } from '../vocab.js';
+import { regionPicker } from './regionpick.js';
 
 const hm = (sec) => fmtTime(sec).slice(11, 16);
 const hours = (min) => (min / 60).toFixed(1);
@@ -495,7 +496,9 @@ export function renderAnnounce(ctx) {
 }
 
 function composer(me, done) {
-  const region = h('input', { id: 'ann-region', required: true, inputmode: 'numeric', maxlength: '15', value: me.scope.code });
+  // the area it goes to, picked by name ("all": the whole of one's own)
+  const region = h('input', { id: 'ann-region', type: 'hidden', value: me.scope.code });
+  const picker = regionPicker({ scope: me.scope, idPrefix: 'ann-region', onChange: (code) => { region.value = code; } });
   const roles = codes('roles').filter((r) => r !== 'admin').map((r) => h('label.chip-check', h('input', { type: 'checkbox', name: 'role', value: r, checked: ['officer', 'gridworker', 'volunteer'].includes(r) }), h('span', label('role', r))));
   const urgent = h('input', { type: 'checkbox', id: 'ann-urgent' });
   const pub = h('input', { type: 'checkbox', id: 'ann-public' });
@@ -516,7 +519,7 @@ function composer(me, done) {
     },
   },
   h('h2', t('ann.compose')),
-  h('div.field', h('label', { for: region.id }, t('ann.region')), region),
+  h('fieldset.field.region-field', h('legend', t('ann.region')), picker.el, region),
   h('fieldset', h('legend', t('ann.roles')), h('div.chips.sv-choices', roles)),
   h('div.field', h('label.check', urgent, ' ', t('ann.urgentAck'))),
   h('div.field', h('label.check', pub, ' ', t('ann.public'))),
