@@ -421,7 +421,10 @@ function rectifyForm(f, done) {
 // The supervisor's phone form: where, the checklist, findings with a
 // deadline each, then a photo of each finding's evidence.
 function inspectionForm(me, done) {
-  const region = h('input', { id: 'sv-region', name: 'region', required: true, inputmode: 'numeric', maxlength: '15', value: me.scope.code.length >= 9 ? me.scope.code : '', placeholder: t('sv.regionHint') });
+  // the street or community inspected, picked by name (a district is not one)
+  const here = (code) => (code.length >= 9 ? code : '');
+  const region = h('input', { id: 'sv-region', name: 'region', type: 'hidden', value: here(me.scope.code) });
+  const picker = regionPicker({ scope: me.scope, idPrefix: 'sv-region', onChange: (code) => { region.value = here(code); } });
   const target = h('input', { id: 'sv-target', name: 'target', required: true, maxlength: '100' });
   const checks = codes('checklist_items').map((c) => h('label.chip-check', h('input', { type: 'checkbox', name: `check-${c}`, value: c, checked: true }), h('span', label('sv.check', c))));
   const rows = h('div.finding-rows');
@@ -458,7 +461,7 @@ function inspectionForm(me, done) {
     },
   },
   h('h2', t('sv.newInspection')),
-  h('div.field', h('label', { for: region.id }, t('sv.regionCode')), region),
+  h('fieldset.field.region-field', h('legend', t('sv.regionCode')), picker.el, region),
   h('div.field', h('label', { for: target.id }, t('sv.target')), target),
   h('fieldset', h('legend', t('sv.checklist')), h('div.chips.sv-choices', checks)),
   rows,
