@@ -40,6 +40,16 @@ export const ACTIONS = ['login', 'login.failed', 'login.locked', 'login.unlocked
 
 function actionLabel(a) { return label('action', a); }
 
+// A region's name where people read (its code beside it): asked once per
+// code while the page lives; a code the server does not answer stays a code.
+const regionNames = new Map();
+function regionCell(code) {
+  const el = h('bdi', { title: code }, h('span.code', code));
+  if (!regionNames.has(code)) regionNames.set(code, API.regions.get(code).then((r) => r.name).catch(() => null));
+  regionNames.get(code).then((name) => { if (name) el.replaceChildren(name, ' ', h('span.code.muted', code)); });
+  return el;
+}
+
 // "user:keeper" → "用户 keeper"; kinds without a label stay as they are.
 function objectText(o) {
   if (!o) return '—';
@@ -111,7 +121,7 @@ export function render(ctx) {
     td(t('audit.user'), e.user_id === null && e.username === 'cli' ? t('audit.system') : h('bdi', e.username || '—')),
     td(t('audit.action'), h('span.action', { title: e.action }, actionLabel(e.action))),
     td(t('audit.object'), h('bdi.object', { title: e.object || '' }, objectText(e.object))),
-    td(t('audit.region'), h('span.code', e.region || '—')),
+    td(t('audit.region'), e.region ? regionCell(e.region) : '—'),
     td(t('audit.addr'), h('span.code', e.addr || '—')),
     td({ label: t('audit.detail'), cls: 'detail' }, detailEl(e.detail)));
 
