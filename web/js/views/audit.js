@@ -50,11 +50,12 @@ function regionCell(code) {
   return el;
 }
 
-// "user:keeper" → "用户 keeper"; kinds without a label stay as they are.
+// "user:keeper" → "用户 keeper", "cases" → "病例列表"; kinds without a label stay as they are.
 function objectText(o) {
   if (!o) return '—';
   const i = o.indexOf(':');
-  if (i < 0 || !has(`object.${o.slice(0, i)}`)) return o;
+  if (i < 0) return has(`object.${o}`) ? t(`object.${o}`) : o; // a search: the list searched
+  if (!has(`object.${o.slice(0, i)}`)) return o;
   return `${t(`object.${o.slice(0, i)}`)} ${o.slice(i + 1)}`;
 }
 
