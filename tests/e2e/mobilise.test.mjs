@@ -149,7 +149,10 @@ test('supervision: the supervisor\'s phone form with a finding; the leaders\' vi
   const form = page.locator('[data-testid=inspection-form]');
   await form.waitFor();
   await shot(page, 'mobilise-supervise-top-375', { fullPage: false });
-  await form.locator('#sv-region').fill(COMM1);
+  // the community picked by name: its street, then itself
+  await form.locator('#sv-region-4').selectOption(COMM1.slice(0, 9));
+  await form.locator('#sv-region-5').selectOption(COMM1);
+  assert.equal(await form.locator('#sv-region').inputValue(), COMM1);
   await form.locator('#sv-target').fill('北门岗');
   await form.locator('[name=check-registration]').uncheck();
   await form.getByRole('button', { name: '增加一个问题' }).click();

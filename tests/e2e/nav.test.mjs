@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/harness.mjs';
-import { launch, openPage, signIn, navLabels, navIds, shot, checkClean, waitHeading, heading, hash } from './lib/browser.mjs';
+import { launch, openPage, signIn, navLabels, navIds, shot, checkClean, waitHeading, heading, hash, overflowX, PHONE, WALL } from './lib/browser.mjs';
 
 let srv, browser;
 before(async () => { srv = await startServer(); browser = await launch(); });
@@ -93,3 +93,45 @@ test('an unknown address shows page-not-found inside the app', async () => {
   checkClean(assert, page);
   await page.context().close();
 });
+
+// A long navigation (the administrator's, the officer's) is shown by domain
+// under headings, each link under its own; a short one (the grid worker's)
+// stays one plain list.  On a phone the grouped drawer scrolls, on a 1920 px
+// screen it is denser.
+test('a long navigation is grouped by domain; a short one is not', async () => {
+  const groups = async (page) => page.locator('nav.sidenav').evaluate((nav) => {
+    const out = [];
+    for (const el of nav.children) {
+      if (el.matches('h2.nav-group')) out.push([el.textContent.trim()]);
+      else if (el.matches('ul') && out.length) out[out.length - 1].push(...[...el.querySelectorAll('a.nav-link')].map((a) => a.dataset.nav));
+    }
+    return out;
+  });
+  const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
+  await signIn(page, srv, 'admin');
+  assert.deepEqual(await groups(page), [
+    ['排查', 'command'], ['疫情', 'cases', 'clusters', 'epi'], ['居民与系统', 'persons', 'regions', 'users', 'audit'],
+    ['热线', 'tickets', 'measures', 'roster'], ['物资', 'supplies', 'donations', 'funds'],
+    ['动员', 'mobilise', 'supervise', 'announce'], ['指挥', 'wall', 'map', 'bulletins']]);
+  // every list is named by its heading
+  assert.equal(await page.locator('nav.sidenav ul[aria-labelledby]').count(), 7);
+  await page.locator('.menu-toggle').click();
+  await page.locator('a.nav-link[data-nav=regions]').waitFor({ state: 'visible' });
+  assert.equal(await overflowX(page), 0);
+  await shot(page, 'phone-admin-nav-grouped', { fullPage: false });
+  checkClean(assert, page);
+  await page.context().close();
+
+  const wide = await openPage(browser, srv, { viewport: WALL });
+  await signIn(wide, srv, 'admin');
+  assert.equal((await groups(wide)).length, 7);
+  await shot(wide, 'wall-admin-nav-grouped', { fullPage: false });
+  await wide.context().close();
+
+  const gw = await openPage(browser, srv);
+  await signIn(gw, srv, 'gridworker');
+  assert.equal(await gw.locator('nav.sidenav h2.nav-group').count(), 0);
+  assert.equal(await gw.locator('nav.sidenav ul').count(), 1);
+  await gw.context().close();
+});
+

@@ -317,6 +317,7 @@ test('every role has a home: its work, its links, no empty page', async () => {
     operator: ['热线', ['hotline', 'tickets', 'measures', 'roster']], coordinator: ['志愿者', ['mobilise', 'announce', 'supplies', 'donations', 'regions']],
     keeper: ['物资', ['supplies', 'donations']], volunteer: ['社区', ['serve', 'regions']],
     auditor: ['审计日志', ['audit', 'funds', 'epi', 'bulletins', 'tickets', 'measures']],
+    commander: ['指挥', ['wall', 'map', 'bulletins', 'command', 'epi', 'cases', 'clusters', 'measures', 'chase', 'supervise', 'announce']],
   };
   for (const [role, [word, links]] of Object.entries(want)) {
     const page = await openPage(browser, srv, { viewport: PHONE, isMobile: true });
@@ -328,6 +329,7 @@ test('every role has a home: its work, its links, no empty page', async () => {
     assert.match(text, new RegExp(word), role);
     assert.deepEqual(await work.locator('a.work-link').evaluateAll((as) => as.map((a) => a.dataset.work)), links, role);
     assert.doesNotMatch(text, /尚未上线/, role); // every role's own tools exist
+    assert.doesNotMatch(text, /home\.work\./, role); // every link has its words
     if (role === 'auditor') {
       await work.getByTestId('audit-head').locator('dl').waitFor();
       assert.match(await work.getByTestId('audit-head').innerText(), /日志条数\s*[\d,]+[\s\S]*最新哈希/);

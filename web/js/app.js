@@ -7,7 +7,7 @@ import * as API from './api.js';
 import * as outbox from './outbox.js';
 import * as offline from './offline.js';
 import { h, icon, notice } from './dom.js';
-import { allowed, match } from './features.js';
+import { allowed, byGroup, match } from './features.js';
 import { setVocab } from './vocab.js';
 import { renderLogin } from './views/login.js';
 
@@ -91,16 +91,30 @@ async function signOut() {
   render();
 }
 
+// A short navigation is one list; a long one (the administrator's twenty
+// entries) is one list per domain under its heading (nav.group.*), in the
+// order of the feature table.
+const NAV_GROUPED_FROM = 8;
+function navLists(features, link) {
+  if (features.length < NAV_GROUPED_FROM) return [h('ul', features.map(link))];
+  return byGroup(features).flatMap(({ group, items }) => {
+    const id = group ? `nav-group-${group}` : null;
+    return [group ? h('h2.nav-group', { id }, t(`nav.group.${group}`)) : null,
+      h('ul', { 'aria-labelledby': id }, items.map(link))];
+  });
+}
+
 function shell(me, current) {
   const u = me.user;
   // until a reset password is changed, there is nowhere else to go
   const features = me.must_change_password ? [] : allowed(me.permissions);
+  const link = (f) => h('li', h('a.nav-link', {
+    href: f.href, dataset: { nav: f.id }, 'aria-current': f.id === current ? 'page' : null,
+    onclick: closeNav,
+  }, icon(f.icon), h('span', t(`nav.${f.id}`)),
+  f.badge ? h('span.nav-badge', { dataset: { badge: f.badge }, hidden: true }) : null));
   const nav = h('nav.sidenav', { id: 'nav', 'aria-label': t('nav.label') },
-    h('ul', features.map((f) => h('li', h('a.nav-link', {
-      href: f.href, dataset: { nav: f.id }, 'aria-current': f.id === current ? 'page' : null,
-      onclick: closeNav,
-    }, icon(f.icon), h('span', t(`nav.${f.id}`)),
-    f.badge ? h('span.nav-badge', { dataset: { badge: f.badge }, hidden: true }) : null)))),
+    ...navLists(features, link),
     h('div.nav-account', h('span.label', t('header.account')),
       h('strong', u.username), h('span', label('role', u.role)), h('span', u.region_name),
       h('a.link.nav-password', { href: '#/password', onclick: closeNav, 'aria-current': current === 'password' ? 'page' : null },

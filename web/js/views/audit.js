@@ -34,17 +34,28 @@ export const ACTIONS = ['login', 'login.failed', 'login.locked', 'login.unlocked
   'hours.correction', 'hours.accept', 'hours.refuse', 'task.create', 'task.state', 'inspection.create',
   'finding.rectify', 'finding.verify', 'finding.reopen', 'finding.chase', 'finding.photo', 'notice.create',
   'announcement.send',
-  // command centre: bulletins, shapes, exports
-  'bulletin.draft', 'bulletin.approve', 'region.shapes', 'case.export', 'contact.export', 'observation.export',
-  'coverage.export', 'report.export'];
+  // exports, the command centre's bulletins and maps
+  'case.export', 'contact.export', 'observation.export', 'coverage.export', 'report.export',
+  'bulletin.draft', 'bulletin.approve', 'region.shapes'];
 
 function actionLabel(a) { return label('action', a); }
 
-// "user:keeper" → "用户 keeper"; kinds without a label stay as they are.
+// A region's name where people read (its code beside it): asked once per
+// code while the page lives; a code the server does not answer stays a code.
+const regionNames = new Map();
+function regionCell(code) {
+  const el = h('bdi', { title: code }, h('span.code', code));
+  if (!regionNames.has(code)) regionNames.set(code, API.regions.get(code).then((r) => r.name).catch(() => null));
+  regionNames.get(code).then((name) => { if (name) el.replaceChildren(name, ' ', h('span.code.muted', code)); });
+  return el;
+}
+
+// "user:keeper" → "用户 keeper", "cases" → "病例列表"; kinds without a label stay as they are.
 function objectText(o) {
   if (!o) return '—';
   const i = o.indexOf(':');
-  if (i < 0 || !has(`object.${o.slice(0, i)}`)) return o;
+  if (i < 0) return has(`object.${o}`) ? t(`object.${o}`) : o; // a search: the list searched
+  if (!has(`object.${o.slice(0, i)}`)) return o;
   return `${t(`object.${o.slice(0, i)}`)} ${o.slice(i + 1)}`;
 }
 
@@ -111,7 +122,7 @@ export function render(ctx) {
     td(t('audit.user'), e.user_id === null && e.username === 'cli' ? t('audit.system') : h('bdi', e.username || '—')),
     td(t('audit.action'), h('span.action', { title: e.action }, actionLabel(e.action))),
     td(t('audit.object'), h('bdi.object', { title: e.object || '' }, objectText(e.object))),
-    td(t('audit.region'), h('span.code', e.region || '—')),
+    td(t('audit.region'), e.region ? regionCell(e.region) : '—'),
     td(t('audit.addr'), h('span.code', e.addr || '—')),
     td({ label: t('audit.detail'), cls: 'detail' }, detailEl(e.detail)));
 

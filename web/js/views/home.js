@@ -9,6 +9,7 @@ import * as API from '../api.js';
 import { h, fill, icon, pagedList, notice, errorText } from '../dom.js';
 import { breadcrumb, childCount, regionHref, regionItems } from './regions.js';
 import { inboxCard } from './mobilise.js';
+import { byGroup } from '../features.js';
 
 // How many of the area's children the overview lists at first: a screenful
 // on a phone, more on larger screens.
@@ -28,12 +29,16 @@ export function render(ctx) {
     h('div.stat', h('span.stat-label', t('home.permissions')),
       h('ul.perm-list', me.permissions.filter((p) => p !== 'session' && has(`perm.${p}`)).map((p) => h('li', t(`perm.${p}`))))));
 
+  const tile = (f) => h('a.tile', { href: f.href, dataset: { tile: f.id } },
+    icon(f.icon, 'tile-icon'),
+    h('span.tile-text', h('strong', t(`nav.${f.id}`)), h('span', t(`nav.${f.id}.desc`))),
+    icon('chevron', 'tile-go'));
+  // many tiles: by domain under small headings, as the navigation is
+  const runs = byGroup(features);
   const quick = h('section.section',
     h('h2', t('home.quick')),
-    h('div.tiles', features.map((f) => h('a.tile', { href: f.href, dataset: { tile: f.id } },
-      icon(f.icon, 'tile-icon'),
-      h('span.tile-text', h('strong', t(`nav.${f.id}`)), h('span', t(`nav.${f.id}.desc`))),
-      icon('chevron', 'tile-go')))));
+    features.length < 8 || runs.length < 2 ? h('div.tiles', features.map(tile))
+      : runs.map(({ group, items }) => [group ? h('h3.tiles-group', t(`nav.group.${group}`)) : null, h('div.tiles', items.map(tile))]));
 
   const work = workCard(ctx);
 

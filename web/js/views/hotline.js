@@ -527,7 +527,7 @@ export function renderMeasures(ctx) {
   }
   ctx.main.replaceChildren(
     h('div.page-head', h('h1', { tabindex: '-1' }, t('nav.measures')), h('p.muted', t('hotline.m.intro'))),
-    h('section.card', picker.el), body);
+    h('section.card.picker-card', picker.el), body);
   load();
 }
 

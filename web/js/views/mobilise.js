@@ -10,6 +10,7 @@ import { t, has, label, fmtTime, fmtNumber } from '../i18n.js';
 import { api, qs, serverToday, serverNow } from '../api.js';
 import { h, fill, notice, errorText, emptyState, loading, td, pagedList } from '../dom.js';
 import { codes } from '../vocab.js';
+import { regionPicker } from './regionpick.js';
 
 const hm = (sec) => fmtTime(sec).slice(11, 16);
 const hours = (min) => (min / 60).toFixed(1);
@@ -47,7 +48,7 @@ export function inboxCard(ctx, { max = 5 } = {}) {
     fill(box, h('h2', t('ann.inbox'), ' ', ib.unread ? h('span.badge', t('ann.unread', { n: ib.unread })) : null),
       urgent.map((a) => h('div.notice.notice-error.ann-urgent', { role: 'alert', dataset: { id: a.id } },
         h('div.notice-body', h('p', h('strong', a.title)), h('p.ann-body', a.body),
-          h('p.muted', `${a.region_name} · ${a.sender || ''} · ${fmtTime(a.created_at)}`),
+          h('p.muted', [a.region_name, a.sender, fmtTime(a.created_at)].filter(Boolean).join(' · ')),
           action(t('ann.ack'), () => api('POST', `/announcements/${a.id}/ack`), load)))),
       h('ul.ann-list', rest.map((a) => h('li', { dataset: { id: a.id } },
         h('details', {
@@ -420,7 +421,10 @@ function rectifyForm(f, done) {
 // The supervisor's phone form: where, the checklist, findings with a
 // deadline each, then a photo of each finding's evidence.
 function inspectionForm(me, done) {
-  const region = h('input', { id: 'sv-region', name: 'region', required: true, inputmode: 'numeric', maxlength: '15', value: me.scope.code.length >= 9 ? me.scope.code : '', placeholder: t('sv.regionHint') });
+  // the street or community inspected, picked by name (a district is not one)
+  const here = (code) => (code.length >= 9 ? code : '');
+  const region = h('input', { id: 'sv-region', name: 'region', type: 'hidden', value: here(me.scope.code) });
+  const picker = regionPicker({ scope: me.scope, idPrefix: 'sv-region', onChange: (code) => { region.value = here(code); } });
   const target = h('input', { id: 'sv-target', name: 'target', required: true, maxlength: '100' });
   const checks = codes('checklist_items').map((c) => h('label.chip-check', h('input', { type: 'checkbox', name: `check-${c}`, value: c, checked: true }), h('span', label('sv.check', c))));
   const rows = h('div.finding-rows');
@@ -457,7 +461,7 @@ function inspectionForm(me, done) {
     },
   },
   h('h2', t('sv.newInspection')),
-  h('div.field', h('label', { for: region.id }, t('sv.regionCode')), region),
+  h('fieldset.field.region-field', h('legend', t('sv.regionCode')), picker.el, region),
   h('div.field', h('label', { for: target.id }, t('sv.target')), target),
   h('fieldset', h('legend', t('sv.checklist')), h('div.chips.sv-choices', checks)),
   rows,
@@ -495,7 +499,9 @@ export function renderAnnounce(ctx) {
 }
 
 function composer(me, done) {
-  const region = h('input', { id: 'ann-region', required: true, inputmode: 'numeric', maxlength: '15', value: me.scope.code });
+  // the area it goes to, picked by name ("all": the whole of one's own)
+  const region = h('input', { id: 'ann-region', type: 'hidden', value: me.scope.code });
+  const picker = regionPicker({ scope: me.scope, idPrefix: 'ann-region', onChange: (code) => { region.value = code; } });
   const roles = codes('roles').filter((r) => r !== 'admin').map((r) => h('label.chip-check', h('input', { type: 'checkbox', name: 'role', value: r, checked: ['officer', 'gridworker', 'volunteer'].includes(r) }), h('span', label('role', r))));
   const urgent = h('input', { type: 'checkbox', id: 'ann-urgent' });
   const pub = h('input', { type: 'checkbox', id: 'ann-public' });
@@ -516,7 +522,7 @@ function composer(me, done) {
     },
   },
   h('h2', t('ann.compose')),
-  h('div.field', h('label', { for: region.id }, t('ann.region')), region),
+  h('fieldset.field.region-field', h('legend', t('ann.region')), picker.el, region),
   h('fieldset', h('legend', t('ann.roles')), h('div.chips.sv-choices', roles)),
   h('div.field', h('label.check', urgent, ' ', t('ann.urgentAck'))),
   h('div.field', h('label.check', pub, ' ', t('ann.public'))),

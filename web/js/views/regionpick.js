@@ -8,8 +8,9 @@ import { h } from '../dom.js';
 import { LEN, childSelect } from './gridpick.js';
 
 // Returns {el}.  initial: a code in scope to preselect; onChange(code) runs
-// when the choice changes (the scope's code when everything is "all").
-export function regionPicker({ scope, idPrefix, initial = '', maxLevel = 5, onChange = () => {} }) {
+// when the choice changes (the scope's code when everything is "all");
+// firstLabel: the words for that first option.
+export function regionPicker({ scope, idPrefix, initial = '', maxLevel = 5, onChange = () => {}, firstLabel = t('pick.all') }) {
   const el = h('div.region-picker');
   const msg = h('div.form-msg', { 'aria-live': 'polite' });
   const selects = [];
@@ -19,7 +20,7 @@ export function regionPicker({ scope, idPrefix, initial = '', maxLevel = 5, onCh
   }
   async function level(code, depth) {
     const step = await childSelect({
-      code, depth, selects, el, msg, idPrefix, firstLabel: t('pick.all'), optionLabel: (k) => k.name, maxLevel,
+      code, depth, selects, el, msg, idPrefix, firstLabel, optionLabel: (k) => k.name, maxLevel,
     });
     if (!step) return;
     const { sel, lvl, kids } = step;

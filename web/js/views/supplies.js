@@ -8,6 +8,7 @@ import { t, label } from '../i18n.js';
 import { api, serverToday } from '../api.js';
 import { h, notice, errorText, td } from '../dom.js';
 import { codes } from '../vocab.js';
+import { regionPicker } from './regionpick.js';
 import { verifyInclusion, leafHash, parseCheckpoint, b64 } from '../merkle.js';
 
 const yuan = (fen) => (fen === null || fen === undefined ? '—' : (fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2 }));
@@ -22,6 +23,13 @@ function form(titleKey, fields, send) {
   const rows = fields.map(([name, key, opt = {}]) => {
     const id = `f-${titleKey}-${name}`.replace(/\./g, '-');
     let el;
+    if (opt.scope) {
+      // a region inside the user's own, picked by name level by level
+      el = h('input', { id, name, type: 'hidden', value: opt.scope.code });
+      inputs[name] = el;
+      return h('fieldset.field.region-field', h('legend', t(key)),
+        regionPicker({ scope: opt.scope, idPrefix: id, firstLabel: t('supplies.pick.here'), onChange: (code) => { el.value = code; } }).el, el);
+    }
     if (opt.options) {
       el = h('select', { id, name }, opt.options.map(([v, text]) => h('option', { value: v }, text)));
     } else if (opt.type === 'checkbox') {
@@ -174,7 +182,7 @@ async function donationsPage(ctx) {
       return t('supplies.don.saltNote', { index: r.ledger_index, salt: r.salt });
     }),
     form('supplies.don.allocate', [['donation_id', 'supplies.don.what', { options: dons.items.map((d) => [d.id, `${d.receipt_no} · ${what(d)}`]) }],
-      ['to_region', 'supplies.don.toRegion'], ['recipient', 'supplies.don.recipient'], ['amount', 'supplies.amount', { type: 'number' }], ['purpose', 'supplies.don.purpose']],
+      ['to_region', 'supplies.don.toRegion', { scope: ctx.me.scope }], ['recipient', 'supplies.don.recipient'], ['amount', 'supplies.amount', { type: 'number' }], ['purpose', 'supplies.don.purpose']],
     (v) => {
       const d = dons.items.find((x) => String(x.id) === v.donation_id);
       return api('POST', '/donations/allocations', { donation_id: num(v.donation_id), to_region: v.to_region, recipient: v.recipient,
@@ -229,7 +237,7 @@ async function fundsPage(ctx) {
       try { await api('POST', `/funds/entries/${e.id}/reverse`, { reason }); render(ctx); } catch (err) { window.alert(errorText(err)); }
     } }, t('supplies.fund.reverse')) : (e.reverses ? t('supplies.reverses', { id: e.reverses, reason: e.reason || '' }) : '—'))));
   const forms = ctx.can('fund.write') ? h('div.supplies-forms',
-    form('supplies.fund.allocate', [['region', 'supplies.fund.region'], ['parent_id', 'supplies.fund.parent', { options: [['', '—'], ...allocOpts] }],
+    form('supplies.fund.allocate', [['region', 'supplies.fund.region', { scope: ctx.me.scope }], ['parent_id', 'supplies.fund.parent', { options: [['', '—'], ...allocOpts] }],
       ['purpose', 'supplies.fund.purpose', { options: purposeOpts }], ['amount', 'supplies.fund.amount', { type: 'number' }], ['doc_no', 'supplies.fund.docNo']],
     (v) => api('POST', '/funds/allocations', { region: v.region, parent_id: num(v.parent_id), purpose: v.purpose, amount_fen: fen(v.amount), doc_no: v.doc_no })),
     form('supplies.fund.disburse', [['allocation_id', 'supplies.fund.parent', { options: allocOpts }], ['purpose', 'supplies.fund.purpose', { options: purposeOpts }],

@@ -171,7 +171,7 @@ export function render(ctx) {
   if (bulkBox) bulkBox.hidden = true;
 
   loadList();
-  main.replaceChildren(head, flash, formBox, bulkBox, h('section.card', listBox));
+  main.replaceChildren(...[head, flash, formBox, bulkBox, h('section.card', listBox)].filter(Boolean));
 }
 
 // Many accounts from a CSV file (or pasted text): the server creates the
