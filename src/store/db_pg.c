@@ -62,6 +62,7 @@ typedef struct pg_db {
 	unsigned next_name;
 	unsigned epoch; /* bumped when the connection is reset */
 	int64_t changes;
+	int64_t total;  /* rows changed by every statement since the connection opened */
 	char err[512];
 } pg_db;
 
@@ -227,6 +228,15 @@ static int ensure_conn(pg_db *d)
 	return 0;
 }
 
+/* Whether a command changed rows (its tag: INSERT, UPDATE, DELETE, MERGE);
+ * a SELECT's tag carries its row count too, which is not a change. */
+static bool wrote(PGresult *r)
+{
+	const char *tag = PQcmdStatus(r);
+	return tag && (!strncmp(tag, "INSERT", 6) || !strncmp(tag, "UPDATE", 6) || !strncmp(tag, "DELETE", 6) ||
+		       !strncmp(tag, "MERGE", 5));
+}
+
 static int pg_exec(fk_db *db, const char *sql)
 {
 	pg_db *d = (pg_db *)db;
@@ -244,6 +254,7 @@ static int pg_exec(fk_db *db, const char *sql)
 	if (rc == 0) {
 		const char *n = PQcmdTuples(r);
 		d->changes = *n ? strtoll(n, NULL, 10) : 0;
+		d->total += wrote(r) ? d->changes : 0;
 	}
 	PQclear(r);
 	return rc;
@@ -490,6 +501,7 @@ static int execute(pg_db *d, pg_stmt *s)
 	}
 	const char *n = PQcmdTuples(r);
 	d->changes = *n ? strtoll(n, NULL, 10) : 0;
+	d->total += wrote(r) ? d->changes : 0;
 	s->res = r;
 	s->nrows = PQntuples(r);
 	s->row = -1;
@@ -658,6 +670,14 @@ static const void *pg_column_blob(fk_stmt *st, int col, size_t *n)
 	return b;
 }
 
+/* As SQLite's total_changes: the writer tells a job that changed nothing
+ * (a read) from one that wrote, to run the reads again after a failed
+ * commit.  A SELECT's PQcmdTuples is empty: it adds nothing. */
+static int64_t pg_total_changes(fk_db *db)
+{
+	return ((pg_db *)db)->total;
+}
+
 static int64_t pg_changes(fk_db *db)
 {
 	return ((pg_db *)db)->changes;
@@ -708,6 +728,7 @@ const fk_db_driver fk_db_pg_driver = {
 	.column_text = pg_column_text,
 	.column_blob = pg_column_blob,
 	.changes = pg_changes,
+	.total_changes = pg_total_changes,
 	.errmsg = pg_errmsg,
 	.set_cache = pg_set_cache,
 	.last_id = pg_last_id,

@@ -38,8 +38,8 @@ static int setup(void **state)
 	assert_true(sodium_init() >= 0);
 	fixture *f = calloc(1, sizeof(*f));
 	f->t = tu_db_new(1);
-	assert_int_equal(fk_audit_key_create(f->t->path), 0);
-	assert_int_equal(fk_audit_key_load(f->t->path, &f->k), 0);
+	assert_int_equal(fk_audit_key_create(f->t->file), 0);
+	assert_int_equal(fk_audit_key_load(f->t->file, &f->k), 0);
 	*state = f;
 	return 0;
 }
