@@ -123,9 +123,10 @@ api-pg: all
 e2e: all
 	FK_BIN=$(CURDIR)/$(BUILD)/fangkong node --test --test-concurrency=1 tests/e2e/
 
+# (tests/lsan.supp: the font libraries' process-long caches are not leaks)
 asan:
 	$(MAKE) -j$(NPROC) MODE=asan all
-	$(MAKE) MODE=asan unit api
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $(MAKE) MODE=asan unit api
 
 check: deps
 	$(MAKE) -j$(NPROC) all $(UNIT_BIN)
