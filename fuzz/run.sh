@@ -26,7 +26,8 @@ cd "$(dirname "$0")/.."
 # Slowest first (see the lanes below).
 ALL="import query write checkpoint body router fields csv date idcard cursor xlsx ledger"
 OUT=build/fuzz
-PKGS="libmicrohttpd jansson sqlite3 libsodium gsl libzip expat freexl xlsxwriter zlib"
+# the libraries the Makefile links (its PKGS): every target links the whole library
+PKGS="libmicrohttpd jansson sqlite3 libpq libsodium gsl libzip expat freexl xlsxwriter zlib pangocairo cairo-pdf"
 CC=${FUZZ_CC:-clang}
 RUNS=${FUZZ_RUNS:-1000000}
 SECS=${FUZZ_SECONDS:-}
