@@ -60,7 +60,7 @@ sources() {
 	case $1 in
 	body) echo "fuzz/fuzz_body.c src/http/body.c src/util/err.c" ;;
 	router) echo "fuzz/fuzz_router.c $stubs $LIB" ;;
-	fields) echo "fuzz/fuzz_fields.c src/core/base/fields.c src/http/body.c src/util/err.c" ;;
+	fields) echo "fuzz/fuzz_fields.c src/core/base/fields.c src/http/body.c src/util/err.c src/util/text.c" ;;
 	query | write | csv | import | date | idcard | cursor | checkpoint | xlsx | ledger) echo "fuzz/fuzz_$1.c $LIB" ;;
 	*) return 1 ;;
 	esac

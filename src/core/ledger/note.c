@@ -56,7 +56,12 @@ int fk_note_vkey_parse(const char *vkey, char *name, unsigned char pk[32], unsig
 	name[p1 - vkey] = '\0';
 	memcpy(pk, typed + 1, 32);
 	fk_note_key_id(name, pk, want);
-	return memcmp(want, id, 4) == 0 ? 0 : -1;
+	if (memcmp(want, id, 4) != 0)
+		return -1;
+	/* one spelling only (lower-case hex, canonical base64): the key as
+	 * written again must be the text given */
+	char again[512];
+	return fk_note_vkey(name, pk, again, sizeof(again)) > 0 && strcmp(again, vkey) == 0 ? 0 : -1;
 }
 
 /* A note's text: non-empty, ends in one newline, no blank line inside. */
